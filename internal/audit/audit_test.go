@@ -1,0 +1,97 @@
+package audit
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func chain(n int) ([]Record, Head) {
+	var recs []Record
+	var head *Head
+	for i := 0; i < n; i++ {
+		r := Record{At: "2024-01-20T10:00:00.000000000Z", Actor: "alex", Action: "case.create", Object: fmt.Sprintf("case:%d", i), AfterDigest: "ab"}
+		r.Seal(head)
+		recs = append(recs, r)
+		head = &Head{r.Seq, r.Hash}
+	}
+	return recs, *head
+}
+
+func verify(recs []Record, head Head) []Problem {
+	var v Verifier
+	for _, r := range recs {
+		v.Add(r)
+	}
+	return v.Finish(head)
+}
+
+func TestChainIntact(t *testing.T) {
+	recs, head := chain(5)
+	if p := verify(recs, head); len(p) != 0 {
+		t.Fatalf("intact chain reported problems: %v", p)
+	}
+	if p := verify(nil, Head{}); len(p) != 0 {
+		t.Fatalf("empty chain reported problems: %v", p)
+	}
+}
+
+func TestChainTampering(t *testing.T) {
+	cases := []struct {
+		name   string
+		tamper func([]Record, Head) ([]Record, Head)
+		want   string
+	}{
+		{"edited", func(r []Record, h Head) ([]Record, Head) { r[2].Actor = "mallory"; return r, h }, "record 3: content does not match"},
+		{"edited and rehashed", func(r []Record, h Head) ([]Record, Head) {
+			r[2].Actor = "mallory"
+			r[2].Hash = r[2].ComputeHash()
+			return r, h
+		}, "record 4: does not link to record 3"},
+		{"deleted middle", func(r []Record, h Head) ([]Record, Head) { return append(r[:2:2], r[3:]...), h }, "record 4: follows record 2"},
+		{"deleted first", func(r []Record, h Head) ([]Record, Head) { return r[1:], h }, "chain starts at 2"},
+		{"deleted last", func(r []Record, h Head) ([]Record, Head) { return r[:4], h }, "newest records deleted"},
+		{"reordered", func(r []Record, h Head) ([]Record, Head) { r[1], r[2] = r[2], r[1]; return r, h }, "record 3: follows record 1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			recs, head := chain(5)
+			recs, head = tc.tamper(recs, head)
+			p := verify(recs, head)
+			if len(p) == 0 {
+				t.Fatal("tampering not detected")
+			}
+			var all []string
+			for _, x := range p {
+				all = append(all, x.String())
+			}
+			if !strings.Contains(strings.Join(all, "\n"), tc.want) {
+				t.Fatalf("problems %q do not mention %q", all, tc.want)
+			}
+		})
+	}
+}
+
+func TestHashCoversEveryField(t *testing.T) {
+	base, _ := chain(1)
+	r := base[0]
+	mutations := []func(*Record){
+		func(r *Record) { r.Seq++ }, func(r *Record) { r.At += "x" }, func(r *Record) { r.Actor += "x" },
+		func(r *Record) { r.Action += "x" }, func(r *Record) { r.Object += "x" }, func(r *Record) { r.BeforeDigest += "x" },
+		func(r *Record) { r.AfterDigest += "x" }, func(r *Record) { r.Detail += "x" }, func(r *Record) { r.PrevHash += "x" },
+	}
+	for i, m := range mutations {
+		c := r
+		m(&c)
+		if c.ComputeHash() == r.Hash {
+			t.Errorf("mutation %d not covered by the hash", i)
+		}
+	}
+	// Field boundaries matter: moving a character between fields changes the hash.
+	a, b := r, r
+	a.Actor, a.Action = "ab", "c"
+	b.Actor, b.Action = "a", "bc"
+	if a.ComputeHash() == b.ComputeHash() {
+		t.Error("field boundaries are not part of the hash")
+	}
+}

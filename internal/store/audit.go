@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/vibora-project/vibora/internal/audit"
+)
+
+// AppendAudit seals r onto the end of the audit chain and stores it. It must
+// run in the transaction that makes the change r describes. On PostgreSQL
+// the head row is locked so that concurrent writers chain in turn; SQLite
+// transactions already hold the database's write lock.
+func (tx *Tx) AppendAudit(ctx context.Context, r *audit.Record) error {
+	lock := ""
+	if tx.dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	var head audit.Head
+	err := tx.queryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1"+lock).Scan(&head.Seq, &head.Hash)
+	first := errors.Is(err, sql.ErrNoRows)
+	if err != nil && !first {
+		return fmt.Errorf("read audit head: %w", err)
+	}
+	r.Seal(&head)
+	if _, err := tx.exec(ctx, "INSERT INTO audit (seq, at, actor, action, object, before_digest, after_digest, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		r.Seq, r.At, r.Actor, r.Action, r.Object, r.BeforeDigest, r.AfterDigest, r.Detail, r.PrevHash, r.Hash); err != nil {
+		return fmt.Errorf("append audit record: %w", err)
+	}
+	if first {
+		_, err = tx.exec(ctx, "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?, ?)", r.Seq, r.Hash)
+	} else {
+		_, err = tx.exec(ctx, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", r.Seq, r.Hash)
+	}
+	if err != nil {
+		return fmt.Errorf("update audit head: %w", err)
+	}
+	return nil
+}
+
+// AuditHead returns the stored end of the chain (zero when empty).
+func (q q) AuditHead(ctx context.Context) (audit.Head, error) {
+	var h audit.Head
+	err := q.queryRow(ctx, "SELECT seq, hash FROM audit_head WHERE id = 1").Scan(&h.Seq, &h.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return audit.Head{}, nil
+	}
+	return h, err
+}
+
+// AuditRecords calls fn for every audit record in stored order (by seq),
+// optionally only those whose object starts with objectPrefix.
+func (q q) AuditRecords(ctx context.Context, objectPrefix string, fn func(audit.Record) error) error {
+	query := "SELECT seq, at, actor, action, object, before_digest, after_digest, detail, prev_hash, hash FROM audit"
+	var args []any
+	if objectPrefix != "" {
+		query += " WHERE substr(object, 1, ?) = ?"
+		args = append(args, len(objectPrefix), objectPrefix)
+	}
+	rows, err := q.query(ctx, query+" ORDER BY seq", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r audit.Record
+		if err := rows.Scan(&r.Seq, &r.At, &r.Actor, &r.Action, &r.Object, &r.BeforeDigest, &r.AfterDigest, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

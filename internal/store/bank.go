@@ -1,0 +1,167 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Bank is a named hash list with its provenance.
+type Bank struct {
+	ID            int64  `json:"-"`
+	Name          string `json:"name"`
+	Kind          string `json:"kind"` // known, ignorable, watch, custom
+	Source        string `json:"source,omitempty"`
+	FileName      string `json:"file_name,omitempty"`
+	FileSHA256    string `json:"file_sha256,omitempty"`
+	Format        string `json:"format"`
+	FormatVersion string `json:"format_version,omitempty"`
+	Version       int    `json:"version"`
+	ImportedAt    string `json:"imported_at"`
+	ImportedBy    string `json:"imported_by"`
+	RecordCount   int64  `json:"records"`
+	RejectedCount int64  `json:"rejected"`
+	// ContentDigest identifies the bank's records (it changes on every
+	// import); match indexes cached on disk are keyed by it.
+	ContentDigest string `json:"content_digest,omitempty"`
+}
+
+// BankRecord is one entry of a bank. Hashes are lower-case hex; the
+// tri-state flags are "", "true" or "false".
+type BankRecord struct {
+	ID                 int64  `json:"id"`
+	BankID             int64  `json:"-"`
+	MD5                string `json:"md5,omitempty"`
+	SHA1               string `json:"sha1,omitempty"`
+	SHA256             string `json:"sha256,omitempty"`
+	PDQ                string `json:"pdq,omitempty"`
+	PDQQuality         int    `json:"pdq_quality,omitempty"`
+	PhotoDNA           string `json:"photodna,omitempty"`
+	Category           string `json:"category,omitempty"`
+	Profile            string `json:"profile,omitempty"`
+	NormCategory       string `json:"normalized_category,omitempty"`
+	Series             string `json:"series,omitempty"`
+	VictimIdentified   string `json:"victim_identified,omitempty"`
+	OffenderIdentified string `json:"offender_identified,omitempty"`
+	Distributed        string `json:"distributed,omitempty"`
+	Tags               string `json:"tags,omitempty"` // comma-separated
+	SourceID           string `json:"source_id,omitempty"`
+}
+
+const bankCols = "id, name, kind, source, file_name, file_sha256, format, format_version, version, imported_at, imported_by, record_count, rejected_count, content_digest"
+
+func scanBank(s interface{ Scan(...any) error }) (Bank, error) {
+	var b Bank
+	err := s.Scan(&b.ID, &b.Name, &b.Kind, &b.Source, &b.FileName, &b.FileSHA256, &b.Format, &b.FormatVersion, &b.Version, &b.ImportedAt, &b.ImportedBy, &b.RecordCount, &b.RejectedCount, &b.ContentDigest)
+	return b, err
+}
+
+// BankByName returns the bank with that name, or ErrNotFound.
+func (q q) BankByName(ctx context.Context, name string) (Bank, error) {
+	b, err := scanBank(q.queryRow(ctx, "SELECT "+bankCols+" FROM banks WHERE name = ?", name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, fmt.Errorf("bank %q: %w", name, ErrNotFound)
+	}
+	return b, err
+}
+
+// Banks lists every bank by name.
+func (q q) Banks(ctx context.Context) ([]Bank, error) {
+	rows, err := q.query(ctx, "SELECT "+bankCols+" FROM banks ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Bank
+	for rows.Next() {
+		b, err := scanBank(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// InsertBank stores a new bank row and sets its ID.
+func (tx *Tx) InsertBank(ctx context.Context, b *Bank) error {
+	id, err := tx.insertID(ctx, "INSERT INTO banks (name, kind, source, file_name, file_sha256, format, format_version, version, imported_at, imported_by, record_count, rejected_count, content_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		b.Name, b.Kind, b.Source, b.FileName, b.FileSHA256, b.Format, b.FormatVersion, b.Version, b.ImportedAt, b.ImportedBy, b.RecordCount, b.RejectedCount, b.ContentDigest)
+	if isUnique(err) {
+		return fmt.Errorf("bank %q: %w", b.Name, ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("insert bank %q: %w", b.Name, err)
+	}
+	b.ID = id
+	return nil
+}
+
+// UpdateBank rewrites a bank row (provenance and counts after an import).
+func (tx *Tx) UpdateBank(ctx context.Context, b *Bank) error {
+	_, err := tx.exec(ctx, "UPDATE banks SET kind = ?, source = ?, file_name = ?, file_sha256 = ?, format = ?, format_version = ?, version = ?, imported_at = ?, imported_by = ?, record_count = ?, rejected_count = ?, content_digest = ? WHERE id = ?",
+		b.Kind, b.Source, b.FileName, b.FileSHA256, b.Format, b.FormatVersion, b.Version, b.ImportedAt, b.ImportedBy, b.RecordCount, b.RejectedCount, b.ContentDigest, b.ID)
+	return err
+}
+
+// DeleteBankRecords removes every record of a bank.
+func (tx *Tx) DeleteBankRecords(ctx context.Context, bankID int64) error {
+	_, err := tx.exec(ctx, "DELETE FROM bank_records WHERE bank_id = ?", bankID)
+	return err
+}
+
+// DeleteBank removes a bank and its records.
+func (tx *Tx) DeleteBank(ctx context.Context, bankID int64) error {
+	if err := tx.DeleteBankRecords(ctx, bankID); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, "DELETE FROM banks WHERE id = ?", bankID)
+	return err
+}
+
+const recordCols = "id, bank_id, md5, sha1, sha256, pdq, pdq_quality, photodna, category, profile, norm_category, series, victim_identified, offender_identified, distributed, tags, source_id"
+
+// InsertBankRecords stores records in multi-row statements.
+func (tx *Tx) InsertBankRecords(ctx context.Context, recs []BankRecord) error {
+	const cols = 16
+	const perStmt = 500
+	for len(recs) > 0 {
+		n := min(len(recs), perStmt)
+		var b strings.Builder
+		b.WriteString("INSERT INTO bank_records (bank_id, md5, sha1, sha256, pdq, pdq_quality, photodna, category, profile, norm_category, series, victim_identified, offender_identified, distributed, tags, source_id) VALUES ")
+		args := make([]any, 0, n*cols)
+		for i, r := range recs[:n] {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			args = append(args, r.BankID, r.MD5, r.SHA1, r.SHA256, r.PDQ, r.PDQQuality, r.PhotoDNA, r.Category, r.Profile, r.NormCategory, r.Series, r.VictimIdentified, r.OffenderIdentified, r.Distributed, r.Tags, r.SourceID)
+		}
+		if _, err := tx.exec(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("insert bank records: %w", err)
+		}
+		recs = recs[n:]
+	}
+	return nil
+}
+
+// BankRecords calls fn for each record of a bank in ID order.
+func (q q) BankRecords(ctx context.Context, bankID int64, fn func(BankRecord) error) error {
+	rows, err := q.query(ctx, "SELECT "+recordCols+" FROM bank_records WHERE bank_id = ? ORDER BY id", bankID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r BankRecord
+		if err := rows.Scan(&r.ID, &r.BankID, &r.MD5, &r.SHA1, &r.SHA256, &r.PDQ, &r.PDQQuality, &r.PhotoDNA, &r.Category, &r.Profile, &r.NormCategory, &r.Series, &r.VictimIdentified, &r.OffenderIdentified, &r.Distributed, &r.Tags, &r.SourceID); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

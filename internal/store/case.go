@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Case is an investigation.
+type Case struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Agency    string `json:"agency,omitempty"`
+	Country   string `json:"country,omitempty"`
+	Operation string `json:"operation,omitempty"`
+	LegalRef  string `json:"legal_reference,omitempty"`
+	CreatedAt string `json:"created_at"`
+	CreatedBy string `json:"created_by"`
+}
+
+const caseCols = "id, name, agency, country, operation, legal_ref, created_at, created_by"
+
+func scanCase(s interface{ Scan(...any) error }) (Case, error) {
+	var c Case
+	err := s.Scan(&c.ID, &c.Name, &c.Agency, &c.Country, &c.Operation, &c.LegalRef, &c.CreatedAt, &c.CreatedBy)
+	return c, err
+}
+
+// InsertCase stores a new case and sets its ID.
+func (tx *Tx) InsertCase(ctx context.Context, c *Case) error {
+	id, err := tx.insertID(ctx, "INSERT INTO cases (name, agency, country, operation, legal_ref, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		c.Name, c.Agency, c.Country, c.Operation, c.LegalRef, c.CreatedAt, c.CreatedBy)
+	if isUnique(err) {
+		return fmt.Errorf("case %q: %w", c.Name, ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("insert case %q: %w", c.Name, err)
+	}
+	c.ID = id
+	return nil
+}
+
+// CaseByName returns the case with that name, or ErrNotFound.
+func (q q) CaseByName(ctx context.Context, name string) (Case, error) {
+	c, err := scanCase(q.queryRow(ctx, "SELECT "+caseCols+" FROM cases WHERE name = ?", name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("case %q: %w", name, ErrNotFound)
+	}
+	return c, err
+}
+
+// Cases lists every case by name.
+func (q q) Cases(ctx context.Context) ([]Case, error) {
+	rows, err := q.query(ctx, "SELECT "+caseCols+" FROM cases ORDER BY name")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Exhibit is a seized item: a phone, a computer, a storage medium, a cloud
+// account or a chat export.
+type Exhibit struct {
+	ID             int64  `json:"id"`
+	CaseID         int64  `json:"case_id"`
+	Label          string `json:"label"`
+	Type           string `json:"type,omitempty"`
+	Description    string `json:"description,omitempty"`
+	Make           string `json:"make,omitempty"`
+	Model          string `json:"model,omitempty"`
+	Serial         string `json:"serial,omitempty"`
+	IMEI           string `json:"imei,omitempty"`
+	SeizedAt       string `json:"seized_at,omitempty"`
+	SeizedWhere    string `json:"seized_where,omitempty"`
+	SeizedBy       string `json:"seized_by,omitempty"`
+	LegalAuthority string `json:"legal_authority,omitempty"`
+	CreatedAt      string `json:"created_at"`
+	CreatedBy      string `json:"created_by"`
+}
+
+const exhibitCols = "id, case_id, label, type, description, make, model, serial, imei, seized_at, seized_where, seized_by, legal_authority, created_at, created_by"
+
+func scanExhibit(s interface{ Scan(...any) error }) (Exhibit, error) {
+	var e Exhibit
+	err := s.Scan(&e.ID, &e.CaseID, &e.Label, &e.Type, &e.Description, &e.Make, &e.Model, &e.Serial, &e.IMEI,
+		&e.SeizedAt, &e.SeizedWhere, &e.SeizedBy, &e.LegalAuthority, &e.CreatedAt, &e.CreatedBy)
+	return e, err
+}
+
+// InsertExhibit stores a new exhibit and sets its ID.
+func (tx *Tx) InsertExhibit(ctx context.Context, e *Exhibit) error {
+	id, err := tx.insertID(ctx, "INSERT INTO exhibits (case_id, label, type, description, make, model, serial, imei, seized_at, seized_where, seized_by, legal_authority, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		e.CaseID, e.Label, e.Type, e.Description, e.Make, e.Model, e.Serial, e.IMEI, e.SeizedAt, e.SeizedWhere, e.SeizedBy, e.LegalAuthority, e.CreatedAt, e.CreatedBy)
+	if isUnique(err) {
+		return fmt.Errorf("exhibit %q: %w", e.Label, ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("insert exhibit %q: %w", e.Label, err)
+	}
+	e.ID = id
+	return nil
+}
+
+// ExhibitByLabel returns the exhibit of a case with that label.
+func (q q) ExhibitByLabel(ctx context.Context, caseID int64, label string) (Exhibit, error) {
+	e, err := scanExhibit(q.queryRow(ctx, "SELECT "+exhibitCols+" FROM exhibits WHERE case_id = ? AND label = ?", caseID, label))
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, fmt.Errorf("exhibit %q: %w", label, ErrNotFound)
+	}
+	return e, err
+}
+
+// Exhibits lists a case's exhibits by label.
+func (q q) Exhibits(ctx context.Context, caseID int64) ([]Exhibit, error) {
+	rows, err := q.query(ctx, "SELECT "+exhibitCols+" FROM exhibits WHERE case_id = ? ORDER BY label", caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Exhibit
+	for rows.Next() {
+		e, err := scanExhibit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

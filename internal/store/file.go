@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// File is one file found in an exhibit, as the ingest pipeline saw it.
+type File struct {
+	ID         int64  `json:"-"`
+	ExhibitID  int64  `json:"-"`
+	Exhibit    string `json:"exhibit"` // label, filled by queries
+	Path       string `json:"path"`
+	Size       int64  `json:"size"`
+	ModTime    string `json:"mtime,omitempty"`
+	MediaType  string `json:"media_type,omitempty"`
+	MD5        string `json:"md5,omitempty"`
+	SHA1       string `json:"sha1,omitempty"`
+	SHA256     string `json:"sha256,omitempty"`
+	PDQ        string `json:"pdq,omitempty"`
+	PDQQuality int    `json:"pdq_quality"`
+	Status     string `json:"status"` // matched, ignorable, unknown, error
+	Error      string `json:"error,omitempty"`
+	Warnings   string `json:"warnings,omitempty"` // newline-separated
+}
+
+// FileMatch is a bank hit recorded on a file.
+type FileMatch struct {
+	FileID       int64  `json:"-"`
+	Bank         string `json:"bank"`
+	BankKind     string `json:"bank_kind"`
+	RecordID     int64  `json:"record"`
+	Kind         string `json:"kind"`
+	Hash         string `json:"hash"`
+	Distance     int    `json:"distance"`
+	Category     string `json:"category,omitempty"`
+	NormCategory string `json:"normalized_category,omitempty"`
+	Series       string `json:"series,omitempty"`
+}
+
+// InsertFile stores a file unless the exhibit already has one at that path
+// (a resumed or repeated ingest). It reports whether the row was new.
+func (tx *Tx) InsertFile(ctx context.Context, f *File, matches []FileMatch) (bool, error) {
+	err := tx.queryRow(ctx, `INSERT INTO files (exhibit_id, path, size, mtime, media_type, md5, sha1, sha256, pdq, pdq_quality, status, error, warnings)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exhibit_id, path) DO NOTHING RETURNING id`,
+		f.ExhibitID, f.Path, f.Size, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.PDQQuality, f.Status, f.Error, f.Warnings).Scan(&f.ID)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		return false, fmt.Errorf("insert file %q: %w", f.Path, err)
+	}
+	for _, m := range matches {
+		if _, err := tx.exec(ctx, `INSERT INTO file_matches (file_id, bank, bank_kind, record_id, kind, hash, distance, category, norm_category, series)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			f.ID, m.Bank, m.BankKind, m.RecordID, m.Kind, m.Hash, m.Distance, m.Category, m.NormCategory, m.Series); err != nil {
+			return false, fmt.Errorf("insert match of %q: %w", f.Path, err)
+		}
+	}
+	return true, nil
+}
+
+// FileFilter selects files of a case.
+type FileFilter struct {
+	CaseID    int64
+	ExhibitID int64  // 0: every exhibit
+	Status    string // "": any
+	Category  string // normalised or given category of a match
+	ImagesPDQ bool   // only files with a PDQ hash
+}
+
+const fileCols = "f.id, f.exhibit_id, e.label, f.path, f.size, f.mtime, f.media_type, f.md5, f.sha1, f.sha256, f.pdq, f.pdq_quality, f.status, f.error, f.warnings"
+
+// Files calls fn for each file matching the filter, ordered by exhibit
+// label then path.
+func (q q) Files(ctx context.Context, ff FileFilter, fn func(File) error) error {
+	query := "SELECT " + fileCols + " FROM files f JOIN exhibits e ON e.id = f.exhibit_id WHERE e.case_id = ?"
+	args := []any{ff.CaseID}
+	if ff.ExhibitID != 0 {
+		query += " AND f.exhibit_id = ?"
+		args = append(args, ff.ExhibitID)
+	}
+	if ff.Status != "" {
+		query += " AND f.status = ?"
+		args = append(args, ff.Status)
+	}
+	if ff.Category != "" {
+		query += " AND EXISTS (SELECT 1 FROM file_matches m WHERE m.file_id = f.id AND (m.category = ? OR m.norm_category = ?))"
+		args = append(args, ff.Category, ff.Category)
+	}
+	if ff.ImagesPDQ {
+		query += " AND f.pdq <> ''"
+	}
+	rows, err := q.query(ctx, query+" ORDER BY e.label, f.path", args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f File
+		if err := rows.Scan(&f.ID, &f.ExhibitID, &f.Exhibit, &f.Path, &f.Size, &f.ModTime, &f.MediaType, &f.MD5, &f.SHA1, &f.SHA256, &f.PDQ, &f.PDQQuality, &f.Status, &f.Error, &f.Warnings); err != nil {
+			return err
+		}
+		if err := fn(f); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// FileMatches returns the matches of the given files, keyed by file ID.
+func (q q) FileMatches(ctx context.Context, caseID int64) (map[int64][]FileMatch, error) {
+	rows, err := q.query(ctx, `SELECT m.file_id, m.bank, m.bank_kind, m.record_id, m.kind, m.hash, m.distance, m.category, m.norm_category, m.series
+		FROM file_matches m JOIN files f ON f.id = m.file_id JOIN exhibits e ON e.id = f.exhibit_id
+		WHERE e.case_id = ? ORDER BY m.file_id, m.distance, m.bank, m.record_id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64][]FileMatch{}
+	for rows.Next() {
+		var m FileMatch
+		if err := rows.Scan(&m.FileID, &m.Bank, &m.BankKind, &m.RecordID, &m.Kind, &m.Hash, &m.Distance, &m.Category, &m.NormCategory, &m.Series); err != nil {
+			return nil, err
+		}
+		out[m.FileID] = append(out[m.FileID], m)
+	}
+	return out, rows.Err()
+}
+
+// FilePaths returns the set of paths already stored for an exhibit, so a
+// resumed ingest can skip them.
+func (q q) FilePaths(ctx context.Context, exhibitID int64) (map[string]bool, error) {
+	rows, err := q.query(ctx, "SELECT path FROM files WHERE exhibit_id = ?", exhibitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out[p] = true
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,195 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/vibora-project/vibora/internal/audit"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// Run is the conformance suite: every dialect must pass it.
+func Run(t *testing.T, open Opener) {
+	t.Run("Migrations", func(t *testing.T) { testMigrations(t, open) })
+	t.Run("Cases", func(t *testing.T) { testCases(t, open(t, -1)) })
+	t.Run("Exhibits", func(t *testing.T) { testExhibits(t, open(t, -1)) })
+	t.Run("Custody", func(t *testing.T) { testCustody(t, open(t, -1)) })
+	t.Run("Audit", func(t *testing.T) { testAudit(t, open(t, -1)) })
+	t.Run("Rollback", func(t *testing.T) { testRollback(t, open(t, -1)) })
+	t.Run("Files", func(t *testing.T) { testFiles(t, open(t, -1)) })
+	t.Run("Banks", func(t *testing.T) { testBanks(t, open(t, -1)) })
+}
+
+// testMigrations builds a database at every earlier version, puts data in
+// it, and upgrades it to the newest: the data must survive.
+func testMigrations(t *testing.T, open Opener) {
+	ctx := context.Background()
+	db := open(t, -1)
+	ms, err := store.Migrations(db.Dialect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := db.SchemaVersion(ctx); v != len(ms) {
+		t.Fatalf("new store at version %d, want %d", v, len(ms))
+	}
+	for from := 1; from < len(ms); from++ {
+		old := open(t, from)
+		if v, _ := old.SchemaVersion(ctx); v != from {
+			t.Fatalf("OpenAt(%d) gave version %d", from, v)
+		}
+		mustCase(t, old, "upgrade-case")
+		up, err := store.Open(ctx, old.DSN())
+		if err != nil {
+			t.Fatalf("upgrade from %d: %v", from, err)
+		}
+		if v, _ := up.SchemaVersion(ctx); v != len(ms) {
+			t.Fatalf("upgrade from %d reached %d, want %d", from, v, len(ms))
+		}
+		if _, err := up.CaseByName(ctx, "upgrade-case"); err != nil {
+			t.Fatalf("data lost upgrading from %d: %v", from, err)
+		}
+		up.Close()
+	}
+	// Opening again is a no-op.
+	again, err := store.Open(ctx, db.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Close()
+}
+
+func mustCase(t *testing.T, db *store.DB, name string) store.Case {
+	t.Helper()
+	c := store.Case{Name: name, Agency: "Example Unit", Country: "NL", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
+	if err := db.InTx(context.Background(), func(tx *store.Tx) error { return tx.InsertCase(context.Background(), &c) }); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func mustExhibit(t *testing.T, db *store.DB, caseID int64, label string) store.Exhibit {
+	t.Helper()
+	e := store.Exhibit{CaseID: caseID, Label: label, Type: "phone", IMEI: "490154203237518", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
+	if err := db.InTx(context.Background(), func(tx *store.Tx) error { return tx.InsertExhibit(context.Background(), &e) }); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func testCases(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	c := mustCase(t, db, "op-tidewater")
+	if c.ID == 0 {
+		t.Fatal("no id assigned")
+	}
+	got, err := db.CaseByName(ctx, "op-tidewater")
+	if err != nil || got != c {
+		t.Fatalf("CaseByName = %+v, %v; want %+v", got, err, c)
+	}
+	if _, err := db.CaseByName(ctx, "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing case: err = %v, want ErrNotFound", err)
+	}
+	dup := store.Case{Name: "op-tidewater", CreatedAt: "x", CreatedBy: "y"}
+	err = db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertCase(ctx, &dup) })
+	if !errors.Is(err, store.ErrExists) {
+		t.Fatalf("duplicate case: err = %v, want ErrExists", err)
+	}
+	mustCase(t, db, "a-first")
+	all, err := db.Cases(ctx)
+	if err != nil || len(all) != 2 || all[0].Name != "a-first" {
+		t.Fatalf("Cases = %+v, %v", all, err)
+	}
+}
+
+func testExhibits(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	c := mustCase(t, db, "c")
+	e := mustExhibit(t, db, c.ID, "PHONE-01")
+	got, err := db.ExhibitByLabel(ctx, c.ID, "PHONE-01")
+	if err != nil || got != e {
+		t.Fatalf("ExhibitByLabel = %+v, %v; want %+v", got, err, e)
+	}
+	dup := store.Exhibit{CaseID: c.ID, Label: "PHONE-01", CreatedAt: "x", CreatedBy: "y"}
+	if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertExhibit(ctx, &dup) }); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("duplicate exhibit: %v", err)
+	}
+	other := mustCase(t, db, "other")
+	mustExhibit(t, db, other.ID, "PHONE-01") // labels are per case
+	list, err := db.Exhibits(ctx, c.ID)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("Exhibits = %+v, %v", list, err)
+	}
+}
+
+func testCustody(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	c := mustCase(t, db, "c")
+	e := mustExhibit(t, db, c.ID, "E1")
+	for _, ev := range []string{"acquired", "ingested", "verified"} {
+		ce := store.CustodyEvent{CaseID: c.ID, ExhibitID: e.ID, Event: ev, Actor: "alex", At: "2024-01-20T10:00:00Z", Digests: "sha256=00"}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertCustodyEvent(ctx, &ce) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs, err := db.CustodyEvents(ctx, c.ID, e.ID)
+	if err != nil || len(evs) != 3 || evs[0].Event != "acquired" || evs[2].Event != "verified" || evs[1].ExhibitID != e.ID {
+		t.Fatalf("CustodyEvents = %+v, %v", evs, err)
+	}
+}
+
+func testAudit(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	for i, obj := range []string{"case:a", "case:b", "bank:x"} {
+		r := audit.Record{At: "2024-01-20T10:00:00.000000000Z", Actor: "alex", Action: "test", Object: obj}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.AppendAudit(ctx, &r) }); err != nil {
+			t.Fatal(err)
+		}
+		if r.Seq != int64(i+1) {
+			t.Fatalf("seq = %d, want %d", r.Seq, i+1)
+		}
+	}
+	var v audit.Verifier
+	if err := db.AuditRecords(ctx, "", func(r audit.Record) error { v.Add(r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	head, err := db.AuditHead(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := v.Finish(head); len(p) != 0 || v.Count() != 3 {
+		t.Fatalf("chain problems %v, count %d", p, v.Count())
+	}
+	n := 0
+	db.AuditRecords(ctx, "case:", func(audit.Record) error { n++; return nil })
+	if n != 2 {
+		t.Fatalf("prefix filter returned %d records, want 2", n)
+	}
+}
+
+// testRollback checks that a failed transaction leaves neither the change
+// nor its audit record behind.
+func testRollback(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		c := store.Case{Name: "ghost", CreatedAt: "x", CreatedBy: "y"}
+		if err := tx.InsertCase(ctx, &c); err != nil {
+			return err
+		}
+		r := audit.Record{At: "x", Actor: "y", Action: "case.create", Object: "case:ghost"}
+		if err := tx.AppendAudit(ctx, &r); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := db.CaseByName(ctx, "ghost"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatal("rolled-back case is visible")
+	}
+	if h, _ := db.AuditHead(ctx); h.Seq != 0 {
+		t.Fatal("rolled-back audit record is visible")
+	}
+}
