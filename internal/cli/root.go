@@ -19,6 +19,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/user"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -113,7 +115,16 @@ func Run(ctx context.Context, args []string, s Streams) int {
 // validation, which happens before RunE.
 func isCobraUsage(err error) bool {
 	var fe *flagError
-	return errors.As(err, &fe)
+	if errors.As(err, &fe) {
+		return true
+	}
+	msg := err.Error()
+	for _, p := range []string{"required flag", "unknown command", "unknown flag", "unknown shorthand flag", "invalid argument", "flag needs an argument", "if any flags in the group"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 type flagError struct{ err error }
@@ -163,6 +174,9 @@ and keeps an append-only, hash-chained audit trail of every action.`,
 
 // commands lists the constructors of every top-level command. Keep it sorted.
 var commands = []func(*globals) *cobra.Command{
+	newAuditCmd,
+	newCaseCmd,
+	newExhibitCmd,
 	newVersionCmd,
 }
 
@@ -178,6 +192,9 @@ func defaultActor() string {
 		if v := os.Getenv(k); v != "" {
 			return v
 		}
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
 	}
 	return "unknown"
 }

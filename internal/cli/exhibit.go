@@ -1,0 +1,150 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+func newExhibitCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "exhibit", Short: "Register and list seized items"}
+	cmd.AddCommand(newExhibitAddCmd(g), newExhibitListCmd(g), newExhibitShowCmd(g))
+	return cmd
+}
+
+func newExhibitAddCmd(g *globals) *cobra.Command {
+	var e store.Exhibit
+	var caseName string
+	cmd := &cobra.Command{
+		Use:   "add --case CASE LABEL",
+		Short: "Register an exhibit (a seized item) in a case",
+		Args:  argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, done, err := g.openService(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer done()
+			e.Label = args[0]
+			e, err = s.AddExhibit(cmd.Context(), caseName, e)
+			if err != nil {
+				return classify(err, "")
+			}
+			if g.json {
+				return newJSONLines(g.streams.Out).Write(e)
+			}
+			_, err = fmt.Fprintf(g.streams.Out, "exhibit %s added to case %s\n", e.Label, caseName)
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&caseName, "case", "", "case name (required)")
+	cmd.MarkFlagRequired("case")
+	f.StringVar(&e.Type, "type", "", "phone, computer, storage, cloud account, chat export, other")
+	f.StringVar(&e.Description, "description", "", "description")
+	f.StringVar(&e.Make, "make", "", "make")
+	f.StringVar(&e.Model, "model", "", "model")
+	f.StringVar(&e.Serial, "serial", "", "serial number")
+	f.StringVar(&e.IMEI, "imei", "", "IMEI")
+	f.StringVar(&e.SeizedAt, "seized-at", "", "when it was seized (RFC 3339)")
+	f.StringVar(&e.SeizedWhere, "seized-where", "", "where it was seized")
+	f.StringVar(&e.SeizedBy, "seized-by", "", "who seized it")
+	f.StringVar(&e.LegalAuthority, "legal-authority", "", "legal authority for the seizure")
+	return cmd
+}
+
+func newExhibitListCmd(g *globals) *cobra.Command {
+	var caseName string
+	cmd := &cobra.Command{
+		Use:   "list --case CASE",
+		Short: "List a case's exhibits",
+		Args:  argsUsage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			c, err := s.Case(ctx, caseName)
+			if err != nil {
+				return classify(err, "'vibora case list' shows the existing cases")
+			}
+			list, err := s.DB().Exhibits(ctx, c.ID)
+			if err != nil {
+				return err
+			}
+			if g.json {
+				out := newJSONLines(g.streams.Out)
+				for _, e := range list {
+					if err := out.Write(e); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			t := newTable(g.streams.Out, "EXHIBIT", "TYPE", "MAKE", "MODEL", "SERIAL", "IMEI", "SEIZED")
+			for _, e := range list {
+				t.Row(e.Label, e.Type, e.Make, e.Model, e.Serial, e.IMEI, e.SeizedAt)
+			}
+			return t.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&caseName, "case", "", "case name (required)")
+	cmd.MarkFlagRequired("case")
+	return cmd
+}
+
+func newExhibitShowCmd(g *globals) *cobra.Command {
+	var caseName string
+	cmd := &cobra.Command{
+		Use:   "show --case CASE LABEL",
+		Short: "Show an exhibit and its chain of custody",
+		Args:  argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			c, err := s.Case(ctx, caseName)
+			if err != nil {
+				return classify(err, "'vibora case list' shows the existing cases")
+			}
+			e, err := s.DB().ExhibitByLabel(ctx, c.ID, args[0])
+			if err != nil {
+				return classify(err, "'vibora exhibit list --case "+caseName+"' shows the exhibits")
+			}
+			events, err := s.DB().CustodyEvents(ctx, c.ID, e.ID)
+			if err != nil {
+				return err
+			}
+			if g.json {
+				return newJSONLines(g.streams.Out).Write(struct {
+					store.Exhibit
+					Custody []store.CustodyEvent `json:"custody"`
+				}{e, nonNil(events)})
+			}
+			w := g.streams.Out
+			t := newTable(w)
+			for _, kv := range [][2]string{{"Exhibit", e.Label}, {"Case", c.Name}, {"Type", e.Type}, {"Description", e.Description},
+				{"Make", e.Make}, {"Model", e.Model}, {"Serial", e.Serial}, {"IMEI", e.IMEI}, {"Seized at", e.SeizedAt},
+				{"Seized where", e.SeizedWhere}, {"Seized by", e.SeizedBy}, {"Legal authority", e.LegalAuthority}, {"Registered", e.CreatedAt + " by " + e.CreatedBy}} {
+				t.Row(kv[0], kv[1])
+			}
+			t.Flush()
+			fmt.Fprintln(w)
+			t = newTable(w, "WHEN", "EVENT", "BY", "REASON", "DIGESTS")
+			for _, ev := range events {
+				t.Row(ev.At, ev.Event, ev.Actor, ev.Reason, ev.Digests)
+			}
+			return t.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&caseName, "case", "", "case name (required)")
+	cmd.MarkFlagRequired("case")
+	return cmd
+}

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// openService opens the store named by --db and returns the use-case layer
+// acting as --actor. The caller must call the returned close function.
+func (g *globals) openService(ctx context.Context) (*investigation.Service, func(), error) {
+	db, err := store.Open(ctx, g.db)
+	if err != nil {
+		if store.IsPostgres(g.db) {
+			return nil, nil, withHint(err, "check that the PostgreSQL server is running and the DSN is right")
+		}
+		return nil, nil, withHint(err, "--db (or VIBORA_DB) names the SQLite file; its directory must exist and be writable")
+	}
+	s := investigation.New(db, g.actor, investigation.WithLogger(g.logger), investigation.WithCacheDir(cacheDir(g.db)))
+	return s, func() { db.Close() }, nil
+}
+
+// cacheDir is where derived data (persisted match indexes) lives: next to a
+// SQLite file, or in the user's cache directory for a PostgreSQL hub.
+func cacheDir(dsn string) string {
+	if !store.IsPostgres(dsn) {
+		return dsn + ".cache"
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	sum := sha256.Sum256([]byte(dsn))
+	return filepath.Join(base, "vibora", hex.EncodeToString(sum[:8]))
+}
+
+// classify maps domain errors to usage errors with hints.
+func classify(err error, hint string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrExists) || errors.Is(err, investigation.ErrInvalid) {
+		if hint != "" {
+			return withHint(usageError{err}, hint)
+		}
+		return usageError{err}
+	}
+	return err
+}

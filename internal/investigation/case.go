@@ -1,0 +1,98 @@
+package investigation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// ErrInvalid marks input the use case refuses.
+var ErrInvalid = errors.New("invalid")
+
+// ExhibitTypes are the kinds of seized item Vibora knows.
+var ExhibitTypes = []string{"phone", "computer", "storage", "cloud account", "chat export", "other"}
+
+// CreateCase creates a case.
+func (s *Service) CreateCase(ctx context.Context, c store.Case) (store.Case, error) {
+	c.Name = strings.TrimSpace(c.Name)
+	if c.Name == "" {
+		return c, fmt.Errorf("case name is empty: %w", ErrInvalid)
+	}
+	if c.Country != "" {
+		c.Country = strings.ToUpper(c.Country)
+		if len(c.Country) != 2 {
+			return c, fmt.Errorf("country %q: want an ISO 3166 alpha-2 code such as NL: %w", c.Country, ErrInvalid)
+		}
+	}
+	c.CreatedAt, c.CreatedBy = s.timestamp(), s.actor
+	ch := &change{action: "case.create", object: "case:" + c.Name}
+	err := s.mutate(ctx, ch, func(tx *store.Tx) error {
+		if err := tx.InsertCase(ctx, &c); err != nil {
+			return err
+		}
+		ch.after = c
+		return nil
+	})
+	return c, err
+}
+
+// Case returns a case by name.
+func (s *Service) Case(ctx context.Context, name string) (store.Case, error) {
+	return s.db.CaseByName(ctx, name)
+}
+
+// AddExhibit adds an exhibit to a case and records its acquisition in the
+// chain of custody.
+func (s *Service) AddExhibit(ctx context.Context, caseName string, e store.Exhibit) (store.Exhibit, error) {
+	c, err := s.db.CaseByName(ctx, caseName)
+	if err != nil {
+		return e, err
+	}
+	e.Label = strings.TrimSpace(e.Label)
+	if e.Label == "" {
+		return e, fmt.Errorf("exhibit label is empty: %w", ErrInvalid)
+	}
+	if e.Type != "" && !contains(ExhibitTypes, e.Type) {
+		return e, fmt.Errorf("exhibit type %q: want one of %s: %w", e.Type, strings.Join(ExhibitTypes, ", "), ErrInvalid)
+	}
+	e.CaseID, e.CreatedAt, e.CreatedBy = c.ID, s.timestamp(), s.actor
+	ch := &change{action: "exhibit.add", object: "exhibit:" + c.Name + "/" + e.Label}
+	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
+		if err := tx.InsertExhibit(ctx, &e); err != nil {
+			return err
+		}
+		ch.after = e
+		return s.custody(ctx, tx, c.ID, e.ID, "acquired", "exhibit registered", "")
+	})
+	return e, err
+}
+
+// ensureExhibit returns the exhibit, creating it when it does not exist yet.
+func (s *Service) ensureExhibit(ctx context.Context, c store.Case, label, typ string) (store.Exhibit, error) {
+	e, err := s.db.ExhibitByLabel(ctx, c.ID, label)
+	if errors.Is(err, store.ErrNotFound) {
+		e, err = s.AddExhibit(ctx, c.Name, store.Exhibit{Label: label, Type: typ})
+		if errors.Is(err, store.ErrExists) { // created concurrently
+			return s.db.ExhibitByLabel(ctx, c.ID, label)
+		}
+	}
+	return e, err
+}
+
+// custody appends a chain-of-custody event inside tx.
+func (s *Service) custody(ctx context.Context, tx *store.Tx, caseID, exhibitID int64, event, reason, digests string) error {
+	ev := store.CustodyEvent{CaseID: caseID, ExhibitID: exhibitID, Event: event, Actor: s.actor, At: s.timestamp(), Reason: reason, Digests: digests}
+	return tx.InsertCustodyEvent(ctx, &ev)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
