@@ -177,6 +177,7 @@ var commands = []func(*globals) *cobra.Command{
 	newAuditCmd,
 	newCaseCmd,
 	newExhibitCmd,
+	newHashCmd,
 	newVersionCmd,
 }
 

@@ -1,0 +1,150 @@
+// Package evidence turns evidence sources into per-file facts: one read of
+// each file gives its MD5, SHA-1 and SHA-256, its media type from magic
+// bytes and, for images, its PDQ hash and quality. Run walks sources
+// (directories, files, archives, see evidence/source) on every core with
+// bounded memory; what the facts are matched against and where they are
+// stored is the caller's business (internal/investigation).
+package evidence
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/vibora-project/vibora/internal/hashing"
+	"github.com/vibora-project/vibora/internal/hashing/pdq"
+)
+
+// Result is what one file yielded.
+type Result struct {
+	Path       string
+	Size       int64
+	ModTime    time.Time
+	MediaType  string
+	Digests    hashing.Digests
+	Hashed     bool // Digests are valid
+	PDQ        *pdq.Hash
+	PDQQuality int
+	Dihedral   []pdq.Hash
+	Err        string   // why the file could not be (fully) processed
+	Warnings   []string // what was odd about it
+}
+
+// ProcessOptions control per-file work.
+type ProcessOptions struct {
+	PDQ          bool  // compute PDQ for images
+	Dihedral     bool  // also the 8 dihedral hashes
+	MaxImageSize int64 // images larger than this are hashed but not PDQ-hashed (0: 256 MiB)
+}
+
+func (o ProcessOptions) maxImage() int64 {
+	if o.MaxImageSize > 0 {
+		return o.MaxImageSize
+	}
+	return pdq.DefaultMaxBytes
+}
+
+// Processor does the per-file work. It is not safe for concurrent use:
+// give each worker its own.
+type Processor struct {
+	opt    ProcessOptions
+	hasher *hashing.Hasher
+	cap    capture
+}
+
+// NewProcessor returns a Processor.
+func NewProcessor(opt ProcessOptions) *Processor {
+	return &Processor{opt: opt, hasher: hashing.NewHasher()}
+}
+
+// SetParallel passes through to the hasher (see hashing.Hasher.SetParallel).
+func (p *Processor) SetParallel(on bool) { p.hasher.SetParallel(on) }
+
+// Process reads r once and fills res with digests, media type and PDQ.
+// Errors are recorded in res, never returned: one bad file never stops a job.
+func (p *Processor) Process(r io.Reader, res *Result) {
+	p.cap.reset(p.opt.PDQ, p.opt.maxImage())
+	d, err := p.hasher.SumTee(r, &p.cap)
+	res.MediaType = hashing.MediaType(p.cap.head())
+	if err != nil {
+		res.Err = fmt.Sprintf("read: %v", err)
+		return
+	}
+	res.Digests, res.Hashed = d, true
+	if res.Size == 0 || res.Size != d.Size {
+		if res.Size != 0 {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("size changed while reading: listed %d, read %d", res.Size, d.Size))
+		}
+		res.Size = d.Size
+	}
+	if !p.opt.PDQ || !hashing.IsImage(res.MediaType) {
+		return
+	}
+	if p.cap.overflow {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("image over %d bytes: PDQ not computed", p.opt.maxImage()))
+		return
+	}
+	pr, err := pdq.FromBytes(p.cap.buf, pdq.Options{Dihedral: p.opt.Dihedral})
+	if err != nil {
+		if errors.Is(err, pdq.ErrNoDecoder) {
+			res.Warnings = append(res.Warnings, "no decoder for "+res.MediaType+": PDQ not computed")
+			return
+		}
+		res.Err = fmt.Sprintf("pdq: %v", err)
+		return
+	}
+	h := pr.Hash
+	res.PDQ, res.PDQQuality, res.Dihedral = &h, pr.Quality, pr.Dihedral
+}
+
+// capture keeps the first bytes of a stream for sniffing and, when they
+// show an image, the whole stream (up to a limit) for PDQ.
+type capture struct {
+	buf      []byte
+	keep     bool // keeping everything (so far)
+	decided  bool
+	limit    int64
+	overflow bool
+}
+
+func (c *capture) reset(images bool, limit int64) {
+	if cap(c.buf) > 32<<20 {
+		c.buf = nil // do not keep a large image's buffer for the rest of the job
+	}
+	c.buf = c.buf[:0]
+	c.keep, c.decided, c.limit, c.overflow = images, !images, limit, false
+}
+
+func (c *capture) head() []byte {
+	return c.buf[:min(len(c.buf), hashing.SniffLen)]
+}
+
+func (c *capture) Write(p []byte) (int, error) {
+	n := len(p)
+	if !c.decided {
+		need := hashing.SniffLen - len(c.buf)
+		if need > 0 {
+			take := min(need, len(p))
+			c.buf = append(c.buf, p[:take]...)
+			p = p[take:]
+		}
+		if len(c.buf) < hashing.SniffLen && len(p) == 0 {
+			return n, nil
+		}
+		c.decided = true
+		c.keep = hashing.IsImage(hashing.MediaType(c.buf))
+	} else if !c.keep && len(c.buf) < hashing.SniffLen {
+		take := min(hashing.SniffLen-len(c.buf), len(p))
+		c.buf = append(c.buf, p[:take]...)
+		return n, nil
+	}
+	if c.keep && len(p) > 0 {
+		if int64(len(c.buf)+len(p)) > c.limit {
+			c.keep, c.overflow = false, true
+			return n, nil
+		}
+		c.buf = append(c.buf, p...)
+	}
+	return n, nil
+}
