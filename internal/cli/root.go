@@ -176,6 +176,7 @@ and keeps an append-only, hash-chained audit trail of every action.`,
 var commands = []func(*globals) *cobra.Command{
 	newAuditCmd,
 	newCaseCmd,
+	newDemoCmd,
 	newExhibitCmd,
 	newHashCmd,
 	newVersionCmd,

@@ -27,18 +27,23 @@ func (p Picture) Render() *image.RGBA {
 	angle := r.Float64() * 2 * math.Pi
 	dx, dy := math.Cos(angle), math.Sin(angle)
 	w, h := float64(p.Width), float64(p.Height)
+	// A texture of two waves keeps PDQ's quality score high (flat pictures
+	// score low and are not matched by default).
+	fx1, fy1 := (4+r.Float64()*12)*2*math.Pi/w, (4+r.Float64()*12)*2*math.Pi/h
+	fx2, fy2 := (4+r.Float64()*12)*2*math.Pi/w, -(4+r.Float64()*12)*2*math.Pi/h
 	for y := 0; y < p.Height; y++ {
 		for x := 0; x < p.Width; x++ {
 			t := ((float64(x)/w-0.5)*dx + (float64(y)/h-0.5)*dy) + 0.5
 			t = math.Max(0, math.Min(1, t))
 			i := img.PixOffset(x, y)
+			wave := 40*math.Sin(fx1*float64(x)+fy1*float64(y)) + 30*math.Sin(fx2*float64(x)+fy2*float64(y))
 			for c := 0; c < 3; c++ {
-				img.Pix[i+c] = uint8(c0[c]*(1-t) + c1[c]*t)
+				img.Pix[i+c] = uint8(math.Max(0, math.Min(255, c0[c]*(1-t)+c1[c]*t+wave)))
 			}
 			img.Pix[i+3] = 255
 		}
 	}
-	shapes := 4 + r.IntN(6)
+	shapes := 6 + r.IntN(8)
 	for s := 0; s < shapes; s++ {
 		col := color.RGBA{uint8(r.IntN(256)), uint8(r.IntN(256)), uint8(r.IntN(256)), 255}
 		cx, cy := r.Float64()*w, r.Float64()*h

@@ -38,6 +38,9 @@ var rangeLimit [1024]uint8
 // descaling); both passes share it.
 var idctWeights [8][8]int32
 
+// idctWeightsT is idctWeights transposed: [input][output].
+var idctWeightsT [8][8]int32
+
 func init() {
 	for m := 0; m < 1024; m++ {
 		switch {
@@ -57,6 +60,7 @@ func init() {
 		out := idct1D(in)
 		for o := 0; o < 8; o++ {
 			idctWeights[o][i] = int32(out[o])
+			idctWeightsT[i][o] = int32(out[o])
 		}
 	}
 }
@@ -99,57 +103,9 @@ func idct1D(in [8]int64) [8]int64 {
 // natural order and writes it to dst with the given stride.
 func idct8x8(c *[64]int32, dst []byte, stride int) {
 	var ws [64]int32
-	for col := 0; col < 8; col++ {
-		if c[8+col]|c[16+col]|c[24+col]|c[32+col]|c[40+col]|c[48+col]|c[56+col] == 0 {
-			dc := c[col] << pass1Bits
-			for r := 0; r < 8; r++ {
-				ws[r*8+col] = dc
-			}
-			continue
-		}
-		z2, z3 := c[16+col], c[48+col]
-		z1 := (z2 + z3) * fix0541196100
-		tmp2 := z1 + z3*(-fix1847759065)
-		tmp3 := z1 + z2*fix0765366865
-		tmp0 := (c[col] + c[32+col]) << constBits
-		tmp1 := (c[col] - c[32+col]) << constBits
-		tmp10, tmp13 := tmp0+tmp3, tmp0-tmp3
-		tmp11, tmp12 := tmp1+tmp2, tmp1-tmp2
-
-		t0, t1, t2, t3 := c[56+col], c[40+col], c[24+col], c[8+col]
-		z1 = t0 + t3
-		z2 = t1 + t2
-		z3 = t0 + t2
-		z4 := t1 + t3
-		z5 := (z3 + z4) * fix1175875602
-		t0 *= fix0298631336
-		t1 *= fix2053119869
-		t2 *= fix3072711026
-		t3 *= fix1501321110
-		z1 *= -fix0899976223
-		z2 *= -fix2562915447
-		z3 *= -fix1961570560
-		z4 *= -fix0390180644
-		z3 += z5
-		z4 += z5
-		t0 += z1 + z3
-		t1 += z2 + z4
-		t2 += z2 + z3
-		t3 += z1 + z4
-		const rnd = 1 << (pass1Shift - 1)
-		ws[0*8+col] = (tmp10 + t3 + rnd) >> pass1Shift
-		ws[7*8+col] = (tmp10 - t3 + rnd) >> pass1Shift
-		ws[1*8+col] = (tmp11 + t2 + rnd) >> pass1Shift
-		ws[6*8+col] = (tmp11 - t2 + rnd) >> pass1Shift
-		ws[2*8+col] = (tmp12 + t1 + rnd) >> pass1Shift
-		ws[5*8+col] = (tmp12 - t1 + rnd) >> pass1Shift
-		ws[3*8+col] = (tmp13 + t0 + rnd) >> pass1Shift
-		ws[4*8+col] = (tmp13 - t0 + rnd) >> pass1Shift
-	}
+	idctCols(c, &ws)
 	for r := 0; r < 8; r++ {
-		w := ws[r*8 : r*8+8 : r*8+8]
-		out := dst[r*stride : r*stride+8 : r*stride+8]
-		idctRow(w, out)
+		idctRow(ws[r*8:r*8+8:r*8+8], dst[r*stride:r*stride+8:r*stride+8])
 	}
 }
 
@@ -202,29 +158,96 @@ func idctRow(w []int32, out []byte) {
 	out[4] = rangeLimit[((tmp13-t0+rnd)>>pass2Shift)&1023]
 }
 
-// idctSparse computes only rows r0..r1-1 and columns cols of the block,
-// writing out[(r-r0)*len(cols)+j]. nz lists the natural-order indices of
-// the nonzero coefficients. The result equals idct8x8 at those pixels.
-func idctSparse(c *[64]int32, nz []uint8, r0, r1 int, cols []uint8, out []byte) {
-	var ws [8][8]int32 // ws[row][col] before descaling, only rows r0..r1-1
-	for _, k := range nz {
-		v := c[k]
-		u, col := int(k>>3), int(k&7)
-		for r := r0; r < r1; r++ {
-			ws[r][col] += idctWeights[r][u] * v
+// idctCols is the islow column pass into ws (descaled).
+func idctCols(c *[64]int32, ws *[64]int32) {
+	for col := 0; col < 8; col++ {
+		if c[8+col]|c[16+col]|c[24+col]|c[32+col]|c[40+col]|c[48+col]|c[56+col] == 0 {
+			dc := c[col] << pass1Bits
+			for r := 0; r < 8; r++ {
+				ws[r*8+col] = dc
+			}
+			continue
+		}
+		z2, z3 := c[16+col], c[48+col]
+		z1 := (z2 + z3) * fix0541196100
+		tmp2 := z1 + z3*(-fix1847759065)
+		tmp3 := z1 + z2*fix0765366865
+		tmp0 := (c[col] + c[32+col]) << constBits
+		tmp1 := (c[col] - c[32+col]) << constBits
+		tmp10, tmp13 := tmp0+tmp3, tmp0-tmp3
+		tmp11, tmp12 := tmp1+tmp2, tmp1-tmp2
+
+		t0, t1, t2, t3 := c[56+col], c[40+col], c[24+col], c[8+col]
+		z1 = t0 + t3
+		z2 = t1 + t2
+		z3 = t0 + t2
+		z4 := t1 + t3
+		z5 := (z3 + z4) * fix1175875602
+		t0 *= fix0298631336
+		t1 *= fix2053119869
+		t2 *= fix3072711026
+		t3 *= fix1501321110
+		z1 *= -fix0899976223
+		z2 *= -fix2562915447
+		z3 *= -fix1961570560
+		z4 *= -fix0390180644
+		z3 += z5
+		z4 += z5
+		t0 += z1 + z3
+		t1 += z2 + z4
+		t2 += z2 + z3
+		t3 += z1 + z4
+		const rnd = 1 << (pass1Shift - 1)
+		ws[0*8+col] = (tmp10 + t3 + rnd) >> pass1Shift
+		ws[7*8+col] = (tmp10 - t3 + rnd) >> pass1Shift
+		ws[1*8+col] = (tmp11 + t2 + rnd) >> pass1Shift
+		ws[6*8+col] = (tmp11 - t2 + rnd) >> pass1Shift
+		ws[2*8+col] = (tmp12 + t1 + rnd) >> pass1Shift
+		ws[5*8+col] = (tmp12 - t1 + rnd) >> pass1Shift
+		ws[3*8+col] = (tmp13 + t0 + rnd) >> pass1Shift
+		ws[4*8+col] = (tmp13 - t0 + rnd) >> pass1Shift
+	}
+}
+
+// idctPartial computes only rows r0..r1-1 and the columns cols of the
+// block, writing out[(r-r0)*len(cols)+j]. nz lists the natural-order
+// indices of the nonzero coefficients. The result equals idct8x8 at those
+// pixels: sparse blocks take exact per-pixel linear combinations, dense
+// ones the butterfly column pass.
+func idctPartial(c *[64]int32, nz []uint8, r0, r1 int, cols []uint8, out []byte) {
+	var ws [64]int32
+	nr := r1 - r0
+	if len(nz)*nr > 40 {
+		idctCols(c, &ws)
+	} else {
+		for _, k := range nz {
+			v := c[k]
+			wt := &idctWeightsT[k>>3]
+			col := int(k & 7)
+			for r := r0; r < r1; r++ {
+				ws[(r&7)*8+col] += wt[r&7] * v
+			}
+		}
+		const rnd1 = 1 << (pass1Shift - 1)
+		for i := r0 * 8; i < r1*8; i++ {
+			ws[i&63] = (ws[i&63] + rnd1) >> pass1Shift
 		}
 	}
-	const rnd1 = 1 << (pass1Shift - 1)
 	const rnd2 = 1 << (pass2Shift - 1)
 	n := len(cols)
 	for r := r0; r < r1; r++ {
-		row := &ws[r]
-		for k := range row {
-			row[k] = (row[k] + rnd1) >> pass1Shift
-		}
+		row := (*[8]int32)(ws[(r&7)*8 : (r&7)*8+8])
 		o := out[(r-r0)*n : (r-r0)*n+n]
+		if n >= 4 {
+			var full [8]byte
+			idctRow(row[:], full[:])
+			for j, x := range cols {
+				o[j] = full[x&7]
+			}
+			continue
+		}
 		for j, x := range cols {
-			wt := &idctWeights[x]
+			wt := &idctWeights[x&7]
 			s := wt[0]*row[0] + wt[1]*row[1] + wt[2]*row[2] + wt[3]*row[3] +
 				wt[4]*row[4] + wt[5]*row[5] + wt[6]*row[6] + wt[7]*row[7]
 			o[j] = rangeLimit[((s+rnd2)>>pass2Shift)&1023]

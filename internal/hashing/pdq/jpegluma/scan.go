@@ -574,7 +574,7 @@ func (d *decoder) emit(c *component, bx, by int, blk *[64]int32, nz []uint8) {
 	rowLo := d.uy[r0] - by*8
 	rowHi := d.uy[r1-1] - by*8 + 1
 	cols := d.colInBlk[c0:c1]
-	idctSparse(blk, nz, rowLo, rowHi, cols, tmp[:])
+	idctPartial(blk, nz, rowLo, rowHi, cols, tmp[:])
 	n := c1 - c0
 	for i := r0; i < r1; i++ {
 		rr := d.uy[i] - by*8 - rowLo

@@ -1,0 +1,690 @@
+package telegram
+
+import (
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vibora-project/vibora/internal/chatexport"
+	"github.com/vibora-project/vibora/internal/chatexport/jsonstream"
+)
+
+// maxEntities and maxMembers bound per-message lists.
+const (
+	maxEntities = 4096
+	maxMembers  = 4096
+	maxAnswers  = 256
+)
+
+// rawMsg holds one message object's fields as read; it is reused.
+type rawMsg struct {
+	off                            int64
+	id                             int64
+	idOK                           bool
+	typ                            string
+	date, dateUnix                 string
+	edited, editedUnix             string
+	from, fromID                   string
+	actor, actorID                 string
+	action                         string
+	author, fwd, savedFrom, viaBot string
+	replyTo                        int64
+	replyOK                        bool
+	replyPeer                      string
+	photo                          string
+	photoSize                      *int64
+	width, height, duration        int
+	file, fileName, thumb          string
+	fileSize                       *int64
+	mediaType, mime, emoji         string
+	performer, songTitle           string
+	contact                        *chatexport.Contact
+	vcard                          string
+	vcardSize                      *int64
+	loc                            *chatexport.Location
+	placeName, address             string
+	livePeriod                     int
+	poll                           *chatexport.Poll
+	text                           strings.Builder
+	ents                           []chatexport.Entity
+	textEnts                       []chatexport.Entity
+	hasTextEnts                    bool
+	reactions                      int
+	title, inviter                 string
+	members                        []chatexport.Ref
+	pinnedID                       int64
+	pinnedOK                       bool
+	bad                            string // reason the record is unusable
+}
+
+func (m *rawMsg) reset() {
+	ents, tents, mem := m.ents[:0], m.textEnts[:0], m.members[:0]
+	*m = rawMsg{}
+	m.ents, m.textEnts, m.members = ents, tents, mem
+}
+
+func (p *parser) message(c *chat, k jsonstream.Kind) error {
+	if p.n++; p.n&4095 == 0 {
+		if err := p.ctx.Err(); err != nil {
+			return err
+		}
+	}
+	off := p.s.Offset()
+	if k != jsonstream.ObjectStart {
+		p.warn(off, "message: expected an object, got %s", k)
+		return p.s.Skip(k)
+	}
+	m := &p.raw
+	m.reset()
+	m.off = off
+	if err := p.objectKeys(func(key []byte) error { return p.messageField(m, key) }); err != nil {
+		return err
+	}
+	if m.bad != "" {
+		p.warn(off, "message skipped: %s", m.bad)
+		return nil
+	}
+	if !m.idOK {
+		p.warn(off, "message skipped: no id")
+		return nil
+	}
+	return p.emitMessage(c, m)
+}
+
+func (p *parser) str(dst *string, what string) error {
+	v, _, err := p.s.String()
+	*dst = v
+	return p.soft(err, what)
+}
+
+func (p *parser) integer(dst *int, what string) error {
+	v, _, err := p.s.Int()
+	*dst = int(v)
+	return p.soft(err, what)
+}
+
+func (p *parser) size(dst **int64, what string) error {
+	v, ok, err := p.s.Int()
+	if ok {
+		*dst = &v
+	}
+	return p.soft(err, what)
+}
+
+func (p *parser) messageField(m *rawMsg, key []byte) error {
+	s := p.s
+	switch string(key) {
+	case "id":
+		v, ok, err := s.Int()
+		if err != nil {
+			if jsonstream.IsFatal(err) {
+				return err
+			}
+			m.bad = "id is not an integer"
+			return nil
+		}
+		m.id, m.idOK = v, ok
+	case "type":
+		return p.str(&m.typ, "type")
+	case "date":
+		return p.str(&m.date, "date")
+	case "date_unixtime":
+		return p.str(&m.dateUnix, "date_unixtime")
+	case "edited":
+		return p.str(&m.edited, "edited")
+	case "edited_unixtime":
+		return p.str(&m.editedUnix, "edited_unixtime")
+	case "from":
+		return p.str(&m.from, "from")
+	case "from_id":
+		return p.str(&m.fromID, "from_id")
+	case "actor":
+		return p.str(&m.actor, "actor")
+	case "actor_id":
+		return p.str(&m.actorID, "actor_id")
+	case "action":
+		return p.str(&m.action, "action")
+	case "author":
+		return p.str(&m.author, "author")
+	case "forwarded_from":
+		v, ok, err := s.String()
+		m.fwd = v
+		if ok && v == "" {
+			m.fwd = "(hidden)"
+		}
+		return p.soft(err, "forwarded_from")
+	case "saved_from":
+		return p.str(&m.savedFrom, "saved_from")
+	case "via_bot":
+		return p.str(&m.viaBot, "via_bot")
+	case "reply_to_message_id":
+		v, ok, err := s.Int()
+		m.replyTo, m.replyOK = v, ok
+		return p.soft(err, "reply_to_message_id")
+	case "reply_to_peer_id":
+		return p.str(&m.replyPeer, "reply_to_peer_id")
+	case "photo":
+		return p.str(&m.photo, "photo")
+	case "photo_file_size":
+		return p.size(&m.photoSize, "photo_file_size")
+	case "width":
+		return p.integer(&m.width, "width")
+	case "height":
+		return p.integer(&m.height, "height")
+	case "duration_seconds":
+		return p.integer(&m.duration, "duration_seconds")
+	case "file":
+		return p.str(&m.file, "file")
+	case "file_name":
+		return p.str(&m.fileName, "file_name")
+	case "file_size":
+		return p.size(&m.fileSize, "file_size")
+	case "thumbnail":
+		return p.str(&m.thumb, "thumbnail")
+	case "media_type":
+		return p.str(&m.mediaType, "media_type")
+	case "mime_type":
+		return p.str(&m.mime, "mime_type")
+	case "sticker_emoji":
+		return p.str(&m.emoji, "sticker_emoji")
+	case "performer":
+		return p.str(&m.performer, "performer")
+	case "title":
+		// audio title for messages, chat title for service messages
+		v, _, err := s.String()
+		m.title, m.songTitle = v, v
+		return p.soft(err, "title")
+	case "contact_information":
+		return p.contactInfo(m)
+	case "contact_vcard":
+		return p.str(&m.vcard, "contact_vcard")
+	case "contact_vcard_file_size":
+		return p.size(&m.vcardSize, "contact_vcard_file_size")
+	case "location_information":
+		return p.location(m)
+	case "place_name":
+		return p.str(&m.placeName, "place_name")
+	case "address":
+		return p.str(&m.address, "address")
+	case "live_location_period_seconds":
+		return p.integer(&m.livePeriod, "live_location_period_seconds")
+	case "poll":
+		return p.poll(m)
+	case "text":
+		return p.textValue(m)
+	case "text_entities":
+		return p.textEntities(m)
+	case "reactions":
+		return p.reactions(m)
+	case "members":
+		return p.members(m)
+	case "inviter":
+		return p.str(&m.inviter, "inviter")
+	case "message_id":
+		v, ok, err := s.Int()
+		m.pinnedID, m.pinnedOK = v, ok
+		return p.soft(err, "message_id")
+	default:
+		return s.SkipValue()
+	}
+	return nil
+}
+
+func (p *parser) contactInfo(m *rawMsg) error {
+	k, err := p.s.Next()
+	if err != nil {
+		return err
+	}
+	if k != jsonstream.ObjectStart {
+		return p.s.Skip(k)
+	}
+	c := &chatexport.Contact{}
+	m.contact = c
+	return p.objectKeys(func(key []byte) error {
+		switch string(key) {
+		case "first_name":
+			return p.str(&c.FirstName, "contact first_name")
+		case "last_name":
+			return p.str(&c.LastName, "contact last_name")
+		case "phone_number":
+			return p.str(&c.Phone, "contact phone_number")
+		}
+		return p.s.SkipValue()
+	})
+}
+
+func (p *parser) location(m *rawMsg) error {
+	k, err := p.s.Next()
+	if err != nil {
+		return err
+	}
+	if k != jsonstream.ObjectStart {
+		return p.s.Skip(k)
+	}
+	l := &chatexport.Location{}
+	m.loc = l
+	return p.objectKeys(func(key []byte) error {
+		var v float64
+		var err error
+		switch string(key) {
+		case "latitude":
+			v, _, err = p.s.Float()
+			l.Latitude = v
+		case "longitude":
+			v, _, err = p.s.Float()
+			l.Longitude = v
+		default:
+			return p.s.SkipValue()
+		}
+		return p.soft(err, "location")
+	})
+}
+
+func (p *parser) poll(m *rawMsg) error {
+	k, err := p.s.Next()
+	if err != nil {
+		return err
+	}
+	if k != jsonstream.ObjectStart {
+		return p.s.Skip(k)
+	}
+	pl := &chatexport.Poll{}
+	m.poll = pl
+	return p.objectKeys(func(key []byte) error {
+		switch string(key) {
+		case "question":
+			return p.str(&pl.Question, "poll question")
+		case "closed":
+			v, err := p.s.Bool()
+			pl.Closed = v
+			return p.soft(err, "poll closed")
+		case "total_voters":
+			return p.integer(&pl.Voters, "poll total_voters")
+		case "answers":
+			k, err := p.s.Next()
+			if err != nil {
+				return err
+			}
+			if k != jsonstream.ArrayStart {
+				return p.s.Skip(k)
+			}
+			return p.arrayItems(func(k jsonstream.Kind) error {
+				if k != jsonstream.ObjectStart {
+					return p.s.Skip(k)
+				}
+				return p.objectKeys(func(key []byte) error {
+					if string(key) != "text" {
+						return p.s.SkipValue()
+					}
+					var t string
+					if err := p.str(&t, "poll answer"); err != nil {
+						return err
+					}
+					if len(pl.Answers) < maxAnswers {
+						pl.Answers = append(pl.Answers, t)
+					}
+					return nil
+				})
+			})
+		}
+		return p.s.SkipValue()
+	})
+}
+
+// textValue reads "text": a string, or an array of strings and entity
+// objects.
+func (p *parser) textValue(m *rawMsg) error {
+	k, err := p.s.Next()
+	if err != nil {
+		return err
+	}
+	switch k {
+	case jsonstream.String:
+		m.text.Write(p.s.Bytes())
+		return nil
+	case jsonstream.Null:
+		return nil
+	case jsonstream.ArrayStart:
+	default:
+		p.warn(p.s.Offset(), "text: unexpected %s", k)
+		return p.s.Skip(k)
+	}
+	return p.arrayItems(func(k jsonstream.Kind) error {
+		switch k {
+		case jsonstream.String:
+			m.text.Write(p.s.Bytes())
+			return nil
+		case jsonstream.ObjectStart:
+			e, err := p.entity()
+			if err != nil {
+				return err
+			}
+			m.text.WriteString(e.Text)
+			if e.Type != "plain" && e.Type != "" && len(m.ents) < maxEntities {
+				m.ents = append(m.ents, e)
+			}
+			return nil
+		}
+		return p.s.Skip(k)
+	})
+}
+
+// entity reads {type, text, href, user_id, …} after '{'.
+func (p *parser) entity() (chatexport.Entity, error) {
+	var e chatexport.Entity
+	err := p.objectKeys(func(key []byte) error {
+		switch string(key) {
+		case "type":
+			return p.str(&e.Type, "entity type")
+		case "text":
+			return p.str(&e.Text, "entity text")
+		case "href":
+			return p.str(&e.Href, "entity href")
+		case "user_id":
+			var v string
+			err := p.str(&v, "entity user_id")
+			e.UserID = peerID(v)
+			return err
+		}
+		return p.s.SkipValue()
+	})
+	return e, err
+}
+
+func (p *parser) textEntities(m *rawMsg) error {
+	k, err := p.s.Next()
+	if err != nil {
+		return err
+	}
+	if k != jsonstream.ArrayStart {
+		return p.s.Skip(k)
+	}
+	m.hasTextEnts = true
+	return p.arrayItems(func(k jsonstream.Kind) error {
+		if k != jsonstream.ObjectStart {
+			return p.s.Skip(k)
+		}
+		e, err := p.entity()
+		if err != nil {
+			return err
+		}
+		if e.Type != "plain" && e.Type != "" && len(m.textEnts) < maxEntities {
+			m.textEnts = append(m.textEnts, e)
+		}
+		return nil
+	})
+}
+
+func (p *parser) reactions(m *rawMsg) error {
+	k, err := p.s.Next()
+	if err != nil {
+		return err
+	}
+	if k != jsonstream.ArrayStart {
+		return p.s.Skip(k)
+	}
+	return p.arrayItems(func(k jsonstream.Kind) error {
+		if k != jsonstream.ObjectStart {
+			return p.s.Skip(k)
+		}
+		return p.objectKeys(func(key []byte) error {
+			if string(key) != "count" {
+				return p.s.SkipValue()
+			}
+			var n int
+			err := p.integer(&n, "reaction count")
+			if n > 0 {
+				m.reactions += n
+			}
+			return err
+		})
+	})
+}
+
+func (p *parser) members(m *rawMsg) error {
+	k, err := p.s.Next()
+	if err != nil {
+		return err
+	}
+	if k != jsonstream.ArrayStart {
+		return p.s.Skip(k)
+	}
+	return p.arrayItems(func(k jsonstream.Kind) error {
+		var name string
+		switch k {
+		case jsonstream.String:
+			name = p.s.Text()
+		case jsonstream.Null:
+		default:
+			return p.s.Skip(k)
+		}
+		if len(m.members) < maxMembers {
+			m.members = append(m.members, chatexport.Ref{Name: name})
+		}
+		return nil
+	})
+}
+
+// placeholder reports whether a path field holds tdesktop's text for a
+// skipped file ("(File not included. …)", "(Photo exceeds maximum size…)").
+func placeholder(v string) bool {
+	return strings.HasPrefix(v, "(") && strings.HasSuffix(v, ")") &&
+		(strings.HasPrefix(v, "(File ") || strings.HasPrefix(v, "(Photo ") || strings.Contains(v, "not included") || strings.Contains(v, "unavailable") || strings.Contains(v, "exceeds"))
+}
+
+func (p *parser) attachment(kind chatexport.AttachmentKind, ref string) chatexport.Attachment {
+	a := chatexport.Attachment{Kind: kind, Ref: ref}
+	if placeholder(ref) {
+		a.NotIncluded = true
+		return a
+	}
+	a.Path = chatexport.ResolveRef(p.dir, ref)
+	if a.Path == "" {
+		if ref != "" {
+			p.warn(p.raw.off, "attachment path %q is outside the export", ref)
+		}
+		return a
+	}
+	a.FileName = path.Base(a.Path)
+	a.Present = chatexport.Exists(p.fsys, a.Path)
+	return a
+}
+
+func fileKind(mediaType string) chatexport.AttachmentKind {
+	switch mediaType {
+	case "sticker":
+		return chatexport.KindSticker
+	case "video_message":
+		return chatexport.KindVideoMessage
+	case "voice_message":
+		return chatexport.KindVoice
+	case "animation":
+		return chatexport.KindAnimation
+	case "video_file":
+		return chatexport.KindVideo
+	case "audio_file":
+		return chatexport.KindAudio
+	}
+	return chatexport.KindFile
+}
+
+func (p *parser) emitMessage(c *chat, m *rawMsg) error {
+	msg := &chatexport.Message{
+		ConversationID: c.id,
+		ID:             strconv.FormatInt(m.id, 10),
+		Author:         m.author,
+		ForwardedFrom:  m.fwd,
+		SavedFrom:      m.savedFrom,
+		ViaBot:         m.viaBot,
+		Reactions:      m.reactions,
+		Offset:         m.off,
+		Contact:        m.contact,
+		Poll:           m.poll,
+		Text:           m.text.String(),
+	}
+	switch m.typ {
+	case "message":
+	case "service":
+		msg.Service = true
+		msg.Action = m.action
+	case "unsupported":
+		msg.Action = "unsupported"
+	default:
+		p.warn(m.off, "message %d: unknown type %q", m.id, m.typ)
+		msg.Action = m.typ
+	}
+	// time
+	unix, unixOK := int64(0), false
+	if m.dateUnix != "" {
+		if v, err := strconv.ParseInt(m.dateUnix, 10, 64); err == nil {
+			unix, unixOK = v, true
+		} else {
+			p.warn(m.off, "message %d: bad date_unixtime %q", m.id, m.dateUnix)
+		}
+	}
+	local, localOK := parseLocal(m.date)
+	switch {
+	case unixOK:
+		msg.Time = time.Unix(unix, 0).UTC()
+		msg.OffsetKnown = true
+		if localOK {
+			if off := local.Unix() - unix; off >= -18*3600 && off <= 18*3600 {
+				msg.UTCOffset = int(off)
+			} else {
+				p.warn(m.off, "message %d: date and date_unixtime differ by %ds", m.id, off)
+			}
+		}
+	case localOK:
+		msg.Time = local
+	default:
+		p.warn(m.off, "message %d: no usable date", m.id)
+	}
+	if m.editedUnix != "" || m.edited != "" {
+		if t, ok := stamp(m.edited, m.editedUnix); ok || t.Year() > 1970 {
+			msg.Edited = true
+			msg.EditedAt = t
+		}
+	}
+	if m.replyOK {
+		msg.ReplyTo = strconv.FormatInt(m.replyTo, 10)
+		msg.ReplyToChat = m.replyPeer
+	}
+	// sender
+	if msg.Service {
+		msg.SenderID, msg.SenderName = peerID(m.actorID), m.actor
+	} else {
+		msg.SenderID, msg.SenderName = peerID(m.fromID), m.from
+	}
+	if msg.SenderID != "" {
+		u := chatexport.ParticipantUpdate{ID: msg.SenderID, Name: msg.SenderName}
+		if m.action == "create_group" || m.action == "create_channel" {
+			u.Role = &chatexport.Role{ConversationID: c.id, Role: "creator"}
+		}
+		if err := p.em.Seen(chatexport.Telegram, u); err != nil {
+			return err
+		}
+	}
+	// entities: text_entities when present, else the ones in text
+	ents := m.ents
+	if m.hasTextEnts {
+		ents = m.textEnts
+	}
+	if len(ents) > 0 {
+		msg.Entities = append([]chatexport.Entity(nil), ents...)
+	}
+	// media
+	if m.photo != "" {
+		a := p.attachment(chatexport.KindPhoto, m.photo)
+		a.Size, a.Width, a.Height = m.photoSize, m.width, m.height
+		msg.Attachments = append(msg.Attachments, a)
+	}
+	if m.file != "" {
+		a := p.attachment(fileKind(m.mediaType), m.file)
+		if m.fileName != "" {
+			a.FileName = m.fileName
+		}
+		a.Size, a.MIME, a.Width, a.Height, a.Duration, a.Emoji = m.fileSize, m.mime, m.width, m.height, m.duration, m.emoji
+		if m.thumb != "" && !placeholder(m.thumb) {
+			a.Thumbnail = chatexport.ResolveRef(p.dir, m.thumb)
+			a.ThumbnailPresent = chatexport.Exists(p.fsys, a.Thumbnail)
+		}
+		msg.Attachments = append(msg.Attachments, a)
+	}
+	if m.vcard != "" {
+		a := p.attachment(chatexport.KindContact, m.vcard)
+		a.Size = m.vcardSize
+		msg.Attachments = append(msg.Attachments, a)
+	}
+	if m.loc != nil {
+		m.loc.Name, m.loc.Address, m.loc.LivePeriod = m.placeName, m.address, m.livePeriod
+		msg.Location = m.loc
+	}
+	if err := p.em.Message(msg); err != nil {
+		return err
+	}
+	if msg.Service {
+		if ev := p.event(c, m, msg); ev != nil {
+			return p.em.Event(ev)
+		}
+	}
+	return nil
+}
+
+// event derives a membership event from a service message.
+func (p *parser) event(c *chat, m *rawMsg, msg *chatexport.Message) *chatexport.MembershipEvent {
+	ev := &chatexport.MembershipEvent{
+		ConversationID: c.id,
+		MessageID:      msg.ID,
+		Time:           msg.Time,
+		OffsetKnown:    msg.OffsetKnown,
+	}
+	if msg.SenderID != "" || msg.SenderName != "" {
+		ev.Actor = &chatexport.Ref{ID: msg.SenderID, Name: msg.SenderName}
+	}
+	members := func() []chatexport.Ref {
+		if len(m.members) == 0 {
+			return nil
+		}
+		return append([]chatexport.Ref(nil), m.members...)
+	}
+	self := func() []chatexport.Ref {
+		if ev.Actor == nil {
+			return nil
+		}
+		return []chatexport.Ref{*ev.Actor}
+	}
+	switch m.action {
+	case "create_group", "create_channel":
+		ev.Kind, ev.Title, ev.Targets = chatexport.EventCreate, m.title, members()
+	case "invite_members":
+		ev.Kind, ev.Targets = chatexport.EventAdd, members()
+	case "remove_members":
+		ev.Kind, ev.Targets = chatexport.EventRemove, members()
+		if len(m.members) == 1 && ev.Actor != nil && m.members[0].Name == ev.Actor.Name {
+			ev.Kind, ev.Targets = chatexport.EventLeave, self()
+		}
+	case "join_group_by_link":
+		ev.Kind, ev.Targets, ev.Inviter = chatexport.EventJoinLink, self(), m.inviter
+	case "join_group_by_request":
+		ev.Kind, ev.Targets = chatexport.EventJoinRequest, self()
+	case "migrate_to_supergroup":
+		ev.Kind = chatexport.EventMigrateTo
+	case "migrate_from_group":
+		ev.Kind, ev.Title = chatexport.EventMigrateFrom, m.title
+	case "edit_group_title":
+		ev.Kind, ev.Title = chatexport.EventTitleChange, m.title
+	case "edit_group_photo", "delete_group_photo":
+		ev.Kind = chatexport.EventPhotoChange
+	case "pin_message":
+		ev.Kind = chatexport.EventPin
+		if m.pinnedOK {
+			ev.PinnedMessageID = strconv.FormatInt(m.pinnedID, 10)
+		}
+	case "joined_telegram":
+		ev.Kind, ev.Targets = chatexport.EventJoinedService, self()
+	default:
+		return nil
+	}
+	return ev
+}

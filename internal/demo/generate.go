@@ -1,0 +1,23 @@
+package demo
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Generate writes the demo data under dir (which must be empty or absent).
+func Generate(dir string) (*Layout, error) {
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("demo directory %s is not empty", dir)
+	}
+	l := &Layout{Root: dir, Evidence: filepath.Join(dir, "evidence", "PHONE-01")}
+	ev, known := images()
+	l.KnownImages = known
+	l.Ignorable = ignorable()
+	l.Images = ev
+	if err := writeEvidence(l.Evidence, append(append([]Image{}, ev...), l.Ignorable...)); err != nil {
+		return nil, fmt.Errorf("write demo evidence: %w", err)
+	}
+	return l, nil
+}

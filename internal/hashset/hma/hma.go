@@ -1,0 +1,221 @@
+// Package hma reads PDQ hash lists as exchanged with Meta's
+// Hasher-Matcher-Actioner (HMA) and ThreatExchange tooling: comma- (or
+// tab-) separated text, one signal per line, with optional metadata.
+//
+// With a header line, columns are matched by name (see docs/hashsets.md):
+// the signal (hash, signal, signal_value, pdq…), an optional signal_type
+// (pdq, or md5 for video MD5 signals; other types are rejected per line),
+// quality, an identifier (id, indicator_id, content_id, bank_content_id…),
+// tags (split on spaces, commas, '|' and ';') and bank name (kept as the
+// tag "bank:<name>"). Without a header the layout is told from the first
+// line: three fields whose second is an integer 0..100 are
+// pdq-photo-hasher output "hash,quality,filename"; anything else is the
+// HMA 1.0 / ThreatExchange data-file layout "hash,id,timestamp,tags".
+// Lines starting with '#' and blank lines are skipped.
+//
+// HMA lists carry no categories: records get profile "hma" and class
+// uncategorised. Low-quality PDQ hashes (< 50) are kept with their quality;
+// the matcher decides what to do with them.
+package hma
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/vibora-project/vibora/internal/hashset"
+)
+
+// Format is the format name used in Meta and by format detection.
+const Format = "hma"
+
+type column uint8
+
+const (
+	colIgnore column = iota
+	colSignal
+	colPDQ // a column that can only hold PDQ
+	colType
+	colQuality
+	colID
+	colTags
+	colBank
+)
+
+var byName = map[string]column{
+	"hash": colSignal, "signal": colSignal, "signal_value": colSignal, "signal_val": colSignal, "value": colSignal,
+	"pdq": colPDQ, "pdq_hash": colPDQ, "pdq_hex": colPDQ,
+	"signal_type": colType, "type": colType, "hash_type": colType,
+	"quality": colQuality, "pdq_quality": colQuality,
+	"id": colID, "indicator_id": colID, "content_id": colID, "bank_content_id": colID, "signal_id": colID,
+	"descriptor_id": colID, "threat_descriptor_id": colID,
+	"tags": colTags, "tag": colTags, "labels": colTags,
+	"bank": colBank, "bank_name": colBank,
+}
+
+// Reader streams the records of an HMA-style list.
+type Reader struct {
+	lr      *hashset.LineReader
+	name    string
+	meta    hashset.Meta
+	delim   byte
+	cols    []column
+	fields  []string
+	started bool
+	err     error
+}
+
+// NewReader reads an HMA-style list from r; name labels errors.
+func NewReader(r io.Reader, name string, opts hashset.Options) *Reader {
+	p := opts.Profile
+	if p == "" {
+		p = hashset.ProfileHMA
+	}
+	return &Reader{lr: hashset.NewLineReader(r, opts.RecordCap()), name: name, delim: ',',
+		meta: hashset.Meta{Format: Format, Profile: p}}
+}
+
+// Meta describes the list; FormatVersion is "header", "hma1" or
+// "pdq-photo-hasher" once the layout is known.
+func (r *Reader) Meta() hashset.Meta { return r.meta }
+
+// Next returns the next record; see hashset.Reader.
+func (r *Reader) Next() (hashset.Record, error) {
+	if r.err != nil {
+		return hashset.Record{}, r.err
+	}
+	for {
+		line, n, err := r.lr.Next()
+		if err != nil {
+			if !hashset.IsReject(err) && err != io.EOF {
+				r.err = fmt.Errorf("hma %s line %d: %w", r.name, n, err)
+				return hashset.Record{}, r.err
+			}
+			return hashset.Record{}, err
+		}
+		t := strings.TrimSpace(line)
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		if !r.started {
+			r.started = true
+			header, err := r.layout(line, n)
+			if err != nil {
+				r.err = err
+				return hashset.Record{}, err
+			}
+			if header {
+				continue
+			}
+		}
+		return r.record(line, n)
+	}
+}
+
+func (r *Reader) layout(line string, n int64) (bool, error) {
+	if !strings.Contains(line, ",") && strings.Contains(line, "\t") {
+		r.delim = '\t'
+	}
+	fields, err := hashset.SplitFields(line, r.delim, nil)
+	if err != nil {
+		return false, fmt.Errorf("hma %s line %d: %w", r.name, n, err)
+	}
+	if len(fields) > 0 && hashset.LooksLikeHash(fields[0]) {
+		if q, err := strconv.Atoi(fieldAt(fields, 1)); len(fields) == 3 && err == nil && q >= 0 && q <= 100 {
+			r.cols = []column{colPDQ, colQuality, colIgnore}
+			r.meta.FormatVersion = "pdq-photo-hasher"
+		} else {
+			r.cols = []column{colPDQ, colID, colIgnore, colTags}
+			r.meta.FormatVersion = "hma1"
+		}
+		return false, nil
+	}
+	found := false
+	for _, f := range fields {
+		c := byName[hashset.HeaderName(f)]
+		r.cols = append(r.cols, c)
+		found = found || c == colSignal || c == colPDQ
+	}
+	if !found {
+		return false, fmt.Errorf("hma %s line %d: header %q has no hash/signal/pdq column", r.name, n, hashset.Truncate(line, 120))
+	}
+	r.meta.FormatVersion = "header"
+	return true, nil
+}
+
+func fieldAt(f []string, i int) string {
+	if i < len(f) {
+		return f[i]
+	}
+	return ""
+}
+
+func (r *Reader) record(line string, n int64) (hashset.Record, error) {
+	var rec hashset.Record
+	fields, err := hashset.SplitFields(line, r.delim, r.fields)
+	r.fields = fields
+	if err != nil {
+		return rec, hashset.Reject(n, line, "%v", err)
+	}
+	rec.Line = n
+	rec.Profile = r.meta.Profile
+	kind := hashset.HashPDQ
+	signal := ""
+	for i, f := range fields {
+		if i >= len(r.cols) {
+			if r.meta.FormatVersion == "header" {
+				return hashset.Record{}, hashset.Reject(n, line, "%d fields, header has %d", len(fields), len(r.cols))
+			}
+			break // the hma1 tags column may be followed by more text
+		}
+		switch r.cols[i] {
+		case colSignal, colPDQ:
+			if signal != "" && f != "" {
+				return hashset.Record{}, hashset.Reject(n, line, "two signal columns")
+			}
+			if f != "" {
+				signal = f
+			}
+		case colType:
+			switch strings.ToLower(f) {
+			case "", "pdq", "photo_pdq", "image_pdq", "pdqsignal":
+				kind = hashset.HashPDQ
+			case "md5", "video_md5", "photo_md5", "videomd5":
+				kind = hashset.HashMD5
+			default:
+				return hashset.Record{}, hashset.Reject(n, line, "signal type %q is not one vibora compares (pdq, md5)", hashset.Truncate(f, 30))
+			}
+		case colQuality:
+			if f == "" {
+				break
+			}
+			q, err := strconv.Atoi(f)
+			if err != nil || q < 0 || q > 100 {
+				return hashset.Record{}, hashset.Reject(n, line, "quality %q: want 0..100", hashset.Truncate(f, 20))
+			}
+			rec.SetPDQQuality(uint8(q))
+		case colID:
+			rec.SourceID = f
+		case colTags:
+			for _, t := range strings.Fields(f) {
+				rec.Tags = append(rec.Tags, hashset.SplitTags(t)...)
+			}
+		case colBank:
+			if f != "" {
+				rec.Tags = append(rec.Tags, "bank:"+f)
+			}
+		}
+	}
+	if err := rec.SetHex(signal, kind, hashset.HashPDQ); err != nil {
+		return hashset.Record{}, hashset.Reject(n, line, "%v", err)
+	}
+	if kind != hashset.HashPDQ && rec.Has(hashset.HasPDQQuality) {
+		rec.Present &^= hashset.HasPDQQuality
+	}
+	if reason := rec.CheckKnown(); reason != "" {
+		return hashset.Record{}, hashset.Reject(n, line, "%s", reason)
+	}
+	rec.Class = hashset.NormaliseCategory(rec.Profile, rec.Category)
+	return rec, nil
+}

@@ -1,0 +1,271 @@
+// Package plain reads plain hash lists (one hash per line, optionally with
+// more delimited columns) and writes and reads Vibora's CSV export.
+//
+// A line's hash kind is told by its length (32 hex = MD5, 40 = SHA-1,
+// 64 = SHA-256, or PDQ when a "pdq" column header, a "# hash-kind: pdq"
+// comment before the first data line or Options.Hash64 says so). Blank
+// lines and lines starting with '#' are skipped. The delimiter is taken
+// from the first data line: tab, else comma, else semicolon, else runs of
+// spaces (md5sum-style "hash  name": only the first field is read).
+//
+// When the first field of the first data line is not a hash, that line is
+// a header and columns are matched by name (see docs/hashsets.md); else
+// the columns are positional: hash, category, series.
+package plain
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/vibora-project/vibora/internal/hashset"
+)
+
+// Format is the format name used in Meta and by format detection.
+const Format = "plain"
+
+type column uint8
+
+const (
+	colIgnore column = iota
+	colHash          // kind by length
+	colMD5
+	colSHA1
+	colSHA256
+	colPDQ
+	colQuality
+	colPhotoDNA
+	colCategory
+	colProfile
+	colSeries
+	colTags
+	colVictim
+	colOffender
+	colDistributed
+	colSourceID
+)
+
+var headerColumns = map[string]column{
+	"hash": colHash, "value": colHash, "hash_value": colHash, "digest": colHash,
+	"md5": colMD5, "sha1": colSHA1, "sha_1": colSHA1, "sha256": colSHA256, "sha_256": colSHA256,
+	"pdq": colPDQ, "pdq_hash": colPDQ, "quality": colQuality, "pdq_quality": colQuality,
+	"photodna": colPhotoDNA, "category": colCategory, "profile": colProfile,
+	"series": colSeries, "series_name": colSeries, "tags": colTags, "tag": colTags,
+	"victim_identified": colVictim, "offender_identified": colOffender,
+	"distributed": colDistributed, "is_distributed": colDistributed,
+	"source_id": colSourceID, "id": colSourceID, "media_id": colSourceID, "mediaid": colSourceID,
+}
+
+// Reader streams the records of a plain list.
+type Reader struct {
+	lr      *hashset.LineReader
+	name    string
+	opts    hashset.Options
+	meta    hashset.Meta
+	hash64  hashset.HashKind
+	delim   byte // 0 until the first data line; ' ' for whitespace
+	cols    []column
+	fields  []string
+	started bool
+	err     error
+}
+
+// NewReader reads a plain list from r; name labels errors.
+func NewReader(r io.Reader, name string, opts hashset.Options) *Reader {
+	p := opts.Profile
+	if p == "" {
+		p = hashset.ProfileCustom
+	}
+	return &Reader{
+		lr: hashset.NewLineReader(r, opts.RecordCap()), name: name, opts: opts, hash64: opts.Hash64,
+		meta: hashset.Meta{Format: Format, Profile: p},
+	}
+}
+
+// Meta describes the list.
+func (r *Reader) Meta() hashset.Meta { return r.meta }
+
+// Next returns the next record; see hashset.Reader.
+func (r *Reader) Next() (hashset.Record, error) {
+	if r.err != nil {
+		return hashset.Record{}, r.err
+	}
+	for {
+		line, n, err := r.lr.Next()
+		if err != nil {
+			if !hashset.IsReject(err) && err != io.EOF {
+				r.err = fmt.Errorf("plain %s line %d: %w", r.name, n, err)
+				return hashset.Record{}, r.err
+			}
+			return hashset.Record{}, err
+		}
+		t := strings.TrimSpace(line)
+		if t == "" {
+			continue
+		}
+		if t[0] == '#' {
+			if !r.started {
+				r.directive(t)
+			}
+			continue
+		}
+		if !r.started {
+			r.started = true
+			header, err := r.layout(t, n)
+			if err != nil {
+				r.err = err
+				return hashset.Record{}, err
+			}
+			if header {
+				continue
+			}
+		}
+		rec, rej := r.record(line, n)
+		if rej != nil {
+			return hashset.Record{}, rej
+		}
+		return rec, nil
+	}
+}
+
+// directive reads "# hash-kind: pdq" (also "hash_kind=pdq").
+func (r *Reader) directive(t string) {
+	t = strings.ToLower(strings.TrimSpace(strings.TrimLeft(t, "#")))
+	for _, p := range []string{"hash-kind", "hash_kind", "hashkind"} {
+		if rest, ok := strings.CutPrefix(t, p); ok {
+			rest = strings.TrimLeft(rest, " :=")
+			if k, err := hashset.ParseHashKind(rest); err == nil && (k == hashset.HashPDQ || k == hashset.HashSHA256) {
+				r.hash64 = k
+			}
+		}
+	}
+}
+
+// layout picks the delimiter and the columns, from a header if the first
+// data line is one.
+func (r *Reader) layout(t string, n int64) (header bool, err error) {
+	switch {
+	case strings.IndexByte(t, '\t') >= 0:
+		r.delim = '\t'
+	case strings.IndexByte(t, ',') >= 0:
+		r.delim = ','
+	case strings.IndexByte(t, ';') >= 0:
+		r.delim = ';'
+	default:
+		r.delim = ' '
+	}
+	fields, err := r.split(t)
+	if err != nil || len(fields) == 0 || hashset.LooksLikeHash(fields[0]) {
+		if r.delim == ' ' {
+			r.cols = []column{colHash}
+		} else {
+			r.cols = []column{colHash, colCategory, colSeries}
+		}
+		return false, nil
+	}
+	cols := make([]column, len(fields))
+	found := false
+	for i, f := range fields {
+		cols[i] = headerColumns[hashset.HeaderName(f)]
+		if cols[i] >= colHash && cols[i] <= colPDQ {
+			found = true
+		}
+	}
+	if !found {
+		return true, fmt.Errorf("plain %s line %d: header %q names no hash column (want hash, md5, sha1, sha256 or pdq)", r.name, n, hashset.Truncate(t, 120))
+	}
+	r.meta.FormatVersion = "header"
+	r.cols = cols
+	return true, nil
+}
+
+func (r *Reader) split(line string) ([]string, error) {
+	if r.delim == ' ' {
+		r.fields = append(r.fields[:0], strings.Fields(line)...)
+		return r.fields, nil
+	}
+	var err error
+	r.fields, err = hashset.SplitFields(line, r.delim, r.fields)
+	return r.fields, err
+}
+
+func (r *Reader) record(line string, n int64) (hashset.Record, *hashset.RejectError) {
+	var rec hashset.Record
+	rec.Line = n
+	fields, err := r.split(line)
+	if err != nil {
+		return rec, hashset.Reject(n, line, "%v", err)
+	}
+	if len(fields) > len(r.cols) && r.meta.FormatVersion == "header" {
+		return rec, hashset.Reject(n, line, "%d fields, header has %d", len(fields), len(r.cols))
+	}
+	rec.Profile = r.meta.Profile
+	for i, f := range fields {
+		if i >= len(r.cols) {
+			break
+		}
+		var err error
+		switch c := r.cols[i]; c {
+		case colHash:
+			err = rec.SetHex(f, hashset.HashAuto, r.hash64)
+		case colMD5:
+			err = rec.SetHex(f, hashset.HashMD5, r.hash64)
+		case colSHA1:
+			err = rec.SetHex(f, hashset.HashSHA1, r.hash64)
+		case colSHA256:
+			err = rec.SetHex(f, hashset.HashSHA256, r.hash64)
+		case colPDQ:
+			err = rec.SetHex(f, hashset.HashPDQ, r.hash64)
+		case colQuality:
+			if f != "" {
+				q, e := strconv.ParseUint(f, 10, 8)
+				if e != nil || q > 100 {
+					err = errors.New("quality: want 0..100")
+				} else {
+					rec.SetPDQQuality(uint8(q))
+				}
+			}
+		case colPhotoDNA:
+			rec.PhotoDNA = f
+		case colCategory:
+			rec.Category = f
+		case colProfile:
+			if f != "" {
+				if !hashset.ValidProfile(f) {
+					err = fmt.Errorf("profile %q unknown", hashset.Truncate(f, 40))
+				} else if r.opts.Profile == "" {
+					rec.Profile = f
+				}
+			}
+		case colSeries:
+			rec.Series = f
+		case colTags:
+			rec.Tags = hashset.SplitTags(f)
+		case colVictim, colOffender, colDistributed:
+			tri, ok := hashset.ParseTri(f)
+			if !ok {
+				err = fmt.Errorf("column %d: %q is not true/false", i+1, hashset.Truncate(f, 20))
+			}
+			switch c {
+			case colVictim:
+				rec.VictimIdentified = tri
+			case colOffender:
+				rec.OffenderIdentified = tri
+			default:
+				rec.Distributed = tri
+			}
+		case colSourceID:
+			rec.SourceID = f
+		}
+		if err != nil {
+			return rec, hashset.Reject(n, line, "%v", err)
+		}
+	}
+	if reason := rec.CheckKnown(); reason != "" {
+		return rec, hashset.Reject(n, line, "%s", reason)
+	}
+	rec.Class = hashset.NormaliseCategory(rec.Profile, rec.Category)
+	return rec, nil
+}

@@ -1,0 +1,79 @@
+// Package identifier extracts, validates, normalises and attributes the
+// identifiers found in chat exports, stealer logs and other seized text:
+// phone numbers, e-mail addresses, usernames, URLs and domains, onion
+// services, IP addresses, cryptocurrency addresses, platform user ids and
+// device ids.
+//
+// The package is pure: bytes or an io.Reader in, values out.
+//
+// # Kinds and canonical forms
+//
+// Kind strings are a stable JSON contract.
+//
+//	phone        E.164 ("+12025550143"), via libphonenumber metadata
+//	             (github.com/nyaruka/phonenumbers); national numbers need
+//	             a default region
+//	email        lower-case local part and IDNA (A-label) lower-case domain;
+//	             +tags and dots are kept
+//	username     lower-case, without '@'; legacy Discord tags keep "#1234".
+//	             Identifier.Platform says telegram/discord/"" (generic)
+//	url          scheme and host lower-case, host IDNA, default port dropped,
+//	             empty http(s) path → "/"; path, query, fragment as written
+//	domain       lower-case A-labels, no trailing dot
+//	onion        the service label lower-case + ".onion" (sub-domains dropped);
+//	             v3 checksum verified (SHA3-256), v2 syntax only
+//	ipv4, ipv6   net/netip form (IPv6 RFC 5952 compressed, lower-case)
+//	btc, ltc     Base58Check as written; Bech32/Bech32m lower-case
+//	eth          EIP-55 checksummed. Mixed-case input must carry a correct
+//	             checksum; all-lower/all-upper input has none and is
+//	             accepted as valid but unverified
+//	xmr          as written (CryptoNote Base58 + Keccak-256 checksum;
+//	             mainnet standard, integrated and subaddress)
+//	trx          as written (Base58Check, version 0x41)
+//	ton          raw form "workchain:hex" lower-case; the user-friendly
+//	             forms (EQ…/UQ…, base64 or base64url, CRC16 checked) map to
+//	             it, so one account has one key whatever its flags
+//	telegram_id  the number ("user1000000001" → "1000000001")
+//	imei         15 digits, Luhn check digit verified
+//	hwid         upper-case 32 hex digits, or an upper-case GUID
+//
+// Key(kind, normalized) = kind + ":" + normalized is the one stable key of an
+// identifier.
+//
+// # Extraction
+//
+// Extract makes one pass over the text, splitting it into
+// whitespace-delimited tokens and recording which character classes each
+// token holds. Only tokens with a cheap anchor — a digit, '@', '.', ':' or
+// '+', or 25+ characters — are examined further, and validators (checksums,
+// libphonenumber) run only on candidates of the right shape. There is no
+// regular expression. Rules that keep look-alikes out:
+//
+//   - checksummed kinds (btc, ltc, trx, xmr, ton, eth mixed case, onion v3,
+//     imei) are reported only when the checksum verifies;
+//   - phone numbers need a leading '+', or a DefaultRegion and digit groups
+//     with separators; they must pass phonenumbers.IsValidNumber; national
+//     candidates shaped like dates (2024-01-15, 15.01.2024), dotted numbers
+//     (IP addresses, versions) are rejected, and ':' never joins groups, so
+//     times are not numbers;
+//   - bare domains need a known TLD (country codes and a list of generic
+//     TLDs), a TLD not in mixed case, and, for two-label names, a TLD that is
+//     not also a common file extension ("notes.md");
+//   - imei and hwid are reported only after an "IMEI"/"HWID" label on the
+//     same line (stealer logs print them so); elsewhere 15 digits and 32 hex
+//     digits are far more often other numbers and hashes;
+//   - legacy Discord name#1234 tags only with Platform "discord".
+//
+// An address shape shared by two coins is reported once: Base58 "3…"
+// addresses (P2SH, version 5) are reported as btc though Litecoin once used
+// the same version. EVM chains share the eth form.
+//
+// # Attribution
+//
+// Attributor.Attribute turns signals (identifiers, stealer-log country
+// fields, declared locations, time zones) into candidate countries. Each
+// piece of evidence has a weight; the pieces for one country combine by
+// noisy-OR, confidence = 1 − Π(1 − wᵢ). See docs/attribution.md for the
+// weights. Confidences of different countries are independent and do not sum
+// to one.
+package identifier

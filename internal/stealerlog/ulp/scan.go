@@ -1,0 +1,231 @@
+package ulp
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/vibora-project/vibora/internal/stealerlog/watchlist"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// Defaults and limits.
+const (
+	DefaultMaxLineBytes = 64 * 1024
+	MaxRejections       = 1000
+	readBufferBytes     = 1 << 20
+)
+
+// Options tune Scan.
+type Options struct {
+	// MaxLineBytes caps a line; longer lines are rejected. 0 means
+	// DefaultMaxLineBytes.
+	MaxLineBytes int
+	// Login, when set, also reports lines whose host is not watched but
+	// whose login it accepts (Hit.Watched is false). Every line is then
+	// parsed fully, which is slower; use it for a second pass that looks
+	// for the other sites of logins found on watched sites.
+	Login func(login string) bool
+}
+
+// Hit is a line that touches a watched site (or, with Options.Login, a
+// line with a login of interest).
+type Hit struct {
+	Record
+	File    string
+	Line    int64 // 1-based
+	Offset  int64 // byte offset of the line in the file
+	Watched bool
+	Entry   watchlist.Entry // valid when Watched
+}
+
+// Stats summarise a scan.
+type Stats struct {
+	File       string
+	Bytes      int64
+	Lines      int64
+	Hits       int64 // lines on watched sites
+	LoginHits  int64 // lines reported only through Options.Login
+	Rejected   int64
+	ByReason   map[string]int64
+	Rejections []Rejection // the first MaxRejections, in file order
+	Elapsed    time.Duration
+	UTF16      bool
+}
+
+func (s *Stats) reject(line, off int64, err error) {
+	s.Rejected++
+	if s.ByReason == nil {
+		s.ByReason = make(map[string]int64)
+	}
+	s.ByReason[err.Error()]++
+	if len(s.Rejections) < MaxRejections {
+		s.Rejections = append(s.Rejections, Rejection{Line: line, Offset: off, Reason: err.Error()})
+	}
+}
+
+// Scan streams r, reports every line on a watched site to fn and returns
+// statistics. Memory is bounded by the read buffer (1 MiB) and
+// MaxRejections. An error from fn stops the scan and is returned.
+func Scan(ctx context.Context, r io.Reader, name string, wl *watchlist.Watchlist, opt Options, fn func(Hit) error) (Stats, error) {
+	start := time.Now()
+	st := Stats{File: name}
+	maxLine := opt.MaxLineBytes
+	if maxLine <= 0 {
+		maxLine = DefaultMaxLineBytes
+	}
+	br := bufio.NewReaderSize(r, readBufferBytes)
+	head, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(head, []byte{0xef, 0xbb, 0xbf}):
+		br.Discard(3)
+		st.Bytes += 3
+	case bytes.HasPrefix(head, []byte{0xff, 0xfe}), bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		// UTF-16 files are transcoded; offsets then refer to the UTF-8 text.
+		st.UTF16 = true
+		dec := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
+		br = bufio.NewReaderSize(transform.NewReader(br, dec), readBufferBytes)
+	}
+	var (
+		lineNo int64
+		off    = st.Bytes
+		pbuf   [256]byte
+		tooLng bool
+	)
+	for {
+		raw, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			// Over-long line: skip to its end.
+			if !tooLng {
+				lineNo++
+				st.reject(lineNo, off, ErrLongLine)
+				tooLng = true
+			}
+			off += int64(len(raw))
+			st.Bytes += int64(len(raw))
+			continue
+		}
+		n := int64(len(raw))
+		if tooLng {
+			tooLng = false
+			off += n
+			st.Bytes += n
+			if err != nil {
+				break
+			}
+			continue
+		}
+		if n > 0 {
+			lineNo++
+			if lineNo&0xffff == 0 {
+				if cerr := ctx.Err(); cerr != nil {
+					return st, cerr
+				}
+			}
+			if len(raw) > maxLine {
+				st.reject(lineNo, off, ErrLongLine)
+			} else if herr := st.line(raw, lineNo, off, wl, &opt, fn, pbuf[:]); herr != nil {
+				st.Bytes += n
+				st.Lines = lineNo
+				return st, herr
+			}
+			off += n
+			st.Bytes += n
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			st.Lines = lineNo
+			return st, fmt.Errorf("read %s line %d: %w", name, lineNo+1, err)
+		}
+	}
+	st.Lines = lineNo
+	st.Elapsed = time.Since(start)
+	return st, nil
+}
+
+
+func (s *Stats) line(raw []byte, lineNo, off int64, wl *watchlist.Watchlist, opt *Options, fn func(Hit) error, pbuf []byte) error {
+	line := raw
+	if n := len(line); n > 0 && line[n-1] == '\n' {
+		line = line[:n-1]
+	}
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	if len(line) == 0 {
+		return nil
+	}
+	sp, ok := locate(line)
+	if !ok {
+		if opt.Login == nil && isBlank(line) {
+			return nil
+		}
+		s.reject(lineNo, off, ErrNoHost)
+		return nil
+	}
+	host := line[sp.hostStart:sp.hostEnd]
+	path := line[sp.pathStart:sp.urlEnd]
+	var (
+		entry   watchlist.Entry
+		watched bool
+	)
+	if wl != nil && wl.Contains(host) {
+		entry, watched = wl.MatchBytes(host, path)
+	}
+	if !watched && sp.android && wl != nil {
+		if rev, ok := reverseLabels(host, pbuf); ok {
+			entry, watched = wl.MatchBytes(rev, nil)
+		}
+	}
+	if !watched && opt.Login == nil {
+		return nil
+	}
+	if !plausibleHost(host) {
+		s.reject(lineNo, off, ErrNoHost)
+		return nil
+	}
+	rec, err := parseFrom(trimLine(line), sp)
+	if err != nil {
+		s.reject(lineNo, off, err)
+		return nil
+	}
+	if !watched && !opt.Login(rec.Login) {
+		return nil
+	}
+	if watched {
+		s.Hits++
+	} else {
+		s.LoginHits++
+	}
+	return fn(Hit{Record: rec, File: s.File, Line: lineNo, Offset: off, Watched: watched, Entry: entry})
+}
+
+func isBlank(b []byte) bool {
+	return len(bytes.TrimSpace(b)) == 0
+}
+
+// reverseLabels turns an Android package name (org.example.app) into the
+// domain it is named after (app.example.org).
+func reverseLabels(h, buf []byte) ([]byte, bool) {
+	if len(h) > len(buf) {
+		return nil, false
+	}
+	out := buf[:0]
+	end := len(h)
+	for i := len(h) - 1; i >= -1; i-- {
+		if i == -1 || h[i] == '.' {
+			if len(out) > 0 {
+				out = append(out, '.')
+			}
+			out = append(out, h[i+1:end]...)
+			end = i
+		}
+	}
+	return out, true
+}
