@@ -1,0 +1,221 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vibora-project/vibora/internal/investigation"
+)
+
+func newBankCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "bank", Short: "Import, list, export and remove hash banks"}
+	cmd.AddCommand(newBankImportCmd(g), newBankListCmd(g), newBankShowCmd(g), newBankExportCmd(g), newBankRemoveCmd(g))
+	return cmd
+}
+
+func newBankImportCmd(g *globals) *cobra.Command {
+	var opt investigation.BankImportOptions
+	cmd := &cobra.Command{
+		Use:   "import --name NAME [--kind K] [--format F] FILE",
+		Short: "Import a hash list (VICS JSON, ICSE CSV, plain list, HMA CSV, NSRL RDSv3) as a bank",
+		Long: `Import a hash list into a bank. The format is detected from the file's
+content (--format overrides): vics, icse, plain, hma, nsrl. Importing the
+same file again changes nothing; importing a new version replaces the old
+one atomically. Rejected records are listed with their line and reason and
+never stop the import.`,
+		Args: argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, done, err := g.openService(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer done()
+			res, err := s.ImportBank(cmd.Context(), args[0], opt)
+			if err != nil {
+				return classify(err, "see 'vibora bank import --help' for the formats and kinds")
+			}
+			if g.json {
+				res.Rejections = nonNil(res.Rejections)
+				return newJSONLines(g.streams.Out).Write(res)
+			}
+			w := g.streams.Out
+			b := res.Bank
+			switch {
+			case res.Unchanged:
+				fmt.Fprintf(w, "bank %s unchanged: %s is already its version %d\n", b.Name, b.FileName, b.Version)
+				return nil
+			case res.Replaced != nil:
+				fmt.Fprintf(w, "bank %s replaced: version %d (%d records) -> version %d\n", b.Name, res.Replaced.Version, res.Replaced.RecordCount, b.Version)
+			default:
+				fmt.Fprintf(w, "bank %s created (kind %s)\n", b.Name, b.Kind)
+			}
+			fmt.Fprintf(w, "format %s %s, file sha256 %s\n", b.Format, b.FormatVersion, b.FileSHA256)
+			fmt.Fprintf(w, "read %d, imported %d, duplicate %d, rejected %d\n", res.Stats.Read, res.Stats.Imported, res.Stats.Duplicate, res.Stats.Rejected)
+			for _, r := range res.Rejections {
+				fmt.Fprintf(g.streams.Err, "vibora: rejected %s:%d: %s\n", res.File, r.Line, r.Reason)
+			}
+			if int64(len(res.Rejections)) < res.Stats.Rejected {
+				fmt.Fprintf(g.streams.Err, "vibora: ... and %d more rejections (use --json for the first %d)\n", res.Stats.Rejected-int64(len(res.Rejections)), investigation.MaxRejections)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opt.Name, "name", "", "bank name (required)")
+	cmd.MarkFlagRequired("name")
+	f.StringVar(&opt.Kind, "kind", "", "known, ignorable, watch or custom (default: what the format implies, else custom)")
+	f.StringVar(&opt.Format, "format", "", "vics, icse, plain, hma or nsrl (default: detected)")
+	f.StringVar(&opt.Source, "source", "", "who supplied the list")
+	f.StringVar(&opt.Profile, "profile", "", "category profile override (see docs/hashsets.md)")
+	f.StringVar(&opt.Hash64, "hash-kind", "", "what an unlabelled 64-hex value is: sha256 (default) or pdq")
+	return cmd
+}
+
+func newBankListCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List banks",
+		Args:  argsUsage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, done, err := g.openService(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer done()
+			banks, err := s.DB().Banks(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if g.json {
+				out := newJSONLines(g.streams.Out)
+				for _, b := range banks {
+					if err := out.Write(b); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			t := newTable(g.streams.Out, "BANK", "KIND", "RECORDS", "FORMAT", "VERSION", "FILE", "IMPORTED")
+			for _, b := range banks {
+				t.Row(b.Name, b.Kind, b.RecordCount, b.Format+" "+b.FormatVersion, b.Version, b.FileName, b.ImportedAt[:min(19, len(b.ImportedAt))])
+			}
+			return t.Flush()
+		},
+	}
+}
+
+func newBankShowCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "show NAME",
+		Short: "Show a bank's provenance and how its records are classified",
+		Args:  argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			sum, err := s.BankSummary(ctx, args[0])
+			if err != nil {
+				return classify(err, "'vibora bank list' shows the banks")
+			}
+			if g.json {
+				return newJSONLines(g.streams.Out).Write(sum)
+			}
+			b := sum.Bank
+			t := newTable(g.streams.Out)
+			for _, kv := range [][2]any{{"Bank", b.Name}, {"Kind", b.Kind}, {"Source", b.Source}, {"File", b.FileName}, {"File SHA-256", b.FileSHA256},
+				{"Format", b.Format + " " + b.FormatVersion}, {"Version", b.Version}, {"Imported", b.ImportedAt + " by " + b.ImportedBy},
+				{"Records", b.RecordCount}, {"Rejected at import", b.RejectedCount}} {
+				t.Row(kv[0], kv[1])
+			}
+			for _, k := range []string{"md5", "sha1", "sha256", "pdq", "photodna"} {
+				t.Row("With "+k, sum.Hashes[k])
+			}
+			t.Flush()
+			fmt.Fprintln(g.streams.Out)
+			t = newTable(g.streams.Out, "CLASS", "RECORDS")
+			keys := make([]string, 0, len(sum.ByClass))
+			for k := range sum.ByClass {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				t.Row(k, sum.ByClass[k])
+			}
+			return t.Flush()
+		},
+	}
+}
+
+func newBankExportCmd(g *globals) *cobra.Command {
+	var format, output string
+	cmd := &cobra.Command{
+		Use:   "export NAME --format vics|csv [--output FILE]",
+		Short: "Export a bank as a VICS 2.0 hash set or CSV",
+		Args:  argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, done, err := g.openService(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer done()
+			w := g.streams.Out
+			var f *os.File
+			if output != "" && output != "-" {
+				if f, err = os.OpenFile(output, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
+					return withHint(err, "export never overwrites a file: choose a new name")
+				}
+				w = f
+			}
+			bw := bufio.NewWriterSize(w, 1<<20)
+			n, err := s.ExportBank(cmd.Context(), args[0], format, bw)
+			if err == nil {
+				err = bw.Flush()
+			}
+			if f != nil {
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			}
+			if err != nil {
+				return classify(err, "")
+			}
+			if f != nil {
+				fmt.Fprintf(g.streams.Err, "vibora: exported %d records to %s\n", n, output)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "vics", "vics (VICS 2.0 #Media JSON) or csv")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this new file instead of stdout")
+	return cmd
+}
+
+func newBankRemoveCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "remove NAME",
+		Short: "Remove a bank and its records (recorded in the audit trail)",
+		Args:  argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, done, err := g.openService(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer done()
+			if err := s.RemoveBank(cmd.Context(), args[0]); err != nil {
+				return classify(err, "'vibora bank list' shows the banks")
+			}
+			if g.json {
+				return newJSONLines(g.streams.Out).Write(map[string]any{"removed": args[0]})
+			}
+			_, err = fmt.Fprintf(g.streams.Out, "bank %s removed\n", args[0])
+			return err
+		},
+	}
+}
