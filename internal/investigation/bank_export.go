@@ -8,10 +8,10 @@ import (
 	"io"
 	"strings"
 
+	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/hashset"
 	"github.com/vibora-project/vibora/internal/hashset/plain"
 	"github.com/vibora-project/vibora/internal/hashset/vics"
-	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/store"
 )
 
