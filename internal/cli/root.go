@@ -177,9 +177,15 @@ var commands = []func(*globals) *cobra.Command{
 	newAuditCmd,
 	newBankCmd,
 	newCaseCmd,
+	newClustersCmd,
 	newDemoCmd,
 	newExhibitCmd,
+	newFilesCmd,
 	newHashCmd,
+	newIngestCmd,
+	newMatchCmd,
+	newIDCmd,
+	newVerifyCmd,
 	newVersionCmd,
 }
 

@@ -165,3 +165,35 @@ func (q q) BankRecords(ctx context.Context, bankID int64, fn func(BankRecord) er
 	}
 	return rows.Err()
 }
+
+// BankRecordByID returns one record.
+func (q q) BankRecordByID(ctx context.Context, id int64) (BankRecord, error) {
+	var r BankRecord
+	err := q.queryRow(ctx, "SELECT "+recordCols+" FROM bank_records WHERE id = ?", id).Scan(&r.ID, &r.BankID, &r.MD5, &r.SHA1, &r.SHA256, &r.PDQ, &r.PDQQuality, &r.PhotoDNA, &r.Category, &r.Profile, &r.NormCategory, &r.Series, &r.VictimIdentified, &r.OffenderIdentified, &r.Distributed, &r.Tags, &r.SourceID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("bank record %d: %w", id, ErrNotFound)
+	}
+	return r, err
+}
+
+// BankHashes calls fn with each record's ID and hashes, in ID order: the
+// columns a match index needs and nothing more.
+func (q q) BankHashes(ctx context.Context, bankID int64, fn func(id int64, md5, sha1, sha256, pdq string, pdqQuality int) error) error {
+	rows, err := q.query(ctx, "SELECT id, md5, sha1, sha256, pdq, pdq_quality FROM bank_records WHERE bank_id = ? ORDER BY id", bankID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var id int64
+	var md5, sha1, sha256, pdq string
+	var quality int
+	for rows.Next() {
+		if err := rows.Scan(&id, &md5, &sha1, &sha256, &pdq, &quality); err != nil {
+			return err
+		}
+		if err := fn(id, md5, sha1, sha256, pdq, quality); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

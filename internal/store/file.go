@@ -11,6 +11,7 @@ import (
 type File struct {
 	ID         int64  `json:"-"`
 	ExhibitID  int64  `json:"-"`
+	Case       string `json:"-"`       // case name, filled by queries
 	Exhibit    string `json:"exhibit"` // label, filled by queries
 	Path       string `json:"path"`
 	Size       int64  `json:"size"`
@@ -24,6 +25,8 @@ type File struct {
 	Status     string `json:"status"` // matched, ignorable, unknown, error
 	Error      string `json:"error,omitempty"`
 	Warnings   string `json:"warnings,omitempty"` // newline-separated
+	OSPath     string `json:"-"`                  // the file on disk (not inside an archive)
+	Depth      int    `json:"-"`                  // archives the file is inside
 }
 
 // FileMatch is a bank hit recorded on a file.
@@ -43,9 +46,9 @@ type FileMatch struct {
 // InsertFile stores a file unless the exhibit already has one at that path
 // (a resumed or repeated ingest). It reports whether the row was new.
 func (tx *Tx) InsertFile(ctx context.Context, f *File, matches []FileMatch) (bool, error) {
-	err := tx.queryRow(ctx, `INSERT INTO files (exhibit_id, path, size, mtime, media_type, md5, sha1, sha256, pdq, pdq_quality, status, error, warnings)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exhibit_id, path) DO NOTHING RETURNING id`,
-		f.ExhibitID, f.Path, f.Size, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.PDQQuality, f.Status, f.Error, f.Warnings).Scan(&f.ID)
+	err := tx.queryRow(ctx, `INSERT INTO files (exhibit_id, path, size, mtime, media_type, md5, sha1, sha256, pdq, pdq_quality, status, error, warnings, os_path, depth)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exhibit_id, path) DO NOTHING RETURNING id`,
+		f.ExhibitID, f.Path, f.Size, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.PDQQuality, f.Status, f.Error, f.Warnings, f.OSPath, f.Depth).Scan(&f.ID)
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, nil
@@ -64,20 +67,21 @@ func (tx *Tx) InsertFile(ctx context.Context, f *File, matches []FileMatch) (boo
 
 // FileFilter selects files of a case.
 type FileFilter struct {
-	CaseID    int64
-	ExhibitID int64  // 0: every exhibit
-	Status    string // "": any
-	Category  string // normalised or given category of a match
-	ImagesPDQ bool   // only files with a PDQ hash
+	CaseID     int64  // 0: every case
+	ExhibitID  int64  // 0: every exhibit
+	Status     string // "": any
+	Category   string // normalised or given category of a match
+	ImagesPDQ  bool   // only files with a PDQ hash
+	MinQuality int    // only files whose PDQ quality is at least this
 }
 
-const fileCols = "f.id, f.exhibit_id, e.label, f.path, f.size, f.mtime, f.media_type, f.md5, f.sha1, f.sha256, f.pdq, f.pdq_quality, f.status, f.error, f.warnings"
+const fileCols = "f.id, f.exhibit_id, c.name, e.label, f.path, f.size, f.mtime, f.media_type, f.md5, f.sha1, f.sha256, f.pdq, f.pdq_quality, f.status, f.error, f.warnings, f.os_path, f.depth"
 
 // Files calls fn for each file matching the filter, ordered by exhibit
 // label then path.
 func (q q) Files(ctx context.Context, ff FileFilter, fn func(File) error) error {
-	query := "SELECT " + fileCols + " FROM files f JOIN exhibits e ON e.id = f.exhibit_id WHERE e.case_id = ?"
-	args := []any{ff.CaseID}
+	query := "SELECT " + fileCols + " FROM files f JOIN exhibits e ON e.id = f.exhibit_id JOIN cases c ON c.id = e.case_id WHERE (e.case_id = ? OR ? = 0)"
+	args := []any{ff.CaseID, ff.CaseID}
 	if ff.ExhibitID != 0 {
 		query += " AND f.exhibit_id = ?"
 		args = append(args, ff.ExhibitID)
@@ -93,14 +97,18 @@ func (q q) Files(ctx context.Context, ff FileFilter, fn func(File) error) error 
 	if ff.ImagesPDQ {
 		query += " AND f.pdq <> ''"
 	}
-	rows, err := q.query(ctx, query+" ORDER BY e.label, f.path", args...)
+	if ff.MinQuality > 0 {
+		query += " AND f.pdq_quality >= ?"
+		args = append(args, ff.MinQuality)
+	}
+	rows, err := q.query(ctx, query+" ORDER BY c.name, e.label, f.path", args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var f File
-		if err := rows.Scan(&f.ID, &f.ExhibitID, &f.Exhibit, &f.Path, &f.Size, &f.ModTime, &f.MediaType, &f.MD5, &f.SHA1, &f.SHA256, &f.PDQ, &f.PDQQuality, &f.Status, &f.Error, &f.Warnings); err != nil {
+		if err := rows.Scan(&f.ID, &f.ExhibitID, &f.Case, &f.Exhibit, &f.Path, &f.Size, &f.ModTime, &f.MediaType, &f.MD5, &f.SHA1, &f.SHA256, &f.PDQ, &f.PDQQuality, &f.Status, &f.Error, &f.Warnings, &f.OSPath, &f.Depth); err != nil {
 			return err
 		}
 		if err := fn(f); err != nil {

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vibora-project/vibora/internal/investigation"
+)
+
+func newClustersCmd(g *globals) *cobra.Command {
+	var caseName string
+	var opt investigation.ClusterOptions
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "clusters --case C [--json]",
+		Short: "Group a case's unknown images by PDQ: new-material candidates, largest first",
+		Long: `Group the unknown images (in no bank) of a case, and near-duplicates of them
+in other cases, by PDQ distance (31 or less, transitively). A picture seen
+several times, across exhibits or cases, and in no bank is a candidate for
+new material: review these first. Images of PDQ quality under 50 are left
+out (flat images hash unreliably).`,
+		Args: argsUsage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			cs, err := s.Clusters(ctx, caseName, opt)
+			if err != nil {
+				return classify(err, "'vibora case list' shows the cases")
+			}
+			if g.json {
+				out := newJSONLines(g.streams.Out)
+				for _, c := range cs {
+					if !all && c.Size < 2 {
+						continue
+					}
+					c.OtherCases = nonNil(c.OtherCases)
+					if err := out.Write(c); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			t := newTable(g.streams.Out, "CLUSTER", "SIZE", "EXHIBITS", "OTHER CASES", "FIRST IMAGE")
+			singles := 0
+			for _, c := range cs {
+				if c.Size < 2 && !all {
+					singles++
+					continue
+				}
+				t.Row(c.ID, c.Size, strings.Join(c.Exhibits, " "), strings.Join(c.OtherCases, " "), c.Members[0].Exhibit+":"+c.Members[0].Path)
+			}
+			t.Flush()
+			if singles > 0 {
+				fmt.Fprintf(g.streams.Out, "\n%d unknown image(s) seen once (--all lists them)\n", singles)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&caseName, "case", "", "case name (required)")
+	cmd.MarkFlagRequired("case")
+	f.IntVar(&opt.MaxDistance, "max-distance", investigation.DefaultMaxDistance, "largest PDQ distance within a cluster (1-31)")
+	f.BoolVar(&all, "all", false, "also list images seen once")
+	return cmd
+}

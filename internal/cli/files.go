@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// fileLine is the --json output of vibora files (docs/cli-json.md).
+type fileLine struct {
+	Exhibit    string            `json:"exhibit"`
+	Path       string            `json:"path"`
+	Size       int64             `json:"size"`
+	MTime      string            `json:"mtime,omitempty"`
+	MD5        string            `json:"md5,omitempty"`
+	SHA1       string            `json:"sha1,omitempty"`
+	SHA256     string            `json:"sha256,omitempty"`
+	MediaType  string            `json:"media_type,omitempty"`
+	PDQ        string            `json:"pdq,omitempty"`
+	PDQQuality *int              `json:"pdq_quality,omitempty"`
+	Status     string            `json:"status"`
+	Matches    []store.FileMatch `json:"matches"`
+	Error      string            `json:"error,omitempty"`
+	Warnings   []string          `json:"warnings,omitempty"`
+}
+
+func newFilesCmd(g *globals) *cobra.Command {
+	var caseName, exhibit, category string
+	var matched, unknown, ignorable, errs bool
+	cmd := &cobra.Command{
+		Use:   "files --case C [--exhibit E] [--matched|--unknown|--ignorable|--errors] [--category N] [--json]",
+		Short: "List a case's files with their triage status and matches",
+		Args:  argsUsage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			ff := store.FileFilter{Category: category}
+			n := 0
+			for flag, status := range map[*bool]string{&matched: "matched", &unknown: "unknown", &ignorable: "ignorable", &errs: "error"} {
+				if *flag {
+					ff.Status = status
+					n++
+				}
+			}
+			if n > 1 {
+				return usagef("--matched, --unknown, --ignorable and --errors exclude each other")
+			}
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			if exhibit != "" {
+				c, err := s.Case(ctx, caseName)
+				if err != nil {
+					return classify(err, "")
+				}
+				e, err := s.DB().ExhibitByLabel(ctx, c.ID, exhibit)
+				if err != nil {
+					return classify(err, "'vibora exhibit list --case "+caseName+"' shows the exhibits")
+				}
+				ff.ExhibitID = e.ID
+			}
+			out := newJSONLines(g.streams.Out)
+			var t *table
+			if !g.json {
+				t = newTable(g.streams.Out, "EXHIBIT", "PATH", "SIZE", "TYPE", "STATUS", "MATCHES", "NOTE")
+			}
+			err = s.Files(ctx, caseName, ff, func(f investigation.FileView) error {
+				if g.json {
+					l := fileLine{Exhibit: f.Exhibit, Path: f.Path, Size: f.Size, MTime: f.ModTime, MD5: f.MD5, SHA1: f.SHA1, SHA256: f.SHA256,
+						MediaType: f.MediaType, PDQ: f.PDQ, Status: f.Status, Matches: nonNil(f.Matches), Error: f.Error}
+					if f.PDQ != "" {
+						q := f.PDQQuality
+						l.PDQQuality = &q
+					}
+					if f.Warnings != "" {
+						l.Warnings = strings.Split(f.Warnings, "\n")
+					}
+					return out.Write(l)
+				}
+				var ms []string
+				for _, m := range f.Matches {
+					ms = append(ms, fmt.Sprintf("%s:%s(%s d=%d)", m.Bank, firstNonEmpty(m.NormCategory, m.Category), m.Kind, m.Distance))
+				}
+				note := f.Error
+				if note == "" && f.Warnings != "" {
+					note = "warning: " + strings.ReplaceAll(f.Warnings, "\n", "; ")
+				}
+				t.Row(f.Exhibit, f.Path, f.Size, f.MediaType, f.Status, strings.Join(ms, " "), note)
+				return nil
+			})
+			if err != nil {
+				return classify(err, "'vibora case list' shows the cases")
+			}
+			if t != nil {
+				return t.Flush()
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&caseName, "case", "", "case name (required)")
+	cmd.MarkFlagRequired("case")
+	f.StringVar(&exhibit, "exhibit", "", "only this exhibit")
+	f.BoolVar(&matched, "matched", false, "only files matched in a bank (not ignorable)")
+	f.BoolVar(&unknown, "unknown", false, "only files in no bank")
+	f.BoolVar(&ignorable, "ignorable", false, "only files in ignorable banks")
+	f.BoolVar(&errs, "errors", false, "only files that could not be processed")
+	f.StringVar(&category, "category", "", "only files matched with this category (as given, or normalised)")
+	return cmd
+}

@@ -1,0 +1,106 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vibora-project/vibora/internal/investigation"
+)
+
+func newIngestCmd(g *globals) *cobra.Command {
+	var caseName, passwordsFile, password string
+	var opt investigation.IngestOptions
+	cmd := &cobra.Command{
+		Use:   "ingest --case C --exhibit LABEL [--json] PATH...",
+		Short: "Ingest evidence: hash, match and triage every file of an exhibit",
+		Long: `Walk directories, files and archives (zip, tar, tar.gz/bz2/xz/zst, 7z,
+RAR, nested to --max-depth), hash every file (MD5, SHA-1, SHA-256, PDQ for
+images), match it against every bank and store the results. The exhibit is
+created when it does not exist yet. The sources are never modified.
+
+Running the same command again (after an interruption too) completes the
+exhibit: files already stored are skipped. Each ingest records a
+hashdeep-compatible manifest; 'vibora verify' checks the sources against it.`,
+		Args: argsUsage(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			opt.Paths = args
+			if password != "" {
+				opt.Passwords = append(opt.Passwords, password)
+			}
+			if passwordsFile != "" {
+				pw, err := readLines(passwordsFile)
+				if err != nil {
+					return usageError{err}
+				}
+				opt.Passwords = append(opt.Passwords, pw...)
+			}
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			bar := newProgress(g, "ingest", 0)
+			var last int64
+			opt.Progress = func(files, bytes int64) {
+				bar.Add(int(files-last), 0)
+				last = files
+			}
+			rep, err := s.Ingest(ctx, caseName, opt)
+			bar.Done()
+			if err != nil {
+				return classify(err, "create the case first: vibora case create NAME")
+			}
+			if g.json {
+				return newJSONLines(g.streams.Out).Write(rep)
+			}
+			w := g.streams.Out
+			fmt.Fprintf(w, "ingested %d files (%s) into %s/%s in %.1fs; %d already stored\n", rep.Files, humanBytes(float64(rep.Bytes)), rep.Case, rep.Exhibit, rep.ElapsedSeconds, rep.Skipped)
+			keys := make([]string, 0, len(rep.ByStatus))
+			for k := range rep.ByStatus {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				fmt.Fprintf(w, "  %-10s %d\n", k, rep.ByStatus[k])
+			}
+			fmt.Fprintf(w, "manifest sha256 %s (%d files on disk)\n", rep.Manifest, rep.ManifestFiles)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&caseName, "case", "", "case name (required)")
+	f.StringVar(&opt.Exhibit, "exhibit", "", "exhibit label (required; created if new)")
+	cmd.MarkFlagRequired("case")
+	cmd.MarkFlagRequired("exhibit")
+	f.StringVar(&opt.ExhibitType, "type", "", "type of a new exhibit (default storage)")
+	f.StringVar(&password, "password", "", "password for encrypted archives")
+	f.StringVar(&passwordsFile, "passwords-file", "", "file of passwords to try, one per line")
+	f.IntVar(&opt.MaxDepth, "max-depth", 0, "archive nesting to open (default 3; -1 opens none)")
+	f.IntVar(&opt.Workers, "workers", 0, "parallel workers (default: every core)")
+	f.BoolVar(&opt.CryptoOnly, "crypto-only", false, "only MD5/SHA-1/SHA-256 and media type (no PDQ)")
+	f.BoolVar(&opt.Match.Dihedral, "dihedral", false, "also match rotated and mirrored copies of known images")
+	f.StringVar(&opt.Reason, "reason", "", "why the exhibit is ingested (chain of custody)")
+	return cmd
+}
+
+func readLines(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if l := strings.TrimRight(sc.Text(), "\r"); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out, sc.Err()
+}

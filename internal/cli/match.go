@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vibora-project/vibora/internal/evidence"
+	"github.com/vibora-project/vibora/internal/hashing/pdq"
+	"github.com/vibora-project/vibora/internal/investigation"
+)
+
+// matchLine is the --json output of vibora match (docs/cli-json.md).
+type matchLine struct {
+	Query   string                `json:"query"`
+	Kind    string                `json:"kind"`
+	Status  string                `json:"status,omitempty"`
+	Matches []investigation.Match `json:"matches"`
+	Error   string                `json:"error,omitempty"`
+}
+
+func newMatchCmd(g *globals) *cobra.Command {
+	var opt investigation.MatchOptions
+	var hashesFile string
+	var minQuality int
+	cmd := &cobra.Command{
+		Use:   "match [--json] [--max-distance N] [--dihedral] PATH... | --hashes-file F",
+		Short: "Match files, or a file of hashes, against every bank",
+		Long: `Hash files (MD5, SHA-1, SHA-256, PDQ) and match them against every bank:
+exactly on the digests, and by PDQ distance (default 31 or less) on images
+of quality 50 or more. With --hashes-file, match a file of hashes, one per
+line, kind told by length (32 md5, 40 sha1, 64 sha256; "pdq:" prefix or
+--hash-kind pdq for PDQ). Queries are answered in input order.
+
+A hit in an ignorable bank marks the file ignorable, not matched. The match
+index is cached next to the store and rebuilt when a bank changes.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if (hashesFile == "") == (len(args) == 0) {
+				return usagef("give either PATH... or --hashes-file")
+			}
+			opt.MinQuality = minQuality
+			if minQuality == 0 {
+				opt.MinQuality = -1 // 0 on the command line: no gate
+			}
+			if !cmd.Flags().Changed("min-quality") {
+				opt.MinQuality = investigation.DefaultMinQuality
+			}
+			ctx := cmd.Context()
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			m, err := s.Matcher(ctx, opt)
+			if err != nil {
+				return classify(err, "")
+			}
+			g.logger.Info("match index", "source", m.Source, "records", m.Records())
+			out := newJSONLines(g.streams.Out)
+			var t *table
+			if !g.json {
+				t = newTable(g.streams.Out, "QUERY", "KIND", "STATUS", "BANK", "RECORD", "MATCH", "DIST", "CATEGORY", "SERIES")
+			}
+			emit := func(l matchLine) error {
+				l.Matches = nonNil(l.Matches)
+				if g.json {
+					return out.Write(l)
+				}
+				if l.Error != "" {
+					t.Row(l.Query, l.Kind, "error: "+l.Error, "", "", "", "", "", "")
+					return nil
+				}
+				if len(l.Matches) == 0 {
+					t.Row(l.Query, l.Kind, l.Status, "-", "", "", "", "", "")
+				}
+				for _, x := range l.Matches {
+					t.Row(l.Query, l.Kind, l.Status, x.Bank, x.Record, x.Kind, x.Distance, firstNonEmpty(x.NormCategory, x.Category), x.Series)
+				}
+				return nil
+			}
+			failed := 0
+			if hashesFile != "" {
+				failed, err = matchHashesFile(cmd, m, hashesFile, emit)
+			} else {
+				failed, err = matchPaths(cmd, m, args, opt, emit)
+			}
+			if err != nil {
+				return err
+			}
+			if t != nil {
+				t.Flush()
+			}
+			if failed > 0 {
+				return failureError{fmt.Sprintf("%d quer(ies) could not be matched", failed)}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&opt.MaxDistance, "max-distance", investigation.DefaultMaxDistance, "largest PDQ distance that matches (0-31)")
+	f.BoolVar(&opt.Dihedral, "dihedral", false, "also match rotated and mirrored copies")
+	f.IntVar(&minQuality, "min-quality", investigation.DefaultMinQuality, "PDQ hashes of lower quality are not matched (0: no gate)")
+	f.StringVar(&hashesFile, "hashes-file", "", "match the hashes in this file (one per line; - for stdin)")
+	return cmd
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func matchPaths(cmd *cobra.Command, m *investigation.Matcher, args []string, opt investigation.MatchOptions, emit func(matchLine) error) (int, error) {
+	files, odd, err := evidence.ListFiles(args)
+	if err != nil {
+		return 0, withHint(usageError{err}, "give existing files or directories")
+	}
+	failed := 0
+	err = evidence.HashFiles(cmd.Context(), files, evidence.ProcessOptions{PDQ: true, Dihedral: opt.Dihedral}, 0, func(r evidence.Result) error {
+		l := matchLine{Query: r.Path, Kind: "file", Error: r.Err}
+		if r.Err != "" && !r.Hashed {
+			failed++
+			return emit(l)
+		}
+		ms, status, err := m.MatchResult(cmd.Context(), &r)
+		if err != nil {
+			return err
+		}
+		l.Matches, l.Status = ms, status
+		return emit(l)
+	})
+	if err != nil {
+		return failed, err
+	}
+	for _, r := range odd {
+		failed++
+		if err := emit(matchLine{Query: r.Path, Kind: "file", Error: firstNonEmpty(r.Err, strings.Join(r.Warnings, "; "))}); err != nil {
+			return failed, err
+		}
+	}
+	return failed, nil
+}
+
+func matchHashesFile(cmd *cobra.Command, m *investigation.Matcher, path string, emit func(matchLine) error) (int, error) {
+	in := cmd.InOrStdin()
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return 0, usageError{err}
+		}
+		defer f.Close()
+		in = f
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	failed, line := 0, 0
+	for sc.Scan() {
+		line++
+		q := strings.TrimSpace(sc.Text())
+		if q == "" || strings.HasPrefix(q, "#") {
+			continue
+		}
+		l := matchLine{Query: q}
+		kind, value := hashKind(q)
+		l.Kind = kind
+		var err error
+		switch kind {
+		case "md5", "sha1", "sha256":
+			var d []byte
+			d, err = hex.DecodeString(value)
+			if err == nil {
+				l.Matches, err = m.MatchDigest(cmd.Context(), kind, d)
+			}
+		case "pdq":
+			var h pdq.Hash
+			h, err = pdq.ParseHex(value)
+			if err == nil {
+				l.Matches, err = m.MatchPDQ(cmd.Context(), h, -1, nil)
+			}
+		default:
+			err = fmt.Errorf("line %d: not a hash (want 32, 40 or 64 hex characters, or pdq:<64 hex>)", line)
+		}
+		if err != nil {
+			l.Error = err.Error()
+			failed++
+		}
+		if err := emit(l); err != nil {
+			return failed, err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return failed, fmt.Errorf("%s line %d: %w", path, line+1, err)
+	}
+	return failed, nil
+}
+
+// hashKind tells a hash's kind by its length (64 hex is SHA-256 unless
+// prefixed "pdq:").
+func hashKind(q string) (kind, value string) {
+	if k, v, ok := strings.Cut(q, ":"); ok {
+		switch strings.ToLower(k) {
+		case "md5", "sha1", "sha256", "pdq":
+			return strings.ToLower(k), strings.ToLower(v)
+		}
+	}
+	if _, err := hex.DecodeString(q); err != nil {
+		return "unknown", q
+	}
+	switch len(q) {
+	case 32:
+		return "md5", strings.ToLower(q)
+	case 40:
+		return "sha1", strings.ToLower(q)
+	case 64:
+		return "sha256", strings.ToLower(q)
+	}
+	return "unknown", q
+}

@@ -1,0 +1,436 @@
+package investigation
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+
+	"github.com/vibora-project/vibora/internal/evidence"
+	"github.com/vibora-project/vibora/internal/hashing/pdq"
+	"github.com/vibora-project/vibora/internal/matchindex"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// MatchOptions tune matching.
+type MatchOptions struct {
+	// MaxDistance is the largest PDQ Hamming distance that counts as a
+	// match (0..31; default DefaultMaxDistance).
+	MaxDistance int
+	// Dihedral also matches rotated and mirrored copies (8 queries).
+	Dihedral bool
+	// MinQuality: PDQ hashes of lower quality (query or bank) are not
+	// matched; flat images hash unreliably. Default DefaultMinQuality;
+	// negative disables the gate.
+	MinQuality int
+}
+
+// Defaults for MatchOptions.
+const (
+	DefaultMaxDistance = 31
+	DefaultMinQuality  = 50
+)
+
+func (o MatchOptions) withDefaults() MatchOptions {
+	if o.MaxDistance == 0 {
+		o.MaxDistance = DefaultMaxDistance
+	}
+	if o.MinQuality == 0 {
+		o.MinQuality = DefaultMinQuality
+	}
+	return o
+}
+
+// Match is one bank hit.
+type Match struct {
+	Bank         string `json:"bank"`
+	BankKind     string `json:"bank_kind"`
+	Record       int64  `json:"record"`
+	Kind         string `json:"kind"` // md5, sha1, sha256, pdq
+	Hash         string `json:"hash"` // the bank's hash
+	Distance     int    `json:"distance"`
+	Category     string `json:"category"`
+	NormCategory string `json:"normalized_category,omitempty"`
+	Series       string `json:"series"`
+	Dihedral     string `json:"dihedral,omitempty"` // which transform of the query matched
+}
+
+// Matcher matches hashes against every bank of the store. It is safe for
+// concurrent use.
+type Matcher struct {
+	db    *store.DB
+	opt   MatchOptions
+	banks []store.Bank
+	ids   []int64 // ordinal -> record ID
+	bank  []uint16
+	qual  []int8
+	exact *matchindex.Exact
+	pdq   *matchindex.PDQ
+	mu    sync.Mutex
+	recs  map[int64]store.BankRecord // records seen in hits
+	// Source says whether the index was loaded from the cache or built.
+	Source string
+}
+
+// Matcher loads (or builds and caches) the match index over every bank.
+//
+// The index covers all banks at once and is keyed by the banks' content
+// digests: importing, replacing or removing a bank makes the next call
+// rebuild it from the store, and the rebuilt index is written to the cache
+// directory so later calls load it in a fraction of the time.
+func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, error) {
+	opt = opt.withDefaults()
+	if opt.MaxDistance < 0 || opt.MaxDistance > 31 {
+		return nil, fmt.Errorf("max distance %d: want 0..31: %w", opt.MaxDistance, ErrInvalid)
+	}
+	banks, err := s.db.Banks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := &Matcher{db: s.db, opt: opt, banks: banks, recs: map[int64]store.BankRecord{}}
+	key := indexKey(banks)
+	if s.CacheDir != "" && m.load(s.CacheDir, key) == nil {
+		m.Source = "cache"
+		return m, nil
+	}
+	if err := m.build(ctx); err != nil {
+		return nil, err
+	}
+	m.Source = "built"
+	if s.CacheDir != "" && len(m.ids) > 0 {
+		if err := m.save(s.CacheDir, key); err != nil {
+			s.log.Warn("match index not cached", "err", err)
+		}
+	}
+	return m, nil
+}
+
+func indexKey(banks []store.Bank) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "vibora-match-index-v1\n")
+	for _, b := range banks {
+		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%d\x00%s\n", b.ID, b.Name, b.Kind, b.Version, b.ContentDigest)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}
+
+func (m *Matcher) build(ctx context.Context) error {
+	var xb matchindex.ExactBuilder
+	var pdqHashes []pdq.Hash
+	var pdqOrds []uint32
+	for bi, b := range m.banks {
+		xb.Grow(matchindex.MD5, int(b.RecordCount))
+		err := m.db.BankHashes(ctx, b.ID, func(id int64, md5, sha1, sha256, p string, q int) error {
+			ord := uint32(len(m.ids))
+			m.ids = append(m.ids, id)
+			m.bank = append(m.bank, uint16(bi))
+			m.qual = append(m.qual, int8(max(-1, min(q, 100))))
+			for _, h := range []struct {
+				kind matchindex.Kind
+				hex  string
+			}{{matchindex.MD5, md5}, {matchindex.SHA1, sha1}, {matchindex.SHA256, sha256}} {
+				if h.hex == "" {
+					continue
+				}
+				d, err := hex.DecodeString(h.hex)
+				if err != nil {
+					return fmt.Errorf("bank %s record %d: %w", b.Name, id, err)
+				}
+				if err := xb.Add(h.kind, d, ord); err != nil {
+					return fmt.Errorf("bank %s record %d: %w", b.Name, id, err)
+				}
+			}
+			if p != "" {
+				ph, err := pdq.ParseHex(p)
+				if err != nil {
+					return fmt.Errorf("bank %s record %d: %w", b.Name, id, err)
+				}
+				pdqHashes, pdqOrds = append(pdqHashes, ph), append(pdqOrds, ord)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("build match index: %w", err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	m.exact = xb.Build()
+	var err error
+	m.pdq, err = matchindex.NewPDQ(pdqHashes, pdqOrds)
+	return err
+}
+
+// Index files: <key>.exact, <key>.pdq and <key>.ords (ordinal -> record
+// ID, bank, PDQ quality, with a CRC-32C).
+func (m *Matcher) save(dir, key string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	if err := matchindex.WriteFile(filepath.Join(dir, key+".exact"), m.exact); err != nil {
+		return err
+	}
+	if err := matchindex.WriteFile(filepath.Join(dir, key+".pdq"), m.pdq); err != nil {
+		return err
+	}
+	return matchindex.WriteFile(filepath.Join(dir, key+".ords"), ordsWriter{m})
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+type ordsWriter struct{ m *Matcher }
+
+func (o ordsWriter) WriteTo(w io.Writer) (int64, error) {
+	bw := bufio.NewWriterSize(w, 1<<20)
+	crc := crc32.New(castagnoli)
+	out := io.MultiWriter(bw, crc)
+	var b [11]byte
+	binary.LittleEndian.PutUint64(b[:8], uint64(len(o.m.ids)))
+	out.Write(b[:8])
+	for i, id := range o.m.ids {
+		binary.LittleEndian.PutUint64(b[:8], uint64(id))
+		binary.LittleEndian.PutUint16(b[8:10], o.m.bank[i])
+		b[10] = byte(o.m.qual[i])
+		out.Write(b[:])
+	}
+	binary.LittleEndian.PutUint32(b[:4], crc.Sum32())
+	bw.Write(b[:4])
+	return int64(8 + 11*len(o.m.ids) + 4), bw.Flush()
+}
+
+func (m *Matcher) load(dir, key string) error {
+	open := func(ext string) (*bufio.Reader, func(), error) {
+		f, err := os.Open(filepath.Join(dir, key+ext))
+		if err != nil {
+			return nil, nil, err
+		}
+		return bufio.NewReaderSize(f, 1<<20), func() { f.Close() }, nil
+	}
+	r, done, err := open(".ords")
+	if err != nil {
+		return err
+	}
+	defer done()
+	crc := crc32.New(castagnoli)
+	tr := io.TeeReader(r, crc)
+	var b [11]byte
+	if _, err := io.ReadFull(tr, b[:8]); err != nil {
+		return err
+	}
+	n := binary.LittleEndian.Uint64(b[:8])
+	if n > 1<<32 {
+		return errors.New("ords file: bad count")
+	}
+	m.ids, m.bank, m.qual = make([]int64, n), make([]uint16, n), make([]int8, n)
+	for i := range m.ids {
+		if _, err := io.ReadFull(tr, b[:]); err != nil {
+			return err
+		}
+		m.ids[i] = int64(binary.LittleEndian.Uint64(b[:8]))
+		m.bank[i] = binary.LittleEndian.Uint16(b[8:10])
+		m.qual[i] = int8(b[10])
+		if int(m.bank[i]) >= len(m.banks) {
+			return errors.New("ords file: bank out of range")
+		}
+	}
+	sum := crc.Sum32()
+	if _, err := io.ReadFull(r, b[:4]); err != nil || binary.LittleEndian.Uint32(b[:4]) != sum {
+		return errors.New("ords file: checksum mismatch")
+	}
+	xr, done2, err := open(".exact")
+	if err != nil {
+		return err
+	}
+	defer done2()
+	if m.exact, err = matchindex.ReadExact(xr); err != nil {
+		return err
+	}
+	pr, done3, err := open(".pdq")
+	if err != nil {
+		return err
+	}
+	defer done3()
+	m.pdq, err = matchindex.ReadPDQ(pr)
+	return err
+}
+
+// Records is the number of bank records indexed.
+func (m *Matcher) Records() int { return len(m.ids) }
+
+// Banks are the banks indexed.
+func (m *Matcher) Banks() []store.Bank { return m.banks }
+
+func (m *Matcher) record(ctx context.Context, ord uint32) (store.BankRecord, error) {
+	id := m.ids[ord]
+	m.mu.Lock()
+	r, ok := m.recs[id]
+	m.mu.Unlock()
+	if ok {
+		return r, nil
+	}
+	r, err := m.db.BankRecordByID(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	m.mu.Lock()
+	m.recs[id] = r
+	m.mu.Unlock()
+	return r, nil
+}
+
+func (m *Matcher) hit(ctx context.Context, ord uint32, kind string, dist int, dihedral string) (Match, error) {
+	r, err := m.record(ctx, ord)
+	if err != nil {
+		return Match{}, err
+	}
+	b := m.banks[m.bank[ord]]
+	h := map[string]string{"md5": r.MD5, "sha1": r.SHA1, "sha256": r.SHA256, "pdq": r.PDQ}[kind]
+	return Match{Bank: b.Name, BankKind: b.Kind, Record: r.ID, Kind: kind, Hash: h, Distance: dist,
+		Category: r.Category, NormCategory: r.NormCategory, Series: r.Series, Dihedral: dihedral}, nil
+}
+
+// MatchDigest finds exact matches of one digest ("md5", "sha1", "sha256").
+func (m *Matcher) MatchDigest(ctx context.Context, kind string, digest []byte) ([]Match, error) {
+	k := map[string]matchindex.Kind{"md5": matchindex.MD5, "sha1": matchindex.SHA1, "sha256": matchindex.SHA256}[kind]
+	if k == 0 || m.exact == nil {
+		return nil, nil
+	}
+	var out []Match
+	var err error
+	m.exact.Lookup(k, digest, func(ord uint32) {
+		if err != nil {
+			return
+		}
+		var h Match
+		h, err = m.hit(ctx, ord, kind, 0, "")
+		out = append(out, h)
+	})
+	return out, err
+}
+
+var dihedralNames = []string{"", "rot90", "rot180", "rot270", "flipx", "flipy", "flip_plus1", "flip_minus1"}
+
+// MatchPDQ finds near-duplicates of a PDQ hash of the given quality
+// (dihedral holds its 8 transforms when dihedral matching is wanted). The
+// quality gate applies to the query and to bank records that carry a
+// quality.
+func (m *Matcher) MatchPDQ(ctx context.Context, h pdq.Hash, quality int, dihedral []pdq.Hash) ([]Match, error) {
+	if m.pdq == nil || (m.opt.MinQuality > 0 && quality >= 0 && quality < m.opt.MinQuality) {
+		return nil, nil
+	}
+	queries := []pdq.Hash{h}
+	if m.opt.Dihedral && len(dihedral) == 8 {
+		queries = dihedral
+	}
+	best := map[uint32]struct {
+		dist int
+		tr   int
+	}{}
+	for ti, q := range queries {
+		m.pdq.Search(q, m.opt.MaxDistance, func(ord uint32, dist int) {
+			if m.opt.MinQuality > 0 && m.qual[ord] >= 0 && int(m.qual[ord]) < m.opt.MinQuality {
+				return
+			}
+			if b, ok := best[ord]; !ok || dist < b.dist {
+				best[ord] = struct {
+					dist int
+					tr   int
+				}{dist, ti}
+			}
+		})
+	}
+	ords := make([]uint32, 0, len(best))
+	for o := range best {
+		ords = append(ords, o)
+	}
+	sort.Slice(ords, func(i, j int) bool {
+		if best[ords[i]].dist != best[ords[j]].dist {
+			return best[ords[i]].dist < best[ords[j]].dist
+		}
+		return ords[i] < ords[j]
+	})
+	var out []Match
+	for _, o := range ords {
+		hm, err := m.hit(ctx, o, "pdq", best[o].dist, dihedralNames[best[o].tr])
+		if err != nil {
+			return out, err
+		}
+		out = append(out, hm)
+	}
+	return out, nil
+}
+
+// MatchResult matches one processed file: exact digests, then PDQ. It
+// returns the matches and the file's triage status: matched (a hit in a
+// bank that is not ignorable), ignorable (hits only in ignorable banks),
+// unknown, or error.
+func (m *Matcher) MatchResult(ctx context.Context, r *evidence.Result) ([]Match, string, error) {
+	var all []Match
+	if r.Hashed {
+		for _, d := range []struct {
+			kind string
+			b    []byte
+		}{{"md5", r.Digests.MD5[:]}, {"sha1", r.Digests.SHA1[:]}, {"sha256", r.Digests.SHA256[:]}} {
+			ms, err := m.MatchDigest(ctx, d.kind, d.b)
+			if err != nil {
+				return nil, "", err
+			}
+			all = append(all, ms...)
+		}
+	}
+	if r.PDQ != nil {
+		ms, err := m.MatchPDQ(ctx, *r.PDQ, r.PDQQuality, r.Dihedral)
+		if err != nil {
+			return nil, "", err
+		}
+		all = append(all, ms...)
+	}
+	all = dedupMatches(all)
+	return all, Status(r, all), nil
+}
+
+// dedupMatches keeps one match per (bank, record, kind).
+func dedupMatches(ms []Match) []Match {
+	seen := map[[3]string]bool{}
+	out := ms[:0]
+	for _, x := range ms {
+		k := [3]string{x.Bank, fmt.Sprint(x.Record), x.Kind}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Status is a file's triage status given its matches.
+func Status(r *evidence.Result, ms []Match) string {
+	if r.Err != "" && !r.Hashed {
+		return "error"
+	}
+	ignorable := false
+	for _, x := range ms {
+		if x.BankKind == "ignorable" {
+			ignorable = true
+			continue
+		}
+		return "matched"
+	}
+	if ignorable {
+		return "ignorable"
+	}
+	if r.Err != "" {
+		return "error"
+	}
+	return "unknown"
+}

@@ -1,0 +1,221 @@
+package investigation
+
+import (
+	"context"
+	"sort"
+
+	"github.com/vibora-project/vibora/internal/hashing/pdq"
+	"github.com/vibora-project/vibora/internal/matchindex"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// FileView is a stored file with its matches.
+type FileView struct {
+	store.File
+	Matches []store.FileMatch
+}
+
+// Files lists a case's files with their matches.
+func (s *Service) Files(ctx context.Context, caseName string, ff store.FileFilter, fn func(FileView) error) error {
+	c, err := s.db.CaseByName(ctx, caseName)
+	if err != nil {
+		return err
+	}
+	ff.CaseID = c.ID
+	ms, err := s.db.FileMatches(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	return s.db.Files(ctx, ff, func(f store.File) error { return fn(FileView{File: f, Matches: ms[f.ID]}) })
+}
+
+// ClusterMember is one image of a cluster.
+type ClusterMember struct {
+	Case     string `json:"case"`
+	Exhibit  string `json:"exhibit"`
+	Path     string `json:"path"`
+	SHA256   string `json:"sha256"`
+	PDQ      string `json:"pdq"`
+	Quality  int    `json:"pdq_quality"`
+	Distance int    `json:"distance"` // to the cluster's first member
+}
+
+// Cluster is a group of unknown images that are near-duplicates of each
+// other (PDQ distance within the threshold, transitively): one picture,
+// seen several times, not in any bank: a candidate for new material.
+type Cluster struct {
+	ID         int             `json:"id"`
+	Size       int             `json:"size"`
+	Exhibits   []string        `json:"exhibits"`    // case/exhibit labels
+	OtherCases []string        `json:"other_cases"` // cases besides the one asked about
+	Members    []ClusterMember `json:"members"`
+}
+
+// ClusterOptions tune clustering.
+type ClusterOptions struct {
+	MaxDistance int // default 31
+	MinQuality  int // default 50; negative: no gate
+}
+
+// Clusters groups the unknown images of a case, and the unknown images of
+// every other case that are near-duplicates of them, by PDQ. Largest first;
+// single images (clusters of one) come last.
+func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOptions) ([]Cluster, error) {
+	if opt.MaxDistance <= 0 || opt.MaxDistance > 31 {
+		opt.MaxDistance = DefaultMaxDistance
+	}
+	if opt.MinQuality == 0 {
+		opt.MinQuality = DefaultMinQuality
+	}
+	if _, err := s.db.CaseByName(ctx, caseName); err != nil {
+		return nil, err
+	}
+	var files []store.File
+	err := s.db.Files(ctx, store.FileFilter{Status: "unknown", ImagesPDQ: true, MinQuality: max(opt.MinQuality, 0)}, func(f store.File) error {
+		files = append(files, f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	hashes := make([]pdq.Hash, len(files))
+	ids := make([]uint32, len(files))
+	for i, f := range files {
+		h, err := pdq.ParseHex(f.PDQ)
+		if err != nil {
+			return nil, err
+		}
+		hashes[i], ids[i] = h, uint32(i)
+	}
+	idx, err := matchindex.NewPDQ(hashes, ids)
+	if err != nil {
+		return nil, err
+	}
+	parent := make([]int, len(files))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for i := range files {
+		idx.Search(hashes[i], opt.MaxDistance, func(j uint32, _ int) {
+			a, b := find(i), find(int(j))
+			if a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		})
+	}
+	groups := map[int][]int{}
+	for i := range files {
+		r := find(i)
+		groups[r] = append(groups[r], i)
+	}
+	var out []Cluster
+	for _, g := range groups {
+		inCase := false
+		for _, i := range g {
+			if files[i].Case == caseName {
+				inCase = true
+			}
+		}
+		if !inCase {
+			continue
+		}
+		sort.Slice(g, func(a, b int) bool {
+			fa, fb := files[g[a]], files[g[b]]
+			if fa.Case != fb.Case {
+				return fa.Case == caseName
+			}
+			if fa.Exhibit != fb.Exhibit {
+				return fa.Exhibit < fb.Exhibit
+			}
+			return fa.Path < fb.Path
+		})
+		c := Cluster{Size: len(g)}
+		exh, other := map[string]bool{}, map[string]bool{}
+		for _, i := range g {
+			f := files[i]
+			c.Members = append(c.Members, ClusterMember{Case: f.Case, Exhibit: f.Exhibit, Path: f.Path, SHA256: f.SHA256, PDQ: f.PDQ,
+				Quality: f.PDQQuality, Distance: pdq.Distance(hashes[g[0]], hashes[i])})
+			exh[f.Case+"/"+f.Exhibit] = true
+			if f.Case != caseName {
+				other[f.Case] = true
+			}
+		}
+		c.Exhibits, c.OtherCases = sortedKeys(exh), sortedKeys(other)
+		out = append(out, c)
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].Size != out[b].Size {
+			return out[a].Size > out[b].Size
+		}
+		if len(out[a].Exhibits) != len(out[b].Exhibits) {
+			return len(out[a].Exhibits) > len(out[b].Exhibits)
+		}
+		return out[a].Members[0].Path < out[b].Members[0].Path
+	})
+	for i := range out {
+		out[i].ID = i + 1
+	}
+	return out, nil
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Duplicate is a set of files of a case with the same SHA-256.
+type Duplicate struct {
+	SHA256 string   `json:"sha256"`
+	Size   int64    `json:"size"`
+	Status string   `json:"status"`
+	Paths  []string `json:"paths"` // exhibit:path
+}
+
+// Duplicates lists exact duplicates within a case, most copies first.
+func (s *Service) Duplicates(ctx context.Context, caseName string) ([]Duplicate, error) {
+	c, err := s.db.CaseByName(ctx, caseName)
+	if err != nil {
+		return nil, err
+	}
+	by := map[string]*Duplicate{}
+	err = s.db.Files(ctx, store.FileFilter{CaseID: c.ID}, func(f store.File) error {
+		if f.SHA256 == "" || f.Size == 0 {
+			return nil
+		}
+		d := by[f.SHA256]
+		if d == nil {
+			d = &Duplicate{SHA256: f.SHA256, Size: f.Size, Status: f.Status}
+			by[f.SHA256] = d
+		}
+		d.Paths = append(d.Paths, f.Exhibit+":"+f.Path)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []Duplicate
+	for _, d := range by {
+		if len(d.Paths) > 1 {
+			out = append(out, *d)
+		}
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if len(out[a].Paths) != len(out[b].Paths) {
+			return len(out[a].Paths) > len(out[b].Paths)
+		}
+		return out[a].SHA256 < out[b].SHA256
+	})
+	return out, nil
+}

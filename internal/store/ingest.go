@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Ingest is one run of the ingest pipeline over an exhibit's sources.
+type Ingest struct {
+	ID             int64  `json:"id"`
+	ExhibitID      int64  `json:"-"`
+	Roots          string `json:"roots"` // JSON array of absolute paths
+	StartedAt      string `json:"started_at"`
+	FinishedAt     string `json:"finished_at,omitempty"`
+	Actor          string `json:"actor"`
+	Files          int64  `json:"files"`
+	Bytes          int64  `json:"bytes"`
+	Status         string `json:"status"` // running, done
+	Manifest       string `json:"-"`      // hashdeep manifest text
+	ManifestSHA256 string `json:"manifest_sha256,omitempty"`
+}
+
+// InsertIngest records the start of an ingest run.
+func (tx *Tx) InsertIngest(ctx context.Context, in *Ingest) error {
+	id, err := tx.insertID(ctx, "INSERT INTO ingests (exhibit_id, roots, started_at, actor, status) VALUES (?, ?, ?, ?, ?)",
+		in.ExhibitID, in.Roots, in.StartedAt, in.Actor, in.Status)
+	in.ID = id
+	return err
+}
+
+// FinishIngest records the end of an ingest run.
+func (tx *Tx) FinishIngest(ctx context.Context, in *Ingest) error {
+	_, err := tx.exec(ctx, "UPDATE ingests SET finished_at = ?, files = ?, bytes = ?, status = ?, manifest = ?, manifest_sha256 = ? WHERE id = ?",
+		in.FinishedAt, in.Files, in.Bytes, in.Status, in.Manifest, in.ManifestSHA256, in.ID)
+	return err
+}
+
+// LatestIngest returns the newest finished ingest of an exhibit.
+func (q q) LatestIngest(ctx context.Context, exhibitID int64) (Ingest, error) {
+	var in Ingest
+	err := q.queryRow(ctx, `SELECT id, exhibit_id, roots, started_at, finished_at, actor, files, bytes, status, manifest, manifest_sha256
+		FROM ingests WHERE exhibit_id = ? AND status = 'done' ORDER BY id DESC LIMIT 1`, exhibitID).Scan(
+		&in.ID, &in.ExhibitID, &in.Roots, &in.StartedAt, &in.FinishedAt, &in.Actor, &in.Files, &in.Bytes, &in.Status, &in.Manifest, &in.ManifestSHA256)
+	if errors.Is(err, sql.ErrNoRows) {
+		return in, fmt.Errorf("finished ingest of exhibit: %w", ErrNotFound)
+	}
+	return in, err
+}
