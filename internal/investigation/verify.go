@@ -27,13 +27,13 @@ type VerifyReport struct {
 
 // VerifyDiff is one file that differs.
 type VerifyDiff struct {
-	Path     string `json:"path"`
-	Was      string `json:"was_sha256,omitempty"`
-	Now      string `json:"now_sha256,omitempty"`
-	MovedTo  string `json:"moved_to,omitempty"`
-	ReadErr  string `json:"error,omitempty"`
-	WasSize  int64  `json:"was_size,omitempty"`
-	NowSize  int64  `json:"now_size,omitempty"`
+	Path    string `json:"path"`
+	Was     string `json:"was_sha256,omitempty"`
+	Now     string `json:"now_sha256,omitempty"`
+	MovedTo string `json:"moved_to,omitempty"`
+	ReadErr string `json:"error,omitempty"`
+	WasSize int64  `json:"was_size,omitempty"`
+	NowSize int64  `json:"now_size,omitempty"`
 }
 
 // OK reports whether every file matched.
