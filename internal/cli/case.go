@@ -10,7 +10,7 @@ import (
 
 func newCaseCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "case", Short: "Create, list and report on cases"}
-	cmd.AddCommand(newCaseCreateCmd(g), newCaseListCmd(g), newCaseShowCmd(g))
+	cmd.AddCommand(newCaseCreateCmd(g), newCaseListCmd(g), newCaseShowCmd(g), newCaseReportCmd(g))
 	return cmd
 }
 

@@ -8,8 +8,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vibora-project/vibora/internal/demo"
-	"github.com/vibora-project/vibora/internal/evidence"
+	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/store"
 )
+
+// DemoCase is the case the demo builds.
+const DemoCase = "op-demo"
 
 func newDemoCmd(g *globals) *cobra.Command {
 	var dir string
@@ -17,9 +21,13 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Use:   "demo",
 		Short: "Run the main job on generated synthetic demo data",
 		Long: `Generate a synthetic scenario (abstract images, hash banks, a group chat,
-stealer logs; every value invented) and run Vibora's pipeline on it.`,
+stealer logs; every value invented) in a new directory and run Vibora's
+pipeline on it: import the banks, ingest a seized phone, triage it into
+known, ignorable and new material, and verify the audit trail. The store is
+a new file in the demo directory unless --db or VIBORA_DB names one.`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
 			if dir == "" {
 				d, err := os.MkdirTemp("", "vibora-demo-")
 				if err != nil {
@@ -29,29 +37,64 @@ stealer logs; every value invented) and run Vibora's pipeline on it.`,
 			}
 			l, err := demo.Generate(dir)
 			if err != nil {
+				return withHint(err, "give --dir a new or empty directory")
+			}
+			if !cmd.Flags().Changed("db") && os.Getenv("VIBORA_DB") == "" {
+				g.db = filepath.Join(dir, "demo.db")
+			}
+			s, done, err := g.openService(ctx)
+			if err != nil {
 				return err
 			}
+			defer done()
 			w := g.streams.Out
-			fmt.Fprintf(w, "Demo data in %s\n\n", l.Root)
-			files, _, err := evidence.ListFiles([]string{l.Evidence})
-			if err != nil {
-				return err
-			}
-			t := newTable(w, "FILE", "TYPE", "SHA256", "PDQ", "Q")
-			err = evidence.HashFiles(cmd.Context(), files, evidence.ProcessOptions{PDQ: true}, 0, func(r evidence.Result) error {
-				rel, _ := filepath.Rel(l.Evidence, r.Path)
-				l := toHashLine(r)
-				q := ""
-				if l.PDQQuality != nil {
-					q = fmt.Sprint(*l.PDQQuality)
+			fmt.Fprintf(w, "Vibora demo: synthetic data in %s, store %s\n", l.Root, store.Redact(g.db))
+
+			section(w, "1. Hash banks")
+			t := newTable(w, "BANK", "KIND", "FORMAT", "RECORDS", "REJECTED")
+			for _, b := range l.Banks {
+				res, err := s.ImportBank(ctx, b.Path, investigation.BankImportOptions{Name: b.Name, Kind: b.Kind, Source: "Vibora demo (synthetic)"})
+				if err != nil {
+					return fmt.Errorf("demo bank %s: %w", b.Name, err)
 				}
-				t.Row(rel, l.MediaType, l.SHA256[:16]+"…", l.PDQ, q)
-				return nil
-			})
+				t.Row(res.Bank.Name, res.Bank.Kind, res.Bank.Format+" "+res.Bank.FormatVersion, res.Bank.RecordCount, res.Stats.Rejected)
+			}
+			t.Flush()
+
+			section(w, "2. Ingest of exhibit PHONE-01")
+			if _, err := s.CreateCase(ctx, store.Case{Name: DemoCase, Agency: "Example Investigation Unit", Country: "NL", Operation: "DEMO"}); err != nil {
+				return err
+			}
+			if _, err := s.AddExhibit(ctx, DemoCase, store.Exhibit{Label: "PHONE-01", Type: "phone", Make: "Example", Model: "X1",
+				IMEI: "490154203237518", SeizedBy: "Officer Dana Test", SeizedWhere: "Example City", LegalAuthority: "Warrant EX-2024-001 (synthetic)"}); err != nil {
+				return err
+			}
+			rep, err := s.Ingest(ctx, DemoCase, investigation.IngestOptions{Exhibit: "PHONE-01", Paths: []string{l.Evidence}, Reason: "demo triage",
+				Match: investigation.MatchOptions{Dihedral: true}})
 			if err != nil {
 				return err
 			}
-			return t.Flush()
+			fmt.Fprintf(w, "%d files, %s, in %.2fs (match index %s); manifest sha256 %s\n", rep.Files, humanBytes(float64(rep.Bytes)), rep.ElapsedSeconds, rep.IndexSource, rep.Manifest)
+
+			section(w, "3. Triage")
+			cr, err := s.Report(ctx, DemoCase)
+			if err != nil {
+				return err
+			}
+			renderReport(w, cr)
+
+			section(w, "4. Audit trail")
+			ar, err := s.VerifyAudit(ctx)
+			if err != nil {
+				return err
+			}
+			state := "intact"
+			if !ar.OK() {
+				state = fmt.Sprintf("BROKEN (%d problems)", len(ar.Problems))
+			}
+			fmt.Fprintf(w, "%d records, chain %s\n", ar.Records, state)
+			fmt.Fprintf(w, "\nExplore: vibora --db %s files --case %s --matched\n", g.db, DemoCase)
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "", "where to write the demo data (default: a new temporary directory)")

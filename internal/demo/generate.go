@@ -19,5 +19,8 @@ func Generate(dir string) (*Layout, error) {
 	if err := writeEvidence(l.Evidence, append(append([]Image{}, ev...), l.Ignorable...)); err != nil {
 		return nil, fmt.Errorf("write demo evidence: %w", err)
 	}
+	if err := writeBanks(l); err != nil {
+		return nil, err
+	}
 	return l, nil
 }

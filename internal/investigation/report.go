@@ -1,0 +1,156 @@
+package investigation
+
+import (
+	"context"
+	"sort"
+
+	"github.com/vibora-project/vibora/internal/audit"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// MaxReportErrors bounds the error list of a case report.
+const MaxReportErrors = 50
+
+// CaseReport is an operation brief: what was seized, what is known, what
+// is new, what failed.
+type CaseReport struct {
+	Case       store.Case           `json:"case"`
+	Exhibits   []ExhibitSummary     `json:"exhibits"`
+	ByStatus   map[string]int64     `json:"by_status"`
+	Matches    []MatchGroup         `json:"matches"`
+	Clusters   []Cluster            `json:"clusters"`
+	NewSingles int                  `json:"new_singles"`
+	Duplicates int                  `json:"duplicate_sets"`
+	Errors     []FileError          `json:"errors"`
+	ErrorCount int64                `json:"error_count"`
+	Warnings   int64                `json:"files_with_warnings"`
+	Custody    []store.CustodyEvent `json:"custody"`
+	AuditHead  audit.Head           `json:"audit_head"`
+}
+
+// ExhibitSummary counts an exhibit's files.
+type ExhibitSummary struct {
+	store.Exhibit
+	Files int64 `json:"files"`
+	Bytes int64 `json:"bytes"`
+}
+
+// MatchGroup counts files matched in one bank, category and series.
+type MatchGroup struct {
+	Bank     string `json:"bank"`
+	BankKind string `json:"bank_kind"`
+	Category string `json:"category"`
+	Series   string `json:"series"`
+	Files    int64  `json:"files"`
+	Exact    int64  `json:"exact"` // files matched on a digest
+	Near     int64  `json:"near"`  // files matched by PDQ only
+}
+
+// FileError is a file that could not be processed.
+type FileError struct {
+	Exhibit string `json:"exhibit"`
+	Path    string `json:"path"`
+	Error   string `json:"error"`
+}
+
+// Report builds a case's operation brief.
+func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, error) {
+	c, err := s.db.CaseByName(ctx, caseName)
+	if err != nil {
+		return CaseReport{}, err
+	}
+	rep := CaseReport{Case: c, ByStatus: map[string]int64{}, Errors: []FileError{}}
+	exhibits, err := s.db.Exhibits(ctx, c.ID)
+	if err != nil {
+		return rep, err
+	}
+	byExhibit := map[int64]*ExhibitSummary{}
+	for _, e := range exhibits {
+		rep.Exhibits = append(rep.Exhibits, ExhibitSummary{Exhibit: e})
+	}
+	for i := range rep.Exhibits {
+		byExhibit[rep.Exhibits[i].ID] = &rep.Exhibits[i]
+	}
+	groups := map[[3]string]*MatchGroup{}
+	err = s.Files(ctx, caseName, store.FileFilter{}, func(f FileView) error {
+		rep.ByStatus[f.Status]++
+		if es := byExhibit[f.ExhibitID]; es != nil {
+			es.Files++
+			es.Bytes += f.Size
+		}
+		if f.Warnings != "" {
+			rep.Warnings++
+		}
+		if f.Status == "error" {
+			rep.ErrorCount++
+			if len(rep.Errors) < MaxReportErrors {
+				rep.Errors = append(rep.Errors, FileError{f.Exhibit, f.Path, f.Error})
+			}
+		}
+		seen := map[[3]string]bool{}
+		exact := map[[3]string]bool{}
+		for _, m := range f.Matches {
+			k := [3]string{m.Bank, firstNonEmpty(m.NormCategory, m.Category), m.Series}
+			seen[k] = true
+			if m.Kind != "pdq" {
+				exact[k] = true
+			}
+			if groups[k] == nil {
+				groups[k] = &MatchGroup{Bank: m.Bank, BankKind: m.BankKind, Category: k[1], Series: m.Series}
+			}
+		}
+		for k := range seen {
+			groups[k].Files++
+			if exact[k] {
+				groups[k].Exact++
+			} else {
+				groups[k].Near++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, err
+	}
+	for _, g := range groups {
+		rep.Matches = append(rep.Matches, *g)
+	}
+	sort.Slice(rep.Matches, func(i, j int) bool {
+		a, b := rep.Matches[i], rep.Matches[j]
+		if (a.BankKind == "ignorable") != (b.BankKind == "ignorable") {
+			return b.BankKind == "ignorable"
+		}
+		if a.Files != b.Files {
+			return a.Files > b.Files
+		}
+		return a.Bank+a.Category+a.Series < b.Bank+b.Category+b.Series
+	})
+	clusters, err := s.Clusters(ctx, caseName, ClusterOptions{})
+	if err != nil {
+		return rep, err
+	}
+	for _, cl := range clusters {
+		if cl.Size > 1 {
+			rep.Clusters = append(rep.Clusters, cl)
+		} else {
+			rep.NewSingles++
+		}
+	}
+	dups, err := s.Duplicates(ctx, caseName)
+	if err != nil {
+		return rep, err
+	}
+	rep.Duplicates = len(dups)
+	if rep.Custody, err = s.db.CustodyEvents(ctx, c.ID, 0); err != nil {
+		return rep, err
+	}
+	rep.AuditHead, err = s.db.AuditHead(ctx)
+	return rep, err
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
