@@ -183,7 +183,19 @@ func (m *Matcher) save(dir, key string) error {
 	if err := matchindex.WriteFile(filepath.Join(dir, key+".pdq"), m.pdq); err != nil {
 		return err
 	}
-	return matchindex.WriteFile(filepath.Join(dir, key+".ords"), ordsWriter{m})
+	if err := matchindex.WriteFile(filepath.Join(dir, key+".ords"), ordsWriter{m}); err != nil {
+		return err
+	}
+	// Indexes of earlier bank versions are stale: remove them.
+	for _, ext := range []string{".exact", ".pdq", ".ords"} {
+		old, _ := filepath.Glob(filepath.Join(dir, "*"+ext))
+		for _, p := range old {
+			if filepath.Base(p) != key+ext {
+				os.Remove(p)
+			}
+		}
+	}
+	return nil
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
