@@ -3,8 +3,8 @@ package investigation_test
 import (
 	"archive/zip"
 	"context"
-	"fmt"
 	"crypto/sha256"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
