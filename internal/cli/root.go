@@ -177,6 +177,7 @@ var commands = []func(*globals) *cobra.Command{
 	newAuditCmd,
 	newBankCmd,
 	newCaseCmd,
+	newChatCmd,
 	newClustersCmd,
 	newDemoCmd,
 	newExhibitCmd,

@@ -209,3 +209,17 @@ func (tx *Tx) LinkIdentifier(ctx context.Context, caseID int64, kind, normalized
 		ON CONFLICT (identifier_id, subject_type, subject_id, source) DO NOTHING`, id, subjectType, subjectID, source, value)
 	return err
 }
+
+// LinkAttachments links the present attachments of an exhibit's
+// conversations to the exhibit's ingested files with the same path, and
+// returns how many attachments are linked.
+func (tx *Tx) LinkAttachments(ctx context.Context, exhibitID int64) (int64, error) {
+	_, err := tx.exec(ctx, `UPDATE attachments SET file_id = (SELECT f.id FROM files f WHERE f.exhibit_id = ? AND f.path = attachments.rel_path)
+		WHERE file_id IS NULL AND present = 1 AND conversation_id IN (SELECT id FROM conversations WHERE exhibit_id = ?)`, exhibitID, exhibitID)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = tx.queryRow(ctx, `SELECT COUNT(*) FROM attachments WHERE file_id IS NOT NULL AND conversation_id IN (SELECT id FROM conversations WHERE exhibit_id = ?)`, exhibitID).Scan(&n)
+	return n, err
+}

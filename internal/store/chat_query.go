@@ -1,0 +1,245 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// ConversationStats is a conversation with its counts.
+type ConversationStats struct {
+	Conversation
+	Messages            int64  `json:"messages"`
+	ServiceMessages     int64  `json:"service_messages"`
+	Participants        int64  `json:"participants"`
+	Attachments         int64  `json:"attachments"`
+	AttachmentsPresent  int64  `json:"attachments_present"`
+	AttachmentsRefsOnly int64  `json:"attachments_referenced"`
+	First               string `json:"first_message,omitempty"`
+	Last                string `json:"last_message,omitempty"`
+}
+
+// Conversations lists a case's conversations with their counts.
+func (q q) Conversations(ctx context.Context, caseID int64) ([]ConversationStats, error) {
+	rows, err := q.query(ctx, `SELECT c.id, c.case_id, COALESCE(c.exhibit_id, 0), c.platform, c.ext_id, c.name, c.type, c.source_path, c.imported_at,
+		(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.service = 0),
+		(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.service = 1),
+		(SELECT COUNT(*) FROM participants p WHERE p.conversation_id = c.id),
+		(SELECT COUNT(*) FROM attachments a WHERE a.conversation_id = c.id),
+		(SELECT COUNT(*) FROM attachments a WHERE a.conversation_id = c.id AND a.present = 1),
+		(SELECT COALESCE(MIN(at_utc), '') FROM messages m WHERE m.conversation_id = c.id),
+		(SELECT COALESCE(MAX(at_utc), '') FROM messages m WHERE m.conversation_id = c.id)
+		FROM conversations c WHERE c.case_id = ? ORDER BY c.platform, c.name, c.ext_id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ConversationStats
+	for rows.Next() {
+		var c ConversationStats
+		if err := rows.Scan(&c.ID, &c.CaseID, &c.ExhibitID, &c.Platform, &c.ExtID, &c.Name, &c.Type, &c.SourcePath, &c.ImportedAt,
+			&c.Messages, &c.ServiceMessages, &c.Participants, &c.Attachments, &c.AttachmentsPresent, &c.First, &c.Last); err != nil {
+			return nil, err
+		}
+		c.AttachmentsRefsOnly = c.Attachments - c.AttachmentsPresent
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ConversationByExtID finds a case's conversation by its platform id (or
+// name when the id does not match).
+func (q q) ConversationByExtID(ctx context.Context, caseID int64, ref string) (Conversation, error) {
+	var c Conversation
+	err := q.queryRow(ctx, `SELECT id, case_id, COALESCE(exhibit_id, 0), platform, ext_id, name, type, source_path, imported_at FROM conversations
+		WHERE case_id = ? AND (ext_id = ? OR name = ?) ORDER BY id LIMIT 1`, caseID, ref, ref).Scan(
+		&c.ID, &c.CaseID, &c.ExhibitID, &c.Platform, &c.ExtID, &c.Name, &c.Type, &c.SourcePath, &c.ImportedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("conversation %q: %w", ref, ErrNotFound)
+	}
+	return c, err
+}
+
+// ParticipantActivity is what one participant did in a conversation.
+type ParticipantActivity struct {
+	Participant
+	Conversation string `json:"conversation"`
+	Platform     string `json:"platform"`
+	Messages     int64  `json:"messages"`
+	Forwards     int64  `json:"forwards"`
+	First        string `json:"first_activity,omitempty"`
+	Last         string `json:"last_activity,omitempty"`
+	Attachments  int64  `json:"attachments"`
+	Known        int64  `json:"known_shared"` // attachments matched in a known/watch/custom bank
+	New          int64  `json:"new_shared"`   // attachments that are unknown images
+}
+
+// Activity lists every participant of a case (or of one conversation)
+// with their activity.
+func (q q) Activity(ctx context.Context, caseID, conversationID int64) ([]ParticipantActivity, error) {
+	rows, err := q.query(ctx, `SELECT p.id, p.conversation_id, p.ext_id, p.display_name, p.names, p.phone, p.username, p.role, c.name, c.platform,
+		(SELECT COUNT(*) FROM messages m WHERE m.sender_id = p.id AND m.service = 0),
+		(SELECT COUNT(*) FROM messages m WHERE m.sender_id = p.id AND m.forwarded_from <> ''),
+		(SELECT COALESCE(MIN(at_utc), '') FROM messages m WHERE m.sender_id = p.id),
+		(SELECT COALESCE(MAX(at_utc), '') FROM messages m WHERE m.sender_id = p.id),
+		(SELECT COUNT(*) FROM attachments a WHERE a.sender_id = p.id),
+		(SELECT COUNT(*) FROM attachments a JOIN files f ON f.id = a.file_id WHERE a.sender_id = p.id AND f.status = 'matched'),
+		(SELECT COUNT(*) FROM attachments a JOIN files f ON f.id = a.file_id WHERE a.sender_id = p.id AND f.status = 'unknown' AND f.pdq <> '')
+		FROM participants p JOIN conversations c ON c.id = p.conversation_id
+		WHERE c.case_id = ? AND (c.id = ? OR ? = 0) ORDER BY c.id, p.id`, caseID, conversationID, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ParticipantActivity
+	for rows.Next() {
+		var a ParticipantActivity
+		if err := rows.Scan(&a.ID, &a.ConversationID, &a.ExtID, &a.DisplayName, &a.Names, &a.Phone, &a.Username, &a.Role, &a.Conversation, &a.Platform,
+			&a.Messages, &a.Forwards, &a.First, &a.Last, &a.Attachments, &a.Known, &a.New); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SharedFile is a file a participant posted, with its triage status.
+type SharedFile struct {
+	ParticipantID int64  `json:"-"`
+	MessageExtID  string `json:"message"`
+	FileID        int64  `json:"-"`
+	Path          string `json:"path"`
+	Status        string `json:"status"`
+	PDQ           string `json:"pdq,omitempty"`
+}
+
+// SharedFiles lists every attachment of a case linked to an ingested file.
+func (q q) SharedFiles(ctx context.Context, caseID int64) ([]SharedFile, error) {
+	rows, err := q.query(ctx, `SELECT COALESCE(a.sender_id, 0), a.message_ext_id, f.id, f.path, f.status, f.pdq FROM attachments a
+		JOIN conversations c ON c.id = a.conversation_id JOIN files f ON f.id = a.file_id WHERE c.case_id = ? ORDER BY a.id`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SharedFile
+	for rows.Next() {
+		var s SharedFile
+		if err := rows.Scan(&s.ParticipantID, &s.MessageExtID, &s.FileID, &s.Path, &s.Status, &s.PDQ); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// EventView is a membership event with names resolved.
+type EventView struct {
+	ConversationID int64  `json:"-"`
+	Message        string `json:"message"`
+	At             string `json:"at"`
+	Kind           string `json:"kind"`
+	ActorID        int64  `json:"-"`
+	Actor          string `json:"actor,omitempty"`
+	TargetID       int64  `json:"-"`
+	Target         string `json:"target,omitempty"`
+	Detail         string `json:"detail,omitempty"`
+}
+
+// Events lists a case's membership events in time order.
+func (q q) Events(ctx context.Context, caseID, conversationID int64) ([]EventView, error) {
+	rows, err := q.query(ctx, `SELECT e.conversation_id, e.message_ext_id, e.at_utc, e.kind, COALESCE(e.actor_id, 0), COALESCE(pa.display_name, ''),
+		COALESCE(e.target_id, 0), COALESCE(pt.display_name, ''), e.detail
+		FROM membership_events e JOIN conversations c ON c.id = e.conversation_id
+		LEFT JOIN participants pa ON pa.id = e.actor_id LEFT JOIN participants pt ON pt.id = e.target_id
+		WHERE c.case_id = ? AND (c.id = ? OR ? = 0) ORDER BY e.at_utc, e.id`, caseID, conversationID, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []EventView
+	for rows.Next() {
+		var e EventView
+		if err := rows.Scan(&e.ConversationID, &e.Message, &e.At, &e.Kind, &e.ActorID, &e.Actor, &e.TargetID, &e.Target, &e.Detail); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// DayCount is activity on one day.
+type DayCount struct {
+	Day      string `json:"day"`
+	Messages int64  `json:"messages"`
+	Senders  int64  `json:"senders"`
+}
+
+// Timeline counts a conversation's ordinary messages per day (UTC, or the
+// source's local day when its offset is unknown).
+func (q q) Timeline(ctx context.Context, conversationID int64) ([]DayCount, error) {
+	rows, err := q.query(ctx, `SELECT substr(at_utc, 1, 10) AS day, COUNT(*), COUNT(DISTINCT sender_id) FROM messages
+		WHERE conversation_id = ? AND service = 0 AND at_utc <> '' GROUP BY substr(at_utc, 1, 10) ORDER BY day`, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []DayCount
+	for rows.Next() {
+		var d DayCount
+		if err := rows.Scan(&d.Day, &d.Messages, &d.Senders); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// IdentifierLink is one identifier carried by a subject.
+type IdentifierLink struct {
+	SubjectType string `json:"subject_type"` // participant, lead
+	SubjectID   int64  `json:"-"`
+	Kind        string `json:"kind"`
+	Normalized  string `json:"normalized"`
+	Key         string `json:"key"`
+	Source      string `json:"source"`
+	Value       string `json:"value"`
+}
+
+// IdentifierLinks lists every identifier link of a case.
+func (q q) IdentifierLinks(ctx context.Context, caseID int64) ([]IdentifierLink, error) {
+	rows, err := q.query(ctx, `SELECT l.subject_type, l.subject_id, i.kind, i.normalized, i.key, l.source, l.value
+		FROM identifier_links l JOIN identifiers i ON i.id = l.identifier_id WHERE i.case_id = ? ORDER BY l.subject_type, l.subject_id, i.key, l.source`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []IdentifierLink
+	for rows.Next() {
+		var l IdentifierLink
+		if err := rows.Scan(&l.SubjectType, &l.SubjectID, &l.Kind, &l.Normalized, &l.Key, &l.Source, &l.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// FileIDsByPath maps the paths of an exhibit's files to their IDs.
+func (q q) FileIDsByPath(ctx context.Context, exhibitID int64) (map[string]int64, error) {
+	rows, err := q.query(ctx, "SELECT path, id FROM files WHERE exhibit_id = ?", exhibitID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var p string
+		var id int64
+		if err := rows.Scan(&p, &id); err != nil {
+			return nil, err
+		}
+		out[p] = id
+	}
+	return out, rows.Err()
+}
