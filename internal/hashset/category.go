@@ -133,8 +133,10 @@ func NormaliseCategory(profile, raw string) Class {
 }
 
 func classByName(s string) (Class, bool) {
-	n := strings.ToLower(s)
-	n = strings.NewReplacer("-", "_", " ", "_").Replace(n)
+	if len(s) > 20 || s[0] < 'A' { // digits and long text are never class names
+		return "", false
+	}
+	n := HeaderName(s)
 	if n == "uncategorized" {
 		n = "uncategorised"
 	}

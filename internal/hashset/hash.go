@@ -96,11 +96,10 @@ func ParseHex[T ~string | ~[]byte](s T, k HashKind, hash64 HashKind, dst []byte)
 		return k, fmt.Errorf("%s: want %d hex characters, got %d", k, n, len(s))
 	}
 	for i := 0; i < len(s); i += 2 {
-		hi, ok1 := unhex(s[i])
-		lo, ok2 := unhex(s[i+1])
-		if !ok1 || !ok2 {
+		hi, lo := hexVal[s[i]], hexVal[s[i+1]]
+		if hi|lo == 0xff || hi > 15 || lo > 15 {
 			at := i
-			if ok1 {
+			if hi <= 15 {
 				at = i + 1
 			}
 			return k, fmt.Errorf("%s: invalid hex character %q at %d", k, s[at], at+1)
@@ -110,16 +109,24 @@ func ParseHex[T ~string | ~[]byte](s T, k HashKind, hash64 HashKind, dst []byte)
 	return k, nil
 }
 
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
+// hexVal maps a byte to its hex value, or 0xff for a non-hex byte.
+var hexVal = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
-	return 0, false
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c - 'a' + 10)
+		t[c-32] = byte(c - 'a' + 10)
+	}
+	return t
+}()
+
+func unhex(c byte) (byte, bool) {
+	v := hexVal[c]
+	return v, v != 0xff
 }
 
 // IsHex reports whether s is non-empty and all hex digits.

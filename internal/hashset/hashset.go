@@ -16,8 +16,8 @@ package hashset
 
 import (
 	"errors"
-	"io"
 	"fmt"
+	"io"
 	"time"
 )
 

@@ -121,7 +121,11 @@ func (r *Reader) layout(line string, n int64) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("hma %s line %d: %w", r.name, n, err)
 	}
-	if len(fields) > 0 && hashset.LooksLikeHash(fields[0]) {
+	known := false
+	for _, f := range fields {
+		known = known || byName[hashset.HeaderName(f)] != colIgnore
+	}
+	if len(fields) > 0 && (hashset.LooksLikeHash(fields[0]) || !known) {
 		if q, err := strconv.Atoi(fieldAt(fields, 1)); len(fields) == 3 && err == nil && q >= 0 && q <= 100 {
 			r.cols = []column{colPDQ, colQuality, colIgnore}
 			r.meta.FormatVersion = "pdq-photo-hasher"

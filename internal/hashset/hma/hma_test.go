@@ -70,12 +70,16 @@ func TestHeaderlessLayouts(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	if _, _, err := hashset.ReadAll(hma.NewReader(strings.NewReader("name,size\nx,1\n"), "h", hashset.Options{})); err == nil {
+	if _, _, err := hashset.ReadAll(hma.NewReader(strings.NewReader("quality,tags\nx,1\n"), "h", hashset.Options{})); err == nil {
 		t.Error("header without a signal column accepted")
+	}
+	recs, rejs, err := hashset.ReadAll(hma.NewReader(strings.NewReader("0123,1\n"+pdqOf("y").String()+",2\n"), "d", hashset.Options{}))
+	if err != nil || len(recs) != 1 || len(rejs) != 1 || rejs[0].Line != 1 || recs[0].SourceID != "2" {
+		t.Errorf("damaged first line: %v %v %v", recs, rejs, err)
 	}
 	p := pdqOf("z").String()
 	in := "pdq,quality\n" + p + ",101\n" + p + ",x\n" + p + ",1,extra\n\"" + p + "\n" + p + ",99\n"
-	recs, rejs, err := hashset.ReadAll(hma.NewReader(strings.NewReader(in), "b", hashset.Options{}))
+	recs, rejs, err = hashset.ReadAll(hma.NewReader(strings.NewReader(in), "b", hashset.Options{}))
 	if err != nil || len(recs) != 1 || recs[0].Line != 6 || len(rejs) != 4 {
 		t.Fatalf("records %+v rejections %v err %v", recs, rejs, err)
 	}

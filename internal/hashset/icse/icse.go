@@ -116,7 +116,7 @@ func (r *Reader) header(line string, n int64) (bool, error) {
 		r.delim = ','
 	}
 	fields, err := hashset.SplitFields(line, r.delim, nil)
-	if err == nil && len(fields) > 0 && hashset.LooksLikeHash(fields[0]) {
+	if err == nil && len(fields) > 0 && (hashset.LooksLikeHash(fields[0]) || !anyKnown(fields)) {
 		r.delim = ';'
 		for _, h := range Header {
 			r.cols = append(r.cols, byName[hashset.HeaderName(h)])
@@ -136,6 +136,17 @@ func (r *Reader) header(line string, n int64) (bool, error) {
 		return false, fmt.Errorf("icse %s line %d: header %q has no MD5 or SHA1 column", r.name, n, hashset.Truncate(line, 120))
 	}
 	return true, nil
+}
+
+// anyKnown reports whether a field is an ICSE column name: a first line
+// with none is data in the usual order (a damaged line is then rejected).
+func anyKnown(fields []string) bool {
+	for _, f := range fields {
+		if byName[hashset.HeaderName(f)] != colIgnore {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *Reader) record(line string, n int64) (hashset.Record, error) {

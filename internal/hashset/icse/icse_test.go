@@ -76,6 +76,10 @@ func TestLayouts(t *testing.T) {
 	if _, _, err := hashset.ReadAll(icse.NewReader(strings.NewReader("Image ID;Series\n1;x\n"), "h", hashset.Options{})); err == nil {
 		t.Error("header without hash columns accepted")
 	}
+	recs, rejs, err := hashset.ReadAll(icse.NewReader(strings.NewReader("0123;;;1\n"+strings.Repeat("ab", 16)+";;;2\n"), "d", hashset.Options{}))
+	if err != nil || len(recs) != 1 || len(rejs) != 1 || rejs[0].Line != 1 || recs[0].SourceID != "2" {
+		t.Errorf("damaged first line: %v %v %v", recs, rejs, err)
+	}
 }
 
 func TestBadLinesInMiddle(t *testing.T) {

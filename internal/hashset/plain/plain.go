@@ -8,9 +8,10 @@
 // from the first data line: tab, else comma, else semicolon, else runs of
 // spaces (md5sum-style "hash  name": only the first field is read).
 //
-// When the first field of the first data line is not a hash, that line is
-// a header and columns are matched by name (see docs/hashsets.md); else
-// the columns are positional: hash, category, series.
+// When the first field of the first data line is not a hash and some field
+// is a known column name, that line is a header and columns are matched by
+// name (see docs/hashsets.md); else the columns are positional: hash,
+// category, series.
 package plain
 
 import (
@@ -157,7 +158,7 @@ func (r *Reader) layout(t string, n int64) (header bool, err error) {
 		r.delim = ' '
 	}
 	fields, err := r.split(t)
-	if err != nil || len(fields) == 0 || hashset.LooksLikeHash(fields[0]) {
+	if err != nil || len(fields) == 0 || hashset.LooksLikeHash(fields[0]) || !anyKnown(fields) {
 		if r.delim == ' ' {
 			r.cols = []column{colHash}
 		} else {
@@ -179,6 +180,17 @@ func (r *Reader) layout(t string, n int64) (header bool, err error) {
 	r.meta.FormatVersion = "header"
 	r.cols = cols
 	return true, nil
+}
+
+// anyKnown reports whether a field is a column name we know: a first line
+// with none is data (a damaged first hash is rejected, not fatal).
+func anyKnown(fields []string) bool {
+	for _, f := range fields {
+		if headerColumns[hashset.HeaderName(f)] != colIgnore {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *Reader) split(line string) ([]string, error) {

@@ -137,8 +137,13 @@ func TestRejections(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := hashset.ReadAll(plain.NewReader(strings.NewReader("name,size\nx,1\n"), "t", hashset.Options{})); err == nil || !strings.Contains(err.Error(), "no hash column") {
+	if _, _, err := hashset.ReadAll(plain.NewReader(strings.NewReader("category,series\nx,1\n"), "t", hashset.Options{})); err == nil || !strings.Contains(err.Error(), "no hash column") {
 		t.Errorf("header without hash column: %v", err)
+	}
+	// A damaged first line is not a header: it is rejected and the rest imported.
+	recs, rejs, err := hashset.ReadAll(plain.NewReader(strings.NewReader(good[:20]+"\n"+good+"\n"), "t", hashset.Options{}))
+	if err != nil || len(recs) != 1 || len(rejs) != 1 || rejs[0].Line != 1 {
+		t.Errorf("damaged first line: %v %v %v", recs, rejs, err)
 	}
 }
 

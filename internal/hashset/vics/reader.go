@@ -341,7 +341,9 @@ type media struct {
 // media decodes one Media object into a record.
 func (r *Reader) media() (hashset.Record, error) {
 	off0 := r.dec.InputOffset()
-	r.m = media{AlternativeHashes: r.m.AlternativeHashes[:0]}
+	alt := r.m.AlternativeHashes[:cap(r.m.AlternativeHashes)]
+	clear(alt) // json reuses slice elements without zeroing them
+	r.m = media{AlternativeHashes: alt[:0]}
 	err := r.dec.Decode(&r.m)
 	off1 := r.dec.InputOffset()
 	line := r.lt.valueLine(off0)
@@ -352,6 +354,9 @@ func (r *Reader) media() (hashset.Record, error) {
 		}
 		raw := string(bytes.TrimLeft(r.lt.text(off1), " \t\r\n,"))
 		r.lt.advance(off1)
+		if te.Field == "" {
+			return hashset.Record{}, hashset.Reject(line, raw, "media record: want a json object, got json %s", te.Value)
+		}
 		return hashset.Record{}, hashset.Reject(line, raw, "%s: want %s, got json %s", te.Field, te.Type, te.Value)
 	}
 	rec, reason := r.convert(&r.m)

@@ -208,12 +208,31 @@ func TestFatal(t *testing.T) {
 	}
 }
 
+func TestAlternativeHashesNotCarriedOver(t *testing.T) {
+	p1, p2 := hashsettest.Record(0).HexPDQ(), hashsettest.Record(3).HexPDQ()
+	doc := `{"@odata.context":"x#Media","value":[
+{"AlternativeHashes":[{"HashName":"PDQ","HashValue":"` + p1 + `","Quality":5},{"HashName":"SHA256","HashValue":"` + p2 + `"}]},
+{"AlternativeHashes":[{"HashValue":"` + p2 + `","HashName":"PDQ"}]}]}`
+	recs, rejs, err := hashset.ReadAll(vics.NewReader(strings.NewReader(doc), "t", hashset.Options{}))
+	if err != nil || len(rejs) != 0 || len(recs) != 2 {
+		t.Fatalf("%v %v %v", recs, rejs, err)
+	}
+	if recs[1].Present != hashset.HasPDQ || recs[1].HexPDQ() != p2 {
+		t.Errorf("second record inherited fields of the first: present %b", recs[1].Present)
+	}
+}
+
 func TestContextAfterValueAndEmpty(t *testing.T) {
 	doc := `{"value":[{"MD5":"` + hashsettest.Record(1).HexMD5() + `","Category":1}],"odata.metadata":"http://github.com/ICMEC/ProjectVic/DataModels/1.2.xml#Media"}`
 	r := vics.NewReader(strings.NewReader(doc), "t", hashset.Options{})
 	recs, _, err := hashset.ReadAll(r)
 	if err != nil || len(recs) != 1 || r.Meta().FormatVersion != "1.2" {
 		t.Fatalf("recs %d err %v meta %+v", len(recs), err, r.Meta())
+	}
+	doc = `{"@odata.context":"x#Media","value":[` + "\n1,\n\"x\",\n" + `{"MD5":"` + hashsettest.Record(2).HexMD5() + `"}]}`
+	recs, rejs, err := hashset.ReadAll(vics.NewReader(strings.NewReader(doc), "t", hashset.Options{}))
+	if err != nil || len(recs) != 1 || recs[0].Line != 4 || len(rejs) != 2 || rejs[0].Line != 2 || !strings.Contains(rejs[1].Reason, "want a json object") {
+		t.Fatalf("non-object media: %+v %v %v", recs, rejs, err)
 	}
 	r = vics.NewReader(strings.NewReader(`{"@odata.context":"x#Media","value":[]}`), "t", hashset.Options{})
 	if recs, _, err := hashset.ReadAll(r); err != nil || len(recs) != 0 {

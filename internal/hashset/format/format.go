@@ -1,0 +1,266 @@
+// Package format opens a hash-list file in any supported format: it
+// detects the format from the file's first bytes (or takes it from the
+// caller), returns the matching streaming hashset.Reader, and hashes the
+// file's bytes on the way through so the bank's provenance records the
+// SHA-256 of exactly what was imported.
+//
+// Detection (Detect) looks at the first 8 KiB:
+//
+//  1. "SQLite format 3\x00" magic: nsrl (Open then requires a
+//     DISTINCT_HASH or FILE table).
+//  2. After an optional UTF-8 BOM and white space, '{': vics.
+//  3. Otherwise the first line that is not blank and not a '#' comment:
+//     a header naming an ICSE-only column (Image ID, Baseline, Number of
+//     submissions, File Available, Is distributed, Series name), or a data line of
+//     exactly 12 ';'-separated fields starting with a hash: icse;
+//     a header naming an HMA/ThreatExchange column (signal_type,
+//     signal_value, bank_content_id, indicator_id, bank_name…): hma;
+//     anything else: plain.
+//
+// Headerless HMA files (hash,id,timestamp,tags) look like plain lists:
+// name the format ("hma") to read them as HMA.
+package format
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/vibora-project/vibora/internal/hashset"
+	"github.com/vibora-project/vibora/internal/hashset/hma"
+	"github.com/vibora-project/vibora/internal/hashset/icse"
+	"github.com/vibora-project/vibora/internal/hashset/nsrl"
+	"github.com/vibora-project/vibora/internal/hashset/plain"
+	"github.com/vibora-project/vibora/internal/hashset/vics"
+)
+
+// Names lists the formats Open accepts, in documentation order.
+var Names = []string{vics.Format, icse.Format, plain.Format, hma.Format, nsrl.Format}
+
+// HeadSize is how many leading bytes Detect looks at.
+const HeadSize = 8 << 10
+
+// ErrUnknown is returned (wrapped) when the format cannot be detected.
+var ErrUnknown = errors.New("unrecognised hash list format")
+
+const sqliteMagic = "SQLite format 3\x00"
+
+// icseColumns are header names only ICSE exports use (victim_identified
+// and the like also appear in Vibora's CSV export, a plain list).
+var icseColumns = map[string]bool{"image_id": true, "baseline": true, "number_of_submissions": true,
+	"file_available": true, "is_distributed": true, "series_name": true}
+
+var hmaColumns = map[string]bool{"signal_type": true, "signal_value": true, "signal": true, "bank_content_id": true,
+	"indicator_id": true, "content_id": true, "bank_name": true, "pdq_hash": true, "signal_val": true}
+
+// Detect names the format of a file from its first bytes (see the package
+// comment for the rule).
+func Detect(head []byte) (string, error) {
+	if bytes.HasPrefix(head, []byte(sqliteMagic)) {
+		return nsrl.Format, nil
+	}
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	t := bytes.TrimLeft(head, " \t\r\n")
+	if len(t) == 0 {
+		return "", fmt.Errorf("%w: empty file", ErrUnknown)
+	}
+	if t[0] == '{' {
+		return vics.Format, nil
+	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return "", fmt.Errorf("%w: binary data", ErrUnknown)
+	}
+	for _, line := range strings.Split(string(t), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		delim := byte(',')
+		switch {
+		case strings.Contains(line, ";"):
+			delim = ';'
+		case strings.Contains(line, "\t") && !strings.Contains(line, ","):
+			delim = '\t'
+		}
+		fields, _ := hashset.SplitFields(line, delim, nil)
+		if len(fields) > 0 && hashset.LooksLikeHash(fields[0]) {
+			if delim == ';' && len(fields) == len(icse.Header) {
+				return icse.Format, nil
+			}
+			return plain.Format, nil
+		}
+		for _, f := range fields {
+			n := hashset.HeaderName(f)
+			if icseColumns[n] {
+				return icse.Format, nil
+			}
+			if hmaColumns[n] {
+				return hma.Format, nil
+			}
+		}
+		return plain.Format, nil
+	}
+	return plain.Format, nil // only comments: an empty plain list
+}
+
+// Options choose the format and tune the reader.
+type Options struct {
+	hashset.Options
+	Format string // one of Names; "" or "auto" detects
+}
+
+// File is an open hash list: a hashset.Reader plus what the importer
+// needs for provenance. Close it.
+type File struct {
+	hashset.Reader
+	Format string // the format used (detected or given)
+	Path   string
+	Size   int64
+
+	f      *os.File
+	src    io.Reader // f through the hasher
+	sum    hash.Hash
+	read   int64
+	nsrl   *nsrl.Reader
+	digest *[32]byte
+}
+
+// Open opens path read-only and returns a reader for its records. ctx
+// bounds NSRL queries (text formats read only when Next is called).
+func Open(ctx context.Context, path string, opts Options) (*File, error) {
+	name := opts.Format
+	if name == "auto" {
+		name = ""
+	}
+	if name != "" && !valid(name) {
+		return nil, fmt.Errorf("hash list format %q: want one of %s", name, strings.Join(Names, ", "))
+	}
+	if opts.Profile != "" && !hashset.ValidProfile(opts.Profile) {
+		return nil, fmt.Errorf("category profile %q: want one of %s", opts.Profile, strings.Join(hashset.Profiles, ", "))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s: is a directory", path)
+	}
+	file := &File{Path: path, Size: st.Size(), f: f, sum: sha256.New()}
+	file.src = io.TeeReader(countReader{f, &file.read}, file.sum)
+	br := bufio.NewReaderSize(file.src, 64<<10)
+	if name == "" {
+		head, err := br.Peek(HeadSize)
+		if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if name, err = Detect(head); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w (name the format: %s)", path, err, strings.Join(Names, ", "))
+		}
+	}
+	file.Format = name
+	label := path
+	switch name {
+	case vics.Format:
+		file.Reader = vics.NewReader(br, label, opts.Options)
+	case icse.Format:
+		file.Reader = icse.NewReader(br, label, opts.Options)
+	case plain.Format:
+		file.Reader = plain.NewReader(br, label, opts.Options)
+	case hma.Format:
+		file.Reader = hma.NewReader(br, label, opts.Options)
+	case nsrl.Format:
+		f.Close()
+		file.f = nil
+		r, err := nsrl.Open(ctx, path, opts.Options)
+		if err != nil {
+			return nil, err
+		}
+		file.nsrl, file.Reader = r, r
+	}
+	return file, nil
+}
+
+func valid(name string) bool {
+	for _, n := range Names {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+type countReader struct {
+	r io.Reader
+	n *int64
+}
+
+func (c countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.n += int64(n)
+	return n, err
+}
+
+// Progress returns how many bytes of the file the reader has consumed so
+// far (0 for NSRL, which is read through SQLite) and the file size.
+func (f *File) Progress() (done, total int64) { return f.read, f.Size }
+
+// SHA256 returns the SHA-256 of the file's bytes. Call it after Next has
+// returned io.EOF: for text formats it hashes whatever the reader did not
+// need (trailing bytes) and returns the digest of the whole file; for NSRL
+// it reads the database file once more.
+func (f *File) SHA256() ([32]byte, error) {
+	if f.digest != nil {
+		return *f.digest, nil
+	}
+	var d [32]byte
+	if f.nsrl != nil {
+		g, err := os.Open(f.Path)
+		if err != nil {
+			return d, err
+		}
+		defer g.Close()
+		h := sha256.New()
+		if _, err := io.Copy(h, g); err != nil {
+			return d, fmt.Errorf("hash %s: %w", f.Path, err)
+		}
+		copy(d[:], h.Sum(nil))
+	} else {
+		if f.f == nil {
+			return d, errors.New("hash list file closed")
+		}
+		if _, err := io.Copy(io.Discard, f.src); err != nil {
+			return d, fmt.Errorf("hash %s: %w", f.Path, err)
+		}
+		copy(d[:], f.sum.Sum(nil))
+	}
+	f.digest = &d
+	return d, nil
+}
+
+// Close releases the file (and the SQLite handle for NSRL).
+func (f *File) Close() error {
+	var errs []error
+	if f.nsrl != nil {
+		errs = append(errs, f.nsrl.Close())
+	}
+	if f.f != nil {
+		errs = append(errs, f.f.Close())
+		f.f = nil
+	}
+	return errors.Join(errs...)
+}
