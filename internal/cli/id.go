@@ -132,6 +132,14 @@ func kindList() string {
 	return strings.Join(ks, ", ")
 }
 
+// normalizeLine is the --json output of vibora id normalize.
+type normalizeLine struct {
+	Kind       identifier.Kind `json:"kind"`
+	Value      string          `json:"value"`
+	Normalized string          `json:"normalized"`
+	Key        string          `json:"key"`
+}
+
 func newIDNormalizeCmd(g *globals) *cobra.Command {
 	var region string
 	cmd := &cobra.Command{
@@ -154,9 +162,7 @@ Exit 1 when VALUE is not a valid identifier of that kind.`,
 				return failureError{msg: fmt.Sprintf("not a valid %s: %v", kind, err)}
 			}
 			if g.json {
-				return newJSONLines(g.streams.Out).Write(map[string]string{
-					"kind": string(kind), "value": args[1], "normalized": n, "key": identifier.Key(kind, n),
-				})
+				return newJSONLines(g.streams.Out).Write(normalizeLine{kind, args[1], n, identifier.Key(kind, n)})
 			}
 			_, err = fmt.Fprintln(g.streams.Out, n)
 			return err
@@ -263,4 +269,3 @@ as one person's signals and prints one result. Scoring: docs/attribution.md.`,
 	cmd.Flags().BoolVar(&combine, "combine", false, "attribute all values together (one person's signals)")
 	return cmd
 }
-

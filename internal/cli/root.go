@@ -185,6 +185,8 @@ var commands = []func(*globals) *cobra.Command{
 	newHashCmd,
 	newIngestCmd,
 	newMatchCmd,
+	newPersonCmd,
+	newSuspectsCmd,
 	newIDCmd,
 	newVerifyCmd,
 	newVersionCmd,

@@ -229,7 +229,7 @@ func toStoreRecord(r *hashset.Record) store.BankRecord {
 		MD5: r.HexMD5(), SHA1: r.HexSHA1(), SHA256: r.HexSHA256(), PDQ: r.HexPDQ(), PDQQuality: -1,
 		PhotoDNA: r.PhotoDNA, Category: r.Category, Profile: r.Profile, NormCategory: string(r.Class), Series: r.Series,
 		VictimIdentified: r.VictimIdentified.String(), OffenderIdentified: r.OffenderIdentified.String(),
-		Distributed: r.Distributed.String(), Tags: strings.Join(r.Tags, ","), SourceID: r.SourceID,
+		Distributed: r.Distributed.String(), Tags: strings.Join(r.Tags, "|"), SourceID: r.SourceID,
 	}
 	if r.Has(hashset.HasPDQQuality) {
 		out.PDQQuality = int(r.PDQQuality)

@@ -94,7 +94,7 @@ func fromStoreRecord(r store.BankRecord) (hashset.Record, error) {
 	rec.OffenderIdentified, _ = hashset.ParseTri(r.OffenderIdentified)
 	rec.Distributed, _ = hashset.ParseTri(r.Distributed)
 	if r.Tags != "" {
-		rec.Tags = strings.Split(r.Tags, ",")
+		rec.Tags = strings.Split(r.Tags, "|")
 	}
 	rec.SourceID = r.SourceID
 	return rec, nil

@@ -483,7 +483,7 @@ func (im *chatImporter) storeEvent(tx *store.Tx, e *chatexport.MembershipEvent) 
 				parts = append(parts, kv[0]+"="+kv[1])
 			}
 		}
-		return strings.Join(parts, " ")
+		return strings.Join(parts, "; ")
 	}
 	at := e.Time.UTC().Format(time.RFC3339)
 	targets := e.Targets

@@ -46,7 +46,7 @@ type BankRecord struct {
 	VictimIdentified   string `json:"victim_identified,omitempty"`
 	OffenderIdentified string `json:"offender_identified,omitempty"`
 	Distributed        string `json:"distributed,omitempty"`
-	Tags               string `json:"tags,omitempty"` // comma-separated
+	Tags               string `json:"tags,omitempty"` // "|"-separated
 	SourceID           string `json:"source_id,omitempty"`
 }
 

@@ -53,7 +53,8 @@ func (q q) Conversations(ctx context.Context, caseID int64) ([]ConversationStats
 func (q q) ConversationByExtID(ctx context.Context, caseID int64, ref string) (Conversation, error) {
 	var c Conversation
 	err := q.queryRow(ctx, `SELECT id, case_id, COALESCE(exhibit_id, 0), platform, ext_id, name, type, source_path, imported_at FROM conversations
-		WHERE case_id = ? AND (ext_id = ? OR name = ?) ORDER BY id LIMIT 1`, caseID, ref, ref).Scan(
+		WHERE case_id = ? AND (ext_id = ? OR name = ? OR platform || ':' || ext_id = ?) ORDER BY CASE WHEN platform || ':' || ext_id = ? THEN 0 WHEN ext_id = ? THEN 1 ELSE 2 END, id LIMIT 1`,
+		caseID, ref, ref, ref, ref, ref).Scan(
 		&c.ID, &c.CaseID, &c.ExhibitID, &c.Platform, &c.ExtID, &c.Name, &c.Type, &c.SourcePath, &c.ImportedAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("conversation %q: %w", ref, ErrNotFound)

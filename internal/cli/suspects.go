@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vibora-project/vibora/internal/investigation"
+)
+
+// suspectLine is the --json output of vibora suspects (docs/cli-json.md).
+type suspectLine struct {
+	ID            string   `json:"id"`
+	Person        string   `json:"person"`
+	Identifiers   []string `json:"identifiers"`
+	Conversations []string `json:"conversations"`
+	Leads         []string `json:"leads"`
+	KnownShared   int64    `json:"known_shared"`
+	NewShared     int64    `json:"new_shared"`
+	Score         float64  `json:"score"`
+	Reasons       []string `json:"reasons"`
+}
+
+func newSuspectsCmd(g *globals) *cobra.Command {
+	var caseName string
+	cmd := &cobra.Command{
+		Use:   "suspects --case C [--json]",
+		Short: "Rank the people of a case as suspects, with the facts behind every score",
+		Long: `Group a case's chat participants and stealer-log leads into persons (joined
+by shared phone numbers, e-mails, platform ids, usernames on one platform,
+wallets, hardware ids) and rank them. Distributing known material weighs
+most; sharing unknown images is flagged for victim identification;
+creators and admins are flagged. See docs/suspects.md for the weights.`,
+		Args: argsUsage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			people, err := s.People(ctx, caseName)
+			if err != nil {
+				return classify(err, "'vibora case list' shows the cases")
+			}
+			if g.json {
+				out := newJSONLines(g.streams.Out)
+				for _, p := range people {
+					if err := out.Write(suspectLine{p.ID, p.Name, p.Identifiers, p.Conversations, p.Leads, p.KnownShared, p.NewShared, p.Score, p.Reasons}); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			renderSuspects(g, people, 0)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&caseName, "case", "", "case name (required)")
+	cmd.MarkFlagRequired("case")
+	return cmd
+}
+
+func renderSuspects(g *globals, people []investigation.Person, limit int) {
+	t := newTable(g.streams.Out, "RANK", "ID", "PERSON", "SCORE", "KNOWN", "NEW", "SOURCES", "WHY")
+	for i, p := range people {
+		if limit > 0 && i == limit {
+			break
+		}
+		sources := len(p.Conversations) + len(p.Leads)
+		why := ""
+		if len(p.Reasons) > 0 {
+			why = p.Reasons[0]
+			if len(p.Reasons) > 1 {
+				why += fmt.Sprintf(" (+%d more)", len(p.Reasons)-1)
+			}
+		}
+		t.Row(i+1, p.ID, p.Name, fmt.Sprintf("%.1f", p.Score), p.KnownShared, p.NewShared, sources, why)
+	}
+	t.Flush()
+}
+
+func newPersonCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "person", Short: "Show what the evidence says about one person"}
+	var caseName string
+	show := &cobra.Command{
+		Use:   "show --case C PERSON",
+		Short: "Show a person: identifiers, sources and why they are one person, activity, shared material, score",
+		Long:  "PERSON is a person ID from 'vibora suspects' (P12, L3), a name, or an identifier (phone, e-mail, username).",
+		Args:  argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			people, err := s.People(ctx, caseName)
+			if err != nil {
+				return classify(err, "")
+			}
+			ref := strings.ToLower(strings.TrimSpace(args[0]))
+			var found []investigation.Person
+			for _, p := range people {
+				if strings.ToLower(p.ID) == ref || strings.ToLower(p.Name) == ref || containsFold(p.Names, ref) || hasIdentifier(p.Identifiers, ref) {
+					found = append(found, p)
+				}
+			}
+			if len(found) == 0 {
+				return withHint(usagef("no person %q in case %s", args[0], caseName), "'vibora suspects --case "+caseName+"' lists the people")
+			}
+			if g.json {
+				out := newJSONLines(g.streams.Out)
+				for _, p := range found {
+					if err := out.Write(p); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			w := g.streams.Out
+			for _, p := range found {
+				fmt.Fprintf(w, "%s  %s  score %.1f\n", p.ID, p.Name, p.Score)
+				kv := newTable(w)
+				kv.Row("Names", strings.Join(p.Names, ", "))
+				kv.Row("Identifiers", strings.Join(p.Identifiers, ", "))
+				kv.Row("Conversations", strings.Join(p.Conversations, "; "))
+				kv.Row("Stealer-log leads", strings.Join(p.Leads, ", "))
+				kv.Row("Roles", strings.Join(p.Roles, "; "))
+				kv.Row("Activity", fmt.Sprintf("%d messages, %d forwards, %s to %s", p.Messages, p.Forwards, day(p.First), day(p.Last)))
+				kv.Row("Membership", fmt.Sprintf("%d join(s), %d departure(s), added %d member(s), invited by %s", p.Joins, p.Departures, p.Invited, strings.Join(p.InvitedBy, ", ")))
+				kv.Row("Known material shared", fmt.Sprintf("%d file(s)", p.KnownShared))
+				for _, k := range sortedMapKeys(p.KnownSeries) {
+					kv.Row("", fmt.Sprintf("%s: %d", k, p.KnownSeries[k]))
+				}
+				kv.Row("Unknown images shared", fmt.Sprintf("%d (review for victim identification)", p.NewShared))
+				kv.Flush()
+				if len(p.Links) > 0 {
+					fmt.Fprintln(w, "\nWhy these sources are one person:")
+					for _, l := range p.Links {
+						fmt.Fprintf(w, "  - %s\n", l)
+					}
+				}
+				if len(p.PossibleLinks) > 0 {
+					fmt.Fprintln(w, "\nPossible links (not merged):")
+					for _, l := range p.PossibleLinks {
+						fmt.Fprintf(w, "  - %s\n", l)
+					}
+				}
+				fmt.Fprintln(w, "\nScore:")
+				for _, r := range p.Reasons {
+					fmt.Fprintf(w, "  %s\n", r)
+				}
+				fmt.Fprintln(w)
+			}
+			return nil
+		},
+	}
+	show.Flags().StringVar(&caseName, "case", "", "case name (required)")
+	show.MarkFlagRequired("case")
+	cmd.AddCommand(show)
+	return cmd
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.ToLower(x) == s {
+			return true
+		}
+	}
+	return false
+}
+
+func hasIdentifier(keys []string, ref string) bool {
+	for _, k := range keys {
+		_, v, _ := strings.Cut(k, ":")
+		if k == ref || v == ref || strings.HasSuffix(k, ":"+strings.TrimPrefix(ref, "@")) {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedMapKeys(m map[string]int64) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
