@@ -333,7 +333,7 @@ func (s *Service) People(ctx context.Context, caseName string) ([]Person, error)
 			p.Leads = append(p.Leads, l.LogID)
 			p.WatchedSites += l.WatchedSites
 			if p.Name == "" {
-				p.Name = firstNonEmpty(l.Machine+"/"+l.OSUser, l.LogID)
+				p.Name = firstNonEmpty(strings.Trim(l.Machine+"/"+l.OSUser, "/"), l.LogID)
 			}
 		}
 		if len(p.participants) > 0 {

@@ -1,0 +1,197 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/stealerlog"
+)
+
+// stealerHit is one credential on a watched site in vibora stealer scan --json.
+type stealerHit struct {
+	Site  string `json:"site"`
+	URL   string `json:"url"`
+	Login string `json:"login"`
+}
+
+// stealerLine is the --json output of vibora stealer scan (docs/cli-json.md).
+type stealerLine struct {
+	LogID       string                         `json:"log_id"`
+	Family      string                         `json:"family"`
+	Hits        []stealerHit                   `json:"hits"`
+	Identifiers []stealerlog.ProfileIdentifier `json:"identifiers"`
+	Country     string                         `json:"country"`
+	Reuse       []stealerlog.LoginReuse        `json:"reuse"`
+	Source      string                         `json:"source"`
+}
+
+func toStealerLine(p *stealerlog.Profile) stealerLine {
+	l := stealerLine{LogID: p.LogID, Family: string(p.Family), Identifiers: nonNil(p.Identifiers), Country: p.System.Country,
+		Reuse: nonNil(p.Reuse), Hits: []stealerHit{}, Source: p.LogPath}
+	for _, s := range p.Sites {
+		for _, a := range s.Accounts {
+			l.Hits = append(l.Hits, stealerHit{Site: s.Entry.Pattern, URL: a.URL, Login: a.Login})
+		}
+		for _, e := range s.Evidence {
+			l.Hits = append(l.Hits, stealerHit{Site: s.Entry.Pattern, URL: firstNonEmpty(e.URL, e.Kind+" "+e.Host)})
+		}
+	}
+	return l
+}
+
+func newStealerCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "stealer", Short: "Find users of watched sites in leaked infostealer logs"}
+	var caseName, passwordsFile, password string
+	var opt investigation.StealerScanOptions
+	scan := &cobra.Command{
+		Use:   "scan --case C --watchlist FILE [--json] PATH...",
+		Short: "Scan victim-log folders, archives of them and ULP files for credentials on watched sites",
+		Long: `Scan stealer logs (RedLine/META, Vidar, Raccoon, Lumma, StealC, RisePro and a
+generic fallback; folders, zip/7z/RAR archives of them, ULP combo files) for
+credentials, cookies and history entries on the sites of a watchlist
+(domains cover their subdomains; .onion addresses; URL patterns). Each hit
+machine becomes a lead of the case with its profile: identifiers, the
+logins used on watched sites, and where else the same logins appear.
+Passwords are masked unless --keep-passwords.`,
+		Args: argsUsage(cobra.MinimumNArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			opt.Paths = args
+			if password != "" {
+				opt.Passwords = append(opt.Passwords, password)
+			}
+			if passwordsFile != "" {
+				pw, err := readLines(passwordsFile)
+				if err != nil {
+					return usageError{err}
+				}
+				opt.Passwords = append(opt.Passwords, pw...)
+			}
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			rep, err := s.ScanStealer(ctx, caseName, opt)
+			if err != nil {
+				return classify(err, "")
+			}
+			for _, e := range rep.Errors {
+				fmt.Fprintf(g.streams.Err, "vibora: error: %s\n", e)
+			}
+			if g.json {
+				out := newJSONLines(g.streams.Out)
+				for _, p := range rep.Profiles {
+					if err := out.Write(toStealerLine(p)); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			w := g.streams.Out
+			fmt.Fprintf(w, "%d victim logs scanned (%s), %d ULP file(s); %d hit machine(s)/login(s) on %d watchlist entries; %d new lead(s)\n",
+				rep.Logs.Logs, families(rep.Families), len(rep.ULP), rep.Leads, rep.Watchlist, rep.NewLeads)
+			renderStealerProfiles(g, rep.Profiles)
+			return nil
+		},
+	}
+	f := scan.Flags()
+	f.StringVar(&caseName, "case", "", "case name (required)")
+	f.StringVar(&opt.Watchlist, "watchlist", "", "watchlist file (required)")
+	scan.MarkFlagRequired("case")
+	scan.MarkFlagRequired("watchlist")
+	f.StringVar(&password, "password", "", "password for encrypted archives")
+	f.StringVar(&passwordsFile, "passwords-file", "", "file of archive passwords, one per line")
+	f.BoolVar(&opt.KeepPasswords, "keep-passwords", false, "store passwords in clear (lawful use only; default masked)")
+	cmd.AddCommand(scan)
+	return cmd
+}
+
+func families(m map[stealerlog.Family]int) string {
+	var parts []string
+	for _, f := range sortedFamilies(m) {
+		parts = append(parts, fmt.Sprintf("%s %d", f, m[stealerlog.Family(f)]))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func sortedFamilies(m map[stealerlog.Family]int) []string {
+	var out []string
+	for f := range m {
+		out = append(out, string(f))
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+func renderStealerProfiles(g *globals, ps []*stealerlog.Profile) {
+	t := newTable(g.streams.Out, "LOG", "FAMILY", "COUNTRY", "WATCHED", "HITS", "REUSED ELSEWHERE")
+	for _, p := range ps {
+		l := toStealerLine(p)
+		var hits, reuse []string
+		for _, h := range l.Hits {
+			hits = append(hits, h.Site+" "+firstNonEmpty(h.Login, "-"))
+		}
+		for _, r := range p.Reuse {
+			if len(r.OtherSites) > 0 {
+				reuse = append(reuse, fmt.Sprintf("%s on %d site(s)", r.Login, len(r.OtherSites)))
+			}
+		}
+		t.Row(p.LogID, p.Family, p.System.Country, p.Rank.WatchedSites, strings.Join(hits, "; "), strings.Join(reuse, "; "))
+	}
+	t.Flush()
+}
+
+func newLeadsCmd(g *globals) *cobra.Command {
+	var caseName string
+	cmd := &cobra.Command{
+		Use:   "leads --case C [--json]",
+		Short: "List a case's stealer-log leads, most watched sites first, with the person each joins",
+		Args:  argsUsage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			leads, err := s.Leads(ctx, caseName)
+			if err != nil {
+				return classify(err, "'vibora case list' shows the cases")
+			}
+			if g.json {
+				out := newJSONLines(g.streams.Out)
+				for _, l := range leads {
+					if err := out.Write(l); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			t := newTable(g.streams.Out, "LOG", "FAMILY", "COUNTRY", "IP", "MACHINE", "WATCHED", "PERSON", "SITES")
+			for _, l := range leads {
+				var sites []string
+				if l.Profile != nil {
+					for _, s := range l.Profile.Sites {
+						sites = append(sites, s.Entry.Pattern)
+					}
+				}
+				t.Row(l.LogID, l.Family, l.Country, l.IP, strings.Trim(l.Machine+"/"+l.OSUser, "/"), l.WatchedSites, strings.TrimSpace(l.Person+" "+l.PersonName), strings.Join(sites, " "))
+			}
+			return t.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&caseName, "case", "", "case name (required)")
+	cmd.MarkFlagRequired("case")
+	return cmd
+}
