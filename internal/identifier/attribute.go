@@ -229,6 +229,6 @@ func timezoneEvidence(v string, add func(string, Evidence)) {
 	}
 	cs := offsetCountries(off)
 	for _, c := range cs {
-		add(c, Evidence{v, fmt.Sprintf("UTC offset %s is used by %d countries in the zone table (weak)", formatOffset(off), len(cs)), WeightUTCOffset})
+		add(c, Evidence{v, fmt.Sprintf("offset %s is shared by %d countries in the zone table (weak)", formatOffset(off), len(cs)), WeightUTCOffset})
 	}
 }

@@ -181,7 +181,7 @@ func tonFriendly(s string) (string, error) {
 		return "", fmt.Errorf("ton: crc16 %w", errChecksum)
 	}
 	switch b[0] {
-	case 0x11, 0x51, 0x91, 0xd1:
+	case 0x11, 0x51: // bounceable, non-bounceable; |0x80 (testnet) is rejected
 	default:
 		return "", fmt.Errorf("ton flags %#x: %w", b[0], errVersion)
 	}

@@ -38,7 +38,12 @@
 //	hwid         upper-case 32 hex digits, or an upper-case GUID
 //
 // Key(kind, normalized) = kind + ":" + normalized is the one stable key of an
-// identifier.
+// identifier. The username key does not include the platform: the same
+// handle on two platforms shares a key (Platform is kept on Identifier).
+//
+// Only mainnet addresses are accepted (testnet/stagenet versions and the
+// tb/bcrt/tltc prefixes are rejected). TON's CRC16 is the weakest checksum
+// here (1 in 65,536 random strings of the right shape and flags pass).
 //
 // # Extraction
 //
@@ -51,18 +56,37 @@
 //
 //   - checksummed kinds (btc, ltc, trx, xmr, ton, eth mixed case, onion v3,
 //     imei) are reported only when the checksum verifies;
-//   - phone numbers need a leading '+', or a DefaultRegion and digit groups
-//     with separators; they must pass phonenumbers.IsValidNumber; national
-//     candidates shaped like dates (2024-01-15, 15.01.2024), dotted numbers
-//     (IP addresses, versions) are rejected, and ':' never joins groups, so
-//     times are not numbers;
+//   - phone numbers need a leading '+', or a DefaultRegion and two or more
+//     digit groups with separators; they must pass
+//     phonenumbers.IsValidNumber. ':' never joins groups, so times are not
+//     numbers. With '+', trailing groups that spoil the number are dropped
+//     ("+1 202 555 0143 2024"). National candidates are stricter: the whole
+//     run of groups must be the number, must not contain a date
+//     (2024-01-15, 15.01.2024) or a dotted quad/version, must not mix '.'
+//     with other separators, every group after the first has 2+ digits, and
+//     the group boundaries must fall where libphonenumber's national format
+//     puts them ("202 555 0143" yes, "2024 25 2024" no);
 //   - bare domains need a known TLD (country codes and a list of generic
 //     TLDs), a TLD not in mixed case, and, for two-label names, a TLD that is
 //     not also a common file extension ("notes.md");
 //   - imei and hwid are reported only after an "IMEI"/"HWID" label on the
 //     same line (stealer logs print them so); elsewhere 15 digits and 32 hex
 //     digits are far more often other numbers and hashes;
-//   - legacy Discord name#1234 tags only with Platform "discord".
+//   - legacy Discord name#1234 tags only with Platform "discord";
+//   - a URL ends where a "URL:login:password" combo line goes on (the first
+//     ':' after the authority that is not a port, or the first of two or
+//     more ';'), so credentials never become part of a URL identifier;
+//   - @mentions need 3+ characters with a letter (generic rules) or the
+//     platform's rules when ExtractOptions.Platform is set; t.me/<name>,
+//     telegram.me/<name> and tg://resolve?domain=<name> give Telegram
+//     usernames (invite links t.me/+… and t.me/joinchat/… do not);
+//   - a URL's host is not reported again as a domain, nor an e-mail's
+//     domain; an onion URL also yields the onion identifier.
+//
+// ExtractReader gives the same results as Extract over a stream, reading 1
+// MiB chunks cut at line ends (no identifier spans a line). Only a line
+// longer than 4 MiB is cut elsewhere: at a space at least 4 KiB before the
+// end of the buffer, so only an identifier inside such a run could be split.
 //
 // An address shape shared by two coins is reported once: Base58 "3…"
 // addresses (P2SH, version 5) are reported as btc though Litecoin once used

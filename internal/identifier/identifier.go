@@ -155,6 +155,9 @@ func Classify(raw string, opt NormalizeOptions) (Kind, string, error) {
 		if k == KindUsername && !strings.HasPrefix(raw, "@") && !strings.Contains(raw, "#") {
 			continue // bare words are not usernames
 		}
+		if k == KindTelegramID && !strings.HasPrefix(raw, "user") {
+			continue // bare numbers are not taken for Telegram ids
+		}
 		if n, err := Normalize(k, raw, opt); err == nil {
 			return k, n, nil
 		}

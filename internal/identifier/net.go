@@ -170,7 +170,12 @@ func normURL(s string) (string, error) {
 	} else if strings.HasPrefix(u.Host, "[") {
 		return "", errors.New("url: bad bracketed host")
 	} else if h, err = normDomain(host); err != nil {
-		return "", fmt.Errorf("url host: %w", err)
+		// Non-web schemes (tg://resolve, android://…) may name a
+		// single-label host.
+		if defaultPorts[scheme] != "" || checkLDH(strings.ToLower(host)+".invalid") != nil {
+			return "", fmt.Errorf("url host: %w", err)
+		}
+		h = strings.ToLower(host)
 	}
 	for i := 0; i < len(port); i++ {
 		if port[i] < '0' || port[i] > '9' {

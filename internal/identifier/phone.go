@@ -122,7 +122,12 @@ func scanPhone(text []byte, p int, region string, memo *phoneMemo) (int, string,
 	var seps [maxGroups]byte
 	var counts [maxGroups]int
 	groups, digits := 0, 0
-	for groups < maxGroups && i < len(text) {
+	truncated := false
+	for i < len(text) {
+		if groups == maxGroups {
+			truncated = true
+			break
+		}
 		j := i
 		for j < len(text) && isDigit(text[j]) {
 			j++
@@ -130,10 +135,11 @@ func scanPhone(text []byte, p int, region string, memo *phoneMemo) (int, string,
 		if j == i {
 			break
 		}
-		digits += j - i
-		if digits > 17 {
-			return 0, "", false
+		if digits+j-i > 17 {
+			truncated = true
+			break // the rest belongs to something else
 		}
+		digits += j - i
 		ends[groups] = j
 		counts[groups] = digits
 		groups++
@@ -161,11 +167,12 @@ func scanPhone(text []byte, p int, region string, memo *phoneMemo) (int, string,
 		return 0, "", false
 	}
 	last := ends[groups-1]
-	if last < len(text) && (isAlnum(text[last]) || text[last] == '.' && last+1 < len(text) && isDigit(text[last+1])) {
-		return 0, "", false
-	}
-	if !plus && looksLikeDateOrAddr(text[p:last], ends[:groups], seps[:groups-1], p) {
-		return 0, "", false
+	if !plus {
+		// National format: the whole run of digit groups must be one
+		// number in a phone-like layout; no trimming of trailing groups.
+		if truncated || digits > 15 || looksLikeDateOrAddr(text[p:last], ends[:groups], seps[:groups-1], p) {
+			return 0, "", false
+		}
 	}
 	if !plus && groups < 2 && text[p] != '(' {
 		return 0, "", false
@@ -178,16 +185,18 @@ func scanPhone(text []byte, p int, region string, memo *phoneMemo) (int, string,
 		if counts[g-1] < 7 {
 			break
 		}
-		if g < groups {
-			// A shorter candidate must still end at a boundary.
-			if isAlnum(text[end]) {
-				continue
-			}
+		// A candidate must end at a boundary: not before a letter or digit,
+		// nor before ".<digit>" (dotted numbers).
+		if end < len(text) && (isAlnum(text[end]) || text[end] == '.' && end+1 < len(text) && isDigit(text[end+1])) {
+			continue
 		}
 		if e, ok := memo.norm(text[p:end], region); ok {
+			if !plus && !groupingMatches(counts[:g], e) {
+				return 0, "", false
+			}
 			return end, e, true
 		}
-		if !plus && g <= 2 {
+		if !plus {
 			break
 		}
 	}
@@ -211,12 +220,31 @@ func looksLikeDateOrAddr(s []byte, ends []int, seps []byte, p int) bool {
 		lens[i] = e - d
 		prev = e
 	}
-	if len(seps) >= 2 && seps[0] == seps[1] && (seps[0] == '.' || seps[0] == '-' || seps[0] == '/') {
-		a, b, c := lens[0], lens[1], lens[2]
-		if a == 4 && b <= 2 && c <= 2 || a <= 2 && b <= 2 && (c == 4 || c == 2) {
-			return true // a date, whatever follows
+	dot, other := false, false
+	for _, c := range seps {
+		if c == '.' {
+			dot = true
+		} else {
+			other = true
 		}
-		if seps[0] == '.' && len(seps) >= 3 && seps[2] == '.' {
+	}
+	if dot && other {
+		return true // "1.2.3 15", "25 15.01": numbers in prose, not a phone format
+	}
+	for i := 1; i < len(lens); i++ {
+		if lens[i] < 2 {
+			return true // "2024 7 10": national formats group 2+ digits
+		}
+	}
+	for i := 0; i+2 < len(lens); i++ {
+		if seps[i] != seps[i+1] || (seps[i] != '.' && seps[i] != '-' && seps[i] != '/') {
+			continue
+		}
+		a, b, c := lens[i], lens[i+1], lens[i+2]
+		if a == 4 && b <= 2 && c <= 2 || a <= 2 && b <= 2 && (c == 4 || c == 2) {
+			return true // a date somewhere in the run
+		}
+		if seps[i] == '.' && i+3 < len(lens) && seps[i+2] == '.' {
 			return true // dotted quad or version
 		}
 	}
@@ -254,4 +282,42 @@ func (pm *phoneMemo) norm(raw []byte, region string) (string, bool) {
 
 func phoneRegionsFor(cc int) []string {
 	return slices.Clone(phonenumbers.GetRegionCodesForCountryCode(cc))
+}
+
+// groupingMatches reports whether the digit groups of a national-format
+// candidate (cumulative digit counts at each group end) split the number
+// where its national format does: "202 555 0143" and "2025550143" match
+// "(202) 555-0143", "2024 25 2024" does not. Leading digits beyond the
+// national number (a trunk or access prefix) must form their own group.
+func groupingMatches(cum []int, e164 string) bool {
+	n, err := phonenumbers.Parse(e164, "ZZ")
+	if err != nil {
+		return false
+	}
+	nat := phonenumbers.Format(n, phonenumbers.NATIONAL)
+	bounds := map[int]bool{}
+	d, inDigits := 0, false
+	for i := 0; i < len(nat); i++ {
+		if isDigit(nat[i]) {
+			d++
+			inDigits = true
+		} else if inDigits {
+			bounds[d] = true
+			inDigits = false
+		}
+	}
+	total := cum[len(cum)-1]
+	offset := total - d
+	if offset < 0 {
+		return false
+	}
+	if offset > 0 {
+		bounds[0] = true
+	}
+	for _, c := range cum[:len(cum)-1] {
+		if !bounds[c-offset] {
+			return false
+		}
+	}
+	return true
 }

@@ -51,16 +51,13 @@ func ExtractReader(r io.Reader, opt ExtractOptions, fn func(Identifier) error) e
 				continue // read more of this line
 			}
 		}
-		s := scanner{text: buf[:cut], base: base, opt: opt, emit: fn, memo: &memo}
+		s := scanner{text: buf[:cut], ctx: buf, base: base, opt: opt, emit: fn, memo: &memo}
 		s.run(from, cut)
 		if s.err != nil {
 			return s.err
 		}
 		// Keep a look-back window plus the unscanned tail.
 		keep := max(cut-lookbackBytes, 0)
-		if nl := bytes.LastIndexByte(buf[keep:cut], '\n'); nl >= 0 {
-			keep += nl + 1
-		}
 		rest := copy(buf, buf[keep:])
 		buf = buf[:rest]
 		base += keep
