@@ -83,7 +83,39 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 			}
 			renderReport(w, cr)
 
-			section(w, "4. Audit trail")
+			section(w, "4. Group chat")
+			chat, err := s.ImportChat(ctx, DemoCase, l.Chat, investigation.ChatImportOptions{Exhibit: "CHAT-01"})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "%s export: %d messages, %d participants, %d membership events; %d attachments linked to evidence (%d matched known material)\n",
+				chat.Format, chat.Messages, chat.Participants, chat.Events, chat.Linked, chat.Files.ByStatus["matched"])
+
+			section(w, "5. Stealer logs")
+			st, err := s.ScanStealer(ctx, DemoCase, investigation.StealerScanOptions{Watchlist: l.Watchlist, Paths: []string{l.Stealer}})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "%d victim logs scanned, %d touch the watchlist\n", st.Logs.Logs, st.Leads)
+			renderStealerProfiles(g, st.Profiles)
+
+			section(w, "6. Suspects (vibora suspects --case op-demo)")
+			people, err := s.People(ctx, DemoCase)
+			if err != nil {
+				return err
+			}
+			renderSuspects(g, people, 5)
+			if len(people) > 0 {
+				fmt.Fprintf(w, "\nWhy %s ranks first:\n", people[0].Name)
+				for _, r := range people[0].Reasons {
+					fmt.Fprintf(w, "  %s\n", r)
+				}
+				for _, li := range people[0].Links {
+					fmt.Fprintf(w, "  linked: %s\n", li)
+				}
+			}
+
+			section(w, "7. Audit trail")
 			ar, err := s.VerifyAudit(ctx)
 			if err != nil {
 				return err

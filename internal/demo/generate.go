@@ -22,5 +22,11 @@ func Generate(dir string) (*Layout, error) {
 	if err := writeBanks(l); err != nil {
 		return nil, err
 	}
+	if err := writeChat(l); err != nil {
+		return nil, fmt.Errorf("write demo chat: %w", err)
+	}
+	if err := writeStealerLogs(l); err != nil {
+		return nil, fmt.Errorf("write demo stealer logs: %w", err)
+	}
 	return l, nil
 }
