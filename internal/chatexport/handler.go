@@ -140,8 +140,10 @@ func (w Warning) String() string {
 	switch {
 	case w.Line > 0:
 		return fmt.Sprintf("%s line %d: %s", w.File, w.Line, w.Reason)
-	default:
+	case w.Offset > 0:
 		return fmt.Sprintf("%s offset %d: %s", w.File, w.Offset, w.Reason)
+	default: // about the whole file
+		return fmt.Sprintf("%s: %s", w.File, w.Reason)
 	}
 }
 

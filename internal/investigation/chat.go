@@ -152,7 +152,13 @@ func (im *chatImporter) Conversation(c *chatexport.Conversation) error {
 	if err := im.flush(); err != nil {
 		return err
 	}
-	sc := store.Conversation{CaseID: im.caseID, ExhibitID: im.exhibitID, Platform: string(c.Platform), ExtID: c.ID, Name: c.Name,
+	ext := c.ID
+	if c.Platform == chatexport.WhatsApp {
+		// WhatsApp exports carry no chat id (the parser uses the name): two
+		// chats with one name stay apart by their export file.
+		ext = c.ID + " [" + path.Base(firstNonEmpty(c.Archive, c.Source)) + "]"
+	}
+	sc := store.Conversation{CaseID: im.caseID, ExhibitID: im.exhibitID, Platform: string(c.Platform), ExtID: ext, Name: c.Name,
 		Type: string(c.Type), SourcePath: c.Source, ImportedAt: im.s.timestamp()}
 	ch := &change{action: "chat.conversation", object: im.object, detail: map[string]any{"platform": sc.Platform, "id": sc.ExtID, "name": sc.Name}}
 	err := im.s.mutate(im.ctx, ch, func(tx *store.Tx) error {

@@ -26,8 +26,15 @@ import (
 // Format is the format name used in Stats.
 const Format = "discord"
 
-// MaxString caps one JSON string.
-const MaxString = 16 << 20
+// Limits: one JSON string and one message object's JSON; a larger message
+// is skipped with a warning.
+const (
+	MaxString  = 16 << 20
+	MaxMessage = 64 << 20
+)
+
+// maxMessage is MaxMessage, lowered by tests.
+var maxMessage int64 = MaxMessage
 
 const (
 	maxList = 4096 // attachments, mentions, embeds per message
@@ -36,8 +43,13 @@ const (
 // Sniff reports whether head (the first bytes of a file) looks like a
 // DiscordChatExporter JSON export.
 func Sniff(head []byte) bool {
+	// DiscordChatExporter writes "guild" first, then "channel".
 	h := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xEF\xBB\xBF")), " \t\r\n")
-	return len(h) > 0 && h[0] == '{' && bytes.Contains(h, []byte(`"guild"`)) && bytes.Contains(h, []byte(`"channel"`))
+	if len(h) == 0 || h[0] != '{' {
+		return false
+	}
+	h = bytes.TrimLeft(h[1:], " \t\r\n")
+	return bytes.HasPrefix(h, []byte(`"guild"`)) && bytes.Contains(h, []byte(`"channel"`))
 }
 
 // Parse parses the export at name in fsys. Local attachment paths (exports
@@ -317,7 +329,17 @@ func (p *parser) message(k jsonstream.Kind) error {
 		p.warn(m.off, "message: expected an object, got %s", k)
 		return p.s.Skip(k)
 	}
+	tooBig := false
+	over := func() bool {
+		if !tooBig && p.s.Pos()-m.off > maxMessage {
+			tooBig = true
+		}
+		return tooBig
+	}
 	err := p.s.Object(func(key []byte) error {
+		if over() {
+			return p.s.SkipValue()
+		}
 		switch string(key) {
 		case "id":
 			return p.str(&m.id, "id")
@@ -337,7 +359,7 @@ func (p *parser) message(k jsonstream.Kind) error {
 			return p.user(&m.author, "author")
 		case "mentions":
 			return p.array("mentions", func(k jsonstream.Kind) error {
-				if k != jsonstream.ObjectStart {
+				if k != jsonstream.ObjectStart || over() {
 					return p.s.Skip(k)
 				}
 				var u user
@@ -362,7 +384,7 @@ func (p *parser) message(k jsonstream.Kind) error {
 			})
 		case "attachments":
 			return p.array("attachments", func(k jsonstream.Kind) error {
-				if k != jsonstream.ObjectStart {
+				if k != jsonstream.ObjectStart || over() {
 					return p.s.Skip(k)
 				}
 				a, err := p.attachment()
@@ -373,7 +395,7 @@ func (p *parser) message(k jsonstream.Kind) error {
 			})
 		case "stickers":
 			return p.array("stickers", func(k jsonstream.Kind) error {
-				if k != jsonstream.ObjectStart {
+				if k != jsonstream.ObjectStart || over() {
 					return p.s.Skip(k)
 				}
 				a := chatexport.Attachment{Kind: chatexport.KindSticker}
@@ -396,7 +418,7 @@ func (p *parser) message(k jsonstream.Kind) error {
 			})
 		case "embeds":
 			return p.array("embeds", func(k jsonstream.Kind) error {
-				if k != jsonstream.ObjectStart {
+				if k != jsonstream.ObjectStart || over() {
 					return p.s.Skip(k)
 				}
 				e := chatexport.Entity{Type: "embed"}
@@ -416,7 +438,7 @@ func (p *parser) message(k jsonstream.Kind) error {
 			})
 		case "reactions":
 			return p.array("reactions", func(k jsonstream.Kind) error {
-				if k != jsonstream.ObjectStart {
+				if k != jsonstream.ObjectStart || over() {
 					return p.s.Skip(k)
 				}
 				return p.s.Object(func(key []byte) error {
@@ -447,6 +469,10 @@ func (p *parser) message(k jsonstream.Kind) error {
 	})
 	if err != nil {
 		return err
+	}
+	if tooBig {
+		p.warn(m.off, "message skipped: larger than %d bytes", maxMessage)
+		return nil
 	}
 	if m.id == "" {
 		p.warn(m.off, "message skipped: no id")

@@ -83,6 +83,9 @@ func New(r io.Reader, maxToken int) *Scanner {
 // Offset returns the input offset of the last token returned by Next.
 func (s *Scanner) Offset() int64 { return s.tokOff }
 
+// Pos returns the input offset just after the last token.
+func (s *Scanner) Pos() int64 { return s.base + int64(s.pos) }
+
 // Bytes returns the last String token's decoded bytes or the last Number
 // token's text. It is valid until the next call to Next.
 func (s *Scanner) Bytes() []byte { return s.tok }
@@ -258,6 +261,9 @@ func (s *Scanner) readString() error {
 		for i < s.end {
 			c := s.buf[i]
 			if c == '"' {
+				if i-start > s.max {
+					return fmt.Errorf("string at offset %d: %w", s.tokOff, ErrTooLarge)
+				}
 				s.tok = s.buf[start:i]
 				s.pos = i + 1
 				return nil
@@ -303,6 +309,9 @@ func (s *Scanner) readEscaped() error {
 		c := s.buf[s.pos]
 		switch {
 		case c == '"':
+			if len(s.scratch) > s.max {
+				return fmt.Errorf("string at offset %d: %w", s.tokOff, ErrTooLarge)
+			}
 			s.pos++
 			s.tok = s.scratch
 			return nil

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"fmt"
 	"path"
 	"strconv"
 	"strings"
@@ -23,8 +24,8 @@ type rawMsg struct {
 	id                             int64
 	idOK                           bool
 	typ                            string
-	date, dateUnix                 string
-	edited, editedUnix             string
+	local, editedLocal             stampField // date, edited
+	unix, editedUnix               stampField // date_unixtime, edited_unixtime
 	from, fromID                   string
 	actor, actorID                 string
 	action                         string
@@ -78,7 +79,15 @@ func (p *parser) message(c *chat, k jsonstream.Kind) error {
 	m := &p.raw
 	m.reset()
 	m.off = off
-	if err := p.objectKeys(func(key []byte) error { return p.messageField(m, key) }); err != nil {
+	if err := p.objectKeys(func(key []byte) error {
+		if m.bad != "" {
+			return p.s.SkipValue()
+		}
+		if p.over(m) {
+			return p.s.SkipValue()
+		}
+		return p.messageField(m, key)
+	}); err != nil {
 		return err
 	}
 	if m.bad != "" {
@@ -90,6 +99,84 @@ func (p *parser) message(c *chat, k jsonstream.Kind) error {
 		return nil
 	}
 	return p.emitMessage(c, m)
+}
+
+// stampField is a parsed date or unixtime field.
+type stampField struct {
+	t   time.Time
+	ok  bool
+	bad string // the raw value when it did not parse
+}
+
+// stamp reads a date ("2006-01-02T15:04:05", local) or a unixtime (a
+// string or number of seconds) without allocating.
+func (p *parser) stamp(dst *stampField, unix bool) error {
+	k, err := p.s.Next()
+	if err != nil {
+		return err
+	}
+	if k != jsonstream.String && k != jsonstream.Number {
+		if k != jsonstream.Null {
+			p.warn(p.s.Offset(), "date field: unexpected %s", k)
+		}
+		return p.s.Skip(k)
+	}
+	b := p.s.Bytes()
+	if unix {
+		if v, ok := atoiBytes(b); ok && v > 0 {
+			*dst = stampField{t: time.Unix(v, 0).UTC(), ok: true}
+			return nil
+		}
+	} else if t, ok := parseLocalBytes(b); ok {
+		*dst = stampField{t: t, ok: true}
+		return nil
+	}
+	if len(b) > 64 {
+		b = b[:64]
+	}
+	dst.bad = string(b)
+	return nil
+}
+
+// interned reads a string value through the parser's intern table, so
+// the names, ids and types repeated on every message are allocated once.
+func (p *parser) interned(dst *string, what string) error {
+	k, err := p.s.Next()
+	if err != nil {
+		return err
+	}
+	switch k {
+	case jsonstream.String, jsonstream.Number:
+		*dst = p.intern(p.s.Bytes())
+		return nil
+	case jsonstream.Null:
+		*dst = ""
+		return nil
+	}
+	p.warn(p.s.Offset(), "%s: unexpected %s", what, k)
+	return p.s.Skip(k)
+}
+
+const maxInterned = 1 << 14
+
+func (p *parser) intern(b []byte) string {
+	if s, ok := p.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(p.strs) < maxInterned && len(b) <= 256 {
+		p.strs[s] = s
+	}
+	return s
+}
+
+// over reports (and records) that the message being read has passed
+// maxMessage bytes of JSON; the rest of it is then skipped.
+func (p *parser) over(m *rawMsg) bool {
+	if m.bad == "" && p.s.Pos()-m.off > maxMessage {
+		m.bad = fmt.Sprintf("message larger than %d bytes", maxMessage)
+	}
+	return m.bad != ""
 }
 
 func (p *parser) str(dst *string, what string) error {
@@ -126,31 +213,32 @@ func (p *parser) messageField(m *rawMsg, key []byte) error {
 		}
 		m.id, m.idOK = v, ok
 	case "type":
-		return p.str(&m.typ, "type")
+		return p.interned(&m.typ, "type")
 	case "date":
-		return p.str(&m.date, "date")
+		return p.stamp(&m.local, false)
 	case "date_unixtime":
-		return p.str(&m.dateUnix, "date_unixtime")
+		return p.stamp(&m.unix, true)
 	case "edited":
-		return p.str(&m.edited, "edited")
+		return p.stamp(&m.editedLocal, false)
 	case "edited_unixtime":
-		return p.str(&m.editedUnix, "edited_unixtime")
+		return p.stamp(&m.editedUnix, true)
 	case "from":
-		return p.str(&m.from, "from")
+		return p.interned(&m.from, "from")
 	case "from_id":
-		return p.str(&m.fromID, "from_id")
+		return p.interned(&m.fromID, "from_id")
 	case "actor":
-		return p.str(&m.actor, "actor")
+		return p.interned(&m.actor, "actor")
 	case "actor_id":
-		return p.str(&m.actorID, "actor_id")
+		return p.interned(&m.actorID, "actor_id")
 	case "action":
-		return p.str(&m.action, "action")
+		return p.interned(&m.action, "action")
 	case "author":
-		return p.str(&m.author, "author")
+		return p.interned(&m.author, "author")
 	case "forwarded_from":
-		v, ok, err := s.String()
+		// null or "" still marks a forward whose origin name is hidden
+		v, _, err := s.String()
 		m.fwd = v
-		if ok && v == "" {
+		if err == nil && v == "" {
 			m.fwd = "(hidden)"
 		}
 		return p.soft(err, "forwarded_from")
@@ -183,9 +271,9 @@ func (p *parser) messageField(m *rawMsg, key []byte) error {
 	case "thumbnail":
 		return p.str(&m.thumb, "thumbnail")
 	case "media_type":
-		return p.str(&m.mediaType, "media_type")
+		return p.interned(&m.mediaType, "media_type")
 	case "mime_type":
-		return p.str(&m.mime, "mime_type")
+		return p.interned(&m.mime, "mime_type")
 	case "sticker_emoji":
 		return p.str(&m.emoji, "sticker_emoji")
 	case "performer":
@@ -351,6 +439,9 @@ func (p *parser) textValue(m *rawMsg) error {
 		return p.s.Skip(k)
 	}
 	return p.arrayItems(func(k jsonstream.Kind) error {
+		if p.over(m) {
+			return p.s.Skip(k)
+		}
 		switch k {
 		case jsonstream.String:
 			m.text.Write(p.s.Bytes())
@@ -402,7 +493,7 @@ func (p *parser) textEntities(m *rawMsg) error {
 	}
 	m.hasTextEnts = true
 	return p.arrayItems(func(k jsonstream.Kind) error {
-		if k != jsonstream.ObjectStart {
+		if k != jsonstream.ObjectStart || p.over(m) {
 			return p.s.Skip(k)
 		}
 		e, err := p.entity()
@@ -429,16 +520,49 @@ func (p *parser) reactions(m *rawMsg) error {
 			return p.s.Skip(k)
 		}
 		return p.objectKeys(func(key []byte) error {
-			if string(key) != "count" {
-				return p.s.SkipValue()
+			switch string(key) {
+			case "count":
+				var n int
+				err := p.integer(&n, "reaction count")
+				if n > 0 {
+					m.reactions += n
+				}
+				return err
+			case "recent":
+				return p.reactors()
 			}
-			var n int
-			err := p.integer(&n, "reaction count")
-			if n > 0 {
-				m.reactions += n
-			}
-			return err
+			return p.s.SkipValue()
 		})
+	})
+}
+
+// reactors registers the users listed in a reaction's "recent" array as
+// participants: a reaction is evidence of membership.
+func (p *parser) reactors() error {
+	k, err := p.s.Next()
+	if err != nil {
+		return err
+	}
+	if k != jsonstream.ArrayStart {
+		return p.s.Skip(k)
+	}
+	return p.arrayItems(func(k jsonstream.Kind) error {
+		if k != jsonstream.ObjectStart {
+			return p.s.Skip(k)
+		}
+		var name, id string
+		if err := p.objectKeys(func(key []byte) error {
+			switch string(key) {
+			case "from":
+				return p.str(&name, "reaction from")
+			case "from_id":
+				return p.str(&id, "reaction from_id")
+			}
+			return p.s.SkipValue()
+		}); err != nil {
+			return err
+		}
+		return p.em.Seen(chatexport.Telegram, chatexport.ParticipantUpdate{ID: peerID(id), Name: name})
 	})
 }
 
@@ -451,6 +575,9 @@ func (p *parser) members(m *rawMsg) error {
 		return p.s.Skip(k)
 	}
 	return p.arrayItems(func(k jsonstream.Kind) error {
+		if p.over(m) {
+			return p.s.Skip(k)
+		}
 		var name string
 		switch k {
 		case jsonstream.String:
@@ -535,36 +662,33 @@ func (p *parser) emitMessage(c *chat, m *rawMsg) error {
 		msg.Action = m.typ
 	}
 	// time
-	unix, unixOK := int64(0), false
-	if m.dateUnix != "" {
-		if v, err := strconv.ParseInt(m.dateUnix, 10, 64); err == nil {
-			unix, unixOK = v, true
-		} else {
-			p.warn(m.off, "message %d: bad date_unixtime %q", m.id, m.dateUnix)
-		}
+	if m.unix.bad != "" {
+		p.warn(m.off, "message %d: bad date_unixtime %q", m.id, m.unix.bad)
 	}
-	local, localOK := parseLocal(m.date)
 	switch {
-	case unixOK:
-		msg.Time = time.Unix(unix, 0).UTC()
+	case m.unix.ok:
+		msg.Time = m.unix.t
 		msg.OffsetKnown = true
-		if localOK {
-			if off := local.Unix() - unix; off >= -18*3600 && off <= 18*3600 {
+		if m.local.ok {
+			if off := m.local.t.Unix() - m.unix.t.Unix(); off >= -18*3600 && off <= 18*3600 {
 				msg.UTCOffset = int(off)
 			} else {
 				p.warn(m.off, "message %d: date and date_unixtime differ by %ds", m.id, off)
 			}
 		}
-	case localOK:
-		msg.Time = local
+	case m.local.ok:
+		msg.Time = m.local.t
 	default:
-		p.warn(m.off, "message %d: no usable date", m.id)
-	}
-	if m.editedUnix != "" || m.edited != "" {
-		if t, ok := stamp(m.edited, m.editedUnix); ok || t.Year() > 1970 {
-			msg.Edited = true
-			msg.EditedAt = t
+		if m.typ != "unsupported" {
+			p.warn(m.off, "message %d: no usable date", m.id)
 		}
+	}
+	// old exports wrote "edited": "1970-01-01T01:00:00" on unedited messages
+	switch {
+	case m.editedUnix.ok:
+		msg.Edited, msg.EditedAt = true, m.editedUnix.t
+	case m.editedLocal.ok && m.editedLocal.t.Year() > 1970:
+		msg.Edited, msg.EditedAt = true, m.editedLocal.t
 	}
 	if m.replyOK {
 		msg.ReplyTo = strconv.FormatInt(m.replyTo, 10)

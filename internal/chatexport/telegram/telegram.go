@@ -27,8 +27,15 @@ import (
 	"github.com/vibora-project/vibora/internal/chatexport/jsonstream"
 )
 
-// MaxString caps one JSON string (a message text, a path…).
-const MaxString = 16 << 20
+// Limits: one JSON string (a message text, a path…) and one message
+// object's JSON. A larger message is skipped with a warning.
+const (
+	MaxString  = 16 << 20
+	MaxMessage = 64 << 20
+)
+
+// maxMessage is MaxMessage, lowered by tests.
+var maxMessage int64 = MaxMessage
 
 // Format is the format name used in Stats.
 const Format = "telegram"
@@ -40,7 +47,17 @@ func Sniff(head []byte) bool {
 	if len(h) == 0 || h[0] != '{' {
 		return false
 	}
-	if bytes.Contains(h, []byte(`"guild"`)) && bytes.Contains(h, []byte(`"channel"`)) {
+	// tdesktop writes "about" first in full exports and "name", "type" or
+	// "id" first in single-chat exports.
+	first := bytes.TrimLeft(h[1:], " \t\r\n")
+	known := false
+	for _, k := range []string{`"about"`, `"personal_information"`, `"name"`, `"type"`, `"id"`, `"messages"`, `"chats"`, `"contacts"`} {
+		if bytes.HasPrefix(first, []byte(k)) {
+			known = true
+			break
+		}
+	}
+	if !known {
 		return false
 	}
 	for _, k := range [][]byte{[]byte(`"personal_information"`), []byte(`"chats"`), []byte(`"left_chats"`), []byte(`"frequent_contacts"`)} {
@@ -79,6 +96,7 @@ func ParseReader(ctx context.Context, r io.Reader, fsys fs.FS, name string, h ch
 		file: name,
 		dir:  path.Dir(name),
 		st:   &st,
+		strs: make(map[string]string),
 	}
 	err := p.root()
 	st.Bytes = cr.n
@@ -112,6 +130,7 @@ type parser struct {
 	st   *chatexport.Stats
 	n    int
 	raw  rawMsg
+	strs map[string]string
 }
 
 func (p *parser) warn(off int64, format string, args ...any) {
@@ -494,6 +513,45 @@ func stamp(local, unix string) (time.Time, bool) {
 		return t, false
 	}
 	return time.Time{}, false
+}
+
+// parseLocalBytes is parseLocal for the fixed layout, without allocating;
+// other layouts fall back to parseLocal.
+func parseLocalBytes(b []byte) (time.Time, bool) {
+	if len(b) != 19 {
+		return parseLocal(string(b))
+	}
+	var v [6]int
+	for i, r := range [6][2]int{{0, 4}, {5, 7}, {8, 10}, {11, 13}, {14, 16}, {17, 19}} {
+		n := 0
+		for _, c := range b[r[0]:r[1]] {
+			if c < '0' || c > '9' {
+				return parseLocal(string(b))
+			}
+			n = n*10 + int(c-'0')
+		}
+		v[i] = n
+	}
+	if b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' ||
+		v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 60 {
+		return parseLocal(string(b))
+	}
+	return time.Date(v[0], time.Month(v[1]), v[2], v[3], v[4], v[5], 0, time.UTC), true
+}
+
+// atoiBytes parses a non-negative decimal integer of up to 18 digits.
+func atoiBytes(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var v int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v, true
 }
 
 // parseLocal parses "2006-01-02T15:04:05" (tdesktop's Qt::ISODate without
