@@ -22,6 +22,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,7 @@ func main() {
 	cryptoOnly := flag.Bool("crypto-only", false, "digests and media type only (no PDQ)")
 	dsn := flag.String("db", "", "store (default: a temporary SQLite file)")
 	genOnly := flag.Bool("generate-only", false, "only generate the images")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the ingest")
 	flag.Parse()
 	if *dir == "" {
 		*dir = filepath.Join(os.TempDir(), fmt.Sprintf("vibora-bench-ingest-%d", *n))
@@ -65,6 +67,14 @@ func main() {
 	s := investigation.New(db, "bench")
 	if _, err := s.CreateCase(ctx, store.Case{Name: "bench"}); err != nil {
 		log.Fatal(err)
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
 	rep, err := s.Ingest(ctx, "bench", investigation.IngestOptions{Exhibit: "E1", Paths: []string{*dir}, CryptoOnly: *cryptoOnly})
