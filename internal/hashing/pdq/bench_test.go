@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/jpeg"
+	"os"
 	"sync"
 	"testing"
 )
@@ -112,4 +113,15 @@ func BenchmarkHashOnly(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkReferenceBridge hashes the reference set's 1600x1004 bridge
+// photo, the image behind the C++ reference anchor (~23 ms per image).
+func BenchmarkReferenceBridge(b *testing.B) {
+	data, err := os.ReadFile(refDir + "/images/bridge-1-original.jpg")
+	if err != nil {
+		b.Skip(err)
+	}
+	b.Run("fast", func(b *testing.B) { benchHash(b, data, Options{}) })
+	b.Run("exact", func(b *testing.B) { benchHash(b, data, Options{ExactJPEG: true}) })
 }

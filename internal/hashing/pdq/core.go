@@ -102,9 +102,29 @@ func (w *work) hashLuma(rows, cols int) (Hash, int) {
 	} else {
 		wRows := jaroszWindow(cols)
 		wCols := jaroszWindow(rows)
-		for p := 0; p < jaroszPasses; p++ {
+		// All passes but the last run in full. The last pass computes only
+		// what decimation reads: along rows, the outputs in the 64 sampled
+		// columns; along columns, those 64 columns at the 64 sampled rows.
+		// Each computed value goes through exactly the reference's
+		// operations, so the 64x64 result is identical.
+		for p := 0; p < jaroszPasses-1; p++ {
 			boxAlongRows(w.buf1, w.buf2, rows, cols, wRows)
 			boxAlongCols(w.buf2, w.buf1, rows, cols, wCols)
+		}
+		rowIdx, colIdx := decimationIndex(rows), decimationIndex(cols)
+		var needCol [downsampleDims]bool // cols <= 512 here, except via FromLuma
+		need := needCol[:0]
+		if cols <= downsampleDims {
+			need = needCol[:cols]
+		} else {
+			need = make([]bool, cols)
+		}
+		for _, j := range colIdx {
+			need[j] = true
+		}
+		boxAlongRowsSel(w.buf1, w.buf2, rows, cols, wRows, need)
+		for _, j := range uniqueInts(colIdx[:]) {
+			boxColSel(w.buf2, w.buf1, rows, cols, j, wCols, rowIdx[:])
 		}
 		decimate(w.buf1, rows, cols, &w.b64)
 	}
@@ -223,15 +243,131 @@ func boxAlongCols(in, out []float32, rows, cols, full int) {
 	}
 }
 
+// decimationIndex is the reference decimateFloat's sample index
+// ((i + 0.5) * n) / 64 in float64, for i in 0..63.
+func decimationIndex(n int) [64]int {
+	var idx [64]int
+	for i := range idx {
+		idx[i] = int(((float64(i) + 0.5) * float64(n)) / 64)
+	}
+	return idx
+}
+
+func uniqueInts(s []int) []int {
+	out := s[:0:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// boxAlongRowsSel is boxAlongRows storing only the outputs at columns j
+// with need[j]; the running sums are the same.
+func boxAlongRowsSel(in, out []float32, rows, cols, full int, need []bool) {
+	half := (full + 2) / 2
+	p1 := half - 1
+	p2 := full - half + 1
+	p3 := cols - full
+	p4 := half - 1
+	for r := 0; r < rows; r++ {
+		src := in[r*cols : r*cols+cols]
+		dst := out[r*cols : r*cols+cols]
+		var sum float32
+		n := 0
+		li, ri, oi := 0, 0, 0
+		for i := 0; i < p1; i++ {
+			sum += src[ri]
+			n++
+			ri++
+		}
+		for i := 0; i < p2; i++ {
+			sum += src[ri]
+			n++
+			if need[oi] {
+				dst[oi] = sum / float32(n)
+			}
+			ri++
+			oi++
+		}
+		fn := float32(n)
+		for i := 0; i < p3; i++ {
+			sum += src[ri]
+			sum -= src[li]
+			if need[oi] {
+				dst[oi] = sum / fn
+			}
+			li++
+			ri++
+			oi++
+		}
+		for i := 0; i < p4; i++ {
+			sum -= src[li]
+			n--
+			if need[oi] {
+				dst[oi] = sum / float32(n)
+			}
+			li++
+			oi++
+		}
+	}
+}
+
+// boxColSel filters column j of in into out, storing only the rows listed
+// in rowIdx (sorted).
+func boxColSel(in, out []float32, rows, cols, j, full int, rowIdx []int) {
+	half := (full + 2) / 2
+	p1 := half - 1
+	p2 := full - half + 1
+	p3 := rows - full
+	p4 := half - 1
+	var sum float32
+	n := 0
+	li, ri, oi := j, j, 0
+	k := 0 // next rowIdx entry
+	emit := func(d float32) {
+		for k < len(rowIdx) && rowIdx[k] == oi {
+			out[oi*cols+j] = sum / d
+			k++
+		}
+	}
+	for i := 0; i < p1; i++ {
+		sum += in[ri]
+		n++
+		ri += cols
+	}
+	for i := 0; i < p2; i++ {
+		sum += in[ri]
+		n++
+		emit(float32(n))
+		ri += cols
+		oi++
+	}
+	fn := float32(n)
+	for i := 0; i < p3; i++ {
+		sum += in[ri]
+		sum -= in[li]
+		emit(fn)
+		li += cols
+		ri += cols
+		oi++
+	}
+	for i := 0; i < p4; i++ {
+		sum -= in[li]
+		n--
+		emit(float32(n))
+		li += cols
+		oi++
+	}
+}
+
 // decimate is the reference decimateFloat to 64x64 (indices in float64).
 func decimate(in []float32, rows, cols int, out *[64 * 64]float32) {
-	var colIdx [64]int
-	for j := 0; j < 64; j++ {
-		colIdx[j] = int(((float64(j) + 0.5) * float64(cols)) / 64)
-	}
+	colIdx := decimationIndex(cols)
+	rowIdx := decimationIndex(rows)
 	for i := 0; i < 64; i++ {
-		ri := int(((float64(i) + 0.5) * float64(rows)) / 64)
-		row := in[ri*cols:]
+		row := in[rowIdx[i]*cols:]
 		for j := 0; j < 64; j++ {
 			out[i*64+j] = row[colIdx[j]]
 		}

@@ -21,17 +21,28 @@
 // BMP, TIFF and WebP. HEIC and AVIF have no well-kept pure-Go decoder:
 // FromReader returns ErrNoDecoder ("no decoder for image/heic").
 //
-// JPEG agreement. PNG and other lossless images hash exactly as the
-// reference does. JPEGs of 512x512 or less are decoded exactly as libjpeg
-// decodes them (islow IDCT, fancy upsampling, libjpeg's colour tables) and
-// hash bit for bit like the reference. Larger JPEGs take the fast path:
-// only the luma (Y) samples on the 512x512 grid are computed, with libjpeg's
-// islow IDCT; luma is taken from Y directly instead of round-tripping
-// through RGB, which differs from the reference by at most half a grey
-// level per pixel (more where a saturated colour clips in RGB). The package
-// tests measure the cost: a mean of well under one bit on the reference
-// photos (see pdq_test.go and bench/pdq). Options.ExactJPEG decodes large
-// JPEGs the slow, libjpeg-exact way instead.
+// JPEG agreement. PNG and the other lossless formats hash exactly as the
+// reference does. For JPEG the package has its own decoder (jpegluma)
+// that computes only the pixels on the reference's 512x512
+// nearest-neighbour grid, with libjpeg's islow integer IDCT:
+//
+//   - JPEGs of 512x512 or less, and every JPEG with Options.ExactJPEG,
+//     are decoded exactly as libjpeg decodes them (islow IDCT, "fancy"
+//     chroma upsampling, libjpeg's fixed-point YCbCr->RGB), then turned
+//     into luma like the reference. On the reference set (47 JPEGs) this
+//     is bit-exact: distance 0 on every file.
+//   - Larger JPEGs by default take the fast path: only the luma (Y)
+//     samples are computed and chroma is never transformed. Luma from Y
+//     directly differs from the reference's round trip through 8-bit RGB
+//     by at most half a grey level per pixel (more where a saturated
+//     colour clips in RGB). Measured cost on the reference set: mean 0.17
+//     bits over 47 JPEGs, at most 4 bits (sharpen-a-lot.jpg; 2 bits on
+//     high-saturation.jpg, 0 on the rest of the bridge photos). Speed: about
+//     1.6x faster than ExactJPEG on a 1600x1004 photo.
+//
+// Anything jpegluma does not handle (CMYK/YCCK, arithmetic coding,
+// lossless, 12-bit) goes through image/jpeg, whose IDCT and nearest
+// chroma upsampling differ from libjpeg (a few bits from the reference).
 //
 // Alpha is ignored: the colour channels are used un-premultiplied, never
 // composited over a background. This is what the reference pipeline does
@@ -44,6 +55,7 @@ package pdq
 
 import (
 	"errors"
+	"fmt"
 	"image"
 )
 
@@ -113,7 +125,7 @@ func FromImage(img image.Image, opt Options) (Result, error) {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if int64(w)*int64(h) > opt.maxPixels() {
-		return Result{}, ErrTooLarge
+		return Result{}, fmt.Errorf("pdq: %dx%d is over %d pixels: %w", w, h, opt.maxPixels(), ErrTooLarge)
 	}
 	xs, ys := sampleGrid(w, h)
 	wk := getWork(len(xs) * len(ys))

@@ -105,7 +105,16 @@ func FromBytes(data []byte, opt Options) (Result, error) {
 			res.Format = f.name
 			return res, err
 		}
-		// Anything the fast decoder refuses goes to image/jpeg below.
+		if errors.Is(err, jpegluma.ErrLimit) {
+			return Result{}, fmt.Errorf("pdq: decode jpeg: %w", err)
+		}
+		// image/jpeg has no bound on scans (each one walks every block):
+		// count the SOS markers before handing it the data.
+		if n := bytes.Count(data, []byte{0xFF, 0xDA}); n > jpegluma.MaxScans {
+			return Result{}, fmt.Errorf("pdq: decode jpeg: %d scans: %w", n, jpegluma.ErrLimit)
+		}
+		// Anything else the fast decoder refuses (CMYK, arithmetic coding,
+		// or data it finds corrupt) gets a second opinion from image/jpeg.
 	}
 	cfg, err := f.config(bytes.NewReader(data))
 	if err != nil {

@@ -2,6 +2,7 @@ package pdq
 
 import (
 	"bytes"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -100,3 +101,5 @@ func greyOf(img *image.RGBA) *image.Gray {
 	}
 	return g
 }
+
+func crc32IEEE(b []byte) uint32 { return crc32.ChecksumIEEE(b) }

@@ -1,6 +1,9 @@
 package jpegluma
 
-import "errors"
+import (
+	"encoding/binary"
+	"errors"
+)
 
 const lutBits = 9
 
@@ -12,7 +15,13 @@ type huffTable struct {
 	valptr  [17]int32 // symbol index of a length's codes minus its first code
 	vals    [256]byte
 	present bool
+	// fast resolves an AC code and its extra bits in one lookup:
+	// value<<12 | run<<8 | totalBits; 0 when not resolvable. value 0 marks
+	// EOB (run < 15) or ZRL (run 15).
+	fast [1 << fastBits]int32
 }
+
+const fastBits = 12
 
 var errHuffman = errors.New("bad huffman code")
 
@@ -50,7 +59,40 @@ func (t *huffTable) build(counts *[17]int, syms []byte) error {
 	}
 	t.maxcode[17] = 1 << 30 // sentinel never reached: decode stops at 16
 	t.present = true
+	t.buildFast(counts)
 	return nil
+}
+
+func (t *huffTable) buildFast(counts *[17]int) {
+	code, k := 0, 0
+	for l := 1; l <= 16; l++ {
+		for i := 0; i < counts[l]; i++ {
+			if l <= fastBits {
+				rs := int(t.vals[k])
+				r, s := rs>>4, rs&15
+				if s == 0 {
+					lo := code << (fastBits - l)
+					for p := lo; p < lo+(1<<(fastBits-l)); p++ {
+						t.fast[p] = int32(r<<8 | l)
+					}
+				} else if l+s <= fastBits {
+					for e := 0; e < 1<<s; e++ {
+						v := int32(e)
+						if v < 1<<(s-1) {
+							v += (-1 << s) + 1
+						}
+						lo := (code<<s | e) << (fastBits - l - s)
+						for p := lo; p < lo+(1<<(fastBits-l-s)); p++ {
+							t.fast[p] = v<<12 | int32(r<<8|(l+s))
+						}
+					}
+				}
+			}
+			code++
+			k++
+		}
+		code <<= 1
+	}
 }
 
 // bitReader reads the entropy-coded segment of a scan, removing byte
@@ -167,4 +209,116 @@ func (b *bitReader) bit() bool {
 	b.acc <<= 1
 	b.n--
 	return v
+}
+
+var errCoefIndex = errors.New("jpeg: coefficient index out of range")
+
+// baselineBlock decodes one sequential-mode block. With blk nil it only
+// consumes the bits. Otherwise it writes the dequantized nonzero
+// coefficients into blk (which must be all zero) at natural positions,
+// lists those positions in nz and returns their count. The bit state is
+// kept in locals for speed.
+func (b *bitReader) baselineBlock(dc, ac *huffTable, q *[64]int32, pred *int32, blk *[64]int32, nz *[64]uint8) (int, error) {
+	if b.n < 32 {
+		b.fill()
+	}
+	if e := dc.fast[b.acc>>(64-fastBits)]; e != 0 {
+		l := uint(e & 0xff)
+		b.acc <<= l
+		b.n -= l
+		*pred += e >> 12
+	} else {
+		s, err := b.decode(dc)
+		if err != nil {
+			return 0, err
+		}
+		if s > 16 {
+			return 0, errHuffman
+		}
+		*pred += b.receive(uint(s))
+	}
+	nnz := 0
+	if blk != nil {
+		blk[0] = int32(int16(*pred)) * q[0]
+		nz[0] = 0
+		nnz = 1
+	}
+	acc, n, pos, data := b.acc, b.n, b.pos, b.data
+	for k := 1; k < 64; {
+		if n < 32 {
+			if pos+8 <= len(data) {
+				v := binary.BigEndian.Uint64(data[pos:])
+				x := ^v
+				if (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
+					nb := (64 - n) >> 3
+					acc |= v >> n & ^(^uint64(0) >> (n + nb*8))
+					n += nb * 8
+					pos += int(nb)
+				} else {
+					b.acc, b.n, b.pos = acc, n, pos
+					b.fill()
+					acc, n, pos = b.acc, b.n, b.pos
+				}
+			} else {
+				b.acc, b.n, b.pos = acc, n, pos
+				b.fill()
+				acc, n, pos = b.acc, b.n, b.pos
+			}
+		}
+		e := ac.fast[acc>>(64-fastBits)]
+		if e == 0 {
+			b.acc, b.n, b.pos = acc, n, pos
+			rs, err := b.decode(ac)
+			if err != nil {
+				return 0, err
+			}
+			r, s := rs>>4, uint(rs&15)
+			if s == 0 {
+				acc, n, pos = b.acc, b.n, b.pos
+				if r != 15 {
+					break
+				}
+				k += 16
+				continue
+			}
+			k += r
+			v := b.receive(s)
+			acc, n, pos = b.acc, b.n, b.pos
+			if k > 63 {
+				return 0, errCoefIndex
+			}
+			if blk != nil {
+				z := zigzag[k]
+				blk[z] = v * q[z]
+				nz[nnz] = z
+				nnz++
+			}
+			k++
+			continue
+		}
+		l := uint(e & 0xff)
+		acc <<= l
+		n -= l
+		v, r := e>>12, int(e>>8)&15
+		if v == 0 {
+			if r != 15 {
+				break
+			}
+			k += 16
+			continue
+		}
+		k += r
+		if k > 63 {
+			return 0, errCoefIndex
+		}
+		if blk != nil {
+			z := zigzag[k&63]
+			blk[z&63] = v * q[z&63]
+			nz[nnz&63] = z
+			nnz++
+		}
+		k++
+	}
+	b.acc, b.n, b.pos = acc, n, pos
+	return nnz, nil
 }

@@ -209,36 +209,44 @@ func idctCols(c *[64]int32, ws *[64]int32) {
 	}
 }
 
-// idctPartial computes only rows r0..r1-1 and the columns cols of the
-// block, writing out[(r-r0)*len(cols)+j]. nz lists the natural-order
-// indices of the nonzero coefficients. The result equals idct8x8 at those
-// pixels: sparse blocks take exact per-pixel linear combinations, dense
-// ones the butterfly column pass.
-func idctPartial(c *[64]int32, nz []uint8, r0, r1 int, cols []uint8, out []byte) {
+// idctPartial computes only the pixels at block rows × cols, writing
+// out[i*stride+j] for rows[i], cols[j]. nz lists the natural-order indices
+// of the nonzero coefficients. The result equals idct8x8 at those pixels:
+// each needed workspace row is either taken from the butterfly column pass
+// (many rows needed) or computed as exact integer dot products (sparse or
+// few rows), then descaled the same way.
+func idctPartial(c *[64]int32, nz []uint8, rows, cols []uint8, out []byte, stride int) {
+	const rnd1 = 1 << (pass1Shift - 1)
+	const rnd2 = 1 << (pass2Shift - 1)
 	var ws [64]int32
-	nr := r1 - r0
-	if len(nz)*nr > 40 {
+	butterfly := len(rows) >= 3
+	if butterfly {
 		idctCols(c, &ws)
-	} else {
-		for _, k := range nz {
-			v := c[k]
-			wt := &idctWeightsT[k>>3]
-			col := int(k & 7)
-			for r := r0; r < r1; r++ {
-				ws[(r&7)*8+col] += wt[r&7] * v
+	}
+	sparse := len(nz) <= 12
+	for i, r := range rows {
+		var row [8]int32
+		switch {
+		case butterfly:
+			row = [8]int32(ws[(r&7)*8 : (r&7)*8+8])
+		case sparse:
+			w := &idctWeights[r&7]
+			for _, k := range nz {
+				row[k&7] += w[k>>3] * c[k&63]
+			}
+			for v := range row {
+				row[v] = (row[v] + rnd1) >> pass1Shift
+			}
+		default:
+			w := &idctWeights[r&7]
+			for v := 0; v < 8; v++ {
+				s := w[0]*c[v] + w[1]*c[8+v] + w[2]*c[16+v] + w[3]*c[24+v] +
+					w[4]*c[32+v] + w[5]*c[40+v] + w[6]*c[48+v] + w[7]*c[56+v]
+				row[v] = (s + rnd1) >> pass1Shift
 			}
 		}
-		const rnd1 = 1 << (pass1Shift - 1)
-		for i := r0 * 8; i < r1*8; i++ {
-			ws[i&63] = (ws[i&63] + rnd1) >> pass1Shift
-		}
-	}
-	const rnd2 = 1 << (pass2Shift - 1)
-	n := len(cols)
-	for r := r0; r < r1; r++ {
-		row := (*[8]int32)(ws[(r&7)*8 : (r&7)*8+8])
-		o := out[(r-r0)*n : (r-r0)*n+n]
-		if n >= 4 {
+		o := out[i*stride : i*stride+len(cols)]
+		if len(cols) >= 4 {
 			var full [8]byte
 			idctRow(row[:], full[:])
 			for j, x := range cols {

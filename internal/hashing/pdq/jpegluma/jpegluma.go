@@ -13,7 +13,12 @@
 //   - RGB reproduces libjpeg(-turbo)'s default decompression bit for bit:
 //     islow integer IDCT, "fancy" triangle chroma upsampling (h2v1, h2v2,
 //     h1v2; replication for other ratios) and libjpeg's fixed-point
-//     YCbCr->RGB tables. It decodes every pixel of every component.
+//     YCbCr->RGB tables. Chroma is computed only at the samples the
+//     upsampling filters read for the requested grid.
+//
+// Tests check both modes byte for byte against libjpeg-turbo's djpeg on
+// fixtures covering 4:2:0, 4:2:2, 4:4:0, 4:4:4, 4:1:1, restart intervals,
+// progressive scans and greyscale (testdata/gen.sh).
 //
 // Arithmetic coding, lossless and hierarchical JPEG, 12-bit samples and
 // 4-component (CMYK/YCCK) images give ErrUnsupported: callers fall back to
@@ -40,6 +45,15 @@ const (
 // ErrUnsupported reports a valid JPEG this decoder does not handle.
 var ErrUnsupported = errors.New("jpegluma: unsupported jpeg")
 
+// ErrLimit reports a JPEG over a work bound (see MaxScans).
+var ErrLimit = errors.New("jpegluma: limit exceeded")
+
+// MaxScans bounds the number of scans in a JPEG. Each scan walks every
+// block of the image, so a small file with thousands of empty progressive
+// scans would otherwise cost thousands of full passes. Encoders write about
+// 10 (cjpeg -progressive) to 20 scans.
+const MaxScans = 100
+
 // Info describes a JPEG frame.
 type Info struct {
 	Width, Height int
@@ -59,9 +73,10 @@ type component struct {
 	dw, dh    int // downsampled width and height in samples
 	dcT, acT  int
 	pred      int32
-	coefs     []int16 // progressive: bwPad*bhPad*64, natural order
-	plane     []byte  // RGB mode: bwPad*8 x bhPad*8
-	store     bool    // progressive: keep coefficients
+	coefs     []int16   // progressive: bwPad*bhPad*64, natural order
+	masks     []uint64  // progressive: per block, nonzero zig-zag positions
+	smp       *sampling // samples to compute; nil when none
+	store     bool      // progressive: keep coefficients
 	sawScanAC bool
 }
 
@@ -90,14 +105,49 @@ type decoder struct {
 	blk         [64]int32
 	nz          [64]uint8
 
-	// Luma-mode sampling.
-	xs, ys   []int // requested grid
-	ux, uy   []int // unique needed columns and rows
-	colStart []int // per block column: first index into ux (len bw+1)
-	rowStart []int
-	colInBlk []uint8 // ux[i] & 7
-	samp     []byte  // len(uy)*len(ux)
-	full     bool    // every pixel needed
+	xs, ys []int // requested grid
+}
+
+// sampling is the set of a component's samples to compute: the rows uy
+// and columns ux (component sample coordinates, sorted, unique), stored
+// row-major in samp.
+type sampling struct {
+	ux, uy             []int
+	colStart, rowStart []int   // per block: first index into ux / uy
+	colInBlk, rowInBlk []uint8 // ux[i] & 7, uy[i] & 7
+	samp               []byte
+	xmap, ymap         []int32 // coordinate -> index in ux / uy, -1 if absent
+}
+
+func newSampling(ux, uy []int, c *component, maps bool) *sampling {
+	s := &sampling{ux: ux, uy: uy}
+	s.colStart = blockStarts(ux, c.bwPad)
+	s.rowStart = blockStarts(uy, c.bhPad)
+	s.colInBlk = make([]uint8, len(ux))
+	for i, x := range ux {
+		s.colInBlk[i] = uint8(x & 7)
+	}
+	s.rowInBlk = make([]uint8, len(uy))
+	for i, y := range uy {
+		s.rowInBlk[i] = uint8(y & 7)
+	}
+	s.samp = make([]byte, len(ux)*len(uy))
+	if maps {
+		s.xmap = indexMap(ux, c.dw)
+		s.ymap = indexMap(uy, c.dh)
+	}
+	return s
+}
+
+func indexMap(u []int, n int) []int32 {
+	m := make([]int32, n)
+	for i := range m {
+		m[i] = -1
+	}
+	for i, v := range u {
+		m[v] = int32(i)
+	}
+	return m
 }
 
 // DecodeInfo parses the headers up to the frame header.
@@ -115,6 +165,7 @@ func DecodeInfo(data []byte) (Info, error) {
 // size (0 = no bound).
 func Decode(data []byte, xs, ys []int, mode Mode, maxPixels int64) ([]byte, Info, error) {
 	d := &decoder{data: data, mode: mode, xs: xs, ys: ys, maxPixels: maxPixels}
+	defer d.release()
 	out, err := d.decode()
 	if err != nil {
 		return nil, d.info, err

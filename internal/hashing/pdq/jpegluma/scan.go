@@ -3,6 +3,8 @@ package jpegluma
 import (
 	"errors"
 	"fmt"
+	mathbits "math/bits"
+	"sync"
 )
 
 // maxPad is how many zero bytes past the end of a scan's data the decoder
@@ -40,10 +42,13 @@ func (d *decoder) decode() ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		d.scans++
+		if d.scans > MaxScans {
+			return nil, fmt.Errorf("%w: more than %d scans", ErrLimit, MaxScans)
+		}
 		if err := d.scan(p); err != nil {
 			return nil, err
 		}
-		d.scans++
 		end := false
 		for !end {
 			m, err := d.nextMarker()
@@ -88,68 +93,100 @@ func (d *decoder) decode() ([]byte, error) {
 // setup validates the mode and allocates buffers.
 func (d *decoder) setup() error {
 	w, h := d.info.Width, d.info.Height
-	for _, x := range d.xs {
-		if x < 0 || x >= w {
-			return fmt.Errorf("jpegluma: sample column %d outside width %d", x, w)
+	for i, x := range d.xs {
+		if x < 0 || x >= w || (i > 0 && x < d.xs[i-1]) {
+			return fmt.Errorf("jpegluma: sample columns must be non-decreasing and inside width %d (got %d)", w, x)
 		}
 	}
-	for _, y := range d.ys {
-		if y < 0 || y >= h {
-			return fmt.Errorf("jpegluma: sample row %d outside height %d", y, h)
+	for i, y := range d.ys {
+		if y < 0 || y >= h || (i > 0 && y < d.ys[i-1]) {
+			return fmt.Errorf("jpegluma: sample rows must be non-decreasing and inside height %d (got %d)", h, y)
 		}
 	}
+	ux, uy := uniq(d.xs), uniq(d.ys)
 	if d.mode == Luma {
 		c0 := &d.comps[0]
 		if d.info.ColorRGB || c0.h != d.hmax || c0.v != d.vmax {
 			return fmt.Errorf("%w: luma mode needs full-resolution Y", ErrUnsupported)
 		}
-		d.ux = uniq(d.xs)
-		d.uy = uniq(d.ys)
-		d.full = len(d.ux) == w && len(d.uy) == h
-		d.colStart = blockStarts(d.ux, c0.bwPad)
-		d.rowStart = blockStarts(d.uy, c0.bhPad)
-		d.colInBlk = make([]uint8, len(d.ux))
-		for i, x := range d.ux {
-			d.colInBlk[i] = uint8(x & 7)
-		}
-		d.samp = make([]byte, len(d.ux)*len(d.uy))
-		if !d.baseline {
-			c0.store = true
-		}
+		c0.smp = newSampling(ux, uy, c0, false)
+		c0.store = !d.baseline
 	} else {
-		if d.info.Components == 3 && !d.info.ColorRGB {
-			for i := 1; i < 3; i++ {
-				c := &d.comps[i]
-				if d.hmax%c.h != 0 || d.vmax%c.v != 0 {
-					return fmt.Errorf("%w: fractional sampling", ErrUnsupported)
-				}
-			}
-		}
 		for i := range d.comps {
 			c := &d.comps[i]
 			if d.hmax%c.h != 0 || d.vmax%c.v != 0 {
 				return fmt.Errorf("%w: fractional sampling", ErrUnsupported)
 			}
-			c.plane = make([]byte, c.bwPad*8*c.bhPad*8)
+			k := d.upKind(c)
+			var cx, cy []int
+			for _, x := range ux {
+				cx = appendDeps(cx, k.h, x, c.dw)
+			}
+			for _, y := range uy {
+				cy = appendDeps(cy, k.v, y, c.dh)
+			}
+			c.smp = newSampling(uniqSorted(cx, c.dw), uniqSorted(cy, c.dh), c, true)
 			c.store = !d.baseline
 		}
 	}
 	for i := range d.comps {
 		c := &d.comps[i]
 		if c.store {
-			c.coefs = make([]int16, c.bwPad*c.bhPad*64)
+			c.coefs = getSlice[int16](&coefPool, c.bwPad*c.bhPad*64)
+			c.masks = getSlice[uint64](&maskPool, c.bwPad*c.bhPad)
 		}
 	}
 	return nil
+}
+
+// uniqSorted returns the distinct values of s (all in 0..n-1), sorted.
+func uniqSorted(s []int, n int) []int {
+	seen := make([]bool, n)
+	for _, v := range s {
+		seen[v] = true
+	}
+	out := make([]int, 0, len(s))
+	for v, ok := range seen {
+		if ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Progressive coefficient buffers are large (2 bytes per pixel) and
+// short-lived: they are pooled.
+var coefPool, maskPool sync.Pool
+
+func getSlice[T int16 | uint64](p *sync.Pool, n int) []T {
+	if v, ok := p.Get().(*[]T); ok && cap(*v) >= n {
+		s := (*v)[:n]
+		clear(s)
+		return s
+	}
+	return make([]T, n)
+}
+
+func putSlice[T int16 | uint64](p *sync.Pool, s []T) {
+	if s != nil {
+		p.Put(&s)
+	}
+}
+
+// release returns pooled buffers.
+func (d *decoder) release() {
+	for i := range d.comps {
+		c := &d.comps[i]
+		putSlice(&coefPool, c.coefs)
+		putSlice(&maskPool, c.masks)
+		c.coefs, c.masks = nil, nil
+	}
 }
 
 func uniq(s []int) []int {
 	out := make([]int, 0, len(s))
 	for i, v := range s {
 		if i == 0 || v != s[i-1] {
-			if i > 0 && v < s[i-1] {
-				continue // not sorted: ignore (callers pass sorted grids)
-			}
 			out = append(out, v)
 		}
 	}
@@ -323,59 +360,28 @@ func (d *decoder) block(sh *scanHdr, sc *scanComp, bx, by int) error {
 	c := sc.c
 	br := &d.br
 	if d.baseline {
-		useful := d.wantBlock(c, bx, by)
-		if !useful {
-			return d.skipBlock(sc)
+		if !d.wantBlock(c, bx, by) {
+			_, err := br.baselineBlock(&d.dc[sc.dcT], &d.ac[sc.acT], nil, &c.pred, nil, nil)
+			return err
 		}
 		blk := &d.blk
-		*blk = [64]int32{}
-		nnz := 0
-		q := &d.qt[c.tq]
-		s, err := br.decode(&d.dc[sc.dcT])
+		nnz, err := br.baselineBlock(&d.dc[sc.dcT], &d.ac[sc.acT], &d.qt[c.tq], &c.pred, blk, &d.nz)
 		if err != nil {
 			return err
 		}
-		if s > 16 {
-			return errHuffman
-		}
-		c.pred += br.receive(uint(s))
-		blk[0] = int32(int16(c.pred)) * q[0]
-		d.nz[0] = 0
-		nnz = 1
-		ac := &d.ac[sc.acT]
-		for k := 1; k < 64; k++ {
-			if br.n < 32 {
-				br.fill()
-			}
-			rs, err := br.decode(ac)
-			if err != nil {
-				return err
-			}
-			r, s := rs>>4, rs&15
-			if s == 0 {
-				if r != 15 {
-					break
-				}
-				k += 15
-				continue
-			}
-			k += r
-			if k > 63 {
-				return errors.New("jpeg: coefficient index out of range")
-			}
-			z := zigzag[k]
-			blk[z] = br.receive(uint(s)) * q[z]
-			d.nz[nnz] = z
-			nnz++
-		}
 		d.emit(c, bx, by, blk, d.nz[:nnz])
+		for _, z := range d.nz[:nnz] {
+			blk[z] = 0
+		}
 		return nil
 	}
 	coefs := c.coefs
 	var b []int16
+	var mask *uint64
 	if coefs != nil {
-		off := (by*c.bwPad + bx) * 64
-		b = coefs[off : off+64 : off+64]
+		bi := by*c.bwPad + bx
+		b = coefs[bi*64 : bi*64+64 : bi*64+64]
+		mask = &c.masks[bi]
 	}
 	if sh.ss == 0 {
 		if sh.ah == 0 {
@@ -399,12 +405,14 @@ func (d *decoder) block(sh *scanHdr, sc *scanComp, bx, by int) error {
 		return nil
 	}
 	if sh.ah == 0 {
-		return d.acFirst(sh, sc, b)
+		return d.acFirst(sh, sc, b, mask)
 	}
-	return d.acRefine(sh, sc, b)
+	return d.acRefine(sh, sc, b, mask)
 }
 
-func (d *decoder) acFirst(sh *scanHdr, sc *scanComp, b []int16) error {
+// acFirst decodes a first AC scan band. mask has bit k set when the
+// coefficient at zig-zag index k is nonzero.
+func (d *decoder) acFirst(sh *scanHdr, sc *scanComp, b []int16, mask *uint64) error {
 	if d.eobrun > 0 {
 		d.eobrun--
 		return nil
@@ -425,7 +433,11 @@ func (d *decoder) acFirst(sh *scanHdr, sc *scanComp, b []int16) error {
 			if k > sh.se {
 				return errors.New("jpeg: coefficient index out of range")
 			}
-			b[zigzag[k]] = int16(br.receive(uint(s)) << sh.al)
+			v := int16(br.receive(uint(s)) << sh.al)
+			b[zigzag[k]] = v
+			if v != 0 {
+				*mask |= 1 << uint(k)
+			}
 			continue
 		}
 		if r == 15 {
@@ -442,23 +454,21 @@ func (d *decoder) acFirst(sh *scanHdr, sc *scanComp, b []int16) error {
 	return nil
 }
 
-func (d *decoder) acRefine(sh *scanHdr, sc *scanComp, b []int16) error {
+// acRefine decodes a refinement AC scan band (see acFirst for mask).
+func (d *decoder) acRefine(sh *scanHdr, sc *scanComp, b []int16, mask *uint64) error {
 	br := &d.br
 	ac := &d.ac[sc.acT]
 	p1 := int16(1) << sh.al
 	m1 := int16(-1) << sh.al
+	b = b[:64]
 	k := sh.ss
-	refine := func(z uint8) {
-		if br.bit() && b[z]&p1 == 0 {
-			if b[z] >= 0 {
-				b[z] += p1
-			} else {
-				b[z] += m1
-			}
-		}
-	}
+	se := sh.se
+	// The bit state lives in locals; every path that calls a bitReader
+	// method writes it back first and reloads it after.
+	acc, n := br.acc, br.n
 	if d.eobrun == 0 {
-		for ; k <= sh.se; k++ {
+		for ; k <= se; k++ {
+			br.acc, br.n = acc, n
 			if br.n < 32 {
 				br.fill()
 			}
@@ -466,25 +476,43 @@ func (d *decoder) acRefine(sh *scanHdr, sc *scanComp, b []int16) error {
 			if err != nil {
 				return err
 			}
+			acc, n = br.acc, br.n
 			r, s := rs>>4, rs&15
 			var val int16
 			if s != 0 {
-				if br.bit() {
+				if acc>>63 != 0 {
 					val = p1
 				} else {
 					val = m1
 				}
+				acc <<= 1
+				n--
 			} else if r != 15 {
 				d.eobrun = 1 << r
 				if r > 0 {
+					br.acc, br.n = acc, n
 					d.eobrun += int(br.bits(uint(r)))
+					acc, n = br.acc, br.n
 				}
 				break
 			}
-			for ; k <= sh.se; k++ {
-				z := zigzag[k]
-				if b[z] != 0 {
-					refine(z)
+			for ; k <= se; k++ {
+				z := zigzag[k&63]
+				if c := b[z&63]; c != 0 {
+					if n < 1 {
+						br.acc, br.n = acc, n
+						br.fill()
+						acc, n = br.acc, br.n
+					}
+					if acc>>63 != 0 && c&p1 == 0 {
+						if c >= 0 {
+							b[z&63] = c + p1
+						} else {
+							b[z&63] = c + m1
+						}
+					}
+					acc <<= 1
+					n--
 				} else {
 					if r == 0 {
 						break
@@ -492,94 +520,64 @@ func (d *decoder) acRefine(sh *scanHdr, sc *scanComp, b []int16) error {
 					r--
 				}
 			}
-			if val != 0 && k <= sh.se {
-				b[zigzag[k]] = val
+			if val != 0 && k <= se {
+				b[zigzag[k&63]&63] = val
+				*mask |= 1 << uint(k&63)
 			}
 		}
 	}
-	if d.eobrun > 0 {
-		for ; k <= sh.se; k++ {
-			z := zigzag[k]
-			if b[z] != 0 {
-				refine(z)
+	if d.eobrun > 0 && k > se {
+		d.eobrun--
+	} else if d.eobrun > 0 {
+		// Only coefficients already nonzero take a correction bit.
+		bits := *mask >> uint(k) << uint(k)
+		if se < 63 {
+			bits &= 1<<uint(se+1) - 1
+		}
+		for bits != 0 {
+			i := mathbits.TrailingZeros64(bits)
+			bits &= bits - 1
+			z := zigzag[i&63]
+			c := b[z&63]
+			if n < 1 {
+				br.acc, br.n = acc, n
+				br.fill()
+				acc, n = br.acc, br.n
 			}
+			if acc>>63 != 0 && c&p1 == 0 {
+				if c >= 0 {
+					b[z&63] = c + p1
+				} else {
+					b[z&63] = c + m1
+				}
+			}
+			acc <<= 1
+			n--
 		}
 		d.eobrun--
 	}
-	return nil
-}
-
-// skipBlock decodes a baseline block without keeping it.
-func (d *decoder) skipBlock(sc *scanComp) error {
-	br := &d.br
-	s, err := br.decode(&d.dc[sc.dcT])
-	if err != nil {
-		return err
-	}
-	if s > 16 {
-		return errHuffman
-	}
-	sc.c.pred += br.receive(uint(s))
-	ac := &d.ac[sc.acT]
-	for k := 1; k < 64; k++ {
-		if br.n < 32 {
-			br.fill()
-		}
-		rs, err := br.decode(ac)
-		if err != nil {
-			return err
-		}
-		r, s := rs>>4, uint(rs&15)
-		if s == 0 {
-			if r != 15 {
-				break
-			}
-			k += 15
-			continue
-		}
-		k += r
-		br.acc <<= s
-		br.n -= s
-	}
+	br.acc, br.n = acc, n
 	return nil
 }
 
 // wantBlock reports whether a decoded block contributes to the output.
 func (d *decoder) wantBlock(c *component, bx, by int) bool {
-	if d.mode == RGB {
-		return true
-	}
-	if c != &d.comps[0] {
-		return false
-	}
-	return d.colStart[bx] < d.colStart[bx+1] && d.rowStart[by] < d.rowStart[by+1]
+	sp := c.smp
+	return sp != nil && sp.colStart[bx] < sp.colStart[bx+1] && sp.rowStart[by] < sp.rowStart[by+1]
 }
 
 // emit transforms a dequantized block (natural order, nz listing its
-// nonzero positions) into the output.
+// nonzero positions) into the component's samples.
 func (d *decoder) emit(c *component, bx, by int, blk *[64]int32, nz []uint8) {
-	if d.mode == RGB {
-		stride := c.bwPad * 8
-		idct8x8(blk, c.plane[by*8*stride+bx*8:], stride)
-		return
-	}
-	c0, c1 := d.colStart[bx], d.colStart[bx+1]
-	r0, r1 := d.rowStart[by], d.rowStart[by+1]
-	nc := len(d.ux)
+	sp := c.smp
+	c0, c1 := sp.colStart[bx], sp.colStart[bx+1]
+	r0, r1 := sp.rowStart[by], sp.rowStart[by+1]
+	nc := len(sp.ux)
 	if c1-c0 == 8 && r1-r0 == 8 {
-		idct8x8(blk, d.samp[r0*nc+c0:], nc)
+		idct8x8(blk, sp.samp[r0*nc+c0:], nc)
 		return
 	}
-	var tmp [64]byte
-	rowLo := d.uy[r0] - by*8
-	rowHi := d.uy[r1-1] - by*8 + 1
-	cols := d.colInBlk[c0:c1]
-	idctPartial(blk, nz, rowLo, rowHi, cols, tmp[:])
-	n := c1 - c0
-	for i := r0; i < r1; i++ {
-		rr := d.uy[i] - by*8 - rowLo
-		copy(d.samp[i*nc+c0:i*nc+c1], tmp[rr*n:rr*n+n])
-	}
+	idctPartial(blk, nz, sp.rowInBlk[r0:r1], sp.colInBlk[c0:c1], sp.samp[r0*nc+c0:], nc)
 }
 
 // finishProgressive transforms the stored coefficients.
