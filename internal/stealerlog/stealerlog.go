@@ -47,122 +47,123 @@ const (
 	Generic Family = "generic"
 )
 
-// Log is one infected machine (one victim folder).
+// Log is one infected machine (one victim folder). The File of every
+// record, file and warning is relative to Path.
 type Log struct {
-	ID            string // the victim folder's base name
-	Path          string // the victim folder inside the fs.FS ("." for its root)
-	Family        Family
-	System        SystemInfo
-	Credentials   []Credential
-	Cookies       []Cookie
-	Autofill      []Autofill
-	History       []HistoryEntry
-	Wallets       []Wallet
-	DomainDetects []DomainDetect
-	Files         []SourceFile // the files read, in walk order
-	Warnings      []Warning
+	ID            string         `json:"id,omitempty"`   // the victim folder's base name
+	Path          string         `json:"path,omitempty"` // the victim folder inside the fs.FS ("." for its root)
+	Family        Family         `json:"family"`
+	System        SystemInfo     `json:"system"`
+	Credentials   []Credential   `json:"credentials,omitempty"`
+	Cookies       []Cookie       `json:"cookies,omitempty"`
+	Autofill      []Autofill     `json:"autofill,omitempty"`
+	History       []HistoryEntry `json:"history,omitempty"`
+	Wallets       []Wallet       `json:"wallets,omitempty"`
+	DomainDetects []DomainDetect `json:"domain_detects,omitempty"`
+	Files         []SourceFile   `json:"files,omitempty"` // the files read, in walk order
+	Warnings      []Warning      `json:"warnings,omitempty"`
 }
 
 // SystemInfo is what the stealer recorded about the machine. Values are
 // kept as written; LogTime is set when the log date could be parsed.
 type SystemInfo struct {
-	IP          string
-	Country     string
-	Location    string
-	ZIP         string
-	HWID        string
-	MachineID   string
-	GUID        string
-	MachineName string
-	UserName    string
-	OS          string
-	TimeZone    string
-	Language    string
-	BuildID     string
-	InstallDate string
-	LogDate     string
-	LogTime     time.Time
-	Source      string  // the file these came from
-	Fields      []Field // every "key: value" line of the file, in order
+	IP          string    `json:"ip,omitempty"`
+	Country     string    `json:"country,omitempty"`
+	Location    string    `json:"location,omitempty"`
+	ZIP         string    `json:"zip,omitempty"`
+	HWID        string    `json:"hwid,omitempty"`
+	MachineID   string    `json:"machine_id,omitempty"`
+	GUID        string    `json:"guid,omitempty"`
+	MachineName string    `json:"machine_name,omitempty"`
+	UserName    string    `json:"user_name,omitempty"`
+	OS          string    `json:"os,omitempty"`
+	TimeZone    string    `json:"time_zone,omitempty"`
+	Language    string    `json:"language,omitempty"`
+	BuildID     string    `json:"build_id,omitempty"`
+	InstallDate string    `json:"install_date,omitempty"`
+	LogDate     string    `json:"log_date,omitempty"`
+	LogTime     time.Time `json:"log_time"`
+	Source      string    `json:"source,omitempty"` // the file these came from
+	Fields      []Field   `json:"fields,omitempty"` // every "key: value" line of the file, in order
 }
 
 // Field is one "key: value" line of a system-information file.
 type Field struct {
-	Key   string
-	Value string
-	Line  int
+	Key   string `json:"key,omitempty"`
+	Value string `json:"value"`
+	Line  int    `json:"line"`
 }
 
 // Credential is one saved login.
 type Credential struct {
-	URL         string // as written (may be a bare host or android://…)
-	Host        string // lowercase host; for android:// the package name
-	Android     bool
-	Login       string
-	Password    string // sensitive: masked in profiles
-	Application string // browser/profile or application
-	File        string
-	Line        int // line of the record's first field
+	URL         string `json:"url"`  // as written (may be a bare host or android://…)
+	Host        string `json:"host"` // lowercase host; for android:// the package name
+	Android     bool   `json:"android,omitempty"`
+	Login       string `json:"login"`
+	Password    string `json:"password"`              // sensitive: masked in profiles
+	Application string `json:"application,omitempty"` // browser/profile or application
+	File        string `json:"file,omitempty"`
+	Line        int    `json:"line"` // line of the record's first field
 }
 
 // Cookie is one line of a Netscape-format cookie file. Value is a session
 // secret: treat it as sensitive.
 type Cookie struct {
-	Domain            string // without the #HttpOnly_ prefix, leading dot kept
-	IncludeSubdomains bool
-	Path              string
-	Secure            bool
-	HTTPOnly          bool
-	Expires           int64 // seconds since the epoch, 0 = session, as written
-	Name              string
-	Value             string
-	File              string
-	Line              int
+	Domain            string `json:"domain,omitempty"` // without the #HttpOnly_ prefix, leading dot kept
+	IncludeSubdomains bool   `json:"include_subdomains,omitempty"`
+	Path              string `json:"path,omitempty"`
+	Secure            bool   `json:"secure,omitempty"`
+	HTTPOnly          bool   `json:"http_only,omitempty"`
+	Expires           int64  `json:"expires,omitempty"` // seconds since the epoch, 0 = session, as written
+	Name              string `json:"name,omitempty"`
+	Value             string `json:"value"`
+	File              string `json:"file,omitempty"`
+	Line              int    `json:"line"`
 }
 
 // Autofill is one saved form value.
 type Autofill struct {
-	Name  string
-	Value string
-	File  string
-	Line  int
+	Name  string `json:"name,omitempty"`
+	Value string `json:"value"`
+	File  string `json:"file,omitempty"`
+	Line  int    `json:"line"`
 }
 
 // HistoryEntry is one visited URL.
 type HistoryEntry struct {
-	URL   string
-	Title string
-	File  string
-	Line  int
+	URL   string `json:"url"`
+	Title string `json:"title,omitempty"`
+	File  string `json:"file,omitempty"`
+	Line  int    `json:"line"`
 }
 
 // Wallet is a wallet folder or file the stealer collected.
 type Wallet struct {
-	Name string // e.g. "Exodus", "MetaMask"
-	Path string
+	Name string `json:"name,omitempty"` // e.g. "Exodus", "MetaMask"
+	Path string `json:"path,omitempty"`
 }
 
 // DomainDetect is a domain listed by the stealer's own "domain detect"
 // file (domains it found in the browser data).
 type DomainDetect struct {
-	Domain string
-	File   string
-	Line   int
+	Domain string `json:"domain,omitempty"`
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line"`
 }
 
 // SourceFile is a file that was read, with its role and text encoding.
 type SourceFile struct {
-	Path     string
-	Role     string // sysinfo, passwords, cookies, autofill, history, domaindetect
-	Size     int64
-	Encoding string
+	Path     string `json:"path,omitempty"`
+	Role     string `json:"role,omitempty"` // sysinfo, passwords, cookies, autofill, history, domaindetect
+	Size     int64  `json:"size,omitempty"`
+	Encoding string `json:"encoding,omitempty"`
 }
 
 // Warning is a problem in one file that did not stop the parse.
 type Warning struct {
-	File   string
-	Line   int // 0 when the warning is about the whole file
-	Reason string
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line"` // 0 when the warning is about the whole file
+	Reason string `json:"reason,omitempty"`
 }
 
 func (w Warning) String() string {

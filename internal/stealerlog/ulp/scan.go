@@ -23,7 +23,8 @@ const (
 // Options tune Scan.
 type Options struct {
 	// MaxLineBytes caps a line; longer lines are rejected. 0 means
-	// DefaultMaxLineBytes.
+	// DefaultMaxLineBytes; lines longer than the 1 MiB read buffer are
+	// always rejected.
 	MaxLineBytes int
 	// Login, when set, also reports lines whose host is not watched but
 	// whose login it accepts (Hit.Watched is false). Every line is then
@@ -36,25 +37,25 @@ type Options struct {
 // line with a login of interest).
 type Hit struct {
 	Record
-	File    string
-	Line    int64 // 1-based
-	Offset  int64 // byte offset of the line in the file
-	Watched bool
-	Entry   watchlist.Entry // valid when Watched
+	File    string          `json:"file,omitempty"`
+	Line    int64           `json:"line"`             // 1-based
+	Offset  int64           `json:"offset,omitempty"` // byte offset of the line in the file
+	Watched bool            `json:"watched,omitempty"`
+	Entry   watchlist.Entry `json:"entry"` // valid when Watched
 }
 
 // Stats summarise a scan.
 type Stats struct {
-	File       string
-	Bytes      int64
-	Lines      int64
-	Hits       int64 // lines on watched sites
-	LoginHits  int64 // lines reported only through Options.Login
-	Rejected   int64
-	ByReason   map[string]int64
-	Rejections []Rejection // the first MaxRejections, in file order
-	Elapsed    time.Duration
-	UTF16      bool
+	File       string           `json:"file,omitempty"`
+	Bytes      int64            `json:"bytes,omitempty"`
+	Lines      int64            `json:"lines,omitempty"`
+	Hits       int64            `json:"hits,omitempty"`       // lines on watched sites
+	LoginHits  int64            `json:"login_hits,omitempty"` // lines reported only through Options.Login
+	Rejected   int64            `json:"rejected,omitempty"`
+	ByReason   map[string]int64 `json:"by_reason,omitempty"`
+	Rejections []Rejection      `json:"rejections,omitempty"` // the first MaxRejections, in file order
+	Elapsed    time.Duration    `json:"elapsed"`
+	UTF16      bool             `json:"utf16,omitempty"`
 }
 
 func (s *Stats) reject(line, off int64, err error) {
@@ -71,9 +72,10 @@ func (s *Stats) reject(line, off int64, err error) {
 // Scan streams r, reports every line on a watched site to fn and returns
 // statistics. Memory is bounded by the read buffer (1 MiB) and
 // MaxRejections. An error from fn stops the scan and is returned.
-func Scan(ctx context.Context, r io.Reader, name string, wl *watchlist.Watchlist, opt Options, fn func(Hit) error) (Stats, error) {
+func Scan(ctx context.Context, r io.Reader, name string, wl *watchlist.Watchlist, opt Options, fn func(Hit) error) (st Stats, err error) {
 	start := time.Now()
-	st := Stats{File: name}
+	st.File = name
+	defer func() { st.Elapsed = time.Since(start) }()
 	maxLine := opt.MaxLineBytes
 	if maxLine <= 0 {
 		maxLine = DefaultMaxLineBytes
@@ -145,10 +147,8 @@ func Scan(ctx context.Context, r io.Reader, name string, wl *watchlist.Watchlist
 		}
 	}
 	st.Lines = lineNo
-	st.Elapsed = time.Since(start)
 	return st, nil
 }
-
 
 func (s *Stats) line(raw []byte, lineNo, off int64, wl *watchlist.Watchlist, opt *Options, fn func(Hit) error, pbuf []byte) error {
 	line := raw
@@ -170,13 +170,13 @@ func (s *Stats) line(raw []byte, lineNo, off int64, wl *watchlist.Watchlist, opt
 		return nil
 	}
 	host := line[sp.hostStart:sp.hostEnd]
-	path := line[sp.pathStart:sp.urlEnd]
 	var (
 		entry   watchlist.Entry
 		watched bool
 	)
 	if wl != nil && wl.Contains(host) {
-		entry, watched = wl.MatchBytes(host, path)
+		extendPath(line, &sp)
+		entry, watched = wl.MatchBytes(host, line[sp.pathStart:sp.urlEnd])
 	}
 	if !watched && sp.android && wl != nil {
 		if rev, ok := reverseLabels(host, pbuf); ok {
@@ -189,6 +189,9 @@ func (s *Stats) line(raw []byte, lineNo, off int64, wl *watchlist.Watchlist, opt
 	if !plausibleHost(host) {
 		s.reject(lineNo, off, ErrNoHost)
 		return nil
+	}
+	if sp.urlEnd < 0 {
+		extendPath(line, &sp)
 	}
 	rec, err := parseFrom(trimLine(line), sp)
 	if err != nil {

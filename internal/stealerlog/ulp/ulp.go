@@ -8,8 +8,8 @@
 //
 //   - URL is either scheme "://" authority [path], or a scheme-less
 //     host [":" port] [path]. The authority ends at the first of
-//     ':' '/' '?' '#' '|' ';' SPACE TAB; "user@" (without ":") before the host is
-//     skipped; for android://<base64>@<package>/ the host is the package
+//     ':' '/' '?' '#' '|' ';' SPACE TAB; "user@" (without ":") before
+//     the host is skipped; for android://<base64>@<package>/ the host is the package
 //     name (the base64 part may contain '/'). A ':' followed by 1–5 digits
 //     and then '/' is a port. The path runs from '/', '?' or '#' to the
 //     first ':' '|' ';' SPACE TAB.
@@ -28,10 +28,12 @@
 // # Speed
 //
 // Scan reads large blocks, finds line ends with bytes.IndexByte, extracts
-// only the host of each line and looks it up in the watchlist (a hash set
-// walked up the parent domains); only lines whose host is watched are
-// parsed fully and turned into strings. Non-matching lines allocate
-// nothing.
+// only the host of each line (one table-driven forward scan) and asks the
+// watchlist whether the host or a parent is watched (a hash map that
+// also holds the parents of watched domains, walked from the top-level
+// suffix down and left at the first unknown suffix, so most lines cost one
+// or two look-ups). Only lines whose host is watched are parsed fully and
+// turned into strings; other lines allocate nothing.
 package ulp
 
 import (
@@ -42,13 +44,13 @@ import (
 
 // Record is one parsed ULP line.
 type Record struct {
-	URL      string // as written, scheme included when present
-	Host     string // lowercase host; for android:// the package name
-	Path     string
-	Login    string
-	Password string
-	Android  bool
-	Sep      byte
+	URL      string `json:"url"`  // as written, scheme included when present
+	Host     string `json:"host"` // lowercase host; for android:// the package name
+	Path     string `json:"path,omitempty"`
+	Login    string `json:"login"`
+	Password string `json:"password"`
+	Android  bool   `json:"android,omitempty"`
+	Sep      byte   `json:"-"`
 }
 
 // Rejection reasons.
@@ -67,9 +69,38 @@ type hostSpan struct {
 	android          bool
 }
 
-func isURLStop(c byte) bool {
-	return c == ':' || c == '|' || c == ';' || c == ' ' || c == '\t'
+func isScheme(b []byte) bool {
+	c := b[0]
+	if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') || len(b) > 24 {
+		return false
+	}
+	for _, c := range b[1:] {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
+
+// Byte classes for the host scan.
+const (
+	cSep  = 1 << iota // ':' '|' ';' SPACE TAB: ends a URL
+	cPath             // '/' '?' '#': starts a path
+	cAt               // '@'
+)
+
+var byteClass = func() (t [256]uint8) {
+	for _, c := range []byte(":|; \t") {
+		t[c] = cSep
+	}
+	for _, c := range []byte("/?#") {
+		t[c] = cPath
+	}
+	t['@'] = cAt
+	return t
+}()
+
+func isURLStop(c byte) bool { return byteClass[c]&cSep != 0 }
 
 // locate finds the URL, host and path spans. It is the fast path: no
 // allocation, a single forward scan over the start of the line.
@@ -80,48 +111,46 @@ func locate(line []byte) (hostSpan, bool) {
 		i++
 	}
 	s.urlStart = i
-	// Scheme: letters, digits, '+', '-', '.' then "://".
-	j := i
-	for j < len(line) && j-i < 24 {
-		c := line[j]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || (j > i && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
-			j++
-			continue
-		}
-		break
-	}
+	a, k := i, i
 	scheme := false
-	if j > i && j+2 < len(line) && line[j] == ':' && line[j+1] == '/' && line[j+2] == '/' {
-		scheme = true
-		if j-i == 7 && bytes.EqualFold(line[i:j], []byte("android")) {
-			s.android = true
-		}
-		i = j + 3
-	}
-	a := i
-	if s.android {
-		// The certificate hash is base64 and may hold '/', '+' and '='.
-		k := a
-		for k < len(line) && !isURLStop(line[k]) && line[k] != '@' {
+	for {
+		for k < len(line) && byteClass[line[k]] == 0 {
 			k++
 		}
-		if k < len(line) && line[k] == '@' {
-			a = k + 1
-		}
-	}
-	k := a
-	for k < len(line) {
-		c := line[k]
-		if c == '/' || c == '?' || c == '#' || isURLStop(c) {
+		if k >= len(line) {
 			break
 		}
-		if c == '@' {
-			if !scheme {
-				return s, false // "user@example.org:pass": no URL
+		c := line[k]
+		if c == ':' && !scheme && k > a && k+2 < len(line) && line[k+1] == '/' && line[k+2] == '/' && isScheme(line[a:k]) {
+			// "scheme://": the host starts after it.
+			scheme = true
+			s.android = k-a == 7 && bytes.EqualFold(line[a:k], []byte("android"))
+			k += 3
+			a = k
+			if s.android {
+				// The certificate hash is base64 and may hold '/', '+'
+				// and '='; the package name follows the last '@'
+				// before a separator.
+				for k < len(line) && !isURLStop(line[k]) && line[k] != '@' {
+					k++
+				}
+				if k < len(line) && line[k] == '@' {
+					k++
+					a = k
+				} else {
+					k = a
+				}
 			}
-			a = k + 1
+			continue
+		}
+		if c != '@' {
+			break
+		}
+		if !scheme {
+			return s, false // "user@example.org:pass": no URL
 		}
 		k++
+		a = k
 	}
 	if k < len(line) && line[k] == '[' {
 		return s, false
@@ -141,13 +170,21 @@ func locate(line []byte) (hostSpan, bool) {
 		}
 	}
 	s.pathStart = k
-	if k < len(line) && (line[k] == '/' || line[k] == '?' || line[k] == '#') {
-		for k < len(line) && !isURLStop(line[k]) {
+	s.urlEnd = -1
+	return s, true
+}
+
+// extendPath sets s.urlEnd: the path runs from '/', '?' or '#' to the
+// first separator. It is separate from locate so that the fast path skips
+// it for lines whose host is not watched.
+func extendPath(line []byte, s *hostSpan) {
+	k := s.pathStart
+	if k < len(line) && byteClass[line[k]] == cPath {
+		for k < len(line) && byteClass[line[k]]&cSep == 0 {
 			k++
 		}
 	}
 	s.urlEnd = k
-	return s, true
 }
 
 // Parse parses one line (without its newline) fully.
@@ -157,6 +194,7 @@ func Parse(line []byte) (Record, error) {
 	if !ok || !plausibleHost(line[s.hostStart:s.hostEnd]) {
 		return Record{}, ErrNoHost
 	}
+	extendPath(line, &s)
 	return parseFrom(line, s)
 }
 
@@ -239,9 +277,9 @@ func plausibleHost(h []byte) bool {
 
 // Rejection is a line that could not be used.
 type Rejection struct {
-	Line   int64
-	Offset int64
-	Reason string
+	Line   int64  `json:"line"`
+	Offset int64  `json:"offset,omitempty"`
+	Reason string `json:"reason,omitempty"`
 }
 
 func (r Rejection) String() string {

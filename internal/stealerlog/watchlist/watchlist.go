@@ -44,12 +44,12 @@ const (
 
 // Entry is one watched site.
 type Entry struct {
-	Pattern string // normalised entry: "example.org" or "example.org/forum/*"
-	Domain  string // lowercase ASCII host
-	Path    string // path pattern, "" for a whole domain
-	Onion   bool
-	Comment string // trailing comment, if any
-	Line    int    // line in the watchlist file, 0 when built with New
+	Pattern string `json:"pattern,omitempty"` // normalised entry: "example.org" or "example.org/forum/*"
+	Domain  string `json:"domain,omitempty"`  // lowercase ASCII host
+	Path    string `json:"path,omitempty"`    // path pattern, "" for a whole domain
+	Onion   bool   `json:"onion,omitempty"`
+	Comment string `json:"comment,omitempty"` // trailing comment, if any
+	Line    int    `json:"line"`              // line in the watchlist file, 0 when built with New
 }
 
 type site struct {
@@ -162,6 +162,18 @@ func (w *Watchlist) addLine(line string, lineNo int) error {
 		s.paths = append(s.paths, idx)
 	}
 	w.entries = append(w.entries, e)
+	// Parents of a watched domain are kept as empty sites so that the
+	// walk in candidates can stop early.
+	for d := e.Domain; ; {
+		i := strings.IndexByte(d, '.')
+		if i < 0 {
+			break
+		}
+		d = d[i+1:]
+		if _, ok := w.sites[d]; !ok {
+			w.sites[d] = &site{domain: -1}
+		}
+	}
 	if !strings.Contains(e.Domain, ".") {
 		w.singleTLD = true
 	}
@@ -322,51 +334,66 @@ func (w *Watchlist) MatchBytes(host, path []byte) (Entry, bool) {
 // It is the cheap pre-check of the ULP fast path.
 func (w *Watchlist) Contains(host []byte) bool {
 	var buf [256]byte
-	h, ok := lowerHost(host, buf[:])
+	var cand [maxCandidates]*site
+	return w.candidates(host, buf[:], &cand) > 0
+}
+
+const maxCandidates = 16
+
+// candidates fills cand with the watched sites that are host or one of
+// its parents, most specific last, and returns how many. It walks from
+// the top-level suffix down and stops at the first suffix that is
+// neither watched nor a parent of a watched domain, so a host with no
+// watched relative costs one or two map look-ups.
+func (w *Watchlist) candidates(host, buf []byte, cand *[maxCandidates]*site) int {
+	h, ok := lowerHost(host, buf)
 	if !ok {
-		return false
+		return 0
+	}
+	n := 0
+	end := len(h)
+	// Start at the last label (or the last two when no entry is a
+	// single label).
+	i := bytes.LastIndexByte(h, '.')
+	if !w.singleTLD && i > 0 {
+		i = bytes.LastIndexByte(h[:i], '.')
 	}
 	for {
-		if _, ok := w.sites[string(h)]; ok {
-			return true
+		suffix := h[i+1 : end]
+		s, ok := w.sites[string(suffix)]
+		if !ok {
+			return n
 		}
-		i := bytes.IndexByte(h, '.')
+		if s.domain >= 0 || len(s.paths) > 0 {
+			if n == maxCandidates {
+				copy(cand[:], cand[1:])
+				n--
+			}
+			cand[n] = s
+			n++
+		}
 		if i < 0 {
-			return false
+			return n
 		}
-		h = h[i+1:]
-		if !w.singleTLD && bytes.IndexByte(h, '.') < 0 {
-			return false
-		}
+		i = bytes.LastIndexByte(h[:i], '.')
 	}
 }
 
 func (w *Watchlist) match(host, path []byte) int32 {
 	var buf [256]byte
-	h, ok := lowerHost(host, buf[:])
-	if !ok {
-		return -1
-	}
-	for {
-		if s, ok := w.sites[string(h)]; ok {
-			for _, p := range s.paths {
-				if pathMatch(w.entries[p].Path, path) {
-					return p
-				}
-			}
-			if s.domain >= 0 {
-				return s.domain
+	var cand [maxCandidates]*site
+	for n := w.candidates(host, buf[:], &cand) - 1; n >= 0; n-- {
+		s := cand[n]
+		for _, p := range s.paths {
+			if pathMatch(w.entries[p].Path, path) {
+				return p
 			}
 		}
-		i := bytes.IndexByte(h, '.')
-		if i < 0 {
-			return -1
-		}
-		h = h[i+1:]
-		if !w.singleTLD && bytes.IndexByte(h, '.') < 0 {
-			return -1
+		if s.domain >= 0 {
+			return s.domain
 		}
 	}
+	return -1
 }
 
 // lowerHost lowercases host into buf when needed and drops a trailing dot

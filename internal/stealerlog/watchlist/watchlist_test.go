@@ -121,6 +121,8 @@ func FuzzWatchlist(f *testing.F) {
 	f.Add("example.org\n# c\nexample.com/a/* # x\n", "https://sub.example.com/a/b")
 	f.Add("mbqwey3emvtgo2djnjvwy3lon5yhc4ttor2xm53ypf5hw7d5pz7vykqd.onion\n", "http://mbqwey3emvtgo2djnjvwy3lon5yhc4ttor2xm53ypf5hw7d5pz7vykqd.onion/")
 	f.Add("[2001:db8::1]:80/x\n", "http://[2001:db8::1]/x")
+	f.Add("example.org\nb.example.org\norg\n", "https://a.B.example.org.")
+	f.Add("a.b.c.d.example.net\n", "c.d.example.net")
 	f.Fuzz(func(t *testing.T, list, url string) {
 		w, err := Parse(strings.NewReader(list), "fuzz")
 		if err != nil {
@@ -131,7 +133,26 @@ func FuzzWatchlist(f *testing.F) {
 				t.Fatalf("entry %q does not match its own domain", e.Pattern)
 			}
 		}
-		w.Match("", url)
+		e, ok := w.Match("", url)
+		// Reference: the longest domain entry that is the host or a
+		// parent of it (only when the list has no path entries).
+		host, _ := SplitURL(url)
+		host = strings.TrimSuffix(strings.TrimPrefix(strings.ToLower(host), "."), ".")
+		best := ""
+		for _, x := range w.Entries() {
+			if x.Path != "" {
+				return
+			}
+			if (host == x.Domain || strings.HasSuffix(host, "."+x.Domain)) && len(x.Domain) > len(best) {
+				best = x.Domain
+			}
+		}
+		if len(host) > 256 || strings.Contains(host, "..") {
+			return
+		}
+		if got := map[bool]string{true: e.Domain}[ok]; got != best {
+			t.Fatalf("Match(%q) = %q, reference %q", url, got, best)
+		}
 	})
 }
 

@@ -1,4 +1,8 @@
-package ulp
+// Package synth generates synthetic stealer data for benchmarks: ULP
+// combo text, watchlists and victim folders. Every value is invented
+// (example.org/.com/.net hosts, documentation IP ranges, 555-01xx
+// numbers); nothing resembles real data.
+package synth
 
 import (
 	"fmt"
@@ -7,22 +11,28 @@ import (
 	"github.com/vibora-project/vibora/internal/stealerlog/watchlist"
 )
 
-// Generate builds a synthetic ULP text of about size bytes and a
-// watchlist of nEntries invented domains, for benchmarks. About one line
-// in 1000 hits the watchlist. The output is deterministic for a seed.
-func Generate(size, nEntries int, seed uint64) ([]byte, *watchlist.Watchlist) {
-	rng := rand.New(rand.NewPCG(seed, 42))
+// ULP builds a synthetic ULP text of about size bytes and a watchlist of
+// nEntries invented domains. About one line in HitEvery hits the
+// watchlist. The output is deterministic for a seed.
+func ULP(size, nEntries int, seed uint64) ([]byte, *watchlist.Watchlist, error) {
+	rng := NewRand(seed)
 	entries := WatchlistDomains(nEntries)
 	wl, err := watchlist.New(entries...)
 	if err != nil {
-		panic(err) // generated entries are valid by construction
+		return nil, nil, err
 	}
 	out := make([]byte, 0, size+256)
 	for len(out) < size {
-		out = AppendLine(out, rng, entries)
+		out = AppendULPLine(out, rng, entries)
 	}
-	return out, wl
+	return out, wl, nil
 }
+
+// HitEvery is the mean number of generated ULP lines per watchlist hit.
+const HitEvery = 1000
+
+// NewRand returns the deterministic generator used by this package.
+func NewRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 42)) }
 
 // WatchlistDomains returns n invented watchlist domains under example.org,
 // example.net and onion-like names.
@@ -56,10 +66,11 @@ var (
 	genPaths   = []string{"/", "/login", "/login.php", "/member.php?action=login", "", "/accounts/signin/v2/identifier", "/wp-login.php"}
 )
 
-// AppendLine appends one synthetic ULP line.
-func AppendLine(out []byte, rng *rand.Rand, watched []string) []byte {
+// AppendULPLine appends one synthetic ULP line; about one in HitEvery
+// uses a host from watched.
+func AppendULPLine(out []byte, rng *rand.Rand, watched []string) []byte {
 	out = append(out, genSchemes[rng.IntN(len(genSchemes))]...)
-	if len(watched) > 0 && rng.IntN(1000) == 0 {
+	if len(watched) > 0 && rng.IntN(HitEvery) == 0 {
 		out = append(out, watched[rng.IntN(len(watched))]...)
 	} else {
 		if rng.IntN(3) == 0 {
