@@ -1,0 +1,216 @@
+package matchindex
+
+import (
+	"bytes"
+	"encoding/binary"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+type pair struct {
+	key string
+	id  uint32
+}
+
+// exactFixture builds an index of random digests of every kind with
+// repeated digests (several ids), repeated pairs, shared 8-byte prefixes
+// and a crowded bucket, and returns the expected ids per kind and digest.
+func exactFixture(t testing.TB, r *rand.Rand, n int) (*Exact, map[Kind]map[string][]uint32) {
+	t.Helper()
+	var b ExactBuilder
+	want := map[Kind]map[string][]uint32{}
+	add := func(k Kind, d []byte, id uint32) {
+		if err := b.Add(k, d, id); err != nil {
+			t.Fatal(err)
+		}
+		m := want[k]
+		if m == nil {
+			m = map[string][]uint32{}
+			want[k] = m
+		}
+		if !slices.Contains(m[string(d)], id) {
+			m[string(d)] = append(m[string(d)], id)
+		}
+	}
+	for _, k := range []Kind{MD5, SHA1, SHA256} {
+		b.Grow(k, n)
+		var keys [][]byte
+		for i := 0; i < n; i++ {
+			d := randDigests(r, 1, k.Size())
+			switch {
+			case i%50 == 1 && len(keys) > 0: // same digest, another id
+				d = keys[r.IntN(len(keys))]
+			case i%50 == 2 && len(keys) > 0: // shares the first 8 bytes
+				copy(d, keys[r.IntN(len(keys))][:8])
+			case i%50 == 3: // crowds bucket 0
+				clear(d[:4])
+			}
+			keys = append(keys, d)
+			add(k, d, uint32(r.IntN(n)))
+			if i%97 == 0 {
+				add(k, d, uint32(i)) // the exact pair again, below
+				add(k, d, uint32(i))
+			}
+		}
+	}
+	for _, m := range want {
+		for _, ids := range m {
+			slices.Sort(ids)
+		}
+	}
+	return b.Build(), want
+}
+
+func TestExactLookup(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 30, 5000, 100_000} {
+		x, want := exactFixture(t, r, n)
+		for _, k := range []Kind{MD5, SHA1, SHA256} {
+			total := 0
+			for d, ids := range want[k] {
+				total += len(ids)
+				var got []uint32
+				c := x.Lookup(k, []byte(d), func(id uint32) { got = append(got, id) })
+				if !slices.Equal(got, ids) || c != len(ids) {
+					t.Fatalf("n=%d %s: Lookup = %v (%d), want %v", n, k, got, c, ids)
+				}
+				if got := x.AppendIDs(nil, k, []byte(d)); !slices.Equal(got, ids) {
+					t.Fatalf("n=%d %s: AppendIDs = %v, want %v", n, k, got, ids)
+				}
+				if !x.Contains(k, []byte(d)) {
+					t.Fatalf("n=%d %s: Contains false", n, k)
+				}
+			}
+			if x.Len(k) != total {
+				t.Errorf("n=%d %s: Len %d, want %d", n, k, x.Len(k), total)
+			}
+			for i := 0; i < 200; i++ {
+				d := randDigests(r, 1, k.Size())
+				if _, ok := want[k][string(d)]; !ok && x.Contains(k, d) {
+					t.Fatalf("n=%d %s: absent digest found", n, k)
+				}
+			}
+		}
+	}
+}
+
+func TestExactWrongInput(t *testing.T) {
+	var b ExactBuilder
+	d := make([]byte, 16)
+	if err := b.Add(MD5, d, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Add(SHA1, d, 1); err == nil {
+		t.Error("Add of a 16-byte sha1: no error")
+	}
+	if err := b.Add(Kind(0), d, 1); err == nil {
+		t.Error("Add of kind 0: no error")
+	}
+	if err := b.Add(Kind(9), d, 1); err == nil {
+		t.Error("Add of kind 9: no error")
+	}
+	if b.Len() != 1 {
+		t.Errorf("Len %d", b.Len())
+	}
+	x := b.Build()
+	if b.Len() != 0 {
+		t.Errorf("builder not reset: Len %d", b.Len())
+	}
+	for _, tt := range []struct {
+		k Kind
+		d []byte
+	}{{MD5, d[:15]}, {MD5, append(d, 0)}, {SHA1, d}, {Kind(0), d}, {Kind(200), d}, {MD5, nil}} {
+		if x.Contains(tt.k, tt.d) || x.Lookup(tt.k, tt.d, func(uint32) {}) != 0 || len(x.AppendIDs(nil, tt.k, tt.d)) != 0 {
+			t.Errorf("%v %d bytes: matched", tt.k, len(tt.d))
+		}
+	}
+	if !x.Contains(MD5, d) {
+		t.Error("digest not found")
+	}
+}
+
+func TestExactLookupBatch(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	x, want := exactFixture(t, r, 3000)
+	for _, k := range []Kind{MD5, SHA1, SHA256} {
+		var packed []byte
+		var exp [][]uint32
+		for d, ids := range want[k] {
+			packed = append(packed, d...)
+			exp = append(exp, ids)
+			if len(exp)%3 == 0 {
+				packed = append(packed, randDigests(r, 1, k.Size())...)
+				exp = append(exp, nil)
+			}
+		}
+		got := make([][]uint32, len(exp))
+		calls := x.LookupBatch(k, append(packed, 1, 2, 3), func(i int, id uint32) { got[i] = append(got[i], id) })
+		total := 0
+		for i := range exp {
+			total += len(exp[i])
+			if !slices.Equal(got[i], exp[i]) {
+				t.Fatalf("%s digest %d: %v, want %v", k, i, got[i], exp[i])
+			}
+		}
+		if calls != total {
+			t.Errorf("%s: %d calls, want %d", k, calls, total)
+		}
+	}
+}
+
+func TestSortRecords(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, n := range []int{0, 1, 5, 24, 25, 1000, 70_000} {
+		for _, stride := range []int{20, 24, 36} {
+			keyLen := stride - 4
+			recs := randDigests(r, n, stride)
+			// Equal keys with many ids, to exercise the id ordering.
+			for i := 0; i+1 < n && i < 200; i += 2 {
+				copy(recs[(i+1)*stride:], recs[:keyLen])
+			}
+			want := make([][]byte, n)
+			for i := range want {
+				want[i] = slices.Clone(recs[i*stride : (i+1)*stride])
+			}
+			slices.SortFunc(want, func(a, b []byte) int {
+				if c := bytes.Compare(a[:keyLen], b[:keyLen]); c != 0 {
+					return c
+				}
+				return int(binary.LittleEndian.Uint32(a[keyLen:])) - int(binary.LittleEndian.Uint32(b[keyLen:]))
+			})
+			sortRecords(recs, stride, keyLen)
+			for i := range want {
+				if !bytes.Equal(recs[i*stride:(i+1)*stride], want[i]) {
+					t.Fatalf("n=%d stride=%d: record %d out of order", n, stride, i)
+				}
+			}
+		}
+	}
+}
+
+// TestExactNonRandomDigests: digests that are not uniformly random (a
+// counter in the low bytes) crowd one bucket; lookups must stay exact.
+func TestExactNonRandomDigests(t *testing.T) {
+	var b ExactBuilder
+	const n = 5000
+	d := make([]byte, 16)
+	for i := 0; i < n; i++ {
+		binary.BigEndian.PutUint32(d[12:], uint32(i*2))
+		if err := b.Add(MD5, d, uint32(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x := b.Build()
+	for i := 0; i < 2*n+2; i++ {
+		binary.BigEndian.PutUint32(d[12:], uint32(i))
+		got := x.AppendIDs(nil, MD5, d)
+		if i%2 == 0 && i < 2*n {
+			if len(got) != 1 || got[0] != uint32(i/2) {
+				t.Fatalf("digest %d: %v", i, got)
+			}
+		} else if len(got) != 0 {
+			t.Fatalf("absent digest %d: %v", i, got)
+		}
+	}
+}

@@ -1,0 +1,241 @@
+package matchindex
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"testing"
+	"testing/iotest"
+
+	"github.com/vibora-project/vibora/internal/hashing/pdq"
+)
+
+func smallPDQ(t testing.TB) (*PDQ, []pdq.Hash) {
+	r := rand.New(rand.NewPCG(21, 22))
+	hs := clustered(r, 300)
+	hs = append(hs, hs[:20]...) // duplicates
+	x, err := NewPDQ(hs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x, hs
+}
+
+func smallExact(t testing.TB) (*Exact, map[Kind]map[string][]uint32) {
+	return exactFixture(t, rand.New(rand.NewPCG(23, 24)), 60)
+}
+
+func encode(t testing.TB, w io.WriterTo) []byte {
+	var buf bytes.Buffer
+	n, err := w.WriteTo(&buf)
+	if err != nil || n != int64(buf.Len()) {
+		t.Fatalf("WriteTo = %d, %v; wrote %d", n, err, buf.Len())
+	}
+	return buf.Bytes()
+}
+
+// onlyReader hides Len, so the reader cannot know the input size.
+type onlyReader struct{ r io.Reader }
+
+func (o onlyReader) Read(p []byte) (int, error) { return o.r.Read(p) }
+
+func TestPDQRoundTrip(t *testing.T) {
+	x, hs := smallPDQ(t)
+	data := encode(t, x)
+	for name, r := range map[string]io.Reader{
+		"sized":    bytes.NewReader(data),
+		"unsized":  onlyReader{bytes.NewReader(data)},
+		"one-byte": iotest.OneByteReader(bytes.NewReader(data)),
+	} {
+		y, err := ReadPDQ(r)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if again := encode(t, y); !bytes.Equal(again, data) {
+			t.Fatalf("%s: re-encoding differs", name)
+		}
+		for i := 0; i < len(hs); i += 7 {
+			for _, d := range []int{0, 10, 31} {
+				a, b := x.AppendMatches(nil, hs[i], d), y.AppendMatches(nil, hs[i], d)
+				if !slices.Equal(a, b) || len(a) == 0 {
+					t.Fatalf("%s: hash %d at %d: %v vs %v", name, i, d, a, b)
+				}
+			}
+		}
+	}
+}
+
+func TestExactRoundTrip(t *testing.T) {
+	x, want := smallExact(t)
+	data := encode(t, x)
+	y, err := ReadExact(onlyReader{bytes.NewReader(data)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again := encode(t, y); !bytes.Equal(again, data) {
+		t.Fatal("re-encoding differs")
+	}
+	for k, m := range want {
+		for d, ids := range m {
+			if got := y.AppendIDs(nil, k, []byte(d)); !slices.Equal(got, ids) {
+				t.Fatalf("%s: %v, want %v", k, got, ids)
+			}
+		}
+	}
+}
+
+func TestWriteFile(t *testing.T) {
+	x, _ := smallPDQ(t)
+	path := filepath.Join(t.TempDir(), "bank.pdqx")
+	if err := WriteFile(path, x); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := ReadPDQ(f); err != nil {
+		t.Fatal(err)
+	}
+	// A file of the other kind is rejected.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadExact(f); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("ReadExact of a pdq index: %v", err)
+	}
+	if err := WriteFile(filepath.Join(t.TempDir(), "missing", "x"), x); err == nil {
+		t.Error("WriteFile into a missing directory: no error")
+	}
+}
+
+// TestCorruptionDetected flips, truncates and extends index files: every
+// damaged file must be rejected with ErrCorrupt.
+func TestCorruptionDetected(t *testing.T) {
+	x, _ := smallPDQ(t)
+	e, _ := smallExact(t)
+	files := map[string]struct {
+		data []byte
+		read func(io.Reader) error
+	}{
+		"pdq":   {encode(t, x), func(r io.Reader) error { _, err := ReadPDQ(r); return err }},
+		"exact": {encode(t, e), func(r io.Reader) error { _, err := ReadExact(r); return err }},
+	}
+	r := rand.New(rand.NewPCG(25, 26))
+	for name, f := range files {
+		check := func(what string, data []byte) {
+			t.Helper()
+			for _, rd := range []io.Reader{bytes.NewReader(data), onlyReader{bytes.NewReader(data)}} {
+				if err := f.read(rd); !errors.Is(err, ErrCorrupt) {
+					t.Fatalf("%s %s: err %v, want ErrCorrupt", name, what, err)
+				}
+			}
+		}
+		positions := []int{0, 7, 8, 12, 16, 20, len(f.data) - 1}
+		for i := 0; i < 300; i++ {
+			positions = append(positions, r.IntN(len(f.data)))
+		}
+		for _, p := range positions {
+			bad := slices.Clone(f.data)
+			bad[p] ^= 1 << r.IntN(8)
+			check("bit flip", bad)
+		}
+		for _, n := range []int{0, 1, 15, 16, 40, len(f.data) / 2, len(f.data) - 1} {
+			check("truncated", f.data[:n])
+		}
+		check("extended", append(slices.Clone(f.data), 0))
+	}
+}
+
+// TestCraftedHeaderCannotOverallocate: a header announcing a huge index
+// over a tiny unsized input fails without allocating the announced size.
+func TestCraftedHeaderCannotOverallocate(t *testing.T) {
+	hdr := func(magic string, fields []uint64) []byte {
+		var buf bytes.Buffer
+		writeIndex(&buf, magic, fields, nil)
+		return buf.Bytes()
+	}
+	pdqFields := []uint64{maxPDQHashes, maxPDQHashes, 11}
+	for range 11 {
+		pdqFields = append(pdqFields, wideBB)
+	}
+	exactFields := []uint64{1<<32 - 1, 32, 0, 0, 0, 0}
+	var ms0, ms1 runtimeMem
+	ms0.read()
+	if _, err := ReadPDQ(onlyReader{bytes.NewReader(hdr(pdqMagic, pdqFields))}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("pdq: %v", err)
+	}
+	if _, err := ReadExact(onlyReader{bytes.NewReader(hdr(exactMagic, exactFields))}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("exact: %v", err)
+	}
+	ms1.read()
+	if grew := ms1.total - ms0.total; grew > 1<<30 {
+		t.Errorf("allocated %d bytes for a crafted header", grew)
+	}
+}
+
+func FuzzReadPDQ(f *testing.F) {
+	x, hs := smallPDQ(f)
+	data := encode(f, x)
+	f.Add(data)
+	f.Add(data[:100])
+	empty, _ := NewPDQ(nil, nil)
+	f.Add(encode(f, empty))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		y, err := ReadPDQ(bytes.NewReader(b))
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error %v does not wrap ErrCorrupt", err)
+			}
+			return
+		}
+		for _, d := range []int{0, 31, 80} {
+			y.AppendMatches(nil, hs[0], d)
+		}
+		if again := encode(t, y); !bytes.Equal(again, b) {
+			t.Fatal("accepted input does not re-encode to itself")
+		}
+	})
+}
+
+func FuzzReadExact(f *testing.F) {
+	x, want := smallExact(f)
+	data := encode(f, x)
+	f.Add(data)
+	f.Add(data[:50])
+	var b ExactBuilder
+	f.Add(encode(f, b.Build()))
+	var probe []byte
+	for d := range want[MD5] {
+		probe = []byte(d)
+		break
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		y, err := ReadExact(bytes.NewReader(b))
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("error %v does not wrap ErrCorrupt", err)
+			}
+			return
+		}
+		y.Contains(MD5, probe)
+		y.LookupBatch(MD5, probe, func(int, uint32) {})
+		if again := encode(t, y); !bytes.Equal(again, b) {
+			t.Fatal("accepted input does not re-encode to itself")
+		}
+	})
+}
+
+type runtimeMem struct{ total uint64 }
+
+func (m *runtimeMem) read() {
+	var s runtime.MemStats
+	runtime.ReadMemStats(&s)
+	m.total = s.TotalAlloc
+}
