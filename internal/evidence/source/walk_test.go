@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -447,7 +448,7 @@ func TestZip64(t *testing.T) {
 	const n = 70000
 	members := make([]member, n)
 	for i := range members {
-		members[i] = member{name: "f" + strings.Repeat("0", 6-len(itoa(i))) + itoa(i), data: []byte{byte(i)}, method: stored}
+		members[i] = member{name: fmt.Sprintf("f%06d", i), data: []byte{byte(i)}, method: stored}
 	}
 	dir := t.TempDir()
 	data := zipBytes(t, members...)
@@ -472,19 +473,6 @@ func TestZip64(t *testing.T) {
 	if len(got) != 1 || !isErr(got[0].Err, ErrLimit) {
 		t.Fatalf("entry cap: %+v", got)
 	}
-}
-
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + fmtInt(i)) }
-
-func fmtInt(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; i > 0; i /= 10 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-	}
-	return string(b)
 }
 
 func TestWalkStops(t *testing.T) {
