@@ -94,7 +94,7 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 					it.OSPath = osPath(root, base, e)
 				}
 				if e.RawPath != "" {
-					it.Warnings = append(it.Warnings, fmt.Sprintf("name has bytes that are not valid UTF-8: shown escaped (raw %q)", e.RawPath))
+					it.Warnings = append(it.Warnings, fmt.Sprintf("name shown escaped or decoded; raw name %q", e.RawPath))
 				}
 				entryErr := ""
 				if e.Err != nil {

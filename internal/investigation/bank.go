@@ -119,6 +119,7 @@ func (s *Service) ImportBank(ctx context.Context, path string, opt BankImportOpt
 			return err
 		}
 		var dedup recordSet
+		dedup.off = f.Format == "nsrl"
 		batch := make([]store.BankRecord, 0, 5000)
 		flush := func() error {
 			err := tx.InsertBankRecords(ctx, batch)
@@ -165,6 +166,16 @@ func (s *Service) ImportBank(ctx context.Context, path string, opt BankImportOpt
 		}
 		if err := flush(); err != nil {
 			return err
+		}
+		if dedup.overflow {
+			// Too many records to remember them all: remove the repeats in
+			// the store instead (exact, and memory stays flat).
+			n, err := tx.DeleteDuplicateBankRecords(ctx, bank.ID)
+			if err != nil {
+				return err
+			}
+			res.Stats.Duplicate += n
+			res.Stats.Imported -= n
 		}
 		meta := f.Meta()
 		bank.FormatVersion = meta.FormatVersion
@@ -237,14 +248,31 @@ func toStoreRecord(r *hashset.Record) store.BankRecord {
 	return out
 }
 
+// maxRemembered is how many records an import remembers to spot repeats
+// as they stream by (about 50 bytes each, so at most about 100 MB); past
+// it, repeats are removed in the store at the end of the import, which is
+// exact and keeps memory flat but takes minutes on tens of millions of
+// records (see docs/performance.md). NSRL's DISTINCT_HASH holds no repeats
+// and is not checked.
+const maxRemembered = 2_000_000
+
 // recordSet detects records whose hashes already appeared in the same
 // file, in 16 bytes per record (two independent 64-bit hashes of the key).
 type recordSet struct {
-	s1, s2 maphash.Seed
-	m      map[[2]uint64]struct{}
+	s1, s2   maphash.Seed
+	m        map[[2]uint64]struct{}
+	overflow bool
+	off      bool // the format guarantees distinct records
 }
 
 func (d *recordSet) seen(r *hashset.Record) bool {
+	if d.overflow || d.off {
+		return false
+	}
+	if len(d.m) >= maxRemembered {
+		d.m, d.overflow = nil, true
+		return false
+	}
 	if d.m == nil {
 		d.s1, d.s2, d.m = maphash.MakeSeed(), maphash.MakeSeed(), map[[2]uint64]struct{}{}
 	}

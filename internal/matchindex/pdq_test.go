@@ -247,3 +247,32 @@ func firstDiff(a, b []PDQMatch) int {
 	}
 	return min(len(a), len(b))
 }
+
+func TestNoAllocations(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 32))
+	hs := clustered(r, 2000)
+	x, err := NewPDQ(hs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := flip(r, hs[5], 8)
+	x.Search(q, 31, func(uint32, int) {}) // warm the scratch pool
+	n := 0
+	// < 1: a GC emptying the scratch pool mid-run may cost one allocation.
+	if a := testing.AllocsPerRun(50, func() { x.Search(q, 31, func(uint32, int) { n++ }) }); a >= 1 {
+		t.Errorf("PDQ Search: %v allocations per call", a)
+	}
+	var b ExactBuilder
+	d := randDigests(r, 1, 16)
+	b.Add(MD5, d, 7)
+	e := b.Build()
+	miss := randDigests(r, 1, 16)
+	dst := make([]uint32, 0, 4)
+	if a := testing.AllocsPerRun(50, func() {
+		e.Lookup(MD5, miss, func(uint32) { n++ })
+		dst = e.AppendIDs(dst[:0], MD5, d)
+		e.LookupBatch(MD5, d, func(int, uint32) { n++ })
+	}); a > 0 {
+		t.Errorf("Exact lookups: %v allocations per call", a)
+	}
+}

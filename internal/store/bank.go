@@ -197,3 +197,23 @@ func (q q) BankHashes(ctx context.Context, bankID int64, fn func(id int64, md5, 
 	}
 	return rows.Err()
 }
+
+// DeleteDuplicateBankRecords keeps the first of each set of a bank's
+// records carrying the same hashes and returns how many it removed. A
+// temporary index turns the search into one lookup per record.
+func (tx *Tx) DeleteDuplicateBankRecords(ctx context.Context, bankID int64) (int64, error) {
+	idx := fmt.Sprintf("bank_records_dedup_%d", bankID)
+	if _, err := tx.exec(ctx, "CREATE INDEX "+idx+" ON bank_records (bank_id, md5, sha1, sha256, pdq)"); err != nil {
+		return 0, fmt.Errorf("remove repeated bank records: %w", err)
+	}
+	res, err := tx.exec(ctx, `DELETE FROM bank_records WHERE bank_id = ? AND EXISTS (SELECT 1 FROM bank_records b
+		WHERE b.bank_id = bank_records.bank_id AND b.md5 = bank_records.md5 AND b.sha1 = bank_records.sha1
+		AND b.sha256 = bank_records.sha256 AND b.pdq = bank_records.pdq AND b.id < bank_records.id)`, bankID)
+	if err != nil {
+		return 0, fmt.Errorf("remove repeated bank records: %w", err)
+	}
+	if _, err := tx.exec(ctx, "DROP INDEX "+idx); err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

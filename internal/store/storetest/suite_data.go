@@ -100,3 +100,29 @@ func testBanks(t *testing.T, db *store.DB) {
 		t.Fatalf("removed bank still there: %v", err)
 	}
 }
+
+func testBankDedup(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	b := store.Bank{Name: "d", Kind: "known", ImportedAt: "x", ImportedBy: "y"}
+	var removed int64
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertBank(ctx, &b); err != nil {
+			return err
+		}
+		recs := []store.BankRecord{{BankID: b.ID, MD5: "aa"}, {BankID: b.ID, MD5: "bb"}, {BankID: b.ID, MD5: "aa"}, {BankID: b.ID, MD5: "aa", SHA1: "cc"}, {BankID: b.ID, MD5: "bb"}}
+		if err := tx.InsertBankRecords(ctx, recs); err != nil {
+			return err
+		}
+		var err error
+		removed, err = tx.DeleteDuplicateBankRecords(ctx, b.ID)
+		return err
+	})
+	if err != nil || removed != 2 {
+		t.Fatalf("removed %d, %v; want 2", removed, err)
+	}
+	var kept []string
+	db.BankRecords(ctx, b.ID, func(r store.BankRecord) error { kept = append(kept, r.MD5+r.SHA1); return nil })
+	if len(kept) != 3 || kept[0] != "aa" || kept[1] != "bb" || kept[2] != "aacc" {
+		t.Fatalf("kept %v", kept)
+	}
+}

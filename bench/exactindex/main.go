@@ -1,0 +1,199 @@
+// Command exactindex measures the exact digest index.
+//
+//	go run ./bench/exactindex [-n 100000000] [-kind md5] [-lookups 20000000] [-save FILE]
+//
+// It builds an index of n random digests (record ids 0..n-1) on all cores,
+// then looks up random present digests and random absent ones on one core
+// (GOMAXPROCS(1)) and prints one line:
+//
+//	n=... build_ms=... bytes_per_record=... hit_lookups_per_s=... miss_lookups_per_s=... peak_rss_mb=...
+//
+// -save writes the index to FILE, reads it back and prints write_ms and
+// load_ms. Digest i is a pure function of i (splitmix64 of a counter), so
+// present digests are regenerated rather than kept in memory.
+package main
+
+import (
+	"bufio"
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/vibora-project/vibora/internal/matchindex"
+)
+
+func mix(z uint64) uint64 {
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+const gamma = 0x9e3779b97f4a7c15
+
+// digest writes digest number i of stream seed into d.
+func digest(d []byte, seed, i uint64) {
+	for w := 0; w < len(d); w += 8 {
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], mix(seed+(i*4+uint64(w/8))*gamma))
+		copy(d[w:], b[:])
+	}
+}
+
+func main() {
+	n := flag.Int("n", 100_000_000, "records")
+	kindName := flag.String("kind", "md5", "md5, sha1 or sha256")
+	lookups := flag.Int("lookups", 20_000_000, "lookups of each sort (hits, misses)")
+	save := flag.String("save", "", "write the index to this file, read it back, print write_ms and load_ms")
+	flag.Parse()
+	if err := run(*n, *kindName, *lookups, *save); err != nil {
+		fmt.Fprintln(os.Stderr, "exactindex:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n int, kindName string, lookups int, save string) error {
+	var kind matchindex.Kind
+	switch kindName {
+	case "md5":
+		kind = matchindex.MD5
+	case "sha1":
+		kind = matchindex.SHA1
+	case "sha256":
+		kind = matchindex.SHA256
+	default:
+		return fmt.Errorf("unknown kind %q", kindName)
+	}
+	const seed = 20261129
+	var b matchindex.ExactBuilder
+	b.Grow(kind, n)
+	d := make([]byte, kind.Size())
+	for i := 0; i < n; i++ {
+		digest(d, seed, uint64(i))
+		if err := b.Add(kind, d, uint32(i)); err != nil {
+			return err
+		}
+	}
+	t0, c0 := time.Now(), cpuTime()
+	x := b.Build()
+	buildMS, buildCPU := time.Since(t0).Milliseconds(), cpuTime()-c0
+	runtime.GC()
+	debug.FreeOSMemory()
+	rss := peakRSSMB()
+
+	if save != "" {
+		t1 := time.Now()
+		if err := matchindex.WriteFile(save, x); err != nil {
+			return err
+		}
+		writeMS := time.Since(t1).Milliseconds()
+		x = nil
+		runtime.GC()
+		t2, c2 := time.Now(), cpuTime()
+		f, err := os.Open(save)
+		if err != nil {
+			return err
+		}
+		x, err = matchindex.ReadExact(bufio.NewReaderSize(f, 1<<20))
+		f.Close()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("write_ms=%d load_ms=%d load_cpu_ms=%d file_mb=%.0f\n", writeMS, time.Since(t2).Milliseconds(), (cpuTime() - c2).Milliseconds(), fileMB(save))
+	}
+
+	prev := runtime.GOMAXPROCS(1)
+	r := uint64(12345)
+	found := 0
+	count := func(uint32) { found++ }
+	t3, c3 := time.Now(), cpuTime()
+	for j := 0; j < lookups; j++ {
+		r += gamma
+		i := (mix(r) >> 32) * uint64(n) >> 32
+		digest(d, seed, i)
+		x.Lookup(kind, d, count)
+	}
+	hitDur, hitCPU := time.Since(t3), cpuTime()-c3
+	if found != lookups {
+		return fmt.Errorf("%d of %d present digests found", found, lookups)
+	}
+	found = 0
+	t4, c4 := time.Now(), cpuTime()
+	for j := 0; j < lookups; j++ {
+		digest(d, seed+1, uint64(j))
+		x.Lookup(kind, d, count)
+	}
+	missDur, missCPU := time.Since(t4), cpuTime()-c4
+	falseHits := found
+	// Batched: 256 random present digests per LookupBatch call.
+	batch := make([]byte, 256*kind.Size())
+	found = 0
+	var batchDur, batchCPU time.Duration
+	for j := 0; j < lookups; j += 256 {
+		for k := 0; k < 256; k++ {
+			r += gamma
+			i := (mix(r) >> 32) * uint64(n) >> 32
+			digest(batch[k*kind.Size():(k+1)*kind.Size()], seed, i)
+		}
+		t5, c5 := time.Now(), cpuTime()
+		found += x.LookupBatch(kind, batch, func(int, uint32) {})
+		batchDur += time.Since(t5)
+		batchCPU += cpuTime() - c5
+	}
+	batched := (lookups + 255) / 256 * 256
+	if found != batched {
+		return fmt.Errorf("batch: %d of %d present digests found", found, batched)
+	}
+	runtime.GOMAXPROCS(prev)
+	// The loops include generating the digest (~5 ns); it is not removed.
+	fmt.Printf("n=%d kind=%s build_ms=%d build_cpu_ms=%d bytes_per_record=%.2f hit_lookups_per_s=%.0f hit_lookups_per_cpu_s=%.0f miss_lookups_per_s=%.0f miss_lookups_per_cpu_s=%.0f batch_hit_lookups_per_s=%.0f batch_hit_lookups_per_cpu_s=%.0f false_hits=%d peak_rss_mb=%.0f huge_mb=%.0f\n",
+		n, kind, buildMS, buildCPU.Milliseconds(), float64(x.Bytes())/float64(n),
+		float64(lookups)/hitDur.Seconds(), float64(lookups)/hitCPU.Seconds(),
+		float64(lookups)/missDur.Seconds(), float64(lookups)/missCPU.Seconds(),
+		float64(batched)/batchDur.Seconds(), float64(batched)/batchCPU.Seconds(), falseHits, rss, hugeMB())
+	return nil
+}
+
+func fileMB(path string) float64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return float64(fi.Size()) / (1 << 20)
+}
+
+// hugeMB is the transparent huge page memory of the process (Linux).
+func hugeMB() float64 {
+	b, err := os.ReadFile("/proc/self/smaps_rollup")
+	if err != nil {
+		return 0
+	}
+	for _, ln := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(ln, "AnonHugePages:") {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(ln, "AnonHugePages:")), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// peakRSSMB is VmHWM from /proc/self/status (Linux), in MiB.
+func peakRSSMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, ln := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(ln, "VmHWM:") {
+			var kb float64
+			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(ln, "VmHWM:")), "%f", &kb)
+			return kb / 1024
+		}
+	}
+	return 0
+}
