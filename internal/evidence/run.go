@@ -57,12 +57,14 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 
 	type job struct {
 		item Item
-		data []byte
+		data []byte                        // an archive member's bytes, or
+		open func() (io.ReadCloser, error) // a file on disk, read by the worker
 	}
 	jobs := make(chan job, workers)
-	items := make(chan Item, workers*2)
+	// Results are small; a deep queue lets workers go on hashing while the
+	// consumer writes a batch to the store.
+	items := make(chan Item, 1024)
 	var wg sync.WaitGroup
-	bufs := sync.Pool{New: func() any { return new(bytes.Buffer) }}
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
@@ -70,7 +72,17 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 			p := NewProcessor(opt.Process)
 			p.SetParallel(false)
 			for j := range jobs {
-				p.Process(bytes.NewReader(j.data), &j.item.Result)
+				if j.open != nil {
+					rc, err := j.open()
+					if err != nil {
+						j.item.Err = firstNonEmpty(j.item.Err, err.Error())
+					} else {
+						p.Process(rc, &j.item.Result)
+						rc.Close()
+					}
+				} else {
+					p.Process(bytes.NewReader(j.data), &j.item.Result)
+				}
 				items <- j.item
 			}
 		}()
@@ -104,6 +116,17 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 					it.Err = firstNonEmpty(entryErr, "not a regular file: not read")
 					return send(ctx, items, it)
 				}
+				if e.Depth == 0 {
+					// Files on disk stay openable after the callback: the
+					// workers read them, in parallel.
+					it.Err = entryErr
+					select {
+					case jobs <- job{item: it, open: e.Open}:
+						return nil
+					case <-ctx.Done():
+						return ctx.Err()
+					}
+				}
 				rc, err := e.Open()
 				if err != nil {
 					it.Err = firstNonEmpty(entryErr, err.Error())
@@ -111,23 +134,20 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 				}
 				defer rc.Close()
 				if e.Size >= 0 && e.Size <= maxBuf {
-					buf := bufs.Get().(*bytes.Buffer)
-					buf.Reset()
+					buf := bytes.NewBuffer(make([]byte, 0, e.Size+bytes.MinRead))
 					_, err := io.Copy(buf, io.LimitReader(rc, maxBuf+1))
 					if err == nil && int64(buf.Len()) <= maxBuf {
-						data := append([]byte(nil), buf.Bytes()...)
-						bufs.Put(buf)
+						data := buf.Bytes()
 						// An archive's walk error (corrupt, encrypted, limit)
 						// stays on its result while its bytes are hashed.
 						it.Err = entryErr
 						select {
-						case jobs <- job{it, data}:
+						case jobs <- job{item: it, data: data}:
 							return nil
 						case <-ctx.Done():
 							return ctx.Err()
 						}
 					}
-					bufs.Put(buf)
 					if err != nil {
 						it.Err = fmt.Sprintf("read: %v", err)
 						return send(ctx, items, it)
