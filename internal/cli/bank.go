@@ -91,13 +91,7 @@ func newBankListCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if g.json {
-				out := newJSONLines(g.streams.Out)
-				for _, b := range banks {
-					if err := out.Write(b); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeAll(g.streams.Out, banks)
 			}
 			t := newTable(g.streams.Out, "BANK", "KIND", "RECORDS", "FORMAT", "VERSION", "FILE", "IMPORTED")
 			for _, b := range banks {

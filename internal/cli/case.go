@@ -62,13 +62,7 @@ func newCaseListCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if g.json {
-				out := newJSONLines(g.streams.Out)
-				for _, c := range cases {
-					if err := out.Write(c); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeAll(g.streams.Out, cases)
 			}
 			t := newTable(g.streams.Out, "CASE", "AGENCY", "COUNTRY", "OPERATION", "CREATED", "BY")
 			for _, c := range cases {

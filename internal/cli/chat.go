@@ -82,13 +82,7 @@ func newChatListCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if g.json {
-				out := newJSONLines(g.streams.Out)
-				for _, cv := range convs {
-					if err := out.Write(cv); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeAll(g.streams.Out, convs)
 			}
 			t := newTable(g.streams.Out, "ID", "PLATFORM", "NAME", "TYPE", "MESSAGES", "SERVICE", "PARTICIPANTS", "ATTACHMENTS", "FIRST", "LAST")
 			for _, cv := range convs {

@@ -77,13 +77,7 @@ func newExhibitListCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if g.json {
-				out := newJSONLines(g.streams.Out)
-				for _, e := range list {
-					if err := out.Write(e); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeAll(g.streams.Out, list)
 			}
 			t := newTable(g.streams.Out, "EXHIBIT", "TYPE", "MAKE", "MODEL", "SERIAL", "IMEI", "SEIZED")
 			for _, e := range list {

@@ -237,13 +237,7 @@ as one person's signals and prints one result. Scoring: docs/attribution.md.`,
 				}
 			}
 			if g.json {
-				out := newJSONLines(g.streams.Out)
-				for _, l := range lines {
-					if err := out.Write(l); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeAll(g.streams.Out, lines)
 			}
 			t := newTable(g.streams.Out, "VALUE", "KIND", "COUNTRY", "CONFIDENCE", "EVIDENCE")
 			for _, l := range lines {

@@ -58,3 +58,14 @@ func sanitizeCell(s string) string {
 		return r
 	}, s)
 }
+
+// writeAll writes items as JSON lines.
+func writeAll[T any](w io.Writer, items []T) error {
+	out := newJSONLines(w)
+	for _, it := range items {
+		if err := out.Write(it); err != nil {
+			return err
+		}
+	}
+	return nil
+}

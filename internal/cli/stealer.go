@@ -170,13 +170,7 @@ func newLeadsCmd(g *globals) *cobra.Command {
 				return classify(err, "'vibora case list' shows the cases")
 			}
 			if g.json {
-				out := newJSONLines(g.streams.Out)
-				for _, l := range leads {
-					if err := out.Write(l); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeAll(g.streams.Out, leads)
 			}
 			t := newTable(g.streams.Out, "LOG", "FAMILY", "COUNTRY", "IP", "MACHINE", "WATCHED", "PERSON", "SITES")
 			for _, l := range leads {

@@ -111,13 +111,7 @@ func newPersonCmd(g *globals) *cobra.Command {
 				return withHint(usagef("no person %q in case %s", args[0], caseName), "'vibora suspects --case "+caseName+"' lists the people")
 			}
 			if g.json {
-				out := newJSONLines(g.streams.Out)
-				for _, p := range found {
-					if err := out.Write(p); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeAll(g.streams.Out, found)
 			}
 			w := g.streams.Out
 			for _, p := range found {
