@@ -47,7 +47,12 @@ participants. Importing the same export twice changes nothing.`,
 			fmt.Fprintf(w, "attachments: %d referenced, %d present, %d linked to ingested files; %d identifier links\n", rep.Attachments, rep.Present, rep.Linked, rep.Identifiers)
 			fmt.Fprintf(w, "files: %d stored (%d matched, %d unknown, %d ignorable, %d errors)\n", rep.Files.Files,
 				rep.Files.ByStatus["matched"], rep.Files.ByStatus["unknown"], rep.Files.ByStatus["ignorable"], rep.Files.ByStatus["error"])
-			for _, wn := range rep.Warnings {
+			const shown = 20
+			for i, wn := range rep.Warnings {
+				if i == shown {
+					fmt.Fprintf(g.streams.Err, "vibora: ... %d more warning(s) (--json lists up to 1000)\n", len(rep.Warnings)-shown)
+					break
+				}
 				fmt.Fprintf(g.streams.Err, "vibora: warning: %s\n", wn.String())
 			}
 			return nil
