@@ -1,0 +1,93 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/vibora-project/vibora/internal/demo"
+)
+
+func TestHashCommand(t *testing.T) {
+	dir := t.TempDir()
+	l, err := demo.Generate(filepath.Join(dir, "demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := filepath.Join(dir, "ev")
+	os.MkdirAll(ev, 0o755)
+	os.WriteFile(filepath.Join(ev, "b.jpg"), l.KnownImages[0].Data, 0o644)
+	os.WriteFile(filepath.Join(ev, "a.txt"), []byte("synthetic"), 0o644)
+	db := filepath.Join(dir, "v.db")
+	out, e, code := run(t, db, "--json", "hash", "--dihedral", ev)
+	if code != 0 {
+		t.Fatalf("hash: %d %s", code, e)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 lines, got %q", out)
+	}
+	var a, b hashLine
+	json.Unmarshal([]byte(lines[0]), &a)
+	json.Unmarshal([]byte(lines[1]), &b)
+	if !strings.HasSuffix(a.Path, "a.txt") || a.SHA256 == "" || a.PDQ != "" || a.MediaType != "application/octet-stream" {
+		t.Errorf("text file line: %+v", a)
+	}
+	if !strings.HasSuffix(b.Path, "b.jpg") || b.MediaType != "image/jpeg" || len(b.PDQ) != 64 || b.PDQQuality == nil || len(b.PDQDihedral) != 8 || b.PDQDihedral[0] != b.PDQ {
+		t.Errorf("image line: %+v", b)
+	}
+	// A file that cannot be read makes the exit code 1, and is still listed.
+	if err := syscall.Mkfifo(filepath.Join(ev, "c.fifo"), 0o644); err == nil {
+		out, _, code = run(t, db, "--json", "hash", ev)
+		if code != ExitFailure || !strings.Contains(out, `"error"`) {
+			t.Fatalf("fifo: code %d out %q", code, out)
+		}
+	}
+	if _, _, code := run(t, db, "hash", filepath.Join(dir, "missing")); code != ExitUsage {
+		t.Fatalf("missing path: code %d", code)
+	}
+}
+
+func TestMatchFilesAgainstDemoBanks(t *testing.T) {
+	for name, db := range dbs(t) {
+		t.Run(name, func(t *testing.T) {
+			l, err := demo.Generate(filepath.Join(t.TempDir(), "demo"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range l.Banks {
+				if _, e, code := run(t, db, "bank", "import", "--name", b.Name, "--kind", b.Kind, b.Path); code != 0 {
+					t.Fatal(e)
+				}
+			}
+			ev := l.Evidence
+			files := []string{filepath.Join(ev, "DCIM/Camera/IMG_0101.jpg"), filepath.Join(ev, "DCIM/Camera/IMG_0202.jpg"),
+				filepath.Join(ev, "system/res_00.dat"), filepath.Join(ev, "Download/new_00.png"), filepath.Join(ev, "Pictures/saved/IMG_0204.jpg")}
+			out, e, code := run(t, db, append([]string{"--json", "match", "--dihedral"}, files...)...)
+			if code != 0 {
+				t.Fatalf("match: %d %s", code, e)
+			}
+			want := map[string]string{"IMG_0101.jpg": "matched", "IMG_0202.jpg": "matched", "res_00.dat": "ignorable", "new_00.png": "unknown", "IMG_0204.jpg": "matched"}
+			for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+				var m matchLine
+				if err := json.Unmarshal([]byte(line), &m); err != nil {
+					t.Fatal(err)
+				}
+				if got := m.Status; got != want[filepath.Base(m.Query)] {
+					t.Errorf("%s: status %s, want %s (%+v)", m.Query, got, want[filepath.Base(m.Query)], m.Matches)
+				}
+				if filepath.Base(m.Query) == "IMG_0202.jpg" && (m.Matches[0].Kind != "pdq" || m.Matches[0].Distance == 0 || m.Matches[0].Series != "DEMO-SERIES-B") {
+					t.Errorf("resized copy should be a PDQ near match in DEMO-SERIES-B: %+v", m.Matches)
+				}
+			}
+			// Without --dihedral the mirrored copy is not matched.
+			out, _, _ = run(t, db, "--json", "match", files[4])
+			if !strings.Contains(out, `"status":"unknown"`) {
+				t.Errorf("mirrored copy without --dihedral: %s", out)
+			}
+		})
+	}
+}
