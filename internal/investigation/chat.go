@@ -184,8 +184,8 @@ func (im *chatImporter) convID(ext string) int64 {
 	if id, ok := im.convs[ext]; ok {
 		return id
 	}
-	for _, id := range im.convs { // single-conversation exports
-		if len(im.convs) == 1 {
+	if len(im.convs) == 1 { // single-conversation exports
+		for _, id := range im.convs {
 			return id
 		}
 	}
