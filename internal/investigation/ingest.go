@@ -123,12 +123,13 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 		ch := &change{action: "ingest.batch", object: "exhibit:" + c.Name + "/" + e.Label, after: hex.EncodeToString(h.Sum(nil)),
 			detail: map[string]any{"ingest": in.ID, "files": len(batch), "first": batch[0].file.Path, "last": batch[len(batch)-1].file.Path}}
 		err := s.mutate(ctx, ch, func(tx *store.Tx) error {
+			files := make([]*store.File, len(batch))
+			matches := make([][]store.FileMatch, len(batch))
 			for i := range batch {
-				if _, err := tx.InsertFile(ctx, &batch[i].file, batch[i].matches); err != nil {
-					return err
-				}
+				files[i], matches[i] = &batch[i].file, batch[i].matches
 			}
-			return nil
+			_, err := tx.InsertFiles(ctx, files, matches)
+			return err
 		})
 		if err != nil {
 			return err

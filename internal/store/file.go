@@ -43,26 +43,56 @@ type FileMatch struct {
 	Series       string `json:"series,omitempty"`
 }
 
+const insertFileSQL = `INSERT INTO files (exhibit_id, path, size, mtime, media_type, md5, sha1, sha256, pdq, pdq_quality, status, error, warnings, os_path, depth)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exhibit_id, path) DO NOTHING RETURNING id`
+
+const insertMatchSQL = `INSERT INTO file_matches (file_id, bank, bank_kind, record_id, kind, hash, distance, category, norm_category, series)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+
 // InsertFile stores a file unless the exhibit already has one at that path
 // (a resumed or repeated ingest). It reports whether the row was new.
 func (tx *Tx) InsertFile(ctx context.Context, f *File, matches []FileMatch) (bool, error) {
-	err := tx.queryRow(ctx, `INSERT INTO files (exhibit_id, path, size, mtime, media_type, md5, sha1, sha256, pdq, pdq_quality, status, error, warnings, os_path, depth)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exhibit_id, path) DO NOTHING RETURNING id`,
-		f.ExhibitID, f.Path, f.Size, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.PDQQuality, f.Status, f.Error, f.Warnings, f.OSPath, f.Depth).Scan(&f.ID)
+	n, err := tx.InsertFiles(ctx, []*File{f}, [][]FileMatch{matches})
+	return n == 1, err
+}
+
+// InsertFiles stores a batch of files (and each one's matches) with
+// statements prepared once, skipping paths the exhibit already has. It
+// returns how many files were new.
+func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMatch) (int, error) {
+	fs, err := tx.tx.PrepareContext(ctx, tx.rebind(insertFileSQL))
 	if err != nil {
+		return 0, fmt.Errorf("insert files: %w", err)
+	}
+	defer fs.Close()
+	var ms *sql.Stmt
+	n := 0
+	for i, f := range files {
+		err := fs.QueryRowContext(ctx, f.ExhibitID, f.Path, f.Size, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.PDQQuality,
+			f.Status, f.Error, f.Warnings, f.OSPath, f.Depth).Scan(&f.ID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return false, nil
+			continue // already stored
 		}
-		return false, fmt.Errorf("insert file %q: %w", f.Path, err)
-	}
-	for _, m := range matches {
-		if _, err := tx.exec(ctx, `INSERT INTO file_matches (file_id, bank, bank_kind, record_id, kind, hash, distance, category, norm_category, series)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-			f.ID, m.Bank, m.BankKind, m.RecordID, m.Kind, m.Hash, m.Distance, m.Category, m.NormCategory, m.Series); err != nil {
-			return false, fmt.Errorf("insert match of %q: %w", f.Path, err)
+		if err != nil {
+			return n, fmt.Errorf("insert file %q: %w", f.Path, err)
+		}
+		n++
+		if i >= len(matches) {
+			continue
+		}
+		for _, m := range matches[i] {
+			if ms == nil {
+				if ms, err = tx.tx.PrepareContext(ctx, tx.rebind(insertMatchSQL)); err != nil {
+					return n, fmt.Errorf("insert matches: %w", err)
+				}
+				defer ms.Close()
+			}
+			if _, err := ms.ExecContext(ctx, f.ID, m.Bank, m.BankKind, m.RecordID, m.Kind, m.Hash, m.Distance, m.Category, m.NormCategory, m.Series); err != nil {
+				return n, fmt.Errorf("insert match of %q: %w", f.Path, err)
+			}
 		}
 	}
-	return true, nil
+	return n, nil
 }
 
 // FileFilter selects files of a case.
