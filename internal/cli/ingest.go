@@ -85,6 +85,8 @@ hashdeep-compatible manifest; 'vibora verify' checks the sources against it.`,
 	f.IntVar(&opt.Workers, "workers", 0, "parallel workers (default: every core)")
 	f.BoolVar(&opt.CryptoOnly, "crypto-only", false, "only MD5/SHA-1/SHA-256 and media type (no PDQ)")
 	f.BoolVar(&opt.Match.Dihedral, "dihedral", false, "also match rotated and mirrored copies of known images")
+	f.IntVar(&opt.Match.MaxDistance, "max-distance", investigation.DefaultMaxDistance, "largest PDQ distance that matches (0-31)")
+	f.IntVar(&opt.Match.MinQuality, "min-quality", investigation.DefaultMinQuality, "PDQ hashes of lower quality are not matched (negative: no gate)")
 	f.StringVar(&opt.Reason, "reason", "", "why the exhibit is ingested (chain of custody)")
 	return cmd
 }
