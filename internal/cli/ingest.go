@@ -30,6 +30,12 @@ hashdeep-compatible manifest; 'vibora verify' checks the sources against it.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			opt.Paths = args
+			if opt.Match.MaxDistance < 0 || opt.Match.MaxDistance > 31 {
+				return usagef("--max-distance %d: want 0 to 31", opt.Match.MaxDistance)
+			}
+			if opt.Match.MaxDistance == 0 {
+				opt.Match.MaxDistance = -1 // identical PDQ hashes only
+			}
 			if password != "" {
 				opt.Passwords = append(opt.Passwords, password)
 			}

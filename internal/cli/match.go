@@ -42,6 +42,12 @@ index is cached next to the store and rebuilt when a bank changes.`,
 			if (hashesFile == "") == (len(args) == 0) {
 				return usagef("give either PATH... or --hashes-file")
 			}
+			if opt.MaxDistance < 0 || opt.MaxDistance > 31 {
+				return usagef("--max-distance %d: want 0 to 31", opt.MaxDistance)
+			}
+			if opt.MaxDistance == 0 {
+				opt.MaxDistance = -1 // identical PDQ hashes only
+			}
 			opt.MinQuality = minQuality
 			if minQuality == 0 {
 				opt.MinQuality = -1 // 0 on the command line: no gate

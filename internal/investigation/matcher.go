@@ -24,7 +24,8 @@ import (
 // MatchOptions tune matching.
 type MatchOptions struct {
 	// MaxDistance is the largest PDQ Hamming distance that counts as a
-	// match (0..31; default DefaultMaxDistance).
+	// match, 1..31; the zero value means DefaultMaxDistance and a negative
+	// value means 0 (identical PDQ hashes only).
 	MaxDistance int
 	// Dihedral also matches rotated and mirrored copies (8 queries).
 	Dihedral bool
@@ -41,8 +42,11 @@ const (
 )
 
 func (o MatchOptions) withDefaults() MatchOptions {
-	if o.MaxDistance == 0 {
+	switch {
+	case o.MaxDistance == 0:
 		o.MaxDistance = DefaultMaxDistance
+	case o.MaxDistance < 0:
+		o.MaxDistance = 0
 	}
 	if o.MinQuality == 0 {
 		o.MinQuality = DefaultMinQuality
