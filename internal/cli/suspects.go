@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/oschwald/maxminddb-golang/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/vibora-project/vibora/internal/investigation"
@@ -20,10 +21,24 @@ type suspectLine struct {
 	NewShared     int64    `json:"new_shared"`
 	Score         float64  `json:"score"`
 	Reasons       []string `json:"reasons"`
+	Country       string   `json:"country,omitempty"` // best candidate; person show has the evidence
+}
+
+// openGeoIP opens a MaxMind-format database for attribution when path is set.
+func openGeoIP(s *investigation.Service, path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	db, err := maxminddb.Open(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("geoip database: %w", err)}
+	}
+	s.GeoIP = db
+	return func() { db.Close() }, nil
 }
 
 func newSuspectsCmd(g *globals) *cobra.Command {
-	var caseName string
+	var caseName, geoip string
 	cmd := &cobra.Command{
 		Use:   "suspects --case C [--json]",
 		Short: "Rank the people of a case as suspects, with the facts behind every score",
@@ -40,6 +55,11 @@ creators and admins are flagged. See docs/suspects.md for the weights.`,
 				return err
 			}
 			defer done()
+			closeGeo, err := openGeoIP(s, geoip)
+			if err != nil {
+				return err
+			}
+			defer closeGeo()
 			people, err := s.People(ctx, caseName)
 			if err != nil {
 				return classify(err, "'vibora case list' shows the cases")
@@ -47,7 +67,11 @@ creators and admins are flagged. See docs/suspects.md for the weights.`,
 			if g.json {
 				out := newJSONLines(g.streams.Out)
 				for _, p := range people {
-					if err := out.Write(suspectLine{p.ID, p.Name, p.Identifiers, p.Conversations, p.Leads, p.KnownShared, p.NewShared, p.Score, p.Reasons}); err != nil {
+					l := suspectLine{p.ID, p.Name, p.Identifiers, p.Conversations, p.Leads, p.KnownShared, p.NewShared, p.Score, p.Reasons, ""}
+					if len(p.Countries) > 0 {
+						l.Country = p.Countries[0].Country
+					}
+					if err := out.Write(l); err != nil {
 						return err
 					}
 				}
@@ -59,11 +83,12 @@ creators and admins are flagged. See docs/suspects.md for the weights.`,
 	}
 	cmd.Flags().StringVar(&caseName, "case", "", "case name (required)")
 	cmd.MarkFlagRequired("case")
+	cmd.Flags().StringVar(&geoip, "geoip", "", "MaxMind-format .mmdb database to place IP addresses")
 	return cmd
 }
 
 func renderSuspects(g *globals, people []investigation.Person, limit int) {
-	t := newTable(g.streams.Out, "RANK", "ID", "PERSON", "SCORE", "KNOWN", "NEW", "SOURCES", "WHY")
+	t := newTable(g.streams.Out, "RANK", "ID", "PERSON", "COUNTRY", "SCORE", "KNOWN", "NEW", "SOURCES", "WHY")
 	for i, p := range people {
 		if limit > 0 && i == limit {
 			break
@@ -76,14 +101,18 @@ func renderSuspects(g *globals, people []investigation.Person, limit int) {
 				why += fmt.Sprintf(" (+%d more)", len(p.Reasons)-1)
 			}
 		}
-		t.Row(i+1, p.ID, p.Name, fmt.Sprintf("%.1f", p.Score), p.KnownShared, p.NewShared, sources, why)
+		country := "-"
+		if len(p.Countries) > 0 {
+			country = fmt.Sprintf("%s %.2f", p.Countries[0].Country, p.Countries[0].Confidence)
+		}
+		t.Row(i+1, p.ID, p.Name, country, fmt.Sprintf("%.1f", p.Score), p.KnownShared, p.NewShared, sources, why)
 	}
 	t.Flush()
 }
 
 func newPersonCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "person", Short: "Show what the evidence says about one person"}
-	var caseName string
+	var caseName, geoip string
 	show := &cobra.Command{
 		Use:   "show --case C PERSON",
 		Short: "Show a person: identifiers, sources and why they are one person, activity, shared material, score",
@@ -96,6 +125,11 @@ func newPersonCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer done()
+			closeGeo, err := openGeoIP(s, geoip)
+			if err != nil {
+				return err
+			}
+			defer closeGeo()
 			people, err := s.People(ctx, caseName)
 			if err != nil {
 				return classify(err, "")
@@ -122,6 +156,17 @@ func newPersonCmd(g *globals) *cobra.Command {
 				kv.Row("Conversations", strings.Join(p.Conversations, "; "))
 				kv.Row("Stealer-log leads", strings.Join(p.Leads, ", "))
 				kv.Row("Roles", strings.Join(p.Roles, "; "))
+				for i, c := range p.Countries {
+					label := ""
+					if i == 0 {
+						label = "Countries"
+					}
+					var ev []string
+					for _, e := range c.Evidence {
+						ev = append(ev, e.Identifier+" ("+e.Reason+")")
+					}
+					kv.Row(label, fmt.Sprintf("%s %.2f: %s", c.Country, c.Confidence, strings.Join(ev, "; ")))
+				}
 				kv.Row("Activity", fmt.Sprintf("%d messages, %d forwards, %s to %s", p.Messages, p.Forwards, day(p.First), day(p.Last)))
 				kv.Row("Membership", fmt.Sprintf("%d join(s), %d departure(s), added %d member(s), invited by %s", p.Joins, p.Departures, p.Invited, strings.Join(p.InvitedBy, ", ")))
 				kv.Row("Known material shared", fmt.Sprintf("%d file(s)", p.KnownShared))
@@ -152,6 +197,7 @@ func newPersonCmd(g *globals) *cobra.Command {
 		},
 	}
 	show.Flags().StringVar(&caseName, "case", "", "case name (required)")
+	show.Flags().StringVar(&geoip, "geoip", "", "MaxMind-format .mmdb database to place IP addresses")
 	show.MarkFlagRequired("case")
 	cmd.AddCommand(show)
 	return cmd

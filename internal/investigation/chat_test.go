@@ -120,6 +120,14 @@ func TestDemoSuspectsAndLeads(t *testing.T) {
 		if people[1].Name != "Sky Sample" || people[1].NewShared != 2 || len(people[1].Leads) != 1 {
 			t.Fatalf("second suspect: %+v", people[1])
 		}
+		// Each country candidate carries its evidence: the +1 202 phone and
+		// the stealer log's US field place Rowan; Sky's log says NL.
+		if c := top.Countries; len(c) == 0 || c[0].Country != "US" || len(c[0].Evidence) < 2 {
+			t.Errorf("top suspect countries: %+v", c)
+		}
+		if c := people[1].Countries; len(c) == 0 || c[0].Country != "NL" || len(c[0].Evidence) == 0 {
+			t.Errorf("second suspect countries: %+v", c)
+		}
 		sum := 0.0
 		for _, r := range top.Reasons {
 			var v float64

@@ -51,11 +51,15 @@ type Person struct {
 	Departures    int64            `json:"departures"`
 	InvitedBy     []string         `json:"invited_by"`
 	WatchedSites  int              `json:"watched_sites"`
-	Score         float64          `json:"score"`
-	Reasons       []string         `json:"reasons"`
-	participants  []int64
-	leads         []int64
-	shared        []store.SharedFile // known and new files shared
+	// Countries are where the person's identifiers point (phone calling
+	// codes, ccTLDs, stealer-log country fields, IPs when a GeoIP database
+	// is configured), best first, each with its evidence.
+	Countries    []identifier.Candidate `json:"countries"`
+	Score        float64                `json:"score"`
+	Reasons      []string               `json:"reasons"`
+	participants []int64
+	leads        []int64
+	shared       []store.SharedFile // known and new files shared
 }
 
 // linkKinds are the identifier kinds that tie two sources to one person.
@@ -343,6 +347,7 @@ func (s *Service) People(ctx context.Context, caseName string) ([]Person, error)
 		}
 		p.Names, p.Conversations, p.Roles = sortedKeys(names), sortedKeys(convs), sortedKeys(roles)
 		p.Identifiers = sortedKeys(idsOf[root])
+		p.Countries = s.attribute(p.Identifiers, p.leads, leadBy)
 		p.InvitedBy = uniqueSorted(p.InvitedBy)
 		p.score()
 		out = append(out, *p)
@@ -359,6 +364,30 @@ func (s *Service) People(ctx context.Context, caseName string) ([]Person, error)
 		out[i].Links, out[i].Roles, out[i].InvitedBy, out[i].Identifiers = nonNilS(out[i].Links), nonNilS(out[i].Roles), nonNilS(out[i].InvitedBy), nonNilS(out[i].Identifiers)
 	}
 	return out, nil
+}
+
+// attribute places a person through their identifiers and the country
+// fields of their stealer logs.
+func (s *Service) attribute(keys []string, leads []int64, leadBy map[int64]store.Lead) []identifier.Candidate {
+	var sig []identifier.Signal
+	for _, k := range keys {
+		kind, v, _ := strings.Cut(k, ":")
+		if kind == "username" || kind == "telegram_id" || kind == "hwid" {
+			continue // say nothing about a country
+		}
+		sig = append(sig, identifier.Signal{Kind: identifier.SignalIdentifier, Value: v})
+	}
+	for _, id := range leads {
+		if c := leadBy[id].Country; c != "" {
+			sig = append(sig, identifier.Signal{Kind: identifier.SignalStealerCountry, Value: c})
+		}
+	}
+	a := identifier.Attributor{GeoIP: s.GeoIP}
+	out := a.Attribute(sig)
+	if out == nil {
+		return []identifier.Candidate{}
+	}
+	return out
 }
 
 // score computes the documented ranking, each part with its reason.

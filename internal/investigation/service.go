@@ -16,6 +16,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/oschwald/maxminddb-golang/v2"
+
 	"github.com/vibora-project/vibora/internal/audit"
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -29,6 +31,8 @@ type Service struct {
 	// CacheDir holds derived, rebuildable data such as persisted match
 	// indexes. Empty disables the cache.
 	CacheDir string
+	// GeoIP, optional, geolocates IP addresses for country attribution.
+	GeoIP *maxminddb.Reader
 }
 
 // Option configures a Service.
