@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/investigation"
 )
 
@@ -51,11 +52,21 @@ hashdeep-compatible manifest; 'vibora verify' checks the sources against it.`,
 				return err
 			}
 			defer done()
-			bar := newProgress(g, "ingest", 0)
-			var last int64
+			// The total counts the files on disk; archive members, found as
+			// the walk goes, raise it.
+			var total int64
+			if files, _, err := evidence.ListFiles(args); err == nil {
+				total = int64(len(files))
+			}
+			bar := newProgress(g, "ingest", total)
+			var lastFiles, lastBytes int64
 			opt.Progress = func(files, bytes int64) {
-				bar.Add(int(files-last), 0)
-				last = files
+				if files > total {
+					total = files
+					bar.SetTotal(total)
+				}
+				bar.Add(int(files-lastFiles), bytes-lastBytes)
+				lastFiles, lastBytes = files, bytes
 			}
 			rep, err := s.Ingest(ctx, caseName, opt)
 			bar.Done()
