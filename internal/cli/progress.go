@@ -43,7 +43,7 @@ func newProgress(g *globals, label string, total int64) *progress {
 		pr.p = mpb.New(mpb.WithOutput(g.streams.Err), mpb.WithWidth(40), mpb.WithRefreshRate(200*time.Millisecond))
 		pr.bar = pr.p.AddBar(total,
 			mpb.PrependDecorators(decor.Name(label+" "), decor.CountersNoUnit("%d/%d files")),
-			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return pr.rate() }), decor.Name(" "), decor.EwmaETA(decor.ET_STYLE_GO, 30)),
+			mpb.AppendDecorators(decor.Any(func(decor.Statistics) string { return pr.rate() }), decor.Name(" "), decor.AverageETA(decor.ET_STYLE_GO)),
 		)
 	}
 	return pr
