@@ -24,7 +24,7 @@ func (tx *Tx) AppendAudit(ctx context.Context, r *audit.Record) error {
 	if err != nil && !first {
 		return fmt.Errorf("read audit head: %w", err)
 	}
-	r.Seal(&head)
+	r.Seal(&head) // seq 0: the chain is empty, r links to the genesis hash
 	if _, err := tx.exec(ctx, "INSERT INTO audit (seq, at, actor, action, object, before_digest, after_digest, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		r.Seq, r.At, r.Actor, r.Action, r.Object, r.BeforeDigest, r.AfterDigest, r.Detail, r.PrevHash, r.Hash); err != nil {
 		return fmt.Errorf("append audit record: %w", err)
