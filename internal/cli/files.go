@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -84,7 +85,7 @@ func newFilesCmd(g *globals) *cobra.Command {
 				}
 				var ms []string
 				for _, m := range f.Matches {
-					ms = append(ms, fmt.Sprintf("%s:%s(%s d=%d)", m.Bank, firstNonEmpty(m.NormCategory, m.Category), m.Kind, m.Distance))
+					ms = append(ms, fmt.Sprintf("%s:%s(%s d=%d)", m.Bank, cmp.Or(m.NormCategory, m.Category), m.Kind, m.Distance))
 				}
 				note := f.Error
 				if note == "" && f.Warnings != "" {

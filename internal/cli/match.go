@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -84,7 +85,7 @@ index is cached next to the store and rebuilt when a bank changes.`,
 					t.Row(l.Query, l.Kind, l.Status, "-", "", "", "", "", "")
 				}
 				for _, x := range l.Matches {
-					t.Row(l.Query, l.Kind, l.Status, x.Bank, x.Record, x.Kind, x.Distance, firstNonEmpty(x.NormCategory, x.Category), x.Series)
+					t.Row(l.Query, l.Kind, l.Status, x.Bank, x.Record, x.Kind, x.Distance, cmp.Or(x.NormCategory, x.Category), x.Series)
 				}
 				return nil
 			}
@@ -114,13 +115,6 @@ index is cached next to the store and rebuilt when a bank changes.`,
 	return cmd
 }
 
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 func matchPaths(cmd *cobra.Command, m *investigation.Matcher, args []string, opt investigation.MatchOptions, emit func(matchLine) error) (int, error) {
 	files, odd, err := evidence.ListFiles(args)
 	if err != nil {
@@ -145,7 +139,7 @@ func matchPaths(cmd *cobra.Command, m *investigation.Matcher, args []string, opt
 	}
 	for _, r := range odd {
 		failed++
-		if err := emit(matchLine{Query: r.Path, Kind: "file", Error: firstNonEmpty(r.Err, strings.Join(r.Warnings, "; "))}); err != nil {
+		if err := emit(matchLine{Query: r.Path, Kind: "file", Error: cmp.Or(r.Err, strings.Join(r.Warnings, "; "))}); err != nil {
 			return failed, err
 		}
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -36,7 +37,7 @@ func toStealerLine(p *stealerlog.Profile) stealerLine {
 			l.Hits = append(l.Hits, stealerHit{Site: s.Entry.Pattern, URL: a.URL, Login: a.Login})
 		}
 		for _, e := range s.Evidence {
-			l.Hits = append(l.Hits, stealerHit{Site: s.Entry.Pattern, URL: firstNonEmpty(e.URL, e.Kind+" "+e.Host)})
+			l.Hits = append(l.Hits, stealerHit{Site: s.Entry.Pattern, URL: cmp.Or(e.URL, e.Kind+" "+e.Host)})
 		}
 	}
 	return l
@@ -140,7 +141,7 @@ func renderStealerProfiles(g *globals, ps []*stealerlog.Profile) {
 		l := toStealerLine(p)
 		var hits, reuse []string
 		for _, h := range l.Hits {
-			hits = append(hits, h.Site+" "+firstNonEmpty(h.Login, "-"))
+			hits = append(hits, h.Site+" "+cmp.Or(h.Login, "-"))
 		}
 		for _, r := range p.Reuse {
 			if len(r.OtherSites) > 0 {

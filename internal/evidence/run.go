@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -75,7 +76,7 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 				if j.open != nil {
 					rc, err := j.open()
 					if err != nil {
-						j.item.Err = firstNonEmpty(j.item.Err, err.Error())
+						j.item.Err = cmp.Or(j.item.Err, err.Error())
 					} else {
 						p.Process(rc, &j.item.Result)
 						rc.Close()
@@ -113,7 +114,7 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 					entryErr = e.Err.Error()
 				}
 				if e.Mode.IsDir() || !e.Mode.IsRegular() && e.Depth == 0 {
-					it.Err = firstNonEmpty(entryErr, "not a regular file: not read")
+					it.Err = cmp.Or(entryErr, "not a regular file: not read")
 					return send(ctx, items, it)
 				}
 				if e.Depth == 0 {
@@ -129,7 +130,7 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 				}
 				rc, err := e.Open()
 				if err != nil {
-					it.Err = firstNonEmpty(entryErr, err.Error())
+					it.Err = cmp.Or(entryErr, err.Error())
 					return send(ctx, items, it)
 				}
 				defer rc.Close()
@@ -200,13 +201,6 @@ func send(ctx context.Context, ch chan<- Item, it Item) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // osPath maps an on-disk entry's display path back to the file system.

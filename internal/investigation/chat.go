@@ -1,6 +1,7 @@
 package investigation
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -156,7 +157,7 @@ func (im *chatImporter) Conversation(c *chatexport.Conversation) error {
 	if c.Platform == chatexport.WhatsApp {
 		// WhatsApp exports carry no chat id (the parser uses the name): two
 		// chats with one name stay apart by their export file.
-		ext = c.ID + " [" + path.Base(firstNonEmpty(c.Archive, c.Source)) + "]"
+		ext = c.ID + " [" + path.Base(cmp.Or(c.Archive, c.Source)) + "]"
 	}
 	sc := store.Conversation{CaseID: im.caseID, ExhibitID: im.exhibitID, Platform: string(c.Platform), ExtID: ext, Name: c.Name,
 		Type: string(c.Type), SourcePath: c.Source, ImportedAt: im.s.timestamp()}
@@ -483,7 +484,7 @@ func (im *chatImporter) storeEvent(tx *store.Tx, e *chatexport.MembershipEvent) 
 	// transaction; here names resolve to rows.
 	detail := func(t chatexport.Ref) string {
 		var parts []string
-		for _, kv := range [][2]string{{"target", firstNonEmpty(t.ID, t.Name)}, {"inviter", e.Inviter}, {"title", e.Title},
+		for _, kv := range [][2]string{{"target", cmp.Or(t.ID, t.Name)}, {"inviter", e.Inviter}, {"title", e.Title},
 			{"old_number", e.OldNumber}, {"new_number", e.NewNumber}, {"pinned", e.PinnedMessageID}} {
 			if kv[1] != "" {
 				parts = append(parts, kv[0]+"="+kv[1])

@@ -1,6 +1,7 @@
 package investigation
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sort"
@@ -303,7 +304,7 @@ func (s *Service) People(ctx context.Context, caseName string) ([]Person, error)
 					series := map[string]bool{}
 					for _, m := range matches[f.FileID] {
 						if m.BankKind != "ignorable" {
-							series[firstNonEmpty(m.Series, "(no series)")+" / "+firstNonEmpty(m.NormCategory, m.Category)] = true
+							series[cmp.Or(m.Series, "(no series)")+" / "+cmp.Or(m.NormCategory, m.Category)] = true
 						}
 					}
 					for s := range series {
@@ -337,7 +338,7 @@ func (s *Service) People(ctx context.Context, caseName string) ([]Person, error)
 			p.Leads = append(p.Leads, l.LogID)
 			p.WatchedSites += l.WatchedSites
 			if p.Name == "" {
-				p.Name = firstNonEmpty(strings.Trim(l.Machine+"/"+l.OSUser, "/"), l.LogID)
+				p.Name = cmp.Or(strings.Trim(l.Machine+"/"+l.OSUser, "/"), l.LogID)
 			}
 		}
 		if len(p.participants) > 0 {
@@ -431,7 +432,7 @@ func describe(subj string, acts map[int64]store.ParticipantActivity, leads map[i
 	fmt.Sscanf(strings.Replace(subj, ":", " ", 1), "%s %d", &typ, &id)
 	if typ == "participant" {
 		a := acts[id]
-		return fmt.Sprintf("%s in %s %q", firstNonEmpty(a.DisplayName, a.ExtID), a.Platform, a.Conversation)
+		return fmt.Sprintf("%s in %s %q", cmp.Or(a.DisplayName, a.ExtID), a.Platform, a.Conversation)
 	}
 	return "stealer log " + leads[id].LogID
 }

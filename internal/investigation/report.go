@@ -1,6 +1,7 @@
 package investigation
 
 import (
+	"cmp"
 	"context"
 	"sort"
 
@@ -90,7 +91,7 @@ func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, erro
 		seen := map[[3]string]bool{}
 		exact := map[[3]string]bool{}
 		for _, m := range f.Matches {
-			k := [3]string{m.Bank, firstNonEmpty(m.NormCategory, m.Category), m.Series}
+			k := [3]string{m.Bank, cmp.Or(m.NormCategory, m.Category), m.Series}
 			seen[k] = true
 			if m.Kind != "pdq" {
 				exact[k] = true
@@ -146,11 +147,4 @@ func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, erro
 	}
 	rep.AuditHead, err = s.db.AuditHead(ctx)
 	return rep, err
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
