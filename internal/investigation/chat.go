@@ -238,10 +238,12 @@ func (im *chatImporter) upsertParticipant(convExt string, p *chatexport.Particip
 			sp.Role = r.Role
 		}
 	}
-	err := im.s.db.InTx(im.ctx, func(tx *store.Tx) error {
+	ch := &change{action: "chat.participant", object: im.object, detail: map[string]any{"conversation": convExt, "participant": p.ID}}
+	err := im.s.mutate(im.ctx, ch, func(tx *store.Tx) error {
 		if err := tx.UpsertParticipant(im.ctx, &sp); err != nil {
 			return err
 		}
+		ch.after = sp
 		return im.linkProfile(tx, sp.ID, p)
 	})
 	if err != nil {
@@ -423,7 +425,69 @@ func (im *chatImporter) Event(e *chatexport.MembershipEvent) error {
 	return nil
 }
 
-func (im *chatImporter) Account(r *chatexport.AccountRecord) error { return nil }
+// Account records what a full-account export says about its owner: the
+// owner's phone, username and user id, and the IP addresses of the
+// owner's sessions (devices and apps). They are linked to the export's
+// exhibit as the "account" subject, which joins the owner's person.
+// Contacts (the owner's address book) are not stored.
+func (im *chatImporter) Account(r *chatexport.AccountRecord) error {
+	type link struct {
+		kind          identifier.Kind
+		raw, source   string
+		platformScope bool
+	}
+	var links []link
+	switch r.Kind {
+	case chatexport.AccountOwner:
+		who := strings.TrimSpace(cmp.Or(r.Name, r.FirstName+" "+r.LastName))
+		src := string(r.Platform) + " account owner " + who
+		if r.Phone != "" {
+			links = append(links, link{identifier.KindPhone, r.Phone, src, false})
+		}
+		if r.Username != "" {
+			links = append(links, link{identifier.KindUsername, r.Username, src, true})
+		}
+		if strings.HasPrefix(r.UserID, "user") {
+			links = append(links, link{identifier.KindTelegramID, r.UserID, src, false})
+		}
+	case chatexport.AccountSession, chatexport.AccountWebSession:
+		if r.IP == "" {
+			return nil
+		}
+		kind, _, err := identifier.Classify(r.IP, identifier.NormalizeOptions{})
+		if err != nil || (kind != identifier.KindIPv4 && kind != identifier.KindIPv6) {
+			return nil
+		}
+		src := strings.Join(strings.Fields(fmt.Sprintf("%s session %s %s %s %s %s", r.Platform, r.Application, r.DeviceModel, r.Browser, r.Domain, r.Country)), " ")
+		if !r.LastActive.IsZero() {
+			src += ", last active " + r.LastActive.Format(time.RFC3339)
+		}
+		links = append(links, link{kind, r.IP, src, false})
+	default:
+		return nil
+	}
+	if len(links) == 0 {
+		return nil
+	}
+	ch := &change{action: "chat.account", object: im.object, detail: map[string]any{"kind": string(r.Kind)}}
+	return im.s.mutate(im.ctx, ch, func(tx *store.Tx) error {
+		for _, l := range links {
+			n, err := identifier.Normalize(l.kind, l.raw, identifier.NormalizeOptions{DefaultRegion: im.region})
+			if err != nil {
+				continue
+			}
+			key := identifier.Key(l.kind, n)
+			if l.platformScope {
+				key = "username:" + string(r.Platform) + ":" + n
+			}
+			im.rep.Identifiers++
+			if err := tx.LinkIdentifier(im.ctx, im.caseID, string(l.kind), n, key, "account", im.exhibitID, l.source, l.raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
 
 // flush stores the pending messages, attachments, events and identifier
 // links in one audited transaction.

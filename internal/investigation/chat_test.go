@@ -154,3 +154,32 @@ func TestDemoSuspectsAndLeads(t *testing.T) {
 		}
 	})
 }
+
+func TestFullAccountExportJoinsOwner(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		ctx := context.Background()
+		s := investigation.New(open(t, -1), "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
+		s.CreateCase(ctx, store.Case{Name: "op"})
+		export := filepath.Join("..", "chatexport", "telegram", "testdata", "DataExport_2024-01-20")
+		if _, err := s.ImportChat(ctx, "op", export, investigation.ChatImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		people, err := s.People(ctx, "op")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var owner *investigation.Person
+		for i := range people {
+			if strings.Contains(strings.Join(people[i].Conversations, " "), "owner of the full-account export") {
+				owner = &people[i]
+			}
+		}
+		if owner == nil {
+			t.Fatalf("no person owns the export: %+v", people)
+		}
+		ids := strings.Join(owner.Identifiers, " ")
+		if owner.Name != "Alex Example" || !strings.Contains(ids, "ipv4:") || !strings.Contains(ids, "telegram_id:1000000001") {
+			t.Fatalf("owner: %+v", owner)
+		}
+	})
+}

@@ -60,6 +60,7 @@ type Person struct {
 	Reasons      []string               `json:"reasons"`
 	participants []int64
 	leads        []int64
+	accounts     []int64            // exhibits of full-account exports this person owns
 	shared       []store.SharedFile // known and new files shared
 }
 
@@ -134,8 +135,15 @@ func (s *Service) People(ctx context.Context, caseName string) ([]Person, error)
 		find(subject("lead", l.ID))
 	}
 	byKey := map[string][]store.IdentifierLink{}
+	accountName := map[int64]string{} // exhibit -> owner, for full-account exports
 	for _, l := range links {
 		byKey[l.Key] = append(byKey[l.Key], l)
+		if l.SubjectType == "account" {
+			find(subject("account", l.SubjectID))
+			if owner, ok := strings.CutPrefix(l.Source, "telegram account owner "); ok && owner != "" {
+				accountName[l.SubjectID] = owner
+			}
+		}
 	}
 	linkNotes := map[string][]string{} // root -> notes, filled after unions
 	type pair struct{ a, b, note string }
@@ -241,6 +249,13 @@ func (s *Service) People(ctx context.Context, caseName string) ([]Person, error)
 		p := get(subject("lead", l.ID))
 		p.leads = append(p.leads, l.ID)
 	}
+	for subj := range parent {
+		var exhibit int64
+		if _, err := fmt.Sscanf(subj, "account:%d", &exhibit); err == nil {
+			p := get(subj)
+			p.accounts = append(p.accounts, exhibit)
+		}
+	}
 	idsOf := map[string]map[string]bool{}
 	for _, l := range links {
 		r := find(subject(l.SubjectType, l.SubjectID))
@@ -341,10 +356,20 @@ func (s *Service) People(ctx context.Context, caseName string) ([]Person, error)
 				p.Name = cmp.Or(strings.Trim(l.Machine+"/"+l.OSUser, "/"), l.LogID)
 			}
 		}
-		if len(p.participants) > 0 {
+		sort.Slice(p.accounts, func(i, j int) bool { return p.accounts[i] < p.accounts[j] })
+		for _, ex := range p.accounts {
+			convs["telegram: owner of the full-account export"] = true
+			if p.Name == "" {
+				p.Name = accountName[ex]
+			}
+		}
+		switch {
+		case len(p.participants) > 0:
 			p.ID = fmt.Sprintf("P%d", p.participants[0])
-		} else {
+		case len(p.leads) > 0:
 			p.ID = fmt.Sprintf("L%d", p.leads[0])
+		default:
+			p.ID = fmt.Sprintf("A%d", p.accounts[0])
 		}
 		p.Names, p.Conversations, p.Roles = sortedKeys(names), sortedKeys(convs), sortedKeys(roles)
 		p.Identifiers = sortedKeys(idsOf[root])
@@ -416,7 +441,7 @@ func (p *Person) score() {
 	add(min(WeightInvite*float64(p.Invited), MaxInviteScore), fmt.Sprintf("added %d member(s)", p.Invited))
 	add(WeightWatchedSite*float64(p.WatchedSites), fmt.Sprintf("stealer-log credentials for %d watched site(s) (%s)", p.WatchedSites, strings.Join(p.Leads, ", ")))
 	add(min(WeightMessage*float64(p.Messages), MaxActivityScore), fmt.Sprintf("%d message(s)", p.Messages))
-	if extra := len(p.participants) + len(p.leads) - 1; extra > 0 {
+	if extra := len(p.participants) + len(p.leads) + len(p.accounts) - 1; extra > 0 {
 		add(WeightCrossSources*float64(extra), fmt.Sprintf("same person in %d sources (%s)", extra+1, strings.Join(p.Identifiers, ", ")))
 	}
 	if p.Reasons == nil {
@@ -430,9 +455,12 @@ func describe(subj string, acts map[int64]store.ParticipantActivity, leads map[i
 	var typ string
 	var id int64
 	fmt.Sscanf(strings.Replace(subj, ":", " ", 1), "%s %d", &typ, &id)
-	if typ == "participant" {
+	switch typ {
+	case "participant":
 		a := acts[id]
 		return fmt.Sprintf("%s in %s %q", cmp.Or(a.DisplayName, a.ExtID), a.Platform, a.Conversation)
+	case "account":
+		return "the owner of a full-account export"
 	}
 	return "stealer log " + leads[id].LogID
 }
