@@ -75,6 +75,12 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 				return err
 			}
 			fmt.Fprintf(w, "%d files, %s, in %.2fs (match index %s); manifest sha256 %s\n", rep.Files, humanBytes(float64(rep.Bytes)), rep.ElapsedSeconds, rep.IndexSource, rep.Manifest)
+			vr, err := s.Verify(ctx, DemoCase, "PHONE-01", 0)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "verify against the manifest: %d matched, %d changed, %d missing, %d new (the source is untouched)\n",
+				vr.Matched, len(vr.Changed), len(vr.Missing), len(vr.New))
 
 			section(w, "3. Triage")
 			cr, err := s.Report(ctx, DemoCase)
