@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
@@ -200,7 +201,12 @@ func (im *chatImporter) convID(ext string) int64 {
 func (im *chatImporter) Participant(p *chatexport.Participant) error {
 	cp := *p
 	im.known[p.ID] = &cp
+	convs := make([]string, 0, len(im.convs))
 	for cid := range im.convs {
+		convs = append(convs, cid)
+	}
+	sort.Strings(convs) // row ids, and so person ids, must not depend on map order
+	for _, cid := range convs {
 		_, joined := im.parts[cid+"\x00"+p.ID]
 		if joined || len(im.convs) == 1 {
 			if err := im.upsertParticipant(cid, &cp); err != nil {
