@@ -15,15 +15,11 @@ func newCaseShowCmd(g *globals) *cobra.Command {
 		Args:  argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, done, err := g.openService(ctx)
+			s, c, done, err := g.openCase(ctx, args[0])
 			if err != nil {
 				return err
 			}
 			defer done()
-			c, err := s.Case(ctx, args[0])
-			if err != nil {
-				return classify(err, "'vibora case list' shows the existing cases")
-			}
 			exhibits, err := s.DB().Exhibits(ctx, c.ID)
 			if err != nil {
 				return err

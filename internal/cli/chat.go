@@ -73,15 +73,11 @@ func newChatListCmd(g *globals) *cobra.Command {
 		Args:  argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, done, err := g.openService(ctx)
+			s, c, done, err := g.openCase(ctx, caseName)
 			if err != nil {
 				return err
 			}
 			defer done()
-			c, err := s.Case(ctx, caseName)
-			if err != nil {
-				return classify(err, "'vibora case list' shows the cases")
-			}
 			convs, err := s.DB().Conversations(ctx, c.ID)
 			if err != nil {
 				return err

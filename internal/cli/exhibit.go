@@ -63,15 +63,11 @@ func newExhibitListCmd(g *globals) *cobra.Command {
 		Args:  argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, done, err := g.openService(ctx)
+			s, c, done, err := g.openCase(ctx, caseName)
 			if err != nil {
 				return err
 			}
 			defer done()
-			c, err := s.Case(ctx, caseName)
-			if err != nil {
-				return classify(err, "'vibora case list' shows the existing cases")
-			}
 			list, err := s.DB().Exhibits(ctx, c.ID)
 			if err != nil {
 				return err
@@ -99,15 +95,11 @@ func newExhibitShowCmd(g *globals) *cobra.Command {
 		Args:  argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, done, err := g.openService(ctx)
+			s, c, done, err := g.openCase(ctx, caseName)
 			if err != nil {
 				return err
 			}
 			defer done()
-			c, err := s.Case(ctx, caseName)
-			if err != nil {
-				return classify(err, "'vibora case list' shows the existing cases")
-			}
 			e, err := s.DB().ExhibitByLabel(ctx, c.ID, args[0])
 			if err != nil {
 				return classify(err, "'vibora exhibit list --case "+caseName+"' shows the exhibits")

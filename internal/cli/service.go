@@ -53,3 +53,18 @@ func classify(err error, hint string) error {
 	}
 	return err
 }
+
+// openCase opens the store and finds the named case. The caller must call
+// the returned close function.
+func (g *globals) openCase(ctx context.Context, name string) (*investigation.Service, store.Case, func(), error) {
+	s, done, err := g.openService(ctx)
+	if err != nil {
+		return nil, store.Case{}, nil, err
+	}
+	c, err := s.Case(ctx, name)
+	if err != nil {
+		done()
+		return nil, c, nil, classify(err, "'vibora case list' shows the existing cases")
+	}
+	return s, c, done, nil
+}
