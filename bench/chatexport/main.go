@@ -247,7 +247,7 @@ func writeMessage(w io.Writer, rng *rand.Rand, id int, unix int64) {
 			fmt.Fprint(w, "   \"photo\": \"(File not included. Change data exporting settings to download.)\",\n   \"width\": 1280,\n   \"height\": 960,\n")
 		}
 		if rng.IntN(3) == 0 {
-			w.Write([]byte(plain[:len(plain)]))
+			w.Write([]byte(plain))
 		} else {
 			fmt.Fprint(w, "   \"text\": \"\",\n   \"text_entities\": []\n  }")
 		}

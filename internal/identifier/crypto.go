@@ -132,13 +132,6 @@ func normETH(s string) (string, error) {
 	return sum, nil
 }
 
-// ethChecksummed reports whether a valid eth address is in mixed case
-// (carries a verified EIP-55 checksum).
-func ethChecksummed(s string) bool {
-	h := s[2:]
-	return h != strings.ToLower(h) && h != strings.ToUpper(h)
-}
-
 // normXMR validates a Monero mainnet address: standard (netbyte 18, 95
 // characters), integrated (19, 106) or subaddress (42, 95). Checksum: the
 // first 4 bytes of Keccak-256 over the preceding bytes.

@@ -95,8 +95,7 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(x int) int {
+	find := func(x int) int {
 		for parent[x] != x {
 			parent[x] = parent[parent[x]]
 			x = parent[x]

@@ -8,11 +8,6 @@ import (
 	"testing"
 )
 
-type pair struct {
-	key string
-	id  uint32
-}
-
 // exactFixture builds an index of random digests of every kind with
 // repeated digests (several ids), repeated pairs, shared 8-byte prefixes
 // and a crowded bucket, and returns the expected ids per kind and digest.

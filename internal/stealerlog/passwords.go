@@ -149,9 +149,7 @@ func labelled(line string) (credField, string) {
 		return fNone, ""
 	}
 	v := line[i+1:]
-	if strings.HasPrefix(v, " ") {
-		v = v[1:]
-	}
+	v = strings.TrimPrefix(v, " ")
 	return f, v
 }
 

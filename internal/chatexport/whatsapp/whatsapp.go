@@ -237,7 +237,6 @@ type parser struct {
 type pending struct {
 	line int
 	h    header
-	rest string
 	body strings.Builder
 }
 

@@ -50,7 +50,7 @@ func (w *walker) walkTar(arc *item, r io.Reader, b *budget, counted bool) error 
 		it.mod = hdr.ModTime
 		it.mode = hdr.FileInfo().Mode()
 		switch hdr.Typeflag {
-		case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse, tar.TypeCont:
+		case tar.TypeReg, '\x00', tar.TypeGNUSparse, tar.TypeCont:
 			it.mode = it.mode.Perm()
 			if hdr.Size > w.opt.MaxEntrySize {
 				it.err = fmt.Errorf("%w: %s declares %d bytes (cap %d)", ErrLimit, it.path, hdr.Size, w.opt.MaxEntrySize)

@@ -27,16 +27,15 @@ type walker struct {
 
 // item is an entry under construction, with the ways to reach its bytes.
 type item struct {
-	path, raw  string
-	size       int64
-	mod        time.Time
-	mode       fs.FileMode
-	depth      int
-	pwIndex    int
-	warnings   []string
-	err        error
-	mediaType  string
-	nameInDisk string // for compressed single files: the outer name
+	path, raw string
+	size      int64
+	mod       time.Time
+	mode      fs.FileMode
+	depth     int
+	pwIndex   int
+	warnings  []string
+	err       error
+	mediaType string
 
 	// Content access; at most one of reopen and stream is set.
 	reopen func() (io.ReadCloser, error) // repeatable

@@ -113,7 +113,7 @@ func (w *work) hashLuma(rows, cols int) (Hash, int) {
 		}
 		rowIdx, colIdx := decimationIndex(rows), decimationIndex(cols)
 		var needCol [downsampleDims]bool // cols <= 512 here, except via FromLuma
-		need := needCol[:0]
+		var need []bool
 		if cols <= downsampleDims {
 			need = needCol[:cols]
 		} else {

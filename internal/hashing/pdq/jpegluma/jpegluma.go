@@ -64,20 +64,18 @@ type Info struct {
 }
 
 type component struct {
-	id        byte
-	h, v      int
-	tq        int
-	bw, bh    int // blocks that hold image data
-	bwPad     int // blocks per row including MCU padding
-	bhPad     int
-	dw, dh    int // downsampled width and height in samples
-	dcT, acT  int
-	pred      int32
-	coefs     []int16   // progressive: bwPad*bhPad*64, natural order
-	masks     []uint64  // progressive: per block, nonzero zig-zag positions
-	smp       *sampling // samples to compute; nil when none
-	store     bool      // progressive: keep coefficients
-	sawScanAC bool
+	id     byte
+	h, v   int
+	tq     int
+	bw, bh int // blocks that hold image data
+	bwPad  int // blocks per row including MCU padding
+	bhPad  int
+	dw, dh int // downsampled width and height in samples
+	pred   int32
+	coefs  []int16   // progressive: bwPad*bhPad*64, natural order
+	masks  []uint64  // progressive: per block, nonzero zig-zag positions
+	smp    *sampling // samples to compute; nil when none
+	store  bool      // progressive: keep coefficients
 }
 
 type decoder struct {
