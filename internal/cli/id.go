@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/oschwald/maxminddb-golang/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/identifier"
 )
 
@@ -77,7 +77,7 @@ kinds are only reported when the checksum verifies. The file is only read.
 			var r io.Reader = g.streams.In
 			name := "stdin"
 			if args[0] != "-" {
-				f, err := os.Open(args[0])
+				f, err := source.OpenInput(args[0])
 				if err != nil {
 					return withHint(usageError{fmt.Errorf("open input: %w", err)}, "give an existing file, or - for standard input")
 				}

@@ -3,13 +3,13 @@ package cli
 import (
 	"bufio"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vibora-project/vibora/internal/evidence"
+	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/investigation"
 )
 
@@ -109,7 +109,7 @@ hashdeep-compatible manifest; 'vibora verify' checks the sources against it.`,
 }
 
 func readLines(path string) ([]string, error) {
-	f, err := os.Open(path)
+	f, err := source.OpenInput(path)
 	if err != nil {
 		return nil, err
 	}

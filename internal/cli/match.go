@@ -5,12 +5,12 @@ import (
 	"cmp"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vibora-project/vibora/internal/evidence"
+	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/investigation"
 )
@@ -149,7 +149,7 @@ func matchPaths(cmd *cobra.Command, m *investigation.Matcher, args []string, opt
 func matchHashesFile(cmd *cobra.Command, m *investigation.Matcher, path string, emit func(matchLine) error) (int, error) {
 	in := cmd.InOrStdin()
 	if path != "-" {
-		f, err := os.Open(path)
+		f, err := source.OpenInput(path)
 		if err != nil {
 			return 0, usageError{err}
 		}

@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/hashset"
 	"github.com/vibora-project/vibora/internal/hashset/format"
 	"github.com/vibora-project/vibora/internal/store"
@@ -222,7 +222,7 @@ func contentDigest(fileSHA256, kind, format string, opt BankImportOptions) strin
 
 func fileSHA256(path string) ([32]byte, error) {
 	var d [32]byte
-	f, err := os.Open(path)
+	f, err := source.OpenInput(path)
 	if err != nil {
 		return d, err
 	}

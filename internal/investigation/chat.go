@@ -15,6 +15,7 @@ import (
 
 	"github.com/vibora-project/vibora/internal/chatexport"
 	"github.com/vibora-project/vibora/internal/chatexport/detect"
+	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/identifier"
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -57,7 +58,7 @@ func (s *Service) ImportChat(ctx context.Context, caseName, exportPath string, o
 	if err != nil {
 		return rep, err
 	}
-	st, err := os.Stat(abs)
+	st, err := source.CheckInput(abs, true)
 	if err != nil {
 		return rep, fmt.Errorf("chat export: %v: %w", err, ErrInvalid)
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -67,7 +66,7 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 		if err != nil {
 			return rep, err
 		}
-		if _, err := os.Lstat(abs); err != nil {
+		if _, err := source.CheckInput(abs, true); err != nil {
 			return rep, fmt.Errorf("evidence path: %v: %w", err, ErrInvalid)
 		}
 		roots = append(roots, abs)

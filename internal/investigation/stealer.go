@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/vibora-project/vibora/internal/evidence/source"
@@ -48,7 +47,7 @@ func (s *Service) ScanStealer(ctx context.Context, caseName string, opt StealerS
 	if err != nil {
 		return rep, err
 	}
-	wf, err := os.Open(opt.Watchlist)
+	wf, err := source.OpenInput(opt.Watchlist)
 	if err != nil {
 		return rep, fmt.Errorf("watchlist: %v: %w", err, ErrInvalid)
 	}
@@ -68,7 +67,7 @@ func (s *Service) ScanStealer(ctx context.Context, caseName string, opt StealerS
 		if err != nil {
 			return rep, err
 		}
-		st, err := os.Stat(abs)
+		st, err := source.CheckInput(abs, true)
 		if err != nil {
 			return rep, fmt.Errorf("stealer log path: %v: %w", err, ErrInvalid)
 		}
@@ -135,7 +134,7 @@ func mergeScanStats(dst *stealerlog.ScanStats, st stealerlog.ScanStats) {
 
 // isULP tells a combo-list text file from an archive of logs.
 func isULP(path string) bool {
-	f, err := os.Open(path)
+	f, err := source.OpenInput(path)
 	if err != nil {
 		return false
 	}
@@ -148,7 +147,7 @@ func isULP(path string) bool {
 func scanULPFile(ctx context.Context, path string, wl *watchlist.Watchlist, popt stealerlog.ProfileOptions) ([]*stealerlog.Profile, stealerlog.ULPStats, error) {
 	var hits []stealerlog.ULPHit
 	scan := func(opt stealerlog.ULPOptions) (stealerlog.ULPStats, error) {
-		f, err := os.Open(path)
+		f, err := source.OpenInput(path)
 		if err != nil {
 			return stealerlog.ULPStats{}, err
 		}

@@ -24,3 +24,18 @@ func openReadOnly(name string, follow bool) (*os.File, error) {
 
 // noATime is O_NOATIME where the platform has it.
 const noATime = syscall.O_NOATIME
+
+// setBlocking clears O_NONBLOCK on a file opened by openReadOnly (a regular
+// file reads the same either way; this keeps the descriptor ordinary for
+// whoever reads it next).
+func setBlocking(f *os.File) error {
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var serr error
+	if err := rc.Control(func(fd uintptr) { serr = syscall.SetNonblock(int(fd), false) }); err != nil {
+		return err
+	}
+	return serr
+}

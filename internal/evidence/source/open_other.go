@@ -12,3 +12,5 @@ func openReadOnly(name string, follow bool) (*os.File, error) {
 
 // noATime is O_NOATIME where the platform has it.
 const noATime = 0
+
+func setBlocking(*os.File) error { return nil }

@@ -33,6 +33,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/hashset"
 	"github.com/vibora-project/vibora/internal/hashset/hma"
 	"github.com/vibora-project/vibora/internal/hashset/icse"
@@ -145,7 +146,7 @@ func Open(ctx context.Context, path string, opts Options) (*File, error) {
 	if opts.Profile != "" && !hashset.ValidProfile(opts.Profile) {
 		return nil, fmt.Errorf("category profile %q: want one of %s", opts.Profile, strings.Join(hashset.Profiles, ", "))
 	}
-	f, err := os.Open(path)
+	f, err := source.OpenInput(path)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +230,7 @@ func (f *File) SHA256() ([32]byte, error) {
 	}
 	var d [32]byte
 	if f.nsrl != nil {
-		g, err := os.Open(f.Path)
+		g, err := source.OpenInput(f.Path)
 		if err != nil {
 			return d, err
 		}

@@ -1,0 +1,102 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vibora-project/vibora/internal/hostile"
+)
+
+// runCtx is run with a caller's context, guarded so that a command that
+// blocks fails the test instead of hanging it (the guard is not a timing
+// assertion: it only turns "never returns" into a failure).
+func runCtx(t *testing.T, ctx context.Context, db string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	full := append([]string{"--db", db, "--actor", "alex"}, args...)
+	done := make(chan int, 1)
+	go func() { done <- Run(ctx, full, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}) }()
+	select {
+	case code = <-done:
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("%v: still running after 2 minutes: blocked", args)
+	}
+	return out.String(), errb.String(), code
+}
+
+// Every command that reads a user-given input refuses a FIFO at once, with
+// an error naming it, instead of blocking on an open that never returns.
+func TestInputsRefuseFIFOs(t *testing.T) {
+	dir := t.TempDir()
+	fifo, err := hostile.FIFO(dir, "never-written")
+	if err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	db := filepath.Join(dir, "v.db")
+	if _, e, code := run(t, db, "case", "create", "op-fifo"); code != 0 {
+		t.Fatalf("case create: %d %s", code, e)
+	}
+	wl := filepath.Join(dir, "watch.txt")
+	ev := filepath.Join(dir, "evidence")
+	os.Mkdir(ev, 0o755)
+	if err := os.WriteFile(wl, []byte("example.org\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"ingest", "--case", "op-fifo", "--exhibit", "E1", fifo},
+		{"ingest", "--case", "op-fifo", "--exhibit", "E1", "--passwords-file", fifo, ev},
+		{"chat", "import", "--case", "op-fifo", fifo},
+		{"bank", "import", "--name", "fifo-bank", fifo},
+		{"stealer", "scan", "--case", "op-fifo", "--watchlist", fifo, ev},
+		{"stealer", "scan", "--case", "op-fifo", "--watchlist", wl, fifo},
+		{"stealer", "scan", "--case", "op-fifo", "--watchlist", wl, "--passwords-file", fifo, ev},
+		{"match", "--hashes-file", fifo},
+		{"id", "extract", fifo},
+	} {
+		_, stderr, code := runCtx(t, context.Background(), db, args...)
+		if code == 0 || !strings.Contains(stderr, fifo) || !strings.Contains(stderr, "named pipe") {
+			t.Errorf("%v: exit %d, stderr %q; want a refusal naming %s as a named pipe", args, code, stderr, fifo)
+		}
+	}
+}
+
+// A cancelled context (Ctrl-C) stops every long-running command: it
+// returns with an error, and no command reports success.
+func TestCancelledContextStopsCommands(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "v.db")
+	if _, e, code := run(t, db, "case", "create", "op-cancel"); code != 0 {
+		t.Fatalf("case create: %d %s", code, e)
+	}
+	ev := filepath.Join(dir, "evidence")
+	os.Mkdir(ev, 0o755)
+	for i := range 50 {
+		os.WriteFile(filepath.Join(ev, "f"+string(rune('a'+i%26))+string(rune('a'+i/26))+".txt"), bytes.Repeat([]byte{byte(i)}, 4096), 0o644)
+	}
+	wl := filepath.Join(dir, "watch.txt")
+	os.WriteFile(wl, []byte("example.org\n"), 0o644)
+	list := filepath.Join(dir, "list.txt")
+	os.WriteFile(list, []byte(strings.Repeat("d41d8cd98f00b204e9800998ecf8427e\n", 100)), 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{
+		{"ingest", "--case", "op-cancel", "--exhibit", "E1", ev},
+		{"bank", "import", "--name", "cancelled", list},
+		{"stealer", "scan", "--case", "op-cancel", "--watchlist", wl, ev},
+		{"hash", ev},
+	} {
+		_, stderr, code := runCtx(t, ctx, db, args...)
+		if code == 0 {
+			t.Errorf("%v with a cancelled context: exit 0 (stderr %q)", args, stderr)
+		}
+	}
+	// Nothing was recorded as done: the bank does not exist.
+	if out, _, _ := run(t, db, "bank", "list"); strings.Contains(out, "cancelled") {
+		t.Errorf("a cancelled bank import left a bank: %s", out)
+	}
+}
