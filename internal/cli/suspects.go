@@ -155,7 +155,7 @@ func newPersonCmd(g *globals) *cobra.Command {
 				kv.Row("Identifiers", strings.Join(p.Identifiers, ", "))
 				kv.Row("Conversations", strings.Join(p.Conversations, "; "))
 				kv.Row("Stealer-log leads", strings.Join(p.Leads, ", "))
-				kv.Row("Roles", strings.Join(p.Roles, "; "))
+				kv.Row("Roles", joinText(p.Roles, "; "))
 				for i, c := range p.Countries {
 					label := ""
 					if i == 0 {
@@ -233,4 +233,13 @@ func sortedMapKeys(m map[string]int64) []string {
 		}
 	}
 	return out
+}
+
+// joinText joins the sentences of typed values (roles, links).
+func joinText[T fmt.Stringer](xs []T, sep string) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = x.String()
+	}
+	return strings.Join(s, sep)
 }

@@ -447,7 +447,7 @@ func (im *chatImporter) Account(r *chatexport.AccountRecord) error {
 	switch r.Kind {
 	case chatexport.AccountOwner:
 		who := strings.TrimSpace(cmp.Or(r.Name, r.FirstName+" "+r.LastName))
-		src := string(r.Platform) + " account owner " + who
+		src := accountOwnerSource(string(r.Platform), who)
 		if r.Phone != "" {
 			links = append(links, link{identifier.KindPhone, r.Phone, src, false})
 		}
@@ -529,7 +529,7 @@ func (im *chatImporter) flush() error {
 			for _, id := range p.ids {
 				im.rep.Identifiers++
 				if err := tx.LinkIdentifier(im.ctx, im.caseID, string(id.Kind), id.Normalized, id.Key(), "participant", p.msg.SenderID,
-					"posted in message "+p.msg.ExtID, id.Value); err != nil {
+					postedSource(p.msg.ExtID), id.Value); err != nil {
 					return err
 				}
 			}

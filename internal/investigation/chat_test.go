@@ -2,8 +2,10 @@ package investigation_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -74,7 +76,7 @@ func TestChatImportFixtures(t *testing.T) {
 		}
 		joined := false
 		for _, p := range people {
-			if strings.Contains(strings.Join(p.Links, " "), "number change +12025550147 -> +12025550148") {
+			if strings.Contains(fmt.Sprint(p.Links), "number change +12025550147 -> +12025550148") {
 				joined = true
 			}
 		}
@@ -114,7 +116,7 @@ func TestDemoSuspectsAndLeads(t *testing.T) {
 			t.Fatal(err)
 		}
 		top := people[0]
-		if top.Name != "Rowan Example" || top.KnownShared != 3 || len(top.Leads) != 1 || !strings.Contains(strings.Join(top.Roles, " "), "creator") {
+		if top.Name != "Rowan Example" || top.KnownShared != 3 || len(top.Leads) != 1 || !slices.Contains(top.Roles, investigation.Role{Name: investigation.RoleCreator, Conversation: "Example Exchange Group"}) {
 			t.Fatalf("top suspect: %+v", top)
 		}
 		if people[1].Name != "Sky Sample" || people[1].NewShared != 2 || len(people[1].Leads) != 1 {

@@ -4,7 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/vibora-project/vibora/internal/identifier"
@@ -37,9 +38,9 @@ type Person struct {
 	Identifiers   []string         `json:"identifiers"` // keys, e.g. phone:+12025550143
 	Conversations []string         `json:"conversations"`
 	Leads         []string         `json:"leads"`
-	Links         []string         `json:"links"`          // why the pieces are one person
-	PossibleLinks []string         `json:"possible_links"` // weaker ties, not merged
-	Roles         []string         `json:"roles"`
+	Links         []Link           `json:"links"`          // why the pieces are one person
+	PossibleLinks []Link           `json:"possible_links"` // weaker ties, not merged
+	Roles         []Role           `json:"roles"`
 	Messages      int64            `json:"messages"`
 	Forwards      int64            `json:"forwards"`
 	First         string           `json:"first_activity,omitempty"`
@@ -60,15 +61,104 @@ type Person struct {
 	Reasons      []string               `json:"reasons"`
 	participants []int64
 	leads        []int64
-	accounts     []int64            // exhibits of full-account exports this person owns
-	shared       []store.SharedFile // known and new files shared
+	accounts     []int64 // exhibits of full-account exports this person owns
 }
+
+// Role names that weigh in the ranking. Other roles (a Discord server's
+// own role names) are shown but not scored.
+const (
+	RoleCreator = "creator"
+	RoleAdmin   = "admin"
+)
+
+// Role is a role a person holds in one conversation.
+type Role struct {
+	Name         string // RoleCreator, RoleAdmin or a platform's role name
+	Conversation string
+}
+
+func (r Role) String() string { return r.Name + " of " + r.Conversation }
+
+// MarshalText makes a role a sentence in JSON: "creator of Group".
+func (r Role) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// LinkKind says why two sources are, or may be, one person.
+type LinkKind string
+
+const (
+	// LinkIdentifier: both sources carry the identifier Key, at least
+	// one of them as its own (a profile, an account, a stealer log).
+	LinkIdentifier LinkKind = "identifier"
+	// LinkNumberChange: the platform announced that number From became To.
+	LinkNumberChange LinkKind = "number_change"
+	// LinkPossible: two participants only posted the identifier Key in
+	// messages (one may be quoting the other); they are not merged.
+	LinkPossible LinkKind = "possible"
+)
+
+// Link is one tie between two sources of a person.
+type Link struct {
+	Kind     LinkKind
+	Key      string  // the shared identifier (LinkIdentifier, LinkPossible)
+	A, B     LinkEnd // the two sources (LinkIdentifier, LinkPossible)
+	From, To string  // the numbers (LinkNumberChange)
+	Message  string  // the message announcing the change (LinkNumberChange)
+}
+
+// LinkEnd is one side of a link.
+type LinkEnd struct {
+	Source string // who: a participant in a conversation, a stealer log, an account owner
+	Via    string // where the identifier was seen (LinkIdentifier only)
+}
+
+func (l Link) String() string {
+	switch l.Kind {
+	case LinkNumberChange:
+		return fmt.Sprintf("number change %s -> %s announced in the conversation (message %s)", l.From, l.To, l.Message)
+	case LinkPossible:
+		return fmt.Sprintf("possible link, not merged: %s posted by %s and by %s", l.Key, l.A.Source, l.B.Source)
+	}
+	return fmt.Sprintf("%s: %s (%s) and %s (%s)", l.Key, l.A.Source, l.A.Via, l.B.Source, l.B.Via)
+}
+
+// MarshalText makes a link a sentence in JSON, as person show prints it.
+func (l Link) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 
 // linkKinds are the identifier kinds that tie two sources to one person.
 // IP addresses (shared by networks), domains, URLs and bare logins (the
 // same word on two sites need not be one person) do not.
 var linkKinds = map[string]bool{"phone": true, "email": true, "username": true, "telegram_id": true, "btc": true, "eth": true,
 	"ltc": true, "xmr": true, "trx": true, "ton": true, "hwid": true, "imei": true}
+
+// joinsPersons reports whether identifier key (of kind) ties two sources
+// to one person: a link kind, and a username only when scoped to a
+// platform (username:telegram:name).
+func joinsPersons(kind, key string) bool {
+	return linkKinds[kind] && (kind != "username" || strings.Count(key, ":") >= 2)
+}
+
+// The sources of identifier links that People reads back: the importers
+// write them with these functions.
+const (
+	postedSourcePrefix = "posted in message "
+	accountOwnerInfix  = " account owner "
+)
+
+// postedSource is the source of an identifier a participant posted in a
+// message: weak evidence (see joinByIdentifiers).
+func postedSource(messageID string) string { return postedSourcePrefix + messageID }
+
+func isPosted(source string) bool { return strings.HasPrefix(source, postedSourcePrefix) }
+
+// accountOwnerSource is the source of an identifier of the owner of a
+// full-account export.
+func accountOwnerSource(platform, owner string) string { return platform + accountOwnerInfix + owner }
+
+// accountOwner returns the owner's name from an accountOwnerSource.
+func accountOwner(source string) (string, bool) {
+	_, owner, ok := strings.Cut(source, accountOwnerInfix)
+	return owner, ok && owner != ""
+}
 
 // People groups a case's participants and leads into persons and ranks
 // them as suspects, best first. Every score lists the facts behind it.
@@ -77,319 +167,450 @@ func (s *Service) People(ctx context.Context, caseName string) ([]Person, error)
 	if err != nil {
 		return nil, err
 	}
-	acts, err := s.db.Activity(ctx, c.ID, 0)
+	ev, err := s.caseEvidence(ctx, c.ID)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("people of case %s: %w", caseName, err)
 	}
-	leads, err := s.db.Leads(ctx, c.ID)
-	if err != nil {
-		return nil, err
+	g := newPersonGraph(ev)
+	g.joinByIdentifiers()
+	g.joinByNumberChanges()
+	people := g.persons()
+	for i := range people {
+		p := &people[i]
+		ev.fill(p)
+		p.Countries = s.attribute(p.Identifiers, p.leads, ev.leadBy)
+		p.score()
 	}
-	links, err := s.db.IdentifierLinks(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	events, err := s.db.Events(ctx, c.ID, 0)
-	if err != nil {
-		return nil, err
-	}
-	shared, err := s.db.SharedFiles(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	matches, err := s.db.FileMatches(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
+	rank(people)
+	return people, nil
+}
 
-	// Union-find over subjects ("participant:12", "lead:3").
-	parent := map[string]string{}
-	var find func(string) string
-	find = func(x string) string {
-		if parent[x] == "" || parent[x] == x {
-			parent[x] = x
-			return x
-		}
-		r := find(parent[x])
-		parent[x] = r
-		return r
+// caseFacts is what People reads about a case, indexed.
+type caseFacts struct {
+	acts     []store.ParticipantActivity
+	leads    []store.Lead
+	links    []store.IdentifierLink
+	events   []store.EventView
+	shared   []store.SharedFile
+	matches  map[int64][]store.FileMatch // by file
+	actBy    map[int64]store.ParticipantActivity
+	leadBy   map[int64]store.Lead
+	byKey    map[string][]store.IdentifierLink
+	sharedBy map[int64][]store.SharedFile // by participant
+	eventsBy map[int64][]store.EventView  // by actor and by target participant
+	owner    map[int64]string             // exhibit -> owner of a full-account export
+}
+
+// caseEvidence collects the participants, leads, identifier links,
+// membership events and shared files of a case.
+func (s *Service) caseEvidence(ctx context.Context, caseID int64) (*caseFacts, error) {
+	ev := &caseFacts{}
+	var err error
+	if ev.acts, err = s.db.Activity(ctx, caseID, 0); err != nil {
+		return nil, fmt.Errorf("load participants: %w", err)
 	}
-	union := func(a, b string) {
-		ra, rb := find(a), find(b)
-		if ra != rb {
-			if ra < rb {
-				parent[rb] = ra
-			} else {
-				parent[ra] = rb
+	if ev.leads, err = s.db.Leads(ctx, caseID); err != nil {
+		return nil, fmt.Errorf("load stealer-log leads: %w", err)
+	}
+	if ev.links, err = s.db.IdentifierLinks(ctx, caseID); err != nil {
+		return nil, fmt.Errorf("load identifier links: %w", err)
+	}
+	if ev.events, err = s.db.Events(ctx, caseID, 0); err != nil {
+		return nil, fmt.Errorf("load membership events: %w", err)
+	}
+	if ev.shared, err = s.db.SharedFiles(ctx, caseID); err != nil {
+		return nil, fmt.Errorf("load shared files: %w", err)
+	}
+	if ev.matches, err = s.db.FileMatches(ctx, caseID); err != nil {
+		return nil, fmt.Errorf("load file matches: %w", err)
+	}
+	ev.index()
+	return ev, nil
+}
+
+func (ev *caseFacts) index() {
+	ev.actBy = map[int64]store.ParticipantActivity{}
+	for _, a := range ev.acts {
+		ev.actBy[a.ID] = a
+	}
+	ev.leadBy = map[int64]store.Lead{}
+	for _, l := range ev.leads {
+		ev.leadBy[l.ID] = l
+	}
+	ev.byKey = map[string][]store.IdentifierLink{}
+	ev.owner = map[int64]string{}
+	for _, l := range ev.links {
+		ev.byKey[l.Key] = append(ev.byKey[l.Key], l)
+		if l.SubjectType == subjectAccount {
+			if owner, ok := accountOwner(l.Source); ok {
+				ev.owner[l.SubjectID] = owner
 			}
 		}
 	}
-	actBy := map[int64]store.ParticipantActivity{}
-	for _, a := range acts {
-		actBy[a.ID] = a
-		find(subject("participant", a.ID))
+	ev.sharedBy = map[int64][]store.SharedFile{}
+	for _, f := range ev.shared {
+		ev.sharedBy[f.ParticipantID] = append(ev.sharedBy[f.ParticipantID], f)
 	}
-	leadBy := map[int64]store.Lead{}
-	for _, l := range leads {
-		leadBy[l.ID] = l
-		find(subject("lead", l.ID))
-	}
-	byKey := map[string][]store.IdentifierLink{}
-	accountName := map[int64]string{} // exhibit -> owner, for full-account exports
-	for _, l := range links {
-		byKey[l.Key] = append(byKey[l.Key], l)
-		if l.SubjectType == "account" {
-			find(subject("account", l.SubjectID))
-			if owner, ok := strings.CutPrefix(l.Source, "telegram account owner "); ok && owner != "" {
-				accountName[l.SubjectID] = owner
-			}
+	ev.eventsBy = map[int64][]store.EventView{}
+	for _, e := range ev.events {
+		if e.ActorID != 0 {
+			ev.eventsBy[e.ActorID] = append(ev.eventsBy[e.ActorID], e)
+		}
+		if e.TargetID != 0 && e.TargetID != e.ActorID {
+			ev.eventsBy[e.TargetID] = append(ev.eventsBy[e.TargetID], e)
 		}
 	}
-	linkNotes := map[string][]string{} // root -> notes, filled after unions
-	type pair struct{ a, b, note string }
-	var pairs []pair
-	keys := make([]string, 0, len(byKey))
-	for k := range byKey {
-		keys = append(keys, k)
+}
+
+// Subject types of identifier links (store.IdentifierLink.SubjectType).
+const (
+	subjectParticipant = "participant"
+	subjectLead        = "lead"
+	subjectAccount     = "account" // the owner of a full-account export, by exhibit
+)
+
+// subject is one source of a person: a participant, a lead or an account.
+type subject struct {
+	typ string
+	id  int64
+}
+
+func linkSubject(l store.IdentifierLink) subject { return subject{l.SubjectType, l.SubjectID} }
+
+// who describes a subject for a link: `Rowan in telegram "Group"`.
+func (ev *caseFacts) who(s subject) string {
+	switch s.typ {
+	case subjectParticipant:
+		a := ev.actBy[s.id]
+		return fmt.Sprintf("%s in %s %q", cmp.Or(a.DisplayName, a.ExtID), a.Platform, a.Conversation)
+	case subjectAccount:
+		return "the owner of a full-account export"
 	}
-	sort.Strings(keys)
-	// Profiles (phone, username, platform id) and stealer logs (the
-	// victim machine's own accounts) are strong evidence: they join
-	// sources into one person. An identifier a participant merely posted
-	// in a message is weak: it joins that participant to a stealer-log
-	// lead or a profile carrying it, but two participants who posted the
-	// same number are only noted as a possible link (one may be quoting
-	// the other).
-	possible := map[string][]string{}
-	for _, k := range keys {
-		ls := byKey[k]
-		kind := ls[0].Kind
-		if !linkKinds[kind] || (kind == "username" && strings.Count(k, ":") < 2) {
+	return "stealer log " + ev.leadBy[s.id].LogID
+}
+
+// personGraph joins subjects into persons.
+type personGraph struct {
+	ev       *caseFacts
+	sets     *unionFind
+	node     map[subject]int
+	subjects []subject // by node
+	links    []Link    // the links that joined two persons, in order
+	linkNode []int     // the node of each link's first side
+	possible []possibleLink
+}
+
+// possibleLink is a LinkPossible between two participants.
+type possibleLink struct {
+	a, b subject
+	link Link
+}
+
+func newPersonGraph(ev *caseFacts) *personGraph {
+	g := &personGraph{ev: ev, sets: newUnionFind(0), node: map[subject]int{}}
+	for _, a := range ev.acts {
+		g.nodeOf(subject{subjectParticipant, a.ID})
+	}
+	for _, l := range ev.leads {
+		g.nodeOf(subject{subjectLead, l.ID})
+	}
+	for _, l := range ev.links {
+		if l.SubjectType == subjectAccount {
+			g.nodeOf(linkSubject(l))
+		}
+	}
+	return g
+}
+
+func (g *personGraph) nodeOf(s subject) int {
+	if n, ok := g.node[s]; ok {
+		return n
+	}
+	n := g.sets.add()
+	g.node[s] = n
+	g.subjects = append(g.subjects, s)
+	return n
+}
+
+func (g *personGraph) root(s subject) int { return g.sets.find(g.nodeOf(s)) }
+
+// join makes a and b one person and records why, unless they already are.
+func (g *personGraph) join(a, b subject, why Link) {
+	if g.sets.union(g.nodeOf(a), g.nodeOf(b)) {
+		g.links = append(g.links, why)
+		g.linkNode = append(g.linkNode, g.nodeOf(a))
+	}
+}
+
+// joinByIdentifiers joins the subjects that share an identifier.
+// Profiles (phone, username, platform id), accounts and stealer logs (the
+// victim machine's own accounts) are strong evidence: they join sources
+// into one person. An identifier a participant merely posted in a message
+// is weak: it joins that participant to a strong carrier of it, but two
+// participants who only posted the same number are a possible link, not
+// merged (one may be quoting the other).
+func (g *personGraph) joinByIdentifiers() {
+	for _, key := range slices.Sorted(maps.Keys(g.ev.byKey)) {
+		ls := g.ev.byKey[key]
+		if !joinsPersons(ls[0].Kind, key) {
 			continue
 		}
 		var strong, weak []store.IdentifierLink
 		for _, l := range ls {
-			if strings.HasPrefix(l.Source, "posted in") {
+			if isPosted(l.Source) {
 				weak = append(weak, l)
 			} else {
 				strong = append(strong, l)
 			}
 		}
-		join := func(a, b store.IdentifierLink) {
-			sa, sb := subject(a.SubjectType, a.SubjectID), subject(b.SubjectType, b.SubjectID)
-			if sa == sb || find(sa) == find(sb) {
-				return
-			}
-			union(sa, sb)
-			pairs = append(pairs, pair{sa, sb, fmt.Sprintf("%s: %s (%s) and %s (%s)", k,
-				describe(sa, actBy, leadBy), a.Source, describe(sb, actBy, leadBy), b.Source)})
-		}
-		if len(strong) > 0 {
-			for _, l := range strong[1:] {
-				join(strong[0], l)
-			}
-			for _, l := range weak {
-				join(strong[0], l)
-			}
+		if len(strong) == 0 {
+			g.notePossible(key, weak)
 			continue
 		}
-		for _, l := range weak[1:] {
-			sa, sb := subject(weak[0].SubjectType, weak[0].SubjectID), subject(l.SubjectType, l.SubjectID)
-			if sa != sb {
-				note := fmt.Sprintf("possible link, not merged: %s posted by %s and by %s", k, describe(sa, actBy, leadBy), describe(sb, actBy, leadBy))
-				possible[sa] = append(possible[sa], note)
-				possible[sb] = append(possible[sb], note)
+		for _, l := range slices.Concat(strong[1:], weak) {
+			a, b := linkSubject(strong[0]), linkSubject(l)
+			if a == b {
+				continue
 			}
+			g.join(a, b, Link{Kind: LinkIdentifier, Key: key,
+				A: LinkEnd{g.ev.who(a), strong[0].Source}, B: LinkEnd{g.ev.who(b), l.Source}})
 		}
 	}
-	// A number change is the platform saying two numbers are one account.
-	for _, e := range events {
+}
+
+// notePossible records the participants that posted key as possibly
+// one person with the first of them.
+func (g *personGraph) notePossible(key string, posted []store.IdentifierLink) {
+	a := linkSubject(posted[0])
+	for _, l := range posted[1:] {
+		if b := linkSubject(l); b != a {
+			g.possible = append(g.possible, possibleLink{a, b,
+				Link{Kind: LinkPossible, Key: key, A: LinkEnd{Source: g.ev.who(a)}, B: LinkEnd{Source: g.ev.who(b)}}})
+		}
+	}
+}
+
+// joinByNumberChanges joins the carriers of two numbers when the platform
+// announced that one became the other: it says they are one account.
+func (g *personGraph) joinByNumberChanges() {
+	for _, e := range g.ev.events {
 		if e.Kind != "number_change" {
 			continue
 		}
-		oldN, errA := identifier.Normalize(identifier.KindPhone, detailValue(e.Detail, "old_number"), identifier.NormalizeOptions{})
-		newN, errB := identifier.Normalize(identifier.KindPhone, detailValue(e.Detail, "new_number"), identifier.NormalizeOptions{})
+		from, errA := identifier.Normalize(identifier.KindPhone, detailValue(e.Detail, "old_number"), identifier.NormalizeOptions{})
+		to, errB := identifier.Normalize(identifier.KindPhone, detailValue(e.Detail, "new_number"), identifier.NormalizeOptions{})
 		if errA != nil || errB != nil {
 			continue
 		}
-		olds, news := byKey["phone:"+oldN], byKey["phone:"+newN]
-		for _, a := range olds {
-			for _, b := range news {
-				sa, sb := subject(a.SubjectType, a.SubjectID), subject(b.SubjectType, b.SubjectID)
-				if find(sa) != find(sb) {
-					union(sa, sb)
-					pairs = append(pairs, pair{sa, sb, fmt.Sprintf("number change %s -> %s announced in the conversation (message %s)", oldN, newN, e.Message)})
-				}
+		why := Link{Kind: LinkNumberChange, From: from, To: to, Message: e.Message}
+		for _, a := range g.ev.byKey[identifier.Key(identifier.KindPhone, from)] {
+			for _, b := range g.ev.byKey[identifier.Key(identifier.KindPhone, to)] {
+				g.join(linkSubject(a), linkSubject(b), why)
 			}
 		}
 	}
-	for _, p := range pairs {
-		r := find(p.a)
-		linkNotes[r] = append(linkNotes[r], p.note)
-	}
+}
 
-	// Build persons.
-	persons := map[string]*Person{}
-	get := func(subj string) *Person {
-		r := find(subj)
-		p := persons[r]
+// persons groups the subjects by person: sources, links and identifiers.
+func (g *personGraph) persons() []Person {
+	byRoot := map[int]*Person{}
+	var roots []int // in order of first appearance
+	get := func(s subject) *Person {
+		r := g.root(s)
+		p := byRoot[r]
 		if p == nil {
-			p = &Person{KnownSeries: map[string]int64{}, Links: linkNotes[r]}
-			persons[r] = p
+			p = &Person{KnownSeries: map[string]int64{}}
+			byRoot[r] = p
+			roots = append(roots, r)
 		}
 		return p
 	}
-	for _, a := range acts {
-		subj := subject("participant", a.ID)
-		p := get(subj)
-		p.participants = append(p.participants, a.ID)
-		p.PossibleLinks = append(p.PossibleLinks, possible[subj]...)
-	}
-	for _, l := range leads {
-		p := get(subject("lead", l.ID))
-		p.leads = append(p.leads, l.ID)
-	}
-	for subj := range parent {
-		var exhibit int64
-		if _, err := fmt.Sscanf(subj, "account:%d", &exhibit); err == nil {
-			p := get(subj)
-			p.accounts = append(p.accounts, exhibit)
+	for _, s := range g.subjects {
+		switch s.typ {
+		case subjectParticipant:
+			if _, ok := g.ev.actBy[s.id]; ok {
+				get(s).participants = append(get(s).participants, s.id)
+			}
+		case subjectLead:
+			if _, ok := g.ev.leadBy[s.id]; ok {
+				get(s).leads = append(get(s).leads, s.id)
+			}
+		case subjectAccount:
+			get(s).accounts = append(get(s).accounts, s.id)
 		}
 	}
-	idsOf := map[string]map[string]bool{}
-	for _, l := range links {
-		r := find(subject(l.SubjectType, l.SubjectID))
-		if idsOf[r] == nil {
-			idsOf[r] = map[string]bool{}
-		}
-		if linkKinds[l.Kind] || l.Kind == "ipv4" || l.Kind == "ipv6" {
-			idsOf[r][l.Key] = true
+	for i, l := range g.links {
+		if p := byRoot[g.sets.find(g.linkNode[i])]; p != nil {
+			p.Links = append(p.Links, l)
 		}
 	}
-	sharedBy := map[int64][]store.SharedFile{}
-	for _, f := range shared {
-		sharedBy[f.ParticipantID] = append(sharedBy[f.ParticipantID], f)
-	}
-	eventsBy := map[int64][]store.EventView{}
-	for _, e := range events {
-		if e.ActorID != 0 {
-			eventsBy[e.ActorID] = append(eventsBy[e.ActorID], e)
-		}
-		if e.TargetID != 0 && e.TargetID != e.ActorID {
-			eventsBy[e.TargetID] = append(eventsBy[e.TargetID], e)
-		}
-	}
-	var out []Person
-	for root, p := range persons {
-		sort.Slice(p.participants, func(i, j int) bool { return p.participants[i] < p.participants[j] })
-		sort.Slice(p.leads, func(i, j int) bool { return p.leads[i] < p.leads[j] })
-		names, convs, roles := map[string]bool{}, map[string]bool{}, map[string]bool{}
-		seenFile := map[int64]bool{}
-		for _, pid := range p.participants {
-			a := actBy[pid]
-			for _, n := range strings.Split(a.Names, "\n") {
-				if n != "" {
-					names[n] = true
-				}
-			}
-			if a.DisplayName != "" && p.Name == "" {
-				p.Name = a.DisplayName
-			}
-			convs[a.Platform+": "+a.Conversation] = true
-			if a.Role != "" {
-				roles[a.Role+" of "+a.Conversation] = true
-			}
-			p.Messages += a.Messages
-			p.Forwards += a.Forwards
-			if a.First != "" && (p.First == "" || a.First < p.First) {
-				p.First = a.First
-			}
-			if a.Last > p.Last {
-				p.Last = a.Last
-			}
-			for _, f := range sharedBy[pid] {
-				if seenFile[f.FileID] {
-					continue
-				}
-				seenFile[f.FileID] = true
-				switch {
-				case f.Status == "matched":
-					p.KnownShared++
-					p.shared = append(p.shared, f)
-					series := map[string]bool{}
-					for _, m := range matches[f.FileID] {
-						if m.BankKind != "ignorable" {
-							series[cmp.Or(m.Series, "(no series)")+" / "+cmp.Or(m.NormCategory, m.Category)] = true
-						}
-					}
-					for s := range series {
-						p.KnownSeries[s]++
-					}
-				case f.Status == "unknown" && f.PDQ != "":
-					p.NewShared++
-					p.shared = append(p.shared, f)
-				}
-			}
-			for _, e := range eventsBy[pid] {
-				switch {
-				case e.Kind == "create" && e.ActorID == pid:
-					roles["creator of "+a.Conversation] = true
-				case e.Kind == "add" && e.ActorID == pid && e.TargetID != pid:
-					p.Invited++
-				case (e.Kind == "join" || e.Kind == "join_link" || e.Kind == "add" || e.Kind == "join_request") && e.TargetID == pid:
-					p.Joins++
-					if e.Actor != "" && e.ActorID != pid {
-						p.InvitedBy = append(p.InvitedBy, e.Actor)
-					} else if inv := detailValue(e.Detail, "inviter"); inv != "" {
-						p.InvitedBy = append(p.InvitedBy, inv)
-					}
-				case (e.Kind == "leave" || e.Kind == "remove") && e.TargetID == pid:
-					p.Departures++
+	// A possible link between two participants that other evidence made
+	// one person is no longer possible: it is moot.
+	for _, pl := range g.possible {
+		if ra, rb := g.root(pl.a), g.root(pl.b); ra != rb {
+			for _, r := range []int{ra, rb} {
+				if p := byRoot[r]; p != nil {
+					p.PossibleLinks = append(p.PossibleLinks, pl.link)
 				}
 			}
 		}
-		for _, lid := range p.leads {
-			l := leadBy[lid]
-			p.Leads = append(p.Leads, l.LogID)
-			p.WatchedSites += l.WatchedSites
-			if p.Name == "" {
-				p.Name = cmp.Or(strings.Trim(l.Machine+"/"+l.OSUser, "/"), l.LogID)
-			}
+	}
+	ids := map[int]map[string]bool{}
+	for _, l := range g.ev.links {
+		if !linkKinds[l.Kind] && l.Kind != "ipv4" && l.Kind != "ipv6" {
+			continue
 		}
-		sort.Slice(p.accounts, func(i, j int) bool { return p.accounts[i] < p.accounts[j] })
-		for _, ex := range p.accounts {
-			convs["telegram: owner of the full-account export"] = true
-			if p.Name == "" {
-				p.Name = accountName[ex]
-			}
+		r := g.root(linkSubject(l))
+		if ids[r] == nil {
+			ids[r] = map[string]bool{}
 		}
-		switch {
-		case len(p.participants) > 0:
-			p.ID = fmt.Sprintf("P%d", p.participants[0])
-		case len(p.leads) > 0:
-			p.ID = fmt.Sprintf("L%d", p.leads[0])
-		default:
-			p.ID = fmt.Sprintf("A%d", p.accounts[0])
-		}
-		p.Names, p.Conversations, p.Roles = sortedKeys(names), sortedKeys(convs), sortedKeys(roles)
-		p.Identifiers = sortedKeys(idsOf[root])
-		p.Countries = s.attribute(p.Identifiers, p.leads, leadBy)
-		p.InvitedBy = uniqueSorted(p.InvitedBy)
-		p.score()
+		ids[r][l.Key] = true
+	}
+	out := make([]Person, 0, len(roots))
+	for _, r := range roots {
+		p := byRoot[r]
+		slices.Sort(p.participants)
+		slices.Sort(p.leads)
+		slices.Sort(p.accounts)
+		p.Identifiers = slices.Sorted(maps.Keys(ids[r]))
+		p.PossibleLinks = uniqueLinks(p.PossibleLinks)
 		out = append(out, *p)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+	return out
+}
+
+// uniqueLinks sorts links by their sentence and drops repeated sentences.
+func uniqueLinks(ls []Link) []Link {
+	slices.SortFunc(ls, func(a, b Link) int { return strings.Compare(a.String(), b.String()) })
+	return slices.CompactFunc(ls, func(a, b Link) bool { return a.String() == b.String() })
+}
+
+// fill attributes the activity of a person's sources to the person:
+// names, conversations, roles, messages, shared files, membership.
+func (ev *caseFacts) fill(p *Person) {
+	names, convs, roles := map[string]bool{}, map[string]bool{}, map[Role]bool{}
+	seenFile := map[int64]bool{}
+	for _, pid := range p.participants {
+		a := ev.actBy[pid]
+		for n := range strings.SplitSeq(a.Names, "\n") {
+			if n != "" {
+				names[n] = true
+			}
 		}
-		return out[i].ID < out[j].ID
-	})
-	for i := range out {
-		out[i].Names, out[i].Conversations, out[i].Leads = nonNilS(out[i].Names), nonNilS(out[i].Conversations), nonNilS(out[i].Leads)
-		out[i].PossibleLinks = nonNilS(uniqueSorted(out[i].PossibleLinks))
-		out[i].Links, out[i].Roles, out[i].InvitedBy, out[i].Identifiers = nonNilS(out[i].Links), nonNilS(out[i].Roles), nonNilS(out[i].InvitedBy), nonNilS(out[i].Identifiers)
+		if a.DisplayName != "" && p.Name == "" {
+			p.Name = a.DisplayName
+		}
+		convs[a.Platform+": "+a.Conversation] = true
+		if a.Role != "" {
+			roles[Role{a.Role, a.Conversation}] = true
+		}
+		p.Messages += a.Messages
+		p.Forwards += a.Forwards
+		if a.First != "" && (p.First == "" || a.First < p.First) {
+			p.First = a.First
+		}
+		p.Last = max(p.Last, a.Last)
+		ev.fillShared(p, pid, seenFile)
+		ev.fillMembership(p, a, roles)
 	}
-	return out, nil
+	for _, lid := range p.leads {
+		l := ev.leadBy[lid]
+		p.Leads = append(p.Leads, l.LogID)
+		p.WatchedSites += l.WatchedSites
+		if p.Name == "" {
+			p.Name = cmp.Or(strings.Trim(l.Machine+"/"+l.OSUser, "/"), l.LogID)
+		}
+	}
+	for _, ex := range p.accounts {
+		convs["telegram: owner of the full-account export"] = true
+		if p.Name == "" {
+			p.Name = ev.owner[ex]
+		}
+	}
+	switch {
+	case len(p.participants) > 0:
+		p.ID = fmt.Sprintf("P%d", p.participants[0])
+	case len(p.leads) > 0:
+		p.ID = fmt.Sprintf("L%d", p.leads[0])
+	default:
+		p.ID = fmt.Sprintf("A%d", p.accounts[0])
+	}
+	p.Names = slices.Sorted(maps.Keys(names))
+	p.Conversations = slices.Sorted(maps.Keys(convs))
+	p.Roles = slices.SortedFunc(maps.Keys(roles), func(a, b Role) int { return strings.Compare(a.String(), b.String()) })
+	slices.Sort(p.InvitedBy)
+	p.InvitedBy = slices.Compact(p.InvitedBy)
+}
+
+// fillShared counts the known and unknown files participant pid shared,
+// each file once per person.
+func (ev *caseFacts) fillShared(p *Person, pid int64, seen map[int64]bool) {
+	for _, f := range ev.sharedBy[pid] {
+		if seen[f.FileID] {
+			continue
+		}
+		seen[f.FileID] = true
+		switch {
+		case f.Status == "matched":
+			p.KnownShared++
+			series := map[string]bool{}
+			for _, m := range ev.matches[f.FileID] {
+				if m.BankKind != "ignorable" {
+					series[cmp.Or(m.Series, "(no series)")+" / "+cmp.Or(m.NormCategory, m.Category)] = true
+				}
+			}
+			for s := range series {
+				p.KnownSeries[s]++
+			}
+		case f.Status == "unknown" && f.PDQ != "":
+			p.NewShared++
+		}
+	}
+}
+
+// fillMembership reads the membership events of participant a: groups
+// created, members added, joins, departures, who invited them.
+func (ev *caseFacts) fillMembership(p *Person, a store.ParticipantActivity, roles map[Role]bool) {
+	pid := a.ID
+	for _, e := range ev.eventsBy[pid] {
+		switch {
+		case e.Kind == "create" && e.ActorID == pid:
+			roles[Role{RoleCreator, a.Conversation}] = true
+		case e.Kind == "add" && e.ActorID == pid && e.TargetID != pid:
+			p.Invited++
+		case (e.Kind == "join" || e.Kind == "join_link" || e.Kind == "add" || e.Kind == "join_request") && e.TargetID == pid:
+			p.Joins++
+			if e.Actor != "" && e.ActorID != pid {
+				p.InvitedBy = append(p.InvitedBy, e.Actor)
+			} else if inv := detailValue(e.Detail, "inviter"); inv != "" {
+				p.InvitedBy = append(p.InvitedBy, inv)
+			}
+		case (e.Kind == "leave" || e.Kind == "remove") && e.TargetID == pid:
+			p.Departures++
+		}
+	}
+}
+
+// rank orders people by score, best first, then by ID, and turns empty
+// lists into empty (not null) JSON arrays.
+func rank(people []Person) {
+	slices.SortFunc(people, func(a, b Person) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.ID, b.ID))
+	})
+	for i := range people {
+		p := &people[i]
+		p.Names, p.Conversations, p.Leads = orEmpty(p.Names), orEmpty(p.Conversations), orEmpty(p.Leads)
+		p.Links, p.PossibleLinks, p.Roles = orEmpty(p.Links), orEmpty(p.PossibleLinks), orEmpty(p.Roles)
+		p.InvitedBy, p.Identifiers = orEmpty(p.InvitedBy), orEmpty(p.Identifiers)
+	}
+}
+
+// orEmpty turns a nil slice into an empty one so JSON shows [] not null.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // attribute places a person through their identifiers and the country
@@ -409,11 +630,7 @@ func (s *Service) attribute(keys []string, leads []int64, leadBy map[int64]store
 		}
 	}
 	a := identifier.Attributor{GeoIP: s.GeoIP}
-	out := a.Attribute(sig)
-	if out == nil {
-		return []identifier.Candidate{}
-	}
-	return out
+	return orEmpty(a.Attribute(sig))
 }
 
 // score computes the documented ranking, each part with its reason.
@@ -425,17 +642,16 @@ func (p *Person) score() {
 		}
 	}
 	add(WeightKnownFile*float64(p.KnownShared), fmt.Sprintf("shared %d known-material file(s)", p.KnownShared))
-	series := sortedKeysInt(p.KnownSeries)
-	if len(series) > 0 {
+	if series := slices.Sorted(maps.Keys(p.KnownSeries)); len(series) > 0 {
 		add(WeightKnownSeries*float64(len(series)), fmt.Sprintf("known series: %s", strings.Join(series, ", ")))
 	}
 	add(WeightNewFile*float64(p.NewShared), fmt.Sprintf("shared %d unknown image(s): possible new material, flag for victim identification", p.NewShared))
 	for _, r := range p.Roles {
-		switch {
-		case strings.HasPrefix(r, "creator"):
-			add(WeightCreator, r)
-		case strings.HasPrefix(r, "admin"):
-			add(WeightAdmin, r)
+		switch r.Name {
+		case RoleCreator:
+			add(WeightCreator, r.String())
+		case RoleAdmin:
+			add(WeightAdmin, r.String())
 		}
 	}
 	add(min(WeightInvite*float64(p.Invited), MaxInviteScore), fmt.Sprintf("added %d member(s)", p.Invited))
@@ -444,56 +660,14 @@ func (p *Person) score() {
 	if extra := len(p.participants) + len(p.leads) + len(p.accounts) - 1; extra > 0 {
 		add(WeightCrossSources*float64(extra), fmt.Sprintf("same person in %d sources (%s)", extra+1, strings.Join(p.Identifiers, ", ")))
 	}
-	if p.Reasons == nil {
-		p.Reasons = []string{}
-	}
-}
-
-func subject(typ string, id int64) string { return fmt.Sprintf("%s:%d", typ, id) }
-
-func describe(subj string, acts map[int64]store.ParticipantActivity, leads map[int64]store.Lead) string {
-	var typ string
-	var id int64
-	fmt.Sscanf(strings.Replace(subj, ":", " ", 1), "%s %d", &typ, &id)
-	switch typ {
-	case "participant":
-		a := acts[id]
-		return fmt.Sprintf("%s in %s %q", cmp.Or(a.DisplayName, a.ExtID), a.Platform, a.Conversation)
-	case "account":
-		return "the owner of a full-account export"
-	}
-	return "stealer log " + leads[id].LogID
+	p.Reasons = orEmpty(p.Reasons)
 }
 
 func detailValue(detail, key string) string {
-	for _, f := range strings.Split(detail, "; ") {
+	for f := range strings.SplitSeq(detail, "; ") {
 		if k, v, ok := strings.Cut(f, "="); ok && k == key {
 			return v
 		}
 	}
 	return ""
-}
-
-func uniqueSorted(s []string) []string {
-	m := map[string]bool{}
-	for _, x := range s {
-		m[x] = true
-	}
-	return sortedKeys(m)
-}
-
-func sortedKeysInt(m map[string]int64) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func nonNilS(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

@@ -91,28 +91,13 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 	if err != nil {
 		return nil, err
 	}
-	parent := make([]int, len(files))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(x int) int {
-		for parent[x] != x {
-			parent[x] = parent[parent[x]]
-			x = parent[x]
-		}
-		return x
-	}
+	sets := newUnionFind(len(files))
 	for i := range files {
-		idx.Search(hashes[i], opt.MaxDistance, func(j uint32, _ int) {
-			a, b := find(i), find(int(j))
-			if a != b {
-				parent[max(a, b)] = min(a, b)
-			}
-		})
+		idx.Search(hashes[i], opt.MaxDistance, func(j uint32, _ int) { sets.union(i, int(j)) })
 	}
 	groups := map[int][]int{}
 	for i := range files {
-		r := find(i)
+		r := sets.find(i)
 		groups[r] = append(groups[r], i)
 	}
 	var out []Cluster
