@@ -149,20 +149,38 @@ func (w Warning) String() string {
 
 // Stats summarises a parse.
 type Stats struct {
-	Format             string    `json:"format,omitempty"` // "telegram", "whatsapp", "discord"
-	Files              []string  `json:"files,omitempty"`  // files parsed
-	Conversations      int64     `json:"conversations"`
-	Messages           int64     `json:"messages"` // including service messages
-	ServiceMessages    int64     `json:"service_messages"`
-	Events             int64     `json:"events"`
-	Participants       int64     `json:"participants"`
-	Accounts           int64     `json:"accounts"`
-	Attachments        int64     `json:"attachments"`
-	AttachmentsPresent int64     `json:"attachments_present"`
-	Bytes              int64     `json:"bytes"`
-	Warnings           []Warning `json:"warnings,omitempty"`
-	WarningsDropped    int64     `json:"warnings_dropped,omitempty"`
+	Format             string   `json:"format,omitempty"` // "telegram", "whatsapp", "discord"
+	Files              []string `json:"files,omitempty"`  // files parsed
+	Conversations      int64    `json:"conversations"`
+	Messages           int64    `json:"messages"` // including service messages
+	ServiceMessages    int64    `json:"service_messages"`
+	Events             int64    `json:"events"`
+	Participants       int64    `json:"participants"`
+	Accounts           int64    `json:"accounts"`
+	Attachments        int64    `json:"attachments"`
+	AttachmentsPresent int64    `json:"attachments_present"`
+	Bytes              int64    `json:"bytes"`
+	// Skipped counts records the parser could not import at all: lines
+	// before a chat's first header, messages without an id, records of an
+	// unknown shape. Each has a warning.
+	Skipped int64 `json:"skipped"`
+	// HeadersAsText counts lines that look like message headers but were
+	// kept as text of the previous message (WhatsApp: a date that
+	// contradicts the file's day/month order, or a header form the parser
+	// does not know). Each has a warning: the export may hold more
+	// messages than were imported.
+	HeadersAsText int64 `json:"headers_as_text"`
+	// Locale is the export's language as recognised from its system lines
+	// and placeholders ("de", "pt-BR"…; WhatsApp only), "" when unknown.
+	Locale          string    `json:"locale,omitempty"`
+	Warnings        []Warning `json:"warnings,omitempty"`
+	WarningsDropped int64     `json:"warnings_dropped,omitempty"`
 }
+
+// Incomplete reports whether the parse may have imported fewer records
+// than the export holds (skipped records or header lines kept as text).
+// Callers must say so to the user and not report success as complete.
+func (s *Stats) Incomplete() bool { return s.Skipped > 0 || s.HeadersAsText > 0 }
 
 // Warn records a warning, keeping at most MaxWarnings.
 func (s *Stats) Warn(w Warning) {
@@ -190,6 +208,13 @@ func (s *Stats) Add(o Stats) {
 	s.Attachments += o.Attachments
 	s.AttachmentsPresent += o.AttachmentsPresent
 	s.Bytes += o.Bytes
+	s.Skipped += o.Skipped
+	s.HeadersAsText += o.HeadersAsText
+	if s.Locale == "" {
+		s.Locale = o.Locale
+	} else if o.Locale != "" && o.Locale != s.Locale && !strings.Contains(s.Locale, o.Locale) {
+		s.Locale += "," + o.Locale
+	}
 	for _, w := range o.Warnings {
 		s.Warn(w)
 	}

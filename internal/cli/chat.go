@@ -39,12 +39,20 @@ participants. Importing the same export twice changes nothing.`,
 				return classify(err, "create the case first: vibora case create NAME")
 			}
 			if g.json {
-				return newJSONLines(g.streams.Out).Write(rep)
+				if err := newJSONLines(g.streams.Out).Write(rep); err != nil {
+					return err
+				}
+				return chatIncomplete(rep)
 			}
 			w := g.streams.Out
 			fmt.Fprintf(w, "imported %s export into %s/%s: %d conversation(s) new, %d messages (%d new), %d participants, %d membership events\n",
 				rep.Format, rep.Case, rep.Exhibit, rep.Conversations, rep.Messages, rep.NewMessages, rep.Participants, rep.Events)
 			fmt.Fprintf(w, "attachments: %d referenced, %d present, %d linked to ingested files; %d identifier links\n", rep.Attachments, rep.Present, rep.Linked, rep.Identifiers)
+			fmt.Fprintf(w, "lines: %d service, %d skipped, %d header-like kept as text; %d warning(s)", rep.Service, rep.Skipped, rep.HeadersAsText, len(rep.Warnings))
+			if rep.Locale != "" {
+				fmt.Fprintf(w, "; locale %s", rep.Locale)
+			}
+			fmt.Fprintln(w)
 			fmt.Fprintf(w, "files: %d stored (%d matched, %d unknown, %d ignorable, %d errors)\n", rep.Files.Files,
 				rep.Files.ByStatus["matched"], rep.Files.ByStatus["unknown"], rep.Files.ByStatus["ignorable"], rep.Files.ByStatus["error"])
 			const shown = 20
@@ -55,7 +63,7 @@ participants. Importing the same export twice changes nothing.`,
 				}
 				fmt.Fprintf(g.streams.Err, "vibora: warning: %s\n", wn.String())
 			}
-			return nil
+			return chatIncomplete(rep)
 		},
 	}
 	cmd.Flags().StringVar(&caseName, "case", "", "case name (required)")
@@ -148,4 +156,14 @@ func newChatShowCmd(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&caseName, "case", "", "case name (required)")
 	cmd.MarkFlagRequired("case")
 	return cmd
+}
+
+// chatIncomplete turns an import that may have lost records into exit
+// status 1 (docs/chat-formats.md): everything readable is stored, but the
+// user must look at the warnings.
+func chatIncomplete(rep investigation.ChatImportReport) error {
+	if rep.Complete {
+		return nil
+	}
+	return failureError{fmt.Sprintf("chat import incomplete: %d record(s) skipped, %d header-like line(s) kept as message text; see the warnings", rep.Skipped, rep.HeadersAsText)}
 }

@@ -41,6 +41,11 @@ type ChatImportReport struct {
 	Present       int64                `json:"attachments_present"`
 	Linked        int64                `json:"attachments_linked"` // linked to an ingested file
 	Identifiers   int64                `json:"identifiers"`        // identifier links recorded
+	Service       int64                `json:"service_messages"`   // of Messages, system/service lines
+	Skipped       int64                `json:"skipped"`            // records the parser could not import
+	HeadersAsText int64                `json:"headers_as_text"`    // header-like lines kept as message text
+	Locale        string               `json:"locale,omitempty"`   // export language, when recognised
+	Complete      bool                 `json:"complete"`           // false: the export may hold more than was imported
 	Files         IngestReport         `json:"files"`              // the export's files through the evidence pipeline
 	Warnings      []chatexport.Warning `json:"warnings"`
 }
@@ -110,6 +115,8 @@ func (s *Service) ImportChat(ctx context.Context, caseName, exportPath string, o
 	rep.Format = stats.Format
 	rep.Messages, rep.Participants, rep.Events = stats.Messages, stats.Participants, stats.Events
 	rep.Attachments, rep.Present = stats.Attachments, stats.AttachmentsPresent
+	rep.Service, rep.Skipped, rep.HeadersAsText, rep.Locale = stats.ServiceMessages, stats.Skipped, stats.HeadersAsText, stats.Locale
+	rep.Complete = !stats.Incomplete()
 	rep.Warnings = stats.Warnings
 	if rep.Warnings == nil {
 		rep.Warnings = []chatexport.Warning{}

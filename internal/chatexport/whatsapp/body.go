@@ -29,10 +29,12 @@ var (
 		"Kontaktkarte weggelassen": chatexport.KindContact,
 	}
 	androidAttached = regexp.MustCompile(`^(.+?) \((?:file attached|Datei angehängt|archivo adjunto)\)$`)
-	iosAttached     = regexp.MustCompile(`<(?:attached|Anhang|adjunto): ([^<>]+)>\s*$`)
-	locationRe      = regexp.MustCompile(`(?i)^(?:live )?(?:location|standort|ubicación): (https?://\S+)`)
-	latLonRe        = regexp.MustCompile(`(?:[?&]q=|@)(-?\d{1,2}(?:\.\d+)?),\s*(-?\d{1,3}(?:\.\d+)?)`)
-	iosSerial       = regexp.MustCompile(`^\d{8}-`)
+	iosAttached     = regexp.MustCompile(`<\s*(?:attached|Anhang|adjunto)\s*:\s*([^<>]+?)\s*>\s*$`)
+	// old iOS builds: "IMG_0001.JPG <attached>"
+	iosAttachedOld = regexp.MustCompile(`^(\S(?:.*\S)?)\s*<\s*(?:attached|Anhang|adjunto)\s*>\s*$`)
+	locationRe     = regexp.MustCompile(`(?i)^(?:live )?(?:location|standort|ubicación): (https?://\S+)`)
+	latLonRe       = regexp.MustCompile(`(?:[?&]q=|@)(-?\d{1,2}(?:\.\d+)?),\s*(-?\d{1,3}(?:\.\d+)?)`)
+	iosSerial      = regexp.MustCompile(`^\d{8}-`)
 )
 
 // trimMarks removes leading/trailing direction marks and spaces.
@@ -84,6 +86,13 @@ func (p *parser) applyBody(msg *chatexport.Message, body string) {
 		}
 		msg.Attachments = append(msg.Attachments, a)
 		msg.Text = caption
+		return
+	}
+	if m := matchIf(strings.Contains(first, ">"), iosAttachedOld, cleanText(first)); m != nil {
+		msg.Attachments = append(msg.Attachments, p.attachment(m[1]))
+		if multi {
+			msg.Text = more
+		}
 		return
 	}
 	msg.Text = strings.TrimLeft(body, "\u200e\u200f")

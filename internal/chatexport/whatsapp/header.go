@@ -1,6 +1,7 @@
 package whatsapp
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,7 +17,18 @@ type header struct {
 	sec     int
 	ampm    int // 0 none, 1 AM, 2 PM
 	bracket bool
+	// era is the first year of a Japanese era ("R4" = 2022) when the year
+	// field carries an era letter; the year is then f[0].
+	era int
+	// timeFirst marks the time-before-date layout (Vietnamese iOS).
+	timeFirst bool
+	// noSep marks a dash header without the " - " before the sender.
+	noSep bool
 }
+
+// japaneseEras maps the era letters WhatsApp writes for the Japanese
+// calendar to the Gregorian year of the era's first year.
+var japaneseEras = map[byte]int{'M': 1868, 'T': 1912, 'S': 1926, 'H': 1989, 'R': 2019}
 
 const normPrefix = 128 // bytes of a line normalised for header matching
 
@@ -66,8 +78,10 @@ func normalise(line string, buf []byte, idx []int) ([]byte, []int) {
 // AM/PM markers, matched case-insensitively (ASCII) after the time; the
 // prefix ones come before the time (Japanese, Chinese, Korean).
 var (
-	amMarkers     = []string{"a. m.", "a.m.", "a.m", "am", "vorm.", "π.μ.", "πμ", "ص", "ق.ظ", "ก่อนเที่ยง", "午前", "上午", "오전"}
-	pmMarkers     = []string{"p. m.", "p.m.", "p.m", "pm", "nachm.", "μ.μ.", "μμ", "م", "ب.ظ", "หลังเที่ยง", "午後", "下午", "오후"}
+	amMarkers = []string{"a. m.", "a.m.", "a.m", "am", "a", "vorm.", "fm", "f.m.", "ap.", "öö", "ÖÖ", "sa", "π.μ.", "πμ", "дп", "ДП", "ص", "ق.ظ",
+		"पूर्वाह्न", "ก่อนเที่ยง", "午前", "上午", "오전"}
+	pmMarkers = []string{"p. m.", "p.m.", "p.m", "pm", "p", "nachm.", "em", "e.m.", "ip.", "ös", "ÖS", "ch", "μ.μ.", "μμ", "пп", "ПП", "م", "ب.ظ",
+		"अपराह्न", "หลังเที่ยง", "午後", "下午", "오후"}
 	prefixMarkers = []struct {
 		s    string
 		ampm int
@@ -105,31 +119,36 @@ func spaces(s []byte, i int) int {
 	return i
 }
 
-// matchHeader recognises a message header at the start of line. rest is
-// the remainder of the original line (sender and body).
-func matchHeader(line string, nb []byte, ni []int) (h header, rest string, ok bool, buf []byte, idx []int) {
-	s, idx := normalise(line, nb, ni)
-	buf = s
-	i := 0
-	if i < len(s) && s[i] == '[' {
-		h.bracket = true
-		i++
+// markerEnds reports whether an AM/PM marker ending at i stands alone:
+// "9:05 a" followed by "lex: hi" is not a marker.
+func markerEnds(s []byte, i int) bool {
+	return i >= len(s) || s[i] == ' ' || s[i] == ']' || s[i] == '-' || s[i] == ',' || s[i] >= 0x80
+}
+
+// parseDate reads three numeric date fields at s[i:], the first optionally
+// with a Japanese era letter.
+func parseDate(s []byte, i int, h *header) (int, bool) {
+	if i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+		if base, ok := japaneseEras[s[i]]; ok {
+			h.era = base
+			i++
+		}
 	}
 	for j := 0; j < 3; j++ {
 		v, n, next := digits(s, i, 4)
 		if n == 0 {
-			return h, "", false, buf, idx
+			return i, false
 		}
 		h.f[j], h.flen[j] = v, n
 		i = next
 		if j < 2 {
 			if i >= len(s) || (s[i] != '/' && s[i] != '.' && s[i] != '-') {
-				return h, "", false, buf, idx
+				return i, false
 			}
 			if j == 0 {
 				h.sep = s[i]
 			} else if s[i] != h.sep {
-				return h, "", false, buf, idx
+				return i, false
 			}
 			i++
 			if i < len(s) && s[i] == ' ' {
@@ -140,14 +159,12 @@ func matchHeader(line string, nb []byte, ni []int) (h header, rest string, ok bo
 	if i < len(s) && s[i] == '.' { // "13. 6. 2018."
 		i++
 	}
-	if i < len(s) && s[i] == ',' {
-		i++
-	}
-	if i >= len(s) || s[i] != ' ' {
-		return h, "", false, buf, idx
-	}
-	i = spaces(s, i)
-	// optional word before the time ("klo") or a prefix AM/PM marker
+	return i, true
+}
+
+// parseTime reads h:mm[:ss] and an AM/PM marker before or after it. A
+// short word before the time ("klo") is skipped when allowWord is set.
+func parseTime(s []byte, i int, h *header, allowWord bool) (int, bool) {
 	if i < len(s) && (s[i] < '0' || s[i] > '9') {
 		matched := false
 		for _, m := range prefixMarkers {
@@ -157,12 +174,15 @@ func matchHeader(line string, nb []byte, ni []int) (h header, rest string, ok bo
 			}
 		}
 		if !matched {
+			if !allowWord {
+				return i, false
+			}
 			j := i
 			for j < len(s) && j-i < 12 && s[j] != ' ' && (s[j] < '0' || s[j] > '9') {
 				j++
 			}
 			if j >= len(s) || s[j] != ' ' || j == i {
-				return h, "", false, buf, idx
+				return i, false
 			}
 			i = j
 		}
@@ -170,44 +190,85 @@ func matchHeader(line string, nb []byte, ni []int) (h header, rest string, ok bo
 	}
 	v, n, next := digits(s, i, 2)
 	if n == 0 {
-		return h, "", false, buf, idx
+		return i, false
 	}
 	h.hour, i = v, next
 	if i >= len(s) || (s[i] != ':' && s[i] != '.') {
-		return h, "", false, buf, idx
+		return i, false
 	}
 	v, n, next = digits(s, i+1, 2)
 	if n != 2 {
-		return h, "", false, buf, idx
+		return i, false
 	}
 	h.min, i = v, next
 	if i+2 < len(s) && (s[i] == ':' || s[i] == '.') && s[i+1] >= '0' && s[i+1] <= '9' {
 		v, n, next = digits(s, i+1, 2)
 		if n != 2 {
-			return h, "", false, buf, idx
+			return i, false
 		}
 		h.sec, i = v, next
 	}
-	// AM/PM after the time
 	if h.ampm == 0 {
 		j := spaces(s, i)
-		for _, m := range amMarkers {
-			if hasPrefixFold(s[j:], m) {
-				h.ampm, i = 1, j+len(m)
-				break
-			}
-		}
-		if h.ampm == 0 {
-			for _, m := range pmMarkers {
-				if hasPrefixFold(s[j:], m) {
-					h.ampm, i = 2, j+len(m)
+		for k, list := range [][]string{amMarkers, pmMarkers} {
+			for _, m := range list {
+				if hasPrefixFold(s[j:], m) && markerEnds(s, j+len(m)) {
+					h.ampm, i = k+1, j+len(m)
 					break
 				}
 			}
+			if h.ampm != 0 {
+				break
+			}
 		}
 	}
-	if h.hour > 23 || h.min > 59 || h.sec > 59 || (h.ampm != 0 && (h.hour == 0 || h.hour > 12)) {
-		return h, "", false, buf, idx
+	// 12-hour clocks write 12 or 0 for the first hour (Japanese "午後0:15")
+	if h.hour > 23 || h.min > 59 || h.sec > 59 || (h.ampm != 0 && h.hour > 12) {
+		return i, false
+	}
+	return i, true
+}
+
+// matchHeader recognises a message header at the start of line. rest is
+// the remainder of the original line (sender and body).
+func matchHeader(line string, nb []byte, ni []int) (h header, rest string, ok bool, buf []byte, idx []int) {
+	s, idx := normalise(line, nb, ni)
+	buf = s
+	i := 0
+	if i < len(s) && s[i] == '[' {
+		h.bracket = true
+		i++
+	}
+	// time first ("[09:05:12, 15/01/2024]"): digits then ':' before any date separator
+	if v, n, next := digits(s, i, 2); n > 0 && next < len(s) && s[next] == ':' && v <= 23 {
+		h.timeFirst = true
+		var good bool
+		if i, good = parseTime(s, i, &h, false); !good {
+			return h, "", false, buf, idx
+		}
+		if i < len(s) && s[i] == ',' {
+			i++
+		}
+		if i >= len(s) || s[i] != ' ' {
+			return h, "", false, buf, idx
+		}
+		if i, good = parseDate(s, spaces(s, i), &h); !good {
+			return h, "", false, buf, idx
+		}
+	} else {
+		var good bool
+		if i, good = parseDate(s, i, &h); !good {
+			return h, "", false, buf, idx
+		}
+		if i < len(s) && s[i] == ',' {
+			i++
+		}
+		if i >= len(s) || s[i] != ' ' {
+			return h, "", false, buf, idx
+		}
+		if i, good = parseTime(s, spaces(s, i), &h, true); !good {
+			return h, "", false, buf, idx
+		}
 	}
 	if h.bracket {
 		i = spaces(s, i)
@@ -225,6 +286,17 @@ func matchHeader(line string, nb []byte, ni []int) (h header, rest string, ok bo
 			i++
 		case strings.HasPrefix(string(s[i:min(len(s), i+3)]), "–"):
 			i += 3
+		case i < len(s) && s[i] == ':': // Finnish "klo 21.25:"
+			i++
+		case i > 0 && s[i-1] == ' ' && i < len(s):
+			// no separator before the sender: accepted only when a
+			// "Name: " follows, so a line of text that starts with a date
+			// and a time stays text
+			h.noSep = true
+			if i >= len(idx) || !strings.Contains(line[idx[i]:min(len(line), idx[i]+160)], ": ") {
+				return h, "", false, buf, idx
+			}
+			return h, line[idx[i]:], true, buf, idx
 		default:
 			return h, "", false, buf, idx
 		}
@@ -239,4 +311,23 @@ func matchHeader(line string, nb []byte, ni []int) (h header, rest string, ok bo
 		return h, "", false, buf, idx
 	}
 	return h, line[idx[i]:], true, buf, idx
+}
+
+// headerLikeRe matches the start of a line that carries a date and a
+// time the way headers do.
+var headerLikeRe = regexp.MustCompile(`^\[?(?:[A-Z]?\d{1,4}[./-] ?\d{1,4}[./-] ?\d{1,4}[^0-9]{1,16}?\d{1,2}[:.]\d{2}|\d{1,2}:\d{2}.{0,16}?\d{1,4}[./-]\d{1,4}[./-]\d{1,4})`)
+
+// headerLike reports whether line starts like a message header (a date
+// and a time) without being one that matchHeader accepts: such a line is
+// a header form the parser does not know, and is reported rather than
+// merged silently into the previous message.
+func headerLike(line string) bool {
+	if line == "" {
+		return false
+	}
+	if c := line[0]; c != '[' && (c < '0' || c > '9') && (c < 'A' || c > 'Z') && c < 0x80 {
+		return false
+	}
+	s, _ := normalise(line, nil, nil)
+	return headerLikeRe.Match(s)
 }

@@ -232,6 +232,9 @@ type parser struct {
 	cur      *pending
 	seq      int
 	overflow bool
+	// known holds sender names seen in "Name: text" headers (pass one),
+	// so "Name:." reads as a message from Name.
+	known map[string]bool
 }
 
 type pending struct {
@@ -279,10 +282,17 @@ func (lr *lineReader) next() (string, error) {
 }
 
 // dateStats are the pass-one counters for the day/month inference.
+// Every header votes: for the position of the year, and, for each year
+// position, for which of the two other fields can be the day. One odd
+// line (a pasted header from another phone) is outvoted instead of
+// flipping the whole file's order.
 type dateStats struct {
-	n        int
-	max      [3]int
-	four     [3]bool
+	n         int
+	yearFirst int // votes for the year in the first field
+	yearLast  int // votes for the year in the last field
+	// votes[y][k]: y = 0 year last, 1 year first; k = 0 only the first
+	// candidate field can be the day, 1 only the second, 2 neither.
+	votes    [2][3]int
 	changes  [3]int
 	prev     [3]int
 	twelve   bool
@@ -292,12 +302,16 @@ type dateStats struct {
 	title    string
 }
 
+// maxKnownSenders bounds the names remembered to read "Name:." lines.
+const maxKnownSenders = 4096
+
 func (p *parser) run(open func() (io.ReadCloser, error), name, archive string) error {
 	// pass 1
 	ds := &dateStats{senders: make(map[string]bool)}
+	p.known = make(map[string]bool)
 	if err := p.pass(open, func(lineNo int, _ string, h header, rest string, ok bool) error {
 		if ok {
-			ds.add(h, rest)
+			ds.add(h, rest, p.known)
 		}
 		return nil
 	}, false); err != nil {
@@ -374,12 +388,31 @@ func (p *parser) warn(line int, reason string) {
 	p.st.Warn(chatexport.Warning{File: p.file, Line: line, Reason: reason})
 }
 
-func (d *dateStats) add(h header, rest string) {
-	for i := 0; i < 3; i++ {
-		d.max[i] = max(d.max[i], h.f[i])
-		if h.flen[i] == 4 {
-			d.four[i] = true
+func (d *dateStats) add(h header, rest string, known map[string]bool) {
+	switch {
+	case h.era != 0 || h.flen[0] >= 3:
+		d.yearFirst++
+	case h.flen[2] >= 3:
+		d.yearLast++
+	case h.f[0] > 31 && h.f[2] <= 31:
+		d.yearFirst++
+	case h.f[2] > 31 && h.f[0] <= 31:
+		d.yearLast++
+	}
+	for y, ab := range [2][2]int{{0, 1}, {1, 2}} {
+		a, b := h.f[ab[0]], h.f[ab[1]]
+		canA := a >= 1 && a <= 31 && b >= 1 && b <= 12
+		canB := b >= 1 && b <= 31 && a >= 1 && a <= 12
+		switch {
+		case canA && !canB:
+			d.votes[y][0]++
+		case canB && !canA:
+			d.votes[y][1]++
+		case !canA && !canB:
+			d.votes[y][2]++
 		}
+	}
+	for i := 0; i < 3; i++ {
 		if d.n > 0 && h.f[i] != d.prev[i] {
 			d.changes[i]++
 		}
@@ -393,9 +426,13 @@ func (d *dateStats) add(h header, rest string) {
 	}
 	d.n++
 	name, _, hasSep := strings.Cut(rest, ": ")
-	if hasSep && !strings.ContainsAny(name, "\"“„") {
+	if hasSep && !strings.ContainsAny(name, "\"“„") && !strings.Contains(name, "\n") {
+		n := cleanText(name)
 		if len(d.senders) < 16 {
-			d.senders[cleanText(name)] = true
+			d.senders[n] = true
+		}
+		if len(known) < maxKnownSenders && len(n) < 128 {
+			known[n] = true
 		}
 		return
 	}
@@ -423,26 +460,29 @@ func (p *parser) decideOrder(d *dateStats) [3]int {
 	case OrderYDM:
 		return [3]int{1, 2, 0}
 	}
-	year := 2
-	if d.four[0] || (!d.four[2] && d.max[0] > 31) {
-		year = 0
+	year, y := 2, 0
+	if d.yearFirst > d.yearLast {
+		year, y = 0, 1
 	}
 	a, b := 0, 1
 	if year == 0 {
 		a, b = 1, 2
 	}
+	v := d.votes[y]
 	day := -1
 	switch {
-	case d.max[a] > 12 && d.max[b] <= 12:
+	case v[0] > v[1]:
 		day = a
-	case d.max[b] > 12 && d.max[a] <= 12:
+	case v[1] > v[0]:
 		day = b
-	case d.max[a] > 12 && d.max[b] > 12:
-		p.warn(0, "date fields inconsistent: both day/month fields exceed 12")
 	case d.changes[a] > d.changes[b]:
 		day = a
 	case d.changes[b] > d.changes[a]:
 		day = b
+	}
+	if v[0] > 0 && v[1] > 0 {
+		p.warn(0, fmt.Sprintf("date fields disagree on the day/month order: %d header(s) read only as %s, %d only as %s; took %s and kept the minority as message text",
+			v[0], orderName(a, a, b, year), v[1], orderName(b, a, b, year), orderName(day, a, b, year)))
 	}
 	if day < 0 {
 		// no evidence: US-style month first for 12-hour clocks with '/',
@@ -480,22 +520,24 @@ func orderName(day, a, b, year int) string {
 // timeOf builds the local time of a header with the file's field order.
 func (p *parser) timeOf(h header) (time.Time, bool) {
 	d, m, y := h.f[p.order[0]], h.f[p.order[1]], h.f[p.order[2]]
-	if h.flen[p.order[2]] <= 2 {
+	switch {
+	case h.era != 0:
+		if p.order[2] != 0 {
+			return time.Time{}, false
+		}
+		y = h.era + y - 1 // "R4" = 2022, "H31" = 2019
+	case h.flen[p.order[2]] <= 2:
 		y += 2000
-	} else if y > 2400 { // Thai Buddhist era
+	case y > 2400: // Thai Buddhist era
 		y -= 543
 	}
 	if m < 1 || m > 12 || d < 1 || d > 31 {
 		return time.Time{}, false
 	}
 	hour := h.hour
-	switch h.ampm {
-	case 1:
-		if hour == 12 {
-			hour = 0
-		}
-	case 2:
-		if hour != 12 {
+	if h.ampm != 0 { // 12 and 0 both name the first hour of a half day
+		hour %= 12
+		if h.ampm == 2 {
 			hour += 12
 		}
 	}
@@ -511,14 +553,28 @@ func (p *parser) line(lineNo int, full string, h header, rest string, ok bool) e
 		if _, valid := p.timeOf(h); !valid {
 			ok = false
 			rest = full
-			if p.cur != nil {
-				p.warn(lineNo, "header with an impossible date treated as text")
+			p.st.HeadersAsText++
+			where := "kept as text of the previous message"
+			if p.cur == nil {
+				where = "skipped (no message before it)"
+			}
+			p.warn(lineNo, "header whose date is impossible in the file's day/month order: "+where)
+			if p.cur == nil {
+				return nil
 			}
 		}
+	} else if headerLike(full) {
+		p.st.HeadersAsText++
+		if p.cur == nil {
+			p.warn(lineNo, "line looks like a message header in a form not recognised: skipped (no message before it)")
+			return nil
+		}
+		p.warn(lineNo, "line looks like a message header in a form not recognised: kept as text of the previous message")
 	}
 	if !ok {
 		if p.cur == nil {
 			if strings.TrimSpace(rest) != "" {
+				p.st.Skipped++
 				p.warn(lineNo, "text before the first message header skipped")
 			}
 			return nil
@@ -563,6 +619,8 @@ func (p *parser) flush() error {
 	if !hasSep {
 		if n, ok := strings.CutSuffix(rest, ":"); ok && !strings.Contains(n, "\n") && len(n) < 128 {
 			name, body, hasSep = n, "", true // "Name:" with an empty body
+		} else if n, b, ok := strings.Cut(rest, ":"); ok && !strings.Contains(n, "\n") && p.known[cleanText(n)] {
+			name, body, hasSep = n, b, true // "Name:." with no space after the colon
 		}
 	}
 	firstLine, _, _ := strings.Cut(rest, "\n")
