@@ -2,9 +2,12 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -35,31 +38,22 @@ never stop the import.`,
 			}
 			defer done()
 			res, err := s.ImportBank(cmd.Context(), args[0], opt)
-			if err != nil {
+			refused := errors.Is(err, investigation.ErrRefused)
+			if err != nil && !refused {
 				return classify(err, "see 'vibora bank import --help' for the formats and kinds")
 			}
 			if g.json {
 				res.Rejections = nonNil(res.Rejections)
-				return newJSONLines(g.streams.Out).Write(res)
+				if err := newJSONLines(g.streams.Out).Write(res); err != nil {
+					return err
+				}
+			} else {
+				writeBankImport(g, res)
 			}
-			w := g.streams.Out
-			b := res.Bank
-			switch {
-			case res.Unchanged:
-				fmt.Fprintf(w, "bank %s unchanged: %s is already its version %d\n", b.Name, b.FileName, b.Version)
-				return nil
-			case res.Replaced != nil:
-				fmt.Fprintf(w, "bank %s replaced: version %d (%d records) -> version %d\n", b.Name, res.Replaced.Version, res.Replaced.RecordCount, b.Version)
-			default:
-				fmt.Fprintf(w, "bank %s created (kind %s)\n", b.Name, b.Kind)
-			}
-			fmt.Fprintf(w, "format %s %s, file sha256 %s\n", b.Format, b.FormatVersion, b.FileSHA256)
-			fmt.Fprintf(w, "read %d, imported %d, duplicate %d, rejected %d\n", res.Stats.Read, res.Stats.Imported, res.Stats.Duplicate, res.Stats.Rejected)
-			for _, r := range res.Rejections {
-				fmt.Fprintf(g.streams.Err, "vibora: rejected %s:%d: %s\n", res.File, r.Line, r.Reason)
-			}
-			if int64(len(res.Rejections)) < res.Stats.Rejected {
-				fmt.Fprintf(g.streams.Err, "vibora: ... and %d more rejections (use --json for the first %d)\n", res.Stats.Rejected-int64(len(res.Rejections)), investigation.MaxRejections)
+			if refused {
+				newLines(g.streams.Err).Printf("vibora: %v\n", err)
+				fmt.Fprintf(g.streams.Err, "vibora: hint: the bank is unchanged; check --format (and the file), or import anyway with --allow-partial\n")
+				return failureError{}
 			}
 			return nil
 		},
@@ -72,7 +66,42 @@ never stop the import.`,
 	f.StringVar(&opt.Source, "source", "", "who supplied the list")
 	f.StringVar(&opt.Profile, "profile", "", "category profile override (see docs/hashsets.md)")
 	f.StringVar(&opt.Hash64, "hash-kind", "", "what an unlabelled 64-hex value is: sha256 (default) or pdq")
+	f.BoolVar(&opt.AllowPartial, "allow-partial", false, fmt.Sprintf("import even when no record is usable or more than %.0f%% are rejected", investigation.MaxRejectedShare*100))
 	return cmd
+}
+
+// writeBankImport prints an import's summary (stdout) and rejections
+// (stderr) for people.
+func writeBankImport(g *globals, res investigation.BankImportResult) {
+	w := newLines(g.streams.Out)
+	b := res.Bank
+	switch {
+	case res.Refused != "":
+		w.Printf("bank %s not changed: %s\n", res.Bank.Name, res.Refused)
+	case res.Unchanged:
+		w.Printf("bank %s unchanged: %s is already its version %d\n", b.Name, b.FileName, b.Version)
+		return
+	case res.Replaced != nil:
+		w.Printf("bank %s replaced: version %d (%d records) -> version %d\n", b.Name, res.Replaced.Version, res.Replaced.RecordCount, b.Version)
+	default:
+		w.Printf("bank %s created (kind %s)\n", b.Name, b.Kind)
+	}
+	if res.Refused == "" {
+		w.Printf("format %s %s, file sha256 %s\n", b.Format, b.FormatVersion, b.FileSHA256)
+	}
+	w.Printf("read %d, imported %d, duplicate %d, rejected %d\n", res.Stats.Read, res.Stats.Imported, res.Stats.Duplicate, res.Stats.Rejected)
+	if h := res.Hash64; h != nil {
+		why := map[string]string{"default": "no column or comment says", "option": "--hash-kind", "directive": "the file's hash-kind comment",
+			"header": "the column header", "file name": "the file name"}[h.Reason]
+		w.Printf("64-hex values read as %s (%d values; %s); %s\n", strings.ToUpper(h.Kind), h.Values, cmp.Or(why, h.Reason), h.Hint)
+	}
+	e := newLines(g.streams.Err)
+	for _, r := range res.Rejections {
+		e.Printf("vibora: rejected %s:%d: %s\n", res.File, r.Line, r.Reason)
+	}
+	if int64(len(res.Rejections)) < res.Stats.Rejected {
+		e.Printf("vibora: ... and %d more rejections (use --json for the first %d)\n", res.Stats.Rejected-int64(len(res.Rejections)), investigation.MaxRejections)
+	}
 }
 
 func newBankListCmd(g *globals) *cobra.Command {
@@ -181,7 +210,7 @@ func newBankExportCmd(g *globals) *cobra.Command {
 				return classify(err, "")
 			}
 			if f != nil {
-				fmt.Fprintf(g.streams.Err, "vibora: exported %d records to %s\n", n, output)
+				newLines(g.streams.Err).Printf("vibora: exported %d records to %s\n", n, output)
 			}
 			return nil
 		},
@@ -208,8 +237,8 @@ func newBankRemoveCmd(g *globals) *cobra.Command {
 			if g.json {
 				return newJSONLines(g.streams.Out).Write(map[string]any{"removed": args[0]})
 			}
-			_, err = fmt.Fprintf(g.streams.Out, "bank %s removed\n", args[0])
-			return err
+			newLines(g.streams.Out).Printf("bank %s removed\n", args[0])
+			return nil
 		},
 	}
 }

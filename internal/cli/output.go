@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/vibora-project/vibora/internal/display"
 )
 
 // jsonLines writes one compact JSON document per line.
@@ -30,10 +32,12 @@ func newTable(w io.Writer, headers ...string) *table {
 	return t
 }
 
+// Row writes one row; every cell is escaped (display.Escape), so evidence
+// text can neither break the columns nor reach the terminal raw.
 func (t *table) Row(cells ...any) {
 	parts := make([]string, len(cells))
 	for i, c := range cells {
-		parts[i] = sanitizeCell(fmt.Sprint(c))
+		parts[i] = display.Escape(fmt.Sprint(c))
 	}
 	fmt.Fprintln(t.tw, strings.Join(parts, "\t"))
 }
@@ -48,15 +52,43 @@ func toAny(ss []string) []any {
 	return out
 }
 
-// sanitizeCell keeps evidence-derived strings from breaking the table or the
-// terminal: control characters (tabs, newlines, escapes) become '?'.
-func sanitizeCell(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return '?'
+// lines writes human-readable lines. The format string is Vibora's own
+// text; every argument is escaped (display.Escape) before formatting,
+// since arguments carry names, paths and values from evidence. Human
+// output goes through lines or table; --json output goes through jsonLines
+// and is never escaped.
+type lines struct{ w io.Writer }
+
+func newLines(w io.Writer) lines { return lines{w} }
+
+// Printf formats like fmt.Fprintf with escaped arguments.
+func (l lines) Printf(format string, args ...any) {
+	fmt.Fprintf(l.w, format, safeArgs(args)...)
+}
+
+// safeArgs escapes the text of string, error and fmt.Stringer arguments;
+// numbers and other values print as they are.
+func safeArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case string:
+			out[i] = display.Escape(v)
+		case error:
+			out[i] = display.Escape(v.Error())
+		case fmt.Stringer:
+			out[i] = display.Escape(v.String())
+		case []string:
+			e := make([]string, len(v))
+			for j, s := range v {
+				e[j] = display.Escape(s)
+			}
+			out[i] = e
+		default:
+			out[i] = a
 		}
-		return r
-	}, s)
+	}
+	return out
 }
 
 // writeAll writes items as JSON lines.

@@ -23,6 +23,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vibora-project/vibora/internal/display"
 )
 
 // Exit codes.
@@ -95,14 +97,14 @@ func Run(ctx context.Context, args []string, s Streams) int {
 	var fe failureError
 	if errors.As(err, &fe) {
 		if fe.msg != "" {
-			fmt.Fprintf(s.Err, "vibora: %s\n", fe.msg)
+			fmt.Fprintf(s.Err, "vibora: %s\n", display.EscapeText(fe.msg))
 		}
 		return ExitFailure
 	}
-	fmt.Fprintf(s.Err, "vibora: error: %v\n", err)
+	fmt.Fprintf(s.Err, "vibora: error: %s\n", display.EscapeText(err.Error()))
 	var he hintError
 	if errors.As(err, &he) {
-		fmt.Fprintf(s.Err, "vibora: hint: %s\n", he.hint)
+		fmt.Fprintf(s.Err, "vibora: hint: %s\n", display.EscapeText(he.hint))
 	}
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {

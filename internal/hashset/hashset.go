@@ -65,7 +65,28 @@ type Meta struct {
 	Profile       string // category profile applied to the records (see Profile*)
 	Context       string // VICS: the OData metadata/context URL as given
 	SuggestedKind Kind   // what the format implies (nsrl: ignorable); "" when it says nothing
+	// Hash64 says how 64-hex values the file does not label were read
+	// (a 64-hex value is a SHA-256 or a PDQ hash); nil when there were none.
+	Hash64 *Hash64Assumption
 }
+
+// Hash64Assumption records what a reader took unlabelled 64-hex values
+// for, and why, so that the importer can say so and name the way to change
+// it.
+type Hash64Assumption struct {
+	Kind   HashKind // HashSHA256 or HashPDQ
+	Reason string   // one of the Hash64By* reasons
+	Values int64    // how many values were read this way
+}
+
+// Reasons for a Hash64Assumption.
+const (
+	Hash64ByDefault   = "default"   // nothing said: SHA-256
+	Hash64ByOption    = "option"    // Options.Hash64 (--hash-kind)
+	Hash64ByDirective = "directive" // a "# hash-kind: pdq" comment in the file
+	Hash64ByHeader    = "header"    // a header or column name implies it
+	Hash64ByFileName  = "file name" // the file's name implies it
+)
 
 // Options tune an importer. The zero value is valid.
 type Options struct {

@@ -26,6 +26,11 @@ type Bank struct {
 	// ContentDigest identifies the bank's records (it changes on every
 	// import); match indexes cached on disk are keyed by it.
 	ContentDigest string `json:"content_digest,omitempty"`
+	// StagedFor is "" for a live bank. A row being written by an import,
+	// or a replaced version whose records are being deleted, carries the
+	// name of the bank it belongs to and a Name of its own (see
+	// StagingName); such rows are never listed or matched.
+	StagedFor string `json:"-"`
 }
 
 // BankRecord is one entry of a bank. Hashes are lower-case hex; the
@@ -50,17 +55,17 @@ type BankRecord struct {
 	SourceID           string `json:"source_id,omitempty"`
 }
 
-const bankCols = "id, name, kind, source, file_name, file_sha256, format, format_version, version, imported_at, imported_by, record_count, rejected_count, content_digest"
+const bankCols = "id, name, kind, source, file_name, file_sha256, format, format_version, version, imported_at, imported_by, record_count, rejected_count, content_digest, staged_for"
 
 func scanBank(s interface{ Scan(...any) error }) (Bank, error) {
 	var b Bank
-	err := s.Scan(&b.ID, &b.Name, &b.Kind, &b.Source, &b.FileName, &b.FileSHA256, &b.Format, &b.FormatVersion, &b.Version, &b.ImportedAt, &b.ImportedBy, &b.RecordCount, &b.RejectedCount, &b.ContentDigest)
+	err := s.Scan(&b.ID, &b.Name, &b.Kind, &b.Source, &b.FileName, &b.FileSHA256, &b.Format, &b.FormatVersion, &b.Version, &b.ImportedAt, &b.ImportedBy, &b.RecordCount, &b.RejectedCount, &b.ContentDigest, &b.StagedFor)
 	return b, err
 }
 
 // BankByName returns the bank with that name, or ErrNotFound.
 func (q q) BankByName(ctx context.Context, name string) (Bank, error) {
-	b, err := scanBank(q.queryRow(ctx, "SELECT "+bankCols+" FROM banks WHERE name = ?", name))
+	b, err := scanBank(q.queryRow(ctx, "SELECT "+bankCols+" FROM banks WHERE name = ? AND staged_for = ''", name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, fmt.Errorf("bank %q: %w", name, ErrNotFound)
 	}
@@ -69,7 +74,7 @@ func (q q) BankByName(ctx context.Context, name string) (Bank, error) {
 
 // Banks lists every bank by name.
 func (q q) Banks(ctx context.Context) ([]Bank, error) {
-	rows, err := q.query(ctx, "SELECT "+bankCols+" FROM banks ORDER BY name")
+	rows, err := q.query(ctx, "SELECT "+bankCols+" FROM banks WHERE staged_for = '' ORDER BY name")
 	if err != nil {
 		return nil, err
 	}
@@ -87,8 +92,8 @@ func (q q) Banks(ctx context.Context) ([]Bank, error) {
 
 // InsertBank stores a new bank row and sets its ID.
 func (tx *Tx) InsertBank(ctx context.Context, b *Bank) error {
-	id, err := tx.insertID(ctx, "INSERT INTO banks (name, kind, source, file_name, file_sha256, format, format_version, version, imported_at, imported_by, record_count, rejected_count, content_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		b.Name, b.Kind, b.Source, b.FileName, b.FileSHA256, b.Format, b.FormatVersion, b.Version, b.ImportedAt, b.ImportedBy, b.RecordCount, b.RejectedCount, b.ContentDigest)
+	id, err := tx.insertID(ctx, "INSERT INTO banks (name, kind, source, file_name, file_sha256, format, format_version, version, imported_at, imported_by, record_count, rejected_count, content_digest, staged_for) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		b.Name, b.Kind, b.Source, b.FileName, b.FileSHA256, b.Format, b.FormatVersion, b.Version, b.ImportedAt, b.ImportedBy, b.RecordCount, b.RejectedCount, b.ContentDigest, b.StagedFor)
 	if isUnique(err) {
 		return fmt.Errorf("bank %q: %w", b.Name, ErrExists)
 	}
@@ -99,11 +104,58 @@ func (tx *Tx) InsertBank(ctx context.Context, b *Bank) error {
 	return nil
 }
 
-// UpdateBank rewrites a bank row (provenance and counts after an import).
+// UpdateBank rewrites a bank row (name, provenance and counts after an
+// import); ErrNotFound when the row is gone.
 func (tx *Tx) UpdateBank(ctx context.Context, b *Bank) error {
-	_, err := tx.exec(ctx, "UPDATE banks SET kind = ?, source = ?, file_name = ?, file_sha256 = ?, format = ?, format_version = ?, version = ?, imported_at = ?, imported_by = ?, record_count = ?, rejected_count = ?, content_digest = ? WHERE id = ?",
-		b.Kind, b.Source, b.FileName, b.FileSHA256, b.Format, b.FormatVersion, b.Version, b.ImportedAt, b.ImportedBy, b.RecordCount, b.RejectedCount, b.ContentDigest, b.ID)
-	return err
+	res, err := tx.exec(ctx, "UPDATE banks SET name = ?, kind = ?, source = ?, file_name = ?, file_sha256 = ?, format = ?, format_version = ?, version = ?, imported_at = ?, imported_by = ?, record_count = ?, rejected_count = ?, content_digest = ?, staged_for = ? WHERE id = ?",
+		b.Name, b.Kind, b.Source, b.FileName, b.FileSHA256, b.Format, b.FormatVersion, b.Version, b.ImportedAt, b.ImportedBy, b.RecordCount, b.RejectedCount, b.ContentDigest, b.StagedFor, b.ID)
+	if isUnique(err) {
+		return fmt.Errorf("bank %q: %w", b.Name, ErrExists)
+	}
+	if err != nil {
+		return fmt.Errorf("update bank %q: %w", b.Name, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("bank row %d: %w", b.ID, ErrNotFound)
+	}
+	return nil
+}
+
+// StagingName is the unique name of a row staged for bank name: a staging
+// import ("staging") or a replaced version being deleted ("retired"). It
+// starts with a unit separator, which live bank names never contain.
+func StagingName(name, role string, version int, nonce string) string {
+	return fmt.Sprintf("\x1f%s %s v%d %s", role, name, version, nonce)
+}
+
+// StagedBanks returns the staging and retired rows of bank name: the
+// leftovers of an interrupted import or replacement.
+func (q q) StagedBanks(ctx context.Context, name string) ([]Bank, error) {
+	rows, err := q.query(ctx, "SELECT "+bankCols+" FROM banks WHERE staged_for = ? ORDER BY id", name)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Bank
+	for rows.Next() {
+		b, err := scanBank(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// DeleteSomeBankRecords removes at most n records of a bank and returns
+// how many it removed: large banks are deleted in several short
+// transactions so that no writer waits long.
+func (tx *Tx) DeleteSomeBankRecords(ctx context.Context, bankID int64, n int) (int64, error) {
+	res, err := tx.exec(ctx, "DELETE FROM bank_records WHERE id IN (SELECT id FROM bank_records WHERE bank_id = ? LIMIT ?)", bankID, n)
+	if err != nil {
+		return 0, fmt.Errorf("delete bank records: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 // DeleteBankRecords removes every record of a bank.
@@ -198,22 +250,50 @@ func (q q) BankHashes(ctx context.Context, bankID int64, fn func(id int64, md5, 
 	return rows.Err()
 }
 
-// DeleteDuplicateBankRecords keeps the first of each set of a bank's
-// records carrying the same hashes and returns how many it removed. A
-// temporary index turns the search into one lookup per record.
-func (tx *Tx) DeleteDuplicateBankRecords(ctx context.Context, bankID int64) (int64, error) {
-	idx := fmt.Sprintf("bank_records_dedup_%d", bankID)
-	if _, err := tx.exec(ctx, "CREATE INDEX "+idx+" ON bank_records (bank_id, md5, sha1, sha256, pdq)"); err != nil {
+// DedupBankRecords keeps the first of each set of a bank's records
+// carrying the same hashes and returns how many it removed. A temporary
+// index turns the search into one lookup per record; the deletes run in
+// transactions of at most chunk record IDs each, so that other writers wait
+// for one chunk at most, not for the whole bank.
+func (db *DB) DedupBankRecords(ctx context.Context, bankID int64, chunk int64) (removed int64, err error) {
+	idx := dedupIndex(bankID)
+	if _, err := db.exec(ctx, "CREATE INDEX IF NOT EXISTS "+idx+" ON bank_records (bank_id, md5, sha1, sha256, pdq)"); err != nil {
 		return 0, fmt.Errorf("remove repeated bank records: %w", err)
 	}
-	res, err := tx.exec(ctx, `DELETE FROM bank_records WHERE bank_id = ? AND EXISTS (SELECT 1 FROM bank_records b
-		WHERE b.bank_id = bank_records.bank_id AND b.md5 = bank_records.md5 AND b.sha1 = bank_records.sha1
-		AND b.sha256 = bank_records.sha256 AND b.pdq = bank_records.pdq AND b.id < bank_records.id)`, bankID)
-	if err != nil {
-		return 0, fmt.Errorf("remove repeated bank records: %w", err)
-	}
-	if _, err := tx.exec(ctx, "DROP INDEX "+idx); err != nil {
+	defer func() {
+		if _, derr := db.exec(context.WithoutCancel(ctx), "DROP INDEX IF EXISTS "+idx); err == nil && derr != nil {
+			err = derr
+		}
+	}()
+	var lo, hi sql.NullInt64
+	if err := db.queryRow(ctx, "SELECT MIN(id), MAX(id) FROM bank_records WHERE bank_id = ?", bankID).Scan(&lo, &hi); err != nil || !lo.Valid {
 		return 0, err
 	}
-	return res.RowsAffected()
+	for from := lo.Int64; from <= hi.Int64; from += chunk {
+		var n int64
+		err := db.InTx(ctx, func(tx *Tx) error {
+			res, err := tx.exec(ctx, `DELETE FROM bank_records WHERE bank_id = ? AND id >= ? AND id < ? AND EXISTS (SELECT 1 FROM bank_records b
+				WHERE b.bank_id = bank_records.bank_id AND b.md5 = bank_records.md5 AND b.sha1 = bank_records.sha1
+				AND b.sha256 = bank_records.sha256 AND b.pdq = bank_records.pdq AND b.id < bank_records.id)`, bankID, from, from+chunk)
+			if err != nil {
+				return fmt.Errorf("remove repeated bank records: %w", err)
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil {
+			return removed, err
+		}
+		removed += n
+	}
+	return removed, nil
 }
+
+// DropDedupIndex removes the temporary index of DedupBankRecords if an
+// interrupted run left it behind.
+func (db *DB) DropDedupIndex(ctx context.Context, bankID int64) error {
+	_, err := db.exec(ctx, "DROP INDEX IF EXISTS "+dedupIndex(bankID))
+	return err
+}
+
+func dedupIndex(bankID int64) string { return fmt.Sprintf("bank_records_dedup_%d", bankID) }

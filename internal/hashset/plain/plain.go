@@ -66,7 +66,9 @@ type Reader struct {
 	opts    hashset.Options
 	meta    hashset.Meta
 	hash64  hashset.HashKind
-	delim   byte // 0 until the first data line; ' ' for whitespace
+	why64   string // a hashset.Hash64By* reason
+	n64     int64  // unlabelled 64-hex values read
+	delim   byte   // 0 until the first data line; ' ' for whitespace
 	cols    []column
 	fields  []string
 	started bool
@@ -79,14 +81,24 @@ func NewReader(r io.Reader, name string, opts hashset.Options) *Reader {
 	if p == "" {
 		p = hashset.ProfileCustom
 	}
-	return &Reader{
+	rd := &Reader{
 		lr: hashset.NewLineReader(r, opts.RecordCap()), name: name, opts: opts, hash64: opts.Hash64,
-		meta: hashset.Meta{Format: Format, Profile: p},
+		meta: hashset.Meta{Format: Format, Profile: p}, why64: hashset.Hash64ByOption,
 	}
+	if rd.hash64 != hashset.HashPDQ && rd.hash64 != hashset.HashSHA256 {
+		rd.hash64, rd.why64 = hashset.HashSHA256, hashset.Hash64ByDefault
+	}
+	return rd
 }
 
 // Meta describes the list.
-func (r *Reader) Meta() hashset.Meta { return r.meta }
+func (r *Reader) Meta() hashset.Meta {
+	m := r.meta
+	if r.n64 > 0 {
+		m.Hash64 = &hashset.Hash64Assumption{Kind: r.hash64, Reason: r.why64, Values: r.n64}
+	}
+	return m
+}
 
 // Next returns the next record; see hashset.Reader.
 func (r *Reader) Next() (hashset.Record, error) {
@@ -138,7 +150,7 @@ func (r *Reader) directive(t string) {
 		if rest, ok := strings.CutPrefix(t, p); ok {
 			rest = strings.TrimLeft(rest, " :=")
 			if k, err := hashset.ParseHashKind(rest); err == nil && (k == hashset.HashPDQ || k == hashset.HashSHA256) {
-				r.hash64 = k
+				r.hash64, r.why64 = k, hashset.Hash64ByDirective
 			}
 		}
 	}
@@ -222,6 +234,9 @@ func (r *Reader) record(line string, n int64) (hashset.Record, *hashset.RejectEr
 		switch c := r.cols[i]; c {
 		case colHash:
 			err = rec.SetHex(f, hashset.HashAuto, r.hash64)
+			if err == nil && len(strings.TrimSpace(f)) == 64 {
+				r.n64++
+			}
 		case colMD5:
 			err = rec.SetHex(f, hashset.HashMD5, r.hash64)
 		case colSHA1:

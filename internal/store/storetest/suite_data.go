@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/store"
@@ -110,13 +111,13 @@ func testBankDedup(t *testing.T, db *store.DB) {
 			return err
 		}
 		recs := []store.BankRecord{{BankID: b.ID, MD5: "aa"}, {BankID: b.ID, MD5: "bb"}, {BankID: b.ID, MD5: "aa"}, {BankID: b.ID, MD5: "aa", SHA1: "cc"}, {BankID: b.ID, MD5: "bb"}}
-		if err := tx.InsertBankRecords(ctx, recs); err != nil {
-			return err
-		}
-		var err error
-		removed, err = tx.DeleteDuplicateBankRecords(ctx, b.ID)
-		return err
+		return tx.InsertBankRecords(ctx, recs)
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Chunks of two record IDs: repeats across chunks are found too.
+	removed, err = db.DedupBankRecords(ctx, b.ID, 2)
 	if err != nil || removed != 2 {
 		t.Fatalf("removed %d, %v; want 2", removed, err)
 	}
@@ -124,5 +125,68 @@ func testBankDedup(t *testing.T, db *store.DB) {
 	db.BankRecords(ctx, b.ID, func(r store.BankRecord) error { kept = append(kept, r.MD5+r.SHA1); return nil })
 	if len(kept) != 3 || kept[0] != "aa" || kept[1] != "bb" || kept[2] != "aacc" {
 		t.Fatalf("kept %v", kept)
+	}
+}
+
+// testBankStaging: staging and retired rows are invisible to BankByName
+// and Banks, are found by StagedBanks, and switch in by renaming.
+func testBankStaging(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	live := store.Bank{Name: "n", Kind: "known", Version: 1, ImportedAt: "x", ImportedBy: "y"}
+	stage := store.Bank{Name: store.StagingName("n", "staging", 2, "ab"), StagedFor: "n", Kind: "known", Version: 2, ImportedAt: "x", ImportedBy: "y"}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertBank(ctx, &live); err != nil {
+			return err
+		}
+		if err := tx.InsertBank(ctx, &stage); err != nil {
+			return err
+		}
+		recs := make([]store.BankRecord, 5)
+		for i := range recs {
+			recs[i] = store.BankRecord{BankID: stage.ID, MD5: fmt.Sprintf("%032x", i)}
+		}
+		return tx.InsertBankRecords(ctx, recs)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bs, _ := db.Banks(ctx); len(bs) != 1 || bs[0].ID != live.ID {
+		t.Fatalf("Banks lists staging rows: %+v", bs)
+	}
+	if st, err := db.StagedBanks(ctx, "n"); err != nil || len(st) != 1 || st[0].ID != stage.ID {
+		t.Fatalf("StagedBanks: %+v %v", st, err)
+	}
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		live.Name, live.StagedFor = store.StagingName("n", "retired", 1, "cd"), "n"
+		if err := tx.UpdateBank(ctx, &live); err != nil {
+			return err
+		}
+		stage.Name, stage.StagedFor = "n", ""
+		return tx.UpdateBank(ctx, &stage)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := db.BankByName(ctx, "n"); err != nil || b.ID != stage.ID || b.Version != 2 {
+		t.Fatalf("after switch: %+v %v", b, err)
+	}
+	var deleted int64
+	for {
+		var n int64
+		err := db.InTx(ctx, func(tx *store.Tx) (err error) { n, err = tx.DeleteSomeBankRecords(ctx, stage.ID, 2); return err })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+		deleted += n
+	}
+	if deleted != 5 {
+		t.Fatalf("deleted %d records in batches, want 5", deleted)
+	}
+	gone := store.Bank{ID: 1 << 40, Name: "zz"}
+	if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.UpdateBank(ctx, &gone) }); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("UpdateBank of a missing row: %v", err)
 	}
 }
