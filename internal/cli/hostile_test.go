@@ -100,3 +100,54 @@ func TestCancelledContextStopsCommands(t *testing.T) {
 		t.Errorf("a cancelled bank import left a bank: %s", out)
 	}
 }
+
+// --db naming a seized app database is refused (exit 2) and the file and
+// its directory stay as they were.
+func TestDBRefusesForeignDatabase(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "msgstore.db")
+	if err := hostile.AppDatabase(context.Background(), p, 10, true); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := hostile.Snapshot(dir)
+	for _, args := range [][]string{{"case", "create", "op-foreign"}, {"case", "list"}, {"audit", "verify"}} {
+		_, stderr, code := run(t, p, args...)
+		if code != ExitUsage || !strings.Contains(stderr, "not a Vibora store") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+	}
+	if after, _ := hostile.Snapshot(dir); after != before {
+		t.Errorf("changed:\n%s\n---\n%s", before, after)
+	}
+}
+
+// A write-protected store can still be read and verified.
+func TestWriteProtectedStoreReadsAndVerifies(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	os.Mkdir(dir, 0o755)
+	db := filepath.Join(dir, "v.db")
+	ev := filepath.Join(t.TempDir(), "ev")
+	os.Mkdir(ev, 0o755)
+	os.WriteFile(filepath.Join(ev, "a.txt"), []byte("synthetic"), 0o644)
+	for _, args := range [][]string{{"case", "create", "op-ro"}, {"ingest", "--case", "op-ro", "--exhibit", "E1", ev}} {
+		if _, e, code := run(t, db, args...); code != 0 {
+			t.Fatalf("%v: %d %s", args, code, e)
+		}
+	}
+	os.Chmod(db, 0o444)
+	os.Chmod(dir, 0o555)
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	before, _ := hostile.Snapshot(dir)
+	for _, args := range [][]string{{"audit", "verify"}, {"case", "list"}, {"exhibit", "list", "--case", "op-ro"},
+		{"files", "--case", "op-ro"}, {"audit", "log"}, {"bank", "list"}} {
+		if out, e, code := run(t, db, args...); code != 0 {
+			t.Errorf("%v on a write-protected store: exit %d\n%s%s", args, code, out, e)
+		}
+	}
+	if _, _, code := run(t, db, "case", "create", "op-new"); code == 0 {
+		t.Error("case create on a write-protected store succeeded")
+	}
+	if after, _ := hostile.Snapshot(dir); after != before {
+		t.Errorf("changed:\n%s\n---\n%s", before, after)
+	}
+}

@@ -17,6 +17,9 @@ import (
 func (g *globals) openService(ctx context.Context) (*investigation.Service, func(), error) {
 	db, err := store.Open(ctx, g.db)
 	if err != nil {
+		if errors.Is(err, store.ErrNotStore) {
+			return nil, nil, withHint(usageError{err}, "--db must name a Vibora store, or a new or empty file: Vibora never writes to a file it did not create")
+		}
 		if store.IsPostgres(g.db) {
 			return nil, nil, withHint(err, "check that the PostgreSQL server is running and the DSN is right")
 		}

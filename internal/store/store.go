@@ -32,6 +32,9 @@ import (
 var (
 	ErrNotFound = errors.New("not found")
 	ErrExists   = errors.New("already exists")
+	// ErrNotStore: the file named as a SQLite store exists and is not a
+	// Vibora store (see sqlite.Prepare); it was not opened or changed.
+	ErrNotStore = sqlite.ErrNotOurs
 )
 
 // Dialect names.
@@ -43,9 +46,10 @@ const (
 // DB is an open store.
 type DB struct {
 	q
-	sql     *sql.DB
-	dialect string
-	dsn     string
+	sql      *sql.DB
+	dialect  string
+	dsn      string
+	readOnly bool
 }
 
 // querier is what both *sql.DB and *sql.Tx offer.
@@ -107,9 +111,17 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // OpenAt opens the store and migrates it to version (every migration when
 // version < 0). Tests use it to build databases of earlier schema versions.
 func OpenAt(ctx context.Context, dsn string, version int) (*DB, error) {
-	dialect, driver, conn := SQLite, sqlite.Driver, sqlite.DSN(dsn)
+	var target sqlite.Target
+	dialect, driver, conn := SQLite, sqlite.Driver, ""
 	if IsPostgres(dsn) {
 		dialect, driver, conn = Postgres, postgres.Driver, dsn
+	} else {
+		// Never open (and so never change) a file that is not ours.
+		t, err := sqlite.Prepare(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		target, conn = t, t.DSN
 	}
 	sdb, err := sql.Open(driver, conn)
 	if err != nil {
@@ -127,8 +139,16 @@ func OpenAt(ctx context.Context, dsn string, version int) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("open store %s: %w", Redact(dsn), err)
 	}
-	db := &DB{q: q{db: sdb, dialect: dialect}, sql: sdb, dialect: dialect, dsn: dsn}
-	if err := db.migrate(ctx, version); err != nil {
+	db := &DB{q: q{db: sdb, dialect: dialect}, sql: sdb, dialect: dialect, dsn: dsn, readOnly: target.ReadOnly}
+	if db.readOnly {
+		err = db.checkVersion(ctx)
+	} else {
+		err = db.migrate(ctx, version)
+	}
+	if err == nil && target.Unclaimed {
+		_, err = db.exec(ctx, sqlite.ClaimSQL)
+	}
+	if err != nil {
 		sdb.Close()
 		return nil, err
 	}
@@ -159,6 +179,27 @@ func Redact(dsn string) string {
 
 // Close closes the store.
 func (db *DB) Close() error { return db.sql.Close() }
+
+// ReadOnly reports a write-protected SQLite store, opened read-only (see
+// sqlite.Prepare): reads and verification work, writes fail.
+func (db *DB) ReadOnly() bool { return db.readOnly }
+
+// checkVersion is migrate for a store that may not be written: it must
+// already be at this vibora's schema version.
+func (db *DB) checkVersion(ctx context.Context) error {
+	ms, err := Migrations(db.dialect)
+	if err != nil {
+		return err
+	}
+	v, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("read-only store: %w", err)
+	}
+	if v != len(ms) {
+		return fmt.Errorf("store is write-protected and at schema version %d, this vibora needs %d: make it writable once to upgrade it", v, len(ms))
+	}
+	return nil
+}
 
 // Dialect is SQLite or Postgres.
 func (db *DB) Dialect() string { return db.dialect }
