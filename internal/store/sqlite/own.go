@@ -205,4 +205,3 @@ func readHead(path string, buf []byte) error {
 	}
 	return err
 }
-
