@@ -29,11 +29,26 @@ const Genesis = "000000000000000000000000000000000000000000000000000000000000000
 // TimeFormat is how record times are stored and hashed.
 const TimeFormat = "2006-01-02T15:04:05.000000000Z"
 
+// Record versions. Version 1 records (written before principals existed)
+// hash the fields of 1; version 2 also hashes the version and the
+// principal's identity, agency, roles, authentication method and request.
+const (
+	V1      = 1
+	V2      = 2
+	Current = V2
+)
+
 // Record is one entry of the audit trail.
 type Record struct {
 	Seq          int64  `json:"seq"`
-	At           string `json:"at"` // UTC, TimeFormat
-	Actor        string `json:"actor"`
+	Version      int    `json:"version"`
+	At           string `json:"at"`                 // UTC, TimeFormat
+	Actor        string `json:"actor"`              // displayed name of who acted
+	ActorID      string `json:"actor_id,omitempty"` // the principal's id (v2)
+	Agency       string `json:"agency,omitempty"`   // the principal's agency (v2)
+	Roles        string `json:"roles,omitempty"`    // sorted, comma-separated (v2)
+	AuthMethod   string `json:"auth_method,omitempty"`
+	RequestID    string `json:"request_id,omitempty"`
 	Action       string `json:"action"` // e.g. "case.create", "bank.import"
 	Object       string `json:"object"` // e.g. "case:op-tidewater"
 	BeforeDigest string `json:"before_digest,omitempty"`
@@ -48,12 +63,21 @@ func FormatTime(t time.Time) string { return t.UTC().Format(TimeFormat) }
 
 // ComputeHash returns the hash a record must carry: SHA-256 over its fields,
 // each length-prefixed so that no two different records encode alike.
+// Version 1 records (Version 0 or 1) hash the fields they had; later
+// versions hash their version number and the principal fields too, so
+// that neither can be changed, nor a record passed off as version 1.
 func (r Record) ComputeHash() string {
 	h := sha256.New()
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(r.Seq))
 	h.Write(n[:])
-	for _, f := range []string{r.At, r.Actor, r.Action, r.Object, r.BeforeDigest, r.AfterDigest, r.Detail, r.PrevHash} {
+	fields := []string{r.At, r.Actor, r.Action, r.Object, r.BeforeDigest, r.AfterDigest, r.Detail, r.PrevHash}
+	if r.Version > V1 {
+		binary.BigEndian.PutUint64(n[:], uint64(r.Version))
+		h.Write(n[:])
+		fields = append(fields, r.ActorID, r.Agency, r.Roles, r.AuthMethod, r.RequestID)
+	}
+	for _, f := range fields {
 		binary.BigEndian.PutUint64(n[:], uint64(len(f)))
 		h.Write(n[:])
 		h.Write([]byte(f))
@@ -62,8 +86,11 @@ func (r Record) ComputeHash() string {
 }
 
 // Seal sets r.Seq, r.PrevHash and r.Hash so that r follows prev (nil for
-// the first record).
+// the first record). A record without a version is sealed as Current.
 func (r *Record) Seal(prev *Head) {
+	if r.Version == 0 {
+		r.Version = Current
+	}
 	if prev == nil || prev.Seq == 0 {
 		r.Seq, r.PrevHash = 1, Genesis
 	} else {

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -93,5 +94,55 @@ func TestHashCoversEveryField(t *testing.T) {
 	b.Actor, b.Action = "a", "bc"
 	if a.ComputeHash() == b.ComputeHash() {
 		t.Error("field boundaries are not part of the hash")
+	}
+}
+
+// TestVersionedHash: version 1 records keep the hash they were written
+// with, version 2 records cover the principal fields and their version, and
+// a chain mixing both (a store upgraded in place) verifies.
+func TestVersionedHash(t *testing.T) {
+	old := Record{Seq: 1, At: "2024-01-20T10:00:00.000000000Z", Actor: "alex", Action: "case.create", Object: "case:x", PrevHash: Genesis}
+	v0 := old.ComputeHash()
+	old.Version = V1
+	if old.ComputeHash() != v0 {
+		t.Fatal("version 1 and unversioned records hash differently")
+	}
+	old.ActorID = "local:alex" // not covered by version 1
+	if old.ComputeHash() != v0 {
+		t.Fatal("version 1 hash covers a version 2 field")
+	}
+
+	var recs []Record
+	var head *Head
+	for i := range 4 {
+		r := Record{At: "2024-01-20T10:00:00.000000000Z", Actor: "alex", Action: "case.create", Object: fmt.Sprintf("case:%d", i)}
+		if i < 2 {
+			r.Version = V1
+		} else {
+			r.ActorID, r.Agency, r.Roles, r.AuthMethod, r.RequestID = "u-7", "NL-POL", "investigator", "token", "req-1"
+		}
+		r.Seal(head)
+		recs = append(recs, r)
+		head = &Head{r.Seq, r.Hash}
+	}
+	if recs[3].Version != Current {
+		t.Fatalf("new record sealed as version %d, want %d", recs[3].Version, Current)
+	}
+	if p := verify(recs, *head); len(p) != 0 {
+		t.Fatalf("mixed chain reported problems: %v", p)
+	}
+	for name, tamper := range map[string]func(*Record){
+		"agency":     func(r *Record) { r.Agency = "BE-FCCU" },
+		"actor id":   func(r *Record) { r.ActorID = "u-8" },
+		"roles":      func(r *Record) { r.Roles = "owner" },
+		"method":     func(r *Record) { r.AuthMethod = "local" },
+		"request":    func(r *Record) { r.RequestID = "req-2" },
+		"downgraded": func(r *Record) { r.Version = V1 },
+	} {
+		c := slices.Clone(recs)
+		tamper(&c[3])
+		if p := verify(c, *head); len(p) == 0 || !strings.Contains(p[0].String(), "record 4: content does not match") {
+			t.Errorf("%s changed: problems %v", name, p)
+		}
 	}
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/display"
 )
 
@@ -151,6 +152,9 @@ and keeps an append-only, hash-chained audit trail of every action.`,
 				g.actor = envOr("VIBORA_ACTOR", defaultActor())
 			}
 			g.logger = slog.New(slog.NewTextHandler(g.streams.Err, &slog.HandlerOptions{Level: logLevel()}))
+			// The command line acts for the OS user, owner of their own
+			// store; --actor is the name the audit trail shows.
+			cmd.SetContext(access.NewContext(cmd.Context(), access.LocalPrincipal(osUser(), g.actor)))
 			return nil
 		},
 	}
@@ -203,7 +207,10 @@ func envOr(key, def string) string {
 	return def
 }
 
-func defaultActor() string {
+func defaultActor() string { return osUser() }
+
+// osUser is the name of the user running the process.
+func osUser() string {
 	for _, k := range []string{"USER", "USERNAME", "LOGNAME"} {
 		if v := os.Getenv(k); v != "" {
 			return v

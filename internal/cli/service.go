@@ -12,9 +12,11 @@ import (
 	"github.com/vibora-project/vibora/internal/store"
 )
 
-// openService opens the store named by --db and returns the use-case layer
-// acting as --actor. The caller must call the returned close function.
-func (g *globals) openService(ctx context.Context) (*investigation.Service, func(), error) {
+// openService opens the store named by --db and returns the use-case layer.
+// Commands run as the local principal (the OS user, shown as --actor) that
+// the root command puts in their context. The caller must call the returned
+// close function.
+func (g *globals) openService(ctx context.Context, opts ...investigation.Option) (*investigation.Service, func(), error) {
 	db, err := store.Open(ctx, g.db)
 	if err != nil {
 		if errors.Is(err, store.ErrNotStore) {
@@ -25,7 +27,8 @@ func (g *globals) openService(ctx context.Context) (*investigation.Service, func
 		}
 		return nil, nil, withHint(err, "--db (or VIBORA_DB) names the SQLite file; its directory must exist and be writable")
 	}
-	s := investigation.New(db, g.actor, investigation.WithLogger(g.logger), investigation.WithCacheDir(cacheDir(g.db)))
+	opts = append([]investigation.Option{investigation.WithLogger(g.logger), investigation.WithCacheDir(cacheDir(g.db))}, opts...)
+	s := investigation.New(db, "", opts...)
 	return s, func() { db.Close() }, nil
 }
 

@@ -25,16 +25,16 @@ type suspectLine struct {
 }
 
 // openGeoIP opens a MaxMind-format database for attribution when path is set.
-func openGeoIP(s *investigation.Service, path string) (func(), error) {
+// It returns the service option that uses it and the function that closes it.
+func openGeoIP(path string) ([]investigation.Option, func(), error) {
 	if path == "" {
-		return func() {}, nil
+		return nil, func() {}, nil
 	}
 	db, err := maxminddb.Open(path)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("geoip database: %w", err)}
+		return nil, nil, usageError{fmt.Errorf("geoip database: %w", err)}
 	}
-	s.GeoIP = db
-	return func() { db.Close() }, nil
+	return []investigation.Option{investigation.WithGeoIP(db)}, func() { db.Close() }, nil
 }
 
 func newSuspectsCmd(g *globals) *cobra.Command {
@@ -50,16 +50,16 @@ creators and admins are flagged. See docs/suspects.md for the weights.`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, done, err := g.openService(ctx)
-			if err != nil {
-				return err
-			}
-			defer done()
-			closeGeo, err := openGeoIP(s, geoip)
+			geo, closeGeo, err := openGeoIP(geoip)
 			if err != nil {
 				return err
 			}
 			defer closeGeo()
+			s, done, err := g.openService(ctx, geo...)
+			if err != nil {
+				return err
+			}
+			defer done()
 			people, err := s.People(ctx, caseName)
 			if err != nil {
 				return classify(err, "'vibora case list' shows the cases")
@@ -120,16 +120,16 @@ func newPersonCmd(g *globals) *cobra.Command {
 		Args:  argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, done, err := g.openService(ctx)
-			if err != nil {
-				return err
-			}
-			defer done()
-			closeGeo, err := openGeoIP(s, geoip)
+			geo, closeGeo, err := openGeoIP(geoip)
 			if err != nil {
 				return err
 			}
 			defer closeGeo()
+			s, done, err := g.openService(ctx, geo...)
+			if err != nil {
+				return err
+			}
+			defer done()
 			people, err := s.People(ctx, caseName)
 			if err != nil {
 				return classify(err, "")

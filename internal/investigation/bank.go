@@ -13,6 +13,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/hashset"
 	"github.com/vibora-project/vibora/internal/hashset/format"
 	"github.com/vibora-project/vibora/internal/store"
@@ -103,6 +104,9 @@ func hash64Note(a *hashset.Hash64Assumption) *Hash64Note {
 // process died.
 func (s *Service) ImportBank(ctx context.Context, path string, opt BankImportOptions) (BankImportResult, error) {
 	res := BankImportResult{File: path, ByClass: map[hashset.Class]int64{}}
+	if err := s.check(ctx, access.Bank, access.Write); err != nil {
+		return res, err
+	}
 	opt.Name = strings.TrimSpace(opt.Name)
 	if opt.Name == "" {
 		return res, fmt.Errorf("bank name is empty: %w", ErrInvalid)
@@ -139,7 +143,7 @@ func (s *Service) ImportBank(ctx context.Context, path string, opt BankImportOpt
 	}
 
 	bank := store.Bank{Name: opt.Name, Kind: opt.Kind, Source: opt.Source, FileName: filepath.Base(path), Format: f.Format,
-		Version: 1, ImportedAt: s.timestamp(), ImportedBy: s.actor}
+		Version: 1, ImportedAt: s.timestamp(), ImportedBy: s.actor(ctx)}
 	if exists {
 		bank.Version = old.Version + 1
 		if bank.Source == "" {
@@ -374,7 +378,7 @@ func nonce() string {
 // deleted in batches (an interrupted removal is finished by the next
 // import of a bank of that name).
 func (s *Service) RemoveBank(ctx context.Context, name string) error {
-	b, err := s.db.BankByName(ctx, name)
+	b, err := s.bankFor(ctx, name, access.Admin)
 	if err != nil {
 		return err
 	}

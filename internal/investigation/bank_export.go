@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/hashset"
 	"github.com/vibora-project/vibora/internal/hashset/plain"
@@ -32,7 +33,7 @@ type recordWriter interface {
 // as CSV, and records the export (count and SHA-256 of what was written)
 // in the audit trail.
 func (s *Service) ExportBank(ctx context.Context, name, format string, w io.Writer) (int64, error) {
-	b, err := s.db.BankByName(ctx, name)
+	b, err := s.bankFor(ctx, name, access.Read)
 	if err != nil {
 		return 0, err
 	}
@@ -109,7 +110,7 @@ type BankSummary struct {
 
 // BankSummary describes a bank.
 func (s *Service) BankSummary(ctx context.Context, name string) (BankSummary, error) {
-	b, err := s.db.BankByName(ctx, name)
+	b, err := s.bankFor(ctx, name, access.Read)
 	if err != nil {
 		return BankSummary{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/store"
 )
 
@@ -27,9 +28,19 @@ func (s *Service) CreateCase(ctx context.Context, c store.Case) (store.Case, err
 			return c, fmt.Errorf("country %q: want an ISO 3166 alpha-2 code such as NL: %w", c.Country, ErrInvalid)
 		}
 	}
-	c.CreatedAt, c.CreatedBy = s.timestamp(), s.actor
+	p, err := s.principal(ctx)
+	if err != nil {
+		return c, err
+	}
+	if c.Agency == "" {
+		c.Agency = p.Agency // a case belongs to the agency that opens it
+	}
+	if !p.Allows(access.Case, access.Write, c.Agency) {
+		return c, fmt.Errorf("create case %q for agency %q: %w", c.Name, c.Agency, access.ErrForbidden)
+	}
+	c.CreatedAt, c.CreatedBy = s.timestamp(), p.Name
 	ch := &change{action: "case.create", object: "case:" + c.Name}
-	err := s.mutate(ctx, ch, func(tx *store.Tx) error {
+	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
 		if err := tx.InsertCase(ctx, &c); err != nil {
 			return err
 		}
@@ -41,13 +52,13 @@ func (s *Service) CreateCase(ctx context.Context, c store.Case) (store.Case, err
 
 // Case returns a case by name.
 func (s *Service) Case(ctx context.Context, name string) (store.Case, error) {
-	return s.db.CaseByName(ctx, name)
+	return s.caseFor(ctx, name, access.Read)
 }
 
 // AddExhibit adds an exhibit to a case and records its acquisition in the
 // chain of custody.
 func (s *Service) AddExhibit(ctx context.Context, caseName string, e store.Exhibit) (store.Exhibit, error) {
-	c, err := s.db.CaseByName(ctx, caseName)
+	c, err := s.caseFor(ctx, caseName, access.Write)
 	if err != nil {
 		return e, err
 	}
@@ -58,7 +69,7 @@ func (s *Service) AddExhibit(ctx context.Context, caseName string, e store.Exhib
 	if e.Type != "" && !contains(ExhibitTypes, e.Type) {
 		return e, fmt.Errorf("exhibit type %q: want one of %s: %w", e.Type, strings.Join(ExhibitTypes, ", "), ErrInvalid)
 	}
-	e.CaseID, e.CreatedAt, e.CreatedBy = c.ID, s.timestamp(), s.actor
+	e.CaseID, e.CreatedAt, e.CreatedBy = c.ID, s.timestamp(), s.actor(ctx)
 	ch := &change{action: "exhibit.add", object: "exhibit:" + c.Name + "/" + e.Label}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
 		if err := tx.InsertExhibit(ctx, &e); err != nil {
@@ -84,7 +95,7 @@ func (s *Service) ensureExhibit(ctx context.Context, c store.Case, label, typ st
 
 // custody appends a chain-of-custody event inside tx.
 func (s *Service) custody(ctx context.Context, tx *store.Tx, caseID, exhibitID int64, event, reason, digests string) error {
-	ev := store.CustodyEvent{CaseID: caseID, ExhibitID: exhibitID, Event: event, Actor: s.actor, At: s.timestamp(), Reason: reason, Digests: digests}
+	ev := store.CustodyEvent{CaseID: caseID, ExhibitID: exhibitID, Event: event, Actor: s.actor(ctx), At: s.timestamp(), Reason: reason, Digests: digests}
 	return tx.InsertCustodyEvent(ctx, &ev)
 }
 

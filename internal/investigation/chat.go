@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/chatexport"
 	"github.com/vibora-project/vibora/internal/chatexport/detect"
 	"github.com/vibora-project/vibora/internal/evidence/source"
@@ -67,7 +68,7 @@ func (s *Service) ImportChat(ctx context.Context, caseName, exportPath string, o
 	if err != nil {
 		return rep, fmt.Errorf("chat export: %v: %w", err, ErrInvalid)
 	}
-	c, err := s.db.CaseByName(ctx, caseName)
+	c, err := s.caseFor(ctx, caseName, access.Write)
 	if err != nil {
 		return rep, err
 	}

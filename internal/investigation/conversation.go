@@ -3,6 +3,7 @@ package investigation
 import (
 	"context"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/store"
 )
 
@@ -18,7 +19,7 @@ type ConversationView struct {
 // id or name.
 func (s *Service) ConversationView(ctx context.Context, caseName, ref string) (ConversationView, error) {
 	var v ConversationView
-	c, err := s.db.CaseByName(ctx, caseName)
+	c, err := s.caseFor(ctx, caseName, access.Read)
 	if err != nil {
 		return v, err
 	}

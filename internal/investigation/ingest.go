@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/store"
@@ -71,7 +72,7 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 		}
 		roots = append(roots, abs)
 	}
-	c, err := s.db.CaseByName(ctx, caseName)
+	c, err := s.caseFor(ctx, caseName, access.Write)
 	if err != nil {
 		return rep, err
 	}
@@ -93,7 +94,7 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 		return rep, err
 	}
 	rootsJSON, _ := json.Marshal(roots)
-	in := store.Ingest{ExhibitID: e.ID, Roots: string(rootsJSON), StartedAt: s.timestamp(), Actor: s.actor, Status: "running"}
+	in := store.Ingest{ExhibitID: e.ID, Roots: string(rootsJSON), StartedAt: s.timestamp(), Actor: s.actor(ctx), Status: "running"}
 	err = s.mutate(ctx, &change{action: "ingest.start", object: "exhibit:" + c.Name + "/" + e.Label,
 		detail: map[string]any{"roots": roots, "already_stored": len(done), "crypto_only": opt.CryptoOnly}},
 		func(tx *store.Tx) error { return tx.InsertIngest(ctx, &in) })

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/matchindex"
@@ -96,13 +97,16 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 	if opt.MaxDistance < 0 || opt.MaxDistance > 31 {
 		return nil, fmt.Errorf("max distance %d: want 0..31: %w", opt.MaxDistance, ErrInvalid)
 	}
+	if err := s.check(ctx, access.Bank, access.Read); err != nil {
+		return nil, err
+	}
 	banks, err := s.db.Banks(ctx)
 	if err != nil {
 		return nil, err
 	}
 	m := &Matcher{db: s.db, opt: opt, banks: banks, recs: map[int64]store.BankRecord{}}
 	key := indexKey(banks)
-	if s.CacheDir != "" && m.load(s.CacheDir, key) == nil {
+	if s.cacheDir != "" && m.load(s.cacheDir, key) == nil {
 		m.Source = "cache"
 		return m, nil
 	}
@@ -110,8 +114,8 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 		return nil, err
 	}
 	m.Source = "built"
-	if s.CacheDir != "" && len(m.ids) > 0 {
-		if err := m.save(s.CacheDir, key); err != nil {
+	if s.cacheDir != "" && len(m.ids) > 0 {
+		if err := m.save(s.cacheDir, key); err != nil {
 			s.log.Warn("match index not cached", "err", err)
 		}
 	}

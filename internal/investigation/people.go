@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/identifier"
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -163,7 +164,7 @@ func accountOwner(source string) (string, bool) {
 // People groups a case's participants and leads into persons and ranks
 // them as suspects, best first. Every score lists the facts behind it.
 func (s *Service) People(ctx context.Context, caseName string) ([]Person, error) {
-	c, err := s.db.CaseByName(ctx, caseName)
+	c, err := s.caseFor(ctx, caseName, access.Read)
 	if err != nil {
 		return nil, err
 	}
@@ -629,7 +630,7 @@ func (s *Service) attribute(keys []string, leads []int64, leadBy map[int64]store
 			sig = append(sig, identifier.Signal{Kind: identifier.SignalStealerCountry, Value: c})
 		}
 	}
-	a := identifier.Attributor{GeoIP: s.GeoIP}
+	a := identifier.Attributor{GeoIP: s.geoIP}
 	return orEmpty(a.Attribute(sig))
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/audit"
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -56,7 +57,7 @@ type FileError struct {
 
 // Report builds a case's operation brief.
 func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, error) {
-	c, err := s.db.CaseByName(ctx, caseName)
+	c, err := s.caseFor(ctx, caseName, access.Read)
 	if err != nil {
 		return CaseReport{}, err
 	}

@@ -18,21 +18,24 @@ import (
 
 	"github.com/oschwald/maxminddb-golang/v2"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/audit"
 	"github.com/vibora-project/vibora/internal/store"
 )
 
-// Service performs use cases on a store on behalf of one actor.
+// Service performs use cases on a store. Each call acts as the principal
+// its context carries (access.NewContext); the service holds no per-call
+// state and is safe for concurrent use once constructed.
 type Service struct {
 	db    *store.DB
-	actor string
+	local *access.Principal // acts for calls whose context carries no principal
 	now   func() time.Time
 	log   *slog.Logger
-	// CacheDir holds derived, rebuildable data such as persisted match
+	// cacheDir holds derived, rebuildable data such as persisted match
 	// indexes. Empty disables the cache.
-	CacheDir string
-	// GeoIP, optional, geolocates IP addresses for country attribution.
-	GeoIP *maxminddb.Reader
+	cacheDir string
+	// geoIP, optional, geolocates IP addresses for country attribution.
+	geoIP *maxminddb.Reader
 }
 
 // Option configures a Service.
@@ -45,11 +48,22 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
 // WithCacheDir sets where derived data (match indexes) is kept.
-func WithCacheDir(dir string) Option { return func(s *Service) { s.CacheDir = dir } }
+func WithCacheDir(dir string) Option { return func(s *Service) { s.cacheDir = dir } }
 
-// New returns a Service acting as actor.
-func New(db *store.DB, actor string, opts ...Option) *Service {
-	s := &Service{db: db, actor: actor, now: time.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+// WithGeoIP sets the MaxMind database that geolocates IP addresses for
+// country attribution. The caller keeps it open while the service is used.
+func WithGeoIP(r *maxminddb.Reader) Option { return func(s *Service) { s.geoIP = r } }
+
+// New returns a Service on db. A non-empty localActor makes calls whose
+// context carries no principal act as the owner of a local store shown as
+// localActor (access.LocalPrincipal): the command line and tests. A server
+// passes "", so that a request without a principal is refused.
+func New(db *store.DB, localActor string, opts ...Option) *Service {
+	s := &Service{db: db, now: time.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if localActor != "" {
+		p := access.LocalPrincipal(localActor, localActor)
+		s.local = &p
+	}
 	for _, o := range opts {
 		o(s)
 	}
@@ -59,8 +73,23 @@ func New(db *store.DB, actor string, opts ...Option) *Service {
 // DB returns the store, for read-only queries.
 func (s *Service) DB() *store.DB { return s.db }
 
-// Actor is who the service acts as.
-func (s *Service) Actor() string { return s.actor }
+// principal is who the call acts as.
+func (s *Service) principal(ctx context.Context) (access.Principal, error) {
+	if p, ok := access.FromContext(ctx); ok {
+		return p, nil
+	}
+	if s.local != nil {
+		return *s.local, nil
+	}
+	return access.Principal{}, access.ErrNoPrincipal
+}
+
+// actor is the displayed name of who the call acts as, for created-by and
+// custody records. Use cases check access first, so a principal exists.
+func (s *Service) actor(ctx context.Context) string {
+	p, _ := s.principal(ctx)
+	return p.Name
+}
 
 func (s *Service) timestamp() string { return audit.FormatTime(s.now()) }
 
@@ -85,9 +114,19 @@ func (s *Service) mutate(ctx context.Context, ch *change, fn func(tx *store.Tx) 
 }
 
 func (s *Service) appendAudit(ctx context.Context, tx *store.Tx, ch *change) error {
+	p, err := s.principal(ctx)
+	if err != nil {
+		return err
+	}
 	rec := audit.Record{
+		Version:      audit.Current,
 		At:           s.timestamp(),
-		Actor:        s.actor,
+		Actor:        p.Name,
+		ActorID:      p.ID,
+		Agency:       p.Agency,
+		Roles:        p.RoleList(),
+		AuthMethod:   string(p.Method),
+		RequestID:    p.RequestID,
 		Action:       ch.action,
 		Object:       ch.object,
 		BeforeDigest: digest(ch.before),

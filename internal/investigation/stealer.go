@@ -7,6 +7,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/hashing"
 	"github.com/vibora-project/vibora/internal/identifier"
@@ -43,7 +44,7 @@ type StealerScanReport struct {
 // Passwords are masked unless KeepPasswords; they are never logged.
 func (s *Service) ScanStealer(ctx context.Context, caseName string, opt StealerScanOptions) (StealerScanReport, error) {
 	rep := StealerScanReport{Case: caseName, Errors: []string{}, Families: map[stealerlog.Family]int{}}
-	c, err := s.db.CaseByName(ctx, caseName)
+	c, err := s.caseFor(ctx, caseName, access.Write)
 	if err != nil {
 		return rep, err
 	}
@@ -236,7 +237,7 @@ type LeadView struct {
 // Leads lists a case's leads (most watched sites first) with the person
 // each one belongs to.
 func (s *Service) Leads(ctx context.Context, caseName string) ([]LeadView, error) {
-	c, err := s.db.CaseByName(ctx, caseName)
+	c, err := s.caseFor(ctx, caseName, access.Read)
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/matchindex"
 	"github.com/vibora-project/vibora/internal/store"
@@ -17,7 +18,7 @@ type FileView struct {
 
 // Files lists a case's files with their matches.
 func (s *Service) Files(ctx context.Context, caseName string, ff store.FileFilter, fn func(FileView) error) error {
-	c, err := s.db.CaseByName(ctx, caseName)
+	c, err := s.caseFor(ctx, caseName, access.Read)
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 	if opt.MinQuality == 0 {
 		opt.MinQuality = DefaultMinQuality
 	}
-	if _, err := s.db.CaseByName(ctx, caseName); err != nil {
+	if _, err := s.caseFor(ctx, caseName, access.Read); err != nil {
 		return nil, err
 	}
 	var files []store.File
@@ -169,7 +170,7 @@ type Duplicate struct {
 
 // Duplicates lists exact duplicates within a case, most copies first.
 func (s *Service) Duplicates(ctx context.Context, caseName string) ([]Duplicate, error) {
-	c, err := s.db.CaseByName(ctx, caseName)
+	c, err := s.caseFor(ctx, caseName, access.Read)
 	if err != nil {
 		return nil, err
 	}

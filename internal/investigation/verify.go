@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -46,7 +47,7 @@ func (r VerifyReport) OK() bool {
 // The result is recorded in the chain of custody.
 func (s *Service) Verify(ctx context.Context, caseName, label string, workers int) (VerifyReport, error) {
 	rep := VerifyReport{Case: caseName, Exhibit: label}
-	c, err := s.db.CaseByName(ctx, caseName)
+	c, err := s.caseFor(ctx, caseName, access.Write)
 	if err != nil {
 		return rep, err
 	}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/audit"
@@ -41,6 +42,20 @@ func testMigrations(t *testing.T, open Opener) {
 			t.Fatalf("OpenAt(%d) gave version %d", from, v)
 		}
 		mustCase(t, old, "upgrade-case")
+		// An audit record as stores before version 8 wrote it (no record
+		// version, no principal fields) must still verify after the upgrade,
+		// chained with a record of the newest version.
+		v1 := audit.Record{At: "2024-01-20T10:00:00.000000000Z", Actor: "alex", Action: "case.create", Object: "case:upgrade-case"}
+		v1.Seal(nil)
+		v1.Version = 0 // as read back from an old store: hashed as version 1
+		v1.Hash = v1.ComputeHash()
+		for _, q := range []string{"DELETE FROM audit_head",
+			"INSERT INTO audit (seq, at, actor, action, object, before_digest, after_digest, detail, prev_hash, hash) VALUES (1, '" + v1.At + "', 'alex', 'case.create', 'case:upgrade-case', '', '', '', '" + v1.PrevHash + "', '" + v1.Hash + "')",
+			"INSERT INTO audit_head (id, seq, hash) VALUES (1, 1, '" + v1.Hash + "')"} {
+			if _, err := old.SQL().ExecContext(ctx, q); err != nil {
+				t.Fatalf("version %d: write an old audit record: %v", from, err)
+			}
+		}
 		up, err := store.Open(ctx, old.DSN())
 		if err != nil {
 			t.Fatalf("upgrade from %d: %v", from, err)
@@ -50,6 +65,22 @@ func testMigrations(t *testing.T, open Opener) {
 		}
 		if _, err := up.CaseByName(ctx, "upgrade-case"); err != nil {
 			t.Fatalf("data lost upgrading from %d: %v", from, err)
+		}
+		r := audit.Record{At: "2024-01-21T10:00:00.000000000Z", Actor: "alex", ActorID: "local:alex", Roles: "owner", AuthMethod: "local", Action: "test", Object: "case:upgrade-case"}
+		if err := up.InTx(ctx, func(tx *store.Tx) error { return tx.AppendAudit(ctx, &r) }); err != nil {
+			t.Fatalf("append audit after upgrade from %d: %v", from, err)
+		}
+		var v audit.Verifier
+		var versions []int
+		if err := up.AuditRecords(ctx, "", func(r audit.Record) error { v.Add(r); versions = append(versions, r.Version); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		head, err := up.AuditHead(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p := v.Finish(head); len(p) != 0 || fmt.Sprint(versions) != "[1 2]" {
+			t.Fatalf("audit chain after upgrade from %d: problems %v, record versions %v (want [1 2])", from, p, versions)
 		}
 		up.Close()
 	}
