@@ -59,7 +59,10 @@ func TestAccessPerUseCase(t *testing.T) {
 			{"files", access.Read, func(ctx context.Context, c string) error {
 				return s.Files(ctx, c, store.FileFilter{}, func(investigation.FileView) error { return nil })
 			}},
-			{"clusters", access.Read, func(ctx context.Context, c string) error { _, err := s.Clusters(ctx, c, investigation.ClusterOptions{}); return err }},
+			{"clusters", access.Read, func(ctx context.Context, c string) error {
+				_, err := s.Clusters(ctx, c, investigation.ClusterOptions{})
+				return err
+			}},
 			{"duplicates", access.Read, func(ctx context.Context, c string) error { _, err := s.Duplicates(ctx, c); return err }},
 			{"people", access.Read, func(ctx context.Context, c string) error { _, err := s.People(ctx, c); return err }},
 			{"leads", access.Read, func(ctx context.Context, c string) error { _, err := s.Leads(ctx, c); return err }},
