@@ -31,13 +31,6 @@ func (s *Service) caseFor(ctx context.Context, name string, perm access.Permissi
 	return c, nil
 }
 
-// mayRead reports whether the call's principal may read case c (for data
-// that touches other cases).
-func (s *Service) mayRead(ctx context.Context, c store.Case) bool {
-	p, err := s.principal(ctx)
-	return err == nil && p.Allows(access.Case, access.Read, c.Agency)
-}
-
 // check is the access point of the objects that belong to no case: hash
 // banks and the audit trail.
 func (s *Service) check(ctx context.Context, r access.Resource, perm access.Permission) error {
