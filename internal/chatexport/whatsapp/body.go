@@ -10,31 +10,9 @@ import (
 )
 
 var (
-	editedSuffixes = []string{"<This message was edited>", "<Diese Nachricht wurde bearbeitet>", "<Se editó este mensaje.>"}
-	deletedBodies  = map[string]bool{
-		"This message was deleted": true, "You deleted this message": true,
-		"Diese Nachricht wurde gelöscht": true, "Du hast diese Nachricht gelöscht": true,
-		"Se eliminó este mensaje": true, "Eliminaste este mensaje": true,
-	}
-	mediaOmitted = map[string]bool{
-		"<Media omitted>": true, "<Medien ausgeschlossen>": true, "<Multimedia omitido>": true, "<multimedia omitido>": true,
-	}
-	// iOS "image omitted" and friends (English and German builds).
-	iosOmitted = map[string]chatexport.AttachmentKind{
-		"image omitted": chatexport.KindPhoto, "video omitted": chatexport.KindVideo, "audio omitted": chatexport.KindAudio,
-		"sticker omitted": chatexport.KindSticker, "GIF omitted": chatexport.KindAnimation, "document omitted": chatexport.KindFile,
-		"Contact card omitted": chatexport.KindContact,
-		"Bild weggelassen":     chatexport.KindPhoto, "Video weggelassen": chatexport.KindVideo, "Audio weggelassen": chatexport.KindAudio,
-		"Sticker weggelassen": chatexport.KindSticker, "GIF weggelassen": chatexport.KindAnimation, "Dokument weggelassen": chatexport.KindFile,
-		"Kontaktkarte weggelassen": chatexport.KindContact,
-	}
-	androidAttached = regexp.MustCompile(`^(.+?) \((?:file attached|Datei angehängt|archivo adjunto)\)$`)
-	iosAttached     = regexp.MustCompile(`<\s*(?:attached|Anhang|adjunto)\s*:\s*([^<>]+?)\s*>\s*$`)
-	// old iOS builds: "IMG_0001.JPG <attached>"
-	iosAttachedOld = regexp.MustCompile(`^(\S(?:.*\S)?)\s*<\s*(?:attached|Anhang|adjunto)\s*>\s*$`)
-	locationRe     = regexp.MustCompile(`(?i)^(?:live )?(?:location|standort|ubicación): (https?://\S+)`)
-	latLonRe       = regexp.MustCompile(`(?:[?&]q=|@)(-?\d{1,2}(?:\.\d+)?),\s*(-?\d{1,3}(?:\.\d+)?)`)
-	iosSerial      = regexp.MustCompile(`^\d{8}-`)
+	locationRe = regexp.MustCompile(`(?i)^(?:live )?(?:location|standort|ubicación): (https?://\S+)`)
+	latLonRe   = regexp.MustCompile(`(?:[?&]q=|@)(-?\d{1,2}(?:\.\d+)?),\s*(-?\d{1,3}(?:\.\d+)?)`)
+	iosSerial  = regexp.MustCompile(`^\d{8}-`)
 )
 
 // trimMarks removes leading/trailing direction marks and spaces.
@@ -43,41 +21,44 @@ func trimMarks(s string) string {
 }
 
 // applyBody interprets a user message body: markers for attachments,
-// omitted media, deletion, edits, view-once and locations.
+// omitted media, deletion, edits, view-once and locations, in every
+// locale of the tables in locales/.
 func (p *parser) applyBody(msg *chatexport.Message, body string) {
-	for _, suf := range editedSuffixes {
-		if t := strings.TrimRight(body, " \u200e"); strings.HasSuffix(t, suf) {
-			msg.Edited = true
-			body = strings.TrimRight(strings.TrimSuffix(t, suf), " \u200e")
-			break
+	if t := strings.TrimRight(body, " \u200e"); strings.HasSuffix(t, ">") {
+		for _, e := range vocab.edited {
+			if strings.HasSuffix(t, e.s) {
+				msg.Edited = true
+				body = strings.TrimRight(strings.TrimSuffix(t, e.s), " \u200e")
+				p.lc.add(e.locales)
+				break
+			}
 		}
 	}
 	t := trimMarks(body)
-	switch {
-	case t == "null":
+	if t == "null" {
 		msg.ViewOnce = true
 		return
-	case deletedBodies[strings.TrimSuffix(t, ".")]:
-		msg.Deleted = true
-		return
-	case mediaOmitted[t]:
-		msg.Attachments = append(msg.Attachments, chatexport.Attachment{Kind: chatexport.KindUnknown, Ref: t, NotIncluded: true})
-		return
 	}
-	if k, ok := iosOmitted[t]; ok {
-		msg.Attachments = append(msg.Attachments, chatexport.Attachment{Kind: k, Ref: t, NotIncluded: true})
+	if l, ok := vocab.deleted[strings.ToLower(strings.TrimSuffix(t, "."))]; ok {
+		msg.Deleted = true
+		p.lc.add(l)
 		return
 	}
 	first, more, multi := strings.Cut(body, "\n")
-	if m := matchIf(strings.HasSuffix(first, ")"), androidAttached, trimMarks(first)); m != nil {
+	if p.omitted(msg, first, more, multi) {
+		return
+	}
+	if m := matchIf(strings.HasSuffix(first, ")"), vocab.attachedRe, trimMarks(first)); m != nil {
+		p.lc.add(vocab.attachedW[strings.ToLower(m[2])])
 		msg.Attachments = append(msg.Attachments, p.attachment(m[1]))
 		if multi {
 			msg.Text = more
 		}
 		return
 	}
-	if loc := indexIf(strings.Contains(body, ">"), iosAttached, body); loc != nil {
-		name := trimMarks(body[loc[2]:loc[3]])
+	if loc := indexIf(strings.Contains(body, ">"), vocab.iosRe, body); loc != nil {
+		p.lc.add(vocab.iosW[strings.ToLower(body[loc[2]:loc[3]])])
+		name := trimMarks(body[loc[4]:loc[5]])
 		a := p.attachment(name)
 		caption := trimMarks(body[:loc[0]])
 		// documents: "name.pdf • 2 pages <attached: 00000008-name.pdf>"
@@ -88,7 +69,8 @@ func (p *parser) applyBody(msg *chatexport.Message, body string) {
 		msg.Text = caption
 		return
 	}
-	if m := matchIf(strings.Contains(first, ">"), iosAttachedOld, cleanText(first)); m != nil {
+	if m := matchIf(strings.Contains(first, ">"), vocab.iosOldRe, cleanText(first)); m != nil {
+		p.lc.add(vocab.iosW[strings.ToLower(m[2])])
 		msg.Attachments = append(msg.Attachments, p.attachment(m[1]))
 		if multi {
 			msg.Text = more
@@ -104,6 +86,53 @@ func (p *parser) applyBody(msg *chatexport.Message, body string) {
 			msg.Location = l
 		}
 	}
+}
+
+// omitted recognises a media placeholder on the body's first line, in any
+// letter case: "<Media omitted>", "image omitted", and a document's
+// "name.pdf • 3 pages document omitted" with the file name before it. A
+// caption on the following lines is the message text.
+func (p *parser) omitted(msg *chatexport.Message, first, more string, multi bool) bool {
+	line := cleanText(first)
+	if len(line) > 512 {
+		return false
+	}
+	lower := strings.ToLower(line)
+	e, ok := vocab.omitted[lower]
+	name := ""
+	if !ok {
+		// "NAME • N pages PLACEHOLDER" or "NAME PLACEHOLDER"
+		for i := strings.IndexByte(lower, ' '); i >= 0 && i < len(lower); {
+			if e, ok = vocab.omitted[strings.TrimSpace(lower[i:])]; ok {
+				name = strings.TrimSpace(line[:i])
+				if before, _, cut := strings.Cut(name, " • "); cut {
+					name = strings.TrimSpace(before)
+				}
+				break
+			}
+			j := strings.IndexByte(lower[i+1:], ' ')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+		}
+		if !ok || name == "" {
+			return false
+		}
+	}
+	p.lc.add(e.locales)
+	a := chatexport.Attachment{Kind: e.kind, Ref: line, NotIncluded: true}
+	if name != "" {
+		a.FileName = name
+		if e.generic || e.kind == chatexport.KindFile {
+			a.Kind = kindFromName(name)
+		}
+	}
+	msg.Attachments = append(msg.Attachments, a)
+	if multi {
+		msg.Text = more
+	}
+	return true
 }
 
 func matchIf(cond bool, re *regexp.Regexp, s string) []string {

@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/vibora-project/vibora/internal/chatexport"
@@ -17,87 +18,7 @@ type sysInfo struct {
 	oldTitle string
 	oldNum   string
 	newNum   string
-}
-
-type sysRule struct {
-	kw     string // '|'-separated substrings, one of which every match contains
-	re     *regexp.Regexp
-	action string
-	kind   chatexport.EventKind
-	// fill maps submatches to fields
-	fill func(m []string, s *sysInfo)
-}
-
-const q1, q2 = `["“„«]`, `["”“»]`
-
-func actorOnly(m []string, s *sysInfo)        { s.actor = m[1] }
-func targetOnly(m []string, s *sysInfo)       { s.targets = []string{m[1]} }
-func actorTargets(m []string, s *sysInfo)     { s.actor, s.targets = m[1], splitNames(m[2]) }
-func actorSelfTarget(m []string, s *sysInfo)  { s.actor, s.targets = m[1], []string{m[1]} }
-func actorTitle(m []string, s *sysInfo)       { s.actor, s.title = m[1], m[2] }
-func actorOldNewTitle(m []string, s *sysInfo) { s.actor, s.oldTitle, s.title = m[1], m[2], m[3] }
-func selfTarget(_ []string, s *sysInfo)       { s.targets = []string{"You"} }
-func numbers(m []string, s *sysInfo) {
-	s.oldNum, s.newNum = m[1], m[2]
-	s.actor, s.targets = m[1], []string{m[1]}
-}
-func oldNumber(m []string, s *sysInfo) { s.oldNum, s.actor, s.targets = m[1], m[1], []string{m[1]} }
-
-// containsAny reports whether t contains one of the '|'-separated
-// keywords in kw (true for an empty kw).
-func containsAny(t, kw string) bool {
-	if kw == "" {
-		return true
-	}
-	for kw != "" {
-		var k string
-		k, kw, _ = strings.Cut(kw, "|")
-		if strings.Contains(t, k) {
-			return true
-		}
-	}
-	return false
-}
-
-func rule(kw, pattern, action string, kind chatexport.EventKind, fill func([]string, *sysInfo)) sysRule {
-	return sysRule{kw: kw, re: regexp.MustCompile(pattern), action: action, kind: kind, fill: fill}
-}
-
-// sysRules are tried in order on the cleaned text (direction marks
-// removed, NBSP as space). English and German.
-var sysRules = []sysRule{
-	rule("encrypt|verschlüsselt|Nachrichten, die du", `^(?:Messages and calls are end-to-end encrypted|Messages to this (?:group|chat) are now secured with end-to-end encryption|Messages you send to this (?:group|chat)|Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt|Nachrichten, die du in diesem Chat sendest)`, "encryption_notice", "", nil),
-	// number changes first: "X changed to Y" must not read as a subject change
-	rule(" changed to ", `^(\+[\d\s\-()]{6,}) changed to (\+[\d\s\-()]{6,})$`, "number_changed", chatexport.EventNumberChange, numbers),
-	rule(" hat zu ", `^(\+[\d\s\-()]{6,}) hat zu (\+[\d\s\-()]{6,}) gewechselt$`, "number_changed", chatexport.EventNumberChange, numbers),
-	rule(" phone number ", `^(.+?) changed (?:their|his|her) phone number to a new number`, "number_changed", chatexport.EventNumberChange, oldNumber),
-	rule("Telefonnummer", `^(.+?) hat (?:die|seine|ihre) Telefonnummer (?:zu einer neuen Nummer )?(?:gewechselt|geändert)`, "number_changed", chatexport.EventNumberChange, oldNumber),
-	rule(" created group ", `^(.+?) created group `+q1+`(.*)`+q2+`$`, "created", chatexport.EventCreate, actorTitle),
-	rule(" hat die Gruppe ", `^(.+?) hat die Gruppe `+q1+`(.*)`+q2+` erstellt$`, "created", chatexport.EventCreate, actorTitle),
-	rule("created this group|erstellt", `^(.+?) (?:created this group|hat diese Gruppe erstellt|hat die Gruppe erstellt)\.?$`, "created", chatexport.EventCreate, actorOnly),
-	rule(" invite link", `^(.+?) joined using this group['’]s invite link$`, "joined_link", chatexport.EventJoinLink, actorSelfTarget),
-	rule("Einladungslink", `^(.+?) (?:ist )?(?:der Gruppe )?über den Einladungslink (?:dieser Gruppe )?beigetreten\.?$`, "joined_link", chatexport.EventJoinLink, actorSelfTarget),
-	rule("joined|beigetreten", `^(.+?) (?:joined|ist der Gruppe beigetreten)\.?$`, "joined", chatexport.EventJoin, actorSelfTarget),
-	rule(" left|verlassen|ausgetreten", `^(.+?) (?:left|hat die Gruppe verlassen|ist ausgetreten)\.?$`, "left", chatexport.EventLeave, actorSelfTarget),
-	rule("You were added|Du wurdest", `^(?:You were added|Du wurdest hinzugefügt)\.?$`, "added", chatexport.EventAdd, selfTarget),
-	rule(" added ", `^(.+?) added (.+?)\.?$`, "added", chatexport.EventAdd, actorTargets),
-	rule(" hinzugefügt", `^(.+?) hat (.+?) hinzugefügt\.?$`, "added", chatexport.EventAdd, actorTargets),
-	rule(" removed ", `^(.+?) removed (.+?)\.?$`, "removed", chatexport.EventRemove, actorTargets),
-	rule(" entfernt", `^(.+?) hat (.+?) (?:aus der Gruppe )?entfernt\.?$`, "removed", chatexport.EventRemove, actorTargets),
-	rule(" changed the subject from ", `^(.+?) changed the subject from `+q1+`(.*)`+q2+` to `+q1+`(.*)`+q2+`$`, "subject_changed", chatexport.EventTitleChange, actorOldNewTitle),
-	rule(" hat den Betreff von ", `^(.+?) hat den Betreff von `+q1+`(.*)`+q2+` zu `+q1+`(.*)`+q2+` geändert$`, "subject_changed", chatexport.EventTitleChange, actorOldNewTitle),
-	rule(" changed the ", `^(.+?) changed (?:the subject|the group name) to `+q1+`(.*)`+q2+`$`, "subject_changed", chatexport.EventTitleChange, actorTitle),
-	rule(" hat den ", `^(.+?) hat den (?:Betreff|Gruppennamen) zu `+q1+`(.*)`+q2+` geändert$`, "subject_changed", chatexport.EventTitleChange, actorTitle),
-	rule(" icon", `^(.+?) (?:changed|deleted) this group['’]s icon$`, "icon_changed", chatexport.EventPhotoChange, actorOnly),
-	rule("Gruppenbild", `^(.+?) hat das Gruppenbild (?:geändert|gelöscht)$`, "icon_changed", chatexport.EventPhotoChange, actorOnly),
-	rule("description|Gruppenbeschreibung", `^(.+?) (?:changed the group description|hat die Gruppenbeschreibung geändert)`, "description_changed", chatexport.EventDescription, actorOnly),
-	rule("admin|Admin", `^(?:You're now an admin|Du bist jetzt Admin)\.?$`, "admin", chatexport.EventAdminGranted, selfTarget),
-	rule("security code", `^(.+?)['’]s security code changed`, "security_code_changed", chatexport.EventSecurityCode, targetOnly),
-	rule("security code", `^Your security code with (.+?) changed`, "security_code_changed", chatexport.EventSecurityCode, targetOnly),
-	rule("Sicherheitsnummer", `^Deine Sicherheitsnummer für (.+?) hat sich geändert`, "security_code_changed", chatexport.EventSecurityCode, targetOnly),
-	rule("settings|Gruppeneinstellungen", `^(.+?) (?:changed this group['’]s settings|changed the settings|hat die Gruppeneinstellungen geändert)`, "settings_changed", "", actorOnly),
-	rule("disappearing|selbstlöschende", `^(.+?) (?:turned (?:on|off) disappearing messages|hat selbstlöschende Nachrichten)`, "timer_changed", "", actorOnly),
-	rule("pinned|fixiert", `^(.+?) (?:pinned a message|hat eine Nachricht fixiert)\.?$`, "pinned", chatexport.EventPin, actorOnly),
+	locales  []int // indexes into vocab.locales of the tables that matched
 }
 
 // cleanText removes direction marks and maps NBSP-like spaces to ' '.
@@ -126,34 +47,84 @@ func cleanText(s string) string {
 	return strings.TrimSpace(b.String())
 }
 
-// classify recognises a system message text.
+// classify recognises a system message text in any locale.
 func classify(text string) (sysInfo, bool) {
 	t := cleanText(text)
 	if len(t) > 4096 || t == "" {
 		return sysInfo{}, false
 	}
-	for _, r := range sysRules {
-		if !containsAny(t, r.kw) {
+	if len(t) >= vocab.encMinLen {
+		lower := strings.ToLower(t)
+		var locs []int
+		for pre, l := range vocab.encryption {
+			if strings.HasPrefix(lower, pre) {
+				locs = append(locs, l...)
+			}
+		}
+		if locs != nil {
+			slices.Sort(locs)
+			return sysInfo{action: "encryption_notice", locales: slices.Compact(locs)}, true
+		}
+	}
+	for i := range vocab.rules {
+		r := &vocab.rules[i]
+		if r.kw != "" && !strings.Contains(t, r.kw) {
 			continue
 		}
 		m := r.re.FindStringSubmatch(t)
 		if m == nil {
 			continue
 		}
-		s := sysInfo{action: r.action, kind: r.kind}
-		if r.fill != nil {
-			r.fill(m, &s)
+		s := fill(r, m)
+		s.locales = []int{r.locale}
+		// the same wording in other locales of the same event counts for them too
+		for j := i + 1; j < len(vocab.rules) && vocab.rules[j].ev.key == r.ev.key; j++ {
+			o := &vocab.rules[j]
+			if !slices.Contains(s.locales, o.locale) && (o.kw == "" || strings.Contains(t, o.kw)) && o.re.MatchString(t) {
+				s.locales = append(s.locales, o.locale)
+			}
 		}
 		return s, true
 	}
 	return sysInfo{}, false
 }
 
-var nameSplit = regexp.MustCompile(`, | and | und `)
+// fill reads a template match into a sysInfo.
+func fill(r *sysRule, m []string) sysInfo {
+	s := sysInfo{action: r.ev.action, kind: r.ev.kind}
+	g := map[string]string{}
+	for i, name := range r.re.SubexpNames() {
+		if name != "" {
+			g[name] = m[i]
+		}
+	}
+	s.actor, s.title, s.oldTitle = g["actor"], g["title"], g["old"]
+	switch {
+	case g["targets"] != "":
+		s.targets = splitNames(g["targets"], r.conj)
+	case g["target"] != "":
+		s.targets = []string{g["target"]}
+	}
+	switch r.ev.key {
+	case "number_changed":
+		s.oldNum, s.newNum = g["oldnum"], g["newnum"]
+		s.actor, s.targets = s.oldNum, []string{s.oldNum}
+	case "number_changed_new":
+		s.oldNum, s.targets = s.actor, []string{s.actor}
+	case "joined", "joined_link", "left":
+		s.targets = []string{s.actor}
+	case "added_you", "added", "removed", "admin":
+		if len(s.targets) == 0 {
+			s.targets = []string{"You"}
+		}
+	}
+	return s
+}
 
-// splitNames splits "A, B and C" into names.
-func splitNames(s string) []string {
-	parts := nameSplit.Split(s, 256)
+// splitNames splits "A, B and C" into names with the locale's joining
+// words.
+func splitNames(s string, conj *regexp.Regexp) []string {
+	parts := conj.Split(s, 256)
 	out := parts[:0]
 	for _, p := range parts {
 		if p = strings.TrimSpace(p); p != "" {
@@ -163,5 +134,5 @@ func splitNames(s string) []string {
 	return out
 }
 
-// selfWords are how exports refer to the exporting user.
-var selfWords = map[string]bool{"You": true, "you": true, "Du": true, "du": true, "dich": true, "Dich": true}
+// selfWords are how exports refer to the exporting user, in every locale.
+var selfWords = vocab.self

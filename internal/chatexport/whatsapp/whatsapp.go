@@ -235,6 +235,8 @@ type parser struct {
 	// known holds sender names seen in "Name: text" headers (pass one),
 	// so "Name:." reads as a message from Name.
 	known map[string]bool
+	// lc tallies the locales of the strings recognised (pass two).
+	lc localeCounter
 }
 
 type pending struct {
@@ -345,7 +347,9 @@ func (p *parser) run(open func() (io.ReadCloser, error), name, archive string) e
 	if err != nil {
 		return err
 	}
-	return p.flush()
+	err = p.flush()
+	p.st.Locale = p.lc.best()
+	return err
 }
 
 // pass reads the file once, calling fn per line with the header match.
@@ -635,7 +639,7 @@ func (p *parser) flush() error {
 	// new iOS style: system text under the group's name or the actor's
 	sender := cleanText(name)
 	bodyClean := cleanText(body)
-	if strings.HasPrefix(body, "\u200e") || sender == p.conv.Name || strings.HasPrefix(bodyClean, sender+" ") {
+	if strings.HasPrefix(body, "\u200e") || sender == p.conv.Name || strings.HasPrefix(bodyClean, sender+" ") || encryptionNotice(bodyClean) {
 		if _, ok := classify(bodyClean); ok {
 			return p.system(msg, name, bodyClean, body)
 		}
@@ -659,6 +663,7 @@ func (p *parser) system(msg *chatexport.Message, under, text, full string) error
 		msg.Action = "system"
 		return p.em.Message(msg)
 	}
+	p.lc.add(s.locales)
 	msg.Action = s.action
 	if under != "" {
 		msg.SenderName = cleanText(under)
@@ -707,4 +712,24 @@ func (p *parser) system(msg *chatexport.Message, under, text, full string) error
 		}
 	}
 	return p.em.Event(ev)
+}
+
+// encryptionNotice reports whether t starts like the end-to-end encryption
+// notice of some locale: that line is a system line whoever it is written
+// under (iOS writes it under the group's name, with or without a
+// direction mark).
+func encryptionNotice(t string) bool {
+	if len(t) < vocab.encMinLen {
+		return false
+	}
+	if !vocab.encHeads[asciiHead(t)] {
+		return false
+	}
+	lower := strings.ToLower(t[:min(len(t), 256)])
+	for pre := range vocab.encryption {
+		if strings.HasPrefix(lower, pre) {
+			return true
+		}
+	}
+	return false
 }
