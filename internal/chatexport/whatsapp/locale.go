@@ -110,7 +110,7 @@ type vocabulary struct {
 	rules      []sysRule
 	encryption map[string][]int // lower-cased prefix -> locales
 	encMinLen  int
-	encHeads   map[[encHead]byte]bool // the first bytes of each encryption prefix, ASCII folded
+	encHeads   map[[encHead]byte]bool   // the first bytes of each encryption prefix, ASCII folded
 	omitted    map[string]*omittedEntry // lower-cased placeholder
 	deleted    map[string][]int
 	edited     []localized
