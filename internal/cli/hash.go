@@ -45,7 +45,9 @@ func newHashCmd(g *globals) *cobra.Command {
 		Use:   "hash [--json] [--dihedral] PATH...",
 		Short: "Hash files: MD5, SHA-1, SHA-256, media type and, for images, PDQ",
 		Long: `Hash files and directories (recursively) on every core. Results are
-printed sorted by path. Exit 0 when every file hashed, 1 when some failed.`,
+printed sorted by path. Evidence is read as ingest reads it: read-only,
+access times kept; symlinks, FIFOs and devices are reported, never read.
+Exit 0 when every file hashed, 1 when some failed.`,
 		Args: argsUsage(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			files, odd, err := evidence.ListFiles(args)

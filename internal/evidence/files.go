@@ -9,63 +9,67 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+
+	"github.com/vibora-project/vibora/internal/evidence/source"
 )
 
 // ListFiles expands paths (files and directories, recursively) into a
-// sorted list of regular files. Entries that are not regular files
-// (symlinks, devices, sockets) are returned as results with a warning or an
-// error rather than opened: reading a FIFO would hang the job.
+// sorted list of regular files. It reads the evidence as ingest does
+// (source.ReadDirNames, source.OpenFile): directories are listed and files
+// opened without changing access times, and a file is never opened
+// through a symlink. Entries that are not regular files (symlinks,
+// devices, FIFOs, sockets) are returned as results with a warning or an
+// error rather than opened: reading a FIFO would hang the job. A path
+// given that is itself a symlink is reported, not followed.
 func ListFiles(paths []string) (files []string, odd []Result, err error) {
 	for _, root := range paths {
 		st, err := os.Lstat(root)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", root, err)
 		}
-		if !st.IsDir() {
-			if st.Mode().IsRegular() {
-				files = append(files, root)
-			} else {
-				odd = append(odd, oddResult(root, st))
-			}
-			continue
-		}
-		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				odd = append(odd, Result{Path: p, Err: err.Error()})
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				return nil
-			}
-			if d.Type().IsRegular() {
-				files = append(files, p)
-				return nil
-			}
-			info, err := d.Info()
-			if err != nil {
-				odd = append(odd, Result{Path: p, Err: err.Error()})
-				return nil
-			}
-			odd = append(odd, oddResult(p, info))
-			return nil
-		})
-		if err != nil {
-			return nil, nil, err
+		switch {
+		case st.IsDir():
+			listDir(root, &files, &odd)
+		case st.Mode().IsRegular():
+			files = append(files, root)
+		default:
+			odd = append(odd, oddResult(root, st))
 		}
 	}
 	sort.Strings(files)
 	return files, odd, nil
 }
 
+// listDir adds the files under dir, in name order.
+func listDir(dir string, files *[]string, odd *[]Result) {
+	names, err := source.ReadDirNames(dir)
+	if err != nil {
+		*odd = append(*odd, Result{Path: dir, Err: err.Error()})
+		return
+	}
+	for _, name := range names {
+		p := filepath.Join(dir, name)
+		st, err := os.Lstat(p)
+		switch {
+		case err != nil:
+			*odd = append(*odd, Result{Path: p, Err: err.Error()})
+		case st.IsDir():
+			listDir(p, files, odd)
+		case st.Mode().IsRegular():
+			*files = append(*files, p)
+		default:
+			*odd = append(*odd, oddResult(p, st))
+		}
+	}
+}
+
+// oddResult reports an entry that is not read. A symlink's target is not
+// read either (readlink would change the link's access time).
 func oddResult(path string, st fs.FileInfo) Result {
 	r := Result{Path: path, ModTime: st.ModTime()}
 	switch m := st.Mode(); {
 	case m&fs.ModeSymlink != 0:
-		target, _ := os.Readlink(path)
-		r.Warnings = append(r.Warnings, fmt.Sprintf("symlink to %q not followed", target))
+		r.Warnings = append(r.Warnings, "symlink not followed")
 	default:
 		r.Err = fmt.Sprintf("not a regular file (%s): not read", m.Type())
 	}
@@ -140,7 +144,7 @@ func HashFiles(ctx context.Context, files []string, opt ProcessOptions, workers 
 
 func hashPath(p *Processor, path string) Result {
 	res := Result{Path: path}
-	f, err := openReadOnly(path)
+	f, err := source.OpenFile(path)
 	if err != nil {
 		res.Err = err.Error()
 		return res
@@ -151,9 +155,4 @@ func hashPath(p *Processor, path string) Result {
 	}
 	p.Process(f, &res)
 	return res
-}
-
-// openReadOnly opens an evidence file for reading only.
-func openReadOnly(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_RDONLY, 0)
 }
