@@ -1,6 +1,6 @@
 // Package vibora_test checks the architecture rules of docs/architecture.md
 // by reading the source: leaf packages stay pure, and the command line
-// never writes to the store except through internal/investigation.
+// never reaches the store except through internal/investigation.
 package vibora_test
 
 import (
@@ -18,7 +18,7 @@ const module = "github.com/vibora-project/vibora/"
 
 // leaves are the pure packages (and everything under them).
 var leaves = []string{
-	"internal/audit", "internal/hashing", "internal/hashset", "internal/matchindex",
+	"internal/access", "internal/audit", "internal/hashing", "internal/hashset", "internal/matchindex",
 	"internal/evidence/source", "internal/identifier", "internal/chatexport", "internal/stealerlog", "internal/display",
 }
 
@@ -74,6 +74,26 @@ func TestCLIWritesOnlyThroughInvestigation(t *testing.T) {
 		for _, s := range []string{"InTx(", "*store.Tx", ".SQL()"} {
 			if strings.Contains(string(b), s) {
 				t.Errorf("%s uses %s: commands must change the store through internal/investigation", f, s)
+			}
+		}
+	}
+}
+
+// TestCLIDoesNotReachTheStore: the command line reads and changes data only
+// through internal/investigation, which checks access; it never imports the
+// store.
+func TestCLIDoesNotReachTheStore(t *testing.T) {
+	files, _ := filepath.Glob("internal/cli/*.go")
+	if len(files) == 0 {
+		t.Fatal("no files in internal/cli")
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		for _, imp := range imports(t, f) {
+			if imp == module+"internal/store" || strings.HasPrefix(imp, module+"internal/store/") {
+				t.Errorf("%s imports %s: commands go through internal/investigation (docs/architecture.md)", f, imp)
 			}
 		}
 	}

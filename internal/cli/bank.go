@@ -115,7 +115,7 @@ func newBankListCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer done()
-			banks, err := s.DB().Banks(cmd.Context())
+			banks, err := s.Banks(cmd.Context())
 			if err != nil {
 				return err
 			}

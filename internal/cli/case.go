@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vibora-project/vibora/internal/store"
+	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 func newCaseCmd(g *globals) *cobra.Command {
@@ -15,7 +15,7 @@ func newCaseCmd(g *globals) *cobra.Command {
 }
 
 func newCaseCreateCmd(g *globals) *cobra.Command {
-	var c store.Case
+	var c investigation.Case
 	cmd := &cobra.Command{
 		Use:   "create NAME",
 		Short: "Create a case",
@@ -57,7 +57,7 @@ func newCaseListCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer done()
-			cases, err := s.DB().Cases(cmd.Context())
+			cases, err := s.Cases(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/vibora-project/vibora/internal/store"
 )
 
 func newCaseShowCmd(g *globals) *cobra.Command {
@@ -15,25 +13,18 @@ func newCaseShowCmd(g *globals) *cobra.Command {
 		Args:  argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, c, done, err := g.openCase(ctx, args[0])
+			s, done, err := g.openService(ctx)
 			if err != nil {
 				return err
 			}
 			defer done()
-			exhibits, err := s.DB().Exhibits(ctx, c.ID)
+			d, err := s.CaseDetail(ctx, args[0])
 			if err != nil {
-				return err
+				return classify(err, "'vibora case list' shows the existing cases")
 			}
-			events, err := s.DB().CustodyEvents(ctx, c.ID, 0)
-			if err != nil {
-				return err
-			}
+			c, exhibits, events := d.Case, d.Exhibits, d.Custody
 			if g.json {
-				return newJSONLines(g.streams.Out).Write(struct {
-					store.Case
-					Exhibits []store.Exhibit      `json:"exhibits"`
-					Custody  []store.CustodyEvent `json:"custody"`
-				}{c, nonNil(exhibits), nonNil(events)})
+				return newJSONLines(g.streams.Out).Write(d)
 			}
 			w := g.streams.Out
 			fmt.Fprintf(w, "Case       %s\nAgency     %s\nCountry    %s\nOperation  %s\nLegal ref  %s\nCreated    %s by %s\n\n",

@@ -81,14 +81,14 @@ func newChatListCmd(g *globals) *cobra.Command {
 		Args:  argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, c, done, err := g.openCase(ctx, caseName)
+			s, done, err := g.openService(ctx)
 			if err != nil {
 				return err
 			}
 			defer done()
-			convs, err := s.DB().Conversations(ctx, c.ID)
+			convs, err := s.Conversations(ctx, caseName)
 			if err != nil {
-				return err
+				return classify(err, "'vibora case list' shows the existing cases")
 			}
 			if g.json {
 				return writeAll(g.streams.Out, convs)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/vibora-project/vibora/internal/demo"
 	"github.com/vibora-project/vibora/internal/investigation"
-	"github.com/vibora-project/vibora/internal/store"
 )
 
 // DemoCase is the case the demo builds.
@@ -48,7 +47,7 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 			}
 			defer done()
 			w := g.streams.Out
-			fmt.Fprintf(w, "Vibora demo: synthetic data in %s, store %s\n", l.Root, store.Redact(g.db))
+			fmt.Fprintf(w, "Vibora demo: synthetic data in %s, store %s\n", l.Root, investigation.RedactDSN(g.db))
 
 			section(w, "1. Hash banks")
 			t := newTable(w, "BANK", "KIND", "FORMAT", "RECORDS", "REJECTED")
@@ -62,10 +61,10 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 			t.Flush()
 
 			section(w, "2. Ingest of exhibit PHONE-01")
-			if _, err := s.CreateCase(ctx, store.Case{Name: DemoCase, Agency: "Example Investigation Unit", Country: "NL", Operation: "DEMO"}); err != nil {
+			if _, err := s.CreateCase(ctx, investigation.Case{Name: DemoCase, Agency: "Example Investigation Unit", Country: "NL", Operation: "DEMO"}); err != nil {
 				return err
 			}
-			if _, err := s.AddExhibit(ctx, DemoCase, store.Exhibit{Label: "PHONE-01", Type: "phone", Make: "Example", Model: "X1",
+			if _, err := s.AddExhibit(ctx, DemoCase, investigation.Exhibit{Label: "PHONE-01", Type: "phone", Make: "Example", Model: "X1",
 				IMEI: "490154203237518", SeizedBy: "Officer Dana Test", SeizedWhere: "Example City", LegalAuthority: "Warrant EX-2024-001 (synthetic)"}); err != nil {
 				return err
 			}

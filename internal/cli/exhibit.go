@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vibora-project/vibora/internal/store"
+	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 func newExhibitCmd(g *globals) *cobra.Command {
@@ -15,7 +15,7 @@ func newExhibitCmd(g *globals) *cobra.Command {
 }
 
 func newExhibitAddCmd(g *globals) *cobra.Command {
-	var e store.Exhibit
+	var e investigation.Exhibit
 	var caseName string
 	cmd := &cobra.Command{
 		Use:   "add --case CASE LABEL",
@@ -63,14 +63,14 @@ func newExhibitListCmd(g *globals) *cobra.Command {
 		Args:  argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, c, done, err := g.openCase(ctx, caseName)
+			s, done, err := g.openService(ctx)
 			if err != nil {
 				return err
 			}
 			defer done()
-			list, err := s.DB().Exhibits(ctx, c.ID)
+			list, err := s.Exhibits(ctx, caseName)
 			if err != nil {
-				return err
+				return classify(err, "'vibora case list' shows the existing cases")
 			}
 			if g.json {
 				return writeAll(g.streams.Out, list)
@@ -100,19 +100,13 @@ func newExhibitShowCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer done()
-			e, err := s.DB().ExhibitByLabel(ctx, c.ID, args[0])
+			d, err := s.ExhibitDetail(ctx, caseName, args[0])
 			if err != nil {
 				return classify(err, "'vibora exhibit list --case "+caseName+"' shows the exhibits")
 			}
-			events, err := s.DB().CustodyEvents(ctx, c.ID, e.ID)
-			if err != nil {
-				return err
-			}
+			e, events := d.Exhibit, d.Custody
 			if g.json {
-				return newJSONLines(g.streams.Out).Write(struct {
-					store.Exhibit
-					Custody []store.CustodyEvent `json:"custody"`
-				}{e, nonNil(events)})
+				return newJSONLines(g.streams.Out).Write(d)
 			}
 			w := g.streams.Out
 			t := newTable(w)

@@ -8,25 +8,24 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vibora-project/vibora/internal/investigation"
-	"github.com/vibora-project/vibora/internal/store"
 )
 
 // fileLine is the --json output of vibora files (docs/cli-json.md).
 type fileLine struct {
-	Exhibit    string            `json:"exhibit"`
-	Path       string            `json:"path"`
-	Size       int64             `json:"size"`
-	MTime      string            `json:"mtime,omitempty"`
-	MD5        string            `json:"md5,omitempty"`
-	SHA1       string            `json:"sha1,omitempty"`
-	SHA256     string            `json:"sha256,omitempty"`
-	MediaType  string            `json:"media_type,omitempty"`
-	PDQ        string            `json:"pdq,omitempty"`
-	PDQQuality *int              `json:"pdq_quality,omitempty"`
-	Status     string            `json:"status"`
-	Matches    []store.FileMatch `json:"matches"`
-	Error      string            `json:"error,omitempty"`
-	Warnings   []string          `json:"warnings,omitempty"`
+	Exhibit    string                    `json:"exhibit"`
+	Path       string                    `json:"path"`
+	Size       int64                     `json:"size"`
+	MTime      string                    `json:"mtime,omitempty"`
+	MD5        string                    `json:"md5,omitempty"`
+	SHA1       string                    `json:"sha1,omitempty"`
+	SHA256     string                    `json:"sha256,omitempty"`
+	MediaType  string                    `json:"media_type,omitempty"`
+	PDQ        string                    `json:"pdq,omitempty"`
+	PDQQuality *int                      `json:"pdq_quality,omitempty"`
+	Status     string                    `json:"status"`
+	Matches    []investigation.FileMatch `json:"matches"`
+	Error      string                    `json:"error,omitempty"`
+	Warnings   []string                  `json:"warnings,omitempty"`
 }
 
 func newFilesCmd(g *globals) *cobra.Command {
@@ -38,7 +37,7 @@ func newFilesCmd(g *globals) *cobra.Command {
 		Args:  argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			ff := store.FileFilter{Category: category}
+			ff := investigation.FileQuery{Category: category, Exhibit: exhibit}
 			n := 0
 			for flag, status := range map[*bool]string{&matched: "matched", &unknown: "unknown", &ignorable: "ignorable", &errs: "error"} {
 				if *flag {
@@ -54,17 +53,6 @@ func newFilesCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer done()
-			if exhibit != "" {
-				c, err := s.Case(ctx, caseName)
-				if err != nil {
-					return classify(err, "")
-				}
-				e, err := s.DB().ExhibitByLabel(ctx, c.ID, exhibit)
-				if err != nil {
-					return classify(err, "'vibora exhibit list --case "+caseName+"' shows the exhibits")
-				}
-				ff.ExhibitID = e.ID
-			}
 			out := newJSONLines(g.streams.Out)
 			var t *table
 			if !g.json {

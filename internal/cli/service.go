@@ -8,8 +8,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/investigation"
-	"github.com/vibora-project/vibora/internal/store"
 )
 
 // openService opens the store named by --db and returns the use-case layer.
@@ -17,25 +17,24 @@ import (
 // the root command puts in their context. The caller must call the returned
 // close function.
 func (g *globals) openService(ctx context.Context, opts ...investigation.Option) (*investigation.Service, func(), error) {
-	db, err := store.Open(ctx, g.db)
+	opts = append([]investigation.Option{investigation.WithLogger(g.logger), investigation.WithCacheDir(cacheDir(g.db))}, opts...)
+	s, err := investigation.Open(ctx, g.db, "", opts...)
 	if err != nil {
-		if errors.Is(err, store.ErrNotStore) {
+		if errors.Is(err, investigation.ErrNotStore) {
 			return nil, nil, withHint(usageError{err}, "--db must name a Vibora store, or a new or empty file: Vibora never writes to a file it did not create")
 		}
-		if store.IsPostgres(g.db) {
+		if investigation.IsPostgres(g.db) {
 			return nil, nil, withHint(err, "check that the PostgreSQL server is running and the DSN is right")
 		}
 		return nil, nil, withHint(err, "--db (or VIBORA_DB) names the SQLite file; its directory must exist and be writable")
 	}
-	opts = append([]investigation.Option{investigation.WithLogger(g.logger), investigation.WithCacheDir(cacheDir(g.db))}, opts...)
-	s := investigation.New(db, "", opts...)
-	return s, func() { db.Close() }, nil
+	return s, func() { s.Close() }, nil
 }
 
 // cacheDir is where derived data (persisted match indexes) lives: next to a
 // SQLite file, or in the user's cache directory for a PostgreSQL hub.
 func cacheDir(dsn string) string {
-	if !store.IsPostgres(dsn) {
+	if !investigation.IsPostgres(dsn) {
 		return dsn + ".cache"
 	}
 	base, err := os.UserCacheDir()
@@ -51,7 +50,7 @@ func classify(err error, hint string) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrExists) || errors.Is(err, investigation.ErrInvalid) {
+	if errors.Is(err, investigation.ErrNotFound) || errors.Is(err, investigation.ErrExists) || errors.Is(err, investigation.ErrInvalid) || errors.Is(err, access.ErrForbidden) {
 		if hint != "" {
 			return withHint(usageError{err}, hint)
 		}
@@ -62,10 +61,10 @@ func classify(err error, hint string) error {
 
 // openCase opens the store and finds the named case. The caller must call
 // the returned close function.
-func (g *globals) openCase(ctx context.Context, name string) (*investigation.Service, store.Case, func(), error) {
+func (g *globals) openCase(ctx context.Context, name string) (*investigation.Service, investigation.Case, func(), error) {
 	s, done, err := g.openService(ctx)
 	if err != nil {
-		return nil, store.Case{}, nil, err
+		return nil, investigation.Case{}, nil, err
 	}
 	c, err := s.Case(ctx, name)
 	if err != nil {

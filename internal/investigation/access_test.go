@@ -57,7 +57,7 @@ func TestAccessPerUseCase(t *testing.T) {
 			{"case show", access.Read, func(ctx context.Context, c string) error { _, err := s.Case(ctx, c); return err }},
 			{"report", access.Read, func(ctx context.Context, c string) error { _, err := s.Report(ctx, c); return err }},
 			{"files", access.Read, func(ctx context.Context, c string) error {
-				return s.Files(ctx, c, store.FileFilter{}, func(investigation.FileView) error { return nil })
+				return s.Files(ctx, c, investigation.FileQuery{}, func(investigation.FileView) error { return nil })
 			}},
 			{"clusters", access.Read, func(ctx context.Context, c string) error {
 				_, err := s.Clusters(ctx, c, investigation.ClusterOptions{})

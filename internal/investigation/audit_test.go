@@ -44,6 +44,9 @@ func TestAuditDetectsTampering(t *testing.T) {
 			{"none", nil, ""},
 			{"edit actor", []string{"UPDATE audit SET actor = 'mallory' WHERE seq = 2"}, "record 2: content does not match"},
 			{"edit detail", []string{"UPDATE audit SET after_digest = 'ff' WHERE seq = 4"}, "record 4: content does not match"},
+			{"edit agency", []string{"UPDATE audit SET agency = 'XX' WHERE seq = 2"}, "record 2: content does not match"},
+			{"edit request id", []string{"UPDATE audit SET request_id = 'other' WHERE seq = 3"}, "record 3: content does not match"},
+			{"downgrade record version", []string{"UPDATE audit SET version = 1 WHERE seq = 2"}, "record 2: content does not match"},
 			{"delete middle", []string{"DELETE FROM audit WHERE seq = 3"}, "record 4: follows record 2"},
 			{"delete last", []string{"DELETE FROM audit WHERE seq = 5"}, "newest records deleted"},
 			{"reorder", []string{
@@ -54,10 +57,11 @@ func TestAuditDetectsTampering(t *testing.T) {
 		}
 		for _, tc := range tampers {
 			t.Run(tc.name, func(t *testing.T) {
-				s := newService(t, open)
+				db := open(t, -1)
+				s := investigation.New(db, "alex", investigation.WithClock(fixedClock()))
 				populate(t, s)
 				for _, q := range tc.sql {
-					if _, err := s.DB().SQL().Exec(q); err != nil {
+					if _, err := db.SQL().Exec(q); err != nil {
 						t.Fatal(err)
 					}
 				}
@@ -108,9 +112,9 @@ func TestMutationsAreAudited(t *testing.T) {
 		if rep.Records != 5 || !rep.OK() {
 			t.Fatalf("after refused changes: %+v", rep)
 		}
-		events, _ := s.DB().CustodyEvents(ctx, 1, 0)
-		if len(events) != 4 || events[0].Event != "acquired" {
-			t.Fatalf("custody = %+v", events)
+		d, err := s.CaseDetail(ctx, "op-tidewater")
+		if err != nil || len(d.Custody) != 4 || d.Custody[0].Event != "acquired" || len(d.Exhibits) != 4 {
+			t.Fatalf("case detail = %+v, %v", d, err)
 		}
 	})
 }

@@ -50,8 +50,7 @@ func TestChatImportFixtures(t *testing.T) {
 		if _, err := s.ImportChat(ctx, "op", wa[0], investigation.ChatImportOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		c, _ := s.Case(ctx, "op")
-		convs, err := s.DB().Conversations(ctx, c.ID)
+		convs, err := s.Conversations(ctx, "op")
 		if err != nil || len(convs) != 2 {
 			t.Fatalf("conversations: %+v %v", convs, err)
 		}

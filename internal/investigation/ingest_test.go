@@ -98,7 +98,7 @@ func TestIngestTriage(t *testing.T) {
 		}
 
 		files := map[string]investigation.FileView{}
-		s.Files(ctx, "op", store.FileFilter{}, func(f investigation.FileView) error { files[f.Path] = f; return nil })
+		s.Files(ctx, "op", investigation.FileQuery{}, func(f investigation.FileView) error { files[f.Path] = f; return nil })
 		if int64(len(files)) != rep.Files {
 			t.Fatalf("stored %d files, report says %d", len(files), rep.Files)
 		}
@@ -176,9 +176,9 @@ func TestIngestTriage(t *testing.T) {
 		if v.OK() || len(v.Changed) != 1 || len(v.Missing) != 1 || len(v.Moved) != 1 || len(v.New) != 1 {
 			t.Fatalf("verify after changes: changed %v missing %v moved %v new %v", v.Changed, v.Missing, v.Moved, v.New)
 		}
-		events, _ := s.DB().CustodyEvents(ctx, 1, 0)
+		d, _ := s.CaseDetail(ctx, "op")
 		kinds := []string{}
-		for _, e := range events {
+		for _, e := range d.Custody {
 			kinds = append(kinds, e.Event)
 		}
 		if got := strings.Join(kinds, ","); got != "acquired,ingested,ingested,verified,verified" {

@@ -74,7 +74,7 @@ func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, erro
 		byExhibit[rep.Exhibits[i].ID] = &rep.Exhibits[i]
 	}
 	groups := map[[3]string]*MatchGroup{}
-	err = s.Files(ctx, caseName, store.FileFilter{}, func(f FileView) error {
+	err = s.Files(ctx, caseName, FileQuery{}, func(f FileView) error {
 		rep.ByStatus[f.Status]++
 		if es := byExhibit[f.ExhibitID]; es != nil {
 			es.Files++

@@ -27,7 +27,8 @@ import (
 // its context carries (access.NewContext); the service holds no per-call
 // state and is safe for concurrent use once constructed.
 type Service struct {
-	db    *store.DB
+	db      *store.DB
+	closeDB bool // Close closes db (Open made it)
 	local *access.Principal // acts for calls whose context carries no principal
 	now   func() time.Time
 	log   *slog.Logger
@@ -69,9 +70,6 @@ func New(db *store.DB, localActor string, opts ...Option) *Service {
 	}
 	return s
 }
-
-// DB returns the store, for read-only queries.
-func (s *Service) DB() *store.DB { return s.db }
 
 // principal is who the call acts as.
 func (s *Service) principal(ctx context.Context) (access.Principal, error) {

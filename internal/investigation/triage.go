@@ -16,13 +16,27 @@ type FileView struct {
 	Matches []store.FileMatch
 }
 
+// FileQuery selects files of a case; empty fields select all.
+type FileQuery struct {
+	Exhibit  string // exhibit label
+	Status   string // matched, unknown, ignorable, error
+	Category string // normalised or given category of a match
+}
+
 // Files lists a case's files with their matches.
-func (s *Service) Files(ctx context.Context, caseName string, ff store.FileFilter, fn func(FileView) error) error {
+func (s *Service) Files(ctx context.Context, caseName string, q FileQuery, fn func(FileView) error) error {
 	c, err := s.caseFor(ctx, caseName, access.Read)
 	if err != nil {
 		return err
 	}
-	ff.CaseID = c.ID
+	ff := store.FileFilter{CaseID: c.ID, Status: q.Status, Category: q.Category}
+	if q.Exhibit != "" {
+		e, err := s.db.ExhibitByLabel(ctx, c.ID, q.Exhibit)
+		if err != nil {
+			return err
+		}
+		ff.ExhibitID = e.ID
+	}
 	ms, err := s.db.FileMatches(ctx, c.ID)
 	if err != nil {
 		return err
