@@ -28,10 +28,10 @@ import (
 // state and is safe for concurrent use once constructed.
 type Service struct {
 	db      *store.DB
-	closeDB bool // Close closes db (Open made it)
-	local *access.Principal // acts for calls whose context carries no principal
-	now   func() time.Time
-	log   *slog.Logger
+	closeDB bool              // Close closes db (Open made it)
+	local   *access.Principal // acts for calls whose context carries no principal
+	now     func() time.Time
+	log     *slog.Logger
 	// cacheDir holds derived, rebuildable data such as persisted match
 	// indexes. Empty disables the cache.
 	cacheDir string
