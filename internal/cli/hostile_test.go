@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,6 +147,33 @@ func TestWriteProtectedStoreReadsAndVerifies(t *testing.T) {
 	}
 	if _, _, code := run(t, db, "case", "create", "op-new"); code == 0 {
 		t.Error("case create on a write-protected store succeeded")
+	}
+	if after, _ := hostile.Snapshot(dir); after != before {
+		t.Errorf("changed:\n%s\n---\n%s", before, after)
+	}
+}
+
+// An NSRL database holding each hash twice (upper and lower case) imports
+// each once and counts the repeats; the database is not changed.
+func TestBankImportCountsNSRLDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "RDS_dups.db")
+	if err := hostile.NSRL(context.Background(), p, hostile.NSRLDuplicates, 40); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := hostile.Snapshot(dir)
+	out, stderr, code := run(t, filepath.Join(t.TempDir(), "v.db"), "--json", "bank", "import", "--name", "nsrl", p)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res struct {
+		Stats struct{ Read, Imported, Duplicate, Rejected int64 }
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if res.Stats.Read != 80 || res.Stats.Imported != 40 || res.Stats.Duplicate != 40 {
+		t.Errorf("stats %+v: want read 80, imported 40, duplicate 40", res.Stats)
 	}
 	if after, _ := hostile.Snapshot(dir); after != before {
 		t.Errorf("changed:\n%s\n---\n%s", before, after)

@@ -263,8 +263,10 @@ func refusal(st hashset.Stats) string {
 // stageRecords streams f's records into the staging bank stageID in
 // transactions of bankBatch records, counting into res.
 func (s *Service) stageRecords(ctx context.Context, f *format.File, stageID int64, opt BankImportOptions, res *BankImportResult) error {
+	// Every format is checked for repeats, NSRL too: a database is outside
+	// data, and its DISTINCT_HASH may hold a hash twice (in two cases, or
+	// as a hostile table).
 	var dedup recordSet
-	dedup.off = f.Format == "nsrl"
 	batch := make([]store.BankRecord, 0, bankBatch)
 	flush := func() error {
 		if len(batch) == 0 {
@@ -426,11 +428,10 @@ type recordSet struct {
 	s1, s2   maphash.Seed
 	m        map[[2]uint64]struct{}
 	overflow bool
-	off      bool // the format guarantees distinct records
 }
 
 func (d *recordSet) seen(r *hashset.Record) bool {
-	if d.overflow || d.off {
+	if d.overflow {
 		return false
 	}
 	if len(d.m) >= maxRemembered {

@@ -2,7 +2,17 @@
 // (an SQLite database) as a bank of known-good hashes.
 //
 // The database is opened read-only and immutable (SQLite takes no locks,
-// writes no journal and creates no -wal/-shm files next to it). Records
+// writes no journal and creates no -wal/-shm files next to it). Because an
+// immutable open ignores a write-ahead log, a database with a non-empty
+// -wal (or a hot -journal) beside it is refused with an error saying so:
+// its last rows would otherwise be lost without a word. The file is outside
+// data and may be hostile, so before any row is read its schema is checked
+// against the format: FILE and VERSION must be plain tables, DISTINCT_HASH
+// a plain table or the documented SELECT DISTINCT view over FILE, the hash
+// columns stored (not generated), and no trigger or virtual table may
+// exist. A view that never ends, counts to 10^12 or returns gigabyte blobs
+// is therefore never run. Rows are not deduplicated here; the importer
+// counts repeats. Records
 // come from the DISTINCT_HASH view of the minimal edition (sha256, sha1,
 // md5), or, when that view is absent, from SELECT DISTINCT over FILE (the
 // full edition's view); rows stream through database/sql, so memory stays
@@ -85,10 +95,18 @@ func Open(ctx context.Context, path string, opts hashset.Options) (*Reader, erro
 	if opts.Profile != "" {
 		r.meta.Profile = opts.Profile
 	}
+	if err := checkSidecars(path); err != nil {
+		db.Close()
+		return nil, err
+	}
 	t, err := tables(ctx, db)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("nsrl %s: not a readable sqlite database: %w", path, err)
+	}
+	if err := checkSchema(ctx, db, t); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("nsrl %s: %w", path, err)
 	}
 	var q string
 	switch {
