@@ -26,6 +26,9 @@ type fileLine struct {
 	Matches    []investigation.FileMatch `json:"matches"`
 	Error      string                    `json:"error,omitempty"`
 	Warnings   []string                  `json:"warnings,omitempty"`
+	Root       string                    `json:"root"`
+	Member     string                    `json:"member"`
+	Occurrence int                       `json:"occurrence"`
 }
 
 func newFilesCmd(g *globals) *cobra.Command {
@@ -61,7 +64,8 @@ func newFilesCmd(g *globals) *cobra.Command {
 			err = s.Files(ctx, caseName, ff, func(f investigation.FileView) error {
 				if g.json {
 					l := fileLine{Exhibit: f.Exhibit, Path: f.Path, Size: f.Size, MTime: f.ModTime, MD5: f.MD5, SHA1: f.SHA1, SHA256: f.SHA256,
-						MediaType: f.MediaType, PDQ: f.PDQ, Status: f.Status, Matches: nonNil(f.Matches), Error: f.Error}
+						MediaType: f.MediaType, PDQ: f.PDQ, Status: f.Status, Matches: nonNil(f.Matches), Error: f.Error,
+						Root: f.Root, Member: f.Member, Occurrence: f.Seq}
 					if f.PDQ != "" {
 						q := f.PDQQuality
 						l.PDQQuality = &q

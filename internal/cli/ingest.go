@@ -3,6 +3,8 @@ package cli
 import (
 	"bufio"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,9 +26,18 @@ RAR, nested to --max-depth), hash every file (MD5, SHA-1, SHA-256, PDQ for
 images), match it against every bank and store the results. The exhibit is
 created when it does not exist yet. The sources are never modified.
 
+Every entry a source yields is its own file, even when names collide
+(two roots with one base name are shown as sd1/DCIM and sd2/DCIM; a member
+whose name another member already shows gets a " [2]" suffix).
+
 Running the same command again (after an interruption too) completes the
 exhibit: files already stored are skipped. Each ingest records a
-hashdeep-compatible manifest; 'vibora verify' checks the sources against it.`,
+hashdeep-compatible manifest; 'vibora verify' checks the sources against it.
+
+Exit status: 0 when every file of the exhibit was read; 1 when some could
+not be (encrypted without the password, corrupt, over a limit,
+unreadable): they are findings, listed by 'vibora files --errors';
+2 for a usage error; 3 when the ingest itself failed.`,
 		Args: argsUsage(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -73,10 +84,21 @@ hashdeep-compatible manifest; 'vibora verify' checks the sources against it.`,
 			if err != nil {
 				return classify(err, "create the case first: vibora case create NAME")
 			}
+			findings := failureError{fmt.Sprintf("%d files of exhibit %s could not be read completely: 'vibora files --case %s --exhibit %s --errors' lists them",
+				rep.ExhibitProblems, rep.Exhibit, rep.Case, rep.Exhibit)}
 			if g.json {
-				return newJSONLines(g.streams.Out).Write(rep)
+				if err := newJSONLines(g.streams.Out).Write(rep); err != nil {
+					return err
+				}
+				if rep.ExhibitProblems > 0 {
+					return findings
+				}
+				return nil
 			}
 			w := g.streams.Out
+			for _, id := range rep.Interrupted {
+				fmt.Fprintf(w, "ingest %d of this exhibit was interrupted (its process is gone); this run completes it\n", id)
+			}
 			fmt.Fprintf(w, "ingested %d files (%s) into %s/%s in %.1fs; %d already stored\n", rep.Files, humanBytes(float64(rep.Bytes)), rep.Case, rep.Exhibit, rep.ElapsedSeconds, rep.Skipped)
 			keys := make([]string, 0, len(rep.ByStatus))
 			for k := range rep.ByStatus {
@@ -86,7 +108,13 @@ hashdeep-compatible manifest; 'vibora verify' checks the sources against it.`,
 			for _, k := range keys {
 				fmt.Fprintf(w, "  %-10s %d\n", k, rep.ByStatus[k])
 			}
+			for _, k := range slices.Sorted(maps.Keys(rep.Problems)) {
+				fmt.Fprintf(w, "  not fully read: %-10s %d\n", k, rep.Problems[k])
+			}
 			fmt.Fprintf(w, "manifest sha256 %s (%d files on disk)\n", rep.Manifest, rep.ManifestFiles)
+			if rep.ExhibitProblems > 0 {
+				return findings
+			}
 			return nil
 		},
 	}

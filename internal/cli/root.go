@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"os"
 	"os/user"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -85,6 +86,22 @@ func withHint(err error, hint string) error { return hintError{err: err, hint: h
 
 // Run executes the command line args and returns the process exit code.
 func Run(ctx context.Context, args []string, s Streams) int {
+	return runRoot(ctx, args, s, nil)
+}
+
+// runRoot is Run; before (tests) runs first. A panic in the command's own
+// goroutine is reported and exits 3 (ExitError), never 2: exit 2 means a
+// usage error.
+func runRoot(ctx context.Context, args []string, s Streams, before func()) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(s.Err, "vibora: internal error: %v\n%s", r, debug.Stack())
+			code = ExitError
+		}
+	}()
+	if before != nil {
+		before()
+	}
 	g := &globals{streams: s}
 	root := newRootCmd(g)
 	root.SetArgs(args)

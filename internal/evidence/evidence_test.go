@@ -106,7 +106,7 @@ func TestRunStacksSourcesAndSkips(t *testing.T) {
 		t.Logf("mkfifo: %v", err)
 	}
 
-	run := func(skip func(string) bool) map[string]Item {
+	run := func(skip func(Identity) bool) map[string]Item {
 		got := map[string]Item{}
 		err := Run(context.Background(), []string{root}, RunOptions{Process: ProcessOptions{PDQ: true}, MaxBuffered: 64 << 10, Workers: 2, Skip: skip},
 			func(it Item) error { got[it.Path] = it; return nil })
@@ -134,7 +134,7 @@ func TestRunStacksSourcesAndSkips(t *testing.T) {
 	if f := got["E1/fifo"]; f.Err == "" || f.Hashed {
 		t.Errorf("fifo must be recorded, not read: %+v", f)
 	}
-	again := run(func(p string) bool { return p != "E1/big.bin" })
+	again := run(func(id Identity) bool { return id.Member != "E1/big.bin" })
 	if len(again) != 1 {
 		t.Fatalf("skip: got %d results", len(again))
 	}

@@ -48,9 +48,10 @@ func (o ProcessOptions) maxImage() int64 {
 // Processor does the per-file work. It is not safe for concurrent use:
 // give each worker its own.
 type Processor struct {
-	opt    ProcessOptions
-	hasher *hashing.Hasher
-	cap    capture
+	opt      ProcessOptions
+	hasher   *hashing.Hasher
+	cap      capture
+	parallel bool
 }
 
 // NewProcessor returns a Processor.
@@ -59,7 +60,7 @@ func NewProcessor(opt ProcessOptions) *Processor {
 }
 
 // SetParallel passes through to the hasher (see hashing.Hasher.SetParallel).
-func (p *Processor) SetParallel(on bool) { p.hasher.SetParallel(on) }
+func (p *Processor) SetParallel(on bool) { p.parallel = on; p.hasher.SetParallel(on) }
 
 // Process reads r once and fills res with digests, media type and PDQ.
 // Errors are recorded in res, never returned: one bad file never stops a job.

@@ -27,13 +27,22 @@ type RunOptions struct {
 	// (2*Workers+1)*MaxBuffered plus PDQ's image buffers, whatever the
 	// size of the evidence.
 	MaxBuffered int64
-	// Skip reports paths already done (a resumed or repeated ingest).
-	Skip func(path string) bool
+	// Skip reports entries already done (a resumed or repeated ingest).
+	Skip func(Identity) bool
+	// Labels replace each root's base name at the start of its display
+	// paths (see RootLabels); nil keeps base names.
+	Labels map[string]string
+	// Taken reports display paths already used by stored files, so that a
+	// new entry that would show the same is shown with a suffix.
+	Taken func(path string) bool
 }
 
-// Item is a Result plus where it came from.
+// Item is a Result plus where it came from. Path is the display path:
+// unique within the run (and against RunOptions.Taken), with a " [N]"
+// suffix when another entry would show the same.
 type Item struct {
 	Result
+	ID     Identity
 	Root   string // the root given to Run
 	OSPath string // the file on disk, for entries not inside an archive
 	Depth  int    // archives the entry is inside
@@ -78,11 +87,11 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 					if err != nil {
 						j.item.Err = cmp.Or(j.item.Err, err.Error())
 					} else {
-						p.Process(rc, &j.item.Result)
+						p = safeProcess(p, opt.Process, rc, &j.item.Result)
 						rc.Close()
 					}
 				} else {
-					p.Process(bytes.NewReader(j.data), &j.item.Result)
+					p = safeProcess(p, opt.Process, bytes.NewReader(j.data), &j.item.Result)
 				}
 				items <- j.item
 			}
@@ -96,18 +105,32 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 	go func() {
 		defer func() { close(jobs); wg.Wait(); close(items) }()
 		inline := NewProcessor(opt.Process)
+		nm := newNames(opt.Taken)
 		for _, root := range roots {
 			base := filepath.Base(filepath.Clean(root))
+			label := opt.Labels[root]
 			err := source.Walk(ctx, root, opt.Source, func(e source.Entry) error {
-				if opt.Skip != nil && opt.Skip(e.Path) {
+				raw := cmp.Or(e.RawPath, e.Path)
+				id := Identity{Root: root, Member: EncodeName(raw)}
+				id.Seq = nm.next(id.Member, e.Depth)
+				disp := e.Path
+				if label != "" && label != base {
+					disp = label + strings.TrimPrefix(disp, base)
+				}
+				if opt.Skip != nil && opt.Skip(id) {
 					return nil
 				}
-				it := Item{Root: root, Depth: e.Depth, Result: Result{Path: e.Path, Size: e.Size, ModTime: e.ModTime, MediaType: e.MediaType, Warnings: e.Warnings}}
+				warnings := e.Warnings
+				if shown := nm.display(disp, e.Depth); shown != disp {
+					warnings = append(warnings, fmt.Sprintf("another entry shows as %q: this one is shown as %q", disp, shown))
+					disp = shown
+				}
+				it := Item{ID: id, Root: root, Depth: e.Depth, Result: Result{Path: disp, Size: e.Size, ModTime: e.ModTime, MediaType: e.MediaType, Warnings: warnings}}
 				if e.Depth == 0 {
 					it.OSPath = osPath(root, base, e)
 				}
 				if e.RawPath != "" {
-					it.Warnings = append(it.Warnings, fmt.Sprintf("name shown escaped or decoded; raw name %q", e.RawPath))
+					it.Warnings = append(it.Warnings, fmt.Sprintf("raw name %q", e.RawPath))
 				}
 				entryErr := ""
 				if e.Err != nil {
@@ -162,7 +185,7 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 					defer rc.Close()
 				}
 				inline.SetParallel(true)
-				inline.Process(rc, &it.Result)
+				inline = safeProcess(inline, opt.Process, rc, &it.Result)
 				if it.Err == "" {
 					it.Err = entryErr
 				}
@@ -213,4 +236,21 @@ func osPath(root, base string, e source.Entry) string {
 		return root
 	}
 	return filepath.Join(root, filepath.FromSlash(strings.TrimPrefix(p, base+"/")))
+}
+
+// safeProcess runs p.Process and turns a panic (a decoder bug on hostile
+// input) into the file's error: the file is recorded and the walk goes on,
+// where an unrecovered panic in a worker would end the process. It returns
+// the processor to use next (a new one after a panic).
+func safeProcess(p *Processor, opt ProcessOptions, r io.Reader, res *Result) (next *Processor) {
+	defer func() {
+		if x := recover(); x != nil {
+			res.Hashed, res.PDQ, res.Dihedral = false, nil, nil
+			res.Err = cmp.Or(res.Err, fmt.Sprintf("internal error while processing: %v", x))
+			next = NewProcessor(opt)
+			next.SetParallel(p.parallel)
+		}
+	}()
+	p.Process(r, res)
+	return p
 }

@@ -1,14 +1,17 @@
 package investigation
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/vibora-project/vibora/internal/access"
@@ -37,27 +40,42 @@ type IngestOptions struct {
 
 // IngestReport summarises an ingest.
 type IngestReport struct {
-	Case           string           `json:"case"`
-	Exhibit        string           `json:"exhibit"`
-	Ingest         int64            `json:"ingest"`
-	Files          int64            `json:"files"` // stored by this run
-	Skipped        int64            `json:"skipped"`
-	Bytes          int64            `json:"bytes"`
-	ByStatus       map[string]int64 `json:"by_status"`
-	Manifest       string           `json:"manifest_sha256"`
-	ManifestFiles  int              `json:"manifest_files"`
-	ElapsedSeconds float64          `json:"elapsed_seconds"`
-	IndexSource    string           `json:"match_index"`
+	Case    string `json:"case"`
+	Exhibit string `json:"exhibit"`
+	Ingest  int64  `json:"ingest"`
+	Files   int64  `json:"files"`   // stored by this run
+	Skipped int64  `json:"skipped"` // stored before (or by a concurrent run)
+	// Bytes counts the bytes read from the files stored by this run
+	// (never the declared size of a member that could not be read).
+	Bytes    int64            `json:"bytes"`
+	ByStatus map[string]int64 `json:"by_status"`
+	// Problems counts this run's files that could not be read completely,
+	// by kind (encrypted, corrupt, limit, unreadable).
+	Problems map[string]int64 `json:"problems"`
+	// ExhibitProblems counts such files in the whole exhibit after the
+	// run (earlier runs included): findings an examiner must look at.
+	ExhibitProblems int64   `json:"exhibit_problems"`
+	Manifest        string  `json:"manifest_sha256"`
+	ManifestFiles   int     `json:"manifest_files"`
+	ElapsedSeconds  float64 `json:"elapsed_seconds"`
+	IndexSource     string  `json:"match_index"`
+	// Interrupted lists earlier ingests of the exhibit whose process was
+	// found gone while they were still running (marked interrupted).
+	Interrupted []int64 `json:"interrupted"`
 }
 
 // Ingest walks an exhibit's sources, hashes and matches every file and
-// stores the results in batches. It is idempotent and crash-safe: files
-// already stored for the exhibit are skipped, so running the same command
-// again after an interruption (even kill -9) completes the exhibit with no
-// file missing or stored twice. Nothing is ever written to the sources.
+// stores the results in batches. Every entry a source yields is its own row,
+// identified by root, raw member path and occurrence (evidence.Identity), and
+// shown under a display path of its own. It is idempotent and crash-safe:
+// files already stored for the exhibit are skipped, so running the same
+// command again after an interruption (even kill -9), or concurrently,
+// completes the exhibit with no file missing or stored (or counted) twice.
+// Each batch's audit record holds the digest of the rows it stored
+// (VerifyStore recomputes them). Nothing is ever written to the sources.
 func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions) (IngestReport, error) {
 	start := time.Now()
-	rep := IngestReport{Case: caseName, Exhibit: opt.Exhibit, ByStatus: map[string]int64{}}
+	rep := IngestReport{Case: caseName, Exhibit: opt.Exhibit, ByStatus: map[string]int64{}, Problems: map[string]int64{}, Interrupted: []int64{}}
 	if len(opt.Paths) == 0 {
 		return rep, fmt.Errorf("no evidence paths given: %w", ErrInvalid)
 	}
@@ -70,7 +88,9 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 		if _, err := source.CheckInput(abs, true); err != nil {
 			return rep, fmt.Errorf("evidence path: %v: %w", err, ErrInvalid)
 		}
-		roots = append(roots, abs)
+		if !slices.Contains(roots, abs) {
+			roots = append(roots, abs)
+		}
 	}
 	c, err := s.caseFor(ctx, caseName, access.Write)
 	if err != nil {
@@ -84,19 +104,39 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 	if err != nil {
 		return rep, err
 	}
+	object := "exhibit:" + c.Name + "/" + e.Label
+	if rep.Interrupted, err = s.markInterrupted(ctx, object, e.ID); err != nil {
+		return rep, err
+	}
+	spill, release, err := s.spillDir()
+	if err != nil {
+		return rep, err
+	}
+	defer release()
 	m, err := s.Matcher(ctx, opt.Match)
 	if err != nil {
 		return rep, err
 	}
 	rep.IndexSource = m.Source
-	done, err := s.db.FilePaths(ctx, e.ID)
+	done, taken, err := s.db.FileKeys(ctx, e.ID)
 	if err != nil {
 		return rep, err
 	}
+	earlier, err := s.rootLabels(ctx, e.ID)
+	if err != nil {
+		return rep, err
+	}
+	labels := evidence.RootLabels(roots, earlier)
+	own := map[string]string{}
+	for _, r := range roots {
+		own[r] = labels[r]
+	}
 	rootsJSON, _ := json.Marshal(roots)
-	in := store.Ingest{ExhibitID: e.ID, Roots: string(rootsJSON), StartedAt: s.timestamp(), Actor: s.actor(ctx), Status: "running"}
-	err = s.mutate(ctx, &change{action: "ingest.start", object: "exhibit:" + c.Name + "/" + e.Label,
-		detail: map[string]any{"roots": roots, "already_stored": len(done), "crypto_only": opt.CryptoOnly}},
+	labelsJSON, _ := json.Marshal(own)
+	in := store.Ingest{ExhibitID: e.ID, Roots: string(rootsJSON), StartedAt: s.timestamp(), Actor: s.actor(ctx), Status: "running",
+		Labels: string(labelsJSON), Owner: processOwner()}
+	err = s.mutate(ctx, &change{action: "ingest.start", object: object,
+		detail: map[string]any{"roots": roots, "labels": own, "already_stored": len(done), "crypto_only": opt.CryptoOnly}},
 		func(tx *store.Tx) error { return tx.InsertIngest(ctx, &in) })
 	if err != nil {
 		return rep, err
@@ -112,32 +152,54 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 		matches []store.FileMatch
 	}
 	var batch []stored
+	batchNo := 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
 		}
-		h := sha256.New()
-		for _, b := range batch {
-			fmt.Fprintf(h, "%s\x00%d\x00%s\x00%s\x00%s\x00%s\n", b.file.Path, b.file.Size, b.file.MD5, b.file.SHA1, b.file.SHA256, b.file.Status)
-		}
-		ch := &change{action: "ingest.batch", object: "exhibit:" + c.Name + "/" + e.Label, after: hex.EncodeToString(h.Sum(nil)),
-			detail: map[string]any{"ingest": in.ID, "files": len(batch), "first": batch[0].file.Path, "last": batch[len(batch)-1].file.Path}}
+		batchNo++
+		ch := &change{action: "ingest.batch", object: object}
+		var inserted []*store.File
 		err := s.mutate(ctx, ch, func(tx *store.Tx) error {
 			files := make([]*store.File, len(batch))
 			matches := make([][]store.FileMatch, len(batch))
+			sealed := map[int64][]store.FileMatch{}
 			for i := range batch {
+				batch[i].file.IngestID, batch[i].file.Batch = in.ID, batchNo
 				files[i], matches[i] = &batch[i].file, batch[i].matches
 			}
-			_, err := tx.InsertFiles(ctx, files, matches)
-			return err
+			if _, err := tx.InsertFiles(ctx, files, matches); err != nil {
+				return err
+			}
+			// Only the rows this run stored count and are sealed: a row a
+			// concurrent run stored first is that run's.
+			inserted = inserted[:0]
+			var rows []store.File
+			for i, f := range files {
+				if f.ID != 0 {
+					inserted = append(inserted, f)
+					rows = append(rows, *f)
+					sealed[f.ID] = matches[i]
+				}
+			}
+			ch.after = BatchDigest(rows, sealed)
+			ch.detail = map[string]any{"ingest": in.ID, "batch": batchNo, "files": len(rows), "offered": len(files),
+				"first": batch[0].file.Path, "last": batch[len(batch)-1].file.Path}
+			return nil
 		})
 		if err != nil {
 			return err
 		}
-		for _, b := range batch {
+		rep.Skipped += int64(len(batch) - len(inserted))
+		for _, f := range inserted {
 			rep.Files++
-			rep.Bytes += b.file.Size
-			rep.ByStatus[b.file.Status]++
+			if f.SHA256 != "" {
+				rep.Bytes += f.Size
+			}
+			rep.ByStatus[f.Status]++
+			if f.Error != "" {
+				rep.Problems[problemKind(f.Error)]++
+			}
 		}
 		batch = batch[:0]
 		if opt.Progress != nil {
@@ -145,13 +207,16 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 		}
 		return nil
 	}
+	var walkSkipped atomic.Int64
 	runOpt := evidence.RunOptions{
 		Process: evidence.ProcessOptions{PDQ: !opt.CryptoOnly, Dihedral: opt.Match.Dihedral},
-		Source:  source.Options{MaxDepth: opt.MaxDepth, Passwords: opt.Passwords},
+		Source:  source.Options{MaxDepth: opt.MaxDepth, Passwords: opt.Passwords, TempDir: spill},
 		Workers: opt.Workers,
-		Skip: func(p string) bool {
-			if done[p] {
-				rep.Skipped++
+		Labels:  labels,
+		Taken:   func(p string) bool { return taken[p] },
+		Skip: func(id evidence.Identity) bool {
+			if done[store.FileKey{Root: id.Root, Member: id.Member, Seq: id.Seq}] {
+				walkSkipped.Add(1) // on the walking goroutine
 				return true
 			}
 			return false
@@ -173,6 +238,7 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 	if err == nil {
 		err = flush()
 	}
+	rep.Skipped += walkSkipped.Load()
 	if err != nil {
 		return rep, err
 	}
@@ -185,10 +251,20 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 	}
 	sum := sha256.Sum256([]byte(manifest))
 	rep.Manifest, rep.ManifestFiles = hex.EncodeToString(sum[:]), n
+	err = s.db.Files(ctx, store.FileFilter{ExhibitID: e.ID}, func(f store.File) error {
+		if f.Error != "" {
+			rep.ExhibitProblems++
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, err
+	}
 	in.FinishedAt, in.Files, in.Bytes, in.Status = s.timestamp(), rep.Files, rep.Bytes, "done"
 	in.Manifest, in.ManifestSHA256 = manifest, rep.Manifest
-	err = s.mutate(ctx, &change{action: "ingest.finish", object: "exhibit:" + c.Name + "/" + e.Label, after: in.ManifestSHA256,
-		detail: map[string]any{"ingest": in.ID, "files": rep.Files, "skipped": rep.Skipped, "bytes": rep.Bytes, "by_status": rep.ByStatus, "manifest_sha256": rep.Manifest}},
+	err = s.mutate(ctx, &change{action: "ingest.finish", object: object, after: in.ManifestSHA256,
+		detail: map[string]any{"ingest": in.ID, "files": rep.Files, "skipped": rep.Skipped, "bytes": rep.Bytes, "by_status": rep.ByStatus,
+			"problems": rep.Problems, "batches": batchNo, "manifest_sha256": rep.Manifest}},
 		func(tx *store.Tx) error {
 			if err := tx.FinishIngest(ctx, &in); err != nil {
 				return err
@@ -203,8 +279,45 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 	return rep, err
 }
 
+// problemKind sorts a file's error into the kinds an ingest reports.
+func problemKind(msg string) string {
+	switch {
+	case strings.Contains(msg, source.ErrEncrypted.Error()):
+		return "encrypted"
+	case strings.Contains(msg, source.ErrCorrupt.Error()):
+		return "corrupt"
+	case strings.Contains(msg, source.ErrLimit.Error()):
+		return "limit"
+	}
+	return "unreadable"
+}
+
+// rootLabels returns the display label each root of the exhibit's earlier
+// ingests had (its base name before labels were recorded).
+func (s *Service) rootLabels(ctx context.Context, exhibitID int64) (map[string]string, error) {
+	ins, err := s.db.Ingests(ctx, exhibitID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, in := range ins {
+		var roots []string
+		labels := map[string]string{}
+		json.Unmarshal([]byte(in.Roots), &roots)
+		if in.Labels != "" {
+			json.Unmarshal([]byte(in.Labels), &labels)
+		}
+		for _, r := range roots {
+			if _, ok := out[r]; !ok {
+				out[r] = cmp.Or(labels[r], filepath.Base(filepath.Clean(r)))
+			}
+		}
+	}
+	return out, nil
+}
+
 func toStoreFile(exhibitID int64, it evidence.Item, status string) store.File {
-	f := store.File{ExhibitID: exhibitID, Path: it.Path, Size: it.Size, MediaType: it.MediaType, PDQQuality: -1,
+	f := store.File{ExhibitID: exhibitID, Path: it.Path, Root: it.ID.Root, Member: it.ID.Member, Seq: it.ID.Seq, Size: it.Size, MediaType: it.MediaType, PDQQuality: -1,
 		Status: status, Error: it.Err, Warnings: strings.Join(it.Warnings, "\n"), OSPath: it.OSPath, Depth: it.Depth}
 	if !it.ModTime.IsZero() {
 		f.ModTime = it.ModTime.UTC().Format(time.RFC3339)
@@ -232,10 +345,12 @@ func toFileMatches(ms []Match) []store.FileMatch {
 func (s *Service) manifest(ctx context.Context, e store.Exhibit, roots []string) (string, int, error) {
 	type line struct{ path, text string }
 	var lines []line
+	seen := map[string]bool{} // a file under two ingested roots is listed once
 	err := s.db.Files(ctx, store.FileFilter{ExhibitID: e.ID}, func(f store.File) error {
-		if f.Depth != 0 || f.OSPath == "" || f.SHA256 == "" {
+		if f.Depth != 0 || f.OSPath == "" || f.SHA256 == "" || seen[f.OSPath] {
 			return nil
 		}
+		seen[f.OSPath] = true
 		lines = append(lines, line{f.OSPath, fmt.Sprintf("%d,%s,%s,%s,%s", f.Size, f.MD5, f.SHA1, f.SHA256, f.OSPath)})
 		return nil
 	})

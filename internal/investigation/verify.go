@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"slices"
 	"sort"
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/evidence"
+	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/store"
 )
 
@@ -42,8 +45,10 @@ func (r VerifyReport) OK() bool {
 	return len(r.Changed)+len(r.Missing)+len(r.New)+len(r.Moved) == 0
 }
 
-// Verify re-hashes the files of an exhibit's last ingest and compares them
-// with the stored digests: matched, changed, missing, new and moved files.
+// Verify re-hashes the files on disk of every root ingested into an
+// exhibit and compares them with the stored digests: matched, changed,
+// missing, new and moved files. The evidence is read as ingest reads it
+// (read-only, atimes kept, symlinks not followed, archives not opened).
 // The result is recorded in the chain of custody.
 func (s *Service) Verify(ctx context.Context, caseName, label string, workers int) (VerifyReport, error) {
 	rep := VerifyReport{Case: caseName, Exhibit: label}
@@ -60,52 +65,70 @@ func (s *Service) Verify(ctx context.Context, caseName, label string, workers in
 		return rep, fmt.Errorf("exhibit %q has no finished ingest to verify against: %w", label, err)
 	}
 	rep.Manifest = in.ManifestSHA256
-	if err := json.Unmarshal([]byte(in.Roots), &rep.Roots); err != nil {
-		return rep, fmt.Errorf("ingest %d roots: %w", in.ID, err)
+	ins, err := s.db.Ingests(ctx, e.ID)
+	if err != nil {
+		return rep, err
+	}
+	for _, in := range ins {
+		var roots []string
+		if err := json.Unmarshal([]byte(in.Roots), &roots); err != nil {
+			return rep, fmt.Errorf("ingest %d roots: %w", in.ID, err)
+		}
+		for _, r := range roots {
+			if !slices.Contains(rep.Roots, r) {
+				rep.Roots = append(rep.Roots, r)
+			}
+		}
 	}
 	want := map[string]store.File{}
 	err = s.db.Files(ctx, store.FileFilter{ExhibitID: e.ID}, func(f store.File) error {
 		if f.Depth == 0 && f.OSPath != "" && f.SHA256 != "" {
-			want[f.OSPath] = f
+			want[f.OSPath] = f // a file under two roots has one digest
 		}
 		return nil
 	})
 	if err != nil {
 		return rep, err
 	}
-	var present []string
-	seen := map[string]bool{}
+	var roots []string
 	for _, r := range rep.Roots {
-		files, _, err := evidence.ListFiles([]string{r})
-		if err != nil {
+		if _, err := os.Lstat(r); err != nil {
 			rep.Missing = append(rep.Missing, VerifyDiff{Path: r, ReadErr: err.Error()})
 			continue
 		}
-		present = append(present, files...)
+		roots = append(roots, r)
 	}
-	sort.Strings(present)
+	seen := map[string]bool{}
 	newByHash := map[string][]VerifyDiff{}
-	err = evidence.HashFiles(ctx, present, evidence.ProcessOptions{}, workers, func(r evidence.Result) error {
-		seen[r.Path] = true
-		now := ""
-		if r.Hashed {
-			now = r.Digests.SHA256Hex()
+	opt := evidence.RunOptions{Source: source.Options{MaxDepth: -1}, Workers: workers}
+	err = evidence.Run(ctx, roots, opt, func(it evidence.Item) error {
+		p := it.OSPath
+		if p == "" || seen[p] {
+			return nil
 		}
-		f, ok := want[r.Path]
+		seen[p] = true
+		now := ""
+		if it.Hashed {
+			now = it.Digests.SHA256Hex()
+		}
+		f, ok := want[p]
 		switch {
+		case !ok && now == "":
+			// Not a file that can be read (symlink, FIFO, device): ingest
+			// recorded it without digests, as verify does.
 		case !ok:
-			d := VerifyDiff{Path: r.Path, Now: now, NowSize: r.Size, ReadErr: r.Err}
-			newByHash[now] = append(newByHash[now], d)
-		case now == f.SHA256 && r.Size == f.Size:
+			newByHash[now] = append(newByHash[now], VerifyDiff{Path: p, Now: now, NowSize: it.Size, ReadErr: it.Err})
+		case now == f.SHA256 && it.Size == f.Size:
 			rep.Matched++
 		default:
-			rep.Changed = append(rep.Changed, VerifyDiff{Path: r.Path, Was: f.SHA256, Now: now, WasSize: f.Size, NowSize: r.Size, ReadErr: r.Err})
+			rep.Changed = append(rep.Changed, VerifyDiff{Path: p, Was: f.SHA256, Now: now, WasSize: f.Size, NowSize: it.Size, ReadErr: it.Err})
 		}
 		return nil
 	})
 	if err != nil {
 		return rep, err
 	}
+	sort.Slice(rep.Changed, func(i, j int) bool { return rep.Changed[i].Path < rep.Changed[j].Path })
 	var missing []string
 	for p := range want {
 		if !seen[p] {

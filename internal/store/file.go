@@ -27,6 +27,22 @@ type File struct {
 	Warnings   string `json:"warnings,omitempty"` // newline-separated
 	OSPath     string `json:"-"`                  // the file on disk (not inside an archive)
 	Depth      int    `json:"-"`                  // archives the file is inside
+	// Identity within the exhibit (see evidence.Identity): the root given
+	// to the ingest, the raw member path, the occurrence of that name.
+	Root   string `json:"-"`
+	Member string `json:"-"`
+	Seq    int    `json:"-"`
+	// The ingest and its batch that stored the row (its audit record
+	// seals the row); 0 for rows stored before schema version 9.
+	IngestID int64 `json:"-"`
+	Batch    int   `json:"-"`
+}
+
+// FileKey is a file's identity within its exhibit.
+type FileKey struct {
+	Root   string
+	Member string
+	Seq    int
 }
 
 // FileMatch is a bank hit recorded on a file.
@@ -43,22 +59,25 @@ type FileMatch struct {
 	Series       string `json:"series,omitempty"`
 }
 
-const insertFileSQL = `INSERT INTO files (exhibit_id, path, size, mtime, media_type, md5, sha1, sha256, pdq, pdq_quality, status, error, warnings, os_path, depth)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exhibit_id, path) DO NOTHING RETURNING id`
+const insertFileSQL = `INSERT INTO files (exhibit_id, path, size, mtime, media_type, md5, sha1, sha256, pdq, pdq_quality, status, error, warnings, os_path, depth,
+	root, member, seq, ingest_id, batch)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exhibit_id, root, member, seq) DO NOTHING RETURNING id`
 
 const insertMatchSQL = `INSERT INTO file_matches (file_id, bank, bank_kind, record_id, kind, hash, distance, category, norm_category, series)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
 
-// InsertFile stores a file unless the exhibit already has one at that path
-// (a resumed or repeated ingest). It reports whether the row was new.
+// InsertFile stores a file unless the exhibit already has one with its
+// identity (a resumed, repeated or concurrent ingest). It reports whether
+// the row was new. Two files with one display path are refused (an error):
+// the caller gives each entry a display of its own.
 func (tx *Tx) InsertFile(ctx context.Context, f *File, matches []FileMatch) (bool, error) {
 	n, err := tx.InsertFiles(ctx, []*File{f}, [][]FileMatch{matches})
 	return n == 1, err
 }
 
 // InsertFiles stores a batch of files (and each one's matches) with
-// statements prepared once, skipping paths the exhibit already has. It
-// returns how many files were new.
+// statements prepared once, skipping identities the exhibit already has
+// (their ID stays 0). It returns how many files were new.
 func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMatch) (int, error) {
 	fs, err := tx.tx.PrepareContext(ctx, tx.rebind(insertFileSQL))
 	if err != nil {
@@ -69,8 +88,9 @@ func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMa
 	n := 0
 	for i, f := range files {
 		err := fs.QueryRowContext(ctx, f.ExhibitID, f.Path, f.Size, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.PDQQuality,
-			f.Status, f.Error, f.Warnings, f.OSPath, f.Depth).Scan(&f.ID)
+			f.Status, f.Error, f.Warnings, f.OSPath, f.Depth, f.Root, f.Member, f.Seq, f.IngestID, f.Batch).Scan(&f.ID)
 		if errors.Is(err, sql.ErrNoRows) {
+			f.ID = 0
 			continue // already stored
 		}
 		if err != nil {
@@ -105,7 +125,7 @@ type FileFilter struct {
 	MinQuality int    // only files whose PDQ quality is at least this
 }
 
-const fileCols = "f.id, f.exhibit_id, c.name, e.label, f.path, f.size, f.mtime, f.media_type, f.md5, f.sha1, f.sha256, f.pdq, f.pdq_quality, f.status, f.error, f.warnings, f.os_path, f.depth"
+const fileCols = "f.id, f.exhibit_id, c.name, e.label, f.path, f.size, f.mtime, f.media_type, f.md5, f.sha1, f.sha256, f.pdq, f.pdq_quality, f.status, f.error, f.warnings, f.os_path, f.depth, f.root, f.member, f.seq, f.ingest_id, f.batch"
 
 // Files calls fn for each file matching the filter, ordered by exhibit
 // label then path.
@@ -138,7 +158,8 @@ func (q q) Files(ctx context.Context, ff FileFilter, fn func(File) error) error 
 	defer rows.Close()
 	for rows.Next() {
 		var f File
-		if err := rows.Scan(&f.ID, &f.ExhibitID, &f.Case, &f.Exhibit, &f.Path, &f.Size, &f.ModTime, &f.MediaType, &f.MD5, &f.SHA1, &f.SHA256, &f.PDQ, &f.PDQQuality, &f.Status, &f.Error, &f.Warnings, &f.OSPath, &f.Depth); err != nil {
+		if err := rows.Scan(&f.ID, &f.ExhibitID, &f.Case, &f.Exhibit, &f.Path, &f.Size, &f.ModTime, &f.MediaType, &f.MD5, &f.SHA1, &f.SHA256, &f.PDQ, &f.PDQQuality, &f.Status, &f.Error, &f.Warnings, &f.OSPath, &f.Depth,
+			&f.Root, &f.Member, &f.Seq, &f.IngestID, &f.Batch); err != nil {
 			return err
 		}
 		if err := fn(f); err != nil {
@@ -168,21 +189,23 @@ func (q q) FileMatches(ctx context.Context, caseID int64) (map[int64][]FileMatch
 	return out, rows.Err()
 }
 
-// FilePaths returns the set of paths already stored for an exhibit, so a
-// resumed ingest can skip them.
-func (q q) FilePaths(ctx context.Context, exhibitID int64) (map[string]bool, error) {
-	rows, err := q.query(ctx, "SELECT path FROM files WHERE exhibit_id = ?", exhibitID)
+// FileKeys returns the identities and display paths of an exhibit's
+// stored files, so a resumed ingest can skip the ones done and give new
+// entries displays of their own.
+func (q q) FileKeys(ctx context.Context, exhibitID int64) (keys map[FileKey]bool, paths map[string]bool, err error) {
+	rows, err := q.query(ctx, "SELECT root, member, seq, path FROM files WHERE exhibit_id = ?", exhibitID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
-	out := map[string]bool{}
+	keys, paths = map[FileKey]bool{}, map[string]bool{}
 	for rows.Next() {
+		var k FileKey
 		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, err
+		if err := rows.Scan(&k.Root, &k.Member, &k.Seq, &p); err != nil {
+			return nil, nil, err
 		}
-		out[p] = true
+		keys[k], paths[p] = true, true
 	}
-	return out, rows.Err()
+	return keys, paths, rows.Err()
 }

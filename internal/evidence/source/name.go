@@ -42,7 +42,7 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 // memberName turns an archive member name into a safe relative path
 // ('/'-separated, no "..", no leading '/', no drive letter) plus its
 // display form. Everything neutralised is reported in warnings. raw is
-// the name with its original bytes (for RawPath). cp437 asks for the name
+// the name with its original bytes and form (for RawPath). cp437 asks for the name
 // to be decoded from code page 437 (zip names without the UTF-8 flag).
 func memberName(name string, cp437 bool) (clean, raw string, warnings []string) {
 	if cp437 && !isASCII(name) {
@@ -83,7 +83,7 @@ func memberName(name string, cp437 bool) (clean, raw string, warnings []string) 
 		warnings = append(warnings, "empty member name replaced by \"_\"")
 	}
 	if raw == "" {
-		raw = clean
+		raw = orig // the name as the archive has it: "./a" and "a" stay apart
 	}
 	disp, bad, ctl := displayName(clean)
 	if bad {

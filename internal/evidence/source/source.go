@@ -154,8 +154,11 @@ type Entry struct {
 	// always valid UTF-8: invalid bytes and control characters of names
 	// are escaped as \xNN (with a warning).
 	Path string
-	// RawPath is the path with the names' original bytes, set only when
-	// it differs from Path (escaped bytes; a zip name decoded from CP437).
+	// RawPath is the path with the names' original bytes and form, set
+	// only when it differs from Path (escaped bytes; a zip name decoded
+	// from CP437; a member name with "./", "..", a leading '/', '\' or a
+	// drive letter). Two entries of one archive may share Path, and even
+	// RawPath (a name stored twice): Path is for display, not identity.
 	RawPath string
 	// Size is the size in bytes (for members, as the archive declares it);
 	// -1 when unknown.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/audit"
@@ -84,6 +85,7 @@ func testMigrations(t *testing.T, open Opener) {
 		}
 		up.Close()
 	}
+	testIdentityMigration(t, open)
 	// Opening again is a no-op.
 	again, err := store.Open(ctx, db.DSN())
 	if err != nil {
@@ -225,4 +227,55 @@ func testRollback(t *testing.T, db *store.DB) {
 	if h, _ := db.AuditHead(ctx); h.Seq != 0 {
 		t.Fatal("rolled-back audit record is visible")
 	}
+}
+
+// testIdentityMigration: files stored before version 9 get an identity
+// (the ingested root whose base name starts their path, the path as member)
+// and stay unique.
+func testIdentityMigration(t *testing.T, open Opener) {
+	ctx := context.Background()
+	old := open(t, 8)
+	c := mustCase(t, old, "c")
+	e := mustExhibit(t, old, c.ID, "E")
+	_, err := old.SQL().ExecContext(ctx, rebind(old, `INSERT INTO ingests (exhibit_id, roots, started_at, actor, status) VALUES (?, '["/ev/sd1/DCIM","/ev/card.zip"]', 't', 'a', 'done')`), e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"DCIM/a.jpg", "DCIM", "card.zip!/x.jpg", "card.zip", "other/y.jpg"} {
+		if _, err := old.SQL().ExecContext(ctx, rebind(old, "INSERT INTO files (exhibit_id, path) VALUES (?, ?)"), e.ID, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	up, err := store.Open(ctx, old.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	got := map[string]string{}
+	up.Files(ctx, store.FileFilter{ExhibitID: e.ID}, func(f store.File) error { got[f.Path] = f.Root + "|" + f.Member; return nil })
+	want := map[string]string{"DCIM/a.jpg": "/ev/sd1/DCIM|DCIM/a.jpg", "DCIM": "/ev/sd1/DCIM|DCIM", "card.zip!/x.jpg": "/ev/card.zip|card.zip!/x.jpg",
+		"card.zip": "/ev/card.zip|card.zip", "other/y.jpg": "|other/y.jpg"}
+	for p, w := range want {
+		if got[p] != w {
+			t.Errorf("%s: identity %q, want %q", p, got[p], w)
+		}
+	}
+}
+
+// rebind writes '?' placeholders as the dialect wants them.
+func rebind(db *store.DB, query string) string {
+	if db.Dialect() != store.Postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

@@ -14,9 +14,9 @@ func testFiles(t *testing.T, db *store.DB) {
 	c := mustCase(t, db, "c")
 	e := mustExhibit(t, db, c.ID, "E1")
 	files := []store.File{
-		{ExhibitID: e.ID, Path: "b.jpg", Size: 10, MediaType: "image/jpeg", SHA256: "aa", PDQ: "ff", PDQQuality: 90, Status: "matched"},
-		{ExhibitID: e.ID, Path: "a.txt", Size: 3, Status: "unknown", PDQQuality: -1},
-		{ExhibitID: e.ID, Path: "x.zip!/../evil", Status: "error", Error: "path traversal", PDQQuality: -1},
+		{ExhibitID: e.ID, Path: "b.jpg", Size: 10, MediaType: "image/jpeg", SHA256: "aa", PDQ: "ff", PDQQuality: 90, Status: "matched", Root: "/r", Member: "b.jpg"},
+		{ExhibitID: e.ID, Path: "a.txt", Size: 3, Status: "unknown", PDQQuality: -1, Root: "/r", Member: "a.txt"},
+		{ExhibitID: e.ID, Path: "x.zip!/evil", Status: "error", Error: "path traversal", PDQQuality: -1, Root: "/r", Member: "x.zip!/../evil", IngestID: 4, Batch: 2},
 	}
 	match := []store.FileMatch{{Bank: "known", BankKind: "known", RecordID: 7, Kind: "sha256", Hash: "aa", Category: "1", NormCategory: "known", Series: "s1"}}
 	err := db.InTx(ctx, func(tx *store.Tx) error {
@@ -34,18 +34,39 @@ func testFiles(t *testing.T, db *store.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Inserting the same path again is a no-op.
-	again := store.File{ExhibitID: e.ID, Path: "b.jpg", Status: "unknown"}
+	// Inserting the same identity again is a no-op, whatever its path.
+	again := store.File{ExhibitID: e.ID, Path: "b.jpg [2]", Status: "unknown", Root: "/r", Member: "b.jpg"}
 	db.InTx(ctx, func(tx *store.Tx) error {
 		ok, err := tx.InsertFile(ctx, &again, match)
-		if err != nil || ok {
-			t.Errorf("duplicate path: ok=%v err=%v", ok, err)
+		if err != nil || ok || again.ID != 0 {
+			t.Errorf("duplicate identity: ok=%v err=%v", ok, err)
 		}
 		return nil
 	})
+	// A name stored twice is a second file.
+	second := store.File{ExhibitID: e.ID, Path: "b.jpg [2]", Status: "unknown", Root: "/r", Member: "b.jpg", Seq: 1}
+	// Another identity may not take a display path in use: never silently.
+	clash := store.File{ExhibitID: e.ID, Path: "a.txt", Status: "unknown", Root: "/other", Member: "a.txt"}
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		if ok, err := tx.InsertFile(ctx, &second, nil); !ok || err != nil {
+			t.Errorf("second occurrence: ok=%v err=%v", ok, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.InsertFile(ctx, &clash, nil)
+		return err
+	})
+	if err == nil {
+		t.Error("a second file under one display path was accepted")
+	}
 	var got []store.File
 	db.Files(ctx, store.FileFilter{CaseID: c.ID}, func(f store.File) error { got = append(got, f); return nil })
-	if len(got) != 3 || got[0].Path != "a.txt" || got[1].Path != "b.jpg" || got[1].Exhibit != "E1" || got[1].Status != "matched" {
+	if len(got) != 4 || got[0].Path != "a.txt" || got[1].Path != "b.jpg" || got[1].Exhibit != "E1" || got[1].Status != "matched" ||
+		got[3].Member != "x.zip!/../evil" || got[3].IngestID != 4 || got[3].Batch != 2 || got[2].Seq != 1 {
 		t.Fatalf("Files = %+v", got)
 	}
 	var matched []store.File
@@ -57,9 +78,10 @@ func testFiles(t *testing.T, db *store.DB) {
 	if err != nil || len(ms[got[1].ID]) != 1 || ms[got[1].ID][0].Series != "s1" {
 		t.Fatalf("FileMatches = %+v, %v", ms, err)
 	}
-	paths, _ := db.FilePaths(ctx, e.ID)
-	if len(paths) != 3 || !paths["x.zip!/../evil"] {
-		t.Fatalf("FilePaths = %v", paths)
+	keys, paths, err := db.FileKeys(ctx, e.ID)
+	if err != nil || len(keys) != 4 || !keys[store.FileKey{Root: "/r", Member: "x.zip!/../evil"}] || !keys[store.FileKey{Root: "/r", Member: "b.jpg", Seq: 1}] ||
+		len(paths) != 4 || !paths["b.jpg [2]"] {
+		t.Fatalf("FileKeys = %v %v %v", keys, paths, err)
 	}
 }
 

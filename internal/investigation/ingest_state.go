@@ -1,0 +1,162 @@
+package investigation
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// processOwner names this process for an ingest row: host and pid.
+func processOwner() string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s:%d", host, os.Getpid())
+}
+
+// ownerGone reports whether the process named by owner (processOwner) ran
+// on this host and no longer exists. A process on another host (a shared
+// PostgreSQL hub) cannot be checked: it is not called gone.
+func ownerGone(owner string) bool {
+	i := strings.LastIndexByte(owner, ':')
+	if i < 0 {
+		return false
+	}
+	host, _ := os.Hostname()
+	pid, err := strconv.Atoi(owner[i+1:])
+	if owner[:i] != host || err != nil || pid <= 0 {
+		return false
+	}
+	return !processAlive(pid)
+}
+
+func processAlive(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || err == syscall.EPERM
+}
+
+// IngestStatus is how an ingest is shown: its stored status, except that a
+// running ingest whose process is gone is interrupted.
+func IngestStatus(in store.Ingest) string {
+	if in.Status == "running" && ownerGone(in.Owner) {
+		return "interrupted"
+	}
+	return in.Status
+}
+
+// markInterrupted records, for each running ingest of the exhibit whose
+// process is gone (killed, crashed), that it was interrupted.
+func (s *Service) markInterrupted(ctx context.Context, object string, exhibitID int64) ([]int64, error) {
+	ins, err := s.db.Ingests(ctx, exhibitID)
+	if err != nil {
+		return nil, err
+	}
+	out := []int64{}
+	for _, in := range ins {
+		if IngestStatus(in) != "interrupted" {
+			continue
+		}
+		ch := &change{action: "ingest.interrupted", object: object, detail: map[string]any{"ingest": in.ID, "owner": in.Owner, "started_at": in.StartedAt}}
+		marked := false
+		err := s.mutate(ctx, ch, func(tx *store.Tx) error {
+			var err error
+			marked, err = tx.MarkIngest(ctx, in.ID, "interrupted")
+			return err
+		})
+		if err != nil {
+			return out, err
+		}
+		if marked {
+			out = append(out, in.ID)
+		}
+	}
+	return out, nil
+}
+
+// spillDir returns this process's directory for spill files (decrypted or
+// decompressed archive members that need random access), under the cache
+// directory with owner-only permissions, after removing what crashed
+// processes left behind. release removes it.
+func (s *Service) spillDir() (dir string, release func(), err error) {
+	if s.cacheDir == "" {
+		return "", func() {}, nil
+	}
+	base := filepath.Join(s.cacheDir, "spill")
+	if err := os.MkdirAll(base, 0o700); err != nil {
+		return "", nil, fmt.Errorf("spill directory: %w", err)
+	}
+	os.Chmod(base, 0o700)
+	ents, _ := os.ReadDir(base)
+	for _, e := range ents {
+		if pid, err := strconv.Atoi(e.Name()); err == nil && !processAlive(pid) {
+			os.RemoveAll(filepath.Join(base, e.Name()))
+		}
+	}
+	dir = filepath.Join(base, strconv.Itoa(os.Getpid()))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", nil, fmt.Errorf("spill directory: %w", err)
+	}
+	return dir, func() { os.RemoveAll(dir) }, nil
+}
+
+// BatchDigest is the SHA-256 of the rows one ingest batch stored, with
+// their matches: what the batch's audit record seals. Rows are taken in
+// identity order, so the digest does not depend on how they are read back.
+func BatchDigest(files []store.File, matches map[int64][]store.FileMatch) string {
+	type row struct {
+		Root, Member, Path, ModTime, MediaType, MD5, SHA1, SHA256, PDQ, Status, Error, Warnings, OSPath string
+		Seq, PDQQuality, Depth                                                                          int
+		Size                                                                                            int64
+		Matches                                                                                         []store.FileMatch
+	}
+	rows := make([]row, 0, len(files))
+	for _, f := range files {
+		ms := append([]store.FileMatch(nil), matches[f.ID]...)
+		for i := range ms {
+			ms[i].FileID = 0
+		}
+		sort.Slice(ms, func(i, j int) bool {
+			a, b := ms[i], ms[j]
+			if a.Bank != b.Bank {
+				return a.Bank < b.Bank
+			}
+			if a.RecordID != b.RecordID {
+				return a.RecordID < b.RecordID
+			}
+			return a.Kind < b.Kind
+		})
+		rows = append(rows, row{f.Root, f.Member, f.Path, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.Status, f.Error, f.Warnings, f.OSPath,
+			f.Seq, f.PDQQuality, f.Depth, f.Size, ms})
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if a.Root != b.Root {
+			return a.Root < b.Root
+		}
+		if a.Member != b.Member {
+			return a.Member < b.Member
+		}
+		return a.Seq < b.Seq
+	})
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, r := range rows {
+		enc.Encode(r)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
