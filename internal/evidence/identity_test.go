@@ -166,7 +166,7 @@ func TestSafeProcessRecordsAPanic(t *testing.T) {
 		t.Fatalf("after a panic: %+v", res)
 	}
 	var ok Result
-	if next = safeProcess(next, ProcessOptions{}, strings.NewReader("x"), &ok); !ok.Hashed || ok.Err != "" {
+	if safeProcess(next, ProcessOptions{}, strings.NewReader("x"), &ok); !ok.Hashed || ok.Err != "" {
 		t.Fatalf("processor unusable after a panic: %+v", ok)
 	}
 }
