@@ -76,8 +76,10 @@ type Options struct {
 	// MaxTotalExpanded caps all bytes expanded from one top-level archive,
 	// nested archives included (bytes read twice count twice).
 	MaxTotalExpanded int64
-	// MaxRatio caps expanded bytes per byte of archive, per archive, once
-	// 16 MiB have been expanded from it.
+	// MaxRatio caps expanded bytes per byte of archive, once 16 MiB have
+	// been expanded: per archive, and for a top-level archive over the
+	// total expanded from it at every nesting level (so that levels each
+	// under the ratio cannot multiply: 16 copies of 16 copies of ...).
 	MaxRatio float64
 	// MaxEntries caps the members read from one archive.
 	MaxEntries int

@@ -301,16 +301,32 @@ type budget struct {
 	entries *atomic.Int64
 	out     atomic.Int64 // expanded from this archive
 	inSize  int64        // the archive's own size
+	// topSize is the size of the top-level archive: MaxRatio applies to
+	// the total expansion across all nesting levels against it too, so
+	// that levels each under the ratio cannot multiply into a bomb.
+	topSize int64
 }
 
 func newBudget(opt Options, parent *budget, inSize int64) *budget {
 	b := &budget{opt: &opt, inSize: max(inSize, 1)}
 	if parent != nil {
-		b.total, b.entries = parent.total, parent.entries
+		b.total, b.entries, b.topSize = parent.total, parent.entries, parent.topSize
 	} else {
-		b.total, b.entries = new(atomic.Int64), new(atomic.Int64)
+		b.total, b.entries, b.topSize = new(atomic.Int64), new(atomic.Int64), b.inSize
 	}
 	return b
+}
+
+// checkTotal applies the caps on the expansion of the whole top-level
+// archive, nested archives included.
+func (b *budget) checkTotal(total int64) error {
+	switch {
+	case total > b.opt.MaxTotalExpanded:
+		return fmt.Errorf("%w: archive expands past %d bytes in total", ErrLimit, b.opt.MaxTotalExpanded)
+	case total > ratioGrace && float64(total) > b.opt.MaxRatio*float64(b.topSize):
+		return fmt.Errorf("%w: top-level archive of %d bytes expands past ratio %g across its nesting levels", ErrLimit, b.topSize, b.opt.MaxRatio)
+	}
+	return nil
 }
 
 // member accounts one more member; charge accounts the size of a nested
@@ -330,10 +346,7 @@ func (b *budget) charge(nestedSize int64) error {
 	if b == nil || nestedSize <= 0 {
 		return nil
 	}
-	if total := b.total.Add(nestedSize); total > b.opt.MaxTotalExpanded {
-		return fmt.Errorf("%w: archive expands past %d bytes in total", ErrLimit, b.opt.MaxTotalExpanded)
-	}
-	return nil
+	return b.checkTotal(b.total.Add(nestedSize))
 }
 
 // add accounts n more bytes of one reader that has produced soFar bytes
@@ -346,11 +359,10 @@ func (b *budget) add(n, soFar, entryCap int64, count bool) error {
 		return nil
 	}
 	out := b.out.Add(n)
-	total := b.total.Add(n)
-	switch {
-	case total > b.opt.MaxTotalExpanded:
-		return fmt.Errorf("%w: archive expands past %d bytes in total", ErrLimit, b.opt.MaxTotalExpanded)
-	case out > ratioGrace && float64(out) > b.opt.MaxRatio*float64(b.inSize):
+	if err := b.checkTotal(b.total.Add(n)); err != nil {
+		return err
+	}
+	if out > ratioGrace && float64(out) > b.opt.MaxRatio*float64(b.inSize) {
 		return fmt.Errorf("%w: archive of %d bytes expands past ratio %g", ErrLimit, b.inSize, b.opt.MaxRatio)
 	}
 	return nil
