@@ -2,6 +2,8 @@ package investigation
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/vibora-project/vibora/internal/access"
@@ -147,7 +149,7 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 				other[f.Case] = true
 			}
 		}
-		c.Exhibits, c.OtherCases = sortedKeys(exh), sortedKeys(other)
+		c.Exhibits, c.OtherCases = slices.Sorted(maps.Keys(exh)), orEmpty(slices.Sorted(maps.Keys(other)))
 		out = append(out, c)
 	}
 	sort.Slice(out, func(a, b int) bool {
@@ -163,15 +165,6 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 		out[i].ID = i + 1
 	}
 	return out, nil
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Duplicate is a set of files of a case with the same SHA-256.
