@@ -94,6 +94,17 @@ func writeBankImport(g *globals, res investigation.BankImportResult) {
 		why := map[string]string{"default": "no column or comment says", "option": "--hash-kind", "directive": "the file's hash-kind comment",
 			"header": "the column header", "file name": "the file name"}[h.Reason]
 		w.Printf("64-hex values read as %s (%d values; %s); %s\n", strings.ToUpper(h.Kind), h.Values, cmp.Or(why, h.Reason), h.Hint)
+		if h.NotPDQLike > 0 {
+			w.Printf("%d of them do not look like PDQ hashes (a PDQ hash has about 128 of 256 bits set)\n", h.NotPDQLike)
+		}
+	}
+	if len(res.Categories) > 0 {
+		cats := make([]string, 0, len(res.Categories))
+		for c, n := range res.Categories {
+			cats = append(cats, fmt.Sprintf("%s (%d)", cmp.Or(c, "none"), n))
+		}
+		sort.Strings(cats)
+		w.Printf("categories seen: %s\n", strings.Join(cats, ", "))
 	}
 	e := newLines(g.streams.Err)
 	for _, r := range res.Rejections {

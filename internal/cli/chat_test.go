@@ -50,3 +50,22 @@ func TestChatImportIncomplete(t *testing.T) {
 		}
 	}
 }
+
+// TestBankImportNSRLInVICS: NIST's NSRL in VICS 1.2 form (category 8) is
+// an ignorable bank by default, and the import names the categories seen;
+// a headerless HMA file keeps its PDQ hashes.
+func TestBankImportNSRLInVICS(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "v.db")
+	out, e, code := run(t, db, "bank", "import", "--name", "nsrl-vics", filepath.Join("..", "hashset", "vics", "testdata", "nsrl_vics12.json"))
+	if code != ExitOK || !strings.Contains(out, "kind ignorable") || !strings.Contains(out, "categories seen: 8 (3)") {
+		t.Fatalf("code %d\n%s%s", code, out, e)
+	}
+	out, e, code = run(t, db, "--json", "bank", "import", "--name", "hma", filepath.Join("..", "hashset", "hma", "testdata", "hma_headerless.csv"))
+	var res struct {
+		Bank  struct{ Format string }  `json:"bank"`
+		Stats struct{ Imported int64 } `json:"stats"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != ExitOK || res.Bank.Format != "hma" || res.Stats.Imported != 3 {
+		t.Fatalf("hma import: code %d, %q %s (%v)", code, out, e, err)
+	}
+}

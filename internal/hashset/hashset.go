@@ -70,6 +70,17 @@ type Meta struct {
 	Hash64 *Hash64Assumption
 }
 
+// CategoryCounter is implemented by readers that count the raw category
+// values of their records (VICS), so an import can say which categories it
+// saw. Categories returns value -> records ("" for none); at most
+// MaxCategoryValues distinct values are kept, the rest count under "…".
+type CategoryCounter interface {
+	Categories() map[string]int64
+}
+
+// MaxCategoryValues bounds the distinct values a CategoryCounter keeps.
+const MaxCategoryValues = 64
+
 // Hash64Assumption records what a reader took unlabelled 64-hex values
 // for, and why, so that the importer can say so and name the way to change
 // it.
@@ -77,6 +88,10 @@ type Hash64Assumption struct {
 	Kind   HashKind // HashSHA256 or HashPDQ
 	Reason string   // one of the Hash64By* reasons
 	Values int64    // how many values were read this way
+	// NotPDQLike counts values read as PDQ that do not look like a PDQ
+	// hash (a PDQ hash has 128 of its 256 bits set, give or take a few;
+	// a SHA-256 usually does not): a sign that the file or option is wrong.
+	NotPDQLike int64
 }
 
 // Reasons for a Hash64Assumption.
@@ -85,7 +100,10 @@ const (
 	Hash64ByOption    = "option"    // Options.Hash64 (--hash-kind)
 	Hash64ByDirective = "directive" // a "# hash-kind: pdq" comment in the file
 	Hash64ByHeader    = "header"    // a header or column name implies it
-	Hash64ByFileName  = "file name" // the file's name implies it
+	Hash64ByFileName  = "file name" // the file's name implies it, and the values look like PDQ
+	// Hash64NotPDQLike: the file's name says PDQ but its values do not
+	// look like PDQ hashes, so they were read as SHA-256.
+	Hash64NotPDQLike = "file name says pdq, values do not"
 )
 
 // Options tune an importer. The zero value is valid.

@@ -67,6 +67,9 @@ type BankImportResult struct {
 	// Hash64 says what unlabelled 64-hex values were read as, and how to
 	// change it; nil when the file had none.
 	Hash64 *Hash64Note `json:"hash64,omitempty"`
+	// Categories counts the raw category values the file's records
+	// carried (VICS), so the user sees which categories were imported.
+	Categories map[string]int64 `json:"categories,omitempty"`
 }
 
 // Hash64Note tells the user what an import took unlabelled 64-hex values
@@ -76,6 +79,9 @@ type Hash64Note struct {
 	Reason string `json:"reason"` // default, option, directive, header, file name
 	Values int64  `json:"values"` // how many values were read this way
 	Hint   string `json:"hint"`   // how to read them as the other kind
+	// NotPDQLike counts values read as PDQ that do not look like PDQ
+	// hashes (see hashset.PDQLike): a sign the kind is wrong.
+	NotPDQLike int64 `json:"not_pdq_like,omitempty"`
 }
 
 func hash64Note(a *hashset.Hash64Assumption) *Hash64Note {
@@ -86,7 +92,7 @@ func hash64Note(a *hashset.Hash64Assumption) *Hash64Note {
 	if a.Kind == hashset.HashPDQ {
 		other = hashset.HashSHA256
 	}
-	return &Hash64Note{Kind: a.Kind.String(), Reason: a.Reason, Values: a.Values,
+	return &Hash64Note{Kind: a.Kind.String(), Reason: a.Reason, Values: a.Values, NotPDQLike: a.NotPDQLike,
 		Hint: fmt.Sprintf("import again with --hash-kind %s if they are %s hashes", other, strings.ToUpper(other.String()))}
 }
 
@@ -178,6 +184,9 @@ func (s *Service) ImportBank(ctx context.Context, path string, opt BankImportOpt
 	}
 	meta := f.Meta()
 	res.Hash64 = hash64Note(meta.Hash64)
+	if cc, ok := f.Reader.(hashset.CategoryCounter); ok {
+		res.Categories = cc.Categories()
+	}
 	bank.FileSHA256 = hex.EncodeToString(sum[:])
 	if exists && old.FileSHA256 == bank.FileSHA256 && old.Format == f.Format && (opt.Kind == "" || opt.Kind == old.Kind) &&
 		old.ContentDigest == contentDigest(old.FileSHA256, old.Kind, old.Format, opt) {

@@ -13,12 +13,17 @@
 //     a header naming an ICSE-only column (Image ID, Baseline, Number of
 //     submissions, File Available, Is distributed, Series name), or a data line of
 //     exactly 12 ';'-separated fields starting with a hash: icse;
+//     a data line in a headerless HMA layout (see below): hma;
 //     a header naming an HMA/ThreatExchange column (signal_type,
-//     signal_value, bank_content_id, indicator_id, bank_name…): hma;
+//     signal_value, signal_str, bank_content_id, indicator_id, bank_name…): hma;
 //     anything else: plain.
 //
-// Headerless HMA files (hash,id,timestamp,tags) look like plain lists:
-// name the format ("hma") to read them as HMA.
+// A data line whose first field is a hash is also checked against the
+// headerless HMA layouts (hma.Layout): "hash,id,timestamp,tags", its
+// five-column variant with a "0" column, and pdq-photo-hasher's
+// "hash,quality,path" are hma, not plain. The python-threatexchange CSV
+// header (collab,signal_type,signal_str,category,tags) names signal_type:
+// hma.
 package format
 
 import (
@@ -58,7 +63,7 @@ const sqliteMagic = "SQLite format 3\x00"
 var icseColumns = map[string]bool{"image_id": true, "baseline": true, "number_of_submissions": true,
 	"file_available": true, "is_distributed": true, "series_name": true}
 
-var hmaColumns = map[string]bool{"signal_type": true, "signal_value": true, "signal": true, "bank_content_id": true,
+var hmaColumns = map[string]bool{"signal_type": true, "signal_value": true, "signal": true, "signal_str": true, "bank_content_id": true,
 	"indicator_id": true, "content_id": true, "bank_name": true, "pdq_hash": true, "signal_val": true}
 
 // Detect names the format of a file from its first bytes (see the package
@@ -94,6 +99,9 @@ func Detect(head []byte) (string, error) {
 		if len(fields) > 0 && hashset.LooksLikeHash(fields[0]) {
 			if delim == ';' && len(fields) == len(icse.Header) {
 				return icse.Format, nil
+			}
+			if _, ok := hma.Layout(fields); ok && delim != ';' {
+				return hma.Format, nil
 			}
 			return plain.Format, nil
 		}

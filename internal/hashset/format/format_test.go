@@ -66,7 +66,7 @@ func TestOpen(t *testing.T) {
 		{"../icse/testdata/reordered.csv", "", "icse", 2, 0, hashset.Options{}},
 		{"../hma/testdata/bank_export.csv", "", "hma", 4, 2, hashset.Options{}},
 		{"../hma/testdata/te_data.csv", "hma", "hma", 2, 0, hashset.Options{}},
-		{"../hma/testdata/te_data.csv", "", "plain", 2, 0, hashset.Options{Hash64: hashset.HashPDQ}},
+		{"../hma/testdata/te_data.csv", "", "hma", 2, 0, hashset.Options{}},
 		{"../plain/testdata/mixed.txt", "auto", "plain", 4, 1, hashset.Options{}},
 		{"../plain/testdata/export.golden.csv", "", "plain", 8, 0, hashset.Options{}},
 		{nsrlPath, "", "nsrl", 40, 0, hashset.Options{}},

@@ -7,10 +7,17 @@
 // (pdq, or md5 for video MD5 signals; other types are rejected per line),
 // quality, an identifier (id, indicator_id, content_id, bank_content_id…),
 // tags (split on spaces, commas, '|' and ';') and bank name (kept as the
-// tag "bank:<name>"). Without a header the layout is told from the first
-// line: three fields whose second is an integer 0..100 are
-// pdq-photo-hasher output "hash,quality,filename"; anything else is the
-// HMA 1.0 / ThreatExchange data-file layout "hash,id,timestamp,tags".
+// tag "bank:<name>"). python-threatexchange's CSV
+// ("collab,signal_type,signal_str,category,tags") reads the same way: the
+// signal type decides the kind per line, the collaboration and category are
+// kept as the tags "collab:<name>" and "category:<value>".
+//
+// Without a header the layout is told from the first line (Layout): three
+// fields whose second is an integer 0..100 are pdq-photo-hasher output
+// "hash,quality,filename"; four or five fields holding, after the hash, a
+// numeric id, a Unix timestamp and (five fields) a column of "0" are HMA
+// data files "hash,id,timestamp,tags", the columns matched by their shape
+// whatever their order; anything else is read as "hash,id,timestamp,tags".
 // Lines starting with '#' and blank lines are skipped.
 //
 // HMA lists carry no categories: records get profile "hma" and class
@@ -41,6 +48,8 @@ const (
 	colID
 	colTags
 	colBank
+	colCollab   // python-threatexchange collaboration: tag "collab:<name>"
+	colCategory // python-threatexchange category: tag "category:<value>"
 )
 
 var byName = map[string]column{
@@ -52,6 +61,93 @@ var byName = map[string]column{
 	"descriptor_id": colID, "threat_descriptor_id": colID,
 	"tags": colTags, "tag": colTags, "labels": colTags,
 	"bank": colBank, "bank_name": colBank,
+	"signal_str": colSignal, "signal_string": colSignal,
+	"collab": colCollab, "collaboration": colCollab, "privacy_group": colCollab,
+	"category": colCategory,
+}
+
+// Layouts Layout recognises in a headerless first line.
+const (
+	LayoutPDQHasher = "pdq-photo-hasher" // hash,quality,filename
+	LayoutHMA1      = "hma1"             // hash,id,timestamp,tags (four or five columns)
+)
+
+// Layout tells, from the fields of a headerless first line, whether it is
+// an HMA-style line, and which: LayoutPDQHasher when the first field is a
+// 64-hex hash, the second a quality 0..100 and the third a file name or
+// path; LayoutHMA1 when the first is a 64-hex hash and the others are a
+// numeric id, a Unix timestamp (9 or 10 digits), optional tags and, in the
+// five-column variant, a column holding "0". cols maps each field. A
+// plain list ("hash,category,series") matches neither.
+func Layout(fields []string) (layout string, ok bool) {
+	layout, _, ok = layoutOf(fields)
+	return layout, ok
+}
+
+func layoutOf(fields []string) (layout string, cols []column, ok bool) {
+	if len(fields) < 3 || len(fields) > 5 || len(fields[0]) != 64 || !hashset.LooksLikeHash(fields[0]) {
+		return "", nil, false
+	}
+	if len(fields) == 3 {
+		q, err := strconv.Atoi(fields[1])
+		if err == nil && q >= 0 && q <= 100 && pathLike(fields[2]) {
+			return LayoutPDQHasher, []column{colPDQ, colQuality, colIgnore}, true
+		}
+		return "", nil, false
+	}
+	cols = make([]column, len(fields))
+	cols[0] = colPDQ
+	ts, id, zero := -1, -1, -1
+	for i := 1; i < len(fields); i++ {
+		f := strings.TrimSpace(fields[i])
+		switch {
+		case f == "0" && zero < 0 && len(fields) == 5:
+			zero = i
+		case ts < 0 && digitsOnly(f) && (len(f) == 9 || len(f) == 10):
+			ts = i
+		case id < 0 && digitsOnly(f) && f != "":
+			id = i
+		}
+	}
+	if ts < 0 || id < 0 || (len(fields) == 5 && zero < 0) {
+		return "", nil, false
+	}
+	if n := len(strings.TrimSpace(fields[id])); ts < id && (n == 9 || n == 10) {
+		ts, id = id, ts // both could be timestamps: HMA writes the id first
+	}
+	for i := 1; i < len(fields); i++ {
+		switch i {
+		case id:
+			cols[i] = colID
+		case ts, zero:
+			cols[i] = colIgnore
+		default:
+			cols[i] = colTags
+		}
+	}
+	return LayoutHMA1, cols, true
+}
+
+func digitsOnly(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// pathLike reports whether s looks like a file name or path.
+func pathLike(s string) bool {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, `/\`) {
+		return true
+	}
+	i := strings.LastIndexByte(s, '.')
+	return i > 0 && i < len(s)-1 && len(s)-i <= 6
 }
 
 // Reader streams the records of an HMA-style list.
@@ -126,6 +222,10 @@ func (r *Reader) layout(line string, n int64) (bool, error) {
 		known = known || byName[hashset.HeaderName(f)] != colIgnore
 	}
 	if len(fields) > 0 && (hashset.LooksLikeHash(fields[0]) || !known) {
+		if layout, cols, ok := layoutOf(fields); ok {
+			r.cols, r.meta.FormatVersion = cols, layout
+			return false, nil
+		}
 		if q, err := strconv.Atoi(fieldAt(fields, 1)); len(fields) == 3 && err == nil && q >= 0 && q <= 100 {
 			r.cols = []column{colPDQ, colQuality, colIgnore}
 			r.meta.FormatVersion = "pdq-photo-hasher"
@@ -208,6 +308,14 @@ func (r *Reader) record(line string, n int64) (hashset.Record, error) {
 		case colBank:
 			if f != "" {
 				rec.Tags = append(rec.Tags, "bank:"+f)
+			}
+		case colCollab:
+			if f != "" {
+				rec.Tags = append(rec.Tags, "collab:"+f)
+			}
+		case colCategory:
+			if f != "" {
+				rec.Tags = append(rec.Tags, "category:"+f)
 			}
 		}
 	}

@@ -91,7 +91,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func FuzzHMA(f *testing.F) {
-	for _, name := range []string{"bank_export.csv", "te_data.csv", "pdq_hasher.csv"} {
+	for _, name := range []string{"bank_export.csv", "te_data.csv", "pdq_hasher.csv", "hma_headerless.csv", "hma_five_columns.csv", "threatexchange_signals.csv"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)

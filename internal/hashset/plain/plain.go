@@ -12,9 +12,21 @@
 // is a known column name, that line is a header and columns are matched by
 // name (see docs/hashsets.md); else the columns are positional: hash,
 // category, series.
+//
+// What an unlabelled 64-hex value is (SHA-256 or PDQ) is decided, in this
+// order, by Options.Hash64, a "# hash-kind:" comment, a header that names
+// PDQ (a column whose name contains "pdq", or a quality column next to the
+// hash, as pdq-photo-hasher and "FilePath,Hash,Quality" exports write),
+// and the file's name: a name containing "pdq" makes the values PDQ when
+// every 64-hex value in the first 64 KiB is PDQ-like (hashset.PDQLike).
+// Otherwise SHA-256. Meta().Hash64 reports the kind taken, the reason
+// (a hashset.Hash64By* constant) and how many values read as PDQ did not
+// look like PDQ.
 package plain
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -46,6 +58,7 @@ const (
 	colOffender
 	colDistributed
 	colSourceID
+	colFile // a file path or name column: recognised, not imported
 )
 
 var headerColumns = map[string]column{
@@ -57,6 +70,9 @@ var headerColumns = map[string]column{
 	"victim_identified": colVictim, "offender_identified": colOffender,
 	"distributed": colDistributed, "is_distributed": colDistributed,
 	"source_id": colSourceID, "id": colSourceID, "media_id": colSourceID, "mediaid": colSourceID,
+	// file columns of hashing tools' CSVs ("FilePath,Hash"): known, not read
+	"filepath": colFile, "file_path": colFile, "path": colFile, "filename": colFile, "file_name": colFile,
+	"file": colFile, "name": colFile, "fullpath": colFile, "full_path": colFile,
 }
 
 // Reader streams the records of a plain list.
@@ -68,6 +84,7 @@ type Reader struct {
 	hash64  hashset.HashKind
 	why64   string // a hashset.Hash64By* reason
 	n64     int64  // unlabelled 64-hex values read
+	notPDQ  int64  // of those read as PDQ, values that are not PDQ-like
 	delim   byte   // 0 until the first data line; ' ' for whitespace
 	cols    []column
 	fields  []string
@@ -87,15 +104,63 @@ func NewReader(r io.Reader, name string, opts hashset.Options) *Reader {
 	}
 	if rd.hash64 != hashset.HashPDQ && rd.hash64 != hashset.HashSHA256 {
 		rd.hash64, rd.why64 = hashset.HashSHA256, hashset.Hash64ByDefault
+		if nameSaysPDQ(name) {
+			br := bufio.NewReaderSize(r, lookahead)
+			head, _ := br.Peek(lookahead)
+			switch n, like := pdqLikeValues(head); {
+			case n > 0 && like == n:
+				rd.hash64, rd.why64 = hashset.HashPDQ, hashset.Hash64ByFileName
+			case n > 0:
+				rd.why64 = hashset.Hash64NotPDQLike
+			}
+			rd.lr = hashset.NewLineReader(br, opts.RecordCap())
+		}
 	}
 	return rd
+}
+
+// lookahead is how much of a file whose name says PDQ is checked before
+// its 64-hex values are taken for PDQ.
+const lookahead = 64 << 10
+
+// nameSaysPDQ reports whether a file's base name mentions PDQ.
+func nameSaysPDQ(name string) bool {
+	base := name[strings.LastIndexAny(name, `/\`)+1:]
+	return strings.Contains(strings.ToLower(base), "pdq")
+}
+
+// pdqLikeValues counts the 64-hex first fields of the complete data lines
+// in head, and how many of them are PDQ-like.
+func pdqLikeValues(head []byte) (n, like int) {
+	if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	for _, line := range strings.Split(string(head), "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		f := t
+		if i := strings.IndexAny(t, ",;\t "); i >= 0 {
+			f = t[:i]
+		}
+		f = strings.Trim(f, `"`)
+		if len(f) != 64 || !hashset.LooksLikeHash(f) {
+			continue
+		}
+		n++
+		if hashset.PDQLike(f) {
+			like++
+		}
+	}
+	return n, like
 }
 
 // Meta describes the list.
 func (r *Reader) Meta() hashset.Meta {
 	m := r.meta
 	if r.n64 > 0 {
-		m.Hash64 = &hashset.Hash64Assumption{Kind: r.hash64, Reason: r.why64, Values: r.n64}
+		m.Hash64 = &hashset.Hash64Assumption{Kind: r.hash64, Reason: r.why64, Values: r.n64, NotPDQLike: r.notPDQ}
 	}
 	return m
 }
@@ -179,12 +244,22 @@ func (r *Reader) layout(t string, n int64) (header bool, err error) {
 		return false, nil
 	}
 	cols := make([]column, len(fields))
-	found := false
+	found, saysPDQ := false, false
 	for i, f := range fields {
-		cols[i] = headerColumns[hashset.HeaderName(f)]
+		n := hashset.HeaderName(f)
+		cols[i] = headerColumns[n]
+		if cols[i] == colIgnore && strings.Contains(n, "hash") {
+			cols[i] = colHash // "Hash", "FileHash", "PDQHash"…
+		}
 		if cols[i] >= colHash && cols[i] <= colPDQ {
 			found = true
 		}
+		if strings.Contains(n, "pdq") || cols[i] == colQuality {
+			saysPDQ = true
+		}
+	}
+	if saysPDQ && r.why64 != hashset.Hash64ByOption && r.why64 != hashset.Hash64ByDirective {
+		r.hash64, r.why64 = hashset.HashPDQ, hashset.Hash64ByHeader
 	}
 	if !found {
 		return true, fmt.Errorf("plain %s line %d: header %q names no hash column (want hash, md5, sha1, sha256 or pdq)", r.name, n, hashset.Truncate(t, 120))
@@ -234,8 +309,11 @@ func (r *Reader) record(line string, n int64) (hashset.Record, *hashset.RejectEr
 		switch c := r.cols[i]; c {
 		case colHash:
 			err = rec.SetHex(f, hashset.HashAuto, r.hash64)
-			if err == nil && len(strings.TrimSpace(f)) == 64 {
+			if v := strings.TrimSpace(f); err == nil && len(v) == 64 {
 				r.n64++
+				if r.hash64 == hashset.HashPDQ && !hashset.PDQLike(v) {
+					r.notPDQ++
+				}
 			}
 		case colMD5:
 			err = rec.SetHex(f, hashset.HashMD5, r.hash64)

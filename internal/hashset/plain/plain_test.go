@@ -236,7 +236,8 @@ func drain(r hashset.Reader) (n, rej int, err error) {
 }
 
 func FuzzPlain(f *testing.F) {
-	for _, name := range []string{"mixed.txt", "pdq_hint.txt", "columns.csv", "positional.tsv", "md5sum.txt", "export.golden.csv"} {
+	for _, name := range []string{"mixed.txt", "pdq_hint.txt", "columns.csv", "positional.tsv", "md5sum.txt", "export.golden.csv",
+		"filepath_hash_quality.csv", "photos_pdq.txt", "pdq_named_sha256.txt"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
@@ -244,7 +245,11 @@ func FuzzPlain(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r := plain.NewReader(bytes.NewReader(data), "fuzz", hashset.Options{MaxRecordBytes: 512})
+		name := "fuzz"
+		if len(data)%2 == 1 { // half the inputs go through the file-name PDQ lookahead
+			name = "fuzz_pdq.txt"
+		}
+		r := plain.NewReader(bytes.NewReader(data), name, hashset.Options{MaxRecordBytes: 512})
 		for i := 0; i <= len(data)+1; i++ {
 			rec, err := r.Next()
 			if err == io.EOF {

@@ -39,6 +39,7 @@ type Reader struct {
 	state state
 	m     media
 	err   error // sticky fatal error
+	cats  map[string]int64
 }
 
 type state uint8
@@ -70,7 +71,37 @@ func NewReader(r io.Reader, name string, opts hashset.Options) *Reader {
 }
 
 // Meta describes the document; see hashset.Meta for when it is final.
-func (r *Reader) Meta() hashset.Meta { return r.meta }
+//
+// A VICS 1.2 hash set whose every record has Category 8 is NIST's NSRL
+// published in VICS form (IPED reads it as known files): its Meta suggests
+// an ignorable bank, and, unless a profile was given, category 8 in a 1.2
+// document reads as known_good.
+func (r *Reader) Meta() hashset.Meta {
+	m := r.meta
+	if r.nsrlForm() && len(r.cats) == 1 && r.cats[nsrlCategory] > 0 {
+		m.SuggestedKind = hashset.KindIgnorable
+	}
+	return m
+}
+
+// nsrlCategory is the category NIST writes on its VICS-form NSRL data.
+const nsrlCategory = "8"
+
+func (r *Reader) nsrlForm() bool { return r.meta.FormatVersion == "1.2" && r.opts.Profile == "" }
+
+// Categories implements hashset.CategoryCounter: the raw Category values
+// of the records read so far, and how many records carried each.
+func (r *Reader) Categories() map[string]int64 { return r.cats }
+
+func (r *Reader) countCategory(c string) {
+	if r.cats == nil {
+		r.cats = map[string]int64{}
+	}
+	if _, ok := r.cats[c]; !ok && len(r.cats) >= hashset.MaxCategoryValues {
+		c = "…"
+	}
+	r.cats[c]++
+}
 
 func (r *Reader) fail(format string, args ...any) error {
 	r.err = fmt.Errorf("vics %s line %d: %s", r.name, r.lt.valueLine(r.dec.InputOffset()), fmt.Sprintf(format, args...))
@@ -437,6 +468,10 @@ func (r *Reader) convert(m *media) (hashset.Record, string) {
 	}
 	rec.Profile = r.meta.Profile
 	rec.Class = hashset.NormaliseCategory(rec.Profile, rec.Category)
+	if rec.Category == nsrlCategory && r.nsrlForm() {
+		rec.Class = hashset.ClassKnownGood
+	}
+	r.countCategory(rec.Category)
 	rec.VictimIdentified, _ = hashset.ParseTri(m.VictimIdentified.s)
 	rec.OffenderIdentified, _ = hashset.ParseTri(m.OffenderIdentified.s)
 	rec.Distributed, _ = hashset.ParseTri(m.IsDistributed.s)
