@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vibora-project/vibora/internal/store"
 )
 
 // TestIngestExitCodes: files that could not be read are findings (exit 1,
@@ -70,5 +72,47 @@ func TestPanicIsNotAUsageError(t *testing.T) {
 	code := runRoot(t.Context(), []string{"version"}, Streams{In: strings.NewReader(""), Out: &out, Err: &errb}, func() { panic("synthetic crash") })
 	if code != ExitError || !strings.Contains(errb.String(), "synthetic crash") {
 		t.Fatalf("panic: code %d, stderr %q", code, errb.String())
+	}
+}
+
+// TestVerifyStoreCommand: a file's status edited in the database leaves the
+// audit chain intact but fails 'verify --store'.
+func TestVerifyStoreCommand(t *testing.T) {
+	ev := t.TempDir()
+	os.WriteFile(filepath.Join(ev, "a.txt"), []byte("one"), 0o644)
+	os.WriteFile(filepath.Join(ev, "b.txt"), []byte("two"), 0o644)
+	for name, db := range dbs(t) {
+		t.Run(name, func(t *testing.T) {
+			run(t, db, "case", "create", "op")
+			if _, e, code := run(t, db, "ingest", "--case", "op", "--exhibit", "E1", ev); code != 0 {
+				t.Fatal(e)
+			}
+			if out, e, code := run(t, db, "verify", "--store"); code != 0 || !strings.Contains(out, "2 files checked, 0 problems") {
+				t.Fatalf("verify --store: %d %q %q", code, out, e)
+			}
+			if _, _, code := run(t, db, "verify", "--store", "--case", "op"); code != ExitUsage {
+				t.Fatalf("--store with --case: code %d", code)
+			}
+			s, err := store.Open(t.Context(), db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.SQL().Exec("UPDATE files SET status = 'matched' WHERE path LIKE '%a.txt'")
+			s.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, code := run(t, db, "audit", "verify"); code != 0 {
+				t.Fatalf("audit verify: code %d (the chain itself is intact)", code)
+			}
+			out, _, code := run(t, db, "--json", "verify", "--store")
+			var rep struct {
+				OK       bool
+				Problems []struct{ Problem string }
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil || code != ExitFailure || rep.OK || len(rep.Problems) != 1 {
+				t.Fatalf("edited status: code %d %q (%v)", code, out, err)
+			}
+		})
 	}
 }

@@ -197,3 +197,51 @@ func TestConcurrentIngestsCountOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestVerifyStoreDetectsEditedResults edits ingest results directly in the
+// database: the audit chain stays intact, VerifyStore does not.
+func TestVerifyStoreDetectsEditedResults(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		ctx := context.Background()
+		db := open(t, -1)
+		s := investigation.New(db, "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
+		if _, err := s.CreateCase(ctx, store.Case{Name: "op"}); err != nil {
+			t.Fatal(err)
+		}
+		roots, known := collisionEvidence(t, t.TempDir())
+		knownBank(t, s, known)
+		if _, err := s.Ingest(ctx, "op", investigation.IngestOptions{Exhibit: "E1", Paths: roots, BatchSize: 5}); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := s.VerifyStore(ctx)
+		if err != nil || !rep.OK() || rep.Files != 30 || rep.Batches < 6 {
+			t.Fatalf("untouched store: %+v %v", rep, err)
+		}
+		for _, c := range []struct{ name, edit, undo string }{
+			{"status", "UPDATE files SET status = 'unknown' WHERE id = (SELECT MIN(file_id) FROM file_matches)",
+				"UPDATE files SET status = 'matched' WHERE id = (SELECT MIN(file_id) FROM file_matches)"},
+			{"match removed", "UPDATE file_matches SET bank = 'gone' WHERE file_id = (SELECT MIN(file_id) FROM file_matches)",
+				"UPDATE file_matches SET bank = 'known' WHERE bank = 'gone'"},
+			{"digest", "UPDATE files SET sha256 = 'ff' || substr(sha256, 3) WHERE id = (SELECT MAX(id) FROM files)",
+				"UPDATE files SET sha256 = '00' || substr(sha256, 3) WHERE 0 = 1"},
+		} {
+			if _, err := db.SQL().ExecContext(ctx, c.edit); err != nil {
+				t.Fatal(err)
+			}
+			rep, err := s.VerifyStore(ctx)
+			if err != nil || rep.OK() || !rep.Audit.OK() || len(rep.Bad) != 1 {
+				t.Fatalf("%s edited: %+v %v", c.name, rep, err)
+			}
+			db.SQL().ExecContext(ctx, c.undo)
+		}
+		// A row no ingest stored.
+		_, err = db.SQL().ExecContext(ctx, "INSERT INTO files (exhibit_id, path, root, member, ingest_id, batch, status) SELECT exhibit_id, 'planted.jpg', root, 'planted.jpg', ingest_id, 999, 'matched' FROM files WHERE id = (SELECT MIN(id) FROM files)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err = s.VerifyStore(ctx)
+		if err != nil || rep.OK() || !strings.Contains(rep.Bad[len(rep.Bad)-1].Problem, "no audit record seals") {
+			t.Fatalf("planted row: %+v %v", rep, err)
+		}
+	})
+}

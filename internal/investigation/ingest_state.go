@@ -119,6 +119,7 @@ func (s *Service) spillDir() (dir string, release func(), err error) {
 // identity order, so the digest does not depend on how they are read back.
 func BatchDigest(files []store.File, matches map[int64][]store.FileMatch) string {
 	type row struct {
+		Exhibit                                                                                         int64
 		Root, Member, Path, ModTime, MediaType, MD5, SHA1, SHA256, PDQ, Status, Error, Warnings, OSPath string
 		Seq, PDQQuality, Depth                                                                          int
 		Size                                                                                            int64
@@ -126,9 +127,16 @@ func BatchDigest(files []store.File, matches map[int64][]store.FileMatch) string
 	}
 	rows := make([]row, 0, len(files))
 	for _, f := range files {
-		ms := append([]store.FileMatch(nil), matches[f.ID]...)
-		for i := range ms {
-			ms[i].FileID = 0
+		// One match per (bank, record, kind), as file_matches keeps them.
+		var ms []store.FileMatch
+		seen := map[string]bool{}
+		for _, m := range matches[f.ID] {
+			k := fmt.Sprintf("%s\x00%d\x00%s", m.Bank, m.RecordID, m.Kind)
+			if !seen[k] {
+				seen[k] = true
+				m.FileID = 0
+				ms = append(ms, m)
+			}
 		}
 		sort.Slice(ms, func(i, j int) bool {
 			a, b := ms[i], ms[j]
@@ -140,7 +148,7 @@ func BatchDigest(files []store.File, matches map[int64][]store.FileMatch) string
 			}
 			return a.Kind < b.Kind
 		})
-		rows = append(rows, row{f.Root, f.Member, f.Path, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.Status, f.Error, f.Warnings, f.OSPath,
+		rows = append(rows, row{f.ExhibitID, f.Root, f.Member, f.Path, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.Status, f.Error, f.Warnings, f.OSPath,
 			f.Seq, f.PDQQuality, f.Depth, f.Size, ms})
 	}
 	sort.Slice(rows, func(i, j int) bool {

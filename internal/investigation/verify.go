@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	"github.com/vibora-project/vibora/internal/access"
+	"github.com/vibora-project/vibora/internal/audit"
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/store"
@@ -161,4 +162,109 @@ func (s *Service) Verify(ctx context.Context, caseName, label string, workers in
 		return s.custody(ctx, tx, c.ID, e.ID, "verified", result, "manifest-sha256="+rep.Manifest)
 	})
 	return rep, err
+}
+
+// StoreReport is the result of checking the stored ingest results against
+// the digests their audit records hold.
+type StoreReport struct {
+	Intact  bool           `json:"ok"`
+	Audit   AuditReport    `json:"audit"`
+	Batches int            `json:"batches"` // batches recomputed
+	Files   int64          `json:"files"`   // rows they hold
+	Legacy  int64          `json:"legacy"`  // rows stored before batches were sealed (schema < 9): not checked
+	Bad     []StoreProblem `json:"problems"`
+}
+
+// StoreProblem is one batch whose rows do not match its audit record.
+type StoreProblem struct {
+	Ingest  int64  `json:"ingest"`
+	Batch   int    `json:"batch"`
+	Exhibit string `json:"exhibit,omitempty"`
+	Problem string `json:"problem"`
+}
+
+// OK reports whether the trail is intact and every batch matches it.
+func (r StoreReport) OK() bool { return r.Audit.OK() && len(r.Bad) == 0 }
+
+// VerifyStore checks the audit chain and then the derived rows it seals:
+// for every ingest batch, the digest of the file rows it stored (digests,
+// status, display path, identity, errors and match rows) is recomputed and
+// compared with the one its audit record holds, so that editing a file's
+// status or its matches in the database is detected, not only editing the
+// trail. Rows that no audit record seals are reported too.
+func (s *Service) VerifyStore(ctx context.Context) (StoreReport, error) {
+	var rep StoreReport
+	ar, err := s.VerifyAudit(ctx)
+	if err != nil {
+		return rep, err
+	}
+	rep.Audit = ar
+	type key struct {
+		ingest int64
+		batch  int
+	}
+	sealed := map[key]string{} // after-digest of each batch record
+	err = s.db.AuditRecords(ctx, "exhibit:", func(r audit.Record) error {
+		if r.Action != "ingest.batch" {
+			return nil
+		}
+		var d struct {
+			Ingest int64 `json:"ingest"`
+			Batch  int   `json:"batch"`
+		}
+		if json.Unmarshal([]byte(r.Detail), &d) == nil && d.Batch > 0 {
+			sealed[key{d.Ingest, d.Batch}] = r.AfterDigest
+		}
+		return nil
+	})
+	if err != nil {
+		return rep, err
+	}
+	batches, err := s.db.Batches(ctx)
+	if err != nil {
+		return rep, err
+	}
+	have := map[key]bool{}
+	for _, b := range batches {
+		if b.IngestID == 0 {
+			rep.Legacy += b.Files
+			continue
+		}
+		k := key{b.IngestID, b.Batch}
+		have[k] = true
+		files, ms, err := s.db.BatchFiles(ctx, b.IngestID, b.Batch)
+		if err != nil {
+			return rep, err
+		}
+		rep.Batches++
+		rep.Files += int64(len(files))
+		want, ok := sealed[k]
+		switch {
+		case !ok:
+			rep.Bad = append(rep.Bad, StoreProblem{Ingest: b.IngestID, Batch: b.Batch, Exhibit: files[0].Case + "/" + files[0].Exhibit,
+				Problem: fmt.Sprintf("%d file rows that no audit record seals", len(files))})
+		case digest(BatchDigest(files, ms)) != want:
+			rep.Bad = append(rep.Bad, StoreProblem{Ingest: b.IngestID, Batch: b.Batch, Exhibit: files[0].Case + "/" + files[0].Exhibit,
+				Problem: "file rows or their matches differ from what the audit record sealed"})
+		}
+	}
+	// A sealed batch whose rows are all gone.
+	empty := digest(BatchDigest(nil, nil))
+	var gone []key
+	for k, d := range sealed {
+		if !have[k] && d != empty {
+			gone = append(gone, k)
+		}
+	}
+	sort.Slice(gone, func(i, j int) bool {
+		return gone[i].ingest < gone[j].ingest || gone[i].ingest == gone[j].ingest && gone[i].batch < gone[j].batch
+	})
+	for _, k := range gone {
+		rep.Bad = append(rep.Bad, StoreProblem{Ingest: k.ingest, Batch: k.batch, Problem: "every file row the audit record sealed is gone"})
+	}
+	if rep.Bad == nil {
+		rep.Bad = []StoreProblem{}
+	}
+	rep.Intact = rep.OK()
+	return rep, nil
 }

@@ -209,3 +209,66 @@ func (q q) FileKeys(ctx context.Context, exhibitID int64) (keys map[FileKey]bool
 	}
 	return keys, paths, rows.Err()
 }
+
+// Batch names the files one ingest batch stored.
+type Batch struct {
+	IngestID int64
+	Batch    int
+	Files    int64
+}
+
+// Batches lists every (ingest, batch) that has file rows, with its count;
+// rows stored before schema version 9 form the batch {0, 0}.
+func (q q) Batches(ctx context.Context) ([]Batch, error) {
+	rows, err := q.query(ctx, "SELECT ingest_id, batch, COUNT(*) FROM files GROUP BY ingest_id, batch ORDER BY ingest_id, batch")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Batch
+	for rows.Next() {
+		var b Batch
+		if err := rows.Scan(&b.IngestID, &b.Batch, &b.Files); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// BatchFiles returns the rows one ingest batch stored, with their matches.
+func (q q) BatchFiles(ctx context.Context, ingestID int64, batch int) ([]File, map[int64][]FileMatch, error) {
+	rows, err := q.query(ctx, "SELECT "+fileCols+" FROM files f JOIN exhibits e ON e.id = f.exhibit_id JOIN cases c ON c.id = e.case_id WHERE f.ingest_id = ? AND f.batch = ? ORDER BY f.id", ingestID, batch)
+	if err != nil {
+		return nil, nil, err
+	}
+	var files []File
+	for rows.Next() {
+		var f File
+		if err := rows.Scan(&f.ID, &f.ExhibitID, &f.Case, &f.Exhibit, &f.Path, &f.Size, &f.ModTime, &f.MediaType, &f.MD5, &f.SHA1, &f.SHA256, &f.PDQ, &f.PDQQuality, &f.Status, &f.Error, &f.Warnings, &f.OSPath, &f.Depth,
+			&f.Root, &f.Member, &f.Seq, &f.IngestID, &f.Batch); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		files = append(files, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	mrows, err := q.query(ctx, `SELECT m.file_id, m.bank, m.bank_kind, m.record_id, m.kind, m.hash, m.distance, m.category, m.norm_category, m.series
+		FROM file_matches m JOIN files f ON f.id = m.file_id WHERE f.ingest_id = ? AND f.batch = ?`, ingestID, batch)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer mrows.Close()
+	ms := map[int64][]FileMatch{}
+	for mrows.Next() {
+		var m FileMatch
+		if err := mrows.Scan(&m.FileID, &m.Bank, &m.BankKind, &m.RecordID, &m.Kind, &m.Hash, &m.Distance, &m.Category, &m.NormCategory, &m.Series); err != nil {
+			return nil, nil, err
+		}
+		ms[m.FileID] = append(ms[m.FileID], m)
+	}
+	return files, ms, mrows.Err()
+}
