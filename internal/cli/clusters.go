@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -24,6 +23,13 @@ out (flat images hash unreliably).`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			var err error
+			if opt.MaxDistance, err = maxDistanceOption(opt.MaxDistance); err != nil {
+				return err
+			}
+			if opt.MinQuality, err = minQualityOption(cmd, opt.MinQuality); err != nil {
+				return err
+			}
 			s, done, err := g.openService(ctx)
 			if err != nil {
 				return err
@@ -57,7 +63,7 @@ out (flat images hash unreliably).`,
 			}
 			t.Flush()
 			if singles > 0 {
-				fmt.Fprintf(g.streams.Out, "\n%d unknown image(s) seen once (--all lists them)\n", singles)
+				newLines(g.streams.Out).Printf("\n%d unknown image(s) seen once (--all lists them)\n", singles)
 			}
 			return nil
 		},
@@ -65,7 +71,8 @@ out (flat images hash unreliably).`,
 	f := cmd.Flags()
 	f.StringVar(&caseName, "case", "", "case name (required)")
 	cmd.MarkFlagRequired("case")
-	f.IntVar(&opt.MaxDistance, "max-distance", investigation.DefaultMaxDistance, "largest PDQ distance within a cluster (1-31)")
+	f.IntVar(&opt.MaxDistance, "max-distance", investigation.DefaultMaxDistance, "largest PDQ distance within a cluster (0-31)")
+	f.IntVar(&opt.MinQuality, "min-quality", investigation.DefaultMinQuality, "images of lower PDQ quality are left out (0-100; 0: no gate)")
 	f.BoolVar(&all, "all", false, "also list images seen once")
 	return cmd
 }

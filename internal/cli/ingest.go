@@ -42,11 +42,18 @@ unreadable): they are findings, listed by 'vibora files --errors';
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			opt.Paths = args
-			if opt.Match.MaxDistance < 0 || opt.Match.MaxDistance > 31 {
-				return usagef("--max-distance %d: want 0 to 31", opt.Match.MaxDistance)
+			var err error
+			if opt.Match.MaxDistance, err = maxDistanceOption(opt.Match.MaxDistance); err != nil {
+				return err
 			}
-			if opt.Match.MaxDistance == 0 {
-				opt.Match.MaxDistance = -1 // identical PDQ hashes only
+			if opt.Match.MinQuality, err = minQualityOption(cmd, opt.Match.MinQuality); err != nil {
+				return err
+			}
+			if err := workersOption(opt.Workers); err != nil {
+				return err
+			}
+			if err := maxDepthOption(opt.MaxDepth); err != nil {
+				return err
 			}
 			if password != "" {
 				opt.Passwords = append(opt.Passwords, password)
@@ -131,7 +138,7 @@ unreadable): they are findings, listed by 'vibora files --errors';
 	f.BoolVar(&opt.CryptoOnly, "crypto-only", false, "only MD5/SHA-1/SHA-256 and media type (no PDQ)")
 	f.BoolVar(&opt.Match.Dihedral, "dihedral", false, "also match rotated and mirrored copies of known images")
 	f.IntVar(&opt.Match.MaxDistance, "max-distance", investigation.DefaultMaxDistance, "largest PDQ distance that matches (0-31)")
-	f.IntVar(&opt.Match.MinQuality, "min-quality", investigation.DefaultMinQuality, "PDQ hashes of lower quality are not matched (negative: no gate)")
+	f.IntVar(&opt.Match.MinQuality, "min-quality", investigation.DefaultMinQuality, "PDQ hashes of lower quality are not matched (0-100; 0: no gate)")
 	f.StringVar(&opt.Reason, "reason", "", "why the exhibit is ingested (chain of custody)")
 	return cmd
 }

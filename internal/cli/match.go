@@ -1,10 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ import (
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
+	"github.com/vibora-project/vibora/internal/hashset"
 	"github.com/vibora-project/vibora/internal/investigation"
 )
 
@@ -28,6 +30,7 @@ func newMatchCmd(g *globals) *cobra.Command {
 	var opt investigation.MatchOptions
 	var hashesFile string
 	var minQuality int
+	var hash64 string
 	cmd := &cobra.Command{
 		Use:   "match [--json] [--max-distance N] [--dihedral] PATH... | --hashes-file F",
 		Short: "Match files, or a file of hashes, against every bank",
@@ -43,18 +46,18 @@ index is cached next to the store and rebuilt when a bank changes.`,
 			if (hashesFile == "") == (len(args) == 0) {
 				return usagef("give either PATH... or --hashes-file")
 			}
-			if opt.MaxDistance < 0 || opt.MaxDistance > 31 {
-				return usagef("--max-distance %d: want 0 to 31", opt.MaxDistance)
+			if hash64 = strings.ToLower(hash64); hash64 != "sha256" && hash64 != "pdq" {
+				return withHint(usagef("--hash-kind %q is not a 64-hex hash kind", hash64), "a 64-hex value is a SHA-256 (sha256) or a PDQ hash (pdq)")
 			}
-			if opt.MaxDistance == 0 {
-				opt.MaxDistance = -1 // identical PDQ hashes only
+			if cmd.Flags().Changed("hash-kind") && hashesFile == "" {
+				return usagef("--hash-kind applies to --hashes-file only")
 			}
-			opt.MinQuality = minQuality
-			if minQuality == 0 {
-				opt.MinQuality = -1 // 0 on the command line: no gate
+			var err error
+			if opt.MaxDistance, err = maxDistanceOption(opt.MaxDistance); err != nil {
+				return err
 			}
-			if !cmd.Flags().Changed("min-quality") {
-				opt.MinQuality = investigation.DefaultMinQuality
+			if opt.MinQuality, err = minQualityOption(cmd, minQuality); err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			s, done, err := g.openService(ctx)
@@ -91,7 +94,7 @@ index is cached next to the store and rebuilt when a bank changes.`,
 			}
 			failed := 0
 			if hashesFile != "" {
-				failed, err = matchHashesFile(cmd, m, hashesFile, emit)
+				failed, err = matchHashesFile(cmd, m, hashesFile, hash64, emit)
 			} else {
 				failed, err = matchPaths(cmd, m, args, opt, emit)
 			}
@@ -112,6 +115,7 @@ index is cached next to the store and rebuilt when a bank changes.`,
 	f.BoolVar(&opt.Dihedral, "dihedral", false, "also match rotated and mirrored copies")
 	f.IntVar(&minQuality, "min-quality", investigation.DefaultMinQuality, "PDQ hashes of lower quality are not matched (0: no gate)")
 	f.StringVar(&hashesFile, "hashes-file", "", "match the hashes in this file (one per line; - for stdin)")
+	f.StringVar(&hash64, "hash-kind", "sha256", "with --hashes-file: what a 64-hex value is, sha256 or pdq (a pdq: or sha256: prefix overrides)")
 	return cmd
 }
 
@@ -146,7 +150,7 @@ func matchPaths(cmd *cobra.Command, m *investigation.Matcher, args []string, opt
 	return failed, nil
 }
 
-func matchHashesFile(cmd *cobra.Command, m *investigation.Matcher, path string, emit func(matchLine) error) (int, error) {
+func matchHashesFile(cmd *cobra.Command, m *investigation.Matcher, path, hash64 string, emit func(matchLine) error) (int, error) {
 	in := cmd.InOrStdin()
 	if path != "-" {
 		f, err := source.OpenInput(path)
@@ -156,19 +160,33 @@ func matchHashesFile(cmd *cobra.Command, m *investigation.Matcher, path string, 
 		defer f.Close()
 		in = f
 	}
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	failed, line := 0, 0
-	for sc.Scan() {
-		line++
-		q := strings.TrimSpace(sc.Text())
+	// One line at most 1 MiB; a longer one is reported and skipped, and
+	// "\n", "\r\n" and lone "\r" all end lines.
+	lr := hashset.NewLineReader(in, 1<<20)
+	failed := 0
+	for {
+		text, line, err := lr.Next()
+		if err == io.EOF {
+			return failed, nil
+		}
+		var rej *hashset.RejectError
+		if errors.As(err, &rej) {
+			failed++
+			if err := emit(matchLine{Query: rej.Raw, Kind: "unknown", Error: fmt.Sprintf("line %d: %s", line, rej.Reason)}); err != nil {
+				return failed, err
+			}
+			continue
+		}
+		if err != nil {
+			return failed, fmt.Errorf("%s line %d: %w", path, line, err)
+		}
+		q := strings.TrimSpace(text)
 		if q == "" || strings.HasPrefix(q, "#") {
 			continue
 		}
 		l := matchLine{Query: q}
-		kind, value := hashKind(q)
+		kind, value := hashKind(q, hash64)
 		l.Kind = kind
-		var err error
 		switch kind {
 		case "md5", "sha1", "sha256":
 			var d []byte
@@ -193,15 +211,11 @@ func matchHashesFile(cmd *cobra.Command, m *investigation.Matcher, path string, 
 			return failed, err
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return failed, fmt.Errorf("%s line %d: %w", path, line+1, err)
-	}
-	return failed, nil
 }
 
-// hashKind tells a hash's kind by its length (64 hex is SHA-256 unless
-// prefixed "pdq:").
-func hashKind(q string) (kind, value string) {
+// hashKind tells a hash's kind by its length; 64 hex is hash64 (sha256 or
+// pdq, from --hash-kind) unless prefixed "pdq:" or "sha256:".
+func hashKind(q, hash64 string) (kind, value string) {
 	if k, v, ok := strings.Cut(q, ":"); ok {
 		switch strings.ToLower(k) {
 		case "md5", "sha1", "sha256", "pdq":
@@ -217,7 +231,7 @@ func hashKind(q string) (kind, value string) {
 	case 40:
 		return "sha1", strings.ToLower(q)
 	case 64:
-		return "sha256", strings.ToLower(q)
+		return hash64, strings.ToLower(q)
 	}
 	return "unknown", q
 }

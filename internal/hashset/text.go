@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/vibora-project/vibora/internal/lineend"
 )
 
 // LineReader reads the lines of a text hash list with a length cap. It
 // strips a UTF-8 byte-order mark at the start and the line terminator
-// ("\n" or "\r\n"). A line longer than the cap is skipped and reported as
+// ("\n", "\r\n" or a lone "\r"). A line longer than the cap is skipped and reported as
 // a *RejectError, so one runaway line does not end the import.
 type LineReader struct {
 	br    *bufio.Reader
@@ -25,7 +27,7 @@ func NewLineReader(r io.Reader, limit int) *LineReader {
 	if limit < 64 {
 		limit = 64
 	}
-	return &LineReader{br: bufio.NewReaderSize(r, limit+2), limit: limit, first: true}
+	return &LineReader{br: bufio.NewReaderSize(lineend.NewReader(r), limit+2), limit: limit, first: true}
 }
 
 // Line is the 1-based number of the line last returned.

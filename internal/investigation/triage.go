@@ -2,6 +2,7 @@ package investigation
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"sort"
@@ -70,7 +71,7 @@ type Cluster struct {
 
 // ClusterOptions tune clustering.
 type ClusterOptions struct {
-	MaxDistance int // default 31
+	MaxDistance int // 1..31; 0: DefaultMaxDistance; negative: 0 (identical only)
 	MinQuality  int // default 50; negative: no gate
 }
 
@@ -78,8 +79,16 @@ type ClusterOptions struct {
 // every other case that are near-duplicates of them, by PDQ. Largest first;
 // single images (clusters of one) come last.
 func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOptions) ([]Cluster, error) {
-	if opt.MaxDistance <= 0 || opt.MaxDistance > 31 {
+	switch {
+	case opt.MaxDistance > 31:
+		return nil, fmt.Errorf("max distance %d: want 0..31: %w", opt.MaxDistance, ErrInvalid)
+	case opt.MaxDistance == 0:
 		opt.MaxDistance = DefaultMaxDistance
+	case opt.MaxDistance < 0:
+		opt.MaxDistance = 0
+	}
+	if opt.MinQuality > 100 {
+		return nil, fmt.Errorf("min quality %d: want 0..100: %w", opt.MinQuality, ErrInvalid)
 	}
 	if opt.MinQuality == 0 {
 		opt.MinQuality = DefaultMinQuality

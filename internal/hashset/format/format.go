@@ -83,7 +83,7 @@ func Detect(head []byte) (string, error) {
 	if bytes.IndexByte(head, 0) >= 0 {
 		return "", fmt.Errorf("%w: binary data", ErrUnknown)
 	}
-	for _, line := range strings.Split(string(t), "\n") {
+	for _, line := range strings.FieldsFunc(string(t), func(r rune) bool { return r == '\n' || r == '\r' }) {
 		line = strings.TrimSpace(line)
 		if line == "" || line[0] == '#' {
 			continue

@@ -208,3 +208,35 @@ func TestReaderContract(t *testing.T) {
 		t.Errorf("only %d files tested", tested)
 	}
 }
+
+// TestLoneCRLineEnds: lists whose lines end in a lone carriage return are
+// detected and read line by line, with the same records and line numbers
+// as with "\n" or "\r\n"; the file digest covers the bytes as they are.
+func TestLoneCRLineEnds(t *testing.T) {
+	md5s := []string{hashsettest.Record(1).HexMD5(), hashsettest.Record(2).HexMD5(), hashsettest.Record(3).HexMD5()}
+	icseHeader := "MD5;SHA1;PhotoDNA;Image ID;Is distributed;Victim identified;Offender identified;Series name;Number of submissions;File Available;Media Type;Baseline"
+	lists := map[string][]string{
+		"plain": {"# synthetic", md5s[0], md5s[1], "not-a-hash", md5s[2]},
+		"icse":  {icseHeader, md5s[0] + ";;;1;;;;;;;;", md5s[1] + ";;;2;;;;;;;;", "x;;;3;;;;;;;;", md5s[2] + ";;;4;;;;;;;;"},
+		"hma":   {"signal_type,signal_value,bank_content_id", "md5," + md5s[0] + ",1", "md5," + md5s[1] + ",2", "md5,zz,3", "md5," + md5s[2] + ",4"},
+	}
+	for want, lines := range lists {
+		for _, eol := range []string{"\n", "\r\n", "\r"} {
+			data := strings.Join(lines, eol) + eol
+			path := filepath.Join(t.TempDir(), "list.txt")
+			os.WriteFile(path, []byte(data), 0o644)
+			f, err := format.Open(context.Background(), path, format.Options{})
+			if err != nil {
+				t.Fatalf("%s %q: %v", want, eol, err)
+			}
+			recs, rejs, err := hashset.ReadAll(f)
+			if err != nil || f.Format != want || len(recs) != 3 || len(rejs) != 1 || rejs[0].Line != 4 || recs[2].Line != 5 {
+				t.Errorf("%s %q: format %s, %d records, rejections %v, err %v", want, eol, f.Format, len(recs), rejs, err)
+			}
+			if sum, _ := f.SHA256(); sum != sha256.Sum256([]byte(data)) {
+				t.Errorf("%s %q: digest is not of the file's bytes", want, eol)
+			}
+			f.Close()
+		}
+	}
+}

@@ -156,7 +156,9 @@ func (r *Reader) record(line string, n int64) (hashset.Record, error) {
 	if err != nil {
 		return rec, hashset.Reject(n, line, "%v", err)
 	}
-	if len(fields) > len(r.cols) {
+	if len(fields) != len(r.cols) {
+		// Too few is as wrong as too many: a row cut short (a quoted line
+		// break, a truncated file) would otherwise lose its flags quietly.
 		return rec, hashset.Reject(n, line, "%d fields, header has %d", len(fields), len(r.cols))
 	}
 	rec.Line = n

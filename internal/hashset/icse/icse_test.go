@@ -76,18 +76,43 @@ func TestLayouts(t *testing.T) {
 	if _, _, err := hashset.ReadAll(icse.NewReader(strings.NewReader("Image ID;Series\n1;x\n"), "h", hashset.Options{})); err == nil {
 		t.Error("header without hash columns accepted")
 	}
-	recs, rejs, err := hashset.ReadAll(icse.NewReader(strings.NewReader("0123;;;1\n"+strings.Repeat("ab", 16)+";;;2\n"), "d", hashset.Options{}))
+	recs, rejs, err := hashset.ReadAll(icse.NewReader(strings.NewReader("0123;;;1;;;;;;;;\n"+strings.Repeat("ab", 16)+";;;2;;;;;;;;\n"), "d", hashset.Options{}))
 	if err != nil || len(recs) != 1 || len(rejs) != 1 || rejs[0].Line != 1 || recs[0].SourceID != "2" {
 		t.Errorf("damaged first line: %v %v %v", recs, rejs, err)
 	}
 }
 
 func TestBadLinesInMiddle(t *testing.T) {
-	good := func(i int) string { return strings.Repeat(string("0123456789"[i]), 32) }
+	good := func(i int) string { return strings.Repeat(string("0123456789"[i]), 32) + strings.Repeat(";", len(icse.Header)-1) }
 	in := strings.Join(icse.Header, ";") + "\n" + good(1) + "\n" + good(2) + ";x;y;z;a;b;c;d;e;f;g;h;i;j\n" + `"` + good(3) + "\n" + good(4) + "\n"
 	recs, rejs, err := hashset.ReadAll(icse.NewReader(strings.NewReader(in), "m", hashset.Options{}))
 	if err != nil || len(recs) != 2 || len(rejs) != 2 || rejs[0].Line != 3 || rejs[1].Line != 4 || recs[1].Line != 5 {
 		t.Fatalf("records %+v rejections %v err %v", recs, rejs, err)
+	}
+}
+
+// TestShortRowsAndLineEnds: a row with fewer fields than the header is
+// rejected, not read with its flags missing; lone CR line ends are lines.
+func TestShortRowsAndLineEnds(t *testing.T) {
+	md5 := strings.Repeat("ab", 16)
+	rows := []string{
+		"MD5;Image ID;Is distributed;Victim identified",
+		md5 + ";1;Yes;No",
+		`"` + strings.Repeat("cd", 16) + `";2;"Yes`, // cut by a line break in a quoted field
+		`";No`,
+		strings.Repeat("ef", 16) + ";3",
+		strings.Repeat("12", 16) + ";4;No;Yes",
+	}
+	for _, eol := range []string{"\n", "\r\n", "\r"} {
+		recs, rejs, err := hashset.ReadAll(icse.NewReader(strings.NewReader(strings.Join(rows, eol)+eol), "s", hashset.Options{}))
+		if err != nil || len(recs) != 2 || len(rejs) != 3 || recs[1].SourceID != "4" || recs[1].Line != 6 {
+			t.Fatalf("%q: records %+v rejections %v err %v", eol, recs, rejs, err)
+		}
+		for i, want := range []int64{3, 4, 5} {
+			if rejs[i].Line != want {
+				t.Errorf("%q: rejection %d at line %d, want %d", eol, i, rejs[i].Line, want)
+			}
+		}
 	}
 }
 

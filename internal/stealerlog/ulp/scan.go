@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/lineend"
 	"github.com/vibora-project/vibora/internal/stealerlog/watchlist"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -90,7 +91,11 @@ func Scan(ctx context.Context, r io.Reader, name string, wl *watchlist.Watchlist
 		// UTF-16 files are transcoded; offsets then refer to the UTF-8 text.
 		st.UTF16 = true
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
-		br = bufio.NewReaderSize(transform.NewReader(br, dec), readBufferBytes)
+		br = bufio.NewReaderSize(lineend.NewReader(transform.NewReader(br, dec)), readBufferBytes)
+	}
+	if !st.UTF16 {
+		// Lone carriage returns end lines too.
+		br = bufio.NewReaderSize(lineend.NewReader(br), readBufferBytes)
 	}
 	var (
 		lineNo int64

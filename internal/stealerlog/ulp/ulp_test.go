@@ -219,3 +219,22 @@ func FuzzULP(f *testing.F) {
 		}
 	})
 }
+
+// TestScanLoneCRLineEnds: lone CR line ends split lines, with the same
+// line numbers and byte offsets as the bytes of the file.
+func TestScanLoneCRLineEnds(t *testing.T) {
+	wl, _ := watchlist.New("example.org")
+	for _, eol := range []string{"\n", "\r\n", "\r"} {
+		lines := []string{"https://a.example.org/x:u1:p1", "https://other.example.net/:u2:p2", "example.org:u3:p3"}
+		in := strings.Join(lines, eol) + eol
+		var got []string
+		st, err := Scan(context.Background(), strings.NewReader(in), "cr", wl, Options{}, func(h Hit) error {
+			got = append(got, fmt.Sprintf("%d@%d:%s", h.Line, h.Offset, h.Login))
+			return nil
+		})
+		third := int64(len(lines[0]) + len(lines[1]) + 2*len(eol))
+		if err != nil || st.Lines != 3 || st.Bytes != int64(len(in)) || strings.Join(got, ",") != fmt.Sprintf("1@0:u1,3@%d:u3", third) {
+			t.Errorf("%q: %v %+v %v", eol, err, st, got)
+		}
+	}
+}

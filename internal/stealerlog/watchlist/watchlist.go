@@ -34,6 +34,8 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+
+	"github.com/vibora-project/vibora/internal/lineend"
 )
 
 // Limits on watchlist input.
@@ -74,7 +76,7 @@ var ErrInvalid = errors.New("invalid watchlist entry")
 // Parse reads a watchlist file. name is used in error messages.
 func Parse(r io.Reader, name string) (*Watchlist, error) {
 	w := newWatchlist(name)
-	br := bufio.NewReaderSize(r, 64*1024)
+	br := bufio.NewReaderSize(lineend.NewReader(r), 64*1024)
 	lineNo := 0
 	for {
 		line, err := br.ReadSlice('\n')

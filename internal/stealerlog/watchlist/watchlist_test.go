@@ -168,3 +168,18 @@ func BenchmarkMatchBytes(b *testing.B) {
 		w.MatchBytes(host, nil)
 	}
 }
+
+// TestLoneCRLineEnds: a watchlist with lone CR line ends has one entry a
+// line, not one giant line.
+func TestLoneCRLineEnds(t *testing.T) {
+	for _, eol := range []string{"\n", "\r\n", "\r"} {
+		in := strings.Join([]string{"# synthetic", "example.org", "forum.example.net", "shop.example.com"}, eol) + eol
+		w, err := Parse(strings.NewReader(in), "w")
+		if err != nil || w.Len() != 3 {
+			t.Fatalf("%q: %v, %d entries", eol, err, w.Len())
+		}
+		if e, ok := w.Match("", "https://shop.example.com/x"); !ok || e.Line != 4 {
+			t.Errorf("%q: %+v %v", eol, e, ok)
+		}
+	}
+}
