@@ -57,6 +57,7 @@ type rawMsg struct {
 	pinnedID                       int64
 	pinnedOK                       bool
 	bad                            string // reason the record is unusable
+	entsDropped                    int    // formatting entities beyond maxEntities
 }
 
 func (m *rawMsg) reset() {
@@ -97,6 +98,9 @@ func (p *parser) message(c *chat, k jsonstream.Kind) error {
 	if !m.idOK {
 		p.warn(off, "message skipped: no id")
 		return nil
+	}
+	if m.entsDropped > 0 {
+		p.warn(off, "message %d: %d formatting entities beyond the first %d not kept (the text is complete)", m.id, m.entsDropped, maxEntities)
 	}
 	return p.emitMessage(c, m)
 }
@@ -452,8 +456,12 @@ func (p *parser) textValue(m *rawMsg) error {
 				return err
 			}
 			m.text.WriteString(e.Text)
-			if e.Type != "plain" && e.Type != "" && len(m.ents) < maxEntities {
-				m.ents = append(m.ents, e)
+			if e.Type != "plain" && e.Type != "" {
+				if len(m.ents) < maxEntities {
+					m.ents = append(m.ents, e)
+				} else {
+					m.entsDropped++
+				}
 			}
 			return nil
 		}
@@ -500,8 +508,12 @@ func (p *parser) textEntities(m *rawMsg) error {
 		if err != nil {
 			return err
 		}
-		if e.Type != "plain" && e.Type != "" && len(m.textEnts) < maxEntities {
-			m.textEnts = append(m.textEnts, e)
+		if e.Type != "plain" && e.Type != "" {
+			if len(m.textEnts) < maxEntities {
+				m.textEnts = append(m.textEnts, e)
+			} else {
+				m.entsDropped++
+			}
 		}
 		return nil
 	})
@@ -574,7 +586,8 @@ func (p *parser) members(m *rawMsg) error {
 	if k != jsonstream.ArrayStart {
 		return p.s.Skip(k)
 	}
-	return p.arrayItems(func(k jsonstream.Kind) error {
+	dropped := 0
+	err = p.arrayItems(func(k jsonstream.Kind) error {
 		if p.over(m) {
 			return p.s.Skip(k)
 		}
@@ -588,9 +601,17 @@ func (p *parser) members(m *rawMsg) error {
 		}
 		if len(m.members) < maxMembers {
 			m.members = append(m.members, chatexport.Ref{Name: name})
+		} else {
+			dropped++
 		}
 		return nil
 	})
+	if err == nil && dropped > 0 {
+		// An invite or join of more members than we keep: say so rather
+		// than cut the list quietly.
+		p.warn(m.off, "message %d lists %d members; only the first %d were read", m.id, maxMembers+dropped, maxMembers)
+	}
+	return err
 }
 
 // placeholder reports whether a path field holds tdesktop's text for a

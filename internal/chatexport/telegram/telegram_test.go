@@ -467,3 +467,26 @@ func TestMessageSizeCap(t *testing.T) {
 		t.Errorf("messages %d, warnings %v", len(c.Messages), st.Warnings)
 	}
 }
+
+// TestMemberListCap: an invite listing more members than are kept says so
+// in a warning instead of cutting the list quietly.
+func TestMemberListCap(t *testing.T) {
+	names := make([]string, maxMembers+10)
+	for i := range names {
+		names[i] = fmt.Sprintf("%q", fmt.Sprintf("Member %d", i))
+	}
+	in := `{"id":1,"type":"private_supergroup","name":"g","messages":[{"id":7,"type":"service","date":"2024-01-15T09:00:00","date_unixtime":"1705309200","actor":"Alex","actor_id":"user1","action":"invite_members","members":[` +
+		strings.Join(names, ",") + `],"text":""}]}`
+	var c chatexport.Collector
+	st, err := ParseReader(context.Background(), strings.NewReader(in), nil, "x.json", &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range st.Warnings {
+		found = found || strings.Contains(w.Reason, fmt.Sprintf("lists %d members; only the first %d", maxMembers+10, maxMembers))
+	}
+	if !found {
+		t.Fatalf("no warning about the cut member list: %+v", st.Warnings)
+	}
+}
