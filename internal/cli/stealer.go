@@ -80,9 +80,6 @@ Passwords are masked unless --keep-passwords.`,
 			if err != nil {
 				return classify(err, "")
 			}
-			for _, e := range rep.Errors {
-				fmt.Fprintf(g.streams.Err, "vibora: error: %s\n", e)
-			}
 			if g.json {
 				out := newJSONLines(g.streams.Out)
 				for _, p := range rep.Profiles {
@@ -90,13 +87,12 @@ Passwords are masked unless --keep-passwords.`,
 						return err
 					}
 				}
-				return nil
+			} else {
+				newLines(g.streams.Out).Printf("%d victim logs scanned (%s), %d ULP file(s); %d hit machine(s)/login(s) on %d watchlist entries; %d new lead(s)\n",
+					rep.Logs.Logs, families(rep.Families), len(rep.ULP), rep.Leads, rep.Watchlist, rep.NewLeads)
+				renderStealerProfiles(g, rep.Profiles)
 			}
-			w := g.streams.Out
-			fmt.Fprintf(w, "%d victim logs scanned (%s), %d ULP file(s); %d hit machine(s)/login(s) on %d watchlist entries; %d new lead(s)\n",
-				rep.Logs.Logs, families(rep.Families), len(rep.ULP), rep.Leads, rep.Watchlist, rep.NewLeads)
-			renderStealerProfiles(g, rep.Profiles)
-			return nil
+			return stealerProblems(g, rep)
 		},
 	}
 	f := scan.Flags()
@@ -109,6 +105,39 @@ Passwords are masked unless --keep-passwords.`,
 	f.BoolVar(&opt.KeepPasswords, "keep-passwords", false, "store passwords in clear (lawful use only; default masked)")
 	cmd.AddCommand(scan)
 	return cmd
+}
+
+// stealerProblems reports on stderr what a scan could not read (archives
+// that did not open, files encrypted without the password, corrupt, cut at
+// the size cap or past the file cap) and how ULP files were decoded, and
+// turns any loss into exit code 1: a scan that lost content never passes
+// for "0 hits".
+func stealerProblems(g *globals, rep investigation.StealerScanReport) error {
+	e := newLines(g.streams.Err)
+	for _, u := range rep.ULP {
+		if u.UTF16 {
+			e.Printf("vibora: %s: read as %s\n", u.File, u.Encoding)
+		}
+	}
+	for _, msg := range rep.Errors {
+		e.Printf("vibora: error: %s\n", msg)
+	}
+	l := rep.Logs.Losses
+	for _, w := range rep.Logs.Problems {
+		e.Printf("vibora: %s: %s: %s\n", w.Kind, w.File, w.Reason)
+	}
+	if n := l.Total() - len(rep.Logs.Problems); n > 0 {
+		e.Printf("vibora: ... and %d more\n", n)
+	}
+	if len(rep.Errors) == 0 && l.Total() == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("scan incomplete: %d path(s) not read, %d file(s) unreadable (encrypted without the password, or corrupt), %d cut at the size cap, %d skipped past the file cap",
+		len(rep.Errors), l.Unreadable, l.Truncated, l.Skipped)
+	if l.Unreadable > 0 {
+		msg += "\nvibora: hint: give the archive password with --password or --passwords-file"
+	}
+	return failureError{msg}
 }
 
 func families(m map[stealerlog.Family]int) string {

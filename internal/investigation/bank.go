@@ -358,9 +358,6 @@ func (s *Service) dropStaged(ctx context.Context, name string) error {
 // dropBankRows deletes a bank row that is no longer live (staging or
 // retired) and its records, bankBatch records per transaction.
 func (s *Service) dropBankRows(ctx context.Context, id int64) error {
-	if err := s.db.DropDedupIndex(ctx, id); err != nil {
-		return err
-	}
 	for {
 		var n int64
 		err := s.db.InTx(ctx, func(tx *store.Tx) (err error) {

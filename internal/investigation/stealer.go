@@ -92,6 +92,9 @@ func (s *Service) ScanStealer(ctx context.Context, caseName string, opt StealerS
 			profiles = append(profiles, pr)
 			return nil
 		})
+		for i := range stats.Problems {
+			stats.Problems[i].File = filepath.Join(abs, stats.Problems[i].File)
+		}
 		closeFS()
 		if err != nil {
 			rep.Errors = append(rep.Errors, fmt.Sprintf("%s: %v", abs, err))
@@ -124,6 +127,12 @@ func mergeScanStats(dst *stealerlog.ScanStats, st stealerlog.ScanStats) {
 	dst.Autofill += st.Autofill
 	dst.History += st.History
 	dst.Warnings += st.Warnings
+	dst.Losses.Add(st.Losses)
+	for _, w := range st.Problems {
+		if len(dst.Problems) < stealerlog.MaxProblems {
+			dst.Problems = append(dst.Problems, w)
+		}
+	}
 	dst.Elapsed += st.Elapsed
 	if dst.Families == nil {
 		dst.Families = map[stealerlog.Family]int{}

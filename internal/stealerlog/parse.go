@@ -82,6 +82,7 @@ func (p *Parser) ParseLog(ctx context.Context, fsys fs.FS, name string) (*Log, e
 	}
 	dropped := 0
 	warn := func(w Warning) {
+		lg.Losses.add(w.Kind)
 		if len(lg.Warnings) < lim.MaxWarnings {
 			lg.Warnings = append(lg.Warnings, w)
 		} else {
@@ -97,7 +98,7 @@ func (p *Parser) ParseLog(ctx context.Context, fsys fs.FS, name string) (*Log, e
 			if p == name {
 				return err
 			}
-			warn(Warning{File: p, Reason: "cannot read: " + err.Error()})
+			warn(Warning{File: relPath(name, p), Reason: "cannot read: " + err.Error(), Kind: LossUnreadable})
 			return nil
 		}
 		rel := relPath(name, p)
@@ -117,7 +118,7 @@ func (p *Parser) ParseLog(ctx context.Context, fsys fs.FS, name string) (*Log, e
 		}
 		nfiles++
 		if nfiles > lim.MaxFiles {
-			warn(Warning{File: p, Reason: fmt.Sprintf("more than %d files: rest of the folder skipped", lim.MaxFiles)})
+			warn(Warning{File: relPath(name, p), Reason: fmt.Sprintf("more than %d files: rest of the folder skipped", lim.MaxFiles), Kind: LossSkipped})
 			return fs.SkipAll
 		}
 		if r := role(rel); r != "" {
@@ -149,11 +150,11 @@ func (p *Parser) ParseLog(ctx context.Context, fsys fs.FS, name string) (*Log, e
 		full := path.Join(name, f.rel)
 		raw, size, rerr := readCapped(fsys, full, lim.MaxFileBytes)
 		if rerr != nil {
-			warn(Warning{File: f.rel, Reason: "cannot read: " + rerr.Error()})
+			warn(Warning{File: f.rel, Reason: "cannot read: " + rerr.Error(), Kind: LossUnreadable})
 			continue
 		}
 		if size > lim.MaxFileBytes {
-			warn(Warning{File: f.rel, Reason: fmt.Sprintf("file of %d bytes read up to %d bytes", size, lim.MaxFileBytes)})
+			warn(Warning{File: f.rel, Reason: fmt.Sprintf("file of %d bytes read up to %d bytes", size, lim.MaxFileBytes), Kind: LossTruncated})
 		}
 		text, enc := decodeText(raw)
 		lg.Files = append(lg.Files, SourceFile{Path: f.rel, Role: f.role, Size: size, Encoding: enc})

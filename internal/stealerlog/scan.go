@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"sort"
 	"time"
 
@@ -31,8 +32,16 @@ type ScanStats struct {
 	History      int            `json:"history,omitempty"`
 	Warnings     int            `json:"warnings,omitempty"`
 	Families     map[Family]int `json:"families,omitempty"`
-	Elapsed      time.Duration  `json:"elapsed"`
+	// Losses count the files whose content was lost (encrypted without
+	// the password, corrupt, cut at the size cap, past the file cap);
+	// Problems lists the first MaxProblems of them.
+	Losses   Losses        `json:"losses,omitzero"`
+	Problems []Warning     `json:"problems,omitempty"`
+	Elapsed  time.Duration `json:"elapsed"`
 }
+
+// MaxProblems is how many lost files ScanStats lists; Losses counts all.
+const MaxProblems = 100
 
 // Scan walks the victim folders of fsys and calls fn with the profile of
 // every log that touches a watched site, in walk order (sort them with
@@ -53,6 +62,13 @@ func Scan(ctx context.Context, fsys fs.FS, wl *watchlist.Watchlist, opt ScanOpti
 		st.Autofill += len(lg.Autofill)
 		st.History += len(lg.History)
 		st.Warnings += len(lg.Warnings)
+		st.Losses.Add(lg.Losses)
+		for _, w := range lg.Warnings {
+			if w.Kind != "" && len(st.Problems) < MaxProblems {
+				w.File = path.Join(lg.Path, w.File)
+				st.Problems = append(st.Problems, w)
+			}
+		}
 		p, ok, err := BuildProfile(lg, wl, opt.Profile)
 		if err != nil || !ok {
 			return err

@@ -212,3 +212,30 @@ func BenchmarkScanFolders(b *testing.B) {
 	}
 	b.ReportMetric(float64(200*b.N)/b.Elapsed().Seconds(), "folders/s")
 }
+
+// TestScanCountsLosses: files cut at the size cap, files past the file cap
+// and files that cannot be read are counted in ScanStats.Losses and listed
+// in Problems with their folder, whether or not the log has hits.
+func TestScanCountsLosses(t *testing.T) {
+	wl, _ := watchlist.New("forum.example.net")
+	pw := "URL: https://forum.example.net/\nUsername: blake_s\nPassword: x\n===============\n"
+	fsys := fstest.MapFS{
+		"US[AAAA] [2024]/Passwords.txt":        {Data: []byte(pw + strings.Repeat("URL: https://other.example.org/\nUsername: u\nPassword: p\n", 20))},
+		"US[AAAA] [2024]/UserInformation.txt":  {Data: []byte("IP: 192.0.2.1\nCountry: US\n")},
+		"NL[BBBB] [2024]/Passwords.txt":        {Data: []byte(pw)},
+		"NL[BBBB] [2024]/Cookies/Chrome_1.txt": {Data: []byte("x")},
+		"NL[BBBB] [2024]/Cookies/Chrome_2.txt": {Data: []byte("y")},
+	}
+	st, err := Scan(context.Background(), fsys, wl, ScanOptions{Parser: Parser{MaxFileBytes: 200, MaxFiles: 2}}, func(*Profile) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Losses.Truncated != 1 || st.Losses.Skipped != 1 || st.Losses.Total() != 2 || len(st.Problems) != 2 {
+		t.Fatalf("losses %+v problems %+v", st.Losses, st.Problems)
+	}
+	for _, p := range st.Problems {
+		if !strings.Contains(p.File, "[") || p.Kind == "" {
+			t.Errorf("problem without its folder or kind: %+v", p)
+		}
+	}
+}

@@ -62,6 +62,37 @@ type Log struct {
 	DomainDetects []DomainDetect `json:"domain_detects,omitempty"`
 	Files         []SourceFile   `json:"files,omitempty"` // the files read, in walk order
 	Warnings      []Warning      `json:"warnings,omitempty"`
+	// Losses counts the files of the folder whose content was lost (all
+	// of them, also past the kept warnings).
+	Losses Losses `json:"losses,omitzero"`
+}
+
+// Losses counts files whose content a scan could not read in full.
+type Losses struct {
+	Unreadable int `json:"unreadable,omitempty"` // encrypted without the password, corrupt, unreadable
+	Truncated  int `json:"truncated,omitempty"`  // read only up to the size cap
+	Skipped    int `json:"skipped,omitempty"`    // past the per-folder file cap
+}
+
+// Total is the number of files concerned.
+func (l Losses) Total() int { return l.Unreadable + l.Truncated + l.Skipped }
+
+func (l *Losses) add(kind string) {
+	switch kind {
+	case LossUnreadable:
+		l.Unreadable++
+	case LossTruncated:
+		l.Truncated++
+	case LossSkipped:
+		l.Skipped++
+	}
+}
+
+// Add sums o into l.
+func (l *Losses) Add(o Losses) {
+	l.Unreadable += o.Unreadable
+	l.Truncated += o.Truncated
+	l.Skipped += o.Skipped
 }
 
 // SystemInfo is what the stealer recorded about the machine. Values are
@@ -164,7 +195,19 @@ type Warning struct {
 	File   string `json:"file,omitempty"`
 	Line   int    `json:"line"` // 0 when the warning is about the whole file
 	Reason string `json:"reason,omitempty"`
+	// Kind is set when content was lost: a file that could not be read
+	// (LossUnreadable: encrypted, corrupt), was read only up to the size
+	// cap (LossTruncated) or was not looked at (LossSkipped). Scan counts
+	// these in its summary; "" is a remark about one line or field.
+	Kind string `json:"kind,omitempty"`
 }
+
+// Warning kinds that mean content was lost.
+const (
+	LossUnreadable = "unreadable"
+	LossTruncated  = "truncated"
+	LossSkipped    = "skipped"
+)
 
 func (w Warning) String() string {
 	if w.Line > 0 {

@@ -251,49 +251,65 @@ func (q q) BankHashes(ctx context.Context, bankID int64, fn func(id int64, md5, 
 }
 
 // DedupBankRecords keeps the first of each set of a bank's records
-// carrying the same hashes and returns how many it removed. A temporary
-// index turns the search into one lookup per record; the deletes run in
-// transactions of at most chunk record IDs each, so that other writers wait
-// for one chunk at most, not for the whole bank.
-func (db *DB) DedupBankRecords(ctx context.Context, bankID int64, chunk int64) (removed int64, err error) {
-	idx := dedupIndex(bankID)
-	if _, err := db.exec(ctx, "CREATE INDEX IF NOT EXISTS "+idx+" ON bank_records (bank_id, md5, sha1, sha256, pdq)"); err != nil {
-		return 0, fmt.Errorf("remove repeated bank records: %w", err)
+// carrying the same hashes and returns how many it removed. It reads the
+// records in hash order (a read: the database sorts them, in its temporary
+// storage, without holding the writer) and deletes the repeats in
+// transactions of at most chunk records, so that other writers wait for
+// one chunk at most.
+func (db *DB) DedupBankRecords(ctx context.Context, bankID int64, chunk int) (removed int64, err error) {
+	rows, err := db.query(ctx, "SELECT id, md5, sha1, sha256, pdq FROM bank_records WHERE bank_id = ? ORDER BY md5, sha1, sha256, pdq, id", bankID)
+	if err != nil {
+		return 0, fmt.Errorf("find repeated bank records: %w", err)
 	}
-	defer func() {
-		if _, derr := db.exec(context.WithoutCancel(ctx), "DROP INDEX IF EXISTS "+idx); err == nil && derr != nil {
-			err = derr
+	defer rows.Close()
+	var (
+		prev [4]string
+		have bool
+		ids  []int64
+	)
+	flush := func() error {
+		if len(ids) == 0 {
+			return nil
 		}
-	}()
-	var lo, hi sql.NullInt64
-	if err := db.queryRow(ctx, "SELECT MIN(id), MAX(id) FROM bank_records WHERE bank_id = ?", bankID).Scan(&lo, &hi); err != nil || !lo.Valid {
-		return 0, err
-	}
-	for from := lo.Int64; from <= hi.Int64; from += chunk {
-		var n int64
 		err := db.InTx(ctx, func(tx *Tx) error {
-			res, err := tx.exec(ctx, `DELETE FROM bank_records WHERE bank_id = ? AND id >= ? AND id < ? AND EXISTS (SELECT 1 FROM bank_records b
-				WHERE b.bank_id = bank_records.bank_id AND b.md5 = bank_records.md5 AND b.sha1 = bank_records.sha1
-				AND b.sha256 = bank_records.sha256 AND b.pdq = bank_records.pdq AND b.id < bank_records.id)`, bankID, from, from+chunk)
-			if err != nil {
-				return fmt.Errorf("remove repeated bank records: %w", err)
+			for len(ids) > 0 {
+				n := min(len(ids), 500)
+				args := make([]any, n)
+				for i, id := range ids[:n] {
+					args[i] = id
+				}
+				res, err := tx.exec(ctx, "DELETE FROM bank_records WHERE id IN (?"+strings.Repeat(",?", n-1)+")", args...)
+				if err != nil {
+					return fmt.Errorf("remove repeated bank records: %w", err)
+				}
+				k, _ := res.RowsAffected()
+				removed += k
+				ids = ids[n:]
 			}
-			n, err = res.RowsAffected()
-			return err
+			return nil
 		})
-		if err != nil {
+		ids = ids[:0]
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		var k [4]string
+		if err := rows.Scan(&id, &k[0], &k[1], &k[2], &k[3]); err != nil {
 			return removed, err
 		}
-		removed += n
+		if have && k == prev {
+			ids = append(ids, id)
+			if len(ids) >= chunk {
+				if err := flush(); err != nil {
+					return removed, err
+				}
+			}
+			continue
+		}
+		prev, have = k, true
 	}
-	return removed, nil
+	if err := rows.Err(); err != nil {
+		return removed, err
+	}
+	return removed, flush()
 }
-
-// DropDedupIndex removes the temporary index of DedupBankRecords if an
-// interrupted run left it behind.
-func (db *DB) DropDedupIndex(ctx context.Context, bankID int64) error {
-	_, err := db.exec(ctx, "DROP INDEX IF EXISTS "+dedupIndex(bankID))
-	return err
-}
-
-func dedupIndex(bankID int64) string { return fmt.Sprintf("bank_records_dedup_%d", bankID) }

@@ -83,7 +83,9 @@ func TestLayouts(t *testing.T) {
 }
 
 func TestBadLinesInMiddle(t *testing.T) {
-	good := func(i int) string { return strings.Repeat(string("0123456789"[i]), 32) + strings.Repeat(";", len(icse.Header)-1) }
+	good := func(i int) string {
+		return strings.Repeat(string("0123456789"[i]), 32) + strings.Repeat(";", len(icse.Header)-1)
+	}
 	in := strings.Join(icse.Header, ";") + "\n" + good(1) + "\n" + good(2) + ";x;y;z;a;b;c;d;e;f;g;h;i;j\n" + `"` + good(3) + "\n" + good(4) + "\n"
 	recs, rejs, err := hashset.ReadAll(icse.NewReader(strings.NewReader(in), "m", hashset.Options{}))
 	if err != nil || len(recs) != 2 || len(rejs) != 2 || rejs[0].Line != 3 || rejs[1].Line != 4 || recs[1].Line != 5 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vibora-project/vibora/internal/lineend"
 	"github.com/vibora-project/vibora/internal/stealerlog/watchlist"
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -57,6 +58,29 @@ type Stats struct {
 	Rejections []Rejection      `json:"rejections,omitempty"` // the first MaxRejections, in file order
 	Elapsed    time.Duration    `json:"elapsed"`
 	UTF16      bool             `json:"utf16,omitempty"`
+	Encoding   string           `json:"encoding,omitempty"` // utf-8-bom, utf-16le, utf-16be ("" for plain UTF-8 or bytes)
+}
+
+// nulParity reports whether b looks like UTF-16 text without a
+// byte-order mark: NUL in most odd bytes (little-endian ASCII) or most
+// even bytes (big-endian), and rarely in the others.
+func nulParity(b []byte) (le, be bool) {
+	n := min(len(b), 4096) &^ 1
+	if n < 16 {
+		return false, false
+	}
+	var even, odd int
+	for i := range n {
+		if b[i] == 0 {
+			if i%2 == 0 {
+				even++
+			} else {
+				odd++
+			}
+		}
+	}
+	half := n / 2
+	return odd*10 > half*4 && even*10 < half, even*10 > half*4 && odd*10 < half
 }
 
 func (s *Stats) reject(line, off int64, err error) {
@@ -82,15 +106,30 @@ func Scan(ctx context.Context, r io.Reader, name string, wl *watchlist.Watchlist
 		maxLine = DefaultMaxLineBytes
 	}
 	br := bufio.NewReaderSize(r, readBufferBytes)
-	head, _ := br.Peek(3)
+	head, _ := br.Peek(4096)
+	var dec *encoding.Decoder
 	switch {
 	case bytes.HasPrefix(head, []byte{0xef, 0xbb, 0xbf}):
 		br.Discard(3)
 		st.Bytes += 3
-	case bytes.HasPrefix(head, []byte{0xff, 0xfe}), bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		st.Encoding = "utf-8-bom"
+	case bytes.HasPrefix(head, []byte{0xff, 0xfe}):
+		dec, st.Encoding = unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder(), "utf-16le"
+	case bytes.HasPrefix(head, []byte{0xfe, 0xff}):
+		dec, st.Encoding = unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewDecoder(), "utf-16be"
+	default:
+		// UTF-16 without a byte-order mark: most even (big-endian) or
+		// odd (little-endian) bytes of the text are NUL.
+		switch le, be := nulParity(head); {
+		case le:
+			dec, st.Encoding = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder(), "utf-16le"
+		case be:
+			dec, st.Encoding = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder(), "utf-16be"
+		}
+	}
+	if dec != nil {
 		// UTF-16 files are transcoded; offsets then refer to the UTF-8 text.
 		st.UTF16 = true
-		dec := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
 		br = bufio.NewReaderSize(lineend.NewReader(transform.NewReader(br, dec)), readBufferBytes)
 	}
 	if !st.UTF16 {
