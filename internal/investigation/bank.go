@@ -11,6 +11,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 	"unicode"
 
 	"github.com/vibora-project/vibora/internal/access"
@@ -281,7 +282,9 @@ func (s *Service) stageRecords(ctx context.Context, f *format.File, stageID int6
 		if len(batch) == 0 {
 			return nil
 		}
+		t0 := time.Now()
 		err := s.db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertBankRecords(ctx, batch) })
+		s.log.Debug("bank import batch", "records", len(batch), "held", time.Since(t0))
 		batch = batch[:0]
 		if opt.Progress != nil {
 			opt.Progress(f.Progress())
@@ -330,7 +333,9 @@ func (s *Service) stageRecords(ctx context.Context, f *format.File, stageID int6
 	if dedup.overflow {
 		// Too many records to remember them all: remove the repeats in
 		// the store instead (exact, and memory stays flat).
+		t0 := time.Now()
 		n, err := s.db.DedupBankRecords(ctx, stageID, bankBatch)
+		s.log.Debug("bank import repeats removed", "records", n, "took", time.Since(t0))
 		if err != nil {
 			return err
 		}
