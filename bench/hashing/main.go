@@ -3,10 +3,13 @@
 // prints throughput, for comparison with hashdeep (see run.sh).
 //
 //	go run ./bench/hashing [-lines] PATH...
+//	go run ./bench/hashing -limit
 //
 // PATHs are files or directories (walked recursively, symlinks not
 // followed). With -lines it also prints one hashdeep-style line per file
 // (size,md5,sha1,sha256,path) so run.sh can check that both tools agree.
+// With -limit it measures the speed limit the hash functions themselves
+// set on this machine (see printLimit).
 package main
 
 import (
@@ -26,7 +29,12 @@ import (
 
 func main() {
 	lines := flag.Bool("lines", false, "print size,md5,sha1,sha256,path per file")
+	limit := flag.Bool("limit", false, "measure MD5 and SHA-1+SHA-256 speeds in memory and print the two-core limit, then exit")
 	flag.Parse()
+	if *limit {
+		printLimit(3)
+		return
+	}
 	if flag.NArg() == 0 {
 		fmt.Fprintln(os.Stderr, "usage: hashing [-lines] PATH...")
 		os.Exit(2)

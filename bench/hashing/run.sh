@@ -9,7 +9,9 @@
 # 200 KB, warms the page cache, then times hashdeep and ./bench/hashing
 # (built with go build) on the same data in this run, alternating ROUNDS
 # times, and prints the best MB/s of each, MB per CPU-second and the
-# ratios. It also checks that both tools produce the same digests. Needs
+# ratios. It also checks that both tools produce the same digests, and
+# prints (before and after the timings) the two-core limit the hash
+# functions set on this machine (bench/hashing -limit). Needs
 # hashdeep (apt-get install -y hashdeep) and python3 (to generate files).
 set -euo pipefail
 
@@ -95,5 +97,9 @@ run_case() {
 }
 
 echo "cpus: $(nproc)  $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)  $(go version | cut -d' ' -f3)  $(hashdeep -V 2>/dev/null | head -1)"
+# What the hash functions themselves allow on this machine, measured now:
+# MD5 alone and SHA-1+SHA-256 on one core each (see bench/hashing/limit.go).
+"$work/vibora-hash" -limit
 run_case "one ${BIG_MB} MB file" "$work/big.bin"
 run_case "${SMALL_FILES} files 1-200 KB" "$work/small"
+"$work/vibora-hash" -limit

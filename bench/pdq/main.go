@@ -1,12 +1,17 @@
 // Command pdq measures PDQ hashing throughput on one core and, on the
 // reference set, agreement with Meta's C++ pdq-photo-hasher.
 //
-//	go run ./bench/pdq [-exact] [-stdlib] [-n ROUNDS] [DIR]
+//	go run ./bench/pdq [-exact] [-stdlib] [-digests] [-n ROUNDS] [DIR]
+//	go run ./bench/pdq -synthetic [-digests]
+//	go run ./bench/pdq -write DIR
 //
 // DIR defaults to the shared reference set
 // (../shared/testdata/pdq/images next to the repository). When DIR holds
 // expected-cpp.csv (or its parent does), the program also prints the mean
-// and max Hamming distance to the expected hashes.
+// and max Hamming distance to the expected hashes. With -digests every
+// image is also given MD5, SHA-1 and SHA-256 first, as vibora hash does, so
+// the time per image is what vibora hash spends on it (without reading the
+// file and starting the process).
 package main
 
 import (
@@ -23,6 +28,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/hashing"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 )
 
@@ -31,7 +37,16 @@ func main() {
 	stdlib := flag.Bool("stdlib", false, "decode with the standard library (image/jpeg etc.) then pdq.FromImage")
 	rounds := flag.Int("n", 3, "timing rounds over the whole directory")
 	synth := flag.Bool("synthetic", false, "benchmark generated photo-like JPEGs (quality 90) and PNGs of 1600x1200 to 4032x3024 instead of DIR")
+	flag.BoolVar(&withDigests, "digests", false, "also compute MD5, SHA-1 and SHA-256 of each image (as vibora hash does)")
+	write := flag.String("write", "", "write the generated photo-like JPEGs (and PNGs) of -synthetic into this directory and exit")
 	flag.Parse()
+	if *write != "" {
+		if err := writeSynthetic(*write); err != nil {
+			fmt.Fprintln(os.Stderr, "pdq bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	runtime.GOMAXPROCS(1)
 	dir := "../shared/testdata/pdq/images"
 	if flag.NArg() > 0 {
@@ -47,6 +62,21 @@ func main() {
 	if err := run(dir, *exact, *stdlib, *rounds); err != nil {
 		fmt.Fprintln(os.Stderr, "pdq bench:", err)
 		os.Exit(1)
+	}
+}
+
+// withDigests makes every timed image pay for its three digests too.
+var withDigests bool
+
+var digester = hashing.NewHasher()
+
+// digest computes the three digests of d when -digests is set.
+func digest(d []byte) {
+	if !withDigests {
+		return
+	}
+	if _, err := digester.Sum(bytes.NewReader(d)); err != nil {
+		panic(err) // a bytes.Reader does not fail
 	}
 }
 
@@ -83,6 +113,7 @@ func run(dir string, exact, stdlib bool, rounds int) error {
 			}
 			return pdq.FromImage(img, opt)
 		}
+		digest(d)
 		return pdq.FromBytes(d, opt)
 	}
 	results := map[string]pdq.Result{}
@@ -114,6 +145,9 @@ func run(dir string, exact, stdlib bool, rounds int) error {
 		n = 1
 	}
 	mode := "fast"
+	if withDigests {
+		mode = "digests+fast"
+	}
 	if exact {
 		mode = "exact-jpeg"
 	}
