@@ -15,7 +15,7 @@ import (
 
 // ListFiles expands paths (files and directories, recursively) into a
 // sorted list of regular files. It reads the evidence as ingest does
-// (source.ReadDirNames, source.OpenFile): directories are listed and files
+// (source.ReadDir, source.OpenFile): directories are listed and files
 // opened without changing access times, and a file is never opened
 // through a symlink. Entries that are not regular files (symlinks,
 // devices, FIFOs, sockets) are returned as results with a warning or an
@@ -42,22 +42,24 @@ func ListFiles(paths []string) (files []string, odd []Result, err error) {
 
 // listDir adds the files under dir, in name order.
 func listDir(dir string, files *[]string, odd *[]Result) {
-	names, err := source.ReadDirNames(dir)
+	entries, err := source.ReadDir(dir)
 	if err != nil {
 		*odd = append(*odd, Result{Path: dir, Err: err.Error()})
 		return
 	}
-	for _, name := range names {
-		p := filepath.Join(dir, name)
-		st, err := os.Lstat(p)
+	for _, d := range entries {
+		p := filepath.Join(dir, d.Name())
 		switch {
-		case err != nil:
-			*odd = append(*odd, Result{Path: p, Err: err.Error()})
-		case st.IsDir():
+		case d.IsDir():
 			listDir(p, files, odd)
-		case st.Mode().IsRegular():
+		case d.Type().IsRegular():
 			*files = append(*files, p)
 		default:
+			st, err := d.Info()
+			if err != nil {
+				*odd = append(*odd, Result{Path: p, Err: err.Error()})
+				continue
+			}
 			*odd = append(*odd, oddResult(p, st))
 		}
 	}

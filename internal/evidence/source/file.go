@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 )
 
 // OpenFile opens a file on disk as Walk opens the files it finds, for
@@ -12,7 +13,8 @@ import (
 // without changing the access time where the platform allows it, never
 // through a symlink (one swapped in after the file was listed is refused),
 // and without blocking: a FIFO or device swapped in is refused with
-// ErrNotRegular once open.
+// ErrNotRegular once open. (The descriptor keeps O_NONBLOCK, which
+// regular files ignore, as Walk's do.)
 func OpenFile(path string) (*os.File, error) {
 	f, err := openReadOnly(path, false)
 	if err != nil {
@@ -27,17 +29,13 @@ func OpenFile(path string) (*os.File, error) {
 		f.Close()
 		return nil, &fs.PathError{Op: "open", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kindName(st.Mode()))}
 	}
-	if err := setBlocking(f); err != nil {
-		f.Close()
-		return nil, err
-	}
 	return f, nil
 }
 
-// ReadDirNames lists a directory on disk as Walk does, sorted by name:
+// ReadDir lists a directory on disk, sorted by name, as Walk does:
 // without changing its access time where the platform allows it, and
 // never through a symlink swapped in for it.
-func ReadDirNames(path string) ([]string, error) {
+func ReadDir(path string) ([]fs.DirEntry, error) {
 	f, err := openReadOnly(path, false)
 	if err != nil {
 		return nil, err
@@ -50,10 +48,10 @@ func ReadDirNames(path string) ([]string, error) {
 	if !st.IsDir() {
 		return nil, &fs.PathError{Op: "readdir", Path: path, Err: fmt.Errorf("not a directory (%s)", kindName(st.Mode()))}
 	}
-	names, err := f.Readdirnames(-1)
+	entries, err := f.ReadDir(-1)
 	if err != nil {
 		return nil, err
 	}
-	slices.Sort(names)
-	return names, nil
+	slices.SortFunc(entries, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+	return entries, nil
 }
