@@ -104,23 +104,14 @@ func Parse(ctx context.Context, fsys fs.FS, name string, h chatexport.Handler) (
 			return telegram.Parse(ctx, fsys, rj, h)
 		}
 	}
-	entries, err := fs.ReadDir(fsys, name)
+	files, err := folderFiles(fsys, name)
 	if err != nil {
 		return chatexport.Stats{}, fmt.Errorf("chat export %s: %w", name, err)
 	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
 	var total chatexport.Stats
 	var first error
 	found := false
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
-		ext := strings.ToLower(path.Ext(e.Name()))
-		if ext != ".txt" && ext != ".json" && ext != ".zip" {
-			continue
-		}
-		p := path.Join(name, e.Name())
+	for _, p := range files {
 		k, err := DetectFile(fsys, p)
 		if err != nil || k == Unknown {
 			continue
@@ -132,6 +123,9 @@ func Parse(ctx context.Context, fsys fs.FS, name string, h chatexport.Handler) (
 			if ctx.Err() != nil {
 				return total, err
 			}
+			// the file stopped part-way (or never started): what it
+			// delivered is kept, and the import is not complete
+			total.Skipped++
 			total.Warn(chatexport.Warning{File: p, Reason: err.Error()})
 			if first == nil {
 				first = err
@@ -142,6 +136,50 @@ func Parse(ctx context.Context, fsys fs.FS, name string, h chatexport.Handler) (
 		return total, fmt.Errorf("chat export %s: %w", name, chatexport.ErrUnknownFormat)
 	}
 	return total, first
+}
+
+// maxThreadDepth bounds how deep _threads folders are followed.
+const maxThreadDepth = 4
+
+// folderFiles lists the candidate export files of a folder in name order:
+// its top-level .txt, .json and .zip files, then those of any "_threads"
+// sub-folder and its sub-folders (DiscordChatExporter-frontend keeps a
+// channel's threads there, next to the channel's export).
+func folderFiles(fsys fs.FS, dir string) ([]string, error) {
+	var out []string
+	var walk func(dir string, depth int) error
+	walk = func(dir string, depth int) error {
+		entries, err := fs.ReadDir(fsys, dir)
+		if err != nil {
+			return err
+		}
+		sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+		var threads []string
+		for _, e := range entries {
+			p := path.Join(dir, e.Name())
+			if e.IsDir() {
+				// inside a _threads tree every sub-folder is followed
+				if (depth > 0 || strings.EqualFold(e.Name(), "_threads")) && depth < maxThreadDepth {
+					threads = append(threads, p)
+				}
+				continue
+			}
+			if !e.Type().IsRegular() {
+				continue
+			}
+			switch strings.ToLower(path.Ext(e.Name())) {
+			case ".txt", ".json", ".zip":
+				out = append(out, p)
+			}
+		}
+		for _, t := range threads {
+			if err := walk(t, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, walk(dir, 0)
 }
 
 func parseFile(ctx context.Context, fsys fs.FS, name string, h chatexport.Handler) (chatexport.Stats, error) {

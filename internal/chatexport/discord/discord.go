@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -326,7 +327,8 @@ func (p *parser) message(k jsonstream.Kind) error {
 	}
 	m := &rawMsg{off: p.s.Offset()}
 	if k != jsonstream.ObjectStart {
-		p.warn(m.off, "message: expected an object, got %s", k)
+		p.st.Skipped++
+		p.warn(m.off, "message skipped: expected an object, got %s", k)
 		return p.s.Skip(k)
 	}
 	tooBig := false
@@ -471,12 +473,15 @@ func (p *parser) message(k jsonstream.Kind) error {
 		return err
 	}
 	if tooBig {
+		p.st.Skipped++
 		p.warn(m.off, "message skipped: larger than %d bytes", maxMessage)
 		return nil
 	}
 	if m.id == "" {
-		p.warn(m.off, "message skipped: no id")
-		return nil
+		// minimal exports written by other tools: keep the message under
+		// an id made from its byte offset (stable across re-imports)
+		m.id = "offset-" + strconv.FormatInt(m.off, 10)
+		p.warn(m.off, "message without id: imported as id %q", m.id)
 	}
 	return p.emit(m)
 }

@@ -135,11 +135,17 @@ func TestGuildFixture(t *testing.T) {
 
 func TestDMWithMedia(t *testing.T) {
 	c, st := parse(t, dmFile)
-	if len(c.Messages) != 5 {
-		t.Fatalf("messages = %d, want 5 (one without id skipped)", len(c.Messages))
+	if len(c.Messages) != 6 {
+		t.Fatalf("messages = %d, want 6 (one without id imported under its offset)", len(c.Messages))
 	}
-	if len(st.Warnings) != 2 {
-		t.Errorf("warnings = %v", st.Warnings)
+	noID := 0
+	for _, m := range c.Messages {
+		if strings.HasPrefix(m.ID, "offset-") {
+			noID++
+		}
+	}
+	if len(st.Warnings) != 2 || noID != 1 || st.Skipped != 0 {
+		t.Errorf("warnings = %v, %d messages without id, %d skipped", st.Warnings, noID, st.Skipped)
 	}
 	conv := c.Conversations[0]
 	if conv.Type != chatexport.TypeGroup || conv.ExportedAt != time.Date(2024, 1, 21, 9, 0, 0, 0, time.UTC) {

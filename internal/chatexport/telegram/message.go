@@ -74,7 +74,8 @@ func (p *parser) message(c *chat, k jsonstream.Kind) error {
 	}
 	off := p.s.Offset()
 	if k != jsonstream.ObjectStart {
-		p.warn(off, "message: expected an object, got %s", k)
+		p.st.Skipped++
+		p.warn(off, "message skipped: expected an object, got %s", k)
 		return p.s.Skip(k)
 	}
 	m := &p.raw
@@ -92,12 +93,14 @@ func (p *parser) message(c *chat, k jsonstream.Kind) error {
 		return err
 	}
 	if m.bad != "" {
+		p.st.Skipped++
 		p.warn(off, "message skipped: %s", m.bad)
 		return nil
 	}
 	if !m.idOK {
-		p.warn(off, "message skipped: no id")
-		return nil
+		// minimal exports written by other tools: keep the message under
+		// an id made from its byte offset (stable across re-imports)
+		p.warn(off, "message without id: imported as id %q", offsetID(off))
 	}
 	if m.entsDropped > 0 {
 		p.warn(off, "message %d: %d formatting entities beyond the first %d not kept (the text is complete)", m.id, m.entsDropped, maxEntities)
@@ -657,10 +660,27 @@ func fileKind(mediaType string) chatexport.AttachmentKind {
 	return chatexport.KindFile
 }
 
+// offsetID is the id given to a message the export wrote without one.
+func offsetID(off int64) string { return "offset-" + strconv.FormatInt(off, 10) }
+
 func (p *parser) emitMessage(c *chat, m *rawMsg) error {
+	id := strconv.FormatInt(m.id, 10)
+	if !m.idOK {
+		id = offsetID(m.off)
+	}
+	if m.typ == "" { // minimal exports: a message without "type"
+		m.typ = "message"
+		if m.action != "" {
+			m.typ = "service"
+		}
+		if !p.noTypeWarned {
+			p.noTypeWarned = true
+			p.warn(m.off, "message %s has no type: messages without one are read as %s (an action makes a service message)", id, m.typ)
+		}
+	}
 	msg := &chatexport.Message{
 		ConversationID: c.id,
-		ID:             strconv.FormatInt(m.id, 10),
+		ID:             id,
 		Author:         m.author,
 		ForwardedFrom:  m.fwd,
 		SavedFrom:      m.savedFrom,
@@ -679,12 +699,12 @@ func (p *parser) emitMessage(c *chat, m *rawMsg) error {
 	case "unsupported":
 		msg.Action = "unsupported"
 	default:
-		p.warn(m.off, "message %d: unknown type %q", m.id, m.typ)
+		p.warn(m.off, "message %s: unknown type %q", id, m.typ)
 		msg.Action = m.typ
 	}
 	// time
 	if m.unix.bad != "" {
-		p.warn(m.off, "message %d: bad date_unixtime %q", m.id, m.unix.bad)
+		p.warn(m.off, "message %s: bad date_unixtime %q", id, m.unix.bad)
 	}
 	switch {
 	case m.unix.ok:
@@ -694,14 +714,14 @@ func (p *parser) emitMessage(c *chat, m *rawMsg) error {
 			if off := m.local.t.Unix() - m.unix.t.Unix(); off >= -18*3600 && off <= 18*3600 {
 				msg.UTCOffset = int(off)
 			} else {
-				p.warn(m.off, "message %d: date and date_unixtime differ by %ds", m.id, off)
+				p.warn(m.off, "message %s: date and date_unixtime differ by %ds", id, off)
 			}
 		}
 	case m.local.ok:
 		msg.Time = m.local.t
 	default:
 		if m.typ != "unsupported" {
-			p.warn(m.off, "message %d: no usable date", m.id)
+			p.warn(m.off, "message %s: no usable date", id)
 		}
 	}
 	// old exports wrote "edited": "1970-01-01T01:00:00" on unedited messages

@@ -65,9 +65,10 @@ func Sniff(head []byte) bool {
 			return true
 		}
 	}
-	// single-chat export: name/type/id then messages with "date"
-	return bytes.Contains(h, []byte(`"messages"`)) && bytes.Contains(h, []byte(`"type"`)) &&
-		(bytes.Contains(h, []byte(`"date"`)) || bytes.Contains(h, []byte(`"id"`)))
+	// single-chat export: name/type/id then messages with "date"; minimal
+	// exports written by other tools may lack the chat's type or id
+	return bytes.Contains(h, []byte(`"messages"`)) && (bytes.Contains(h, []byte(`"date"`)) || bytes.Contains(h, []byte(`"date_unixtime"`)) ||
+		bytes.Contains(h, []byte(`"type"`)) && bytes.Contains(h, []byte(`"id"`)))
 }
 
 // Parse parses the result.json at name in fsys. Attachment paths are
@@ -130,7 +131,9 @@ type parser struct {
 	st   *chatexport.Stats
 	n    int
 	raw  rawMsg
-	strs map[string]string
+	// noTypeWarned: a message without "type" was reported once
+	noTypeWarned bool
+	strs         map[string]string
 }
 
 func (p *parser) warn(off int64, format string, args ...any) {
@@ -405,7 +408,13 @@ func (p *parser) emitChat(c *chat) error {
 	}
 	if conv.ID == "" {
 		conv.ID = "unknown"
-		p.warn(c.off, "chat without id")
+		if c.name != "" {
+			conv.ID = "name:" + c.name
+		}
+		p.warn(c.off, "chat without id: conversation id %q", conv.ID)
+	}
+	if c.typ == "" {
+		p.warn(c.off, "chat without type: conversation type unknown")
 	}
 	c.id = conv.ID
 	return p.em.Conversation(conv)
