@@ -40,12 +40,12 @@ func newAuditVerifyCmd(g *globals) *cobra.Command {
 					return err
 				}
 			} else {
-				fmt.Fprintf(g.streams.Out, "records  %d\nhead     seq %d %s\n", rep.Records, rep.Head.Seq, rep.Head.Hash)
+				newLines(g.streams.Out).Printf("records  %d\nhead     seq %d %s\n", rep.Records, rep.Head.Seq, rep.Head.Hash)
 				for _, p := range rep.Problems {
-					fmt.Fprintf(g.streams.Out, "BROKEN   %s\n", p)
+					newLines(g.streams.Out).Printf("BROKEN   %s\n", p)
 				}
 				if rep.OK() {
-					fmt.Fprintln(g.streams.Out, "status   intact")
+					newLines(g.streams.Out).Println("status   intact")
 				}
 			}
 			if !rep.OK() {

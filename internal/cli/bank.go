@@ -52,7 +52,7 @@ never stop the import.`,
 			}
 			if refused {
 				newLines(g.streams.Err).Printf("vibora: %v\n", err)
-				fmt.Fprintf(g.streams.Err, "vibora: hint: the bank is unchanged; check --format (and the file), or import anyway with --allow-partial\n")
+				newLines(g.streams.Err).Printf("vibora: hint: the bank is unchanged; check --format (and the file), or import anyway with --allow-partial\n")
 				return failureError{}
 			}
 			return nil
@@ -172,7 +172,7 @@ func newBankShowCmd(g *globals) *cobra.Command {
 				t.Row("With "+k, sum.Hashes[k])
 			}
 			t.Flush()
-			fmt.Fprintln(g.streams.Out)
+			newLines(g.streams.Out).Println()
 			t = newTable(g.streams.Out, "CLASS", "RECORDS")
 			keys := make([]string, 0, len(sum.ByClass))
 			for k := range sum.ByClass {

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/vibora-project/vibora/internal/investigation"
@@ -34,7 +32,7 @@ func newCaseCreateCmd(g *globals) *cobra.Command {
 			if g.json {
 				return newJSONLines(g.streams.Out).Write(c)
 			}
-			_, err = fmt.Fprintf(g.streams.Out, "case %s created\n", c.Name)
+			err = newLines(g.streams.Out).Printf("case %s created\n", c.Name)
 			return err
 		},
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"io"
 	"strings"
 
@@ -37,22 +36,22 @@ func newCaseReportCmd(g *globals) *cobra.Command {
 }
 
 func section(w io.Writer, title string) {
-	fmt.Fprintf(w, "\n== %s ==\n", title)
+	newLines(w).Printf("\n== %s ==\n", title)
 }
 
 func renderReport(w io.Writer, rep investigation.CaseReport) {
 	c := rep.Case
-	fmt.Fprintf(w, "OPERATION BRIEF  case %s", c.Name)
+	newLines(w).Printf("OPERATION BRIEF  case %s", c.Name)
 	if c.Operation != "" {
-		fmt.Fprintf(w, ", operation %s", c.Operation)
+		newLines(w).Printf(", operation %s", c.Operation)
 	}
 	if c.Agency != "" {
-		fmt.Fprintf(w, ", %s", c.Agency)
+		newLines(w).Printf(", %s", c.Agency)
 	}
 	if c.Country != "" {
-		fmt.Fprintf(w, " (%s)", c.Country)
+		newLines(w).Printf(" (%s)", c.Country)
 	}
-	fmt.Fprintln(w)
+	newLines(w).Println()
 
 	section(w, "Exhibits")
 	t := newTable(w, "EXHIBIT", "TYPE", "FILES", "SIZE")
@@ -66,12 +65,12 @@ func renderReport(w io.Writer, rep investigation.CaseReport) {
 	for _, n := range rep.ByStatus {
 		total += n
 	}
-	fmt.Fprintf(w, "%d files: %d matched in a bank, %d ignorable (known-good), %d unknown, %d errors; %d with warnings\n",
+	newLines(w).Printf("%d files: %d matched in a bank, %d ignorable (known-good), %d unknown, %d errors; %d with warnings\n",
 		total, rep.ByStatus["matched"], rep.ByStatus["ignorable"], rep.ByStatus["unknown"], rep.ByStatus["error"], rep.Warnings)
 
 	section(w, "Known material (matches by bank, category and series)")
 	if len(rep.Matches) == 0 {
-		fmt.Fprintln(w, "no matches")
+		newLines(w).Println("no matches")
 	} else {
 		t = newTable(w, "BANK", "KIND", "CATEGORY", "SERIES", "FILES", "EXACT", "NEAR (PDQ)")
 		for _, m := range rep.Matches {
@@ -82,23 +81,23 @@ func renderReport(w io.Writer, rep investigation.CaseReport) {
 
 	section(w, "New-material candidates (unknown images by PDQ cluster): review first")
 	if len(rep.Clusters) == 0 {
-		fmt.Fprintln(w, "no clusters")
+		newLines(w).Println("no clusters")
 	} else {
 		t = newTable(w, "CLUSTER", "SIZE", "EXHIBITS", "OTHER CASES", "FIRST IMAGE")
 		for i, cl := range rep.Clusters {
 			if i == 20 {
-				fmt.Fprintf(w, "... %d more (vibora clusters --case %s)\n", len(rep.Clusters)-20, c.Name)
+				newLines(w).Printf("... %d more (vibora clusters --case %s)\n", len(rep.Clusters)-20, c.Name)
 				break
 			}
 			t.Row(cl.ID, cl.Size, strings.Join(cl.Exhibits, " "), strings.Join(cl.OtherCases, " "), cl.Members[0].Path)
 		}
 		t.Flush()
 	}
-	fmt.Fprintf(w, "%d unknown image(s) seen once; %d set(s) of exact duplicates\n", rep.NewSingles, rep.Duplicates)
+	newLines(w).Printf("%d unknown image(s) seen once; %d set(s) of exact duplicates\n", rep.NewSingles, rep.Duplicates)
 
 	section(w, "Errors")
 	if rep.ErrorCount == 0 {
-		fmt.Fprintln(w, "none")
+		newLines(w).Println("none")
 	} else {
 		t = newTable(w, "EXHIBIT", "PATH", "ERROR")
 		for _, e := range rep.Errors {
@@ -106,7 +105,7 @@ func renderReport(w io.Writer, rep investigation.CaseReport) {
 		}
 		t.Flush()
 		if rep.ErrorCount > int64(len(rep.Errors)) {
-			fmt.Fprintf(w, "... %d more (vibora files --case %s --errors)\n", rep.ErrorCount-int64(len(rep.Errors)), c.Name)
+			newLines(w).Printf("... %d more (vibora files --case %s --errors)\n", rep.ErrorCount-int64(len(rep.Errors)), c.Name)
 		}
 	}
 
@@ -116,5 +115,5 @@ func renderReport(w io.Writer, rep investigation.CaseReport) {
 		t.Row(e.At[:min(19, len(e.At))], e.Event, e.Actor, e.Digests)
 	}
 	t.Flush()
-	fmt.Fprintf(w, "\naudit trail head: record %d, %s\n", rep.AuditHead.Seq, rep.AuditHead.Hash)
+	newLines(w).Printf("\naudit trail head: record %d, %s\n", rep.AuditHead.Seq, rep.AuditHead.Hash)
 }

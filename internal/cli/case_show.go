@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 )
 
@@ -27,14 +25,14 @@ func newCaseShowCmd(g *globals) *cobra.Command {
 				return newJSONLines(g.streams.Out).Write(d)
 			}
 			w := g.streams.Out
-			fmt.Fprintf(w, "Case       %s\nAgency     %s\nCountry    %s\nOperation  %s\nLegal ref  %s\nCreated    %s by %s\n\n",
+			newLines(w).Printf("Case       %s\nAgency     %s\nCountry    %s\nOperation  %s\nLegal ref  %s\nCreated    %s by %s\n\n",
 				c.Name, c.Agency, c.Country, c.Operation, c.LegalRef, c.CreatedAt, c.CreatedBy)
 			t := newTable(w, "EXHIBIT", "TYPE", "DESCRIPTION", "SEIZED", "BY")
 			for _, e := range exhibits {
 				t.Row(e.Label, e.Type, e.Description, e.SeizedAt, e.SeizedBy)
 			}
 			t.Flush()
-			fmt.Fprintln(w)
+			newLines(w).Println()
 			labels := map[int64]string{}
 			for _, e := range exhibits {
 				labels[e.ID] = e.Label

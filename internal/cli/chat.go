@@ -45,23 +45,23 @@ participants. Importing the same export twice changes nothing.`,
 				return chatIncomplete(rep)
 			}
 			w := g.streams.Out
-			fmt.Fprintf(w, "imported %s export into %s/%s: %d conversation(s) new, %d messages (%d new), %d participants, %d membership events\n",
+			newLines(w).Printf("imported %s export into %s/%s: %d conversation(s) new, %d messages (%d new), %d participants, %d membership events\n",
 				rep.Format, rep.Case, rep.Exhibit, rep.Conversations, rep.Messages, rep.NewMessages, rep.Participants, rep.Events)
-			fmt.Fprintf(w, "attachments: %d referenced, %d present, %d linked to ingested files; %d identifier links\n", rep.Attachments, rep.Present, rep.Linked, rep.Identifiers)
-			fmt.Fprintf(w, "lines: %d service, %d skipped, %d header-like kept as text; %d warning(s)", rep.Service, rep.Skipped, rep.HeadersAsText, len(rep.Warnings))
+			newLines(w).Printf("attachments: %d referenced, %d present, %d linked to ingested files; %d identifier links\n", rep.Attachments, rep.Present, rep.Linked, rep.Identifiers)
+			newLines(w).Printf("lines: %d service, %d skipped, %d header-like kept as text; %d warning(s)", rep.Service, rep.Skipped, rep.HeadersAsText, len(rep.Warnings))
 			if rep.Locale != "" {
-				fmt.Fprintf(w, "; locale %s", rep.Locale)
+				newLines(w).Printf("; locale %s", rep.Locale)
 			}
-			fmt.Fprintln(w)
-			fmt.Fprintf(w, "files: %d stored (%d matched, %d unknown, %d ignorable, %d errors)\n", rep.Files.Files,
+			newLines(w).Println()
+			newLines(w).Printf("files: %d stored (%d matched, %d unknown, %d ignorable, %d errors)\n", rep.Files.Files,
 				rep.Files.ByStatus["matched"], rep.Files.ByStatus["unknown"], rep.Files.ByStatus["ignorable"], rep.Files.ByStatus["error"])
 			const shown = 20
 			for i, wn := range rep.Warnings {
 				if i == shown {
-					fmt.Fprintf(g.streams.Err, "vibora: ... %d more warning(s) (--json lists up to 1000)\n", len(rep.Warnings)-shown)
+					newLines(g.streams.Err).Printf("vibora: ... %d more warning(s) (--json lists up to 1000)\n", len(rep.Warnings)-shown)
 					break
 				}
-				fmt.Fprintf(g.streams.Err, "vibora: warning: %s\n", wn.String())
+				newLines(g.streams.Err).Printf("vibora: warning: %s\n", wn.String())
 			}
 			return chatIncomplete(rep)
 		},
@@ -131,7 +131,7 @@ func newChatShowCmd(g *globals) *cobra.Command {
 			}
 			w := g.streams.Out
 			cv := v.Conversation
-			fmt.Fprintf(w, "%s %s %q (%s): %d messages, %d service messages, %d participants, %s to %s\n",
+			newLines(w).Printf("%s %s %q (%s): %d messages, %d service messages, %d participants, %s to %s\n",
 				cv.Platform, cv.ExtID, cv.Name, cv.Type, cv.Messages, cv.ServiceMessages, cv.Participants, day(cv.First), day(cv.Last))
 			section(w, "Roster")
 			t := newTable(w, "PARTICIPANT", "ID", "ROLE", "MESSAGES", "MEDIA", "KNOWN", "NEW", "FORWARDS", "FIRST", "LAST")

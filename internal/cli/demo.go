@@ -47,7 +47,7 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 			}
 			defer done()
 			w := g.streams.Out
-			fmt.Fprintf(w, "Vibora demo: synthetic data in %s, store %s\n", l.Root, investigation.RedactDSN(g.db))
+			newLines(w).Printf("Vibora demo: synthetic data in %s, store %s\n", l.Root, investigation.RedactDSN(g.db))
 
 			section(w, "1. Hash banks")
 			t := newTable(w, "BANK", "KIND", "FORMAT", "RECORDS", "REJECTED")
@@ -73,12 +73,12 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "%d files, %s, in %.2fs (match index %s); manifest sha256 %s\n", rep.Files, humanBytes(float64(rep.Bytes)), rep.ElapsedSeconds, rep.IndexSource, rep.Manifest)
+			newLines(w).Printf("%d files, %s, in %.2fs (match index %s); manifest sha256 %s\n", rep.Files, humanBytes(float64(rep.Bytes)), rep.ElapsedSeconds, rep.IndexSource, rep.Manifest)
 			vr, err := s.Verify(ctx, DemoCase, "PHONE-01", 0)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "verify against the manifest: %d matched, %d changed, %d missing, %d new (the source is untouched)\n",
+			newLines(w).Printf("verify against the manifest: %d matched, %d changed, %d missing, %d new (the source is untouched)\n",
 				vr.Matched, len(vr.Changed), len(vr.Missing), len(vr.New))
 
 			section(w, "3. Triage")
@@ -93,7 +93,7 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "%s export: %d messages, %d participants, %d membership events; %d attachments linked to evidence (%d matched known material)\n",
+			newLines(w).Printf("%s export: %d messages, %d participants, %d membership events; %d attachments linked to evidence (%d matched known material)\n",
 				chat.Format, chat.Messages, chat.Participants, chat.Events, chat.Linked, chat.Files.ByStatus["matched"])
 
 			section(w, "5. Stealer logs")
@@ -101,7 +101,7 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "%d victim logs scanned, %d touch the watchlist\n", st.Logs.Logs, st.Leads)
+			newLines(w).Printf("%d victim logs scanned, %d touch the watchlist\n", st.Logs.Logs, st.Leads)
 			renderStealerProfiles(g, st.Profiles)
 
 			section(w, "6. Suspects (vibora suspects --case op-demo)")
@@ -111,12 +111,12 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 			}
 			renderSuspects(g, people, 5)
 			if len(people) > 0 {
-				fmt.Fprintf(w, "\nWhy %s ranks first:\n", people[0].Name)
+				newLines(w).Printf("\nWhy %s ranks first:\n", people[0].Name)
 				for _, r := range people[0].Reasons {
-					fmt.Fprintf(w, "  %s\n", r)
+					newLines(w).Printf("  %s\n", r)
 				}
 				for _, li := range people[0].Links {
-					fmt.Fprintf(w, "  linked: %s\n", li)
+					newLines(w).Printf("  linked: %s\n", li)
 				}
 			}
 
@@ -129,8 +129,8 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 			if !ar.OK() {
 				state = fmt.Sprintf("BROKEN (%d problems)", len(ar.Problems))
 			}
-			fmt.Fprintf(w, "%d records, chain %s\n", ar.Records, state)
-			fmt.Fprintf(w, "\nExplore: vibora --db %s files --case %s --matched\n", g.db, DemoCase)
+			newLines(w).Printf("%d records, chain %s\n", ar.Records, state)
+			newLines(w).Printf("\nExplore: vibora --db %s files --case %s --matched\n", g.db, DemoCase)
 			return nil
 		},
 	}

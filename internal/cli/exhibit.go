@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/vibora-project/vibora/internal/investigation"
@@ -35,7 +33,7 @@ func newExhibitAddCmd(g *globals) *cobra.Command {
 			if g.json {
 				return newJSONLines(g.streams.Out).Write(e)
 			}
-			_, err = fmt.Fprintf(g.streams.Out, "exhibit %s added to case %s\n", e.Label, caseName)
+			err = newLines(g.streams.Out).Printf("exhibit %s added to case %s\n", e.Label, caseName)
 			return err
 		},
 	}
@@ -116,7 +114,7 @@ func newExhibitShowCmd(g *globals) *cobra.Command {
 				t.Row(kv[0], kv[1])
 			}
 			t.Flush()
-			fmt.Fprintln(w)
+			newLines(w).Println()
 			t = newTable(w, "WHEN", "EVENT", "BY", "REASON", "DIGESTS")
 			for _, ev := range events {
 				t.Row(ev.At, ev.Event, ev.Actor, ev.Reason, ev.Digests)

@@ -164,7 +164,7 @@ Exit 1 when VALUE is not a valid identifier of that kind.`,
 			if g.json {
 				return newJSONLines(g.streams.Out).Write(normalizeLine{kind, args[1], n, identifier.Key(kind, n)})
 			}
-			_, err = fmt.Fprintln(g.streams.Out, n)
+			err = newLines(g.streams.Out).Println(n)
 			return err
 		},
 	}

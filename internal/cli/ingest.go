@@ -104,21 +104,21 @@ unreadable): they are findings, listed by 'vibora files --errors';
 			}
 			w := g.streams.Out
 			for _, id := range rep.Interrupted {
-				fmt.Fprintf(w, "ingest %d of this exhibit was interrupted (its process is gone); this run completes it\n", id)
+				newLines(w).Printf("ingest %d of this exhibit was interrupted (its process is gone); this run completes it\n", id)
 			}
-			fmt.Fprintf(w, "ingested %d files (%s) into %s/%s in %.1fs; %d already stored\n", rep.Files, humanBytes(float64(rep.Bytes)), rep.Case, rep.Exhibit, rep.ElapsedSeconds, rep.Skipped)
+			newLines(w).Printf("ingested %d files (%s) into %s/%s in %.1fs; %d already stored\n", rep.Files, humanBytes(float64(rep.Bytes)), rep.Case, rep.Exhibit, rep.ElapsedSeconds, rep.Skipped)
 			keys := make([]string, 0, len(rep.ByStatus))
 			for k := range rep.ByStatus {
 				keys = append(keys, k)
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				fmt.Fprintf(w, "  %-10s %d\n", k, rep.ByStatus[k])
+				newLines(w).Printf("  %-10s %d\n", k, rep.ByStatus[k])
 			}
 			for _, k := range slices.Sorted(maps.Keys(rep.Problems)) {
-				fmt.Fprintf(w, "  not fully read: %-10s %d\n", k, rep.Problems[k])
+				newLines(w).Printf("  not fully read: %-10s %d\n", k, rep.Problems[k])
 			}
-			fmt.Fprintf(w, "manifest sha256 %s (%d files on disk)\n", rep.Manifest, rep.ManifestFiles)
+			newLines(w).Printf("manifest sha256 %s (%d files on disk)\n", rep.Manifest, rep.ManifestFiles)
 			if rep.ExhibitProblems > 0 {
 				return findings
 			}

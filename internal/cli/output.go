@@ -62,8 +62,15 @@ type lines struct{ w io.Writer }
 func newLines(w io.Writer) lines { return lines{w} }
 
 // Printf formats like fmt.Fprintf with escaped arguments.
-func (l lines) Printf(format string, args ...any) {
-	fmt.Fprintf(l.w, format, safeArgs(args)...)
+func (l lines) Printf(format string, args ...any) error {
+	_, err := fmt.Fprintf(l.w, format, safeArgs(args)...)
+	return err
+}
+
+// Println prints like fmt.Fprintln with escaped arguments.
+func (l lines) Println(args ...any) error {
+	_, err := fmt.Fprintln(l.w, safeArgs(args)...)
+	return err
 }
 
 // safeArgs escapes the text of string, error and fmt.Stringer arguments;

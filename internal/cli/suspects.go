@@ -149,7 +149,7 @@ func newPersonCmd(g *globals) *cobra.Command {
 			}
 			w := g.streams.Out
 			for _, p := range found {
-				fmt.Fprintf(w, "%s  %s  score %.1f\n", p.ID, p.Name, p.Score)
+				newLines(w).Printf("%s  %s  score %.1f\n", p.ID, p.Name, p.Score)
 				kv := newTable(w)
 				kv.Row("Names", strings.Join(p.Names, ", "))
 				kv.Row("Identifiers", strings.Join(p.Identifiers, ", "))
@@ -176,22 +176,22 @@ func newPersonCmd(g *globals) *cobra.Command {
 				kv.Row("Unknown images shared", fmt.Sprintf("%d (review for victim identification)", p.NewShared))
 				kv.Flush()
 				if len(p.Links) > 0 {
-					fmt.Fprintln(w, "\nWhy these sources are one person:")
+					newLines(w).Println("\nWhy these sources are one person:")
 					for _, l := range p.Links {
-						fmt.Fprintf(w, "  - %s\n", l)
+						newLines(w).Printf("  - %s\n", l)
 					}
 				}
 				if len(p.PossibleLinks) > 0 {
-					fmt.Fprintln(w, "\nPossible links (not merged):")
+					newLines(w).Println("\nPossible links (not merged):")
 					for _, l := range p.PossibleLinks {
-						fmt.Fprintf(w, "  - %s\n", l)
+						newLines(w).Printf("  - %s\n", l)
 					}
 				}
-				fmt.Fprintln(w, "\nScore:")
+				newLines(w).Println("\nScore:")
 				for _, r := range p.Reasons {
-					fmt.Fprintf(w, "  %s\n", r)
+					newLines(w).Printf("  %s\n", r)
 				}
-				fmt.Fprintln(w)
+				newLines(w).Println()
 			}
 			return nil
 		},

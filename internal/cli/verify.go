@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -53,18 +52,18 @@ results edited in the database are detected. Exit 1 on any difference.`,
 			} else {
 				w := g.streams.Out
 				for _, d := range rep.Changed {
-					fmt.Fprintf(w, "CHANGED  %s (was %s, now %s)\n", d.Path, short(d.Was), short(d.Now))
+					newLines(w).Printf("CHANGED  %s (was %s, now %s)\n", d.Path, short(d.Was), short(d.Now))
 				}
 				for _, d := range rep.Missing {
-					fmt.Fprintf(w, "MISSING  %s\n", d.Path)
+					newLines(w).Printf("MISSING  %s\n", d.Path)
 				}
 				for _, d := range rep.Moved {
-					fmt.Fprintf(w, "MOVED    %s -> %s\n", d.Path, d.MovedTo)
+					newLines(w).Printf("MOVED    %s -> %s\n", d.Path, d.MovedTo)
 				}
 				for _, d := range rep.New {
-					fmt.Fprintf(w, "NEW      %s\n", d.Path)
+					newLines(w).Printf("NEW      %s\n", d.Path)
 				}
-				fmt.Fprintf(w, "matched %d, changed %d, missing %d, new %d, moved %d\n", rep.Matched, len(rep.Changed), len(rep.Missing), len(rep.New), len(rep.Moved))
+				newLines(w).Printf("matched %d, changed %d, missing %d, new %d, moved %d\n", rep.Matched, len(rep.Changed), len(rep.Missing), len(rep.New), len(rep.Moved))
 			}
 			if !rep.OK() {
 				return failureError{"exhibit does not match its ingest manifest"}
@@ -93,16 +92,16 @@ func verifyStore(ctx context.Context, g *globals, s *investigation.Service) erro
 	} else {
 		w := g.streams.Out
 		for _, p := range rep.Audit.Problems {
-			fmt.Fprintf(w, "AUDIT    %s\n", p)
+			newLines(w).Printf("AUDIT    %s\n", p)
 		}
 		for _, p := range rep.Bad {
-			fmt.Fprintf(w, "CHANGED  ingest %d batch %d (%s): %s\n", p.Ingest, p.Batch, p.Exhibit, p.Problem)
+			newLines(w).Printf("CHANGED  ingest %d batch %d (%s): %s\n", p.Ingest, p.Batch, p.Exhibit, p.Problem)
 		}
-		fmt.Fprintf(w, "audit records %d, ingest batches %d holding %d files checked, %d problems", rep.Audit.Records, rep.Batches, rep.Files, len(rep.Audit.Problems)+len(rep.Bad))
+		newLines(w).Printf("audit records %d, ingest batches %d holding %d files checked, %d problems", rep.Audit.Records, rep.Batches, rep.Files, len(rep.Audit.Problems)+len(rep.Bad))
 		if rep.Legacy > 0 {
-			fmt.Fprintf(w, "; %d files stored before results were sealed not checked", rep.Legacy)
+			newLines(w).Printf("; %d files stored before results were sealed not checked", rep.Legacy)
 		}
-		fmt.Fprintln(w)
+		newLines(w).Println()
 	}
 	if !rep.OK() {
 		return failureError{"stored results do not match the audit trail"}
