@@ -89,7 +89,7 @@ func renderReport(w io.Writer, rep investigation.CaseReport) {
 				newLines(w).Printf("... %d more (vibora clusters --case %s)\n", len(rep.Clusters)-20, c.Name)
 				break
 			}
-			t.Row(cl.ID, cl.Size, strings.Join(cl.Exhibits, " "), strings.Join(cl.OtherCases, " "), cl.Members[0].Path)
+			t.Row(cl.ID, cl.Size, strings.Join(cl.Exhibits, " "), otherCases(cl), cl.Members[0].Path)
 		}
 		t.Flush()
 	}

@@ -59,7 +59,7 @@ out (flat images hash unreliably).`,
 					singles++
 					continue
 				}
-				t.Row(c.ID, c.Size, strings.Join(c.Exhibits, " "), strings.Join(c.OtherCases, " "), c.Members[0].Exhibit+":"+c.Members[0].Path)
+				t.Row(c.ID, c.Size, strings.Join(c.Exhibits, " "), otherCases(c), c.Members[0].Exhibit+":"+c.Members[0].Path)
 			}
 			t.Flush()
 			if singles > 0 {
@@ -75,4 +75,14 @@ out (flat images hash unreliably).`,
 	f.IntVar(&opt.MinQuality, "min-quality", investigation.DefaultMinQuality, "images of lower PDQ quality are left out (0-100; 0: no gate)")
 	f.BoolVar(&all, "all", false, "also list images seen once")
 	return cmd
+}
+
+// otherCases names the other cases of a cluster the user may read and
+// counts the others.
+func otherCases(c investigation.Cluster) string {
+	s := strings.Join(c.OtherCases, " ")
+	if c.OtherCasesUnnamed > 0 {
+		s = strings.TrimSpace(fmt.Sprintf("%s also seen in %d other case(s)", s, c.OtherCasesUnnamed))
+	}
+	return s
 }

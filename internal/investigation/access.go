@@ -52,3 +52,17 @@ func (s *Service) bankFor(ctx context.Context, name string, perm access.Permissi
 	}
 	return s.db.BankByName(ctx, name)
 }
+
+// readableCases is the set of case names the call's principal may read:
+// data that touches other cases names only these.
+func (s *Service) readableCases(ctx context.Context) (map[string]bool, error) {
+	cases, err := s.Cases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(cases))
+	for _, c := range cases {
+		out[c.Name] = true
+	}
+	return out, nil
+}

@@ -214,3 +214,64 @@ func TestAccessBanksAndAudit(t *testing.T) {
 		}
 	})
 }
+
+// TestClustersAcrossCasesRespectAccess: a cluster that touches cases of
+// another agency names only the cases the principal may read and counts
+// the others; their images are not listed.
+func TestClustersAcrossCasesRespectAccess(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		db := open(t, -1)
+		s := investigation.New(db, "owner", investigation.WithClock(fixedClock()))
+		ctx := context.Background()
+		// Three near-duplicate PDQ hashes (a few bits apart), one per case.
+		base := strings.Repeat("f0", 32)
+		for i, c := range []struct{ name, agency, pdq string }{
+			{"nl-a", "NL-POL", base},
+			{"nl-b", "NL-POL", "f1" + base[2:]},
+			{"be-c", "BE-FCCU", "f3" + base[2:]},
+		} {
+			if _, err := s.CreateCase(ctx, store.Case{Name: c.name, Agency: c.agency}); err != nil {
+				t.Fatal(err)
+			}
+			e, err := s.AddExhibit(ctx, c.name, store.Exhibit{Label: "PHONE-1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := store.File{ExhibitID: e.ID, Path: c.name + "/img.jpg", Size: int64(100 + i), MediaType: "image/jpeg",
+				SHA256: strings.Repeat(string(rune('a'+i)), 64), PDQ: c.pdq, PDQQuality: 100, Status: "unknown"}
+			if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := tx.InsertFile(ctx, &f, nil); return err }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.Files(ctx, store.FileFilter{}, func(store.File) error { return nil }); err == nil {
+			t.Error("a file filter naming no case read every case")
+		}
+
+		cl, err := s.Clusters(ctx, "nl-a", investigation.ClusterOptions{})
+		if err != nil || len(cl) != 1 {
+			t.Fatalf("owner's clusters: %+v, %v", cl, err)
+		}
+		if got := strings.Join(cl[0].OtherCases, ","); got != "be-c,nl-b" || cl[0].OtherCasesUnnamed != 0 || cl[0].Size != 3 {
+			t.Errorf("owner sees other cases %q, %d unnamed, size %d; want be-c,nl-b, 0, 3", got, cl[0].OtherCasesUnnamed, cl[0].Size)
+		}
+
+		cl, err = s.Clusters(as(nlInv), "nl-a", investigation.ClusterOptions{})
+		if err != nil || len(cl) != 1 {
+			t.Fatalf("investigator's clusters: %+v, %v", cl, err)
+		}
+		c := cl[0]
+		if got := strings.Join(c.OtherCases, ","); got != "nl-b" || c.OtherCasesUnnamed != 1 || c.Size != 2 || len(c.Members) != 2 {
+			t.Errorf("investigator sees other cases %q, %d unnamed, size %d; want nl-b, 1, 2", got, c.OtherCasesUnnamed, c.Size)
+		}
+		for _, m := range c.Members {
+			if m.Case == "be-c" || strings.Contains(m.Path, "be-c") {
+				t.Errorf("a member of another agency's case is listed: %+v", m)
+			}
+		}
+		for _, e := range c.Exhibits {
+			if strings.HasPrefix(e, "be-c/") {
+				t.Errorf("an exhibit of another agency's case is named: %s", e)
+			}
+		}
+	})
+}

@@ -72,18 +72,28 @@ type Match struct {
 // Matcher matches hashes against every bank of the store. It is safe for
 // concurrent use.
 type Matcher struct {
-	db    *store.DB
-	opt   MatchOptions
+	*matchIndex
+	db   *store.DB
+	opt  MatchOptions
+	mu   sync.Mutex
+	recs map[int64]store.BankRecord // records seen in hits
+	// Source says where the index came from: "memory" (kept by the service
+	// from an earlier call), "cache" (loaded from the cache directory) or
+	// "built" (from the store).
+	Source string
+}
+
+// matchIndex is the index over every bank: built or loaded once for a
+// given set of bank versions (its key), then only read, shared by the
+// matchers of concurrent calls.
+type matchIndex struct {
+	key   string
 	banks []store.Bank
 	ids   []int64 // ordinal -> record ID
 	bank  []uint16
 	qual  []int8
 	exact *matchindex.Exact
 	pdq   *matchindex.PDQ
-	mu    sync.Mutex
-	recs  map[int64]store.BankRecord // records seen in hits
-	// Source says whether the index was loaded from the cache or built.
-	Source string
 }
 
 // Matcher loads (or builds and caches) the match index over every bank.
@@ -91,7 +101,10 @@ type Matcher struct {
 // The index covers all banks at once and is keyed by the banks' content
 // digests: importing, replacing or removing a bank makes the next call
 // rebuild it from the store, and the rebuilt index is written to the cache
-// directory so later calls load it in a fraction of the time.
+// directory so later calls load it in a fraction of the time. The service
+// keeps the newest index in memory and hands it to every later call with
+// the same key, so a long-lived service (a server) neither rebuilds nor
+// reloads it per call.
 func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, error) {
 	opt = opt.withDefaults()
 	if opt.MaxDistance < 0 || opt.MaxDistance > 31 {
@@ -104,12 +117,23 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 	if err != nil {
 		return nil, err
 	}
-	m := &Matcher{db: s.db, opt: opt, banks: banks, recs: map[int64]store.BankRecord{}}
+	m := &Matcher{db: s.db, opt: opt, recs: map[int64]store.BankRecord{}}
 	key := indexKey(banks)
-	if s.cacheDir != "" && m.load(s.cacheDir, key) == nil {
-		m.Source = "cache"
+	// One call at a time looks up or builds the index, so that concurrent
+	// calls after a bank change build it once.
+	s.index.Lock()
+	defer s.index.Unlock()
+	if idx := s.index.idx; idx != nil && idx.key == key {
+		m.matchIndex, m.Source = idx, "memory"
 		return m, nil
 	}
+	m.matchIndex = &matchIndex{key: key, banks: banks}
+	if s.cacheDir != "" && m.load(s.cacheDir, key) == nil {
+		m.Source = "cache"
+		s.index.idx = m.matchIndex
+		return m, nil
+	}
+	m.matchIndex = &matchIndex{key: key, banks: banks} // drop what a failed load left
 	if err := m.build(ctx); err != nil {
 		return nil, err
 	}
@@ -119,6 +143,7 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 			s.log.Warn("match index not cached", "err", err)
 		}
 	}
+	s.index.idx = m.matchIndex
 	return m, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/oschwald/maxminddb-golang/v2"
@@ -37,6 +38,12 @@ type Service struct {
 	cacheDir string
 	// geoIP, optional, geolocates IP addresses for country attribution.
 	geoIP *maxminddb.Reader
+	// index is the newest match index, reused by calls whose banks have
+	// not changed since.
+	index struct {
+		sync.Mutex
+		idx *matchIndex
+	}
 }
 
 // Option configures a Service.

@@ -65,8 +65,12 @@ type Cluster struct {
 	ID         int             `json:"id"`
 	Size       int             `json:"size"`
 	Exhibits   []string        `json:"exhibits"`    // case/exhibit labels
-	OtherCases []string        `json:"other_cases"` // cases besides the one asked about
-	Members    []ClusterMember `json:"members"`
+	OtherCases []string        `json:"other_cases"` // cases besides the one asked about that the principal may read
+	// OtherCasesUnnamed counts the other cases the cluster touches that the
+	// principal may not read: "also seen in N other case(s)". Their images
+	// are neither listed nor counted in Size.
+	OtherCasesUnnamed int             `json:"other_cases_unnamed"`
+	Members           []ClusterMember `json:"members"`
 }
 
 // ClusterOptions tune clustering.
@@ -96,8 +100,12 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 	if _, err := s.caseFor(ctx, caseName, access.Read); err != nil {
 		return nil, err
 	}
+	readable, err := s.readableCases(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var files []store.File
-	err := s.db.Files(ctx, store.FileFilter{Status: "unknown", ImagesPDQ: true, MinQuality: max(opt.MinQuality, 0)}, func(f store.File) error {
+	err = s.db.Files(ctx, store.FileFilter{AllCases: true, Status: "unknown", ImagesPDQ: true, MinQuality: max(opt.MinQuality, 0)}, func(f store.File) error {
 		files = append(files, f)
 		return nil
 	})
@@ -147,10 +155,14 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 			}
 			return fa.Path < fb.Path
 		})
-		c := Cluster{Size: len(g)}
-		exh, other := map[string]bool{}, map[string]bool{}
+		c := Cluster{}
+		exh, other, unnamed := map[string]bool{}, map[string]bool{}, map[string]bool{}
 		for _, i := range g {
 			f := files[i]
+			if f.Case != caseName && !readable[f.Case] {
+				unnamed[f.Case] = true
+				continue
+			}
 			c.Members = append(c.Members, ClusterMember{Case: f.Case, Exhibit: f.Exhibit, Path: f.Path, SHA256: f.SHA256, PDQ: f.PDQ,
 				Quality: f.PDQQuality, Distance: pdq.Distance(hashes[g[0]], hashes[i])})
 			exh[f.Case+"/"+f.Exhibit] = true
@@ -158,6 +170,7 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 				other[f.Case] = true
 			}
 		}
+		c.Size, c.OtherCasesUnnamed = len(c.Members), len(unnamed)
 		c.Exhibits, c.OtherCases = slices.Sorted(maps.Keys(exh)), orEmpty(slices.Sorted(maps.Keys(other)))
 		out = append(out, c)
 	}

@@ -117,8 +117,9 @@ func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMa
 
 // FileFilter selects files of a case.
 type FileFilter struct {
-	CaseID     int64  // 0: every case
+	CaseID     int64  // the case; 0 only with ExhibitID or AllCases
 	ExhibitID  int64  // 0: every exhibit
+	AllCases   bool   // every case: must be asked for, never a zero CaseID alone
 	Status     string // "": any
 	Category   string // normalised or given category of a match
 	ImagesPDQ  bool   // only files with a PDQ hash
@@ -130,6 +131,9 @@ const fileCols = "f.id, f.exhibit_id, c.name, e.label, f.path, f.size, f.mtime, 
 // Files calls fn for each file matching the filter, ordered by exhibit
 // label then path.
 func (q q) Files(ctx context.Context, ff FileFilter, fn func(File) error) error {
+	if ff.CaseID == 0 && ff.ExhibitID == 0 && !ff.AllCases {
+		return errors.New("files: the filter names no case or exhibit (set AllCases to read every case)")
+	}
 	query := "SELECT " + fileCols + " FROM files f JOIN exhibits e ON e.id = f.exhibit_id JOIN cases c ON c.id = e.case_id WHERE (e.case_id = ? OR ? = 0)"
 	args := []any{ff.CaseID, ff.CaseID}
 	if ff.ExhibitID != 0 {
