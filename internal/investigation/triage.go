@@ -62,10 +62,10 @@ type ClusterMember struct {
 // other (PDQ distance within the threshold, transitively): one picture,
 // seen several times, not in any bank: a candidate for new material.
 type Cluster struct {
-	ID         int             `json:"id"`
-	Size       int             `json:"size"`
-	Exhibits   []string        `json:"exhibits"`    // case/exhibit labels
-	OtherCases []string        `json:"other_cases"` // cases besides the one asked about that the principal may read
+	ID         int      `json:"id"`
+	Size       int      `json:"size"`
+	Exhibits   []string `json:"exhibits"`    // case/exhibit labels
+	OtherCases []string `json:"other_cases"` // cases besides the one asked about that the principal may read
 	// OtherCasesUnnamed counts the other cases the cluster touches that the
 	// principal may not read: "also seen in N other case(s)". Their images
 	// are neither listed nor counted in Size.
