@@ -3,19 +3,21 @@
 // ("@odata.context"), both hash sets ("#Media": records directly under
 // "value") and case exports ("#Cases": Media nested in case objects).
 //
-// The reader streams with json.Decoder tokens: memory stays flat however
-// many records a national set holds. It accepts a UTF-8 byte-order mark,
-// booleans as JSON booleans or strings, numbers as numbers or strings,
-// upper-case hashes and unknown keys. A record it cannot use becomes a
-// *hashset.RejectError with its line; malformed JSON (a syntax error) ends
-// the import, since nothing after it can be trusted to line up.
+// The reader is a hand-written streaming scanner (scan.go): it steps
+// through the top-level object and the "value" array token by token and
+// reads each record whole, validating it as JSON, into a window that never
+// holds more than one record (bounded by Options.MaxRecordBytes), so
+// memory stays flat however many records a national set holds. It means
+// what encoding/json would mean (a differential test holds it to the
+// json.Decoder reader it replaced): a UTF-8 byte-order mark, booleans as
+// JSON booleans or strings, numbers as numbers or strings, upper-case
+// hashes, keys in any case and unknown keys are accepted. A record it
+// cannot use becomes a *hashset.RejectError with its line; malformed JSON
+// ends the import with its line, column and byte offset, since nothing
+// after it can be trusted to line up.
 package vics
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -26,17 +28,14 @@ import (
 // Format is the format name used in Meta and by format detection.
 const Format = "vics"
 
-// slack is what json.Decoder may read ahead beyond one record.
-const slack = 64 << 10
-
 // Reader streams the records of a VICS document.
 type Reader struct {
-	dec   *json.Decoder
-	lt    *lineTracker
+	sc    scanner
 	opts  hashset.Options
 	meta  hashset.Meta
 	name  string
 	state state
+	first bool // the open container has no element yet
 	m     media
 	err   error // sticky fatal error
 	cats  map[string]int64
@@ -45,7 +44,8 @@ type Reader struct {
 type state uint8
 
 const (
-	stTop       state = iota // inside the top-level object, between keys
+	stStart     state = iota // before the top-level object
+	stTop                    // inside the top-level object, between keys
 	stValue                  // inside "value", between elements
 	stCase                   // inside a case object, between keys
 	stCaseMedia              // inside a case's "Media" array
@@ -55,14 +55,8 @@ const (
 // NewReader reads a VICS document from r. name labels errors (a file
 // name). Nothing is read until the first Next.
 func NewReader(r io.Reader, name string, opts hashset.Options) *Reader {
-	br := bufio.NewReaderSize(r, 64<<10)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
-	}
-	lt := newLineTracker(br, opts.RecordCap()+slack)
-	dec := json.NewDecoder(lt)
-	dec.UseNumber()
-	rd := &Reader{dec: dec, lt: lt, opts: opts, name: name}
+	rd := &Reader{opts: opts, name: name}
+	rd.sc.init(r, opts.RecordCap())
 	rd.meta = hashset.Meta{Format: Format, Document: "media", Profile: hashset.ProfileVICSUS}
 	if opts.Profile != "" {
 		rd.meta.Profile = opts.Profile
@@ -103,33 +97,18 @@ func (r *Reader) countCategory(c string) {
 	r.cats[c]++
 }
 
-func (r *Reader) fail(format string, args ...any) error {
-	r.err = fmt.Errorf("vics %s line %d: %s", r.name, r.lt.valueLine(r.dec.InputOffset()), fmt.Sprintf(format, args...))
-	r.state = stDone
-	return r.err
-}
-
-func (r *Reader) failErr(err error) error {
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		r.lt.advance(se.Offset - 1)
-		r.err = fmt.Errorf("vics %s line %d: malformed json: %w", r.name, r.lt.line, err)
-	} else if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		r.err = fmt.Errorf("vics %s: truncated document (ends inside the json): %w", r.name, io.ErrUnexpectedEOF)
-	} else {
-		r.err = fmt.Errorf("vics %s: %w", r.name, err)
+// fatal makes err sticky and ends the document.
+func (r *Reader) fatal(err error) error {
+	if r.err == nil {
+		r.err = fmt.Errorf("vics %s%w", r.name, err)
 	}
 	r.state = stDone
 	return r.err
 }
 
-func (r *Reader) token() (json.Token, error) {
-	t, err := r.dec.Token()
-	if err != nil {
-		return nil, r.failErr(err)
-	}
-	r.lt.advance(r.dec.InputOffset())
-	return t, nil
+// fail is a fatal error about the value at buffer position p.
+func (r *Reader) fail(p int, format string, args ...any) error {
+	return r.fatal(fmt.Errorf(" line %d: %s", r.sc.lineAt(p), fmt.Sprintf(format, args...)))
 }
 
 // Next returns the next record; see hashset.Reader.
@@ -137,69 +116,93 @@ func (r *Reader) Next() (hashset.Record, error) {
 	if r.err != nil {
 		return hashset.Record{}, r.err
 	}
+	sc := &r.sc
 	for {
 		switch r.state {
 		case stDone:
 			return hashset.Record{}, io.EOF
+		case stStart:
+			c, ok := sc.skipBOMAndSpace()
+			if !ok {
+				if err := sc.readErr(); err != nil {
+					return hashset.Record{}, r.fatal(err)
+				}
+				return hashset.Record{}, r.fatal(fmt.Errorf(": empty document"))
+			}
+			if c != '{' {
+				if !startsValue(c) {
+					return hashset.Record{}, r.fatal(sc.syntax(sc.pos, "looking for beginning of value"))
+				}
+				return hashset.Record{}, r.fail(sc.pos, "want a json object at the top, got %s", kindOf(c))
+			}
+			sc.pos++
+			r.state, r.first = stTop, true
 		case stTop:
 			if err := r.top(); err != nil {
 				return hashset.Record{}, err
 			}
 		case stValue:
-			if !r.dec.More() {
-				if _, err := r.token(); err != nil { // ']'
-					return hashset.Record{}, err
-				}
-				r.state = stTop
+			end, err := sc.nextElement(&r.first)
+			if err != nil {
+				return hashset.Record{}, r.fatal(err)
+			}
+			if end {
+				r.state, r.first = stTop, false
 				continue
 			}
 			if r.meta.Document == "cases" {
-				t, err := r.token()
-				if err != nil {
-					return hashset.Record{}, err
+				c := sc.buf[sc.pos]
+				if c != '{' {
+					if !startsValue(c) {
+						return hashset.Record{}, r.fatal(sc.syntax(sc.pos, "looking for beginning of value"))
+					}
+					return hashset.Record{}, r.fail(sc.pos, "case: want an object, got %s", kindOf(c))
 				}
-				if t != json.Delim('{') {
-					return hashset.Record{}, r.fail("case: want an object, got %v", t)
-				}
-				r.state = stCase
+				sc.pos++
+				r.state, r.first = stCase, true
 				continue
 			}
 			return r.media()
 		case stCase:
-			if !r.dec.More() {
-				if _, err := r.token(); err != nil { // '}'
-					return hashset.Record{}, err
-				}
-				r.state = stValue
+			key, end, err := sc.nextKey(&r.first)
+			if err != nil {
+				return hashset.Record{}, r.fatal(err)
+			}
+			if end {
+				r.state, r.first = stValue, false
 				continue
 			}
-			t, err := r.token()
-			if err != nil {
-				return hashset.Record{}, err
-			}
-			if k, _ := t.(string); strings.EqualFold(k, "Media") {
-				t, err := r.token()
-				if err != nil {
-					return hashset.Record{}, err
+			if strings.EqualFold(key, "Media") {
+				c, ok := sc.space()
+				if !ok {
+					return hashset.Record{}, r.fatal(sc.eofErr())
 				}
-				if t == nil { // "Media": null
+				switch c {
+				case '[':
+					sc.pos++
+					r.state, r.first = stCaseMedia, true
+					continue
+				case 'n': // "Media": null
+					if _, _, err := sc.value(); err != nil {
+						return hashset.Record{}, r.fatal(err)
+					}
 					continue
 				}
-				if t != json.Delim('[') {
-					return hashset.Record{}, r.fail("case Media: want an array, got %v", t)
+				if !startsValue(c) {
+					return hashset.Record{}, r.fatal(sc.syntax(sc.pos, "looking for beginning of value"))
 				}
-				r.state = stCaseMedia
-				continue
+				return hashset.Record{}, r.fail(sc.pos, "case Media: want an array, got %s", kindOf(c))
 			}
-			if err := r.skip(); err != nil {
-				return hashset.Record{}, err
+			if _, _, err := sc.value(); err != nil {
+				return hashset.Record{}, r.fatal(err)
 			}
 		case stCaseMedia:
-			if !r.dec.More() {
-				if _, err := r.token(); err != nil { // ']'
-					return hashset.Record{}, err
-				}
-				r.state = stCase
+			end, err := sc.nextElement(&r.first)
+			if err != nil {
+				return hashset.Record{}, r.fatal(err)
+			}
+			if end {
+				r.state, r.first = stCase, false
 				continue
 			}
 			return r.media()
@@ -207,141 +210,142 @@ func (r *Reader) Next() (hashset.Record, error) {
 	}
 }
 
-// top handles the top-level object up to the start of "value" (or EOF).
+// top handles the top-level object up to the start of "value" (or the
+// end of the document).
 func (r *Reader) top() error {
-	if r.dec.InputOffset() == 0 {
-		t, err := r.token()
+	sc := &r.sc
+	for {
+		key, end, err := sc.nextKey(&r.first)
 		if err != nil {
-			if errors.Is(r.err, io.ErrUnexpectedEOF) {
-				r.err = fmt.Errorf("vics %s: empty document", r.name)
-			}
-			return r.err
+			return r.fatal(err)
 		}
-		if t != json.Delim('{') {
-			return r.fail("want a json object at the top, got %v", t)
+		if end {
+			break
 		}
-	}
-	for r.dec.More() {
-		t, err := r.token()
-		if err != nil {
-			return err
-		}
-		key, _ := t.(string)
-		switch {
-		case key == "odata.metadata" || key == "@odata.context":
-			var s string
-			if err := r.dec.Decode(&s); err != nil {
-				return r.failErr(err)
-			}
-			r.lt.advance(r.dec.InputOffset())
-			r.setContext(key, s)
-		case key == "value":
-			t, err := r.token()
+		switch key {
+		case "odata.metadata", "@odata.context":
+			s, e, err := sc.value()
 			if err != nil {
-				return err
+				return r.fatal(err)
 			}
-			if t != json.Delim('[') {
-				return r.fail("value: want an array, got %v", t)
+			v := sc.buf[s:e]
+			switch v[0] {
+			case '"':
+				url := string(unquote(nil, v[1:len(v)-1]))
+				setContext(&r.meta, r.opts, key, url)
+			case 'n': // as json.Unmarshal into a string: unchanged
+				setContext(&r.meta, r.opts, key, "")
+			default:
+				return r.fail(s, "%s: want a string, got json %s", key, kindOf(v[0]))
 			}
-			r.state = stValue
+		case "value":
+			c, ok := sc.space()
+			if !ok {
+				return r.fatal(sc.eofErr())
+			}
+			if c != '[' {
+				if !startsValue(c) {
+					return r.fatal(sc.syntax(sc.pos, "looking for beginning of value"))
+				}
+				return r.fail(sc.pos, "value: want an array, got json %s", kindOf(c))
+			}
+			sc.pos++
+			r.state, r.first = stValue, true
 			return nil
 		default:
-			if err := r.skip(); err != nil {
-				return err
+			if _, _, err := sc.value(); err != nil {
+				return r.fatal(err)
 			}
 		}
 	}
-	if _, err := r.token(); err != nil { // '}'
-		return err
-	}
-	if _, err := r.dec.Token(); err != io.EOF {
-		return r.fail("data after the top-level object")
+	if _, ok := sc.space(); ok {
+		return r.fail(sc.pos, "data after the top-level object")
+	} else if err := sc.readErr(); err != nil {
+		return r.fatal(err)
 	}
 	if r.meta.Context == "" {
-		return r.fail("no odata.metadata or @odata.context key: not a VICS document")
+		return r.fail(sc.pos, "no odata.metadata or @odata.context key: not a VICS document")
 	}
 	r.state = stDone
 	return nil
 }
 
-// skip consumes one value of any shape (bounded by the record cap).
-func (r *Reader) skip() error {
-	var raw json.RawMessage
-	if err := r.dec.Decode(&raw); err != nil {
-		return r.failErr(err)
-	}
-	r.lt.advance(r.dec.InputOffset())
-	return nil
-}
-
 // setContext reads version, document kind and profile from the OData URL,
 // e.g. ".../DataModels/2.0.xml/US/$metadata#Cases" or ".../1.3.xml#Media".
-func (r *Reader) setContext(key, url string) {
-	r.meta.Context = url
+func setContext(meta *hashset.Meta, opts hashset.Options, key, url string) {
+	meta.Context = url
 	if i := strings.LastIndexByte(url, '#'); i >= 0 {
 		switch frag := strings.ToLower(url[i+1:]); {
 		case strings.HasPrefix(frag, "cases"):
-			r.meta.Document = "cases"
+			meta.Document = "cases"
 		case strings.HasPrefix(frag, "media"):
-			r.meta.Document = "media"
+			meta.Document = "media"
 		}
 	}
 	if i := strings.Index(url, "DataModels/"); i >= 0 {
 		rest := url[i+len("DataModels/"):]
 		if j := strings.Index(rest, ".xml"); j > 0 {
-			r.meta.FormatVersion = rest[:j]
+			meta.FormatVersion = rest[:j]
 			rest = rest[j+len(".xml"):]
 		}
-		if r.opts.Profile == "" && strings.HasPrefix(rest, "/") {
+		if opts.Profile == "" && strings.HasPrefix(rest, "/") {
 			seg := rest[1:]
 			if j := strings.IndexByte(seg, '/'); j >= 0 {
 				seg = seg[:j]
 			}
 			switch strings.ToUpper(seg) {
 			case "UK":
-				r.meta.Profile = hashset.ProfileCAIDUK
+				meta.Profile = hashset.ProfileCAIDUK
 			case "CUSTOM":
-				r.meta.Profile = hashset.ProfileCustom
+				meta.Profile = hashset.ProfileCustom
 			default: // US, Default, and profiles we do not know
-				r.meta.Profile = hashset.ProfileVICSUS
+				meta.Profile = hashset.ProfileVICSUS
 			}
 		}
 	}
-	if r.meta.FormatVersion == "" {
+	if meta.FormatVersion == "" {
 		if key == "@odata.context" {
-			r.meta.FormatVersion = "2.0"
+			meta.FormatVersion = "2.0"
 		} else {
-			r.meta.FormatVersion = "1.x"
+			meta.FormatVersion = "1.x"
 		}
 	}
 }
 
-// text is a JSON scalar read as text: strings as themselves, numbers and
-// booleans as their literal, null as "". Objects and arrays set bad.
+// media reads one Media value into a record.
+func (r *Reader) media() (hashset.Record, error) {
+	sc := &r.sc
+	s, e, err := sc.value()
+	if err != nil {
+		return hashset.Record{}, r.fatal(err)
+	}
+	line := sc.lineAt(s)
+	b := sc.buf[s:e]
+	// The text fields of r.m point into the scanner's window: convert
+	// copies what the record keeps, and nothing reads more input before
+	// it has.
+	alt := r.m.AlternativeHashes[:cap(r.m.AlternativeHashes)]
+	clear(alt)
+	r.m = media{AlternativeHashes: alt[:0]}
+	if reason := r.m.decode(b); reason != "" {
+		return hashset.Record{}, hashset.Reject(line, string(b), "%s", reason)
+	}
+	rec, reason := convert(&r.m, r.opts, r.meta.Profile)
+	rec.Line = line
+	if reason != "" {
+		return hashset.Record{}, hashset.Reject(line, string(b), "%s", reason)
+	}
+	return rec, nil
+}
+
+// text is a JSON scalar read as text, as a field of type text would be
+// filled by encoding/json (see setText): strings as themselves, numbers
+// and booleans as their literal; null leaves s as it was and clears set;
+// objects and arrays set bad. s may point into the scanner's window.
 type text struct {
 	s   string
 	set bool
 	bad bool
-}
-
-func (t *text) UnmarshalJSON(b []byte) error {
-	t.set = true
-	switch {
-	case len(b) == 0:
-	case b[0] == '"':
-		if bytes.IndexByte(b, '\\') < 0 {
-			t.s = string(b[1 : len(b)-1])
-			return nil
-		}
-		return json.Unmarshal(b, &t.s)
-	case b[0] == 'n':
-		t.set = false
-	case b[0] == '{' || b[0] == '[':
-		t.bad = true
-	default:
-		t.s = string(b)
-	}
-	return nil
 }
 
 type altHash struct {
@@ -352,6 +356,7 @@ type altHash struct {
 
 // media holds the fields of one Media record we use; everything else
 // (Exifs, MediaFiles, MediaMetadata, navigation links…) is skipped.
+// Field names match keys case-insensitively, as in encoding/json.
 type media struct {
 	MediaID            text
 	Category           text
@@ -369,45 +374,15 @@ type media struct {
 	CaseID             text
 }
 
-// media decodes one Media object into a record.
-func (r *Reader) media() (hashset.Record, error) {
-	off0 := r.dec.InputOffset()
-	alt := r.m.AlternativeHashes[:cap(r.m.AlternativeHashes)]
-	clear(alt) // json reuses slice elements without zeroing them
-	r.m = media{AlternativeHashes: alt[:0]}
-	err := r.dec.Decode(&r.m)
-	off1 := r.dec.InputOffset()
-	line := r.lt.valueLine(off0)
-	if err != nil {
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) {
-			return hashset.Record{}, r.failErr(err)
-		}
-		raw := string(bytes.TrimLeft(r.lt.text(off1), " \t\r\n,"))
-		r.lt.advance(off1)
-		if te.Field == "" {
-			return hashset.Record{}, hashset.Reject(line, raw, "media record: want a json object, got json %s", te.Value)
-		}
-		return hashset.Record{}, hashset.Reject(line, raw, "%s: want %s, got json %s", te.Field, te.Type, te.Value)
-	}
-	rec, reason := r.convert(&r.m)
-	rec.Line = line
-	if reason != "" {
-		raw := string(bytes.TrimLeft(r.lt.text(off1), " \t\r\n,"))
-		r.lt.advance(off1)
-		return hashset.Record{}, hashset.Reject(line, raw, "%s", reason)
-	}
-	r.lt.advance(off1)
-	return rec, nil
-}
-
-func (r *Reader) convert(m *media) (hashset.Record, string) {
+// convert turns the fields of one Media object into a record, or gives
+// the reason it is rejected. It copies every string the record keeps.
+func convert(m *media, opts hashset.Options, profile string) (hashset.Record, string) {
 	var rec hashset.Record
 	if m.CaseID.set {
 		return rec, "a case object inside a #Media document (the document must declare #Cases before value)"
 	}
-	h64 := r.opts.Hash64
-	for _, f := range []struct {
+	h64 := opts.Hash64
+	for _, f := range [...]struct {
 		name string
 		t    *text
 		k    hashset.HashKind
@@ -419,7 +394,7 @@ func (r *Reader) convert(m *media) (hashset.Record, string) {
 			return rec, f.name + ": " + err.Error()
 		}
 	}
-	rec.PhotoDNA = strings.TrimSpace(m.PhotoDNA.s)
+	rec.PhotoDNA = strings.Clone(strings.TrimSpace(m.PhotoDNA.s))
 	for _, a := range m.AlternativeHashes {
 		v := strings.TrimSpace(a.HashValue.s)
 		if v == "" {
@@ -429,7 +404,7 @@ func (r *Reader) convert(m *media) (hashset.Record, string) {
 		switch n := strings.ToUpper(strings.TrimSpace(a.HashName.s)); n {
 		case "PHOTODNA":
 			if rec.PhotoDNA == "" {
-				rec.PhotoDNA = v
+				rec.PhotoDNA = strings.Clone(v)
 			}
 			continue
 		case "MD5":
@@ -461,12 +436,12 @@ func (r *Reader) convert(m *media) (hashset.Record, string) {
 	if reason := rec.CheckKnown(); reason != "" {
 		return rec, reason
 	}
-	rec.SourceID = strings.TrimSpace(m.MediaID.s)
-	rec.Category = strings.TrimSpace(m.Category.s)
+	rec.SourceID = strings.Clone(strings.TrimSpace(m.MediaID.s))
+	rec.Category = strings.Clone(strings.TrimSpace(m.Category.s))
 	if m.Category.bad {
 		return rec, "Category: want a number or string"
 	}
-	rec.Profile = r.meta.Profile
+	rec.Profile = profile
 	rec.Class = hashset.NormaliseCategory(rec.Profile, rec.Category)
 	if rec.Category == nsrlCategory && r.nsrlForm() {
 		rec.Class = hashset.ClassKnownGood
@@ -475,8 +450,10 @@ func (r *Reader) convert(m *media) (hashset.Record, string) {
 	rec.VictimIdentified, _ = hashset.ParseTri(m.VictimIdentified.s)
 	rec.OffenderIdentified, _ = hashset.ParseTri(m.OffenderIdentified.s)
 	rec.Distributed, _ = hashset.ParseTri(m.IsDistributed.s)
-	rec.Series = strings.TrimSpace(m.Series.s)
-	rec.Tags = hashset.SplitTags(m.Tags.s)
+	rec.Series = strings.Clone(strings.TrimSpace(m.Series.s))
+	if t := strings.TrimSpace(m.Tags.s); t != "" {
+		rec.Tags = hashset.SplitTags(strings.Clone(t))
+	}
 	return rec, ""
 }
 

@@ -189,7 +189,7 @@ func TestFatal(t *testing.T) {
 		{"not object", `[1,2]`, "want a json object", 0},
 		{"no context", `{"value":[]}`, "not a VICS document", 0},
 		{"truncated", ctx + `"value":[{"MD5":"`, "truncated", 0},
-		{"syntax", ctx + "\"value\":[\n{\"MD5\":\"00\"},\n{\"MD5\" \"x\"}]}", "line 3: malformed json", 0},
+		{"syntax", ctx + "\"value\":[\n{\"MD5\":\"00\"},\n{\"MD5\" \"x\"}]}", "line 4: malformed json at column 8 (byte 138)", 0},
 		{"value not array", ctx + `"value":{}}`, "value: want an array", 0},
 		{"trailing", ctx + `"value":[]} {}`, "data after", 0},
 		{"too big", ctx + `"value":[{"Comments":"` + strings.Repeat("x", 200<<10) + `"}]}`, "exceeds", 1024},
@@ -356,7 +356,16 @@ func TestHeapFlat(t *testing.T) {
 	}
 }
 
-func BenchmarkRead(b *testing.B) {
+func BenchmarkRead(b *testing.B) { benchmarkRead(b, vics.NewReader) }
+
+// BenchmarkReadJSON is the encoding/json reader the scanner replaced.
+func BenchmarkReadJSON(b *testing.B) {
+	benchmarkRead(b, func(r io.Reader, name string, opts hashset.Options) hashset.Reader {
+		return vics.NewJSONReader(r, name, opts)
+	})
+}
+
+func benchmarkRead[R hashset.Reader](b *testing.B, open func(io.Reader, string, hashset.Options) R) {
 	const n = 100_000
 	var buf bytes.Buffer
 	w := vics.NewWriter(&buf)
@@ -370,7 +379,7 @@ func BenchmarkRead(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		r := vics.NewReader(bytes.NewReader(data), "bench", hashset.Options{})
+		r := open(bytes.NewReader(data), "bench", hashset.Options{})
 		count := 0
 		for {
 			_, err := r.Next()
