@@ -18,8 +18,8 @@ import (
 
 // outcome is everything a reader yields for a document.
 type outcome struct {
-	recs  []hashset.Record
-	rejs  []hashset.RejectError
+	recs   []hashset.Record
+	rejs   []hashset.RejectError
 	fatal  bool
 	looped bool // did not end
 	meta   hashset.Meta

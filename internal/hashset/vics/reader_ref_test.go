@@ -278,4 +278,3 @@ func (r *jsonReader) media() (hashset.Record, error) {
 	r.lt.advance(off1)
 	return rec, nil
 }
-

@@ -914,4 +914,3 @@ func hex4(b []byte) rune {
 	}
 	return r
 }
-
