@@ -38,7 +38,7 @@ type Reader struct {
 	first bool // the open container has no element yet
 	m     media
 	err   error // sticky fatal error
-	cats  map[string]int64
+	cats  categories
 }
 
 type state uint8
@@ -70,31 +70,44 @@ func NewReader(r io.Reader, name string, opts hashset.Options) *Reader {
 // published in VICS form (IPED reads it as known files): its Meta suggests
 // an ignorable bank, and, unless a profile was given, category 8 in a 1.2
 // document reads as known_good.
-func (r *Reader) Meta() hashset.Meta {
-	m := r.meta
-	if r.nsrlForm() && len(r.cats) == 1 && r.cats[nsrlCategory] > 0 {
-		m.SuggestedKind = hashset.KindIgnorable
-	}
-	return m
-}
+func (r *Reader) Meta() hashset.Meta { return r.cats.suggest(r.meta, r.opts) }
+
+// Categories implements hashset.CategoryCounter: the raw Category values
+// of the records read so far, and how many records carried each.
+func (r *Reader) Categories() map[string]int64 { return r.cats.cats }
 
 // nsrlCategory is the category NIST writes on its VICS-form NSRL data.
 const nsrlCategory = "8"
 
-func (r *Reader) nsrlForm() bool { return r.meta.FormatVersion == "1.2" && r.opts.Profile == "" }
+func nsrlForm(meta hashset.Meta, opts hashset.Options) bool {
+	return meta.FormatVersion == "1.2" && opts.Profile == ""
+}
 
-// Categories implements hashset.CategoryCounter: the raw Category values
-// of the records read so far, and how many records carried each.
-func (r *Reader) Categories() map[string]int64 { return r.cats }
+// categories counts the Category values of the records read.
+type categories struct{ cats map[string]int64 }
 
-func (r *Reader) countCategory(c string) {
-	if r.cats == nil {
-		r.cats = map[string]int64{}
+// add classifies a record read from a document with meta and counts its
+// category.
+func (c *categories) add(rec *hashset.Record, meta hashset.Meta, opts hashset.Options) {
+	if rec.Category == nsrlCategory && nsrlForm(meta, opts) {
+		rec.Class = hashset.ClassKnownGood
 	}
-	if _, ok := r.cats[c]; !ok && len(r.cats) >= hashset.MaxCategoryValues {
-		c = "…"
+	if c.cats == nil {
+		c.cats = map[string]int64{}
 	}
-	r.cats[c]++
+	k := rec.Category
+	if _, ok := c.cats[k]; !ok && len(c.cats) >= hashset.MaxCategoryValues {
+		k = "…"
+	}
+	c.cats[k]++
+}
+
+// suggest is meta with the bank kind the categories suggest.
+func (c *categories) suggest(meta hashset.Meta, opts hashset.Options) hashset.Meta {
+	if nsrlForm(meta, opts) && len(c.cats) == 1 && c.cats[nsrlCategory] > 0 {
+		meta.SuggestedKind = hashset.KindIgnorable
+	}
+	return meta
 }
 
 // fatal makes err sticky and ends the document.
@@ -335,6 +348,7 @@ func (r *Reader) media() (hashset.Record, error) {
 	if reason != "" {
 		return hashset.Record{}, hashset.Reject(line, string(b), "%s", reason)
 	}
+	r.cats.add(&rec, r.meta, r.opts)
 	return rec, nil
 }
 
@@ -443,10 +457,6 @@ func convert(m *media, opts hashset.Options, profile string) (hashset.Record, st
 	}
 	rec.Profile = profile
 	rec.Class = hashset.NormaliseCategory(rec.Profile, rec.Category)
-	if rec.Category == nsrlCategory && r.nsrlForm() {
-		rec.Class = hashset.ClassKnownGood
-	}
-	r.countCategory(rec.Category)
 	rec.VictimIdentified, _ = hashset.ParseTri(m.VictimIdentified.s)
 	rec.OffenderIdentified, _ = hashset.ParseTri(m.OffenderIdentified.s)
 	rec.Distributed, _ = hashset.ParseTri(m.IsDistributed.s)

@@ -28,6 +28,7 @@ type jsonReader struct {
 	state state
 	m     media
 	err   error // sticky fatal error
+	cats  categories
 }
 
 // NewJSONReader is the reference reader, for the tests of package vics_test.
@@ -52,7 +53,7 @@ func newJSONReader(r io.Reader, name string, opts hashset.Options) *jsonReader {
 }
 
 // Meta describes the document; see hashset.Meta for when it is final.
-func (r *jsonReader) Meta() hashset.Meta { return r.meta }
+func (r *jsonReader) Meta() hashset.Meta { return r.cats.suggest(r.meta, r.opts) }
 
 func (r *jsonReader) fail(format string, args ...any) error {
 	r.err = fmt.Errorf("vics %s line %d: %s", r.name, r.lt.valueLine(r.dec.InputOffset()), fmt.Sprintf(format, args...))
@@ -276,5 +277,6 @@ func (r *jsonReader) media() (hashset.Record, error) {
 		return hashset.Record{}, hashset.Reject(line, raw, "%s", reason)
 	}
 	r.lt.advance(off1)
+	r.cats.add(&rec, r.meta, r.opts)
 	return rec, nil
 }
