@@ -89,12 +89,15 @@ var omittedKinds = map[string]chatexport.AttachmentKind{
 
 // sysRule is one compiled event template.
 type sysRule struct {
-	kw     string // a literal every match contains
-	re     *regexp.Regexp
-	prefix bool
-	ev     eventKey
-	locale int
-	conj   *regexp.Regexp
+	kw string // a literal every match contains
+	// nonASCII: the template has non-ASCII letters, so an all-ASCII line
+	// cannot match it
+	nonASCII bool
+	re       *regexp.Regexp
+	prefix   bool
+	ev       eventKey
+	locale   int
+	conj     *regexp.Regexp
 }
 
 // omittedEntry is a placeholder: its kind and the locales that write it.
@@ -345,6 +348,12 @@ func compileTemplate(tpl string) (sysRule, error) {
 		b.WriteString(`[.。]?$`)
 	}
 	r.kw = longest
+	for i := 0; i < len(tpl); i++ {
+		if tpl[i] >= 0x80 && !strings.ContainsRune(quoteChars+"’…", []rune(tpl[i:])[0]) {
+			r.nonASCII = true
+			break
+		}
+	}
 	re, err := regexp.Compile(b.String())
 	r.re = re
 	return r, err

@@ -66,9 +66,16 @@ func classify(text string) (sysInfo, bool) {
 			return sysInfo{action: "encryption_notice", locales: slices.Compact(locs)}, true
 		}
 	}
+	ascii := true
+	for i := 0; i < len(t); i++ {
+		if t[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
 	for i := range vocab.rules {
 		r := &vocab.rules[i]
-		if r.kw != "" && !strings.Contains(t, r.kw) {
+		if r.nonASCII && ascii || r.kw != "" && !strings.Contains(t, r.kw) {
 			continue
 		}
 		m := r.re.FindStringSubmatch(t)
