@@ -179,3 +179,45 @@ func TestBankImportCountsNSRLDuplicates(t *testing.T) {
 		t.Errorf("changed:\n%s\n---\n%s", before, after)
 	}
 }
+
+// An image that declares more pixels than the memory budget allows is a
+// finding: recorded on its file as a limit, counted, exit 1; the summary
+// reports the peak memory and the budget.
+func TestIngestImageBombIsAFinding(t *testing.T) {
+	dir := t.TempDir()
+	ev := filepath.Join(dir, "ev")
+	os.Mkdir(ev, 0o755)
+	os.WriteFile(filepath.Join(ev, "bomb.tif"), hostile.TIFFBomb(2000, 2000), 0o644)
+	os.WriteFile(filepath.Join(ev, "ok.png"), hostile.PNGBomb(64, 64), 0o644)
+	db := filepath.Join(dir, "v.db")
+	if _, e, code := run(t, db, "case", "create", "op-bomb"); code != 0 {
+		t.Fatalf("case create: %d %s", code, e)
+	}
+	out, stderr, code := run(t, db, "--json", "ingest", "--case", "op-bomb", "--exhibit", "E1", "--memory-limit", "64MiB", ev)
+	if code != ExitFailure {
+		t.Fatalf("exit %d, want %d (a finding): %s %s", code, ExitFailure, out, stderr)
+	}
+	var rep struct {
+		Files       int64            `json:"files"`
+		Problems    map[string]int64 `json:"problems"`
+		MemoryLimit int64            `json:"memory_limit_bytes"`
+		PeakMemory  int64            `json:"peak_memory_bytes"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if rep.Files != 2 || rep.Problems["limit"] != 1 || rep.MemoryLimit != 64<<20 || rep.PeakMemory <= 0 {
+		t.Errorf("report %+v: want 2 files, 1 limit problem, the 64 MiB budget and a peak", rep)
+	}
+	out, _, _ = run(t, db, "files", "--case", "op-bomb", "--errors")
+	if !strings.Contains(out, "bomb.tif") || strings.Contains(out, "ok.png") {
+		t.Errorf("files --errors:\n%s", out)
+	}
+	if _, stderr, code := run(t, db, "ingest", "--case", "op-bomb", "--exhibit", "E2", "--memory-limit", "lots", ev); code != ExitUsage {
+		t.Errorf("--memory-limit lots: exit %d %s", code, stderr)
+	}
+	out, _, _ = run(t, db, "ingest", "--case", "op-bomb", "--exhibit", "E3", "--memory-limit", "1GiB", ev)
+	if !strings.Contains(out, "peak memory") || !strings.Contains(out, "budget 1GiB") {
+		t.Errorf("summary lacks the peak memory line:\n%s", out)
+	}
+}

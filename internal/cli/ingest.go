@@ -42,6 +42,9 @@ unreadable): they are findings, listed by 'vibora files --errors';
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			opt.Paths = args
+			if err := envMemoryLimit(&opt.MemoryLimit); err != nil {
+				return usageError{err}
+			}
 			var err error
 			if opt.Match.MaxDistance, err = maxDistanceOption(opt.Match.MaxDistance); err != nil {
 				return err
@@ -119,6 +122,9 @@ unreadable): they are findings, listed by 'vibora files --errors';
 				newLines(w).Printf("  not fully read: %-10s %d\n", k, rep.Problems[k])
 			}
 			newLines(w).Printf("manifest sha256 %s (%d files on disk)\n", rep.Manifest, rep.ManifestFiles)
+			if rep.PeakMemory > 0 {
+				newLines(w).Printf("peak memory %s (budget %s)\n", humanBytes(float64(rep.PeakMemory)), memoryBudget(rep.MemoryLimit))
+			}
 			if rep.ExhibitProblems > 0 {
 				return findings
 			}
@@ -135,6 +141,7 @@ unreadable): they are findings, listed by 'vibora files --errors';
 	f.StringVar(&passwordsFile, "passwords-file", "", "file of passwords to try, one per line")
 	f.IntVar(&opt.MaxDepth, "max-depth", 0, "archive nesting to open (default 3; -1 opens none)")
 	f.IntVar(&opt.Workers, "workers", 0, "parallel workers (default: every core)")
+	f.Var(&memoryLimitFlag{&opt.MemoryLimit}, "memory-limit", "memory budget of the ingest, e.g. 2GiB or 512MiB; 'none' for no limit (env VIBORA_MEMORY_LIMIT, default 2GiB)")
 	f.BoolVar(&opt.CryptoOnly, "crypto-only", false, "only MD5/SHA-1/SHA-256 and media type (no PDQ)")
 	f.BoolVar(&opt.Match.Dihedral, "dihedral", false, "also match rotated and mirrored copies of known images")
 	f.IntVar(&opt.Match.MaxDistance, "max-distance", investigation.DefaultMaxDistance, "largest PDQ distance that matches (0-31)")

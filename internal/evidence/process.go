@@ -12,6 +12,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/hashing"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 )
@@ -36,6 +37,16 @@ type ProcessOptions struct {
 	PDQ          bool  // compute PDQ for images
 	Dihedral     bool  // also the 8 dihedral hashes
 	MaxImageSize int64 // images larger than this are hashed but not PDQ-hashed (0: 256 MiB)
+	// MaxDecodeBytes bounds the memory one image may need to decode, from
+	// its declared dimensions and bit depth (0: pdq.DefaultMaxDecodeBytes);
+	// an image over it is hashed, not decoded, and gets an ErrLimit error.
+	MaxDecodeBytes int64
+
+	// gate, when set (by Run), admits decodes by their declared cost so
+	// that those in flight together stay within the memory budget; done
+	// (the run's cancellation) ends a wait for admission.
+	gate *decodeGate
+	done <-chan struct{}
 }
 
 func (o ProcessOptions) maxImage() int64 {
@@ -86,13 +97,25 @@ func (p *Processor) Process(r io.Reader, res *Result) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("image over %d bytes: PDQ not computed", p.opt.maxImage()))
 		return
 	}
-	pr, err := pdq.FromBytes(p.cap.buf, pdq.Options{Dihedral: p.opt.Dihedral})
+	popt := pdq.Options{Dihedral: p.opt.Dihedral, MaxDecodeBytes: p.opt.MaxDecodeBytes}
+	release, ok := p.admit(popt)
+	if !ok {
+		res.Err = "cancelled while waiting for memory to decode the image"
+		return
+	}
+	defer release()
+	pr, err := pdq.FromBytes(p.cap.buf, popt)
 	if err != nil {
-		if errors.Is(err, pdq.ErrNoDecoder) {
+		switch {
+		case errors.Is(err, pdq.ErrNoDecoder):
 			res.Warnings = append(res.Warnings, "no decoder for "+res.MediaType+": PDQ not computed")
-			return
+		case errors.Is(err, pdq.ErrTooLarge):
+			// A decompression bomb, or an image too large for the
+			// memory budget: a finding, counted as a limit reached.
+			res.Err = fmt.Sprintf("%v: %v", source.ErrLimit, err)
+		default:
+			res.Err = fmt.Sprintf("pdq: %v", err)
 		}
-		res.Err = fmt.Sprintf("pdq: %v", err)
 		return
 	}
 	h := pr.Hash

@@ -9,6 +9,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -27,6 +28,16 @@ type RunOptions struct {
 	// (2*Workers+1)*MaxBuffered plus PDQ's image buffers, whatever the
 	// size of the evidence.
 	MaxBuffered int64
+	// MemoryLimit is the memory budget of the run, in bytes (0:
+	// DefaultMemoryLimit; negative: none). While Run runs it is the Go
+	// runtime's soft memory limit (runtime/debug.SetMemoryLimit, never
+	// raised above a lower limit already set), images are decoded only
+	// when their declared cost fits in half of it next to the decodes in
+	// flight, an image whose declared cost is over that half is refused
+	// (ErrLimit on its result), and an encoded image is kept for PDQ up to
+	// an eighth of it. Evidence that declares huge images (decompression
+	// bombs) therefore cannot exhaust memory, however many workers run.
+	MemoryLimit int64
 	// Skip reports entries already done (a resumed or repeated ingest).
 	Skip func(Identity) bool
 	// Labels replace each root's base name at the start of its display
@@ -64,6 +75,18 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if limit := cmp.Or(opt.MemoryLimit, DefaultMemoryLimit); limit > 0 {
+		if prev := debug.SetMemoryLimit(-1); limit < prev {
+			debug.SetMemoryLimit(limit)
+			defer debug.SetMemoryLimit(prev)
+		}
+		decode := limit / decodeShare
+		opt.Process.gate, opt.Process.done = newDecodeGate(decode), ctx.Done()
+		if opt.Process.MaxDecodeBytes <= 0 || opt.Process.MaxDecodeBytes > decode {
+			opt.Process.MaxDecodeBytes = decode
+		}
+		opt.Process.MaxImageSize = min(opt.Process.maxImage(), limit/captureShare)
+	}
 
 	type job struct {
 		item Item

@@ -28,7 +28,11 @@ type IngestOptions struct {
 	Passwords   []string // tried on encrypted archives
 	MaxDepth    int      // archive nesting (0: source.DefaultMaxDepth; negative: none)
 	Workers     int      // 0: every core
-	CryptoOnly  bool     // no PDQ: digests and media type only
+	// MemoryLimit is the walk's memory budget in bytes (0:
+	// evidence.DefaultMemoryLimit; negative: none); see
+	// evidence.RunOptions.MemoryLimit.
+	MemoryLimit int64
+	CryptoOnly  bool // no PDQ: digests and media type only
 	Match       MatchOptions
 	// BatchSize is how many files each transaction stores (0: 256).
 	BatchSize int
@@ -58,7 +62,11 @@ type IngestReport struct {
 	Manifest        string  `json:"manifest_sha256"`
 	ManifestFiles   int     `json:"manifest_files"`
 	ElapsedSeconds  float64 `json:"elapsed_seconds"`
-	IndexSource     string  `json:"match_index"`
+	// MemoryLimit is the budget the walk ran under (0: none), PeakMemory
+	// the process's peak resident set size so far (0 where unknown).
+	MemoryLimit int64  `json:"memory_limit_bytes"`
+	PeakMemory  int64  `json:"peak_memory_bytes"`
+	IndexSource string `json:"match_index"`
 	// Interrupted lists earlier ingests of the exhibit whose process was
 	// found gone while they were still running (marked interrupted).
 	Interrupted []int64 `json:"interrupted"`
@@ -209,11 +217,12 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 	}
 	var walkSkipped atomic.Int64
 	runOpt := evidence.RunOptions{
-		Process: evidence.ProcessOptions{PDQ: !opt.CryptoOnly, Dihedral: opt.Match.Dihedral},
-		Source:  source.Options{MaxDepth: opt.MaxDepth, Passwords: opt.Passwords, TempDir: spill},
-		Workers: opt.Workers,
-		Labels:  labels,
-		Taken:   func(p string) bool { return taken[p] },
+		Process:     evidence.ProcessOptions{PDQ: !opt.CryptoOnly, Dihedral: opt.Match.Dihedral},
+		Source:      source.Options{MaxDepth: opt.MaxDepth, Passwords: opt.Passwords, TempDir: spill},
+		Workers:     opt.Workers,
+		MemoryLimit: opt.MemoryLimit,
+		Labels:      labels,
+		Taken:       func(p string) bool { return taken[p] },
 		Skip: func(id evidence.Identity) bool {
 			if done[store.FileKey{Root: id.Root, Member: id.Member, Seq: id.Seq}] {
 				walkSkipped.Add(1) // on the walking goroutine
@@ -276,6 +285,7 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 			return s.custody(ctx, tx, c.ID, e.ID, "ingested", reason, "manifest-sha256="+rep.Manifest)
 		})
 	rep.ElapsedSeconds = time.Since(start).Seconds()
+	rep.MemoryLimit, rep.PeakMemory = max(cmp.Or(opt.MemoryLimit, evidence.DefaultMemoryLimit), 0), evidence.PeakMemory()
 	return rep, err
 }
 

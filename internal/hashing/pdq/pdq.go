@@ -78,6 +78,11 @@ type Options struct {
 	// MaxBytes bounds the encoded size FromReader reads; 0 means
 	// DefaultMaxBytes.
 	MaxBytes int64
+	// MaxDecodeBytes bounds the memory one image may take to decode, as
+	// DecodeCost estimates it from the header (dimensions and bit depth);
+	// 0 means DefaultMaxDecodeBytes. Images over it are refused with
+	// ErrTooLarge before any pixel is decoded.
+	MaxDecodeBytes int64
 	// ExactJPEG decodes JPEGs over 512 pixels on a side fully, with
 	// libjpeg's chroma upsampling and colour conversion, instead of the
 	// fast luma-only sampled path. Slower; closer to the reference.

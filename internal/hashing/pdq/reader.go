@@ -99,6 +99,9 @@ func FromBytes(data []byte, opt Options) (Result, error) {
 		}
 		return Result{}, fmt.Errorf("%w for %s", ErrNoDecoder, mime)
 	}
+	if err := checkCost(data, opt); err != nil {
+		return Result{}, err
+	}
 	if f == fmtJPEG {
 		res, err := fromJPEG(data, opt)
 		if err == nil || errors.Is(err, ErrTooLarge) {
