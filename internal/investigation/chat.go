@@ -6,9 +6,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -16,6 +20,7 @@ import (
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/chatexport"
 	"github.com/vibora-project/vibora/internal/chatexport/detect"
+	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/identifier"
 	"github.com/vibora-project/vibora/internal/store"
@@ -86,7 +91,8 @@ func (s *Service) ImportChat(ctx context.Context, caseName, exportPath string, o
 	fsys, name := os.DirFS(filepath.Dir(abs)), base
 	imp := &chatImporter{s: s, ctx: ctx, caseID: c.ID, exhibitID: e.ID, isDir: st.IsDir(),
 		convs: map[string]int64{}, parts: map[string]int64{}, names: map[string]int64{}, known: map[string]*chatexport.Participant{},
-		rep: &rep, region: opt.Region, object: "exhibit:" + c.Name + "/" + e.Label, dir: filepath.Dir(abs)}
+		rep: &rep, region: opt.Region, object: "exhibit:" + c.Name + "/" + e.Label, dir: filepath.Dir(abs),
+		export: abs, exhibitLabel: e.Label, fsys: fsys, attKeys: map[string]store.FileKey{}}
 	stats, err := detect.Parse(ctx, fsys, name, imp)
 	if err == nil {
 		err = imp.flush()
@@ -105,8 +111,10 @@ func (s *Service) ImportChat(ctx context.Context, caseName, exportPath string, o
 	if err != nil {
 		return rep, err
 	}
+	convIDs := slices.Sorted(maps.Values(imp.convs))
+	convIDs = slices.Compact(convIDs)
 	err = s.mutate(ctx, &change{action: "chat.link_attachments", object: imp.object}, func(tx *store.Tx) error {
-		n, err := tx.LinkAttachments(ctx, e.ID)
+		n, err := tx.LinkAttachments(ctx, e.ID, convIDs, imp.attKeys)
 		rep.Linked = n
 		return err
 	})
@@ -138,7 +146,9 @@ type chatImporter struct {
 	zipped    bool     // the export is a zip
 	siblings  []string // present attachments next to a single-file export
 	seenSib   map[string]bool
-	convs     map[string]int64 // conversation ext id -> row id
+	export    string                   // the export's absolute path (the ingest root)
+	attKeys   map[string]store.FileKey // attachment rel_path -> the file's identity
+	convs     map[string]int64         // conversation ext id -> row id
 	convArch  map[string]string
 	platforms map[string]string                  // conversation ext id -> platform
 	parts     map[string]int64                   // conv id + "\x00" + participant ext id -> row id
@@ -148,6 +158,10 @@ type chatImporter struct {
 	region    string
 	rep       *ChatImportReport
 	object    string
+	// exhibitLabel and fsys key WhatsApp conversations (which carry no
+	// chat id) by exhibit and export content.
+	exhibitLabel string
+	fsys         fs.FS
 }
 
 type pendingMsg struct {
@@ -165,9 +179,16 @@ func (im *chatImporter) Conversation(c *chatexport.Conversation) error {
 	}
 	ext := c.ID
 	if c.Platform == chatexport.WhatsApp {
-		// WhatsApp exports carry no chat id (the parser uses the name): two
-		// chats with one name stay apart by their export file.
-		ext = c.ID + " [" + path.Base(cmp.Or(c.Archive, c.Source)) + "]"
+		// WhatsApp exports carry no chat id (the parser uses the chat's
+		// name, which is also the file name): two phones' exports of one
+		// chat, or two chats with one name, stay apart by exhibit and by
+		// the export's content; the same export imported again is the
+		// same conversation.
+		sum, err := fileDigest(im.fsys, cmp.Or(c.Archive, c.Source))
+		if err != nil {
+			return fmt.Errorf("conversation %s: %w", c.ID, err)
+		}
+		ext = c.ID + " [" + im.exhibitLabel + " " + sum[:16] + "]"
 	}
 	sc := store.Conversation{CaseID: im.caseID, ExhibitID: im.exhibitID, Platform: string(c.Platform), ExtID: ext, Name: c.Name,
 		Type: string(c.Type), SourcePath: c.Source, ImportedAt: im.s.timestamp()}
@@ -391,19 +412,39 @@ func (im *chatImporter) platformOf(convExt string) string {
 func (im *chatImporter) displayPath(convExt, p string) string {
 	if arch := im.convArch[convExt]; arch != "" {
 		im.zipped = true
-		return arch + "!/" + p
+		rel := arch + "!/" + p
+		im.attKeys[rel] = store.FileKey{Root: im.export, Member: evidence.EncodeName(rel)}
+		return rel
 	}
 	if im.isDir {
+		im.attKeys[p] = store.FileKey{Root: im.export, Member: evidence.EncodeName(p)}
 		return p
 	}
 	if im.seenSib == nil {
 		im.seenSib = map[string]bool{}
 	}
-	if abs := filepath.Join(im.dir, filepath.FromSlash(p)); !im.seenSib[abs] {
+	abs := filepath.Join(im.dir, filepath.FromSlash(p))
+	if !im.seenSib[abs] {
 		im.seenSib[abs] = true
 		im.siblings = append(im.siblings, abs)
 	}
-	return path.Base(p)
+	rel := path.Base(p)
+	im.attKeys[rel] = store.FileKey{Root: abs, Member: evidence.EncodeName(rel)}
+	return rel
+}
+
+// fileDigest is the SHA-256 (hex) of a file of fsys.
+func fileDigest(fsys fs.FS, name string) (string, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // linksPerson reports whether an identifier found in a member's own

@@ -54,7 +54,7 @@ type IngestReport struct {
 	Bytes    int64            `json:"bytes"`
 	ByStatus map[string]int64 `json:"by_status"`
 	// Problems counts this run's files that could not be read completely,
-	// by kind (encrypted, corrupt, limit, unreadable).
+	// by kind (encrypted, corrupt, limit, undecodable, unreadable).
 	Problems map[string]int64 `json:"problems"`
 	// ExhibitProblems counts such files in the whole exhibit after the
 	// run (earlier runs included): findings an examiner must look at.
@@ -298,6 +298,8 @@ func problemKind(msg string) string {
 		return "corrupt"
 	case strings.Contains(msg, source.ErrLimit.Error()):
 		return "limit"
+	case strings.HasPrefix(msg, "pdq:"):
+		return "undecodable" // read and hashed, but the image does not decode
 	}
 	return "unreadable"
 }

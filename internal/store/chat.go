@@ -210,16 +210,57 @@ func (tx *Tx) LinkIdentifier(ctx context.Context, caseID int64, kind, normalized
 	return err
 }
 
-// LinkAttachments links the present attachments of an exhibit's
-// conversations to the exhibit's ingested files with the same path, and
-// returns how many attachments are linked.
-func (tx *Tx) LinkAttachments(ctx context.Context, exhibitID int64) (int64, error) {
-	_, err := tx.exec(ctx, `UPDATE attachments SET file_id = (SELECT f.id FROM files f WHERE f.exhibit_id = ? AND f.path = attachments.rel_path)
-		WHERE file_id IS NULL AND present = 1 AND conversation_id IN (SELECT id FROM conversations WHERE exhibit_id = ?)`, exhibitID, exhibitID)
-	if err != nil {
-		return 0, err
+// LinkAttachments links the present, unlinked attachments of the given
+// conversations to the exhibit's files: each attachment's rel_path names, in
+// keys, the identity (root, raw member) of the file it is. Two phones'
+// attachments with one file name link to their own files. It returns how
+// many attachments of the conversations are linked.
+func (tx *Tx) LinkAttachments(ctx context.Context, exhibitID int64, convIDs []int64, keys map[string]FileKey) (int64, error) {
+	var total int64
+	for _, cid := range convIDs {
+		rows, err := tx.query(ctx, "SELECT id, rel_path FROM attachments WHERE conversation_id = ? AND present = 1 AND file_id IS NULL", cid)
+		if err != nil {
+			return 0, err
+		}
+		type link struct {
+			id  int64
+			rel string
+		}
+		var todo []link
+		for rows.Next() {
+			var l link
+			if err := rows.Scan(&l.id, &l.rel); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			todo = append(todo, l)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+		for _, l := range todo {
+			k, ok := keys[l.rel]
+			if !ok {
+				continue
+			}
+			var fid int64
+			err := tx.queryRow(ctx, "SELECT id FROM files WHERE exhibit_id = ? AND root = ? AND member = ? AND seq = ?", exhibitID, k.Root, k.Member, k.Seq).Scan(&fid)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return 0, err
+			}
+			if _, err := tx.exec(ctx, "UPDATE attachments SET file_id = ? WHERE id = ?", fid, l.id); err != nil {
+				return 0, err
+			}
+		}
+		var n int64
+		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM attachments WHERE conversation_id = ? AND file_id IS NOT NULL", cid).Scan(&n); err != nil {
+			return 0, err
+		}
+		total += n
 	}
-	var n int64
-	err = tx.queryRow(ctx, `SELECT COUNT(*) FROM attachments WHERE file_id IS NOT NULL AND conversation_id IN (SELECT id FROM conversations WHERE exhibit_id = ?)`, exhibitID).Scan(&n)
-	return n, err
+	return total, nil
 }
