@@ -35,6 +35,7 @@ func TestListVariants(t *testing.T) {
 		{path: "../hma/testdata/threatexchange_signals.csv", format: "hma", kinds: "pdq,md5", rejected: 2, tag: "collab:SYNTHETIC_COLLAB"},
 		{path: "../hma/testdata/pdq_hasher.csv", format: "hma", kinds: "pdq,pdq"},
 		{path: "../plain/testdata/filepath_hash_quality.csv", format: "plain", kinds: "pdq,pdq,pdq", hash64: "pdq/header"},
+		{path: "../plain/testdata/evidence_pdq_filepath_hash.csv", format: "plain", kinds: "pdq,pdq,pdq", hash64: "pdq/file name"},
 		{path: "../plain/testdata/photos_pdq.txt", format: "plain", kinds: "pdq,pdq,pdq,pdq,pdq,pdq", hash64: "pdq/file name"},
 		{path: "../plain/testdata/pdq_named_sha256.txt", format: "plain", kinds: "sha256,sha256,sha256,sha256,sha256",
 			hash64: "sha256/" + hashset.Hash64NotPDQLike},

@@ -129,8 +129,9 @@ func nameSaysPDQ(name string) bool {
 	return strings.Contains(strings.ToLower(base), "pdq")
 }
 
-// pdqLikeValues counts the 64-hex first fields of the complete data lines
-// in head, and how many of them are PDQ-like.
+// pdqLikeValues counts the 64-hex fields (any column: "FilePath,Hash"
+// puts the hash second) of the complete data lines in head, and how many
+// of them are PDQ-like.
 func pdqLikeValues(head []byte) (n, like int) {
 	if i := bytes.LastIndexByte(head, '\n'); i >= 0 {
 		head = head[:i]
@@ -140,17 +141,14 @@ func pdqLikeValues(head []byte) (n, like int) {
 		if t == "" || t[0] == '#' {
 			continue
 		}
-		f := t
-		if i := strings.IndexAny(t, ",;\t "); i >= 0 {
-			f = t[:i]
-		}
-		f = strings.Trim(f, `"`)
-		if len(f) != 64 || !hashset.LooksLikeHash(f) {
-			continue
-		}
-		n++
-		if hashset.PDQLike(f) {
-			like++
+		for _, f := range strings.FieldsFunc(t, func(c rune) bool { return c == ',' || c == ';' || c == '\t' || c == ' ' || c == '"' }) {
+			if len(f) != 64 || !hashset.LooksLikeHash(f) {
+				continue
+			}
+			n++
+			if hashset.PDQLike(f) {
+				like++
+			}
 		}
 	}
 	return n, like
