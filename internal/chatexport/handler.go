@@ -160,9 +160,10 @@ type Stats struct {
 	Attachments        int64    `json:"attachments"`
 	AttachmentsPresent int64    `json:"attachments_present"`
 	Bytes              int64    `json:"bytes"`
-	// Skipped counts records the parser could not import at all: lines
-	// before a chat's first header, messages without an id, records of an
-	// unknown shape. Each has a warning.
+	// Skipped counts records the parser could not import, or imported
+	// only in part: lines before a chat's first header, messages that are
+	// not objects or exceed a size cap, lines and messages truncated at a
+	// cap. Each has a warning.
 	Skipped int64 `json:"skipped"`
 	// HeadersAsText counts lines that look like message headers but were
 	// kept as text of the previous message (WhatsApp: a date that

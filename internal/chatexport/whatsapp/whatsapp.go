@@ -371,6 +371,7 @@ func (p *parser) pass(open func() (io.ReadCloser, error), fn func(int, string, h
 		}
 		bytesRead += int64(len(l)) + 1
 		if lr.long && second {
+			p.st.Skipped++ // the rest of the line is lost
 			p.warn(lr.line, fmt.Sprintf("line longer than %d bytes: truncated", MaxLine))
 		}
 		h, rest, ok, nb, ni := matchHeader(l, p.nb, p.ni)
@@ -585,6 +586,7 @@ func (p *parser) line(lineNo int, full string, h header, rest string, ok bool) e
 		}
 		if p.cur.body.Len()+len(rest) > MaxMessage {
 			if !p.overflow {
+				p.st.Skipped++ // the rest of the message is lost
 				p.warn(lineNo, fmt.Sprintf("message longer than %d bytes: further lines dropped", MaxMessage))
 				p.overflow = true
 			}

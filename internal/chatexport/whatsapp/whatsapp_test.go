@@ -348,6 +348,10 @@ func TestLimitsAndWarnings(t *testing.T) {
 	if len(want) != 0 {
 		t.Errorf("warnings = %v", st.Warnings)
 	}
+	// preamble skipped, long line truncated; the impossible date is a header kept as text
+	if st.Skipped != 2 || st.HeadersAsText != 1 || !st.Incomplete() {
+		t.Errorf("skipped %d, headers as text %d", st.Skipped, st.HeadersAsText)
+	}
 	if _, err := Parse(context.Background(), fstest.MapFS{"e.txt": {Data: []byte("no headers here\n")}}, "e.txt", &c); err == nil || !strings.Contains(err.Error(), "e.txt") {
 		t.Errorf("no-header error = %v", err)
 	}
