@@ -108,3 +108,58 @@ func PNGBomb(w, h int) []byte {
 	chunk("IEND", nil)
 	return b.Bytes()
 }
+
+// Header bomb formats (HeaderBomb).
+const (
+	FormatGIF  = "gif"
+	FormatBMP  = "bmp"
+	FormatWebP = "webp"
+	FormatJPEG = "jpeg"
+)
+
+// HeaderBomb returns only the header of an image of w x h pixels in format
+// (gif, bmp, webp, jpeg): a few dozen bytes whose decoder configuration
+// reports the full size. A decoder that trusted it would allocate the
+// image before finding the data missing. Limits: GIF and JPEG dimensions
+// fit in 16 bits, WebP's in 24.
+func HeaderBomb(format string, w, h int) []byte {
+	var b bytes.Buffer
+	le, be := binary.LittleEndian, binary.BigEndian
+	switch format {
+	case FormatGIF:
+		b.WriteString("GIF89a")
+		binary.Write(&b, le, uint16(w))
+		binary.Write(&b, le, uint16(h))
+		b.Write([]byte{0, 0, 0}) // no global colour table
+	case FormatBMP:
+		b.WriteString("BM")
+		binary.Write(&b, le, uint32(54))
+		binary.Write(&b, le, uint32(0))
+		binary.Write(&b, le, uint32(54))
+		binary.Write(&b, le, uint32(40))
+		binary.Write(&b, le, int32(w))
+		binary.Write(&b, le, int32(h))
+		binary.Write(&b, le, uint16(1))
+		binary.Write(&b, le, uint16(24))
+		b.Write(make([]byte, 24)) // no compression, sizes and palette zero
+	case FormatWebP:
+		b.WriteString("RIFF")
+		binary.Write(&b, le, uint32(4+8+10))
+		b.WriteString("WEBPVP8X")
+		binary.Write(&b, le, uint32(10))
+		b.Write([]byte{0, 0, 0, 0})
+		b.Write([]byte{byte(w - 1), byte((w - 1) >> 8), byte((w - 1) >> 16)})
+		b.Write([]byte{byte(h - 1), byte((h - 1) >> 8), byte((h - 1) >> 16)})
+	case FormatJPEG:
+		b.Write([]byte{0xFF, 0xD8, 0xFF, 0xC0})
+		binary.Write(&b, be, uint16(17))
+		b.WriteByte(8)
+		binary.Write(&b, be, uint16(h))
+		binary.Write(&b, be, uint16(w))
+		b.WriteByte(3)
+		for id := byte(1); id <= 3; id++ {
+			b.Write([]byte{id, 0x11, 0})
+		}
+	}
+	return b.Bytes()
+}
