@@ -9,18 +9,20 @@
 //
 // # Exact
 //
-// Each digest kind is a sorted array of fixed-stride records (full digest
-// followed by the little-endian uint32 ordinal) with a front table of
-// bucket offsets on the top bits of the digest. Digests are uniformly
-// random, so a lookup reads the front table, interpolates inside its bucket
-// and compares a record or two (a crowded bucket of non-random keys falls
-// back to binary search). MD5 costs 20 bytes per record plus 0.25 to 0.5
-// byte of front table. Full digests are stored, so there are no false
-// positives. A single Lookup is bound by its two dependent cache misses;
-// LookupBatch makes all the misses of a batch before comparing anything,
-// so they overlap, and is two to three times faster for bulk matching. On
-// Linux the large arrays are advised to transparent huge pages (madvise),
-// which removes most TLB misses on multi-gigabyte indexes.
+// Each digest kind is an ordered linear-probing table of fixed-stride
+// records (full digest followed by the little-endian uint32 ordinal):
+// records in ascending order, each in the first free slot at or after its
+// home slot, home = (first 8 digest bytes * m) >> 64 with m = n + n/7 home
+// slots; a slot left free holds a copy of the next record, so the slots
+// stay sorted. Digests are uniformly random, so a lookup computes the home
+// slot and scans forward a few slots (about 4, mostly within one or two
+// adjacent cache lines): one dependent cache miss, no front table. MD5
+// costs 20 * 8/7 = 22.9 bytes per record. Full digests are stored, so
+// there are no false positives; non-random digests stay correct, only
+// slower (longer runs). LookupBatch touches the home slots of a batch
+// before comparing anything, so their misses overlap. On Linux the large
+// arrays are advised to transparent huge pages (madvise), which removes
+// most TLB misses on multi-gigabyte indexes.
 //
 // # PDQ
 //
@@ -57,8 +59,8 @@
 // answers but cannot crash a reader. Index files are a cache, not evidence. Loading is one sequential read into the final arrays plus the
 // checksum and invariant checks: on the 2-core development machine a
 // 10-million-hash PDQ index (882 MB) loads in about 1.6 s against about 6 s
-// to build it, and 100 million MD5 records (1.9 GB) load in 4 to 5 s
-// against 6 to 20 s (bench/pdqindex, bench/exactindex). Building also needs
+// to build it, and 100 million MD5 records (2.1 GB) load in a few
+// seconds against 6 to 20 s (bench/pdqindex, bench/exactindex). Building also needs
 // every hash fetched from the store first. Callers should therefore persist
 // indexes (for example in a cache directory keyed by the bank content
 // digest, written with WriteFile) and rebuild only when the file is

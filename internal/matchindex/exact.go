@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/bits"
 	"runtime"
-	"sort"
 	"sync"
 )
 
@@ -48,16 +47,17 @@ type ExactBuilder struct {
 	recs [numKinds][]byte // key bytes then little-endian id, per record
 }
 
-// Grow reserves room for n more digests of kind k, which avoids the
-// transient doubling of memory that appending would cause at large sizes.
+// Grow reserves room for n more digests of kind k, and for the index's
+// empty slots, which avoids the transient doubling of memory that
+// appending (or Build) would cause at large sizes.
 func (b *ExactBuilder) Grow(k Kind, n int) {
 	if k.Size() == 0 || n <= 0 {
 		return
 	}
 	stride := k.Size() + 4
 	r := b.recs[k]
-	if cap(r)-len(r) < n*stride {
-		nr := make([]byte, len(r), len(r)+n*stride)
+	if want := exactSlots(len(r)/stride+n) * stride; cap(r) < want {
+		nr := make([]byte, len(r), want)
 		adviseHuge(nr)
 		copy(nr, r)
 		b.recs[k] = nr
@@ -104,29 +104,36 @@ type Exact struct {
 	tables [numKinds]exactTable
 }
 
-// exactTable holds one kind: n sorted records and 2^bits+1 bucket offsets
-// on the top bits of the digest.
+// exactTable holds one kind as an ordered linear-probing table: the n
+// distinct (digest, id) records in ascending order, record r in slot
+// pos(r) = max(home(r), pos(r-1)+1), where home(digest) = (first 8 bytes
+// as a big-endian number * m) >> 64 spreads the digests over m home
+// slots. A slot no record took holds a copy of the next record. The slots
+// are then in ascending order and every record with a given digest is at
+// or after its home slot, so a lookup is one scan forward from the home
+// slot: on uniformly spread digests (cryptographic hashes), about one
+// cache line, with no table in front.
 type exactTable struct {
 	keyLen, stride int
-	n              int
-	bits           uint
+	n              int    // distinct (digest, id) records
+	slots          int    // slots in recs
+	m              uint64 // home slots
 	recs           []byte
-	off            []uint32
 }
 
-// exactBucketTarget is the least mean bucket size (buckets hold 8 to 16
-// records): the interpolated position is then within a record or two of
-// the key, for 0.25 to 0.5 byte of front table per record. Larger buckets
-// (a cache-resident table) measured slower: the scan costs more than the
-// front-table miss.
-const exactBucketTarget = 8
+// exactSlack gives the empty slots: m = n + n/exactSlack, so an MD5 record
+// costs 20*8/7 = 22.9 bytes and a lookup scans about 4 slots.
+const exactSlack = 7
 
-func exactBits(n int) uint {
-	var b uint
-	for b < 40 && n>>(b+1) >= exactBucketTarget {
-		b++
-	}
-	return b
+func exactHomes(n int) uint64 { return uint64(n) + uint64(n)/exactSlack }
+
+// exactSlots bounds the slots n records take (home slots plus the tail
+// past the last home slot).
+func exactSlots(n int) int { return int(exactHomes(n)) + 256 }
+
+func (t *exactTable) home(q uint64) int {
+	h, _ := bits.Mul64(q, t.m)
+	return int(h)
 }
 
 func buildExactTable(recs []byte, keyLen int) exactTable {
@@ -146,40 +153,65 @@ func buildExactTable(recs []byte, keyLen int) exactTable {
 		}
 		w++
 	}
-	recs = recs[:w*stride]
-	if cap(recs) > len(recs)+len(recs)/8 {
-		recs = append([]byte(nil), recs...) // do not keep builder slack
+	t := exactTable{keyLen: keyLen, stride: stride, n: w}
+	if w == 0 {
+		return t
 	}
-	t := exactTable{keyLen: keyLen, stride: stride, n: w, bits: exactBits(w), recs: recs}
-	t.off = exactOffsets(recs, stride, w, t.bits)
+	t.m = exactHomes(w)
+	t.recs = t.spread(recs[:w*stride])
 	return t
 }
 
-// exactOffsets builds the front table: off[b] is the first record whose
-// top bits are >= b.
-func exactOffsets(recs []byte, stride, n int, nbits uint) []uint32 {
-	nb := 1 << nbits
-	off := make([]uint32, nb+1)
-	b := 0
-	for i := 0; i < n; i++ {
-		kb := int(topBits(recs[i*stride:], nbits))
-		for b <= kb {
-			off[b] = uint32(i)
-			b++
+// spread moves the n sorted records of recs to their slots, in place
+// when recs has the capacity, and returns the slots.
+func (t *exactTable) spread(recs []byte) []byte {
+	stride, n := t.stride, len(recs)/t.stride
+	homeOf := func(r int) int { return t.home(binary.BigEndian.Uint64(recs[r*stride:])) }
+	// Positions, kept every chunk records; the back-to-front move below
+	// recomputes them chunk by chunk.
+	const chunk = 4096
+	prevPos := make([]int, (n+chunk-1)/chunk) // slot of the record before each chunk
+	p := -1
+	for r := 0; r < n; r++ {
+		if r%chunk == 0 {
+			prevPos[r/chunk] = p
+		}
+		p = max(homeOf(r), p+1)
+	}
+	t.slots = p + 1
+	need := t.slots * stride
+	if cap(recs) >= need && cap(recs) <= need+need/4 {
+		recs = recs[:need]
+	} else {
+		nr := make([]byte, need)
+		adviseHuge(nr)
+		copy(nr, recs)
+		recs = nr
+	}
+	// Back to front: record r moves to pos(r) >= r, and the slots it
+	// fills lie after pos(r-1) >= r-1, so nothing not yet moved is
+	// overwritten.
+	pos := make([]int, chunk)
+	for c := len(prevPos) - 1; c >= 0; c-- {
+		lo, hi := c*chunk, min(n, (c+1)*chunk)
+		p := prevPos[c]
+		for r := lo; r < hi; r++ {
+			p = max(homeOf(r), p+1)
+			pos[r-lo] = p
+		}
+		for r := hi - 1; r >= lo; r-- {
+			dst := pos[r-lo]
+			prev := prevPos[c]
+			if r > lo {
+				prev = pos[r-lo-1]
+			}
+			copy(recs[dst*stride:(dst+1)*stride], recs[r*stride:(r+1)*stride])
+			for g := prev + 1; g < dst; g++ {
+				copy(recs[g*stride:(g+1)*stride], recs[dst*stride:(dst+1)*stride])
+			}
 		}
 	}
-	for b <= nb {
-		off[b] = uint32(n)
-		b++
-	}
-	return off
-}
-
-func topBits(key []byte, nbits uint) uint64 {
-	if nbits == 0 {
-		return 0
-	}
-	return binary.BigEndian.Uint64(key) >> (64 - nbits)
+	return recs
 }
 
 // Len is the number of (digest, id) pairs of kind k.
@@ -194,76 +226,64 @@ func (x *Exact) Len(k Kind) int {
 func (x *Exact) Bytes() int64 {
 	var s int64
 	for k := range x.tables {
-		s += int64(len(x.tables[k].recs)) + 4*int64(len(x.tables[k].off))
+		s += int64(len(x.tables[k].recs))
 	}
 	return s
 }
 
-// find returns the range [lo, hi) of records equal to digest.
+// find returns the slots [lo, hi) whose digest equals digest; the ids of
+// consecutive slots may repeat (a filled slot copies the next record).
 func (t *exactTable) find(digest []byte) (int, int) {
-	if len(digest) != t.keyLen {
+	if len(digest) != t.keyLen || t.n == 0 {
 		return 0, 0
 	}
-	s, e, i := t.locate(digest)
-	if s == e {
-		return 0, 0
-	}
-	return t.resolve(s, e, i, binary.BigEndian.Uint64(t.recs[i*t.stride:]), digest)
+	return t.scan(t.home(binary.BigEndian.Uint64(digest)), digest)
 }
 
-// locate returns digest's bucket [s, e) and the interpolated position i
-// in it (digest must be keyLen bytes).
-func (t *exactTable) locate(digest []byte) (s, e, i int) {
-	if t.n == 0 {
-		return 0, 0, 0
-	}
+// scan finds digest's slots from slot i, its home.
+func (t *exactTable) scan(i int, digest []byte) (int, int) {
 	q := binary.BigEndian.Uint64(digest)
-	b := uint64(0)
-	if t.bits > 0 {
-		b = q >> (64 - t.bits)
-	}
-	off := t.off
-	if b+1 >= uint64(len(off)) {
-		return 0, 0, 0
-	}
-	s, e = int(off[b]), int(off[b+1])
-	if s >= e {
-		return s, s, s
-	}
-	// Interpolate: keys are uniform inside the bucket.
-	p, _ := bits.Mul64(q<<t.bits, uint64(e-s))
-	return s, e, s + int(p)
-}
-
-// resolve scans from position i (whose first key word is hi) to the
-// records equal to digest.
-func (t *exactTable) resolve(s, e, i int, hi uint64, digest []byte) (int, int) {
-	q := binary.BigEndian.Uint64(digest)
-	recs, stride := t.recs, t.stride
-	// Interpolation lands within a few records on digests; if a bucket is
-	// crowded (non-random keys), finish with a binary search.
-	const linear = 16
-	if hi < q || hi == q && bytes.Compare(recs[i*stride+8:i*stride+t.keyLen], digest[8:]) < 0 {
-		lim := min(e, i+linear)
-		for i++; i < lim && t.less(recs[i*stride:], q, digest); i++ {
+	recs, stride, kl, slots := t.recs, t.stride, t.keyLen, t.slots
+	for ; i < slots; i++ {
+		rec := recs[i*stride : i*stride+kl]
+		h := binary.BigEndian.Uint64(rec)
+		if h < q {
+			continue
 		}
-		if i == lim && i < e {
-			i += sort.Search(e-i, func(j int) bool { return !t.less(recs[(i+j)*stride:], q, digest) })
+		if h > q {
+			return i, i
 		}
-	} else {
-		lim := max(s, i-linear)
-		for i > lim && !t.less(recs[(i-1)*stride:], q, digest) {
-			i--
+		c := bytes.Compare(rec[8:], digest[8:])
+		if c < 0 {
+			continue
 		}
-		if i == lim && i > s {
-			i = s + sort.Search(i-s, func(j int) bool { return !t.less(recs[(s+j)*stride:], q, digest) })
+		if c > 0 {
+			return i, i
 		}
+		break
 	}
 	j := i
-	for j < e && binary.BigEndian.Uint64(recs[j*stride:]) == q && bytes.Equal(recs[j*stride+8:j*stride+t.keyLen], digest[8:]) {
+	for j < slots && bytes.Equal(recs[j*stride:j*stride+kl], digest) {
 		j++
 	}
 	return i, j
+}
+
+// ids calls fn with the distinct ids of slots [lo, hi) and returns how
+// many there were.
+func (t *exactTable) ids(lo, hi int, fn func(id uint32)) int {
+	n := 0
+	var last uint32
+	for i := lo; i < hi; i++ {
+		id := binary.LittleEndian.Uint32(t.recs[i*t.stride+t.keyLen:])
+		if n > 0 && id == last {
+			continue
+		}
+		fn(id)
+		last = id
+		n++
+	}
+	return n
 }
 
 // exactBatch is how many lookups LookupBatch starts before finishing any.
@@ -271,9 +291,8 @@ const exactBatch = 32
 
 // LookupBatch looks up the digests of kind k packed end to end in
 // digests and calls fn(i, id) for every id of digest i, in order; it
-// returns the number of calls. It first touches every digest's record and
-// then compares, so the cache misses of a batch overlap: on large indexes
-// it is several times faster than one Lookup per digest. A trailing
+// returns the number of calls. It first touches every digest's home slot
+// and then compares, so the cache misses of a batch overlap. A trailing
 // partial digest is ignored.
 func (x *Exact) LookupBatch(k Kind, digests []byte, fn func(i int, id uint32)) int {
 	size := k.Size()
@@ -281,47 +300,33 @@ func (x *Exact) LookupBatch(k Kind, digests []byte, fn func(i int, id uint32)) i
 		return 0
 	}
 	t := &x.tables[k]
+	if t.n == 0 {
+		return 0
+	}
 	nd := len(digests) / size
 	calls := 0
-	var pos [exactBatch][3]int
-	var his [exactBatch]uint64
+	var homes [exactBatch]int
+	var sink uint64
 	for base := 0; base < nd; base += exactBatch {
 		cnt := min(exactBatch, nd-base)
-		// Two passes of independent loads: bucket bounds, then records.
 		for j := 0; j < cnt; j++ {
-			s, e, i := t.locate(digests[(base+j)*size : (base+j+1)*size])
-			pos[j] = [3]int{s, e, i}
-		}
-		for j := 0; j < cnt; j++ {
-			if p := pos[j]; p[0] < p[1] {
-				his[j] = binary.BigEndian.Uint64(t.recs[p[2]*t.stride:])
+			h := t.home(binary.BigEndian.Uint64(digests[(base+j)*size:]))
+			homes[j] = h
+			if h < t.slots {
+				sink += uint64(t.recs[h*t.stride])
 			}
 		}
 		for j := 0; j < cnt; j++ {
-			p := pos[j]
-			if p[0] == p[1] {
-				continue
-			}
-			d := digests[(base+j)*size : (base+j+1)*size]
-			lo, hi := t.resolve(p[0], p[1], p[2], his[j], d)
-			for r := lo; r < hi; r++ {
-				fn(base+j, binary.LittleEndian.Uint32(t.recs[r*t.stride+t.keyLen:]))
-			}
-			calls += hi - lo
+			lo, hi := t.scan(homes[j], digests[(base+j)*size:(base+j+1)*size])
+			calls += t.ids(lo, hi, func(id uint32) { fn(base+j, id) })
 		}
 	}
+	exactSink += sink
 	return calls
 }
 
-// less reports whether the record key rec sorts before digest (whose
-// first 8 bytes are q).
-func (t *exactTable) less(rec []byte, q uint64, digest []byte) bool {
-	h := binary.BigEndian.Uint64(rec)
-	if h != q {
-		return h < q
-	}
-	return bytes.Compare(rec[8:t.keyLen], digest[8:]) < 0
-}
+// exactSink keeps LookupBatch's touching loads.
+var exactSink uint64
 
 // Lookup calls fn with every id recorded for digest, in ascending order,
 // and returns how many there were. A digest of the wrong length for k
@@ -332,10 +337,7 @@ func (x *Exact) Lookup(k Kind, digest []byte, fn func(id uint32)) int {
 	}
 	t := &x.tables[k]
 	lo, hi := t.find(digest)
-	for i := lo; i < hi; i++ {
-		fn(binary.LittleEndian.Uint32(t.recs[i*t.stride+t.keyLen:]))
-	}
-	return hi - lo
+	return t.ids(lo, hi, fn)
 }
 
 // AppendIDs appends the ids recorded for digest to dst, in ascending
@@ -346,8 +348,13 @@ func (x *Exact) AppendIDs(dst []uint32, k Kind, digest []byte) []uint32 {
 	}
 	t := &x.tables[k]
 	lo, hi := t.find(digest)
+	n0 := len(dst)
 	for i := lo; i < hi; i++ {
-		dst = append(dst, binary.LittleEndian.Uint32(t.recs[i*t.stride+t.keyLen:]))
+		id := binary.LittleEndian.Uint32(t.recs[i*t.stride+t.keyLen:])
+		if len(dst) > n0 && dst[len(dst)-1] == id {
+			continue
+		}
+		dst = append(dst, id)
 	}
 	return dst
 }

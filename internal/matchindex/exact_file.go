@@ -4,11 +4,13 @@ import (
 	"io"
 )
 
-const exactMagic = "VIBEXCT\x00"
+// exactMagic names the slot layout (files of the earlier sorted layout,
+// "VIBEXCT\x00", are foreign: the caller rebuilds).
+const exactMagic = "VIBEXCT\x01"
 
-// Exact file fields: for each kind MD5, SHA1, SHA256: record count and
-// front-table bits. Content: for each kind, the records (count * (digest
-// size + 4) bytes) then the front table ((2^bits + 1) uint32).
+// Exact file fields: for each kind MD5, SHA1, SHA256: record count, slot
+// count and home-slot count m. Content: for each kind, the slots (slots *
+// (digest size + 4) bytes).
 
 // WriteTo writes the index in the format ReadExact reads.
 func (x *Exact) WriteTo(w io.Writer) (int64, error) {
@@ -16,12 +18,8 @@ func (x *Exact) WriteTo(w io.Writer) (int64, error) {
 	var sections [][]byte
 	for k := Kind(1); k < numKinds; k++ {
 		t := &x.tables[k]
-		off := t.off
-		if off == nil {
-			off = []uint32{0, 0}
-		}
-		fields = append(fields, uint64(t.n), uint64(t.bits))
-		sections = append(sections, t.recs[:t.n*(k.Size()+4)], leBytes(off))
+		fields = append(fields, uint64(t.n), uint64(t.slots), t.m)
+		sections = append(sections, t.recs[:t.slots*t.stride])
 	}
 	return writeIndex(w, exactMagic, fields, sections)
 }
@@ -33,37 +31,28 @@ func ReadExact(r io.Reader) (*Exact, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(f) != 2*(numKinds-1) {
-		return nil, rd.errf("%d header fields, want %d", len(f), 2*(numKinds-1))
+	if len(f) != 3*(numKinds-1) {
+		return nil, rd.errf("%d header fields, want %d", len(f), 3*(numKinds-1))
 	}
 	var content uint64
 	for k := Kind(1); k < numKinds; k++ {
-		n, nb := f[2*(k-1)], f[2*(k-1)+1]
-		if n >= 1<<32 || nb > 32 {
-			return nil, rd.errf("%s: %d records with %d front-table bits", k, n, nb)
+		n, slots, m := f[3*(k-1)], f[3*(k-1)+1], f[3*(k-1)+2]
+		// n records take at least n slots and at most n+m (every record
+		// is within n slots of a home); m is exactHomes(n).
+		if n >= 1<<32 || slots < n || slots > n+m || m != exactHomes(int(n)) || n == 0 && slots != 0 {
+			return nil, rd.errf("%s: %d records in %d slots with %d homes", k, n, slots, m)
 		}
-		content += n*uint64(k.Size()+4) + 4*((1<<nb)+1)
+		content += slots * uint64(k.Size()+4)
 	}
 	if err := rd.expect(content); err != nil {
 		return nil, err
 	}
 	x := &Exact{}
 	for k := Kind(1); k < numKinds; k++ {
-		n, nb := f[2*(k-1)], f[2*(k-1)+1]
-		t := exactTable{keyLen: k.Size(), stride: k.Size() + 4, n: int(n), bits: uint(nb)}
-		if t.recs, err = readSlice[byte](rd, n*uint64(t.stride)); err != nil {
+		n, slots, m := f[3*(k-1)], f[3*(k-1)+1], f[3*(k-1)+2]
+		t := exactTable{keyLen: k.Size(), stride: k.Size() + 4, n: int(n), slots: int(slots), m: m}
+		if t.recs, err = readSlice[byte](rd, slots*uint64(t.stride)); err != nil {
 			return nil, err
-		}
-		if t.off, err = readSlice[uint32](rd, (1<<nb)+1); err != nil {
-			return nil, err
-		}
-		if t.off[0] != 0 || t.off[len(t.off)-1] != uint32(n) {
-			return nil, rd.errf("%s: front table does not span the records", k)
-		}
-		for i := 1; i < len(t.off); i++ {
-			if t.off[i] < t.off[i-1] {
-				return nil, rd.errf("%s: front table decreases at bucket %d", k, i)
-			}
 		}
 		x.tables[k] = t
 	}
