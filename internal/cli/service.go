@@ -18,6 +18,7 @@ import (
 // close function.
 func (g *globals) openService(ctx context.Context, opts ...investigation.Option) (*investigation.Service, func(), error) {
 	opts = append([]investigation.Option{investigation.WithLogger(g.logger), investigation.WithCacheDir(cacheDir(g.db))}, opts...)
+	opts = append(opts, serviceOptions...)
 	s, err := investigation.Open(ctx, g.db, "", opts...)
 	if err != nil {
 		if errors.Is(err, investigation.ErrNotStore) {
@@ -30,6 +31,10 @@ func (g *globals) openService(ctx context.Context, opts ...investigation.Option)
 	}
 	return s, func() { s.Close() }, nil
 }
+
+// serviceOptions are added to every service the commands open: the golden
+// tests inject a fixed clock so that --json output is byte-identical.
+var serviceOptions []investigation.Option
 
 // cacheDir is where derived data (persisted match indexes) lives: next to a
 // SQLite file, or in the user's cache directory for a PostgreSQL hub.

@@ -142,9 +142,9 @@ type Reader interface {
 
 // RejectError reports one record the importer could not use.
 type RejectError struct {
-	Line   int64  // 1-based line of the record's first byte (row number for NSRL)
-	Reason string // lowercase, e.g. "md5: want 32 hex characters, got 31"
-	Raw    string // the offending text, truncated to MaxRawLen bytes
+	Line   int64  `json:"line"`   // 1-based line of the record's first byte (row number for NSRL)
+	Reason string `json:"reason"` // lowercase, e.g. "md5: want 32 hex characters, got 31"
+	Raw    string `json:"raw"`    // the offending text, truncated to MaxRawLen bytes
 }
 
 // MaxRawLen bounds RejectError.Raw.
@@ -180,10 +180,10 @@ func IsReject(err error) bool {
 // Stats counts what happened to the records of one import. The importer
 // layer (not the readers) fills Imported and Duplicate.
 type Stats struct {
-	Read      int64 // records returned by Next (valid or rejected)
-	Imported  int64
-	Duplicate int64 // same hashes already seen in this file (see Deduper)
-	Rejected  int64
+	Read      int64 `json:"read"` // records returned by Next (valid or rejected)
+	Imported  int64 `json:"imported"`
+	Duplicate int64 `json:"duplicate"` // same hashes already seen in this file (see Deduper)
+	Rejected  int64 `json:"rejected"`
 }
 
 // ReadAll drains r, collecting records and rejections, and stops at io.EOF

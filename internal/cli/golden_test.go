@@ -1,0 +1,187 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vibora-project/vibora/internal/audit"
+	"github.com/vibora-project/vibora/internal/demo"
+	"github.com/vibora-project/vibora/internal/investigation"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of the --json outputs")
+
+// TestJSONGolden pins the --json output of the commands (docs/cli-json.md)
+// on the synthetic demo scenario: every line is decoded strictly into the
+// type the command prints (no unknown field, every field name exactly as
+// that type spells it) and compared byte for byte with
+// testdata/golden/NAME.jsonl. The clock, the OS user and the paths are
+// fixed; go test ./internal/cli -run JSONGolden -update rewrites them.
+func TestJSONGolden(t *testing.T) {
+	clock := time.Date(2024, 3, 4, 12, 0, 0, 0, time.UTC)
+	serviceOptions = []investigation.Option{investigation.WithClock(func() time.Time {
+		clock = clock.Add(time.Second)
+		return clock
+	})}
+	defer func() { serviceOptions = nil }()
+	t.Setenv("USER", "tester")
+	t.Setenv("VIBORA_ACTOR", "")
+
+	root := t.TempDir()
+	l, err := demo.Generate(filepath.Join(root, "demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Files get one modification time, so mtimes in the output are fixed.
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil {
+			os.Chtimes(p, demo.Epoch, demo.Epoch)
+		}
+		return err
+	})
+	db := filepath.Join(root, "golden.db")
+	notes := filepath.Join(root, "notes.txt")
+	if err := os.WriteFile(notes, []byte("Reach jane.doe@example.org or +1 202 555 0142; wallet at example.org/u/jdoe\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	scrub := strings.NewReplacer(root, "$TMP")
+	elapsed := regexp.MustCompile(`"elapsed_seconds":[0-9.e+-]+`)
+	// Manifests and audit digests cover the evidence's absolute paths, which
+	// live in a new temporary directory each run: their values are replaced
+	// (the audit and evidence packages pin how they are computed).
+	digests := regexp.MustCompile(`((?:manifest_sha256|prev_hash|after_digest|before_digest)\\?":\\?"|manifest-sha256=)[0-9a-f]{64}`)
+	chainHash := regexp.MustCompile(`"hash":"[0-9a-f]{64}"`)
+	batchEnds := regexp.MustCompile(`(\\"(?:first|last)\\":\\")[^\\]*`)
+
+	const c = "op-golden"
+	type step struct {
+		name string
+		args []string
+		typ  any // a value of the type each line decodes into
+	}
+	steps := []step{
+		{"case-create", []string{"case", "create", c, "--agency", "Example Unit", "--country", "nl"}, investigation.Case{}},
+		{"case-list", []string{"case", "list"}, investigation.Case{}},
+		{"exhibit-add", []string{"exhibit", "add", "--case", c, "PHONE-01", "--type", "phone", "--imei", "490154203237518"}, investigation.Exhibit{}},
+		{"exhibit-list", []string{"exhibit", "list", "--case", c}, investigation.Exhibit{}},
+	}
+	for _, b := range l.Banks {
+		steps = append(steps, step{"bank-import-" + b.Name, []string{"bank", "import", "--name", b.Name, "--kind", b.Kind, b.Path}, investigation.BankImportResult{}})
+	}
+	steps = append(steps,
+		step{"bank-list", []string{"bank", "list"}, investigation.Bank{}},
+		step{"bank-show", []string{"bank", "show", l.Banks[0].Name}, investigation.BankSummary{}},
+		step{"ingest", []string{"ingest", "--case", c, "--exhibit", "PHONE-01", "--workers", "1", l.Evidence}, investigation.IngestReport{}},
+		step{"files", []string{"files", "--case", c}, fileLine{}},
+		step{"files-matched", []string{"files", "--case", c, "--matched"}, fileLine{}},
+		step{"clusters", []string{"clusters", "--case", c, "--all"}, investigation.Cluster{}},
+		step{"verify", []string{"verify", "--case", c, "--exhibit", "PHONE-01", "--workers", "1"}, investigation.VerifyReport{}},
+		step{"hash", []string{"hash", filepath.Join(l.Evidence, l.Images[0].Path)}, hashLine{}},
+		step{"match", []string{"match", filepath.Join(l.Evidence, l.Images[0].Path)}, matchLine{}},
+		step{"chat-import", []string{"chat", "import", "--case", c, "--exhibit", "CHAT-01", l.Chat}, investigation.ChatImportReport{}},
+		step{"chat-list", []string{"chat", "list", "--case", c}, investigation.Conversation{}},
+		step{"stealer-scan", []string{"stealer", "scan", "--case", c, "--watchlist", l.Watchlist, l.Stealer}, stealerLine{}},
+		step{"leads", []string{"leads", "--case", c}, investigation.LeadView{}},
+		step{"suspects", []string{"suspects", "--case", c}, suspectLine{}},
+		step{"case-show", []string{"case", "show", c}, investigation.CaseDetail{}},
+		step{"exhibit-show", []string{"exhibit", "show", "--case", c, "PHONE-01"}, investigation.ExhibitDetail{}},
+		step{"case-report", []string{"case", "report", c}, investigation.CaseReport{}},
+		step{"id-extract", []string{"id", "extract", notes}, idLine{}},
+		step{"id-normalize", []string{"id", "normalize", "phone", "+1 (202) 555-0142"}, normalizeLine{}},
+		step{"id-attribute", []string{"id", "attribute", "+12025550142", "jane@example.org"}, attributeLine{}},
+		step{"audit-verify", []string{"audit", "verify"}, auditVerifyLine{}},
+		step{"audit-log", []string{"audit", "log"}, audit.Record{}},
+	)
+	for _, st := range steps {
+		out, errOut, code := run(t, db, append([]string{"--json"}, st.args...)...)
+		if code != ExitOK && !(st.name == "match" && code == ExitFailure) {
+			t.Fatalf("%s: exit %d: %s", st.name, code, errOut)
+		}
+		got := elapsed.ReplaceAllString(scrub.Replace(out), `"elapsed_seconds":0`)
+		got = digests.ReplaceAllString(got, "${1}<sha256>")
+		if strings.HasPrefix(st.name, "audit-") || st.name == "case-report" {
+			got = chainHash.ReplaceAllString(got, `"hash":"<sha256>"`)
+			// The first and last path of a chat's attachment batch follow
+			// the workers' finishing order.
+			got = batchEnds.ReplaceAllString(got, `${1}<path>`)
+		}
+		for i, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
+			if line == "" {
+				continue
+			}
+			if err := decodeStrict([]byte(line), reflect.TypeOf(st.typ)); err != nil {
+				t.Errorf("%s line %d: %v\n%s", st.name, i+1, err, line)
+			}
+		}
+		golden := filepath.Join("testdata", "golden", st.name+".jsonl")
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatalf("%s: %v (run with -update to create it)", st.name, err)
+		}
+		if got != string(want) {
+			t.Errorf("%s: --json output differs from %s (run with -update after checking the change)\ngot:\n%s\nwant:\n%s", st.name, golden, got, want)
+		}
+	}
+}
+
+// decodeStrict decodes line into a new value of typ, refusing unknown
+// fields, then encodes it again: the result must be the same document, so
+// that a field whose name differs only in case (which encoding/json would
+// accept) or a value the type cannot hold fails.
+func decodeStrict(line []byte, typ reflect.Type) error {
+	v := reflect.New(typ)
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v.Interface()); err != nil {
+		return err
+	}
+	back, err := json.Marshal(v.Interface())
+	if err != nil {
+		return err
+	}
+	var a, b any
+	if err := json.Unmarshal(line, &a); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(back, &b); err != nil {
+		return err
+	}
+	if !reflect.DeepEqual(a, b) {
+		return fmt.Errorf("not the document %s prints (a field name cased differently, or a value it cannot hold): re-encoded as\n%s", typ, back)
+	}
+	return nil
+}
+
+// TestDecodeStrict: the golden check itself refuses unknown and
+// wrongly-cased fields.
+func TestDecodeStrict(t *testing.T) {
+	typ := reflect.TypeOf(investigation.Case{})
+	for doc, ok := range map[string]bool{
+		`{"id":1,"name":"x","created_at":"t","created_by":"a"}`:           true,
+		`{"id":1,"Name":"x","created_at":"t","created_by":"a"}`:           false,
+		`{"id":1,"name":"x","created_at":"t","created_by":"a","extra":1}`: false,
+	} {
+		if err := decodeStrict([]byte(doc), typ); (err == nil) != ok {
+			t.Errorf("%s: err %v, want ok=%v", doc, err, ok)
+		}
+	}
+}
