@@ -26,7 +26,7 @@ var update = flag.Bool("update", false, "rewrite the golden files of the --json 
 // type the command prints (no unknown field, every field name exactly as
 // that type spells it) and compared byte for byte with
 // testdata/golden/NAME.jsonl. The clock, the OS user and the paths are
-// fixed; go test ./internal/cli -run JSONGolden -update rewrites them.
+// fixed; measured figures (elapsed time, peak memory) are zeroed; go test ./internal/cli -run JSONGolden -update rewrites them.
 func TestJSONGolden(t *testing.T) {
 	clock := time.Date(2024, 3, 4, 12, 0, 0, 0, time.UTC)
 	serviceOptions = []investigation.Option{investigation.WithClock(func() time.Time {
@@ -55,7 +55,7 @@ func TestJSONGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	scrub := strings.NewReplacer(root, "$TMP")
-	elapsed := regexp.MustCompile(`"elapsed_seconds":[0-9.e+-]+`)
+	elapsed := regexp.MustCompile(`"(elapsed_seconds|peak_memory_bytes)":[0-9.e+-]+`)
 	// Manifests and audit digests cover the evidence's absolute paths, which
 	// live in a new temporary directory each run: their values are replaced
 	// (the audit and evidence packages pin how they are computed).
@@ -107,7 +107,7 @@ func TestJSONGolden(t *testing.T) {
 		if code != ExitOK && !(st.name == "match" && code == ExitFailure) {
 			t.Fatalf("%s: exit %d: %s", st.name, code, errOut)
 		}
-		got := elapsed.ReplaceAllString(scrub.Replace(out), `"elapsed_seconds":0`)
+		got := elapsed.ReplaceAllString(scrub.Replace(out), `"${1}":0`)
 		got = digests.ReplaceAllString(got, "${1}<sha256>")
 		if strings.HasPrefix(st.name, "audit-") || st.name == "case-report" {
 			got = chainHash.ReplaceAllString(got, `"hash":"<sha256>"`)
