@@ -113,6 +113,11 @@ func TestIngestEveryEntryIsAFile(t *testing.T) {
 		if rep.ManifestFiles != 6 {
 			t.Errorf("manifest lists %d files on disk, want 6", rep.ManifestFiles)
 		}
+		// The case report counts what 'vibora files' lists.
+		cr, err := s.Report(ctx, "op")
+		if err != nil || cr.ByStatus["matched"] != by["matched"] || len(cr.Exhibits) != 1 || cr.Exhibits[0].Files != rep.Files || cr.Exhibits[0].Bytes != rep.Bytes {
+			t.Fatalf("case report %v %+v (%v), files %v, ingest bytes %d", cr.ByStatus, cr.Exhibits, err, by, rep.Bytes)
+		}
 
 		// The same again: nothing new, nothing counted twice; the same
 		// display paths whatever order the workers finished in.
@@ -242,6 +247,39 @@ func TestVerifyStoreDetectsEditedResults(t *testing.T) {
 		rep, err = s.VerifyStore(ctx)
 		if err != nil || rep.OK() || !strings.Contains(rep.Bad[len(rep.Bad)-1].Problem, "no audit record seals") {
 			t.Fatalf("planted row: %+v %v", rep, err)
+		}
+	})
+}
+
+// TestIngestBytesCountOnlyWhatWasRead: a member whose declared size is
+// large but which cannot be read adds nothing to the byte totals.
+func TestIngestBytesCountOnlyWhatWasRead(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		ctx := context.Background()
+		s := investigation.New(open(t, -1), "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
+		if _, err := s.CreateCase(ctx, store.Case{Name: "op"}); err != nil {
+			t.Fatal(err)
+		}
+		ev := filepath.Join(t.TempDir(), "ev")
+		os.MkdirAll(ev, 0o755)
+		var tb bytes.Buffer
+		tw := tar.NewWriter(&tb)
+		tw.WriteHeader(&tar.Header{Name: "ok.txt", Mode: 0o644, Size: 2, Typeflag: tar.TypeReg})
+		tw.Write([]byte("ok"))
+		tw.WriteHeader(&tar.Header{Name: "cut.bin", Mode: 0o644, Size: 1 << 30, Typeflag: tar.TypeReg})
+		tw.Write(make([]byte, 1024))
+		// no Close: the archive ends inside cut.bin
+		os.WriteFile(filepath.Join(ev, "t.tar"), tb.Bytes(), 0o644)
+		rep, err := s.Ingest(ctx, "op", investigation.IngestOptions{Exhibit: "E1", Paths: []string{ev}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Bytes >= 1<<30 || rep.Bytes != int64(tb.Len())+2 {
+			t.Fatalf("bytes %d, want %d (the tar and ok.txt): %+v", rep.Bytes, tb.Len()+2, rep)
+		}
+		cr, _ := s.Report(ctx, "op")
+		if cr.Exhibits[0].Bytes != rep.Bytes {
+			t.Fatalf("case report bytes %d, ingest %d", cr.Exhibits[0].Bytes, rep.Bytes)
 		}
 	})
 }

@@ -78,7 +78,9 @@ func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, erro
 		rep.ByStatus[f.Status]++
 		if es := byExhibit[f.ExhibitID]; es != nil {
 			es.Files++
-			es.Bytes += f.Size
+			if f.SHA256 != "" { // bytes read, never a declared size that could not be read
+				es.Bytes += f.Size
+			}
 		}
 		if f.Warnings != "" {
 			rep.Warnings++
