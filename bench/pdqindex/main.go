@@ -19,6 +19,10 @@
 // random bits flipped, else random. QUERIES is 2,000 hashes: even-numbered
 // ones a uniformly chosen BANK entry with 0..40 bits flipped, odd-numbered
 // ones random.
+//
+// The FAISS anchor runs on the same files in the same session:
+// faiss_anchor.py (Debian's python3-faiss, IndexBinaryMultiHash(256, 16,
+// 16) with nflip 1, one thread) prints the same figures.
 package main
 
 import (
