@@ -87,7 +87,7 @@ func writeBankImport(g *globals, res investigation.BankImportResult) {
 		w.Printf("bank %s created (kind %s)\n", b.Name, b.Kind)
 	}
 	if res.Refused == "" {
-		w.Printf("format %s %s, file sha256 %s\n", b.Format, b.FormatVersion, b.FileSHA256)
+		w.Printf("format %s, file sha256 %s\n", strings.TrimSpace(b.Format+" "+b.FormatVersion), b.FileSHA256)
 	}
 	w.Printf("read %d, imported %d, duplicate %d, rejected %d\n", res.Stats.Read, res.Stats.Imported, res.Stats.Duplicate, res.Stats.Rejected)
 	if h := res.Hash64; h != nil {
