@@ -79,6 +79,17 @@ func (tx *Tx) InsertFile(ctx context.Context, f *File, matches []FileMatch) (boo
 // statements prepared once, skipping identities the exhibit already has
 // (their ID stays 0). It returns how many files were new.
 func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMatch) (int, error) {
+	if len(files) > 0 && tx.dialect == Postgres {
+		// Concurrent ingests of one exhibit take turns per batch: without
+		// the lock, a row another run has inserted but not committed trips
+		// the (exhibit_id, path) constraint instead of the identity
+		// conflict that skips it. SQLite transactions already hold the
+		// database's write lock.
+		var id int64
+		if err := tx.queryRow(ctx, "SELECT id FROM exhibits WHERE id = ? FOR UPDATE", files[0].ExhibitID).Scan(&id); err != nil {
+			return 0, fmt.Errorf("insert files: lock exhibit %d: %w", files[0].ExhibitID, err)
+		}
+	}
 	fs, err := tx.tx.PrepareContext(ctx, tx.rebind(insertFileSQL))
 	if err != nil {
 		return 0, fmt.Errorf("insert files: %w", err)
