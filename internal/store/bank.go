@@ -74,7 +74,13 @@ func (q q) BankByName(ctx context.Context, name string) (Bank, error) {
 
 // Banks lists every bank by name.
 func (q q) Banks(ctx context.Context) ([]Bank, error) {
-	rows, err := q.query(ctx, "SELECT "+bankCols+" FROM banks WHERE staged_for = '' ORDER BY name")
+	return q.banks(ctx, "WHERE staged_for = '' ORDER BY name")
+}
+
+// banks returns the bank rows that where (a WHERE and ORDER BY clause)
+// selects.
+func (q q) banks(ctx context.Context, where string, args ...any) ([]Bank, error) {
+	rows, err := q.query(ctx, "SELECT "+bankCols+" FROM banks "+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -131,20 +137,7 @@ func StagingName(name, role string, version int, nonce string) string {
 // StagedBanks returns the staging and retired rows of bank name: the
 // leftovers of an interrupted import or replacement.
 func (q q) StagedBanks(ctx context.Context, name string) ([]Bank, error) {
-	rows, err := q.query(ctx, "SELECT "+bankCols+" FROM banks WHERE staged_for = ? ORDER BY id", name)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Bank
-	for rows.Next() {
-		b, err := scanBank(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return q.banks(ctx, "WHERE staged_for = ? ORDER BY id", name)
 }
 
 // DeleteSomeBankRecords removes at most n records of a bank and returns
