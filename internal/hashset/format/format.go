@@ -158,14 +158,10 @@ func Open(ctx context.Context, path string, opts Options) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := f.Stat()
+	st, err := f.Stat() // OpenInput has refused anything but a regular file
 	if err != nil {
 		f.Close()
 		return nil, err
-	}
-	if st.IsDir() {
-		f.Close()
-		return nil, fmt.Errorf("%s: is a directory", path)
 	}
 	file := &File{Path: path, Size: st.Size(), f: f, sum: sha256.New()}
 	file.src = io.TeeReader(countReader{f, &file.read}, file.sum)
