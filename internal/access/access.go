@@ -1,18 +1,27 @@
 // Package access decides who may do what: the principal a request acts as,
 // and the rules, written as data, that map a principal's roles to the
-// permissions it holds on cases, hash banks and the audit trail.
+// permissions it holds on cases, hash banks, accounts and the audit trail.
 //
-// The package is pure: the investigation layer asks it one question
-// (Principal.Allows) at its single access point, and a server reuses the same
-// table. Agencies are the unit of separation: a role's grant on cases holds
-// for the cases of the principal's own agency, unless the grant says it holds
-// for every agency (the owner of a local store).
+// The package is pure: the investigation layer asks it at its single access
+// point, and a server reuses the same table. Agencies are the unit of
+// separation. A principal's permission on a case is the highest of
+//
+//   - what its roles grant on cases of its own agency (the case's owner),
+//   - what a share of the case to its agency grants, and
+//   - what its membership of the case grants,
+//
+// where the last two are capped by the role (a viewer stays read-only,
+// whatever it is given). No agency sees another's case unless it was
+// shared with it or one of its users is a member. A hub administrator
+// manages agencies, accounts and banks and reads the audit trail, but reads
+// no agency's cases unless they are shared with it or it is a member.
 package access
 
 import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -27,21 +36,53 @@ var ErrNoPrincipal = errors.New("no principal: the request is not authenticated"
 // Permission is what a principal may do with an object.
 type Permission string
 
-// Permissions, from least to most.
+// Permissions, from least to most. Each implies the ones before it.
 const (
 	Read  Permission = "read"  // see the object and everything in it
 	Write Permission = "write" // change its contents (ingest, import, add)
 	Admin Permission = "admin" // manage the object itself (remove, share)
 )
 
+// level orders permissions: "" (none) 0, Read 1, Write 2, Admin 3.
+func (p Permission) level() int {
+	switch p {
+	case Read:
+		return 1
+	case Write:
+		return 2
+	case Admin:
+		return 3
+	}
+	return 0
+}
+
+// Includes reports whether p implies q ("" implies nothing).
+func (p Permission) Includes(q Permission) bool { return q.level() > 0 && p.level() >= q.level() }
+
+func maxPerm(a, b Permission) Permission {
+	if b.level() > a.level() {
+		return b
+	}
+	return a
+}
+
+func minPerm(a, b Permission) Permission {
+	if b.level() < a.level() {
+		return b
+	}
+	return a
+}
+
 // Resource is a kind of object permissions apply to.
 type Resource string
 
 // Resources.
 const (
-	Case  Resource = "case"  // a case and all its data
-	Bank  Resource = "bank"  // hash banks, shared by every case
-	Audit Resource = "audit" // the store-wide audit trail
+	Case   Resource = "case"   // a case and all its data
+	Bank   Resource = "bank"   // hash banks, shared by every case
+	Audit  Resource = "audit"  // the store-wide audit trail
+	Agency Resource = "agency" // agencies (Admin: add them)
+	User   Resource = "user"   // accounts of an agency and their tokens
 )
 
 // Role is a named set of grants.
@@ -50,52 +91,128 @@ type Role string
 // Roles.
 const (
 	// Owner holds every permission on every object: the user of a local
-	// store, which is theirs.
+	// store, which is theirs. No account has it.
 	Owner Role = "owner"
-	// AgencyAdmin manages the cases of their agency and the hash banks.
+	// HubAdmin runs a hub: adds agencies, manages every account and the
+	// hash banks, reads the audit trail. It reads no agency's cases unless
+	// they are shared with its agency or it is a member.
+	HubAdmin Role = "hub-admin"
+	// AgencyAdmin manages the cases and accounts of their agency, shares
+	// its cases, and manages hash banks.
 	AgencyAdmin Role = "agency-admin"
-	// Investigator works on the cases of their agency and reads banks.
-	Investigator Role = "investigator"
-	// Viewer reads the cases of their agency.
+	// Analyst works on the cases of their agency and reads banks.
+	Analyst Role = "analyst"
+	// Viewer reads the cases of their agency and banks; changes nothing.
 	Viewer Role = "viewer"
-	// Auditor reads the audit trail and every case, changes nothing.
-	Auditor Role = "auditor"
 )
 
-// Grant is one permission on one kind of resource.
+// AccountRoles are the roles an account may hold, most powerful first.
+var AccountRoles = []Role{HubAdmin, AgencyAdmin, Analyst, Viewer}
+
+// ParseRole returns the account role named s. The name "investigator",
+// which earlier versions used, is read as Analyst.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.ToLower(strings.TrimSpace(s)))
+	if r == "investigator" {
+		return Analyst, nil
+	}
+	if slices.Contains(AccountRoles, r) {
+		return r, nil
+	}
+	return "", errors.New("role " + strconv.Quote(s) + ": want one of hub-admin, agency-admin, analyst, viewer")
+}
+
+// Scope says which objects a grant covers.
+type Scope string
+
+// Scopes.
+const (
+	// Own: objects of the principal's agency.
+	Own Scope = "own"
+	// Any: objects of every agency, and objects of none (banks, audit).
+	Any Scope = "any"
+	// Granted (cases only): the most that a share of a case to the
+	// principal's agency, or its membership of a case, can give it.
+	Granted Scope = "granted"
+)
+
+// Grant is one permission on one kind of resource in one scope.
 type Grant struct {
 	Resource   Resource
 	Permission Permission
-	// AnyAgency makes the grant hold for objects of every agency, not only
-	// the principal's own. Banks and the audit trail belong to no agency.
-	AnyAgency bool
+	Scope      Scope
 }
 
 // Rules is the role -> grants table. It is the only place permissions are
-// decided; change it, not the code that consults it.
+// decided; change it, not the code that consults it. A grant of a
+// permission implies the lesser ones.
 var Rules = map[Role][]Grant{
 	Owner: {
-		{Case, Read, true}, {Case, Write, true}, {Case, Admin, true},
-		{Bank, Read, true}, {Bank, Write, true}, {Bank, Admin, true},
-		{Audit, Read, true},
+		{Case, Admin, Any}, {Bank, Admin, Any}, {Audit, Read, Any},
+		{Agency, Admin, Any}, {User, Admin, Any},
+	},
+	HubAdmin: {
+		{Case, Admin, Granted}, {Bank, Admin, Any}, {Audit, Read, Any},
+		{Agency, Admin, Any}, {User, Admin, Any},
 	},
 	AgencyAdmin: {
-		{Case, Read, false}, {Case, Write, false}, {Case, Admin, false},
-		{Bank, Read, true}, {Bank, Write, true}, {Bank, Admin, true},
+		{Case, Admin, Own}, {Case, Admin, Granted}, {Bank, Admin, Any},
+		{Agency, Read, Any}, {User, Admin, Own},
 	},
-	Investigator: {
-		{Case, Read, false}, {Case, Write, false},
-		{Bank, Read, true},
+	Analyst: {
+		{Case, Write, Own}, {Case, Admin, Granted}, {Bank, Read, Any},
+		{Agency, Read, Any},
 	},
 	Viewer: {
-		{Case, Read, false},
-		{Bank, Read, true},
+		{Case, Read, Own}, {Case, Read, Granted}, {Bank, Read, Any},
+		{Agency, Read, Any},
 	},
-	Auditor: {
-		{Case, Read, true},
-		{Bank, Read, true},
-		{Audit, Read, true},
-	},
+}
+
+// CaseRole is a role on one case: what a membership or a share gives.
+type CaseRole string
+
+// Case roles.
+const (
+	CaseViewer  CaseRole = "viewer"  // read the case
+	CaseAnalyst CaseRole = "analyst" // read and change its contents
+	CaseAdmin   CaseRole = "admin"   // and manage it: share, members (memberships only)
+)
+
+// Permission is what the case role grants.
+func (r CaseRole) Permission() Permission {
+	switch r {
+	case CaseViewer:
+		return Read
+	case CaseAnalyst:
+		return Write
+	case CaseAdmin:
+		return Admin
+	}
+	return ""
+}
+
+// ParseCaseRole returns the case role named s; shares may only be viewer
+// or analyst, memberships may also be admin.
+func ParseCaseRole(s string, share bool) (CaseRole, error) {
+	r := CaseRole(strings.ToLower(strings.TrimSpace(s)))
+	switch {
+	case r == CaseViewer || r == CaseAnalyst:
+		return r, nil
+	case r == CaseAdmin && !share:
+		return r, nil
+	case share:
+		return "", errors.New("share role " + strconv.Quote(s) + ": want viewer or analyst")
+	}
+	return "", errors.New("case role " + strconv.Quote(s) + ": want viewer, analyst or admin")
+}
+
+// CaseFacts is what the store knows about one case with respect to one
+// principal.
+type CaseFacts struct {
+	Agency string   // the agency that owns the case ("" on a local store)
+	Share  CaseRole // the share of the case to the principal's agency, if any
+	Member CaseRole // the principal's membership of the case, if any
 }
 
 // Method is how a principal proved who they are.
@@ -111,11 +228,11 @@ const (
 
 // Principal is who a request acts as.
 type Principal struct {
-	// ID identifies the principal: an account id, or "local:" and the OS
-	// user for the command line.
+	// ID identifies the principal: "user:" and the account id, or
+	// "local:" and the OS user for the command line.
 	ID string `json:"id"`
 	// Name is the name shown in the audit trail and custody records (the
-	// command line's --actor).
+	// command line's --actor, an account's user name).
 	Name      string `json:"name"`
 	Agency    string `json:"agency,omitempty"`
 	Roles     []Role `json:"roles"`
@@ -132,30 +249,88 @@ func LocalPrincipal(osUser, name string) Principal {
 	return Principal{ID: "local:" + osUser, Name: name, Roles: []Role{Owner}, Method: Local}
 }
 
-// Allows reports whether p holds perm on a resource of kind r that belongs
-// to agency ("" for objects of no agency).
-func (p Principal) Allows(r Resource, perm Permission, agency string) bool {
+// UserPrincipalID is the principal ID of the account with that id.
+func UserPrincipalID(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
+
+// UserID returns the account id of a principal that is an account.
+func (p Principal) UserID() (int64, bool) {
+	s, ok := strings.CutPrefix(p.ID, "user:")
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// permission is the highest permission p's roles grant on resources of
+// kind r in scope sc.
+func (p Principal) permission(r Resource, sc Scope) Permission {
+	var best Permission
 	for _, role := range p.Roles {
 		for _, g := range Rules[role] {
-			if g.Resource == r && g.Permission == perm && (g.AnyAgency || agency == p.Agency) {
-				return true
+			if g.Resource == r && g.Scope == sc {
+				best = maxPerm(best, g.Permission)
 			}
 		}
 	}
-	return false
+	return best
+}
+
+// Allows reports whether p holds perm on a resource of kind r that belongs
+// to agency ("" for objects of no agency). For cases it counts only the
+// agency's ownership; AllowsCase also counts shares and memberships.
+func (p Principal) Allows(r Resource, perm Permission, agency string) bool {
+	if p.permission(r, Any).Includes(perm) {
+		return true
+	}
+	return agency == p.Agency && p.permission(r, Own).Includes(perm)
 }
 
 // AllowsAnyAgency reports whether p holds perm on resources of kind r of
 // every agency.
 func (p Principal) AllowsAnyAgency(r Resource, perm Permission) bool {
-	for _, role := range p.Roles {
-		for _, g := range Rules[role] {
-			if g.Resource == r && g.Permission == perm && g.AnyAgency {
-				return true
-			}
-		}
+	return p.permission(r, Any).Includes(perm)
+}
+
+// CasePermission is the highest permission p holds on a case: from its
+// roles for cases of its agency (or of every agency), and from a share to
+// its agency or its membership, each capped by its roles.
+func (p Principal) CasePermission(f CaseFacts) Permission {
+	best := p.permission(Case, Any)
+	if f.Agency == p.Agency {
+		best = maxPerm(best, p.permission(Case, Own))
 	}
-	return false
+	limit := p.permission(Case, Granted)
+	best = maxPerm(best, minPerm(f.Share.Permission(), limit))
+	return maxPerm(best, minPerm(f.Member.Permission(), limit))
+}
+
+// AllowsCase reports whether p holds perm on the case f describes.
+func (p Principal) AllowsCase(perm Permission, f CaseFacts) bool {
+	return p.CasePermission(f).Includes(perm)
+}
+
+// CaseScope says which cases a principal may read, as a store turns it into
+// a query: the cases it may read are those of every agency (All), of its
+// own agency (Own), those shared with its agency (Shared), and those it is
+// a member of (Member).
+type CaseScope struct {
+	All    bool
+	Own    bool
+	Shared bool
+	Member bool
+}
+
+// CaseScope is the set of cases p may read. It agrees with CasePermission:
+// a case is in it exactly when CasePermission of its facts includes Read.
+func (p Principal) CaseScope() CaseScope {
+	granted := p.permission(Case, Granted).Includes(Read)
+	return CaseScope{
+		All:    p.permission(Case, Any).Includes(Read),
+		Own:    p.permission(Case, Own).Includes(Read),
+		Shared: granted,
+		Member: granted,
+	}
 }
 
 // RoleList renders the roles sorted and comma-separated, as the audit

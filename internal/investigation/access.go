@@ -9,10 +9,12 @@ import (
 )
 
 // caseFor is the one access point of every use case that starts from a
-// case: it loads the case and checks that the call's principal holds perm on
-// it. A case the principal may not read is reported as not found, so that
-// its existence does not leak; one it may read but not change is
-// access.ErrForbidden.
+// case: it loads the case, the share of it to the principal's agency and the
+// principal's membership of it, and asks access what the principal holds. A
+// case the principal may not read is reported as not found, so that its
+// existence does not leak; one it may read but not change is
+// access.ErrForbidden. Shares and memberships are read on every call, so
+// withdrawing one takes effect on the next.
 func (s *Service) caseFor(ctx context.Context, name string, perm access.Permission) (store.Case, error) {
 	p, err := s.principal(ctx)
 	if err != nil {
@@ -22,13 +24,33 @@ func (s *Service) caseFor(ctx context.Context, name string, perm access.Permissi
 	if err != nil {
 		return store.Case{}, err
 	}
-	if !p.Allows(access.Case, access.Read, c.Agency) {
+	facts := access.CaseFacts{Agency: c.Agency}
+	if p.CaseScope().Shared {
+		uid, _ := p.UserID()
+		share, member, err := s.db.CaseGrants(ctx, c.ID, p.Agency, uid)
+		if err != nil {
+			return store.Case{}, fmt.Errorf("case %q: %w", name, err)
+		}
+		facts.Share, facts.Member = access.CaseRole(share), access.CaseRole(member)
+	}
+	got := p.CasePermission(facts)
+	if !got.Includes(access.Read) {
 		return store.Case{}, fmt.Errorf("case %q: %w", name, store.ErrNotFound)
 	}
-	if perm != access.Read && !p.Allows(access.Case, perm, c.Agency) {
+	if !got.Includes(perm) {
 		return store.Case{}, fmt.Errorf("case %q: %s: %w", name, perm, access.ErrForbidden)
 	}
 	return c, nil
+}
+
+// caseVisibility is the store filter that selects the cases p may read.
+func caseVisibility(p access.Principal) store.CaseVisibility {
+	sc := p.CaseScope()
+	v := store.CaseVisibility{All: sc.All, Agency: p.Agency, Own: sc.Own, Shared: sc.Shared}
+	if uid, ok := p.UserID(); ok && sc.Member {
+		v.UserID = uid
+	}
+	return v
 }
 
 // check is the access point of the objects that belong to no case: hash
@@ -53,8 +75,8 @@ func (s *Service) bankFor(ctx context.Context, name string, perm access.Permissi
 	return s.db.BankByName(ctx, name)
 }
 
-// readableCases is the set of case names the call's principal may read:
-// data that touches other cases names only these.
+// readableCases is the set of case names the call's principal may read,
+// selected in SQL: data that touches other cases names only these.
 func (s *Service) readableCases(ctx context.Context) (map[string]bool, error) {
 	cases, err := s.Cases(ctx)
 	if err != nil {

@@ -61,23 +61,16 @@ func IsPostgres(dsn string) bool { return store.IsPostgres(dsn) }
 // RedactDSN hides a password in a DSN so it can be shown.
 func RedactDSN(dsn string) string { return store.Redact(dsn) }
 
-// Cases lists the cases the principal may read, by name.
+// Cases lists the cases the principal may read, by name: those of its
+// agency its roles let it read, those shared with its agency and those it
+// is a member of, selected in SQL.
 func (s *Service) Cases(ctx context.Context) ([]Case, error) {
 	p, err := s.principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.db.Cases(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := []Case{}
-	for _, c := range all {
-		if p.Allows(access.Case, access.Read, c.Agency) {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	list, err := s.db.Cases(ctx, caseVisibility(p))
+	return orEmptySlice(list), err
 }
 
 // CaseDetail is a case with its exhibits and its chain of custody.

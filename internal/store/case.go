@@ -20,6 +20,7 @@ type Case struct {
 }
 
 const caseCols = "id, name, agency, country, operation, legal_ref, created_at, created_by"
+const caseColsC = "c.id, c.name, c.agency, c.country, c.operation, c.legal_ref, c.created_at, c.created_by"
 
 func scanCase(s interface{ Scan(...any) error }) (Case, error) {
 	var c Case
@@ -50,20 +51,12 @@ func (q q) CaseByName(ctx context.Context, name string) (Case, error) {
 	return c, err
 }
 
-// Cases lists every case by name.
-func (q q) Cases(ctx context.Context) ([]Case, error) {
-	rows, err := q.query(ctx, "SELECT "+caseCols+" FROM cases ORDER BY name")
+// Cases lists the cases v selects, by name.
+func (q q) Cases(ctx context.Context, v CaseVisibility) ([]Case, error) {
+	cond, args := v.where("c")
+	rows, err := q.query(ctx, "SELECT "+caseColsC+" FROM cases c WHERE "+cond+" ORDER BY c.name", args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collect(rows, scanCase)
 }

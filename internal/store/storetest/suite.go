@@ -23,6 +23,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Banks", func(t *testing.T) { testBanks(t, open(t, -1)) })
 	t.Run("BankDedup", func(t *testing.T) { testBankDedup(t, open(t, -1)) })
 	t.Run("BankStaging", func(t *testing.T) { testBankStaging(t, open(t, -1)) })
+	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open(t, -1)) })
+	t.Run("Credentials", func(t *testing.T) { testCredentials(t, open(t, -1)) })
+	t.Run("CaseVisibility", func(t *testing.T) { testCaseVisibility(t, open(t, -1)) })
 }
 
 // testMigrations builds a database at every earlier version, puts data in
@@ -131,7 +134,7 @@ func testCases(t *testing.T, db *store.DB) {
 		t.Fatalf("duplicate case: err = %v, want ErrExists", err)
 	}
 	mustCase(t, db, "a-first")
-	all, err := db.Cases(ctx)
+	all, err := db.Cases(ctx, store.CaseVisibility{All: true})
 	if err != nil || len(all) != 2 || all[0].Name != "a-first" {
 		t.Fatalf("Cases = %+v, %v", all, err)
 	}

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// Token is an API token. Only the SHA-256 of its secret is stored, and it
+// is never part of the JSON form.
+type Token struct {
+	ID           int64  `json:"id"`
+	UserID       int64  `json:"-"`
+	User         string `json:"user"`
+	Agency       string `json:"agency"`
+	Name         string `json:"name"`
+	SecretSHA256 string `json:"-"`
+	CreatedAt    string `json:"created_at"`
+	CreatedBy    string `json:"created_by"`
+	ExpiresAt    string `json:"expires_at,omitempty"`
+	RevokedAt    string `json:"revoked_at,omitempty"`
+	LastUsedAt   string `json:"last_used_at,omitempty"`
+}
+
+const tokenCols = "t.id, t.user_id, u.name, a.name, t.name, t.secret_sha256, t.created_at, t.created_by, t.expires_at, t.revoked_at, t.last_used_at"
+const tokenFrom = " FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id"
+
+func scanToken(s interface{ Scan(...any) error }) (Token, error) {
+	var t Token
+	err := s.Scan(&t.ID, &t.UserID, &t.User, &t.Agency, &t.Name, &t.SecretSHA256, &t.CreatedAt, &t.CreatedBy, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt)
+	return t, err
+}
+
+// InsertToken stores a new token and sets its ID.
+func (tx *Tx) InsertToken(ctx context.Context, t *Token) error {
+	id, err := tx.insertID(ctx, "INSERT INTO api_tokens (user_id, name, secret_sha256, created_at, created_by, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+		t.UserID, t.Name, t.SecretSHA256, t.CreatedAt, t.CreatedBy, t.ExpiresAt)
+	if err != nil {
+		return fmt.Errorf("insert token: %w", err)
+	}
+	t.ID = id
+	return nil
+}
+
+// TokenByID returns the token with that id, or ErrNotFound.
+func (q q) TokenByID(ctx context.Context, id int64) (Token, error) {
+	t, err := scanToken(q.queryRow(ctx, "SELECT "+tokenCols+tokenFrom+" WHERE t.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, fmt.Errorf("token %d: %w", id, ErrNotFound)
+	}
+	return t, err
+}
+
+// Tokens lists tokens by id: of one user (userID), of one agency's users
+// (agencyID), or every token when both are 0.
+func (q q) Tokens(ctx context.Context, userID, agencyID int64) ([]Token, error) {
+	query, args := "SELECT "+tokenCols+tokenFrom+" WHERE 1 = 1", []any{}
+	if userID != 0 {
+		query, args = query+" AND t.user_id = ?", append(args, userID)
+	}
+	if agencyID != 0 {
+		query, args = query+" AND u.agency_id = ?", append(args, agencyID)
+	}
+	rows, err := q.query(ctx, query+" ORDER BY t.id", args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanToken)
+}
+
+// RevokeToken marks a token revoked at that time (a no-op on one already
+// revoked).
+func (tx *Tx) RevokeToken(ctx context.Context, id int64, at string) error {
+	_, err := tx.exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at = ''", at, id)
+	return err
+}
+
+// TokenAccount is the token with that secret hash and its user, in one
+// indexed lookup: the hot path of every API request. ErrNotFound when no
+// token has that hash.
+func (q q) TokenAccount(ctx context.Context, secretSHA256 string) (Token, User, error) {
+	var t Token
+	var u User
+	var disabled int
+	err := q.queryRow(ctx, "SELECT t.id, t.name, t.expires_at, t.revoked_at, t.last_used_at, "+userCols+
+		" FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id WHERE t.secret_sha256 = ?", secretSHA256).
+		Scan(&t.ID, &t.Name, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt,
+			&u.ID, &u.Name, &u.AgencyID, &u.Agency, &u.Role, &u.PasswordHash, &disabled, &u.FailedLogins, &u.LockedUntil, &u.CreatedAt, &u.CreatedBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, u, fmt.Errorf("token: %w", ErrNotFound)
+	}
+	u.Disabled = disabled != 0
+	t.UserID, t.User, t.Agency, t.SecretSHA256 = u.ID, u.Name, u.Agency, secretSHA256
+	return t, u, err
+}
+
+// TouchToken records when a token was last used. It is no audited change
+// and runs outside a transaction.
+func (q q) TouchToken(ctx context.Context, id int64, at string) error {
+	_, err := q.exec(ctx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", at, id)
+	return err
+}
+
+// Session is a login session, stored by the SHA-256 of its opaque id.
+type Session struct {
+	IDSHA256   string
+	UserID     int64
+	CreatedAt  string
+	LastSeenAt string
+	RemoteAddr string
+}
+
+// InsertSession stores a new session.
+func (tx *Tx) InsertSession(ctx context.Context, s Session) error {
+	_, err := tx.exec(ctx, "INSERT INTO sessions (id_sha256, user_id, created_at, last_seen_at, remote_addr) VALUES (?, ?, ?, ?, ?)",
+		s.IDSHA256, s.UserID, s.CreatedAt, s.LastSeenAt, s.RemoteAddr)
+	if err != nil {
+		return fmt.Errorf("insert session: %w", err)
+	}
+	return nil
+}
+
+// SessionAccount is the session with that id hash and its user, in one
+// indexed lookup; ErrNotFound when there is none.
+func (q q) SessionAccount(ctx context.Context, idSHA256 string) (Session, User, error) {
+	var s Session
+	var u User
+	var disabled int
+	err := q.queryRow(ctx, "SELECT s.created_at, s.last_seen_at, s.remote_addr, "+userCols+
+		" FROM sessions s JOIN users u ON u.id = s.user_id JOIN agencies a ON a.id = u.agency_id WHERE s.id_sha256 = ?", idSHA256).
+		Scan(&s.CreatedAt, &s.LastSeenAt, &s.RemoteAddr,
+			&u.ID, &u.Name, &u.AgencyID, &u.Agency, &u.Role, &u.PasswordHash, &disabled, &u.FailedLogins, &u.LockedUntil, &u.CreatedAt, &u.CreatedBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, u, fmt.Errorf("session: %w", ErrNotFound)
+	}
+	u.Disabled = disabled != 0
+	s.IDSHA256, s.UserID = idSHA256, u.ID
+	return s, u, err
+}
+
+// TouchSession records when a session was last seen. It is no audited
+// change and runs outside a transaction.
+func (q q) TouchSession(ctx context.Context, idSHA256, at string) error {
+	_, err := q.exec(ctx, "UPDATE sessions SET last_seen_at = ? WHERE id_sha256 = ?", at, idSHA256)
+	return err
+}
+
+// DeleteSession ends one session (a no-op when it does not exist).
+func (q q) DeleteSession(ctx context.Context, idSHA256 string) error {
+	_, err := q.exec(ctx, "DELETE FROM sessions WHERE id_sha256 = ?", idSHA256)
+	return err
+}
+
+// DeleteUserSessions ends every session of a user.
+func (tx *Tx) DeleteUserSessions(ctx context.Context, userID int64) error {
+	_, err := tx.exec(ctx, "DELETE FROM sessions WHERE user_id = ?", userID)
+	return err
+}
+
+// DeleteSessionsBefore removes sessions last seen before idleBefore or
+// created before createdBefore: expired ones.
+func (q q) DeleteSessionsBefore(ctx context.Context, idleBefore, createdBefore string) (int64, error) {
+	res, err := q.exec(ctx, "DELETE FROM sessions WHERE last_seen_at < ? OR created_at < ?", idleBefore, createdBefore)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
