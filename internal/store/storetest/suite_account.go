@@ -126,8 +126,12 @@ func testCredentials(t *testing.T, db *store.DB) {
 	if err := db.TouchToken(ctx, tok.ID, "2024-01-21T10:00:00Z"); err != nil {
 		t.Fatal(err)
 	}
-	inTx(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.RevokeToken(ctx, tok.ID, "2024-01-22T10:00:00Z") })
-	inTx(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.RevokeToken(ctx, tok.ID, "2024-01-23T10:00:00Z") })
+	inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+		return tx.RevokeToken(ctx, tok.ID, "2024-01-22T10:00:00Z")
+	})
+	inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+		return tx.RevokeToken(ctx, tok.ID, "2024-01-23T10:00:00Z")
+	})
 	gt, err = db.TokenByID(ctx, tok.ID)
 	if err != nil || gt.RevokedAt != "2024-01-22T10:00:00Z" || gt.LastUsedAt != "2024-01-21T10:00:00Z" || gt.SecretSHA256 != "aa11" {
 		t.Fatalf("token after use and revocation: %+v, %v (revoked once, at the first time)", gt, err)
