@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"github.com/vibora-project/vibora/internal/investigation"
-
 	"encoding/json"
 	"fmt"
 	"os"
@@ -61,7 +59,7 @@ func TestBankLifecycleAndMatch(t *testing.T) {
 			if code != ExitFailure || len(lines) != 3 {
 				t.Fatalf("match: code %d, %q", code, out)
 			}
-			var q [3]investigation.QueryMatches
+			var q [3]matchLine
 			for i, l := range lines {
 				if err := json.Unmarshal([]byte(l), &q[i]); err != nil {
 					t.Fatal(err)

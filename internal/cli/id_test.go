@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/identifier/identifiertest"
-	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 // runID runs a vibora command in-process with stdin.
@@ -36,9 +35,9 @@ func TestIDExtract(t *testing.T) {
 		if code != ExitOK {
 			t.Fatalf("%s: exit %d: %s", src.arg, code, stderr)
 		}
-		var got []investigation.IdentifierView
+		var got []idLine
 		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-			var x investigation.IdentifierView
+			var x idLine
 			if err := json.Unmarshal([]byte(l), &x); err != nil {
 				t.Fatalf("line %q: %v", l, err)
 			}

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"github.com/vibora-project/vibora/internal/investigation"
-
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -26,10 +24,10 @@ func TestMatchHashesFile(t *testing.T) {
 			t.Fatal(e)
 		}
 	}
-	decode := func(out string) []investigation.QueryMatches {
-		var ls []investigation.QueryMatches
+	decode := func(out string) []matchLine {
+		var ls []matchLine
 		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-			var m investigation.QueryMatches
+			var m matchLine
 			if err := json.Unmarshal([]byte(l), &m); err != nil {
 				t.Fatalf("%q: %v", l, err)
 			}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/vibora-project/vibora/internal/demo"
-	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 func atimeOf(t *testing.T, p string) time.Time {
@@ -75,9 +74,9 @@ func TestHashAndMatchReadOnly(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("hash: %d %s", code, e)
 	}
-	var link investigation.HashView
+	var link hashLine
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var h investigation.HashView
+		var h hashLine
 		if err := json.Unmarshal([]byte(line), &h); err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +94,7 @@ func TestHashAndMatchReadOnly(t *testing.T) {
 	}
 	status := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var m investigation.QueryMatches
+		var m matchLine
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,345 @@
+// Package job runs Vibora's long use cases in the background for a
+// server: ingest of evidence under the configured evidence roots, bank
+// import, chat import and stealer scan of uploaded files, and verification
+// of an exhibit. One file per kind holds what the kind does.
+//
+// A job is a row of the store (investigation.Job: kind, case, state,
+// progress, result, error, who submitted it), written and read through
+// internal/investigation, which checks access: a job goes with its case.
+// The engine is River (riverqueue/river) on the store's own database,
+// SQLite or PostgreSQL; a River job is only a ticket naming our row. The
+// worker claims the row (queued -> running, one runner only), runs the use
+// case acting as the principal that submitted the job, reports progress
+// and a heartbeat, and ends the row as done, failed or cancelled.
+//
+// Nothing is lost or done twice when a process dies: a running row whose
+// runner is gone (its process no longer exists on this host, or its
+// heartbeat is stale) is put back in the queue and run again; the use
+// cases are idempotent (ingest skips the files already stored). A server
+// that shuts down puts its running jobs back in the queue the same way.
+package job
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// Config configures a Manager.
+type Config struct {
+	// DSN names the store (a SQLite path or a postgres:// DSN); the
+	// engine's queue lives in the same database. Empty: the service's.
+	DSN string
+	// EvidenceRoots are the directories ingest jobs may read.
+	EvidenceRoots []string
+	// SpoolDir keeps uploaded files until their job ends.
+	SpoolDir string
+	// MaxUpload caps the bytes of one job's uploads (0: DefaultMaxUpload).
+	MaxUpload int64
+	// Workers is how many jobs run at once in this process (0: 2).
+	Workers int
+	// Ingest adjusts the options of every ingest a job runs (workers,
+	// memory budget); nil keeps the defaults.
+	Ingest func(*investigation.IngestOptions)
+	Logger *slog.Logger
+
+	// HeartbeatEvery is how often a running job records its progress and
+	// that it is alive (0: 5 s); StaleAfter is how old a heartbeat may get
+	// before its runner is taken for dead (0: 2 min); ReconcileEvery is how
+	// often unfinished jobs are checked (0: 30 s).
+	HeartbeatEvery time.Duration
+	StaleAfter     time.Duration
+	ReconcileEvery time.Duration
+}
+
+// Manager submits, runs, shows and cancels jobs.
+type Manager struct {
+	svc    *investigation.Service
+	runner investigation.JobRunner
+	cfg    Config
+	log    *slog.Logger
+	roots  *Roots
+	spool  *spool
+	eng    engine
+	close  func()
+	id     string // this runner: host:pid:token
+	token  string
+	kinds  map[string]runFunc
+}
+
+// runFunc does one kind of job: ctx carries the submitter's principal.
+type runFunc func(ctx context.Context, m *Manager, rec investigation.JobRecord, pr *progress) (result any, err error)
+
+// live holds the tokens of this process's running managers: a runner of
+// this process whose token is not here is gone.
+var live sync.Map
+
+// New opens the job engine on the service's store (migrating River's
+// tables) and returns a manager. Serve runs the jobs; a manager that is not
+// serving can still submit, show and cancel them. Close releases it.
+func New(ctx context.Context, svc *investigation.Service, cfg Config) (*Manager, error) {
+	if cfg.DSN == "" {
+		cfg.DSN = svc.DSN()
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 2
+	}
+	cfg.HeartbeatEvery = orDuration(cfg.HeartbeatEvery, 5*time.Second)
+	cfg.StaleAfter = orDuration(cfg.StaleAfter, 2*time.Minute)
+	cfg.ReconcileEvery = orDuration(cfg.ReconcileEvery, 30*time.Second)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.SpoolDir == "" {
+		return nil, errors.New("job engine: no spool directory")
+	}
+	m := &Manager{svc: svc, runner: svc.JobRunner(), cfg: cfg, log: cfg.Logger, kinds: map[string]runFunc{
+		investigation.JobIngest:      runIngest,
+		investigation.JobBankImport:  runBankImport,
+		investigation.JobChatImport:  runChatImport,
+		investigation.JobStealerScan: runStealerScan,
+		investigation.JobVerify:      runVerify,
+	}}
+	var b [8]byte
+	rand.Read(b[:])
+	m.token = hex.EncodeToString(b[:])
+	host, _ := os.Hostname()
+	m.id = fmt.Sprintf("%s:%d:%s", host, os.Getpid(), m.token)
+	var err error
+	if m.roots, err = OpenRoots(cfg.EvidenceRoots); err != nil {
+		return nil, err
+	}
+	if m.spool, err = newSpool(cfg.SpoolDir, cfg.MaxUpload); err != nil {
+		m.roots.Close()
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &ticketWorker{m: m})
+	rcfg := &river.Config{
+		Queues:      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:     workers,
+		JobTimeout:  -1, // an ingest takes as long as the evidence takes
+		MaxAttempts: 1,  // a failure is the job's result; a dead runner is handled by reconcile
+		Logger:      quiet(cfg.Logger),
+	}
+	if m.eng, m.close, err = openEngine(ctx, cfg.DSN, rcfg); err != nil {
+		m.roots.Close()
+		return nil, err
+	}
+	return m, nil
+}
+
+func orDuration(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// Close releases the engine's connections and the evidence roots.
+func (m *Manager) Close() error {
+	m.close()
+	return m.roots.Close()
+}
+
+// Roots are the evidence roots jobs may read.
+func (m *Manager) Roots() *Roots { return m.roots }
+
+// Serve runs jobs until ctx ends. It first puts back in the queue the jobs
+// whose runner died and makes sure every queued job has a ticket, and does
+// so again every ReconcileEvery. When ctx ends, the running jobs are
+// stopped and put back in the queue, to resume when a server serves again.
+func (m *Manager) Serve(ctx context.Context) error {
+	live.Store(m.token, true)
+	defer live.Delete(m.token)
+	if inUse, err := m.runner.Uploads(ctx); err == nil {
+		m.spool.sweep(inUse)
+	}
+	if err := m.reconcile(ctx); err != nil {
+		return err
+	}
+	if err := m.eng.Start(ctx); err != nil {
+		return fmt.Errorf("job engine: %w", err)
+	}
+	t := time.NewTicker(m.cfg.ReconcileEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+			defer cancel()
+			if err := m.eng.StopAndCancel(stop); err != nil {
+				return fmt.Errorf("job engine stop: %w", err)
+			}
+			return nil
+		case <-t.C:
+			if err := m.reconcile(ctx); err != nil && ctx.Err() == nil {
+				m.log.Warn("job reconcile", "err", err)
+			}
+		}
+	}
+}
+
+// reconcile makes sure every unfinished job will run: a running job whose
+// runner is gone is put back in the queue, and a queued job without a
+// live ticket gets one.
+func (m *Manager) reconcile(ctx context.Context) error {
+	recs, err := m.runner.Unfinished(ctx)
+	if err != nil {
+		return fmt.Errorf("unfinished jobs: %w", err)
+	}
+	for _, rec := range recs {
+		if rec.State == store.JobRunning {
+			if rec.Runner == m.id || !m.gone(rec) {
+				continue
+			}
+			ok, err := m.runner.Requeue(ctx, rec.ID, rec.Runner)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			m.log.Info("job requeued: its runner is gone", "job", rec.ID, "runner", rec.Runner)
+			rec.Ticket = 0
+		}
+		if rec.Ticket != 0 {
+			row, err := m.eng.JobGet(ctx, rec.Ticket)
+			if err == nil && !finalized(row.State) {
+				continue
+			}
+		}
+		if err := m.dispatch(ctx, rec.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func finalized(s rivertype.JobState) bool {
+	return s == rivertype.JobStateCompleted || s == rivertype.JobStateCancelled || s == rivertype.JobStateDiscarded
+}
+
+// gone reports whether the runner of a running job is dead: a process of
+// this host that no longer exists (or a manager of this process that
+// stopped), or a heartbeat older than StaleAfter.
+func (m *Manager) gone(rec investigation.JobRecord) bool {
+	if !rec.Heartbeat.IsZero() && time.Since(rec.Heartbeat) > m.cfg.StaleAfter {
+		return true
+	}
+	parts := strings.Split(rec.Runner, ":")
+	if len(parts) != 3 {
+		return rec.Heartbeat.IsZero()
+	}
+	host, _ := os.Hostname()
+	pid, err := strconv.Atoi(parts[1])
+	if parts[0] != host || err != nil {
+		return false
+	}
+	if pid == os.Getpid() {
+		_, ok := live.Load(parts[2])
+		return !ok
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return true
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err != nil && err != syscall.EPERM
+}
+
+// dispatch gives a queued job a ticket.
+func (m *Manager) dispatch(ctx context.Context, id int64) error {
+	res, err := m.eng.Insert(ctx, ticket{Job: id}, nil)
+	if err != nil {
+		return fmt.Errorf("queue job %d: %w", id, err)
+	}
+	return m.runner.SetTicket(ctx, id, res.Job.ID)
+}
+
+// submit records a job and hands it to the engine. A failure to hand it
+// over is logged, not returned: the job is recorded and the next
+// reconcile hands it over.
+func (m *Manager) submit(ctx context.Context, sub investigation.JobSubmission) (investigation.Job, error) {
+	j, err := m.svc.SubmitJob(ctx, sub)
+	if err != nil {
+		if sub.Upload != "" {
+			m.releaseUpload(context.WithoutCancel(ctx), sub.Upload, 0)
+		}
+		return j, err
+	}
+	if err := m.dispatch(ctx, j.ID); err != nil {
+		m.log.Warn("job recorded, not yet queued", "job", j.ID, "err", err)
+	}
+	return j, nil
+}
+
+// Get returns a job the call's principal may see (investigation.ErrNotFound
+// otherwise).
+func (m *Manager) Get(ctx context.Context, id int64) (investigation.Job, error) {
+	return m.svc.Job(ctx, id)
+}
+
+// List lists the jobs the call's principal may see, newest first.
+func (m *Manager) List(ctx context.Context, f investigation.JobFilter) ([]investigation.Job, error) {
+	return m.svc.Jobs(ctx, f)
+}
+
+// Cancel stops a job: a queued one at once, a running one through its
+// context (wherever it runs: the engine tells its runner). Cancelling a job
+// that has ended changes nothing.
+func (m *Manager) Cancel(ctx context.Context, id int64) (investigation.Job, error) {
+	j, err := m.svc.CancelJob(ctx, id)
+	if err != nil {
+		return j, err
+	}
+	rec, err := m.runner.Load(ctx, id)
+	if err != nil {
+		return j, err
+	}
+	if rec.Ticket != 0 && j.CancelRequested {
+		if _, err := m.eng.JobCancel(ctx, rec.Ticket); err != nil && !errors.Is(err, river.ErrNotFound) {
+			m.log.Warn("job cancel: engine", "job", id, "err", err)
+		}
+	}
+	if j.State == store.JobCancelled && rec.Upload != "" {
+		m.releaseUpload(ctx, rec.Upload, id)
+	}
+	return j, nil
+}
+
+// releaseUpload removes an upload no other unfinished job uses.
+func (m *Manager) releaseUpload(ctx context.Context, upload string, job int64) {
+	inUse, err := m.runner.UploadInUse(ctx, upload, job)
+	if err != nil || inUse {
+		return
+	}
+	if err := m.spool.remove(upload); err != nil {
+		m.log.Warn("remove upload", "job", job, "err", err)
+	}
+}
+
+// spoolFor checks that the principal may submit a job on the case, then
+// spools its uploaded files.
+func (m *Manager) spoolFor(ctx context.Context, caseName string, files []UploadFile) (string, []string, error) {
+	if err := m.svc.CheckJobSubmission(ctx, caseName); err != nil {
+		return "", nil, err
+	}
+	return m.spool.save(files)
+}
