@@ -138,13 +138,15 @@ func Parse(ctx context.Context, fsys fs.FS, name string, h chatexport.Handler) (
 	return total, first
 }
 
-// maxThreadDepth bounds how deep _threads folders are followed.
+// maxThreadDepth bounds how deep thread folders are followed.
 const maxThreadDepth = 4
 
 // folderFiles lists the candidate export files of a folder in name order:
-// its top-level .txt, .json and .zip files, then those of any "_threads"
-// sub-folder and its sub-folders (DiscordChatExporter-frontend keeps a
-// channel's threads there, next to the channel's export).
+// its top-level .txt, .json and .zip files, then those of any "threads" or
+// "_threads" sub-folder and its sub-folders. DiscordChatExporter-frontend's
+// thread helper exports a channel's threads to "threads" next to the
+// channel exports (docs/Exporting-threads.md: --output "exports/threads");
+// "_threads" is kept for exports arranged that way by hand.
 func folderFiles(fsys fs.FS, dir string) ([]string, error) {
 	var out []string
 	var walk func(dir string, depth int) error
@@ -158,8 +160,8 @@ func folderFiles(fsys fs.FS, dir string) ([]string, error) {
 		for _, e := range entries {
 			p := path.Join(dir, e.Name())
 			if e.IsDir() {
-				// inside a _threads tree every sub-folder is followed
-				if (depth > 0 || strings.EqualFold(e.Name(), "_threads")) && depth < maxThreadDepth {
+				// inside a threads tree every sub-folder is followed
+				if (depth > 0 || threadFolder(e.Name())) && depth < maxThreadDepth {
 					threads = append(threads, p)
 				}
 				continue
@@ -180,6 +182,11 @@ func folderFiles(fsys fs.FS, dir string) ([]string, error) {
 		return nil
 	}
 	return out, walk(dir, 0)
+}
+
+// threadFolder reports whether a sub-folder holds thread exports.
+func threadFolder(name string) bool {
+	return strings.EqualFold(name, "threads") || strings.EqualFold(name, "_threads")
 }
 
 func parseFile(ctx context.Context, fsys fs.FS, name string, h chatexport.Handler) (chatexport.Stats, error) {

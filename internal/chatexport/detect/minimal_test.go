@@ -10,7 +10,7 @@ import (
 
 // TestMinimalExports: exports written by other tools (no message ids, no
 // chat type) import what they can with warnings, and a skipped message
-// makes the parse incomplete; DiscordChatExporter-frontend _threads
+// makes the parse incomplete; DiscordChatExporter-frontend threads and _threads
 // folders are found when the folder is imported.
 func TestMinimalExports(t *testing.T) {
 	tests := []struct {
@@ -26,6 +26,9 @@ func TestMinimalExports(t *testing.T) {
 		{"telegram/testdata/minimal/result.json", "telegram", 4, 1, 1, 2, 0, true},
 		{"telegram/testdata/minimal", "telegram", 4, 1, 1, 2, 0, true},
 		{"discord/testdata/dce_frontend", "discord", 4, 3, 0, 1, 2, false},
+		// the layout DiscordChatExporter-frontend's thread helper writes:
+		// threads exported to "threads" next to the channel exports
+		{"discord/testdata/dce_threads", "discord", 3, 2, 0, 1, 1, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.path, func(t *testing.T) {

@@ -18,9 +18,10 @@
 //     signal_value, signal_str, bank_content_id, indicator_id, bank_name…): hma;
 //     anything else: plain.
 //
-// A data line whose first field is a hash is also checked against the
-// headerless HMA layouts (hma.Layout): "hash,id,timestamp,tags", its
-// five-column variant with a "0" column, and pdq-photo-hasher's
+// A data line is first checked against the headerless HMA layouts
+// (hma.Layout): "hash,id,added_on,tags" (ISO 8601 or Unix times), its
+// five-column variant with a "0" column, python-threatexchange's
+// "indicator_id,hash,descriptor_id,added_on,tags" and pdq-photo-hasher's
 // "hash,quality,path" are hma, not plain. The python-threatexchange CSV
 // header (collab,signal_type,signal_str,category,tags) names signal_type:
 // hma.
@@ -96,12 +97,12 @@ func Detect(head []byte) (string, error) {
 			delim = '\t'
 		}
 		fields, _ := hashset.SplitFields(line, delim, nil)
+		if _, ok := hma.Layout(fields); ok && delim != ';' {
+			return hma.Format, nil
+		}
 		if len(fields) > 0 && hashset.LooksLikeHash(fields[0]) {
 			if delim == ';' && len(fields) == len(icse.Header) {
 				return icse.Format, nil
-			}
-			if _, ok := hma.Layout(fields); ok && delim != ';' {
-				return hma.Format, nil
 			}
 			return plain.Format, nil
 		}

@@ -34,6 +34,9 @@ func TestListVariants(t *testing.T) {
 			ids: "1000000000000020,1000000000000021,1000000000000022", tag: "synthetic"},
 		{path: "../hma/testdata/threatexchange_signals.csv", format: "hma", kinds: "pdq,md5", rejected: 2, tag: "collab:SYNTHETIC_COLLAB"},
 		{path: "../hma/testdata/pdq_hasher.csv", format: "hma", kinds: "pdq,pdq"},
+		{path: "../hma/testdata/hma_sample_iso.csv", format: "hma", kinds: "pdq,pdq", ids: "1000000000000031,1000000000000032"},
+		{path: "../hma/testdata/hma_md5_iso.csv", format: "hma", kinds: "md5", ids: "1000000000000041", tag: "synthetic_samples"},
+		{path: "../hma/testdata/te_cache.csv", format: "hma", kinds: "pdq,pdq", ids: "1000000000000052,1000000000000054"},
 		{path: "../plain/testdata/filepath_hash_quality.csv", format: "plain", kinds: "pdq,pdq,pdq", hash64: "pdq/header"},
 		{path: "../plain/testdata/evidence_pdq_filepath_hash.csv", format: "plain", kinds: "pdq,pdq,pdq", hash64: "pdq/file name"},
 		{path: "../plain/testdata/photos_pdq.txt", format: "plain", kinds: "pdq,pdq,pdq,pdq,pdq,pdq", hash64: "pdq/file name"},
@@ -139,7 +142,15 @@ func TestHMALayoutByShape(t *testing.T) {
 		{h + ",1,Series name", ""},                              // plain: hash,category,series
 		{h + ",1,2,3", ""},                                      // no timestamp
 		{h + ",1000000000000001,1700000000,tag,5", ""},          // five columns without a 0
-		{"d41d8cd98f00b204e9800998ecf8427e,1,1700000000,x", ""}, // MD5 first: not PDQ
+		{"d41d8cd98f00b204e9800998ecf8427e,1,1700000000,x", ""}, // MD5 with a Unix time: may be plain
+		// the shapes of facebook/ThreatExchange hasher-matcher-actioner
+		// sample_data/pdq.csv and examples/hma-lite/sample_data/photo_md5.csv
+		// (ISO 8601 times, space-separated labels), and of
+		// python-threatexchange's CLI cache row (cli/dataset/simple_serialization.py)
+		{h + ",1000000000000001,2020-07-31T18:47:52+0000,media_type_photo synthetic", hma.LayoutHMA1},
+		{"d41d8cd98f00b204e9800998ecf8427e,1000000000000002,2020-07-31T20:23:47+0000,media_type_video", hma.LayoutHMA1},
+		{"1000000000000003," + h + ",1000000000000004,2021-05-07T18:07:52+0000,synthetic", hma.LayoutTECache},
+		{h + ",1000000000000001,2020-07-31,tag", ""}, // a date without a time is no added_on
 	} {
 		fields := strings.Split(tc.line, ",")
 		got, _ := hma.Layout(fields)

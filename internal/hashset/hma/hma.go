@@ -12,12 +12,16 @@
 // signal type decides the kind per line, the collaboration and category are
 // kept as the tags "collab:<name>" and "category:<value>".
 //
-// Without a header the layout is told from the first line (Layout): three
-// fields whose second is an integer 0..100 are pdq-photo-hasher output
-// "hash,quality,filename"; four or five fields holding, after the hash, a
-// numeric id, a Unix timestamp and (five fields) a column of "0" are HMA
-// data files "hash,id,timestamp,tags", the columns matched by their shape
-// whatever their order; anything else is read as "hash,id,timestamp,tags".
+// Without a header the layout is told from the first line (Layout):
+// pdq-photo-hasher output "hash,quality,filename"; HMA data files
+// "hash,id,added_on,tags" (the layout of HMA's sample_data: ISO 8601 times,
+// space-separated labels; PDQ, or MD5 for photo/video MD5 files), also
+// with Unix times and a five-column variant with a "0" column (both
+// accepted, neither found in public sources), the columns matched by their
+// shape; python-threatexchange's CLI cache rows
+// "indicator_id,hash,descriptor_id,added_on,tags" (the indicator id kept as
+// the tag "indicator:<id>"); anything else is read as
+// "hash,id,timestamp,tags".
 // Lines starting with '#' and blank lines are skipped.
 //
 // HMA lists carry no categories: records get profile "hma" and class
@@ -48,8 +52,10 @@ const (
 	colID
 	colTags
 	colBank
-	colCollab   // python-threatexchange collaboration: tag "collab:<name>"
-	colCategory // python-threatexchange category: tag "category:<value>"
+	colCollab    // python-threatexchange collaboration: tag "collab:<name>"
+	colCategory  // python-threatexchange category: tag "category:<value>"
+	colMD5       // a column that can only hold MD5 (photo/video MD5 data files)
+	colIndicator // ThreatExchange indicator id: tag "indicator:<id>"
 )
 
 var byName = map[string]column{
@@ -70,50 +76,71 @@ var byName = map[string]column{
 const (
 	LayoutPDQHasher = "pdq-photo-hasher" // hash,quality,filename
 	LayoutHMA1      = "hma1"             // hash,id,timestamp,tags (four or five columns)
+	LayoutTECache   = "te-cache"         // indicator_id,hash,descriptor_id,added_on,tags
 )
 
 // Layout tells, from the fields of a headerless first line, whether it is
-// an HMA-style line, and which: LayoutPDQHasher when the first field is a
-// 64-hex hash, the second a quality 0..100 and the third a file name or
-// path; LayoutHMA1 when the first is a 64-hex hash and the others are a
-// numeric id, a Unix timestamp (9 or 10 digits), optional tags and, in the
-// five-column variant, a column holding "0". cols maps each field. A
-// plain list ("hash,category,series") matches neither.
+// an HMA-style line, and which:
+//
+//   - LayoutPDQHasher: a 64-hex hash, a quality 0..100 and a file name or
+//     path.
+//   - LayoutHMA1: a hash (64 hex: PDQ; 32 hex: MD5) followed by a numeric
+//     id, a time (ISO 8601 as in "2020-07-31T18:47:52+0000"; for PDQ also
+//     Unix seconds), optional tags and, in a five-column variant, a column
+//     holding "0". This is the data file of HMA's sample_data and
+//     python-threatexchange's descriptor rollup (hash, first descriptor
+//     id, added_on, space-separated labels).
+//   - LayoutTECache: python-threatexchange's CLI cache row: indicator id,
+//     hash, first descriptor id, added_on, labels.
+//
+// cols maps each field. A plain list ("hash,category,series") matches
+// none.
 func Layout(fields []string) (layout string, ok bool) {
 	layout, _, ok = layoutOf(fields)
 	return layout, ok
 }
 
 func layoutOf(fields []string) (layout string, cols []column, ok bool) {
-	if len(fields) < 3 || len(fields) > 5 || len(fields[0]) != 64 || !hashset.LooksLikeHash(fields[0]) {
+	if len(fields) < 3 || len(fields) > 5 {
+		return "", nil, false
+	}
+	if len(fields) == 5 && digitsOnly(strings.TrimSpace(fields[0])) && hashColumn(fields[1]) != colIgnore &&
+		digitsOnly(strings.TrimSpace(fields[2])) && isTime(fields[3]) {
+		return LayoutTECache, []column{colIndicator, hashColumn(fields[1]), colID, colIgnore, colTags}, true
+	}
+	hc := hashColumn(fields[0])
+	if hc == colIgnore {
 		return "", nil, false
 	}
 	if len(fields) == 3 {
 		q, err := strconv.Atoi(fields[1])
-		if err == nil && q >= 0 && q <= 100 && pathLike(fields[2]) {
+		if err == nil && q >= 0 && q <= 100 && pathLike(fields[2]) && hc == colPDQ {
 			return LayoutPDQHasher, []column{colPDQ, colQuality, colIgnore}, true
 		}
 		return "", nil, false
 	}
 	cols = make([]column, len(fields))
-	cols[0] = colPDQ
+	cols[0] = hc
 	ts, id, zero := -1, -1, -1
 	for i := 1; i < len(fields); i++ {
 		f := strings.TrimSpace(fields[i])
 		switch {
 		case f == "0" && zero < 0 && len(fields) == 5:
 			zero = i
-		case ts < 0 && digitsOnly(f) && (len(f) == 9 || len(f) == 10):
+		case ts < 0 && isTime(f):
 			ts = i
-		case id < 0 && digitsOnly(f) && f != "":
+		case id < 0 && digitsOnly(f):
 			id = i
 		}
 	}
 	if ts < 0 || id < 0 || (len(fields) == 5 && zero < 0) {
 		return "", nil, false
 	}
+	if hc == colMD5 && digitsOnly(strings.TrimSpace(fields[ts])) {
+		return "", nil, false // MD5 data files carry ISO times; "md5,n,n,x" may be a plain list
+	}
 	if n := len(strings.TrimSpace(fields[id])); ts < id && (n == 9 || n == 10) {
-		ts, id = id, ts // both could be timestamps: HMA writes the id first
+		ts, id = id, ts // both could be Unix times: HMA writes the id first
 	}
 	for i := 1; i < len(fields); i++ {
 		switch i {
@@ -126,6 +153,42 @@ func layoutOf(fields []string) (layout string, cols []column, ok bool) {
 		}
 	}
 	return LayoutHMA1, cols, true
+}
+
+// hashColumn is colPDQ for a 64-hex field, colMD5 for a 32-hex one and
+// colIgnore otherwise.
+func hashColumn(f string) column {
+	f = strings.TrimSpace(f)
+	switch {
+	case len(f) == 64 && hashset.IsHex(f):
+		return colPDQ
+	case len(f) == 32 && hashset.IsHex(f):
+		return colMD5
+	}
+	return colIgnore
+}
+
+// isTime accepts Unix seconds (9 or 10 digits) and ISO 8601 times
+// "2020-07-31T18:47:52+0000" (any zone form, optional fraction).
+func isTime(f string) bool {
+	f = strings.TrimSpace(f)
+	if digitsOnly(f) {
+		return len(f) == 9 || len(f) == 10
+	}
+	if len(f) < 19 || len(f) > 40 || f[4] != '-' || f[7] != '-' || f[10] != 'T' && f[10] != ' ' || f[13] != ':' || f[16] != ':' {
+		return false
+	}
+	for _, i := range []int{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18} {
+		if f[i] < '0' || f[i] > '9' {
+			return false
+		}
+	}
+	for _, c := range f[19:] {
+		if !strings.ContainsRune("0123456789.:+-Z", c) {
+			return false
+		}
+	}
+	return true
 }
 
 func digitsOnly(s string) bool {
@@ -274,7 +337,10 @@ func (r *Reader) record(line string, n int64) (hashset.Record, error) {
 			break // the hma1 tags column may be followed by more text
 		}
 		switch r.cols[i] {
-		case colSignal, colPDQ:
+		case colSignal, colPDQ, colMD5:
+			if r.cols[i] == colMD5 {
+				kind = hashset.HashMD5
+			}
 			if signal != "" && f != "" {
 				return hashset.Record{}, hashset.Reject(n, line, "two signal columns")
 			}
@@ -316,6 +382,10 @@ func (r *Reader) record(line string, n int64) (hashset.Record, error) {
 		case colCategory:
 			if f != "" {
 				rec.Tags = append(rec.Tags, "category:"+f)
+			}
+		case colIndicator:
+			if f != "" {
+				rec.Tags = append(rec.Tags, "indicator:"+f)
 			}
 		}
 	}

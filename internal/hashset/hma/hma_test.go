@@ -69,6 +69,40 @@ func TestHeaderlessLayouts(t *testing.T) {
 	}
 }
 
+// TestSourceShapes: the layouts found in public sources (see
+// docs/hashsets.md): HMA's sample data files (hash, descriptor id, ISO 8601
+// added_on, space-separated labels; PDQ and MD5) and python-threatexchange's
+// CLI cache rows (indicator id first). Values are synthetic.
+func TestSourceShapes(t *testing.T) {
+	recs, rejs, meta := read(t, "hma_sample_iso.csv")
+	if meta.FormatVersion != hma.LayoutHMA1 || len(recs) != 2 || len(rejs) != 0 || recs[0].PDQ != pdqOf("i1") || recs[0].SourceID != "1000000000000031" ||
+		!reflect.DeepEqual(recs[0].Tags, []string{"synthetic_samples", "media_type_photo"}) || recs[1].PDQ != pdqOf("i2") || recs[1].Tags != nil {
+		t.Errorf("hma sample: %+v %+v %v", meta, recs, rejs)
+	}
+	recs, rejs, meta = read(t, "hma_md5_iso.csv")
+	if meta.FormatVersion != hma.LayoutHMA1 || len(recs) != 1 || len(rejs) != 0 || recs[0].Present != hashset.HasMD5 ||
+		recs[0].MD5 != md5.Sum([]byte("vibora-synthetic-v1")) || recs[0].SourceID != "1000000000000041" {
+		t.Errorf("hma md5 sample: %+v %+v %v", meta, recs, rejs)
+	}
+	recs, rejs, meta = read(t, "te_cache.csv")
+	if meta.FormatVersion != hma.LayoutTECache || len(recs) != 2 || len(rejs) != 0 || recs[0].PDQ != pdqOf("c1") || recs[0].SourceID != "1000000000000052" ||
+		!reflect.DeepEqual(recs[0].Tags, []string{"indicator:1000000000000051", "synthetic_samples", "media_type_photo"}) ||
+		recs[1].PDQ != pdqOf("c2") || !reflect.DeepEqual(recs[1].Tags, []string{"indicator:1000000000000053"}) {
+		t.Errorf("te cache: %+v %+v %v", meta, recs, rejs)
+	}
+}
+
+// TestDatasetCSV: python-threatexchange's "dataset -P --csv" output in
+// the column order of another version (signal_type first): columns are
+// matched by name, the url signal is rejected with its line.
+func TestDatasetCSV(t *testing.T) {
+	recs, rejs, meta := read(t, "pytx_dataset.csv")
+	if meta.FormatVersion != "header" || len(recs) != 1 || len(rejs) != 1 || recs[0].PDQ != pdqOf("d1") || rejs[0].Line != 3 ||
+		!reflect.DeepEqual(recs[0].Tags, []string{"collab:Synthetic Signals", "category:WORTH_INVESTIGATING"}) {
+		t.Errorf("dataset csv: %+v %+v %v", meta, recs, rejs)
+	}
+}
+
 func TestBadInput(t *testing.T) {
 	if _, _, err := hashset.ReadAll(hma.NewReader(strings.NewReader("quality,tags\nx,1\n"), "h", hashset.Options{})); err == nil {
 		t.Error("header without a signal column accepted")
@@ -91,7 +125,8 @@ func TestBadInput(t *testing.T) {
 }
 
 func FuzzHMA(f *testing.F) {
-	for _, name := range []string{"bank_export.csv", "te_data.csv", "pdq_hasher.csv", "hma_headerless.csv", "hma_five_columns.csv", "threatexchange_signals.csv"} {
+	for _, name := range []string{"bank_export.csv", "te_data.csv", "pdq_hasher.csv", "hma_headerless.csv", "hma_five_columns.csv", "threatexchange_signals.csv",
+		"hma_sample_iso.csv", "hma_md5_iso.csv", "te_cache.csv", "pytx_dataset.csv"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)
