@@ -38,6 +38,9 @@ func (s *Service) CreateCase(ctx context.Context, c store.Case) (store.Case, err
 	if !p.Allows(access.Case, access.Write, c.Agency) {
 		return c, fmt.Errorf("create case %q for agency %q: %w", c.Name, c.Agency, access.ErrForbidden)
 	}
+	if err := s.caseAgency(ctx, c.Agency); err != nil {
+		return c, err
+	}
 	c.CreatedAt, c.CreatedBy = s.timestamp(), p.Name
 	ch := &change{action: "case.create", object: "case:" + c.Name}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/audit"
+	"github.com/vibora-project/vibora/internal/auth/secret"
 	"github.com/vibora-project/vibora/internal/store"
 )
 
@@ -38,6 +39,14 @@ type Service struct {
 	cacheDir string
 	// geoIP, optional, geolocates IP addresses for country attribution.
 	geoIP *maxminddb.Reader
+	// pwParams are the argon2id parameters of new password hashes.
+	pwParams secret.Params
+	// dummyHash is checked when a login names no account, so that an
+	// unknown name costs as long as a wrong password.
+	dummyHash struct {
+		sync.Once
+		phc string
+	}
 	// index is the newest match index, reused by calls whose banks have
 	// not changed since.
 	index struct {
@@ -67,7 +76,7 @@ func WithGeoIP(r *maxminddb.Reader) Option { return func(s *Service) { s.geoIP =
 // localActor (access.LocalPrincipal): the command line and tests. A server
 // passes "", so that a request without a principal is refused.
 func New(db *store.DB, localActor string, opts ...Option) *Service {
-	s := &Service{db: db, now: time.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	s := &Service{db: db, now: time.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil)), pwParams: secret.DefaultParams}
 	if localActor != "" {
 		p := access.LocalPrincipal(localActor, localActor)
 		s.local = &p

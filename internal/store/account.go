@@ -183,3 +183,14 @@ func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (
 	}
 	return out, rows.Err()
 }
+
+// AddLoginFailure counts one more failed login of a user and returns the
+// new count.
+func (tx *Tx) AddLoginFailure(ctx context.Context, id int64) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins", id).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("user %d: %w", id, ErrNotFound)
+	}
+	return n, err
+}

@@ -1,0 +1,256 @@
+package investigation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/vibora-project/vibora/internal/access"
+	"github.com/vibora-project/vibora/internal/auth/secret"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// The accounts part of the wire contract.
+type (
+	Agency     = store.Agency
+	User       = store.User
+	Token      = store.Token
+	CaseShare  = store.CaseShare
+	CaseMember = store.CaseMember
+)
+
+// WithPasswordParams sets the argon2id parameters of new password hashes
+// (secret.DefaultParams unless set; tests use cheap ones).
+func WithPasswordParams(p secret.Params) Option { return func(s *Service) { s.pwParams = p } }
+
+// accountName checks the name of an agency or user: 1 to 64 letters,
+// digits and . _ - @, starting with a letter or digit.
+func accountName(kind, name string) (string, error) {
+	name = strings.TrimSpace(name)
+	ok := name != "" && len(name) <= 64
+	for i, c := range name {
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+		if !letter && (i == 0 || !strings.ContainsRune("._-@", c)) {
+			ok = false
+		}
+	}
+	if !ok {
+		shown := name
+		if !utf8.ValidString(shown) || len(shown) > 64 {
+			shown = "(invalid)"
+		}
+		return "", fmt.Errorf("%s name %q: want 1 to 64 letters, digits and . _ - @, starting with a letter or digit: %w", kind, shown, ErrInvalid)
+	}
+	return name, nil
+}
+
+// AddAgency registers an agency (hub administrators only). country is an
+// ISO 3166 alpha-2 code.
+func (s *Service) AddAgency(ctx context.Context, name, country string) (Agency, error) {
+	if err := s.check(ctx, access.Agency, access.Admin); err != nil {
+		return Agency{}, err
+	}
+	name, err := accountName("agency", name)
+	if err != nil {
+		return Agency{}, err
+	}
+	country = strings.ToUpper(strings.TrimSpace(country))
+	if len(country) != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' || country[1] > 'Z' {
+		return Agency{}, fmt.Errorf("country %q: want an ISO 3166 alpha-2 code such as NL: %w", country, ErrInvalid)
+	}
+	a := Agency{Name: name, Country: country, CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
+	ch := &change{action: "agency.add", object: "agency:" + name}
+	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
+		if err := tx.InsertAgency(ctx, &a); err != nil {
+			return err
+		}
+		ch.after = a
+		return nil
+	})
+	return a, err
+}
+
+// Agencies lists the agencies by name.
+func (s *Service) Agencies(ctx context.Context) ([]Agency, error) {
+	if err := s.check(ctx, access.Agency, access.Read); err != nil {
+		return nil, err
+	}
+	list, err := s.db.Agencies(ctx)
+	return orEmptySlice(list), err
+}
+
+// caseAgency checks the agency a new case names: on a store with agencies
+// it must be one of them; on a local store without any, any name goes.
+func (s *Service) caseAgency(ctx context.Context, name string) error {
+	if name == "" {
+		return nil
+	}
+	has, err := s.db.HasAgencies(ctx)
+	if err != nil || !has {
+		return err
+	}
+	if _, err := s.db.AgencyByName(ctx, name); errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("agency %q is not registered on this store: %w", name, ErrInvalid)
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// NewUser is what AddUser needs.
+type NewUser struct {
+	Name     string
+	Agency   string
+	Role     string
+	Password string // checked by secret.CheckPasswordPolicy
+}
+
+// AddUser creates an account. Administrators of an agency add users to
+// their agency; hub administrators (and the owner of a local store) to any,
+// and only they may make hub administrators.
+func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
+	p, err := s.principal(ctx)
+	if err != nil {
+		return User{}, err
+	}
+	name, err := accountName("user", nu.Name)
+	if err != nil {
+		return User{}, err
+	}
+	role, err := access.ParseRole(nu.Role)
+	if err != nil {
+		return User{}, fmt.Errorf("%w: %w", err, ErrInvalid)
+	}
+	if !p.Allows(access.User, access.Admin, nu.Agency) {
+		return User{}, fmt.Errorf("add user %q to agency %q: %w", name, nu.Agency, access.ErrForbidden)
+	}
+	if role == access.HubAdmin && !p.Allows(access.Agency, access.Admin, "") {
+		return User{}, fmt.Errorf("add user %q as %s: %w", name, role, access.ErrForbidden)
+	}
+	a, err := s.db.AgencyByName(ctx, nu.Agency)
+	if err != nil {
+		return User{}, fmt.Errorf("%w: %w", err, ErrInvalid)
+	}
+	if err := secret.CheckPasswordPolicy(nu.Password); err != nil {
+		return User{}, fmt.Errorf("%w: %w", err, ErrInvalid)
+	}
+	hash, err := secret.HashPassword(nu.Password, s.pwParams)
+	if err != nil {
+		return User{}, err
+	}
+	u := User{Name: name, AgencyID: a.ID, Agency: a.Name, Role: string(role), PasswordHash: hash, CreatedAt: s.timestamp(), CreatedBy: p.Name}
+	ch := &change{action: "user.add", object: "user:" + name}
+	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
+		if err := tx.InsertUser(ctx, &u); err != nil {
+			return err
+		}
+		ch.after = u // the password hash is not part of its JSON form
+		return nil
+	})
+	return u, err
+}
+
+// userScope is the agency whose users p may see (0: every agency), or
+// ErrForbidden when it may see none.
+func (s *Service) userScope(ctx context.Context, p access.Principal) (int64, error) {
+	if p.AllowsAnyAgency(access.User, access.Read) {
+		return 0, nil
+	}
+	if p.Allows(access.User, access.Read, p.Agency) {
+		a, err := s.db.AgencyByName(ctx, p.Agency)
+		if err != nil {
+			return 0, err
+		}
+		return a.ID, nil
+	}
+	return 0, fmt.Errorf("users: %w", access.ErrForbidden)
+}
+
+// Users lists the users the principal manages, by name: of every agency
+// for a hub administrator, of its own agency for an agency administrator.
+func (s *Service) Users(ctx context.Context) ([]User, error) {
+	p, err := s.principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	agencyID, err := s.userScope(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.db.Users(ctx, agencyID)
+	return orEmptySlice(list), err
+}
+
+// userFor loads a user the principal may act on: itself (when self is
+// allowed) or a user of an agency it administers. Any other user is not
+// found, like a user that does not exist.
+func (s *Service) userFor(ctx context.Context, name string, self bool) (access.Principal, User, error) {
+	p, err := s.principal(ctx)
+	if err != nil {
+		return p, User{}, err
+	}
+	u, err := s.db.UserByName(ctx, name)
+	if err != nil {
+		return p, u, err
+	}
+	if uid, ok := p.UserID(); self && ok && uid == u.ID {
+		return p, u, nil
+	}
+	if !p.Allows(access.User, access.Read, u.Agency) {
+		return p, User{}, fmt.Errorf("user %q: %w", name, store.ErrNotFound)
+	}
+	if !p.Allows(access.User, access.Admin, u.Agency) {
+		return p, User{}, fmt.Errorf("user %q: %w", name, access.ErrForbidden)
+	}
+	if u.Role == string(access.HubAdmin) && !p.Allows(access.Agency, access.Admin, "") {
+		return p, User{}, fmt.Errorf("user %q is a hub admin: %w", name, access.ErrForbidden)
+	}
+	return p, u, nil
+}
+
+// SetPassword replaces a user's password: its own, or one of a user its
+// principal administers. It ends the user's sessions and lockout.
+func (s *Service) SetPassword(ctx context.Context, name, password string) error {
+	_, u, err := s.userFor(ctx, name, true)
+	if err != nil {
+		return err
+	}
+	if err := secret.CheckPasswordPolicy(password); err != nil {
+		return fmt.Errorf("%w: %w", err, ErrInvalid)
+	}
+	hash, err := secret.HashPassword(password, s.pwParams)
+	if err != nil {
+		return err
+	}
+	ch := &change{action: "user.passwd", object: "user:" + u.Name}
+	return s.mutate(ctx, ch, func(tx *store.Tx) error {
+		if err := tx.SetUserPassword(ctx, u.ID, hash); err != nil {
+			return err
+		}
+		if err := tx.SetLoginFailures(ctx, u.ID, 0, ""); err != nil {
+			return err
+		}
+		return tx.DeleteUserSessions(ctx, u.ID)
+	})
+}
+
+// DisableUser disables an account: its sessions end, and its sessions and
+// tokens are refused from the next request on.
+func (s *Service) DisableUser(ctx context.Context, name string) (User, error) {
+	_, u, err := s.userFor(ctx, name, false)
+	if err != nil {
+		return User{}, err
+	}
+	before := u
+	u.Disabled = true
+	ch := &change{action: "user.disable", object: "user:" + u.Name, before: before, after: u}
+	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
+		if err := tx.SetUserDisabled(ctx, u.ID, true); err != nil {
+			return err
+		}
+		return tx.DeleteUserSessions(ctx, u.ID)
+	})
+	return u, err
+}
