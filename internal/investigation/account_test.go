@@ -24,7 +24,7 @@ const testPassword = "synthetic-pass-0001"
 type hubFixture struct {
 	db *store.DB
 	s  *investigation.Service
-	p map[string]access.Principal // by user name
+	p  map[string]access.Principal // by user name
 }
 
 func newHubFixture(t *testing.T, open storetest.Opener) hubFixture {
