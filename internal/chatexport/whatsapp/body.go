@@ -39,7 +39,7 @@ func (p *parser) applyBody(msg *chatexport.Message, body string) {
 		msg.ViewOnce = true
 		return
 	}
-	if l, ok := vocab.deleted[strings.ToLower(strings.TrimSuffix(t, "."))]; ok {
+	if l, ok := deletedBody(t); ok {
 		msg.Deleted = true
 		p.lc.add(l)
 		return
@@ -97,6 +97,10 @@ func (p *parser) omitted(msg *chatexport.Message, first, more string, multi bool
 	if len(line) > 512 {
 		return false
 	}
+	// every placeholder ends the line: its last word decides cheaply
+	if end := lastToken(line); len(end) > vocab.omitMax || !vocab.omitEnd[strings.ToLower(end)] {
+		return false
+	}
 	lower := strings.ToLower(line)
 	e, ok := vocab.omitted[lower]
 	name := ""
@@ -133,6 +137,17 @@ func (p *parser) omitted(msg *chatexport.Message, first, more string, multi bool
 		msg.Text = more
 	}
 	return true
+}
+
+// deletedBody looks t up among the deleted-message bodies of every locale,
+// without a trailing full stop and in any letter case.
+func deletedBody(t string) ([]int, bool) {
+	t = strings.TrimSuffix(t, ".")
+	if !vocab.delEnd[strings.ToLower(lastToken(t))] {
+		return nil, false
+	}
+	l, ok := vocab.deleted[strings.ToLower(t)]
+	return l, ok
 }
 
 func matchIf(cond bool, re *regexp.Regexp, s string) []string {

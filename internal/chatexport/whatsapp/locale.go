@@ -97,7 +97,12 @@ type sysRule struct {
 	prefix   bool
 	ev       eventKey
 	locale   int
-	conj     *regexp.Regexp
+	conj     []string // separators between names: ", " and the locale's words
+	// word: the longest literal word of the template with a space (or the
+	// template's start or end) on both sides: a line can only match if it
+	// has this word between spaces. "" when the template has none (CJK,
+	// Thai).
+	word string
 }
 
 // omittedEntry is a placeholder: its kind and the locales that write it.
@@ -123,6 +128,13 @@ type vocabulary struct {
 	iosOldRe   *regexp.Regexp // old iOS "NAME <attached>"
 	iosW       map[string][]int
 	self       map[string]bool
+	// byWord indexes rules by their word; noWord lists the rest. Both in
+	// rule order.
+	byWord  map[string][]int32
+	noWord  []int32
+	omitEnd map[string]bool // last space-separated token of every lower-cased placeholder
+	delEnd  map[string]bool // the same for deleted-message bodies
+	omitMax int             // the longest placeholder, in bytes
 }
 
 type localized struct {
@@ -146,7 +158,8 @@ func loadVocabulary() (*vocabulary, error) {
 		return nil, err
 	}
 	v := &vocabulary{encryption: map[string][]int{}, omitted: map[string]*omittedEntry{}, deleted: map[string][]int{},
-		attachedW: map[string][]int{}, encHeads: map[[encHead]byte]bool{}, iosW: map[string][]int{}, self: map[string]bool{}, encMinLen: 1 << 30}
+		attachedW: map[string][]int{}, encHeads: map[[encHead]byte]bool{}, iosW: map[string][]int{}, self: map[string]bool{}, encMinLen: 1 << 30,
+		byWord: map[string][]int32{}, omitEnd: map[string]bool{}, delEnd: map[string]bool{}}
 	var tables []localeTable
 	for _, e := range entries {
 		b, err := localeFS.ReadFile("locales/" + e.Name())
@@ -240,14 +253,24 @@ func loadVocabulary() (*vocabulary, error) {
 					return nil, fmt.Errorf("locale table %s event %s %q: %w", t.Locale, ek.key, tpl, err)
 				}
 				r.ev, r.locale = ek, li
-				alts := []string{", "}
-				for _, c := range t.Conj {
-					alts = append(alts, regexp.QuoteMeta(c))
-				}
-				r.conj = regexp.MustCompile(strings.Join(alts, "|"))
+				r.conj = append([]string{", "}, t.Conj...)
 				v.rules = append(v.rules, r)
 			}
 		}
+	}
+	for i := range v.rules {
+		if w := v.rules[i].word; w != "" {
+			v.byWord[w] = append(v.byWord[w], int32(i))
+		} else {
+			v.noWord = append(v.noWord, int32(i))
+		}
+	}
+	for k := range v.omitted {
+		v.omitEnd[lastToken(k)] = true
+		v.omitMax = max(v.omitMax, len(k))
+	}
+	for k := range v.deleted {
+		v.delEnd[lastToken(k)] = true
 	}
 	group := "(?i:" + strings.Join(attachedAlt, "|") + ")"
 	v.attachedRe = regexp.MustCompile(`^(.+?) \((` + group + `)\)$`)
@@ -348,6 +371,7 @@ func compileTemplate(tpl string) (sysRule, error) {
 		b.WriteString(`[.。]?$`)
 	}
 	r.kw = longest
+	r.word = templateWord(tpl, r.prefix)
 	for i := 0; i < len(tpl); i++ {
 		if tpl[i] >= 0x80 && !strings.ContainsRune(quoteChars+"’…", []rune(tpl[i:])[0]) {
 			r.nonASCII = true
@@ -357,6 +381,75 @@ func compileTemplate(tpl string) (sysRule, error) {
 	re, err := regexp.Compile(b.String())
 	r.re = re
 	return r, err
+}
+
+// templateWord returns the longest literal word of a template (prefix
+// marker already cut) that has a space or the template's edge on both
+// sides, with trailing full stops removed; "" if none. Words with quote
+// characters or apostrophes are left out: those match variants.
+func templateWord(tpl string, prefix bool) string {
+	best := ""
+	pos := 0
+	for pos <= len(tpl) {
+		i := strings.IndexByte(tpl[pos:], '{')
+		end := len(tpl)
+		if i >= 0 {
+			end = pos + i
+		}
+		seg := tpl[pos:end]
+		atStart, atEnd := pos == 0, end == len(tpl) && !prefix
+		fields := strings.Split(seg, " ")
+		for fi, f := range fields {
+			before := fi > 0 || atStart
+			after := fi < len(fields)-1 || atEnd
+			f = strings.TrimRight(f, ".。")
+			if !before || !after || f == "" || strings.ContainsAny(f, quoteChars+"'’") {
+				continue
+			}
+			if len(f) > len(best) {
+				best = f
+			}
+		}
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(tpl[end:], '}')
+		if j < 0 {
+			break
+		}
+		pos = end + j + 1
+	}
+	return best
+}
+
+// lastToken returns what follows the last space of s.
+func lastToken(s string) string {
+	return s[strings.LastIndexByte(s, ' ')+1:]
+}
+
+// candidates appends to buf the indexes, in rule order, of the rules that
+// can match t: those whose word is a space-separated word of t and whose
+// keyword t contains, and those without a word whose keyword t contains.
+func (v *vocabulary) candidates(t string, ascii bool, buf []int32) []int32 {
+	rest := t
+	for rest != "" {
+		w, r, _ := strings.Cut(rest, " ")
+		rest = r
+		for _, i := range v.byWord[strings.TrimRight(w, ".。")] {
+			if kw := v.rules[i].kw; len(kw) == len(w) || strings.Contains(t, kw) {
+				buf = append(buf, i)
+			}
+		}
+	}
+	for _, i := range v.noWord {
+		r := &v.rules[i]
+		if r.nonASCII && ascii || r.kw != "" && !strings.Contains(t, r.kw) {
+			continue
+		}
+		buf = append(buf, i)
+	}
+	slices.Sort(buf)
+	return slices.Compact(buf)
 }
 
 // localeCounter tallies which locales an export's strings belong to.

@@ -1,7 +1,6 @@
 package whatsapp
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 
@@ -73,21 +72,24 @@ func classify(text string) (sysInfo, bool) {
 			break
 		}
 	}
-	for i := range vocab.rules {
+	var arr [32]int32
+	cand := vocab.candidates(t, ascii, arr[:0])
+	for ci, i := range cand {
 		r := &vocab.rules[i]
-		if r.nonASCII && ascii || r.kw != "" && !strings.Contains(t, r.kw) {
-			continue
-		}
 		m := r.re.FindStringSubmatch(t)
 		if m == nil {
 			continue
 		}
 		s := fill(r, m)
 		s.locales = []int{r.locale}
-		// the same wording in other locales of the same event counts for them too
-		for j := i + 1; j < len(vocab.rules) && vocab.rules[j].ev.key == r.ev.key; j++ {
+		// the same wording in other locales of the same event counts for
+		// them too (rules are ordered by event key)
+		for _, j := range cand[ci+1:] {
 			o := &vocab.rules[j]
-			if !slices.Contains(s.locales, o.locale) && (o.kw == "" || strings.Contains(t, o.kw)) && o.re.MatchString(t) {
+			if o.ev.key != r.ev.key {
+				break
+			}
+			if !slices.Contains(s.locales, o.locale) && o.re.MatchString(t) {
 				s.locales = append(s.locales, o.locale)
 			}
 		}
@@ -99,22 +101,22 @@ func classify(text string) (sysInfo, bool) {
 // fill reads a template match into a sysInfo.
 func fill(r *sysRule, m []string) sysInfo {
 	s := sysInfo{action: r.ev.action, kind: r.ev.kind}
-	g := map[string]string{}
-	for i, name := range r.re.SubexpNames() {
-		if name != "" {
-			g[name] = m[i]
+	g := func(name string) string {
+		if i := r.re.SubexpIndex(name); i > 0 {
+			return m[i]
 		}
+		return ""
 	}
-	s.actor, s.title, s.oldTitle = g["actor"], g["title"], g["old"]
+	s.actor, s.title, s.oldTitle = g("actor"), g("title"), g("old")
 	switch {
-	case g["targets"] != "":
-		s.targets = splitNames(g["targets"], r.conj)
-	case g["target"] != "":
-		s.targets = []string{g["target"]}
+	case g("targets") != "":
+		s.targets = splitNames(g("targets"), r.conj)
+	case g("target") != "":
+		s.targets = []string{g("target")}
 	}
 	switch r.ev.key {
 	case "number_changed":
-		s.oldNum, s.newNum = g["oldnum"], g["newnum"]
+		s.oldNum, s.newNum = g("oldnum"), g("newnum")
 		s.actor, s.targets = s.oldNum, []string{s.oldNum}
 	case "number_changed_new":
 		s.oldNum, s.targets = s.actor, []string{s.actor}
@@ -128,15 +130,27 @@ func fill(r *sysRule, m []string) sysInfo {
 	return s
 }
 
-// splitNames splits "A, B and C" into names with the locale's joining
-// words.
-func splitNames(s string, conj *regexp.Regexp) []string {
-	parts := conj.Split(s, 256)
-	out := parts[:0]
-	for _, p := range parts {
-		if p = strings.TrimSpace(p); p != "" {
+// splitNames splits "A, B and C" into names at any of the separators
+// (at most 256 names).
+func splitNames(s string, seps []string) []string {
+	var out []string
+	for len(out) < 255 {
+		at, n := -1, 0
+		for _, sep := range seps {
+			if i := strings.Index(s, sep); sep != "" && i >= 0 && (at < 0 || i < at) {
+				at, n = i, len(sep)
+			}
+		}
+		if at < 0 {
+			break
+		}
+		if p := strings.TrimSpace(s[:at]); p != "" {
 			out = append(out, p)
 		}
+		s = s[at+n:]
+	}
+	if p := strings.TrimSpace(s); p != "" {
+		out = append(out, p)
 	}
 	return out
 }

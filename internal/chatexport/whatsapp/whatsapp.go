@@ -302,6 +302,10 @@ type dateStats struct {
 	groupish bool
 	senders  map[string]bool
 	title    string
+	// wantTitle: the conversation's name comes from a "created group"
+	// line; once known (and the chat known to be a group) system lines
+	// need no classifying in pass one
+	wantTitle bool
 }
 
 // maxKnownSenders bounds the names remembered to read "Name:." lines.
@@ -309,7 +313,7 @@ const maxKnownSenders = 4096
 
 func (p *parser) run(open func() (io.ReadCloser, error), name, archive string) error {
 	// pass 1
-	ds := &dateStats{senders: make(map[string]bool)}
+	ds := &dateStats{senders: make(map[string]bool), wantTitle: name == ""}
 	p.known = make(map[string]bool)
 	if err := p.pass(open, func(lineNo int, _ string, h header, rest string, ok bool) error {
 		if ok {
@@ -439,6 +443,9 @@ func (d *dateStats) add(h header, rest string, known map[string]bool) {
 		if len(known) < maxKnownSenders && len(n) < 128 {
 			known[n] = true
 		}
+		return
+	}
+	if d.groupish && (d.title != "" || !d.wantTitle) {
 		return
 	}
 	if s, ok := classify(rest); ok {
@@ -641,7 +648,7 @@ func (p *parser) flush() error {
 	// new iOS style: system text under the group's name or the actor's
 	sender := cleanText(name)
 	bodyClean := cleanText(body)
-	if strings.HasPrefix(body, "\u200e") || sender == p.conv.Name || strings.HasPrefix(bodyClean, sender+" ") || encryptionNotice(bodyClean) {
+	if strings.HasPrefix(body, "\u200e") || sender == p.conv.Name || startsWithWord(bodyClean, sender) || encryptionNotice(bodyClean) {
 		if _, ok := classify(bodyClean); ok {
 			return p.system(msg, name, bodyClean, body)
 		}
@@ -653,6 +660,11 @@ func (p *parser) flush() error {
 	}
 	p.applyBody(msg, body)
 	return p.em.Message(msg)
+}
+
+// startsWithWord reports whether s starts with word and a space.
+func startsWithWord(s, word string) bool {
+	return len(s) > len(word) && s[len(word)] == ' ' && strings.HasPrefix(s, word)
 }
 
 // system emits a system message and its membership event. under is the

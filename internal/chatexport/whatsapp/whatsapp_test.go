@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -381,6 +382,11 @@ func FuzzWhatsApp(f *testing.F) {
 	})
 }
 
+// The parse benchmarks report messages per wall-second and per CPU-second
+// of the whole process (garbage collection included), so figures stay
+// comparable on a shared machine:
+//
+//	go test -run '^$' -bench Parse -count 5 ./internal/chatexport/whatsapp
 func BenchmarkParse(b *testing.B) {
 	var buf bytes.Buffer
 	for i := 0; i < 20000; i++ {
@@ -389,14 +395,55 @@ func BenchmarkParse(b *testing.B) {
 			buf.WriteString("1/15/24, 9:06\u202fAM - Alex Example added +1 202-555-0147\n")
 		}
 	}
-	fsys := fstest.MapFS{"b.txt": {Data: buf.Bytes()}}
-	b.SetBytes(int64(buf.Len()))
+	benchParse(b, buf.Bytes(), 22000)
+}
+
+// BenchmarkParseLocales parses every locale fixture repeated: non-ASCII
+// text, placeholders and system lines of all 20 tables.
+func BenchmarkParseLocales(b *testing.B) {
+	entries, err := os.ReadDir("testdata/locales")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), "_android.txt") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join("testdata/locales", e.Name()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var c chatexport.Collector
+		if _, err := Parse(context.Background(), fstest.MapFS{"f.txt": {Data: data}}, "f.txt", &c); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(strings.TrimSuffix(e.Name(), "_android.txt"), func(b *testing.B) {
+			benchParse(b, bytes.Repeat(data, 1000), 1000*len(c.Messages))
+		})
+	}
+}
+
+func benchParse(b *testing.B, data []byte, msgs int) {
+	fsys := fstest.MapFS{"b.txt": {Data: data}}
+	b.SetBytes(int64(len(data)))
+	cpu0 := cpuTime()
 	for b.Loop() {
 		if _, err := Parse(context.Background(), fsys, "b.txt", chatexport.Funcs{}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(22000*b.N)/b.Elapsed().Seconds(), "msgs/s")
+	cpu := cpuTime() - cpu0
+	b.ReportMetric(float64(msgs*b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(float64(msgs*b.N)/cpu.Seconds(), "msgs/cpu-s")
+}
+
+// cpuTime is the process's user plus system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func TestConversationType(t *testing.T) {
