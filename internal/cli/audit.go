@@ -30,8 +30,7 @@ func newAuditVerifyCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if g.json {
-				rep.Problems = nonNil(rep.Problems)
-				if err := newJSONLines(g.streams.Out).Write(auditVerifyLine{rep.OK(), rep.Records, rep.Head, rep.Problems}); err != nil {
+				if err := newJSONLines(g.streams.Out).Write(rep.View()); err != nil {
 					return err
 				}
 			} else {
@@ -80,12 +79,4 @@ func newAuditLogCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&object, "object", "", "only records whose object starts with this (e.g. case:op-x)")
 	return cmd
-}
-
-// auditVerifyLine is the --json output of vibora audit verify.
-type auditVerifyLine struct {
-	OK       bool            `json:"ok"`
-	Records  int64           `json:"records"`
-	Head     audit.Head      `json:"head"`
-	Problems []audit.Problem `json:"problems"`
 }

@@ -246,7 +246,7 @@ func newBankRemoveCmd(g *globals) *cobra.Command {
 				return classify(err, "'vibora bank list' shows the banks")
 			}
 			if g.json {
-				return newJSONLines(g.streams.Out).Write(map[string]any{"removed": args[0]})
+				return newJSONLines(g.streams.Out).Write(investigation.BankRemoved{Removed: args[0]})
 			}
 			newLines(g.streams.Out).Printf("bank %s removed\n", args[0])
 			return nil

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/vibora-project/vibora/internal/investigation"
+
 	"encoding/json"
 	"fmt"
 	"os"
@@ -59,7 +61,7 @@ func TestBankLifecycleAndMatch(t *testing.T) {
 			if code != ExitFailure || len(lines) != 3 {
 				t.Fatalf("match: code %d, %q", code, out)
 			}
-			var q [3]matchLine
+			var q [3]investigation.QueryMatches
 			for i, l := range lines {
 				if err := json.Unmarshal([]byte(l), &q[i]); err != nil {
 					t.Fatal(err)

@@ -10,27 +10,6 @@ import (
 	"github.com/vibora-project/vibora/internal/investigation"
 )
 
-// fileLine is the --json output of vibora files (docs/cli-json.md).
-type fileLine struct {
-	Exhibit    string                    `json:"exhibit"`
-	Path       string                    `json:"path"`
-	Size       int64                     `json:"size"`
-	MTime      string                    `json:"mtime,omitempty"`
-	MD5        string                    `json:"md5,omitempty"`
-	SHA1       string                    `json:"sha1,omitempty"`
-	SHA256     string                    `json:"sha256,omitempty"`
-	MediaType  string                    `json:"media_type,omitempty"`
-	PDQ        string                    `json:"pdq,omitempty"`
-	PDQQuality *int                      `json:"pdq_quality,omitempty"`
-	Status     string                    `json:"status"`
-	Matches    []investigation.FileMatch `json:"matches"`
-	Error      string                    `json:"error,omitempty"`
-	Warnings   []string                  `json:"warnings,omitempty"`
-	Root       string                    `json:"root"`
-	Member     string                    `json:"member"`
-	Occurrence int                       `json:"occurrence"`
-}
-
 func newFilesCmd(g *globals) *cobra.Command {
 	var caseName, exhibit, category string
 	var matched, unknown, ignorable, errs bool
@@ -63,17 +42,7 @@ func newFilesCmd(g *globals) *cobra.Command {
 			}
 			err = s.Files(ctx, caseName, ff, func(f investigation.FileView) error {
 				if g.json {
-					l := fileLine{Exhibit: f.Exhibit, Path: f.Path, Size: f.Size, MTime: f.ModTime, MD5: f.MD5, SHA1: f.SHA1, SHA256: f.SHA256,
-						MediaType: f.MediaType, PDQ: f.PDQ, Status: f.Status, Matches: nonNil(f.Matches), Error: f.Error,
-						Root: f.Root, Member: f.Member, Occurrence: f.Seq}
-					if f.PDQ != "" {
-						q := f.PDQQuality
-						l.PDQQuality = &q
-					}
-					if f.Warnings != "" {
-						l.Warnings = strings.Split(f.Warnings, "\n")
-					}
-					return out.Write(l)
+					return out.Write(f.Entry())
 				}
 				var ms []string
 				for _, m := range f.Matches {

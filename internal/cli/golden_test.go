@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,8 @@ func TestJSONGolden(t *testing.T) {
 	// live in a new temporary directory each run: their values are replaced
 	// (the audit and evidence packages pin how they are computed).
 	digests := regexp.MustCompile(`((?:manifest_sha256|prev_hash|after_digest|before_digest)\\?":\\?"|manifest-sha256=)[0-9a-f]{64}`)
+	// The toolchain and platform of the test run.
+	toolchain := strings.NewReplacer(`"go":"`+runtime.Version()+`"`, `"go":"<go>"`, `"os":"`+runtime.GOOS+`"`, `"os":"<os>"`, `"arch":"`+runtime.GOARCH+`"`, `"arch":"<arch>"`)
 	chainHash := regexp.MustCompile(`"hash":"[0-9a-f]{64}"`)
 	batchEnds := regexp.MustCompile(`(\\"(?:first|last)\\":\\")[^\\]*`)
 
@@ -82,29 +85,33 @@ func TestJSONGolden(t *testing.T) {
 		step{"bank-list", []string{"bank", "list"}, investigation.Bank{}},
 		step{"bank-show", []string{"bank", "show", l.Banks[0].Name}, investigation.BankSummary{}},
 		step{"ingest", []string{"ingest", "--case", c, "--exhibit", "PHONE-01", "--workers", "1", l.Evidence}, investigation.IngestReport{}},
-		step{"files", []string{"files", "--case", c}, fileLine{}},
-		step{"files-matched", []string{"files", "--case", c, "--matched"}, fileLine{}},
+		step{"files", []string{"files", "--case", c}, investigation.FileEntry{}},
+		step{"files-matched", []string{"files", "--case", c, "--matched"}, investigation.FileEntry{}},
 		step{"clusters", []string{"clusters", "--case", c, "--all"}, investigation.Cluster{}},
 		step{"verify", []string{"verify", "--case", c, "--exhibit", "PHONE-01", "--workers", "1"}, investigation.VerifyReport{}},
-		step{"hash", []string{"hash", filepath.Join(l.Evidence, l.Images[0].Path)}, hashLine{}},
-		step{"match", []string{"match", filepath.Join(l.Evidence, l.Images[0].Path)}, matchLine{}},
+		step{"hash", []string{"hash", filepath.Join(l.Evidence, l.Images[0].Path)}, investigation.HashView{}},
+		step{"match", []string{"match", filepath.Join(l.Evidence, l.Images[0].Path)}, investigation.QueryMatches{}},
 		step{"chat-import", []string{"chat", "import", "--case", c, "--exhibit", "CHAT-01", l.Chat}, investigation.ChatImportReport{}},
 		step{"chat-list", []string{"chat", "list", "--case", c}, investigation.Conversation{}},
-		step{"stealer-scan", []string{"stealer", "scan", "--case", c, "--watchlist", l.Watchlist, l.Stealer}, stealerLine{}},
+		step{"stealer-scan", []string{"stealer", "scan", "--case", c, "--watchlist", l.Watchlist, l.Stealer}, investigation.StealerProfileView{}},
 		step{"leads", []string{"leads", "--case", c}, investigation.LeadView{}},
-		step{"suspects", []string{"suspects", "--case", c}, suspectLine{}},
+		step{"suspects", []string{"suspects", "--case", c}, investigation.Suspect{}},
 		step{"chat-show", []string{"chat", "show", "--case", c, "7700000001"}, investigation.ConversationView{}},
-		// Person.Links encode as strings that investigation.Link cannot
-		// decode yet: pinned byte for byte, not decoded.
-		step{"person-show", []string{"person", "show", "--case", c, "P1"}, nil},
+		step{"person-show", []string{"person", "show", "--case", c, "P1"}, investigation.PersonView{}},
 		step{"case-show", []string{"case", "show", c}, investigation.CaseDetail{}},
 		step{"exhibit-show", []string{"exhibit", "show", "--case", c, "PHONE-01"}, investigation.ExhibitDetail{}},
 		step{"case-report", []string{"case", "report", c}, investigation.CaseReport{}},
-		step{"id-extract", []string{"id", "extract", notes}, idLine{}},
-		step{"id-normalize", []string{"id", "normalize", "phone", "+1 (202) 555-0142"}, normalizeLine{}},
-		step{"id-attribute", []string{"id", "attribute", "+12025550142", "jane@example.org"}, attributeLine{}},
-		step{"audit-verify", []string{"audit", "verify"}, auditVerifyLine{}},
+		step{"id-extract", []string{"id", "extract", notes}, investigation.IdentifierView{}},
+		step{"id-normalize", []string{"id", "normalize", "phone", "+1 (202) 555-0142"}, investigation.NormalizedIdentifier{}},
+		step{"id-attribute", []string{"id", "attribute", "+12025550142", "jane@example.org"}, investigation.Attribution{}},
+		step{"audit-verify", []string{"audit", "verify"}, investigation.AuditVerifyView{}},
 		step{"audit-log", []string{"audit", "log"}, audit.Record{}},
+		// An export is the exchange format itself (docs/formats), not a
+		// JSON line: pinned byte for byte.
+		step{"bank-export-vics", []string{"bank", "export", l.Banks[0].Name, "--format", "vics"}, nil},
+		step{"bank-export-csv", []string{"bank", "export", l.Banks[0].Name, "--format", "csv"}, nil},
+		step{"bank-remove", []string{"bank", "remove", l.Banks[len(l.Banks)-1].Name}, investigation.BankRemoved{}},
+		step{"version", []string{"version"}, investigation.VersionInfo{}},
 	)
 	for _, st := range steps {
 		out, errOut, code := run(t, db, append([]string{"--json"}, st.args...)...)
@@ -113,6 +120,9 @@ func TestJSONGolden(t *testing.T) {
 		}
 		got := elapsed.ReplaceAllString(scrub.Replace(out), `"${1}":0`)
 		got = digests.ReplaceAllString(got, "${1}<sha256>")
+		if st.name == "version" {
+			got = toolchain.Replace(got)
+		}
 		if strings.HasPrefix(st.name, "audit-") || st.name == "case-report" {
 			got = chainHash.ReplaceAllString(got, `"hash":"<sha256>"`)
 			// The first and last path of a chat's attachment batch follow
@@ -127,7 +137,14 @@ func TestJSONGolden(t *testing.T) {
 				t.Errorf("%s line %d: %v\n%s", st.name, i+1, err, line)
 			}
 		}
-		golden := filepath.Join("testdata", "golden", st.name+".jsonl")
+		ext := ".jsonl"
+		switch st.name {
+		case "bank-export-vics":
+			ext = ".json"
+		case "bank-export-csv":
+			ext = ".csv"
+		}
+		golden := filepath.Join("testdata", "golden", st.name+ext)
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
 				t.Fatal(err)

@@ -6,37 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vibora-project/vibora/internal/evidence"
+	"github.com/vibora-project/vibora/internal/investigation"
 )
-
-// hashLine is the --json output of vibora hash (docs/cli-json.md).
-type hashLine struct {
-	Path        string   `json:"path"`
-	Size        int64    `json:"size"`
-	MD5         string   `json:"md5,omitempty"`
-	SHA1        string   `json:"sha1,omitempty"`
-	SHA256      string   `json:"sha256,omitempty"`
-	MediaType   string   `json:"media_type,omitempty"`
-	PDQ         string   `json:"pdq,omitempty"`
-	PDQQuality  *int     `json:"pdq_quality,omitempty"`
-	PDQDihedral []string `json:"pdq_dihedral,omitempty"`
-	Warnings    []string `json:"warnings,omitempty"`
-	Error       string   `json:"error,omitempty"`
-}
-
-func toHashLine(r evidence.Result) hashLine {
-	l := hashLine{Path: r.Path, Size: r.Size, MediaType: r.MediaType, Warnings: r.Warnings, Error: r.Err}
-	if r.Hashed {
-		l.MD5, l.SHA1, l.SHA256 = r.Digests.MD5Hex(), r.Digests.SHA1Hex(), r.Digests.SHA256Hex()
-	}
-	if r.PDQ != nil {
-		q := r.PDQQuality
-		l.PDQ, l.PDQQuality = r.PDQ.String(), &q
-		for _, d := range r.Dihedral {
-			l.PDQDihedral = append(l.PDQDihedral, d.String())
-		}
-	}
-	return l
-}
 
 func newHashCmd(g *globals) *cobra.Command {
 	var dihedral bool
@@ -67,9 +38,9 @@ Exit 0 when every file hashed, 1 when some failed.`,
 					failed++
 				}
 				if out != nil {
-					return out.Write(toHashLine(r))
+					return out.Write(investigation.NewHashView(r))
 				}
-				l := toHashLine(r)
+				l := investigation.NewHashView(r)
 				pdqCol, q := l.PDQ, ""
 				if l.PDQQuality != nil {
 					q = fmt.Sprint(*l.PDQQuality)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/demo"
+	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 func TestHashCommand(t *testing.T) {
@@ -30,7 +31,7 @@ func TestHashCommand(t *testing.T) {
 	if len(lines) != 2 {
 		t.Fatalf("want 2 lines, got %q", out)
 	}
-	var a, b hashLine
+	var a, b investigation.HashView
 	json.Unmarshal([]byte(lines[0]), &a)
 	json.Unmarshal([]byte(lines[1]), &b)
 	if !strings.HasSuffix(a.Path, "a.txt") || a.SHA256 == "" || a.PDQ != "" || a.MediaType != "application/octet-stream" {
@@ -72,7 +73,7 @@ func TestMatchFilesAgainstDemoBanks(t *testing.T) {
 			}
 			want := map[string]string{"IMG_0101.jpg": "matched", "IMG_0202.jpg": "matched", "res_00.dat": "ignorable", "new_00.png": "unknown", "IMG_0204.jpg": "matched"}
 			for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-				var m matchLine
+				var m investigation.QueryMatches
 				if err := json.Unmarshal([]byte(line), &m); err != nil {
 					t.Fatal(err)
 				}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/identifier"
+	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 func newIDCmd(g *globals) *cobra.Command {
@@ -37,17 +38,6 @@ func checkRegion(region string) (string, error) {
 		return "", withHint(usagef("unknown region %q", region), "give an ISO 3166-1 alpha-2 code, e.g. US or ES")
 	}
 	return c, nil
-}
-
-// idLine is the --json output of vibora id extract (docs/cli-json.md).
-type idLine struct {
-	Kind       identifier.Kind `json:"kind"`
-	Value      string          `json:"value"`
-	Normalized string          `json:"normalized"`
-	Offset     int             `json:"offset"`
-	Valid      bool            `json:"valid"`
-	Platform   string          `json:"platform,omitempty"`
-	Context    string          `json:"context,omitempty"`
 }
 
 func newIDExtractCmd(g *globals) *cobra.Command {
@@ -95,7 +85,7 @@ kinds are only reported when the checksum verifies. The file is only read.
 			errOut := errors.New("write output")
 			err = identifier.ExtractReader(r, opt, func(id identifier.Identifier) error {
 				if out != nil {
-					if err := out.Write(idLine{id.Kind, id.Value, id.Normalized, id.Offset, id.Valid, id.Platform, id.Context}); err != nil {
+					if err := out.Write(investigation.NewIdentifierView(id)); err != nil {
 						return fmt.Errorf("%w: %w", errOut, err)
 					}
 					return nil
@@ -132,14 +122,6 @@ func kindList() string {
 	return strings.Join(ks, ", ")
 }
 
-// normalizeLine is the --json output of vibora id normalize.
-type normalizeLine struct {
-	Kind       identifier.Kind `json:"kind"`
-	Value      string          `json:"value"`
-	Normalized string          `json:"normalized"`
-	Key        string          `json:"key"`
-}
-
 func newIDNormalizeCmd(g *globals) *cobra.Command {
 	var region string
 	cmd := &cobra.Command{
@@ -162,7 +144,7 @@ Exit 1 when VALUE is not a valid identifier of that kind.`,
 				return failureError{msg: fmt.Sprintf("not a valid %s: %v", kind, err)}
 			}
 			if g.json {
-				return newJSONLines(g.streams.Out).Write(normalizeLine{kind, args[1], n, identifier.Key(kind, n)})
+				return newJSONLines(g.streams.Out).Write(investigation.NormalizedIdentifier{Kind: kind, Value: args[1], Normalized: n, Key: identifier.Key(kind, n)})
 			}
 			err = newLines(g.streams.Out).Println(n)
 			return err
@@ -170,13 +152,6 @@ Exit 1 when VALUE is not a valid identifier of that kind.`,
 	}
 	cmd.Flags().StringVar(&region, "region", "", "default region (ISO 3166-1 alpha-2) for phone numbers without a country code")
 	return cmd
-}
-
-// attributeLine is the --json output of vibora id attribute.
-type attributeLine struct {
-	Value      string                 `json:"value"`
-	Kind       string                 `json:"kind"`
-	Candidates []identifier.Candidate `json:"candidates"`
 }
 
 // signalFor reads one attribute argument: "tz:ZONE", "country:CC",
@@ -222,18 +197,18 @@ as one person's signals and prints one result. Scoring: docs/attribution.md.`,
 				defer db.Close()
 				a.GeoIP = db
 			}
-			var lines []attributeLine
+			var lines []investigation.Attribution
 			if combine {
 				var signals []identifier.Signal
 				for _, v := range args {
 					s, _ := signalFor(v)
 					signals = append(signals, s)
 				}
-				lines = append(lines, attributeLine{strings.Join(args, " "), "combined", nonNil(a.Attribute(signals))})
+				lines = append(lines, investigation.Attribution{Value: strings.Join(args, " "), Kind: "combined", Candidates: nonNil(a.Attribute(signals))})
 			} else {
 				for _, v := range args {
 					s, k := signalFor(v)
-					lines = append(lines, attributeLine{v, k, nonNil(a.Attribute([]identifier.Signal{s}))})
+					lines = append(lines, investigation.Attribution{Value: v, Kind: k, Candidates: nonNil(a.Attribute([]identifier.Signal{s}))})
 				}
 			}
 			if g.json {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/identifier/identifiertest"
+	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 // runID runs a vibora command in-process with stdin.
@@ -35,9 +36,9 @@ func TestIDExtract(t *testing.T) {
 		if code != ExitOK {
 			t.Fatalf("%s: exit %d: %s", src.arg, code, stderr)
 		}
-		var got []idLine
+		var got []investigation.IdentifierView
 		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-			var x idLine
+			var x investigation.IdentifierView
 			if err := json.Unmarshal([]byte(l), &x); err != nil {
 				t.Fatalf("line %q: %v", l, err)
 			}

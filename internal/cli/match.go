@@ -17,15 +17,6 @@ import (
 	"github.com/vibora-project/vibora/internal/investigation"
 )
 
-// matchLine is the --json output of vibora match (docs/cli-json.md).
-type matchLine struct {
-	Query   string                `json:"query"`
-	Kind    string                `json:"kind"`
-	Status  string                `json:"status,omitempty"`
-	Matches []investigation.Match `json:"matches"`
-	Error   string                `json:"error,omitempty"`
-}
-
 func newMatchCmd(g *globals) *cobra.Command {
 	var opt investigation.MatchOptions
 	var hashesFile string
@@ -75,7 +66,7 @@ index is cached next to the store and rebuilt when a bank changes.`,
 			if !g.json {
 				t = newTable(g.streams.Out, "QUERY", "KIND", "STATUS", "BANK", "RECORD", "MATCH", "DIST", "CATEGORY", "SERIES")
 			}
-			emit := func(l matchLine) error {
+			emit := func(l investigation.QueryMatches) error {
 				l.Matches = nonNil(l.Matches)
 				if g.json {
 					return out.Write(l)
@@ -119,14 +110,14 @@ index is cached next to the store and rebuilt when a bank changes.`,
 	return cmd
 }
 
-func matchPaths(cmd *cobra.Command, m *investigation.Matcher, args []string, opt investigation.MatchOptions, emit func(matchLine) error) (int, error) {
+func matchPaths(cmd *cobra.Command, m *investigation.Matcher, args []string, opt investigation.MatchOptions, emit func(investigation.QueryMatches) error) (int, error) {
 	files, odd, err := evidence.ListFiles(args)
 	if err != nil {
 		return 0, withHint(usageError{err}, "give existing files or directories")
 	}
 	failed := 0
 	err = evidence.HashFiles(cmd.Context(), files, evidence.ProcessOptions{PDQ: true, Dihedral: opt.Dihedral}, 0, func(r evidence.Result) error {
-		l := matchLine{Query: r.Path, Kind: "file", Error: r.Err}
+		l := investigation.QueryMatches{Query: r.Path, Kind: "file", Error: r.Err}
 		if r.Err != "" && !r.Hashed {
 			failed++
 			return emit(l)
@@ -143,14 +134,14 @@ func matchPaths(cmd *cobra.Command, m *investigation.Matcher, args []string, opt
 	}
 	for _, r := range odd {
 		failed++
-		if err := emit(matchLine{Query: r.Path, Kind: "file", Error: cmp.Or(r.Err, strings.Join(r.Warnings, "; "))}); err != nil {
+		if err := emit(investigation.QueryMatches{Query: r.Path, Kind: "file", Error: cmp.Or(r.Err, strings.Join(r.Warnings, "; "))}); err != nil {
 			return failed, err
 		}
 	}
 	return failed, nil
 }
 
-func matchHashesFile(cmd *cobra.Command, m *investigation.Matcher, path, hash64 string, emit func(matchLine) error) (int, error) {
+func matchHashesFile(cmd *cobra.Command, m *investigation.Matcher, path, hash64 string, emit func(investigation.QueryMatches) error) (int, error) {
 	in := cmd.InOrStdin()
 	if path != "-" {
 		f, err := source.OpenInput(path)
@@ -172,7 +163,7 @@ func matchHashesFile(cmd *cobra.Command, m *investigation.Matcher, path, hash64 
 		var rej *hashset.RejectError
 		if errors.As(err, &rej) {
 			failed++
-			if err := emit(matchLine{Query: rej.Raw, Kind: "unknown", Error: fmt.Sprintf("line %d: %s", line, rej.Reason)}); err != nil {
+			if err := emit(investigation.QueryMatches{Query: rej.Raw, Kind: "unknown", Error: fmt.Sprintf("line %d: %s", line, rej.Reason)}); err != nil {
 				return failed, err
 			}
 			continue
@@ -184,7 +175,7 @@ func matchHashesFile(cmd *cobra.Command, m *investigation.Matcher, path, hash64 
 		if q == "" || strings.HasPrefix(q, "#") {
 			continue
 		}
-		l := matchLine{Query: q}
+		l := investigation.QueryMatches{Query: q}
 		kind, value := hashKind(q, hash64)
 		l.Kind = kind
 		switch kind {

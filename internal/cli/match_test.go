@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/vibora-project/vibora/internal/investigation"
+
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -24,10 +26,10 @@ func TestMatchHashesFile(t *testing.T) {
 			t.Fatal(e)
 		}
 	}
-	decode := func(out string) []matchLine {
-		var ls []matchLine
+	decode := func(out string) []investigation.QueryMatches {
+		var ls []investigation.QueryMatches
 		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-			var m matchLine
+			var m investigation.QueryMatches
 			if err := json.Unmarshal([]byte(l), &m); err != nil {
 				t.Fatalf("%q: %v", l, err)
 			}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vibora-project/vibora/internal/demo"
+	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 func atimeOf(t *testing.T, p string) time.Time {
@@ -74,9 +75,9 @@ func TestHashAndMatchReadOnly(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("hash: %d %s", code, e)
 	}
-	var link hashLine
+	var link investigation.HashView
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var h hashLine
+		var h investigation.HashView
 		if err := json.Unmarshal([]byte(line), &h); err != nil {
 			t.Fatal(err)
 		}
@@ -94,7 +95,7 @@ func TestHashAndMatchReadOnly(t *testing.T) {
 	}
 	status := map[string]string{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		var m matchLine
+		var m investigation.QueryMatches
 		if err := json.Unmarshal([]byte(line), &m); err != nil {
 			t.Fatal(err)
 		}

@@ -11,38 +11,6 @@ import (
 	"github.com/vibora-project/vibora/internal/stealerlog"
 )
 
-// stealerHit is one credential on a watched site in vibora stealer scan --json.
-type stealerHit struct {
-	Site  string `json:"site"`
-	URL   string `json:"url"`
-	Login string `json:"login"`
-}
-
-// stealerLine is the --json output of vibora stealer scan (docs/cli-json.md).
-type stealerLine struct {
-	LogID       string                         `json:"log_id"`
-	Family      string                         `json:"family"`
-	Hits        []stealerHit                   `json:"hits"`
-	Identifiers []stealerlog.ProfileIdentifier `json:"identifiers"`
-	Country     string                         `json:"country"`
-	Reuse       []stealerlog.LoginReuse        `json:"reuse"`
-	Source      string                         `json:"source"`
-}
-
-func toStealerLine(p *stealerlog.Profile) stealerLine {
-	l := stealerLine{LogID: p.LogID, Family: string(p.Family), Identifiers: nonNil(p.Identifiers), Country: p.System.Country,
-		Reuse: nonNil(p.Reuse), Hits: []stealerHit{}, Source: p.LogPath}
-	for _, s := range p.Sites {
-		for _, a := range s.Accounts {
-			l.Hits = append(l.Hits, stealerHit{Site: s.Entry.Pattern, URL: a.URL, Login: a.Login})
-		}
-		for _, e := range s.Evidence {
-			l.Hits = append(l.Hits, stealerHit{Site: s.Entry.Pattern, URL: cmp.Or(e.URL, e.Kind+" "+e.Host)})
-		}
-	}
-	return l
-}
-
 func newStealerCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "stealer", Short: "Find users of watched sites in leaked infostealer logs"}
 	var caseName, passwordsFile, password string
@@ -83,7 +51,7 @@ Passwords are masked unless --keep-passwords.`,
 			if g.json {
 				out := newJSONLines(g.streams.Out)
 				for _, p := range rep.Profiles {
-					if err := out.Write(toStealerLine(p)); err != nil {
+					if err := out.Write(investigation.NewStealerProfileView(p)); err != nil {
 						return err
 					}
 				}
@@ -167,7 +135,7 @@ func sortedFamilies(m map[stealerlog.Family]int) []string {
 func renderStealerProfiles(g *globals, ps []*stealerlog.Profile) {
 	t := newTable(g.streams.Out, "LOG", "FAMILY", "COUNTRY", "WATCHED", "HITS", "REUSED ELSEWHERE")
 	for _, p := range ps {
-		l := toStealerLine(p)
+		l := investigation.NewStealerProfileView(p)
 		var hits, reuse []string
 		for _, h := range l.Hits {
 			hits = append(hits, h.Site+" "+cmp.Or(h.Login, "-"))

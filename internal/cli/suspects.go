@@ -10,20 +10,6 @@ import (
 	"github.com/vibora-project/vibora/internal/investigation"
 )
 
-// suspectLine is the --json output of vibora suspects (docs/cli-json.md).
-type suspectLine struct {
-	ID            string   `json:"id"`
-	Person        string   `json:"person"`
-	Identifiers   []string `json:"identifiers"`
-	Conversations []string `json:"conversations"`
-	Leads         []string `json:"leads"`
-	KnownShared   int64    `json:"known_shared"`
-	NewShared     int64    `json:"new_shared"`
-	Score         float64  `json:"score"`
-	Reasons       []string `json:"reasons"`
-	Country       string   `json:"country,omitempty"` // best candidate; person show has the evidence
-}
-
 // openGeoIP opens a MaxMind-format database for attribution when path is set.
 // It returns the service option that uses it and the function that closes it.
 func openGeoIP(path string) ([]investigation.Option, func(), error) {
@@ -67,11 +53,7 @@ creators and admins are flagged. See docs/suspects.md for the weights.`,
 			if g.json {
 				out := newJSONLines(g.streams.Out)
 				for _, p := range people {
-					l := suspectLine{p.ID, p.Name, p.Identifiers, p.Conversations, p.Leads, p.KnownShared, p.NewShared, p.Score, p.Reasons, ""}
-					if len(p.Countries) > 0 {
-						l.Country = p.Countries[0].Country
-					}
-					if err := out.Write(l); err != nil {
+					if err := out.Write(p.Suspect()); err != nil {
 						return err
 					}
 				}
@@ -145,7 +127,13 @@ func newPersonCmd(g *globals) *cobra.Command {
 				return withHint(usagef("no person %q in case %s", args[0], caseName), "'vibora suspects --case "+caseName+"' lists the people")
 			}
 			if g.json {
-				return writeAll(g.streams.Out, found)
+				out := newJSONLines(g.streams.Out)
+				for _, p := range found {
+					if err := out.Write(p.View()); err != nil {
+						return err
+					}
+				}
+				return nil
 			}
 			w := g.streams.Out
 			for _, p := range found {

@@ -1,9 +1,9 @@
 package cli
 
 import (
-	"runtime"
-
 	"github.com/spf13/cobra"
+
+	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 func newVersionCmd(g *globals) *cobra.Command {
@@ -12,12 +12,11 @@ func newVersionCmd(g *globals) *cobra.Command {
 		Short: "Print the Vibora version",
 		Args:  argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			v := investigation.NewVersionInfo(Version)
 			if g.json {
-				return newJSONLines(g.streams.Out).Write(map[string]string{
-					"version": Version, "go": runtime.Version(), "os": runtime.GOOS, "arch": runtime.GOARCH,
-				})
+				return newJSONLines(g.streams.Out).Write(v)
 			}
-			err := newLines(g.streams.Out).Printf("vibora %s (%s %s/%s)\n", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			err := newLines(g.streams.Out).Printf("vibora %s (%s %s/%s)\n", v.Version, v.Go, v.OS, v.Arch)
 			return err
 		},
 	}

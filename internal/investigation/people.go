@@ -31,35 +31,36 @@ const (
 )
 
 // Person is one human as far as the evidence tells: participants of
-// conversations and stealer-log leads joined by a shared identifier.
+// conversations and stealer-log leads joined by a shared identifier. Its
+// document is PersonView (View).
 type Person struct {
-	ID            string           `json:"id"` // P<participant row> or L<lead row>: stable
-	Name          string           `json:"person"`
-	Names         []string         `json:"names"`
-	Identifiers   []string         `json:"identifiers"` // keys, e.g. phone:+12025550143
-	Conversations []string         `json:"conversations"`
-	Leads         []string         `json:"leads"`
-	Links         []Link           `json:"links"`          // why the pieces are one person
-	PossibleLinks []Link           `json:"possible_links"` // weaker ties, not merged
-	Roles         []Role           `json:"roles"`
-	Messages      int64            `json:"messages"`
-	Forwards      int64            `json:"forwards"`
-	First         string           `json:"first_activity,omitempty"`
-	Last          string           `json:"last_activity,omitempty"`
-	KnownShared   int64            `json:"known_shared"`
-	KnownSeries   map[string]int64 `json:"known_by_series"`
-	NewShared     int64            `json:"new_shared"`
-	Invited       int64            `json:"invited"`
-	Joins         int64            `json:"joins"`
-	Departures    int64            `json:"departures"`
-	InvitedBy     []string         `json:"invited_by"`
-	WatchedSites  int              `json:"watched_sites"`
+	ID            string // P<participant row> or L<lead row>: stable
+	Name          string
+	Names         []string
+	Identifiers   []string // keys, e.g. phone:+12025550143
+	Conversations []string
+	Leads         []string
+	Links         []Link // why the pieces are one person
+	PossibleLinks []Link // weaker ties, not merged
+	Roles         []Role
+	Messages      int64
+	Forwards      int64
+	First         string
+	Last          string
+	KnownShared   int64
+	KnownSeries   map[string]int64
+	NewShared     int64
+	Invited       int64
+	Joins         int64
+	Departures    int64
+	InvitedBy     []string
+	WatchedSites  int
 	// Countries are where the person's identifiers point (phone calling
 	// codes, ccTLDs, stealer-log country fields, IPs when a GeoIP database
 	// is configured), best first, each with its evidence.
-	Countries    []identifier.Candidate `json:"countries"`
-	Score        float64                `json:"score"`
-	Reasons      []string               `json:"reasons"`
+	Countries    []identifier.Candidate
+	Score        float64
+	Reasons      []string
 	participants []int64
 	leads        []int64
 	accounts     []int64 // exhibits of full-account exports this person owns
