@@ -246,7 +246,7 @@ func TestSessionTimeouts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := h.owner.SetPassword(ctx, "vera", "synthetic-pass-0002"); err != nil {
+		if _, err := h.owner.SetPassword(ctx, "vera", "synthetic-pass-0002"); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := h.a.Session(ctx, id); !errors.Is(err, auth.ErrUnauthenticated) {

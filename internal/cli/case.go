@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"errors"
+
 	"github.com/spf13/cobra"
 
 	"github.com/vibora-project/vibora/internal/investigation"
@@ -8,7 +10,8 @@ import (
 
 func newCaseCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "case", Short: "Create, list and report on cases"}
-	cmd.AddCommand(newCaseCreateCmd(g), newCaseListCmd(g), newCaseShowCmd(g), newCaseReportCmd(g))
+	cmd.AddCommand(newCaseCreateCmd(g), newCaseListCmd(g), newCaseShowCmd(g), newCaseReportCmd(g),
+		newCaseShareCmd(g), newCaseUnshareCmd(g), newCaseMemberCmd(g))
 	return cmd
 }
 
@@ -26,6 +29,9 @@ func newCaseCreateCmd(g *globals) *cobra.Command {
 			defer done()
 			c.Name = args[0]
 			c, err = s.CreateCase(cmd.Context(), c)
+			if errors.Is(err, investigation.ErrUnknownAgency) {
+				return classify(err, "this store has agencies: 'vibora agency list' shows them, 'vibora agency add' registers one")
+			}
 			if err != nil {
 				return classify(err, "case names are unique; 'vibora case list' shows the existing ones")
 			}

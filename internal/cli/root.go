@@ -197,6 +197,7 @@ and keeps an append-only, hash-chained audit trail of every action.`,
 
 // commands lists the constructors of every top-level command. Keep it sorted.
 var commands = []func(*globals) *cobra.Command{
+	newAgencyCmd,
 	newAuditCmd,
 	newBankCmd,
 	newCaseCmd,
@@ -213,6 +214,8 @@ var commands = []func(*globals) *cobra.Command{
 	newStealerCmd,
 	newSuspectsCmd,
 	newIDCmd,
+	newTokenCmd,
+	newUserCmd,
 	newVerifyCmd,
 	newVersionCmd,
 }

@@ -21,6 +21,9 @@ type (
 	CaseMember = store.CaseMember
 )
 
+// ErrUnknownAgency marks a name that is no registered agency.
+var ErrUnknownAgency = fmt.Errorf("unknown agency: %w", ErrInvalid)
+
 // WithPasswordParams sets the argon2id parameters of new password hashes
 // (secret.DefaultParams unless set; tests use cheap ones).
 func WithPasswordParams(p secret.Params) Option { return func(s *Service) { s.pwParams = p } }
@@ -92,7 +95,7 @@ func (s *Service) caseAgency(ctx context.Context, name string) error {
 		return err
 	}
 	if _, err := s.db.AgencyByName(ctx, name); errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("agency %q is not registered on this store: %w", name, ErrInvalid)
+		return fmt.Errorf("agency %q is not registered on this store: %w", name, ErrUnknownAgency)
 	} else if err != nil {
 		return err
 	}
@@ -130,8 +133,10 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 		return User{}, fmt.Errorf("add user %q as %s: %w", name, role, access.ErrForbidden)
 	}
 	a, err := s.db.AgencyByName(ctx, nu.Agency)
-	if err != nil {
-		return User{}, fmt.Errorf("%w: %w", err, ErrInvalid)
+	if errors.Is(err, store.ErrNotFound) {
+		return User{}, fmt.Errorf("%w: %w", err, ErrUnknownAgency)
+	} else if err != nil {
+		return User{}, err
 	}
 	if err := secret.CheckPasswordPolicy(nu.Password); err != nil {
 		return User{}, fmt.Errorf("%w: %w", err, ErrInvalid)
@@ -212,20 +217,21 @@ func (s *Service) userFor(ctx context.Context, name string, self bool) (access.P
 
 // SetPassword replaces a user's password: its own, or one of a user its
 // principal administers. It ends the user's sessions and lockout.
-func (s *Service) SetPassword(ctx context.Context, name, password string) error {
+func (s *Service) SetPassword(ctx context.Context, name, password string) (User, error) {
 	_, u, err := s.userFor(ctx, name, true)
 	if err != nil {
-		return err
+		return User{}, err
 	}
 	if err := secret.CheckPasswordPolicy(password); err != nil {
-		return fmt.Errorf("%w: %w", err, ErrInvalid)
+		return User{}, fmt.Errorf("%w: %w", err, ErrInvalid)
 	}
 	hash, err := secret.HashPassword(password, s.pwParams)
 	if err != nil {
-		return err
+		return User{}, err
 	}
+	u.PasswordHash, u.FailedLogins, u.LockedUntil = hash, 0, ""
 	ch := &change{action: "user.passwd", object: "user:" + u.Name}
-	return s.mutate(ctx, ch, func(tx *store.Tx) error {
+	return u, s.mutate(ctx, ch, func(tx *store.Tx) error {
 		if err := tx.SetUserPassword(ctx, u.ID, hash); err != nil {
 			return err
 		}

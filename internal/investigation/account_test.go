@@ -379,16 +379,16 @@ func TestAccountManagement(t *testing.T) {
 		}
 
 		// Passwords: one's own, or as an administrator of the user's agency.
-		if err := f.s.SetPassword(f.as("nl-analyst"), "nl-analyst", "synthetic-pass-0002"); err != nil {
+		if _, err := f.s.SetPassword(f.as("nl-analyst"), "nl-analyst", "synthetic-pass-0002"); err != nil {
 			t.Errorf("own password: %v", err)
 		}
-		if err := f.s.SetPassword(f.as("nl-analyst"), "nl-viewer", "synthetic-pass-0002"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := f.s.SetPassword(f.as("nl-analyst"), "nl-viewer", "synthetic-pass-0002"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("another user's password by an analyst: %v, want not found", err)
 		}
-		if err := f.s.SetPassword(f.as("be-admin"), "nl-viewer", "synthetic-pass-0002"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := f.s.SetPassword(f.as("be-admin"), "nl-viewer", "synthetic-pass-0002"); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("password of another agency's user: %v, want not found", err)
 		}
-		if err := f.s.SetPassword(f.as("nl-admin"), "nl-viewer", "synthetic-pass-0002"); err != nil {
+		if _, err := f.s.SetPassword(f.as("nl-admin"), "nl-viewer", "synthetic-pass-0002"); err != nil {
 			t.Errorf("password set by the agency admin: %v", err)
 		}
 		if _, err := f.s.DisableUser(f.as("be-admin"), "nl-viewer"); !errors.Is(err, store.ErrNotFound) {

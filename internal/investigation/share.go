@@ -23,13 +23,15 @@ func (s *Service) ShareCase(ctx context.Context, caseName, agency, role string) 
 		return CaseShare{}, fmt.Errorf("%w: %w", err, ErrInvalid)
 	}
 	a, err := s.db.AgencyByName(ctx, agency)
-	if err != nil {
-		return CaseShare{}, fmt.Errorf("%w: %w", err, ErrInvalid)
+	if errors.Is(err, store.ErrNotFound) {
+		return CaseShare{}, fmt.Errorf("%w: %w", err, ErrUnknownAgency)
+	} else if err != nil {
+		return CaseShare{}, err
 	}
 	if a.Name == c.Agency {
 		return CaseShare{}, fmt.Errorf("case %q belongs to agency %q already: %w", c.Name, a.Name, ErrInvalid)
 	}
-	sh := CaseShare{CaseID: c.ID, AgencyID: a.ID, Agency: a.Name, Role: string(r), CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
+	sh := CaseShare{CaseID: c.ID, Case: c.Name, AgencyID: a.ID, Agency: a.Name, Role: string(r), CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
 	ch := &change{action: "case.share", object: "case:" + c.Name, after: sh, detail: map[string]string{"agency": a.Name, "role": sh.Role}}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error { return tx.PutCaseShare(ctx, sh) })
 	return sh, err
@@ -81,7 +83,7 @@ func (s *Service) AddCaseMember(ctx context.Context, caseName, user, role string
 	if err != nil {
 		return CaseMember{}, fmt.Errorf("%w: %w", err, ErrInvalid)
 	}
-	m := CaseMember{CaseID: c.ID, UserID: u.ID, User: u.Name, Agency: u.Agency, Role: string(r), CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
+	m := CaseMember{CaseID: c.ID, Case: c.Name, UserID: u.ID, User: u.Name, Agency: u.Agency, Role: string(r), CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
 	ch := &change{action: "case.member.add", object: "case:" + c.Name, after: m, detail: map[string]string{"user": u.Name, "role": m.Role}}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error { return tx.PutCaseMember(ctx, m) })
 	return m, err

@@ -11,6 +11,7 @@ import (
 // CaseMember is a user's role on one case.
 type CaseMember struct {
 	CaseID    int64  `json:"-"`
+	Case      string `json:"case"`
 	UserID    int64  `json:"-"`
 	User      string `json:"user"`
 	Agency    string `json:"agency"`
@@ -22,6 +23,7 @@ type CaseMember struct {
 // CaseShare is a case shared with an agency, with a role.
 type CaseShare struct {
 	CaseID    int64  `json:"-"`
+	Case      string `json:"case"`
 	AgencyID  int64  `json:"-"`
 	Agency    string `json:"agency"`
 	Role      string `json:"role"`
@@ -49,14 +51,15 @@ func (tx *Tx) DeleteCaseMember(ctx context.Context, caseID, userID int64) error 
 
 // CaseMembers lists a case's members by user name.
 func (q q) CaseMembers(ctx context.Context, caseID int64) ([]CaseMember, error) {
-	rows, err := q.query(ctx, "SELECT m.case_id, m.user_id, u.name, a.name, m.role, m.created_at, m.created_by"+
-		" FROM case_members m JOIN users u ON u.id = m.user_id JOIN agencies a ON a.id = u.agency_id WHERE m.case_id = ? ORDER BY u.name", caseID)
+	rows, err := q.query(ctx, "SELECT m.case_id, c.name, m.user_id, u.name, a.name, m.role, m.created_at, m.created_by"+
+		" FROM case_members m JOIN cases c ON c.id = m.case_id JOIN users u ON u.id = m.user_id JOIN agencies a ON a.id = u.agency_id"+
+		" WHERE m.case_id = ? ORDER BY u.name", caseID)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, func(s interface{ Scan(...any) error }) (CaseMember, error) {
 		var m CaseMember
-		err := s.Scan(&m.CaseID, &m.UserID, &m.User, &m.Agency, &m.Role, &m.CreatedAt, &m.CreatedBy)
+		err := s.Scan(&m.CaseID, &m.Case, &m.UserID, &m.User, &m.Agency, &m.Role, &m.CreatedAt, &m.CreatedBy)
 		return m, err
 	})
 }
@@ -80,14 +83,14 @@ func (tx *Tx) DeleteCaseShare(ctx context.Context, caseID, agencyID int64) error
 
 // CaseShares lists the agencies a case is shared with, by name.
 func (q q) CaseShares(ctx context.Context, caseID int64) ([]CaseShare, error) {
-	rows, err := q.query(ctx, "SELECT s.case_id, s.agency_id, a.name, s.role, s.created_at, s.created_by"+
-		" FROM case_shares s JOIN agencies a ON a.id = s.agency_id WHERE s.case_id = ? ORDER BY a.name", caseID)
+	rows, err := q.query(ctx, "SELECT s.case_id, c.name, s.agency_id, a.name, s.role, s.created_at, s.created_by"+
+		" FROM case_shares s JOIN cases c ON c.id = s.case_id JOIN agencies a ON a.id = s.agency_id WHERE s.case_id = ? ORDER BY a.name", caseID)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, func(sc interface{ Scan(...any) error }) (CaseShare, error) {
 		var s CaseShare
-		err := sc.Scan(&s.CaseID, &s.AgencyID, &s.Agency, &s.Role, &s.CreatedAt, &s.CreatedBy)
+		err := sc.Scan(&s.CaseID, &s.Case, &s.AgencyID, &s.Agency, &s.Role, &s.CreatedAt, &s.CreatedBy)
 		return s, err
 	})
 }
