@@ -65,7 +65,7 @@ func main() {
 	}
 	defer db.Close()
 	s := investigation.New(db, "bench")
-	if _, err := s.CreateCase(ctx, store.Case{Name: "bench"}); err != nil {
+	if _, err := s.CreateCase(ctx, investigation.Case{Name: "bench"}); err != nil {
 		log.Fatal(err)
 	}
 	if *cpuprofile != "" {

@@ -37,10 +37,10 @@ func TestAccessPerUseCase(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		s := investigation.New(open(t, -1), "owner", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
 		ctx := context.Background()
-		if _, err := s.CreateCase(ctx, store.Case{Name: "nl-case", Agency: "NL-POL"}); err != nil {
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "nl-case", Agency: "NL-POL"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.AddExhibit(ctx, "nl-case", store.Exhibit{Label: "PHONE-1"}); err != nil {
+		if _, err := s.AddExhibit(ctx, "nl-case", investigation.Exhibit{Label: "PHONE-1"}); err != nil {
 			t.Fatal(err)
 		}
 		dir := t.TempDir()
@@ -74,7 +74,7 @@ func TestAccessPerUseCase(t *testing.T) {
 				return err
 			}},
 			{"exhibit add", access.Write, func(ctx context.Context, c string) error {
-				_, err := s.AddExhibit(ctx, c, store.Exhibit{Label: "USB-" + who(ctx)})
+				_, err := s.AddExhibit(ctx, c, investigation.Exhibit{Label: "USB-" + who(ctx)})
 				return err
 			}},
 			{"ingest", access.Write, func(ctx context.Context, c string) error {
@@ -134,14 +134,14 @@ func TestAccessPerUseCase(t *testing.T) {
 		}
 
 		// Creating cases: for one's own agency only.
-		c, err := s.CreateCase(as(nlInv), store.Case{Name: "nl-new"})
+		c, err := s.CreateCase(as(nlInv), investigation.Case{Name: "nl-new"})
 		if err != nil || c.Agency != "NL-POL" || c.CreatedBy != "Ivo" {
 			t.Errorf("analyst creates a case: %+v, %v; want agency NL-POL, created by Ivo", c, err)
 		}
-		if _, err := s.CreateCase(as(nlInv), store.Case{Name: "be-new", Agency: "BE-FCCU"}); !errors.Is(err, access.ErrForbidden) {
+		if _, err := s.CreateCase(as(nlInv), investigation.Case{Name: "be-new", Agency: "BE-FCCU"}); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("case for another agency: %v, want permission denied", err)
 		}
-		if _, err := s.CreateCase(as(nlViewer), store.Case{Name: "v-new"}); !errors.Is(err, access.ErrForbidden) {
+		if _, err := s.CreateCase(as(nlViewer), investigation.Case{Name: "v-new"}); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("case by a viewer: %v, want permission denied", err)
 		}
 
@@ -229,10 +229,10 @@ func TestClustersAcrossCasesRespectAccess(t *testing.T) {
 			{"nl-b", "NL-POL", "f1" + base[2:]},
 			{"be-c", "BE-FCCU", "f3" + base[2:]},
 		} {
-			if _, err := s.CreateCase(ctx, store.Case{Name: c.name, Agency: c.agency}); err != nil {
+			if _, err := s.CreateCase(ctx, investigation.Case{Name: c.name, Agency: c.agency}); err != nil {
 				t.Fatal(err)
 			}
-			e, err := s.AddExhibit(ctx, c.name, store.Exhibit{Label: "PHONE-1"})
+			e, err := s.AddExhibit(ctx, c.name, investigation.Exhibit{Label: "PHONE-1"})
 			if err != nil {
 				t.Fatal(err)
 			}

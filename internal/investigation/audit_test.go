@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/vibora-project/vibora/internal/investigation"
-	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
@@ -24,11 +23,11 @@ func newService(t *testing.T, open storetest.Opener) *investigation.Service {
 // populate makes five audited changes.
 func populate(t *testing.T, s *investigation.Service) {
 	ctx := context.Background()
-	if _, err := s.CreateCase(ctx, store.Case{Name: "op-tidewater", Country: "nl"}); err != nil {
+	if _, err := s.CreateCase(ctx, investigation.Case{Name: "op-tidewater", Country: "nl"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, l := range []string{"PHONE-1", "LAPTOP-1", "USB-1", "CLOUD-1"} {
-		if _, err := s.AddExhibit(ctx, "op-tidewater", store.Exhibit{Label: l}); err != nil {
+		if _, err := s.AddExhibit(ctx, "op-tidewater", investigation.Exhibit{Label: l}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -102,10 +101,10 @@ func TestMutationsAreAudited(t *testing.T) {
 			t.Fatalf("audit = %q, want prefix %q", got, want)
 		}
 		// A refused change leaves no record.
-		if _, err := s.CreateCase(ctx, store.Case{Name: "op-tidewater"}); err == nil {
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op-tidewater"}); err == nil {
 			t.Fatal("duplicate case accepted")
 		}
-		if _, err := s.AddExhibit(ctx, "op-tidewater", store.Exhibit{Label: "X", Type: "toaster"}); err == nil {
+		if _, err := s.AddExhibit(ctx, "op-tidewater", investigation.Exhibit{Label: "X", Type: "toaster"}); err == nil {
 			t.Fatal("unknown exhibit type accepted")
 		}
 		rep, _ := s.VerifyAudit(ctx)

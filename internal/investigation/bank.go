@@ -56,11 +56,11 @@ const bankBatch = 20_000
 
 // BankImportResult reports an import.
 type BankImportResult struct {
-	Bank       store.Bank              `json:"bank"`
+	Bank       Bank                    `json:"bank"`
 	Stats      hashset.Stats           `json:"stats"`
 	Rejections []*hashset.RejectError  `json:"rejections"`
 	Unchanged  bool                    `json:"unchanged"` // the same file was already the bank's current version
-	Replaced   *store.Bank             `json:"replaced,omitempty"`
+	Replaced   *Bank                   `json:"replaced,omitempty"`
 	File       string                  `json:"file"`
 	ByClass    map[hashset.Class]int64 `json:"by_class"`
 	// Refused says why nothing was imported ("" when the import happened).
@@ -191,11 +191,11 @@ func (s *Service) ImportBank(ctx context.Context, path string, opt BankImportOpt
 	bank.FileSHA256 = hex.EncodeToString(sum[:])
 	if exists && old.FileSHA256 == bank.FileSHA256 && old.Format == f.Format && (opt.Kind == "" || opt.Kind == old.Kind) &&
 		old.ContentDigest == contentDigest(old.FileSHA256, old.Kind, old.Format, opt) {
-		res.Bank, res.Unchanged, res.ByClass = old, true, map[hashset.Class]int64{}
+		res.Bank, res.Unchanged, res.ByClass = bankView(old), true, map[hashset.Class]int64{}
 		return res, nil
 	}
 	if why := refusal(res.Stats); why != "" && !opt.AllowPartial {
-		res.Refused, res.Bank, res.ByClass = why, old, map[hashset.Class]int64{}
+		res.Refused, res.Bank, res.ByClass = why, bankView(old), map[hashset.Class]int64{}
 		res.Bank.Name = opt.Name
 		return res, fmt.Errorf("bank %q not imported from %s: %s: %w", opt.Name, filepath.Base(path), why, ErrRefused)
 	}
@@ -213,9 +213,9 @@ func (s *Service) ImportBank(ctx context.Context, path string, opt BankImportOpt
 
 	// The switch: one short transaction renames the staging row to the
 	// bank's name, retires the previous version, and records the change.
-	ch := &change{action: "bank.import", object: "bank:" + bank.Name, after: bank}
+	ch := &change{action: "bank.import", object: "bank:" + bank.Name, after: bankView(bank)}
 	if exists {
-		ch.action, ch.before = "bank.replace", old
+		ch.action, ch.before = "bank.replace", bankView(old)
 	}
 	detail := map[string]any{"file": bank.FileName, "file_sha256": bank.FileSHA256, "format": bank.Format, "format_version": bank.FormatVersion,
 		"read": res.Stats.Read, "imported": res.Stats.Imported, "duplicate": res.Stats.Duplicate, "rejected": res.Stats.Rejected, "version": bank.Version}
@@ -245,14 +245,15 @@ func (s *Service) ImportBank(ctx context.Context, path string, opt BankImportOpt
 	}
 	switched = true
 	if exists {
-		res.Replaced = &old
+		replaced := bankView(old)
+		res.Replaced = &replaced
 		if err := s.dropBankRows(ctx, old.ID); err != nil {
 			// The new version is in place; the next import of this bank
 			// removes what is left of the old one.
 			s.log.Warn("remove replaced bank records", "bank", opt.Name, "err", err)
 		}
 	}
-	res.Bank = bank
+	res.Bank = bankView(bank)
 	return res, nil
 }
 
@@ -395,7 +396,7 @@ func (s *Service) RemoveBank(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	ch := &change{action: "bank.remove", object: "bank:" + name, before: b, detail: map[string]any{"records": b.RecordCount}}
+	ch := &change{action: "bank.remove", object: "bank:" + name, before: bankView(b), detail: map[string]any{"records": b.RecordCount}}
 	retired := b
 	retired.Name, retired.StagedFor = store.StagingName(name, "retired", b.Version, nonce()), name
 	if err := s.mutate(ctx, ch, func(tx *store.Tx) error { return tx.UpdateBank(ctx, &retired) }); err != nil {

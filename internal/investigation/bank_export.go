@@ -61,7 +61,7 @@ func (s *Service) ExportBank(ctx context.Context, name, format string, w io.Writ
 	if err := rw.Close(); err != nil {
 		return rw.Count(), err
 	}
-	ch := &change{action: "bank.export", object: "bank:" + name, before: b, after: b,
+	ch := &change{action: "bank.export", object: "bank:" + name, before: bankView(b), after: bankView(b),
 		detail: map[string]any{"format": format, "records": rw.Count(), "sha256": hex.EncodeToString(h.Sum(nil))}}
 	return rw.Count(), s.mutate(ctx, ch, func(*store.Tx) error { return nil })
 }
@@ -103,7 +103,7 @@ func fromStoreRecord(r store.BankRecord) (hashset.Record, error) {
 
 // BankSummary is a bank with counts of its records by class and hash kind.
 type BankSummary struct {
-	Bank    store.Bank       `json:"bank"`
+	Bank    Bank             `json:"bank"`
 	ByClass map[string]int64 `json:"by_class"`
 	Hashes  map[string]int64 `json:"hashes"`
 }
@@ -114,7 +114,7 @@ func (s *Service) BankSummary(ctx context.Context, name string) (BankSummary, er
 	if err != nil {
 		return BankSummary{}, err
 	}
-	sum := BankSummary{Bank: b, ByClass: map[string]int64{}, Hashes: map[string]int64{}}
+	sum := BankSummary{Bank: bankView(b), ByClass: map[string]int64{}, Hashes: map[string]int64{}}
 	err = s.db.BankRecords(ctx, b.ID, func(r store.BankRecord) error {
 		sum.ByClass[r.NormCategory]++
 		for k, v := range map[string]string{"md5": r.MD5, "sha1": r.SHA1, "sha256": r.SHA256, "pdq": r.PDQ, "photodna": r.PhotoDNA} {

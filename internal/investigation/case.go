@@ -16,8 +16,14 @@ var ErrInvalid = errors.New("invalid")
 // ExhibitTypes are the kinds of seized item Vibora knows.
 var ExhibitTypes = []string{"phone", "computer", "storage", "cloud account", "chat export", "other"}
 
-// CreateCase creates a case.
-func (s *Service) CreateCase(ctx context.Context, c store.Case) (store.Case, error) {
+// CreateCase creates a case from its name and description (ID and
+// creation fields are set here) and returns it.
+func (s *Service) CreateCase(ctx context.Context, v Case) (Case, error) {
+	c, err := s.createCase(ctx, store.Case(v))
+	return caseView(c), err
+}
+
+func (s *Service) createCase(ctx context.Context, c store.Case) (store.Case, error) {
 	c.Name = strings.TrimSpace(c.Name)
 	if c.Name == "" {
 		return c, fmt.Errorf("case name is empty: %w", ErrInvalid)
@@ -47,20 +53,26 @@ func (s *Service) CreateCase(ctx context.Context, c store.Case) (store.Case, err
 		if err := tx.InsertCase(ctx, &c); err != nil {
 			return err
 		}
-		ch.after = c
+		ch.after = caseView(c)
 		return nil
 	})
 	return c, err
 }
 
 // Case returns a case by name.
-func (s *Service) Case(ctx context.Context, name string) (store.Case, error) {
-	return s.caseFor(ctx, name, access.Read)
+func (s *Service) Case(ctx context.Context, name string) (Case, error) {
+	c, err := s.caseFor(ctx, name, access.Read)
+	return caseView(c), err
 }
 
 // AddExhibit adds an exhibit to a case and records its acquisition in the
 // chain of custody.
-func (s *Service) AddExhibit(ctx context.Context, caseName string, e store.Exhibit) (store.Exhibit, error) {
+func (s *Service) AddExhibit(ctx context.Context, caseName string, v Exhibit) (Exhibit, error) {
+	e, err := s.addExhibit(ctx, caseName, store.Exhibit(v))
+	return exhibitView(e), err
+}
+
+func (s *Service) addExhibit(ctx context.Context, caseName string, e store.Exhibit) (store.Exhibit, error) {
 	c, err := s.caseFor(ctx, caseName, access.Write)
 	if err != nil {
 		return e, err
@@ -78,7 +90,7 @@ func (s *Service) AddExhibit(ctx context.Context, caseName string, e store.Exhib
 		if err := tx.InsertExhibit(ctx, &e); err != nil {
 			return err
 		}
-		ch.after = e
+		ch.after = exhibitView(e)
 		return s.custody(ctx, tx, c.ID, e.ID, "acquired", "exhibit registered", "")
 	})
 	return e, err
@@ -88,7 +100,7 @@ func (s *Service) AddExhibit(ctx context.Context, caseName string, e store.Exhib
 func (s *Service) ensureExhibit(ctx context.Context, c store.Case, label, typ string) (store.Exhibit, error) {
 	e, err := s.db.ExhibitByLabel(ctx, c.ID, label)
 	if errors.Is(err, store.ErrNotFound) {
-		e, err = s.AddExhibit(ctx, c.Name, store.Exhibit{Label: label, Type: typ})
+		e, err = s.addExhibit(ctx, c.Name, store.Exhibit{Label: label, Type: typ})
 		if errors.Is(err, store.ErrExists) { // created concurrently
 			return s.db.ExhibitByLabel(ctx, c.ID, label)
 		}

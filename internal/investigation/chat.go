@@ -198,7 +198,7 @@ func (im *chatImporter) Conversation(c *chatexport.Conversation) error {
 		if isNew {
 			im.rep.Conversations++
 		}
-		ch.after = sc
+		ch.after = conversationDoc(sc)
 		return err
 	})
 	if err != nil {
@@ -279,7 +279,7 @@ func (im *chatImporter) upsertParticipant(convExt string, p *chatexport.Particip
 		if err := tx.UpsertParticipant(im.ctx, &sp); err != nil {
 			return err
 		}
-		ch.after = sp
+		ch.after = participantDoc(sp)
 		return im.linkProfile(tx, sp.ID, p)
 	})
 	if err != nil {
@@ -633,4 +633,30 @@ func formatOffset(sec int) string {
 		sign, sec = '-', -sec
 	}
 	return fmt.Sprintf("%c%02d:%02d", sign, sec/3600, sec%3600/60)
+}
+
+// conversationDoc is the form of a stored conversation whose digest the
+// audit record keeps.
+func conversationDoc(c store.Conversation) any {
+	return struct {
+		Platform   string `json:"platform"`
+		ExtID      string `json:"id"`
+		Name       string `json:"name"`
+		Type       string `json:"type"`
+		SourcePath string `json:"source,omitempty"`
+		ImportedAt string `json:"imported_at,omitempty"`
+	}{c.Platform, c.ExtID, c.Name, c.Type, c.SourcePath, c.ImportedAt}
+}
+
+// participantDoc is the form of a stored participant whose digest the
+// audit record keeps.
+func participantDoc(p store.Participant) any {
+	return struct {
+		ExtID       string `json:"platform_id"`
+		DisplayName string `json:"name"`
+		Names       string `json:"names,omitempty"`
+		Phone       string `json:"phone,omitempty"`
+		Username    string `json:"username,omitempty"`
+		Role        string `json:"role,omitempty"`
+	}{p.ExtID, p.DisplayName, p.Names, p.Phone, p.Username, p.Role}
 }

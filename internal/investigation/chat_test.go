@@ -2,6 +2,7 @@ package investigation_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/vibora-project/vibora/internal/demo"
 	"github.com/vibora-project/vibora/internal/investigation"
-	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
@@ -33,7 +33,7 @@ func TestChatImportFixtures(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		ctx := context.Background()
 		s := investigation.New(open(t, -1), "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
-		s.CreateCase(ctx, store.Case{Name: "op"})
+		s.CreateCase(ctx, investigation.Case{Name: "op"})
 		tg := filepath.Join(fx, "telegram", "ChatExport_2024-01-20")
 		rep, err := s.ImportChat(ctx, "op", tg, investigation.ChatImportOptions{})
 		if err != nil {
@@ -54,7 +54,7 @@ func TestChatImportFixtures(t *testing.T) {
 		if err != nil || len(convs) != 2 {
 			t.Fatalf("conversations: %+v %v", convs, err)
 		}
-		byPlatform := map[string]store.ConversationStats{}
+		byPlatform := map[string]investigation.Conversation{}
 		for _, cv := range convs {
 			byPlatform[cv.Platform] = cv
 		}
@@ -98,7 +98,7 @@ func TestDemoSuspectsAndLeads(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		s.CreateCase(ctx, store.Case{Name: "op"})
+		s.CreateCase(ctx, investigation.Case{Name: "op"})
 		if _, err := s.Ingest(ctx, "op", investigation.IngestOptions{Exhibit: "PHONE-01", Paths: []string{l.Evidence}}); err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +144,11 @@ func TestDemoSuspectsAndLeads(t *testing.T) {
 			t.Fatalf("leads: %+v %v", leads, err)
 		}
 		for _, l := range leads {
-			if strings.Contains(l.Lead.Profile, "Demo-Passw0rd!") || strings.Contains(l.Lead.Profile, "Rowan-demo-9") {
+			profile, err := json.Marshal(l.Profile)
+			if err != nil || l.Profile == nil {
+				t.Fatalf("lead %s: profile %v", l.LogID, err)
+			}
+			if strings.Contains(string(profile), "Demo-Passw0rd!") || strings.Contains(string(profile), "Rowan-demo-9") {
 				t.Fatal("a password is stored in clear without --keep-passwords")
 			}
 		}
@@ -160,7 +164,7 @@ func TestFullAccountExportJoinsOwner(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		ctx := context.Background()
 		s := investigation.New(open(t, -1), "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
-		s.CreateCase(ctx, store.Case{Name: "op"})
+		s.CreateCase(ctx, investigation.Case{Name: "op"})
 		export := filepath.Join("..", "chatexport", "telegram", "testdata", "DataExport_2024-01-20")
 		if _, err := s.ImportChat(ctx, "op", export, investigation.ChatImportOptions{}); err != nil {
 			t.Fatal(err)

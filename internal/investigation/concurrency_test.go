@@ -37,7 +37,7 @@ func TestConcurrentWritersKeepOneChain(t *testing.T) {
 			go func(w int) {
 				defer wg.Done()
 				for i := 0; i < each; i++ {
-					if _, err := s.CreateCase(ctx, store.Case{Name: fmt.Sprintf("case-%d-%d", w, i)}); err != nil {
+					if _, err := s.CreateCase(ctx, investigation.Case{Name: fmt.Sprintf("case-%d-%d", w, i)}); err != nil {
 						errs <- err
 					}
 				}
@@ -65,7 +65,7 @@ func TestOneServiceManyCalls(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		ctx := context.Background()
 		s := investigation.New(open(t, -1), "owner", investigation.WithCacheDir(t.TempDir()))
-		for _, c := range []store.Case{{Name: "nl-a", Agency: "NL-POL"}, {Name: "be-c", Agency: "BE-FCCU"}} {
+		for _, c := range []investigation.Case{{Name: "nl-a", Agency: "NL-POL"}, {Name: "be-c", Agency: "BE-FCCU"}} {
 			if _, err := s.CreateCase(ctx, c); err != nil {
 				t.Fatal(err)
 			}
@@ -108,7 +108,7 @@ func TestOneServiceManyCalls(t *testing.T) {
 					errs <- fmt.Errorf("worker %d as %s: cases %v, %v", w, p.ID, cases, err)
 				}
 				if p.Agency == "NL-POL" && p.Allows(access.Case, access.Write, "NL-POL") {
-					if _, err := s.AddExhibit(ctx, "nl-a", store.Exhibit{Label: fmt.Sprintf("E-%d", w)}); err != nil {
+					if _, err := s.AddExhibit(ctx, "nl-a", investigation.Exhibit{Label: fmt.Sprintf("E-%d", w)}); err != nil {
 						errs <- err
 					}
 				}

@@ -9,11 +9,59 @@ import (
 
 // ConversationView is one conversation's roster, membership and timeline.
 type ConversationView struct {
-	Conversation store.ConversationStats     `json:"conversation"`
-	Roster       []store.ParticipantActivity `json:"roster"`
-	Events       []store.EventView           `json:"events"`
-	Timeline     []store.DayCount            `json:"timeline"`
+	Conversation Conversation          `json:"conversation"`
+	Roster       []ParticipantActivity `json:"roster"`
+	Events       []MembershipEvent     `json:"events"`
+	Timeline     []DayCount            `json:"timeline"`
 }
+
+// ParticipantActivity is a participant of a conversation and what they did.
+type ParticipantActivity struct {
+	ExtID        string `json:"platform_id"`
+	DisplayName  string `json:"name"`
+	Names        string `json:"names,omitempty"` // every name seen, newline-separated
+	Phone        string `json:"phone,omitempty"`
+	Username     string `json:"username,omitempty"`
+	Role         string `json:"role,omitempty"`
+	Conversation string `json:"conversation"`
+	Platform     string `json:"platform"`
+	Messages     int64  `json:"messages"`
+	Forwards     int64  `json:"forwards"`
+	First        string `json:"first_activity,omitempty"`
+	Last         string `json:"last_activity,omitempty"`
+	Attachments  int64  `json:"attachments"`
+	Known        int64  `json:"known_shared"` // attachments matched in a known/watch/custom bank
+	New          int64  `json:"new_shared"`   // attachments that are unknown images
+}
+
+func participantActivityView(p store.ParticipantActivity) ParticipantActivity {
+	return ParticipantActivity{ExtID: p.ExtID, DisplayName: p.DisplayName, Names: p.Names, Phone: p.Phone, Username: p.Username, Role: p.Role,
+		Conversation: p.Conversation, Platform: p.Platform, Messages: p.Messages, Forwards: p.Forwards, First: p.First, Last: p.Last,
+		Attachments: p.Attachments, Known: p.Known, New: p.New}
+}
+
+// MembershipEvent is a join, departure, addition, removal or role change.
+type MembershipEvent struct {
+	Message string `json:"message"`
+	At      string `json:"at"`
+	Kind    string `json:"kind"`
+	Actor   string `json:"actor,omitempty"`
+	Target  string `json:"target,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+func membershipEventView(e store.EventView) MembershipEvent {
+	return MembershipEvent{Message: e.Message, At: e.At, Kind: e.Kind, Actor: e.Actor, Target: e.Target, Detail: e.Detail}
+}
+
+// DayCount is one day of a conversation's activity.
+type DayCount struct {
+	Day      string `json:"day"`
+	Messages int64  `json:"messages"`
+	Senders  int64  `json:"senders"`
+}
+
+func dayCountView(d store.DayCount) DayCount { return DayCount(d) }
 
 // ConversationView describes a conversation of a case, found by platform
 // id or name.
@@ -33,15 +81,21 @@ func (s *Service) ConversationView(ctx context.Context, caseName, ref string) (C
 	}
 	for _, x := range all {
 		if x.ID == cv.ID {
-			v.Conversation = x
+			v.Conversation = conversationView(x)
 		}
 	}
-	if v.Roster, err = s.db.Activity(ctx, c.ID, cv.ID); err != nil {
+	roster, err := s.db.Activity(ctx, c.ID, cv.ID)
+	if err != nil {
 		return v, err
 	}
-	if v.Events, err = s.db.Events(ctx, c.ID, cv.ID); err != nil {
+	events, err := s.db.Events(ctx, c.ID, cv.ID)
+	if err != nil {
 		return v, err
 	}
-	v.Timeline, err = s.db.Timeline(ctx, cv.ID)
-	return v, err
+	timeline, err := s.db.Timeline(ctx, cv.ID)
+	if err != nil {
+		return v, err
+	}
+	v.Roster, v.Events, v.Timeline = views(roster, participantActivityView), views(events, membershipEventView), views(timeline, dayCountView)
+	return v, nil
 }

@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/investigation"
-	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
@@ -86,7 +85,7 @@ func TestIngestEveryEntryIsAFile(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		ctx := context.Background()
 		s := investigation.New(open(t, -1), "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
-		if _, err := s.CreateCase(ctx, store.Case{Name: "op"}); err != nil {
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op"}); err != nil {
 			t.Fatal(err)
 		}
 		roots, known := collisionEvidence(t, t.TempDir())
@@ -163,11 +162,11 @@ func TestConcurrentIngestsCountOnce(t *testing.T) {
 		ctx := context.Background()
 		db := open(t, -1)
 		s := investigation.New(db, "alex", investigation.WithCacheDir(t.TempDir()))
-		if _, err := s.CreateCase(ctx, store.Case{Name: "op"}); err != nil {
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op"}); err != nil {
 			t.Fatal(err)
 		}
 		roots, _ := collisionEvidence(t, t.TempDir())
-		if _, err := s.AddExhibit(ctx, "op", store.Exhibit{Label: "E1"}); err != nil {
+		if _, err := s.AddExhibit(ctx, "op", investigation.Exhibit{Label: "E1"}); err != nil {
 			t.Fatal(err)
 		}
 		var wg sync.WaitGroup
@@ -210,7 +209,7 @@ func TestVerifyStoreDetectsEditedResults(t *testing.T) {
 		ctx := context.Background()
 		db := open(t, -1)
 		s := investigation.New(db, "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
-		if _, err := s.CreateCase(ctx, store.Case{Name: "op"}); err != nil {
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op"}); err != nil {
 			t.Fatal(err)
 		}
 		roots, known := collisionEvidence(t, t.TempDir())
@@ -257,7 +256,7 @@ func TestIngestBytesCountOnlyWhatWasRead(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		ctx := context.Background()
 		s := investigation.New(open(t, -1), "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
-		if _, err := s.CreateCase(ctx, store.Case{Name: "op"}); err != nil {
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op"}); err != nil {
 			t.Fatal(err)
 		}
 		ev := filepath.Join(t.TempDir(), "ev")

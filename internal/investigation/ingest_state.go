@@ -123,7 +123,7 @@ func BatchDigest(files []store.File, matches map[int64][]store.FileMatch) string
 		Root, Member, Path, ModTime, MediaType, MD5, SHA1, SHA256, PDQ, Status, Error, Warnings, OSPath string
 		Seq, PDQQuality, Depth                                                                          int
 		Size                                                                                            int64
-		Matches                                                                                         []store.FileMatch
+		Matches                                                                                         []sealedMatch
 	}
 	rows := make([]row, 0, len(files))
 	for _, f := range files {
@@ -148,8 +148,12 @@ func BatchDigest(files []store.File, matches map[int64][]store.FileMatch) string
 			}
 			return a.Kind < b.Kind
 		})
+		var sealed []sealedMatch // nil stays nil: null in the digested form
+		for _, m := range ms {
+			sealed = append(sealed, sealedMatch{m.Bank, m.BankKind, m.RecordID, m.Kind, m.Hash, m.Distance, m.Category, m.NormCategory, m.Series})
+		}
 		rows = append(rows, row{f.ExhibitID, f.Root, f.Member, f.Path, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.Status, f.Error, f.Warnings, f.OSPath,
-			f.Seq, f.PDQQuality, f.Depth, f.Size, ms})
+			f.Seq, f.PDQQuality, f.Depth, f.Size, sealed})
 	}
 	sort.Slice(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
@@ -167,4 +171,20 @@ func BatchDigest(files []store.File, matches map[int64][]store.FileMatch) string
 		enc.Encode(r)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// sealedMatch is a file match in the form BatchDigest encodes: the JSON
+// names file matches had when the first batches were sealed. It is fixed
+// (not the wire view FileMatch), since verify recomputes the digests of
+// batches sealed long ago.
+type sealedMatch struct {
+	Bank         string `json:"bank"`
+	BankKind     string `json:"bank_kind"`
+	RecordID     int64  `json:"record"`
+	Kind         string `json:"kind"`
+	Hash         string `json:"hash"`
+	Distance     int    `json:"distance"`
+	Category     string `json:"category,omitempty"`
+	NormCategory string `json:"normalized_category,omitempty"`
+	Series       string `json:"series,omitempty"`
 }

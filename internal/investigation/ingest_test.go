@@ -15,7 +15,6 @@ import (
 
 	"github.com/vibora-project/vibora/internal/demo"
 	"github.com/vibora-project/vibora/internal/investigation"
-	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
@@ -77,7 +76,7 @@ func TestIngestTriage(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := s.CreateCase(ctx, store.Case{Name: "op"}); err != nil {
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op"}); err != nil {
 			t.Fatal(err)
 		}
 		before := snapshot(t, l.Evidence)

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/investigation"
-	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
@@ -33,7 +32,7 @@ func TestIngestAfterACrash(t *testing.T) {
 		db := open(t, -1)
 		cache := t.TempDir()
 		s := investigation.New(db, "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(cache))
-		if _, err := s.CreateCase(ctx, store.Case{Name: "op"}); err != nil {
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op"}); err != nil {
 			t.Fatal(err)
 		}
 		roots, _ := collisionEvidence(t, t.TempDir())

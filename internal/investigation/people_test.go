@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/investigation"
-	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
@@ -72,7 +71,7 @@ func writeWhatsAppChat(t *testing.T, group string, lines ...string) string {
 func peopleOf(t *testing.T, s *investigation.Service, caseName string, chats ...string) []investigation.Person {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := s.CreateCase(ctx, store.Case{Name: caseName}); err != nil {
+	if _, err := s.CreateCase(ctx, investigation.Case{Name: caseName}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range chats {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/audit"
-	"github.com/vibora-project/vibora/internal/store"
 )
 
 // MaxReportErrors bounds the error list of a case report.
@@ -16,23 +15,23 @@ const MaxReportErrors = 50
 // CaseReport is an operation brief: what was seized, what is known, what
 // is new, what failed.
 type CaseReport struct {
-	Case       store.Case           `json:"case"`
-	Exhibits   []ExhibitSummary     `json:"exhibits"`
-	ByStatus   map[string]int64     `json:"by_status"`
-	Matches    []MatchGroup         `json:"matches"`
-	Clusters   []Cluster            `json:"clusters"`
-	NewSingles int                  `json:"new_singles"`
-	Duplicates int                  `json:"duplicate_sets"`
-	Errors     []FileError          `json:"errors"`
-	ErrorCount int64                `json:"error_count"`
-	Warnings   int64                `json:"files_with_warnings"`
-	Custody    []store.CustodyEvent `json:"custody"`
-	AuditHead  audit.Head           `json:"audit_head"`
+	Case       Case             `json:"case"`
+	Exhibits   []ExhibitSummary `json:"exhibits"`
+	ByStatus   map[string]int64 `json:"by_status"`
+	Matches    []MatchGroup     `json:"matches"`
+	Clusters   []Cluster        `json:"clusters"`
+	NewSingles int              `json:"new_singles"`
+	Duplicates int              `json:"duplicate_sets"`
+	Errors     []FileError      `json:"errors"`
+	ErrorCount int64            `json:"error_count"`
+	Warnings   int64            `json:"files_with_warnings"`
+	Custody    []CustodyEvent   `json:"custody"`
+	AuditHead  audit.Head       `json:"audit_head"`
 }
 
 // ExhibitSummary counts an exhibit's files.
 type ExhibitSummary struct {
-	store.Exhibit
+	Exhibit
 	Files int64 `json:"files"`
 	Bytes int64 `json:"bytes"`
 }
@@ -61,14 +60,14 @@ func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, erro
 	if err != nil {
 		return CaseReport{}, err
 	}
-	rep := CaseReport{Case: c, ByStatus: map[string]int64{}, Errors: []FileError{}}
+	rep := CaseReport{Case: caseView(c), ByStatus: map[string]int64{}, Errors: []FileError{}}
 	exhibits, err := s.db.Exhibits(ctx, c.ID)
 	if err != nil {
 		return rep, err
 	}
 	byExhibit := map[int64]*ExhibitSummary{}
 	for _, e := range exhibits {
-		rep.Exhibits = append(rep.Exhibits, ExhibitSummary{Exhibit: e})
+		rep.Exhibits = append(rep.Exhibits, ExhibitSummary{Exhibit: exhibitView(e)})
 	}
 	for i := range rep.Exhibits {
 		byExhibit[rep.Exhibits[i].ID] = &rep.Exhibits[i]
@@ -145,9 +144,11 @@ func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, erro
 		return rep, err
 	}
 	rep.Duplicates = len(dups)
-	if rep.Custody, err = s.db.CustodyEvents(ctx, c.ID, 0); err != nil {
+	custody, err := s.db.CustodyEvents(ctx, c.ID, 0)
+	if err != nil {
 		return rep, err
 	}
+	rep.Custody = views(custody, custodyView)
 	rep.AuditHead, err = s.db.AuditHead(ctx)
 	return rep, err
 }

@@ -237,7 +237,7 @@ func (s *Service) storeLead(ctx context.Context, c store.Case, pr *stealerlog.Pr
 
 // LeadView is a stored lead with its profile and the person it joins.
 type LeadView struct {
-	store.Lead
+	Lead
 	Profile    *stealerlog.Profile `json:"profile"`
 	Person     string              `json:"person,omitempty"` // person ID in vibora suspects
 	PersonName string              `json:"person_name,omitempty"`
@@ -266,7 +266,7 @@ func (s *Service) Leads(ctx context.Context, caseName string) ([]LeadView, error
 	}
 	var out []LeadView
 	for _, l := range leads {
-		v := LeadView{Lead: l}
+		v := LeadView{Lead: leadView(l)}
 		var pr stealerlog.Profile
 		if err := json.Unmarshal([]byte(l.Profile), &pr); err == nil {
 			v.Profile = &pr

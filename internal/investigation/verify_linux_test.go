@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/vibora-project/vibora/internal/investigation"
-	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
@@ -32,7 +31,7 @@ func TestVerifyIsReadOnly(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		ctx := context.Background()
 		s := investigation.New(open(t, -1), "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
-		if _, err := s.CreateCase(ctx, store.Case{Name: "op"}); err != nil {
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op"}); err != nil {
 			t.Fatal(err)
 		}
 		dir := t.TempDir()

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/investigation"
-	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
@@ -35,7 +34,7 @@ func TestWhatsAppTwoPhonesSameFileName(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		ctx := context.Background()
 		s := investigation.New(open(t, -1), "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
-		if _, err := s.CreateCase(ctx, store.Case{Name: "op"}); err != nil {
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op"}); err != nil {
 			t.Fatal(err)
 		}
 		dir := t.TempDir()

@@ -96,7 +96,7 @@ type FileEntry struct {
 // Entry is the file's view.
 func (f FileView) Entry() FileEntry {
 	e := FileEntry{Exhibit: f.Exhibit, Path: f.Path, Size: f.Size, MTime: f.ModTime, MD5: f.MD5, SHA1: f.SHA1, SHA256: f.SHA256,
-		MediaType: f.MediaType, PDQ: f.PDQ, Status: f.Status, Matches: orEmptySlice(f.Matches), Error: f.Error,
+		MediaType: f.MediaType, PDQ: f.PDQ, Status: f.Status, Matches: views(f.Matches, fileMatchView), Error: f.Error,
 		Root: f.Root, Member: f.Member, Occurrence: f.Seq}
 	if f.PDQ != "" {
 		q := f.PDQQuality

@@ -10,49 +10,49 @@ import (
 
 // Bank is a named hash list with its provenance.
 type Bank struct {
-	ID            int64  `json:"-"`
-	Name          string `json:"name"`
-	Kind          string `json:"kind"` // known, ignorable, watch, custom
-	Source        string `json:"source,omitempty"`
-	FileName      string `json:"file_name,omitempty"`
-	FileSHA256    string `json:"file_sha256,omitempty"`
-	Format        string `json:"format"`
-	FormatVersion string `json:"format_version,omitempty"`
-	Version       int    `json:"version"`
-	ImportedAt    string `json:"imported_at"`
-	ImportedBy    string `json:"imported_by"`
-	RecordCount   int64  `json:"records"`
-	RejectedCount int64  `json:"rejected"`
+	ID            int64
+	Name          string
+	Kind          string // known, ignorable, watch, custom
+	Source        string
+	FileName      string
+	FileSHA256    string
+	Format        string
+	FormatVersion string
+	Version       int
+	ImportedAt    string
+	ImportedBy    string
+	RecordCount   int64
+	RejectedCount int64
 	// ContentDigest identifies the bank's records (it changes on every
 	// import); match indexes cached on disk are keyed by it.
-	ContentDigest string `json:"content_digest,omitempty"`
+	ContentDigest string
 	// StagedFor is "" for a live bank. A row being written by an import,
 	// or a replaced version whose records are being deleted, carries the
 	// name of the bank it belongs to and a Name of its own (see
 	// StagingName); such rows are never listed or matched.
-	StagedFor string `json:"-"`
+	StagedFor string
 }
 
 // BankRecord is one entry of a bank. Hashes are lower-case hex; the
 // tri-state flags are "", "true" or "false".
 type BankRecord struct {
-	ID                 int64  `json:"id"`
-	BankID             int64  `json:"-"`
-	MD5                string `json:"md5,omitempty"`
-	SHA1               string `json:"sha1,omitempty"`
-	SHA256             string `json:"sha256,omitempty"`
-	PDQ                string `json:"pdq,omitempty"`
-	PDQQuality         int    `json:"pdq_quality,omitempty"`
-	PhotoDNA           string `json:"photodna,omitempty"`
-	Category           string `json:"category,omitempty"`
-	Profile            string `json:"profile,omitempty"`
-	NormCategory       string `json:"normalized_category,omitempty"`
-	Series             string `json:"series,omitempty"`
-	VictimIdentified   string `json:"victim_identified,omitempty"`
-	OffenderIdentified string `json:"offender_identified,omitempty"`
-	Distributed        string `json:"distributed,omitempty"`
-	Tags               string `json:"tags,omitempty"` // "|"-separated
-	SourceID           string `json:"source_id,omitempty"`
+	ID                 int64
+	BankID             int64
+	MD5                string
+	SHA1               string
+	SHA256             string
+	PDQ                string
+	PDQQuality         int
+	PhotoDNA           string
+	Category           string
+	Profile            string
+	NormCategory       string
+	Series             string
+	VictimIdentified   string
+	OffenderIdentified string
+	Distributed        string
+	Tags               string // "|"-separated
+	SourceID           string
 }
 
 const bankCols = "id, name, kind, source, file_name, file_sha256, format, format_version, version, imported_at, imported_by, record_count, rejected_count, content_digest, staged_for"

@@ -9,14 +9,14 @@ import (
 
 // Case is an investigation.
 type Case struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	Agency    string `json:"agency,omitempty"`
-	Country   string `json:"country,omitempty"`
-	Operation string `json:"operation,omitempty"`
-	LegalRef  string `json:"legal_reference,omitempty"`
-	CreatedAt string `json:"created_at"`
-	CreatedBy string `json:"created_by"`
+	ID        int64
+	Name      string
+	Agency    string
+	Country   string
+	Operation string
+	LegalRef  string
+	CreatedAt string
+	CreatedBy string
 }
 
 const caseCols = "id, name, agency, country, operation, legal_ref, created_at, created_by"

@@ -10,27 +10,27 @@ import (
 
 // Conversation is a chat (group, channel, direct chat) imported into a case.
 type Conversation struct {
-	ID         int64  `json:"-"`
-	CaseID     int64  `json:"-"`
-	ExhibitID  int64  `json:"-"`
-	Platform   string `json:"platform"`
-	ExtID      string `json:"id"`
-	Name       string `json:"name"`
-	Type       string `json:"type"`
-	SourcePath string `json:"source,omitempty"`
-	ImportedAt string `json:"imported_at,omitempty"`
+	ID         int64
+	CaseID     int64
+	ExhibitID  int64
+	Platform   string
+	ExtID      string
+	Name       string
+	Type       string
+	SourcePath string
+	ImportedAt string
 }
 
 // Participant is a member of a conversation as the export shows them.
 type Participant struct {
-	ID             int64  `json:"-"`
-	ConversationID int64  `json:"-"`
-	ExtID          string `json:"platform_id"`
-	DisplayName    string `json:"name"`
-	Names          string `json:"names,omitempty"` // every name seen, newline-separated
-	Phone          string `json:"phone,omitempty"`
-	Username       string `json:"username,omitempty"`
-	Role           string `json:"role,omitempty"`
+	ID             int64
+	ConversationID int64
+	ExtID          string
+	DisplayName    string
+	Names          string // every name seen, newline-separated
+	Phone          string
+	Username       string
+	Role           string
 }
 
 // Message is one message or service line of a conversation.

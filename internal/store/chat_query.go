@@ -10,14 +10,14 @@ import (
 // ConversationStats is a conversation with its counts.
 type ConversationStats struct {
 	Conversation
-	Messages            int64  `json:"messages"`
-	ServiceMessages     int64  `json:"service_messages"`
-	Participants        int64  `json:"participants"`
-	Attachments         int64  `json:"attachments"`
-	AttachmentsPresent  int64  `json:"attachments_present"`
-	AttachmentsRefsOnly int64  `json:"attachments_referenced"`
-	First               string `json:"first_message,omitempty"`
-	Last                string `json:"last_message,omitempty"`
+	Messages            int64
+	ServiceMessages     int64
+	Participants        int64
+	Attachments         int64
+	AttachmentsPresent  int64
+	AttachmentsRefsOnly int64
+	First               string
+	Last                string
 }
 
 // Conversations lists a case's conversations with their counts.
@@ -65,15 +65,15 @@ func (q q) ConversationByExtID(ctx context.Context, caseID int64, ref string) (C
 // ParticipantActivity is what one participant did in a conversation.
 type ParticipantActivity struct {
 	Participant
-	Conversation string `json:"conversation"`
-	Platform     string `json:"platform"`
-	Messages     int64  `json:"messages"`
-	Forwards     int64  `json:"forwards"`
-	First        string `json:"first_activity,omitempty"`
-	Last         string `json:"last_activity,omitempty"`
-	Attachments  int64  `json:"attachments"`
-	Known        int64  `json:"known_shared"` // attachments matched in a known/watch/custom bank
-	New          int64  `json:"new_shared"`   // attachments that are unknown images
+	Conversation string
+	Platform     string
+	Messages     int64
+	Forwards     int64
+	First        string
+	Last         string
+	Attachments  int64
+	Known        int64 // attachments matched in a known/watch/custom bank
+	New          int64 // attachments that are unknown images
 }
 
 // Activity lists every participant of a case (or of one conversation)
@@ -107,12 +107,12 @@ func (q q) Activity(ctx context.Context, caseID, conversationID int64) ([]Partic
 
 // SharedFile is a file a participant posted, with its triage status.
 type SharedFile struct {
-	ParticipantID int64  `json:"-"`
-	MessageExtID  string `json:"message"`
-	FileID        int64  `json:"-"`
-	Path          string `json:"path"`
-	Status        string `json:"status"`
-	PDQ           string `json:"pdq,omitempty"`
+	ParticipantID int64
+	MessageExtID  string
+	FileID        int64
+	Path          string
+	Status        string
+	PDQ           string
 }
 
 // SharedFiles lists every attachment of a case linked to an ingested file.
@@ -136,15 +136,15 @@ func (q q) SharedFiles(ctx context.Context, caseID int64) ([]SharedFile, error) 
 
 // EventView is a membership event with names resolved.
 type EventView struct {
-	ConversationID int64  `json:"-"`
-	Message        string `json:"message"`
-	At             string `json:"at"`
-	Kind           string `json:"kind"`
-	ActorID        int64  `json:"-"`
-	Actor          string `json:"actor,omitempty"`
-	TargetID       int64  `json:"-"`
-	Target         string `json:"target,omitempty"`
-	Detail         string `json:"detail,omitempty"`
+	ConversationID int64
+	Message        string
+	At             string
+	Kind           string
+	ActorID        int64
+	Actor          string
+	TargetID       int64
+	Target         string
+	Detail         string
 }
 
 // Events lists a case's membership events in time order.
@@ -171,9 +171,9 @@ func (q q) Events(ctx context.Context, caseID, conversationID int64) ([]EventVie
 
 // DayCount is activity on one day.
 type DayCount struct {
-	Day      string `json:"day"`
-	Messages int64  `json:"messages"`
-	Senders  int64  `json:"senders"`
+	Day      string
+	Messages int64
+	Senders  int64
 }
 
 // Timeline counts a conversation's ordinary messages per day (UTC, or the
@@ -198,13 +198,13 @@ func (q q) Timeline(ctx context.Context, conversationID int64) ([]DayCount, erro
 
 // IdentifierLink is one identifier carried by a subject.
 type IdentifierLink struct {
-	SubjectType string `json:"subject_type"` // participant, lead
-	SubjectID   int64  `json:"-"`
-	Kind        string `json:"kind"`
-	Normalized  string `json:"normalized"`
-	Key         string `json:"key"`
-	Source      string `json:"source"`
-	Value       string `json:"value"`
+	SubjectType string // participant, lead
+	SubjectID   int64
+	Kind        string
+	Normalized  string
+	Key         string
+	Source      string
+	Value       string
 }
 
 // IdentifierLinks lists every identifier link of a case.

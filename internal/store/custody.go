@@ -5,14 +5,14 @@ import "context"
 // CustodyEvent is one entry of an exhibit's chain of custody. Events are
 // append-only: the store has no update or delete for them.
 type CustodyEvent struct {
-	ID        int64  `json:"id"`
-	CaseID    int64  `json:"case_id"`
-	ExhibitID int64  `json:"exhibit_id,omitempty"`
-	Event     string `json:"event"` // acquired, ingested, verified, exported
-	Actor     string `json:"actor"`
-	At        string `json:"at"`
-	Reason    string `json:"reason,omitempty"`
-	Digests   string `json:"digests,omitempty"` // e.g. "manifest-sha256=..."
+	ID        int64
+	CaseID    int64
+	ExhibitID int64
+	Event     string // acquired, ingested, verified, exported
+	Actor     string
+	At        string
+	Reason    string
+	Digests   string // e.g. "manifest-sha256=..."
 }
 
 // InsertCustodyEvent appends a custody event.

@@ -10,21 +10,21 @@ import (
 // Exhibit is a seized item: a phone, a computer, a storage medium, a cloud
 // account or a chat export.
 type Exhibit struct {
-	ID             int64  `json:"id"`
-	CaseID         int64  `json:"case_id"`
-	Label          string `json:"label"`
-	Type           string `json:"type,omitempty"`
-	Description    string `json:"description,omitempty"`
-	Make           string `json:"make,omitempty"`
-	Model          string `json:"model,omitempty"`
-	Serial         string `json:"serial,omitempty"`
-	IMEI           string `json:"imei,omitempty"`
-	SeizedAt       string `json:"seized_at,omitempty"`
-	SeizedWhere    string `json:"seized_where,omitempty"`
-	SeizedBy       string `json:"seized_by,omitempty"`
-	LegalAuthority string `json:"legal_authority,omitempty"`
-	CreatedAt      string `json:"created_at"`
-	CreatedBy      string `json:"created_by"`
+	ID             int64
+	CaseID         int64
+	Label          string
+	Type           string
+	Description    string
+	Make           string
+	Model          string
+	Serial         string
+	IMEI           string
+	SeizedAt       string
+	SeizedWhere    string
+	SeizedBy       string
+	LegalAuthority string
+	CreatedAt      string
+	CreatedBy      string
 }
 
 const exhibitCols = "id, case_id, label, type, description, make, model, serial, imei, seized_at, seized_where, seized_by, legal_authority, created_at, created_by"

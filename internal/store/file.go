@@ -9,33 +9,33 @@ import (
 
 // File is one file found in an exhibit, as the ingest pipeline saw it.
 type File struct {
-	ID         int64  `json:"-"`
-	ExhibitID  int64  `json:"-"`
-	Case       string `json:"-"`       // case name, filled by queries
-	Exhibit    string `json:"exhibit"` // label, filled by queries
-	Path       string `json:"path"`
-	Size       int64  `json:"size"`
-	ModTime    string `json:"mtime,omitempty"`
-	MediaType  string `json:"media_type,omitempty"`
-	MD5        string `json:"md5,omitempty"`
-	SHA1       string `json:"sha1,omitempty"`
-	SHA256     string `json:"sha256,omitempty"`
-	PDQ        string `json:"pdq,omitempty"`
-	PDQQuality int    `json:"pdq_quality"`
-	Status     string `json:"status"` // matched, ignorable, unknown, error
-	Error      string `json:"error,omitempty"`
-	Warnings   string `json:"warnings,omitempty"` // newline-separated
-	OSPath     string `json:"-"`                  // the file on disk (not inside an archive)
-	Depth      int    `json:"-"`                  // archives the file is inside
+	ID         int64
+	ExhibitID  int64
+	Case       string // case name, filled by queries
+	Exhibit    string // label, filled by queries
+	Path       string
+	Size       int64
+	ModTime    string
+	MediaType  string
+	MD5        string
+	SHA1       string
+	SHA256     string
+	PDQ        string
+	PDQQuality int
+	Status     string // matched, ignorable, unknown, error
+	Error      string
+	Warnings   string // newline-separated
+	OSPath     string // the file on disk (not inside an archive)
+	Depth      int    // archives the file is inside
 	// Identity within the exhibit (see evidence.Identity): the root given
 	// to the ingest, the raw member path, the occurrence of that name.
-	Root   string `json:"-"`
-	Member string `json:"-"`
-	Seq    int    `json:"-"`
+	Root   string
+	Member string
+	Seq    int
 	// The ingest and its batch that stored the row (its audit record
 	// seals the row); 0 for rows stored before schema version 9.
-	IngestID int64 `json:"-"`
-	Batch    int   `json:"-"`
+	IngestID int64
+	Batch    int
 }
 
 // FileKey is a file's identity within its exhibit.
@@ -47,16 +47,16 @@ type FileKey struct {
 
 // FileMatch is a bank hit recorded on a file.
 type FileMatch struct {
-	FileID       int64  `json:"-"`
-	Bank         string `json:"bank"`
-	BankKind     string `json:"bank_kind"`
-	RecordID     int64  `json:"record"`
-	Kind         string `json:"kind"`
-	Hash         string `json:"hash"`
-	Distance     int    `json:"distance"`
-	Category     string `json:"category,omitempty"`
-	NormCategory string `json:"normalized_category,omitempty"`
-	Series       string `json:"series,omitempty"`
+	FileID       int64
+	Bank         string
+	BankKind     string
+	RecordID     int64
+	Kind         string
+	Hash         string
+	Distance     int
+	Category     string
+	NormCategory string
+	Series       string
 }
 
 const insertFileSQL = `INSERT INTO files (exhibit_id, path, size, mtime, media_type, md5, sha1, sha256, pdq, pdq_quality, status, error, warnings, os_path, depth,

@@ -9,19 +9,19 @@ import (
 
 // Ingest is one run of the ingest pipeline over an exhibit's sources.
 type Ingest struct {
-	ID             int64  `json:"id"`
-	ExhibitID      int64  `json:"-"`
-	Roots          string `json:"roots"` // JSON array of absolute paths
-	StartedAt      string `json:"started_at"`
-	FinishedAt     string `json:"finished_at,omitempty"`
-	Actor          string `json:"actor"`
-	Files          int64  `json:"files"`
-	Bytes          int64  `json:"bytes"`
-	Status         string `json:"status"` // running, done
-	Manifest       string `json:"-"`      // hashdeep manifest text
-	ManifestSHA256 string `json:"manifest_sha256,omitempty"`
-	Labels         string `json:"-"` // JSON object: root -> display label ("" before schema 9)
-	Owner          string `json:"-"` // host:pid of the process running it
+	ID             int64
+	ExhibitID      int64
+	Roots          string // JSON array of absolute paths
+	StartedAt      string
+	FinishedAt     string
+	Actor          string
+	Files          int64
+	Bytes          int64
+	Status         string // running, done
+	Manifest       string // hashdeep manifest text
+	ManifestSHA256 string
+	Labels         string // JSON object: root -> display label ("" before schema 9)
+	Owner          string // host:pid of the process running it
 }
 
 // InsertIngest records the start of an ingest run.

@@ -11,19 +11,19 @@ import (
 // watched site, with its profile (a JSON document; passwords masked unless
 // the unit chose to keep them).
 type Lead struct {
-	ID           int64  `json:"-"`
-	CaseID       int64  `json:"-"`
-	LogID        string `json:"log_id"`
-	Family       string `json:"family"`
-	SourcePath   string `json:"source"`
-	Country      string `json:"country,omitempty"`
-	IP           string `json:"ip,omitempty"`
-	HWID         string `json:"hwid,omitempty"`
-	Machine      string `json:"machine,omitempty"`
-	OSUser       string `json:"os_user,omitempty"`
-	WatchedSites int    `json:"watched_sites"`
-	Profile      string `json:"-"`
-	ImportedAt   string `json:"imported_at"`
+	ID           int64
+	CaseID       int64
+	LogID        string
+	Family       string
+	SourcePath   string
+	Country      string
+	IP           string
+	HWID         string
+	Machine      string
+	OSUser       string
+	WatchedSites int
+	Profile      string
+	ImportedAt   string
 }
 
 // UpsertLead stores a lead, or refreshes the stored one with the same log
