@@ -45,7 +45,7 @@ func newEnv(t *testing.T, open storetest.Opener, files int, tune func(*job.Confi
 	t.Helper()
 	e := &env{db: open(t, -1), root: filepath.Join(t.TempDir(), "evidence"), spool: t.TempDir(), cache: t.TempDir()}
 	e.svc = investigation.New(e.db, "", investigation.WithCacheDir(e.cache))
-	if _, err := e.svc.CreateCase(as(nlAnalyst), store.Case{Name: "op-nl"}); err != nil {
+	if _, err := e.svc.CreateCase(as(nlAnalyst), investigation.Case{Name: "op-nl"}); err != nil {
 		t.Fatal(err)
 	}
 	must(t, os.MkdirAll(filepath.Join(e.root, "phone", "DCIM"), 0o755))
@@ -190,7 +190,7 @@ func TestIngestJobLifecycle(t *testing.T) {
 func TestJobAccess(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		e := newEnv(t, open, 1, nil)
-		if _, err := e.svc.CreateCase(as(beAnalyst), store.Case{Name: "op-be"}); err != nil {
+		if _, err := e.svc.CreateCase(as(beAnalyst), investigation.Case{Name: "op-be"}); err != nil {
 			t.Fatal(err)
 		}
 		nlJob, err := e.m.SubmitVerify(as(nlAnalyst), "op-nl", "PHONE-01")
