@@ -51,7 +51,7 @@ func newHubFixture(t *testing.T, open storetest.Opener) hubFixture {
 		f.p[u[0]] = access.Principal{ID: access.UserPrincipalID(got.ID), Name: got.Name, Agency: got.Agency, Roles: []access.Role{access.Role(got.Role)}, Method: access.Password}
 	}
 	for _, c := range [][2]string{{"nl-1", "NL-POL"}, {"nl-2", "NL-POL"}, {"be-1", "BE-FCCU"}} {
-		if _, err := s.CreateCase(ctx, store.Case{Name: c[0], Agency: c[1]}); err != nil {
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: c[0], Agency: c[1]}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -81,7 +81,7 @@ func (f hubFixture) canRead(user, c string) error {
 }
 
 func (f hubFixture) canWrite(user, c string) error {
-	_, err := f.s.AddExhibit(f.as(user), c, store.Exhibit{Label: fmt.Sprintf("E-%s-%d", user, time.Now().UnixNano())})
+	_, err := f.s.AddExhibit(f.as(user), c, investigation.Exhibit{Label: fmt.Sprintf("E-%s-%d", user, time.Now().UnixNano())})
 	return err
 }
 
@@ -232,13 +232,13 @@ func TestCaseAccessAcrossAgencies(t *testing.T) {
 		}
 
 		// Cases are created for one's own agency, and name a known agency.
-		if c, err := f.s.CreateCase(f.as("be-analyst"), store.Case{Name: "be-2"}); err != nil || c.Agency != "BE-FCCU" {
+		if c, err := f.s.CreateCase(f.as("be-analyst"), investigation.Case{Name: "be-2"}); err != nil || c.Agency != "BE-FCCU" {
 			t.Errorf("case by be-analyst: %+v, %v", c, err)
 		}
-		if _, err := f.s.CreateCase(f.as("hub"), store.Case{Name: "hub-1"}); !errors.Is(err, access.ErrForbidden) {
+		if _, err := f.s.CreateCase(f.as("hub"), investigation.Case{Name: "hub-1"}); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("case by the hub admin: %v, want permission denied", err)
 		}
-		if _, err := f.s.CreateCase(ctx, store.Case{Name: "x-1", Agency: "XX-NONE"}); !errors.Is(err, investigation.ErrInvalid) {
+		if _, err := f.s.CreateCase(ctx, investigation.Case{Name: "x-1", Agency: "XX-NONE"}); !errors.Is(err, investigation.ErrInvalid) {
 			t.Errorf("case of an unregistered agency: %v, want invalid", err)
 		}
 
@@ -265,7 +265,7 @@ func TestClustersNameSharedCases(t *testing.T) {
 		ctx := context.Background()
 		base := strings.Repeat("f0", 32)
 		for i, c := range []string{"be-1", "nl-1"} {
-			e, err := f.s.AddExhibit(ctx, c, store.Exhibit{Label: "PHONE-1"})
+			e, err := f.s.AddExhibit(ctx, c, investigation.Exhibit{Label: "PHONE-1"})
 			if err != nil {
 				t.Fatal(err)
 			}
