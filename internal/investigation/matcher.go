@@ -233,24 +233,118 @@ func (m *Matcher) save(dir, key string) error {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// The .ords file holds the ordinal table in columns, so it is read in
+// large sequential chunks with no per-record read call:
+//
+//	magic "VIBORD\x00\x02", record count n (uint64), n record IDs (int64),
+//	n bank indexes (uint16), n PDQ qualities (int8), then the CRC-32C of
+//	everything before it (uint32); all little-endian.
+const ordsMagic = "VIBORD\x00\x02"
+
+// ordsChunk is the read and write buffer of the .ords file.
+const ordsChunk = 1 << 20
+
 type ordsWriter struct{ m *Matcher }
 
 func (o ordsWriter) WriteTo(w io.Writer) (int64, error) {
-	bw := bufio.NewWriterSize(w, 1<<20)
 	crc := crc32.New(castagnoli)
-	out := io.MultiWriter(bw, crc)
-	var b [11]byte
-	binary.LittleEndian.PutUint64(b[:8], uint64(len(o.m.ids)))
-	out.Write(b[:8])
-	for i, id := range o.m.ids {
-		binary.LittleEndian.PutUint64(b[:8], uint64(id))
-		binary.LittleEndian.PutUint16(b[8:10], o.m.bank[i])
-		b[10] = byte(o.m.qual[i])
-		out.Write(b[:])
+	bw := bufio.NewWriterSize(io.MultiWriter(w, crc), ordsChunk)
+	n := len(o.m.ids)
+	var b [8]byte
+	bw.WriteString(ordsMagic)
+	binary.LittleEndian.PutUint64(b[:], uint64(n))
+	bw.Write(b[:])
+	for _, id := range o.m.ids {
+		binary.LittleEndian.PutUint64(b[:], uint64(id))
+		bw.Write(b[:8])
 	}
-	binary.LittleEndian.PutUint32(b[:4], crc.Sum32())
-	bw.Write(b[:4])
-	return int64(8 + 11*len(o.m.ids) + 4), bw.Flush()
+	for _, bk := range o.m.bank {
+		binary.LittleEndian.PutUint16(b[:], bk)
+		bw.Write(b[:2])
+	}
+	for _, q := range o.m.qual {
+		bw.WriteByte(byte(q))
+	}
+	if err := bw.Flush(); err != nil {
+		return 0, err
+	}
+	binary.LittleEndian.PutUint32(b[:], crc.Sum32())
+	if _, err := w.Write(b[:4]); err != nil {
+		return 0, err
+	}
+	return int64(16 + 11*n + 4), nil
+}
+
+// readOrds reads the .ords file: its size must match the count in its
+// header, and the checksum the content.
+func (m *Matcher) readOrds(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	crc := crc32.New(castagnoli)
+	r := io.TeeReader(f, crc)
+	var hdr [16]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil || string(hdr[:8]) != ordsMagic {
+		return errors.New("ords file: not an ordinal table of this version")
+	}
+	n := binary.LittleEndian.Uint64(hdr[8:])
+	if n > 1<<32 || fi.Size() != int64(16+11*n+4) {
+		return errors.New("ords file: size does not match the record count")
+	}
+	m.ids, m.bank, m.qual = make([]int64, n), make([]uint16, n), make([]int8, n)
+	buf := make([]byte, ordsChunk)
+	// column reads elemSize-byte values, a chunk at a time, and hands
+	// each chunk's values from index i on to put.
+	column := func(elemSize int, put func(i int, b []byte)) error {
+		per := ordsChunk / elemSize
+		for i := 0; i < int(n); i += per {
+			b := buf[:min(per, int(n)-i)*elemSize]
+			if _, err := io.ReadFull(r, b); err != nil {
+				return fmt.Errorf("ords file: %w", err)
+			}
+			put(i, b)
+		}
+		return nil
+	}
+	if err := column(8, func(i int, b []byte) {
+		for j := 0; j < len(b); j += 8 {
+			m.ids[i+j/8] = int64(binary.LittleEndian.Uint64(b[j:]))
+		}
+	}); err != nil {
+		return err
+	}
+	bad := false
+	if err := column(2, func(i int, b []byte) {
+		for j := 0; j < len(b); j += 2 {
+			v := binary.LittleEndian.Uint16(b[j:])
+			bad = bad || int(v) >= len(m.banks)
+			m.bank[i+j/2] = v
+		}
+	}); err != nil {
+		return err
+	}
+	if bad {
+		return errors.New("ords file: bank out of range")
+	}
+	if err := column(1, func(i int, b []byte) {
+		for j, v := range b {
+			m.qual[i+j] = int8(v)
+		}
+	}); err != nil {
+		return err
+	}
+	sum := crc.Sum32()
+	var tail [4]byte
+	if _, err := io.ReadFull(f, tail[:]); err != nil || binary.LittleEndian.Uint32(tail[:]) != sum {
+		return errors.New("ords file: checksum mismatch")
+	}
+	return nil
 }
 
 func (m *Matcher) load(dir, key string) error {
@@ -261,36 +355,8 @@ func (m *Matcher) load(dir, key string) error {
 		}
 		return bufio.NewReaderSize(f, 1<<20), func() { f.Close() }, nil
 	}
-	r, done, err := open(".ords")
-	if err != nil {
+	if err := m.readOrds(filepath.Join(dir, key+".ords")); err != nil {
 		return err
-	}
-	defer done()
-	crc := crc32.New(castagnoli)
-	tr := io.TeeReader(r, crc)
-	var b [11]byte
-	if _, err := io.ReadFull(tr, b[:8]); err != nil {
-		return err
-	}
-	n := binary.LittleEndian.Uint64(b[:8])
-	if n > 1<<32 {
-		return errors.New("ords file: bad count")
-	}
-	m.ids, m.bank, m.qual = make([]int64, n), make([]uint16, n), make([]int8, n)
-	for i := range m.ids {
-		if _, err := io.ReadFull(tr, b[:]); err != nil {
-			return err
-		}
-		m.ids[i] = int64(binary.LittleEndian.Uint64(b[:8]))
-		m.bank[i] = binary.LittleEndian.Uint16(b[8:10])
-		m.qual[i] = int8(b[10])
-		if int(m.bank[i]) >= len(m.banks) {
-			return errors.New("ords file: bank out of range")
-		}
-	}
-	sum := crc.Sum32()
-	if _, err := io.ReadFull(r, b[:4]); err != nil || binary.LittleEndian.Uint32(b[:4]) != sum {
-		return errors.New("ords file: checksum mismatch")
 	}
 	xr, done2, err := open(".exact")
 	if err != nil {

@@ -9,20 +9,25 @@
 //
 // # Exact
 //
-// Each digest kind is an ordered linear-probing table of fixed-stride
-// records (full digest followed by the little-endian uint32 ordinal):
-// records in ascending order, each in the first free slot at or after its
-// home slot, home = (first 8 digest bytes * m) >> 64 with m = n + n/7 home
-// slots; a slot left free holds a copy of the next record, so the slots
-// stay sorted. Digests are uniformly random, so a lookup computes the home
-// slot and scans forward a few slots (about 4, mostly within one or two
-// adjacent cache lines): one dependent cache miss, no front table. MD5
-// costs 20 * 8/7 = 22.9 bytes per record. Full digests are stored, so
-// there are no false positives; non-random digests stay correct, only
-// slower (longer runs). LookupBatch touches the home slots of a batch
-// before comparing anything, so their misses overlap. On Linux the large
-// arrays are advised to transparent huge pages (madvise), which removes
-// most TLB misses on multi-gigabyte indexes.
+// Each digest kind is a bucketed two-choice (cuckoo) hash table: every
+// distinct digest is one entry (full digest, then a uint32 id) in one of
+// two buckets, chosen from digest bytes 0..7 and 8..15 by a multiply-shift
+// (the digests are cryptographic, so their bytes are used as they are, not
+// hashed). An MD5 bucket is one 64-byte cache line holding three entries
+// and a count; SHA-1 and SHA-256 buckets are two lines (five and three
+// entries). Buckets are filled to 90%, so MD5 costs 64/2.7 = 23.7 bytes
+// per distinct digest. A lookup reads its two buckets (two independent
+// memory accesses whose misses overlap) and compares every entry without a
+// branch on the data (differences OR-ed, the id selected by a mask), so
+// its work is small and fixed and the processor overlaps consecutive
+// lookups; a scan whose length depends on the data, as in the earlier
+// ordered linear-probing layout, stops that. A digest with several ids
+// points into a side list; the few entries the insertion cannot place
+// (digests that agree in bytes 0..15) go to a sorted stash, which a lookup
+// searches only when one of its buckets is flagged. Full digests are
+// stored, so there are no false positives. LookupBatch touches the buckets
+// of a batch before comparing anything. On Linux the large arrays are
+// advised to transparent huge pages (madvise).
 //
 // # PDQ
 //
@@ -59,8 +64,9 @@
 // answers but cannot crash a reader. Index files are a cache, not evidence. Loading is one sequential read into the final arrays plus the
 // checksum and invariant checks: on the 2-core development machine a
 // 10-million-hash PDQ index (882 MB) loads in about 1.6 s against about 6 s
-// to build it, and 100 million MD5 records (2.1 GB) load in a few
-// seconds against 6 to 20 s (bench/pdqindex, bench/exactindex). Building also needs
+// to build it, and 100 million MD5 records (2.4 GB) load in a few
+// seconds against 20 to 70 s of CPU to build them (bench/pdqindex,
+// bench/exactindex). Building also needs
 // every hash fetched from the store first. Callers should therefore persist
 // indexes (for example in a cache directory keyed by the bank content
 // digest, written with WriteFile) and rebuild only when the file is

@@ -4,13 +4,15 @@ import (
 	"io"
 )
 
-// exactMagic names the slot layout (files of the earlier sorted layout,
-// "VIBEXCT\x00", are foreign: the caller rebuilds).
-const exactMagic = "VIBEXCT\x01"
+// exactMagic names the bucketed layout (files of the earlier layouts,
+// "VIBEXCT\x00" and "VIBEXCT\x01", are foreign: the caller rebuilds).
+const exactMagic = "VIBEXCT\x02"
 
-// Exact file fields: for each kind MD5, SHA1, SHA256: record count, slot
-// count and home-slot count m. Content: for each kind, the slots (slots *
-// (digest size + 4) bytes).
+// Exact file fields: for each kind MD5, SHA1, SHA256: pair count, entry
+// (distinct digest) count, bucket count, stash entries, multi length.
+// Content: for each kind, the buckets (buckets * bucket size bytes), the
+// stash (entries * (digest size + 4) bytes), multi (uint32s).
+const exactFields = 5
 
 // WriteTo writes the index in the format ReadExact reads.
 func (x *Exact) WriteTo(w io.Writer) (int64, error) {
@@ -18,40 +20,50 @@ func (x *Exact) WriteTo(w io.Writer) (int64, error) {
 	var sections [][]byte
 	for k := Kind(1); k < numKinds; k++ {
 		t := &x.tables[k]
-		fields = append(fields, uint64(t.n), uint64(t.slots), t.m)
-		sections = append(sections, t.recs[:t.slots*t.stride])
+		fields = append(fields, uint64(t.n), uint64(t.entries), t.buckets, uint64(len(t.stash)/t.stride), uint64(len(t.multi)))
+		sections = append(sections, t.recs, t.stash, leBytes(t.multi))
 	}
 	return writeIndex(w, exactMagic, fields, sections)
 }
 
 // ReadExact reads an index written by (*Exact).WriteTo. A damaged,
-// truncated or foreign input gives an error wrapping ErrCorrupt.
+// truncated or foreign input gives an error wrapping ErrCorrupt. Only the
+// sizes are checked beyond the checksums: lookups bound every count and
+// index they read, so a forged file can give wrong answers but not crash.
 func ReadExact(r io.Reader) (*Exact, error) {
 	rd, f, err := readHeader(r, "exact index", exactMagic)
 	if err != nil {
 		return nil, err
 	}
-	if len(f) != 3*(numKinds-1) {
-		return nil, rd.errf("%d header fields, want %d", len(f), 3*(numKinds-1))
+	if len(f) != exactFields*(numKinds-1) {
+		return nil, rd.errf("%d header fields, want %d", len(f), exactFields*(numKinds-1))
 	}
 	var content uint64
 	for k := Kind(1); k < numKinds; k++ {
-		n, slots, m := f[3*(k-1)], f[3*(k-1)+1], f[3*(k-1)+2]
-		// n records take at least n slots and at most n+m (every record
-		// is within n slots of a home); m is exactHomes(n).
-		if n >= 1<<32 || slots < n || slots > n+m || m != exactHomes(int(n)) || n == 0 && slots != 0 {
-			return nil, rd.errf("%s: %d records in %d slots with %d homes", k, n, slots, m)
+		n, entries, buckets, stash, multi := f[exactFields*(k-1)], f[exactFields*(k-1)+1], f[exactFields*(k-1)+2], f[exactFields*(k-1)+3], f[exactFields*(k-1)+4]
+		// Every id fits 31 bits; n pairs make entries digests; a digest
+		// with c > 1 ids takes c+1 multi words.
+		if n > MaxExactID+1 || entries > n || buckets != exactBuckets(k, int(entries)) || stash > entries || multi > n+entries {
+			return nil, rd.errf("%s: %d pairs, %d digests, %d buckets, %d stashed, %d multi", k, n, entries, buckets, stash, multi)
 		}
-		content += slots * uint64(k.Size()+4)
+		t := newExactTable(k)
+		content += buckets*uint64(t.bucketSz) + stash*uint64(t.stride) + 4*multi
 	}
 	if err := rd.expect(content); err != nil {
 		return nil, err
 	}
 	x := &Exact{}
 	for k := Kind(1); k < numKinds; k++ {
-		n, slots, m := f[3*(k-1)], f[3*(k-1)+1], f[3*(k-1)+2]
-		t := exactTable{keyLen: k.Size(), stride: k.Size() + 4, n: int(n), slots: int(slots), m: m}
-		if t.recs, err = readSlice[byte](rd, slots*uint64(t.stride)); err != nil {
+		t := newExactTable(k)
+		n, entries, buckets, stash, multi := f[exactFields*(k-1)], f[exactFields*(k-1)+1], f[exactFields*(k-1)+2], f[exactFields*(k-1)+3], f[exactFields*(k-1)+4]
+		t.n, t.entries, t.buckets = int(n), int(entries), buckets
+		if t.recs, err = readSlice[byte](rd, buckets*uint64(t.bucketSz)); err != nil {
+			return nil, err
+		}
+		if t.stash, err = readSlice[byte](rd, stash*uint64(t.stride)); err != nil {
+			return nil, err
+		}
+		if t.multi, err = readSlice[uint32](rd, multi); err != nil {
 			return nil, err
 		}
 		x.tables[k] = t

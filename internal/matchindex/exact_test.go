@@ -86,6 +86,15 @@ func TestExactLookup(t *testing.T) {
 					t.Fatalf("n=%d %s: absent digest found", n, k)
 				}
 			}
+			// Present digests with one bit flipped: the compare must
+			// look at every bit.
+			for d := range want[k] {
+				q := []byte(d)
+				q[r.IntN(len(q))] ^= 1 << r.IntN(8)
+				if _, ok := want[k][string(q)]; !ok && x.Contains(k, q) {
+					t.Fatalf("n=%d %s: %x (one bit from a present digest) found", n, k, q)
+				}
+			}
 		}
 	}
 }
@@ -206,6 +215,92 @@ func TestExactNonRandomDigests(t *testing.T) {
 			}
 		} else if len(got) != 0 {
 			t.Fatalf("absent digest %d: %v", i, got)
+		}
+	}
+}
+
+// TestExactStash: digests that agree in the 16 bytes both buckets come
+// from cannot all have a bucket place; the rest go to the stash, and
+// lookups, batches and a written and read copy still find every id.
+func TestExactStash(t *testing.T) {
+	var b ExactBuilder
+	want := map[string][]uint32{}
+	d := make([]byte, 32)
+	for i := 0; i < 300; i++ {
+		binary.BigEndian.PutUint32(d[28:], uint32(i))
+		ids := []uint32{uint32(i)}
+		if i%7 == 0 {
+			ids = append(ids, uint32(1000+i), uint32(2000+i))
+		}
+		for _, id := range ids {
+			if err := b.Add(SHA256, d, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want[string(d)] = ids
+	}
+	x := b.Build()
+	if len(x.tables[SHA256].stash) == 0 {
+		t.Fatal("no digest went to the stash")
+	}
+	y, err := ReadExact(bytes.NewReader(encode(t, x)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, idx := range []*Exact{x, y} {
+		var packed []byte
+		var exp [][]uint32
+		for k, ids := range want {
+			if got := idx.AppendIDs(nil, SHA256, []byte(k)); !slices.Equal(got, ids) {
+				t.Fatalf("%x: %v, want %v", k, got, ids)
+			}
+			packed = append(packed, k...)
+			exp = append(exp, ids)
+		}
+		binary.BigEndian.PutUint32(d[28:], 5000)
+		if idx.Contains(SHA256, d) {
+			t.Fatal("absent digest found")
+		}
+		packed = append(packed, d...)
+		exp = append(exp, nil)
+		got := make([][]uint32, len(exp))
+		idx.LookupBatch(SHA256, packed, func(i int, id uint32) { got[i] = append(got[i], id) })
+		for i := range exp {
+			if !slices.Equal(got[i], exp[i]) {
+				t.Fatalf("batch %d: %v, want %v", i, got[i], exp[i])
+			}
+		}
+	}
+	if err := b.Add(MD5, make([]byte, 16), MaxExactID+1); err == nil {
+		t.Error("Add of an id above MaxExactID: no error")
+	}
+}
+
+// TestExactCompareWords: a query that differs from a stored digest in
+// both halves must not match whatever the bits (the word compares are
+// combined without losing any).
+func TestExactCompareWords(t *testing.T) {
+	for _, k := range []Kind{MD5, SHA1, SHA256} {
+		var b ExactBuilder
+		stored := make([]byte, k.Size())
+		if err := b.Add(k, stored, 7); err != nil {
+			t.Fatal(err)
+		}
+		x := b.Build()
+		q := make([]byte, k.Size())
+		q[0], q[8] = 1, 1 // (stored0 ^ q0) | stored1 == q1 would pass a mis-grouped compare
+		if x.Contains(k, q) {
+			t.Errorf("%s: %x found", k, q)
+		}
+		for i := 16; i < k.Size(); i++ {
+			q := make([]byte, k.Size())
+			q[i] = 0x80
+			if x.Contains(k, q) {
+				t.Errorf("%s: byte %d differs, found", k, i)
+			}
+		}
+		if !x.Contains(k, stored) {
+			t.Errorf("%s: stored digest not found", k)
 		}
 	}
 }

@@ -165,7 +165,7 @@ func TestCraftedHeaderCannotOverallocate(t *testing.T) {
 	for range 11 {
 		pdqFields = append(pdqFields, wideBB)
 	}
-	exactFields := []uint64{1<<32 - 1, 32, 0, 0, 0, 0}
+	exactFields := []uint64{1 << 31, 1 << 31, exactBuckets(MD5, 1<<31), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 	var ms0, ms1 runtimeMem
 	ms0.read()
 	if _, err := ReadPDQ(onlyReader{bytes.NewReader(hdr(pdqMagic, pdqFields))}); !errors.Is(err, ErrCorrupt) {
