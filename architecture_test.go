@@ -111,3 +111,19 @@ func imports(t *testing.T, path string) []string {
 	}
 	return out
 }
+
+// TestAPIGoesThroughInvestigation: the REST API's handlers reach the data
+// only through internal/investigation, never the store.
+func TestAPIGoesThroughInvestigation(t *testing.T) {
+	files, _ := filepath.Glob("internal/api/*.go")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		for _, imp := range imports(t, f) {
+			if strings.HasPrefix(imp, module+"internal/store") {
+				t.Errorf("%s imports %s: the API changes and reads data through internal/investigation", f, imp)
+			}
+		}
+	}
+}

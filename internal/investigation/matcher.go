@@ -59,6 +59,7 @@ func (o MatchOptions) withDefaults() MatchOptions {
 type Match struct {
 	Bank         string `json:"bank"`
 	BankKind     string `json:"bank_kind"`
+	BankVersion  int    `json:"bank_version"`
 	Record       int64  `json:"record"`
 	Kind         string `json:"kind"` // md5, sha1, sha256, pdq
 	Hash         string `json:"hash"` // the bank's hash
@@ -73,10 +74,8 @@ type Match struct {
 // concurrent use.
 type Matcher struct {
 	*matchIndex
-	db   *store.DB
-	opt  MatchOptions
-	mu   sync.Mutex
-	recs map[int64]store.BankRecord // records seen in hits
+	db  *store.DB
+	opt MatchOptions
 	// Source says where the index came from: "memory" (kept by the service
 	// from an earlier call), "cache" (loaded from the cache directory) or
 	// "built" (from the store).
@@ -94,7 +93,14 @@ type matchIndex struct {
 	qual  []int8
 	exact *matchindex.Exact
 	pdq   *matchindex.PDQ
+	// recs caches the bank records seen in hits, for every matcher that
+	// shares the index; it is emptied when it reaches maxCachedRecords.
+	mu   sync.Mutex
+	recs map[int64]store.BankRecord
 }
+
+// maxCachedRecords bounds the record cache of one match index.
+const maxCachedRecords = 1 << 16
 
 // Matcher loads (or builds and caches) the match index over every bank.
 //
@@ -117,7 +123,7 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 	if err != nil {
 		return nil, err
 	}
-	m := &Matcher{db: s.db, opt: opt, recs: map[int64]store.BankRecord{}}
+	m := &Matcher{db: s.db, opt: opt}
 	key := indexKey(banks)
 	// One call at a time looks up or builds the index, so that concurrent
 	// calls after a bank change build it once.
@@ -394,6 +400,9 @@ func (m *Matcher) record(ctx context.Context, ord uint32) (store.BankRecord, err
 		return r, err
 	}
 	m.mu.Lock()
+	if m.recs == nil || len(m.recs) >= maxCachedRecords {
+		m.recs = make(map[int64]store.BankRecord)
+	}
 	m.recs[id] = r
 	m.mu.Unlock()
 	return r, nil
@@ -405,14 +414,32 @@ func (m *Matcher) hit(ctx context.Context, ord uint32, kind string, dist int, di
 		return Match{}, err
 	}
 	b := m.banks[m.bank[ord]]
-	h := map[string]string{"md5": r.MD5, "sha1": r.SHA1, "sha256": r.SHA256, "pdq": r.PDQ}[kind]
-	return Match{Bank: b.Name, BankKind: b.Kind, Record: r.ID, Kind: kind, Hash: h, Distance: dist,
+	var h string
+	switch kind {
+	case "md5":
+		h = r.MD5
+	case "sha1":
+		h = r.SHA1
+	case "sha256":
+		h = r.SHA256
+	case "pdq":
+		h = r.PDQ
+	}
+	return Match{Bank: b.Name, BankKind: b.Kind, BankVersion: b.Version, Record: r.ID, Kind: kind, Hash: h, Distance: dist,
 		Category: r.Category, NormCategory: r.NormCategory, Series: r.Series, Dihedral: dihedral}, nil
 }
 
 // MatchDigest finds exact matches of one digest ("md5", "sha1", "sha256").
 func (m *Matcher) MatchDigest(ctx context.Context, kind string, digest []byte) ([]Match, error) {
-	k := map[string]matchindex.Kind{"md5": matchindex.MD5, "sha1": matchindex.SHA1, "sha256": matchindex.SHA256}[kind]
+	var k matchindex.Kind
+	switch kind {
+	case "md5":
+		k = matchindex.MD5
+	case "sha1":
+		k = matchindex.SHA1
+	case "sha256":
+		k = matchindex.SHA256
+	}
 	if k == 0 || m.exact == nil {
 		return nil, nil
 	}

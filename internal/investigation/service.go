@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/oschwald/maxminddb-golang/v2"
@@ -53,6 +54,8 @@ type Service struct {
 		sync.Mutex
 		idx *matchIndex
 	}
+	// live is the index MatchHashes uses (match_hashes.go).
+	live atomic.Pointer[liveIndex]
 }
 
 // Option configures a Service.
@@ -119,12 +122,16 @@ type change struct {
 // mutate runs fn in a transaction and appends the audit record of ch in the
 // same transaction. ch may be changed by fn (to fill in after-state).
 func (s *Service) mutate(ctx context.Context, ch *change, fn func(tx *store.Tx) error) error {
-	return s.db.InTx(ctx, func(tx *store.Tx) error {
+	err := s.db.InTx(ctx, func(tx *store.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, ch)
 	})
+	if ch.action == "bank.import" || ch.action == "bank.remove" {
+		s.banksChanged()
+	}
+	return err
 }
 
 func (s *Service) appendAudit(ctx context.Context, tx *store.Tx, ch *change) error {

@@ -135,6 +135,11 @@ type FileFilter struct {
 	Category   string // normalised or given category of a match
 	ImagesPDQ  bool   // only files with a PDQ hash
 	MinQuality int    // only files whose PDQ quality is at least this
+	// AfterID and Limit read one page: files with a larger ID, at most
+	// Limit of them, ordered by ID (Limit 0: every file, ordered by case,
+	// exhibit and path).
+	AfterID int64
+	Limit   int
 }
 
 const fileCols = "f.id, f.exhibit_id, c.name, e.label, f.path, f.size, f.mtime, f.media_type, f.md5, f.sha1, f.sha256, f.pdq, f.pdq_quality, f.status, f.error, f.warnings, f.os_path, f.depth, f.root, f.member, f.seq, f.ingest_id, f.batch"
@@ -166,7 +171,13 @@ func (q q) Files(ctx context.Context, ff FileFilter, fn func(File) error) error 
 		query += " AND f.pdq_quality >= ?"
 		args = append(args, ff.MinQuality)
 	}
-	rows, err := q.query(ctx, query+" ORDER BY c.name, e.label, f.path", args...)
+	order := " ORDER BY c.name, e.label, f.path"
+	if ff.Limit > 0 {
+		query += " AND f.id > ?"
+		args = append(args, ff.AfterID)
+		order = fmt.Sprintf(" ORDER BY f.id LIMIT %d", ff.Limit)
+	}
+	rows, err := q.query(ctx, query+order, args...)
 	if err != nil {
 		return err
 	}

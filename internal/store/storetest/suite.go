@@ -20,6 +20,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open(t, -1)) })
 	t.Run("Rollback", func(t *testing.T) { testRollback(t, open(t, -1)) })
 	t.Run("Files", func(t *testing.T) { testFiles(t, open(t, -1)) })
+	t.Run("FilePages", func(t *testing.T) { testFilePages(t, open(t, -1)) })
 	t.Run("Banks", func(t *testing.T) { testBanks(t, open(t, -1)) })
 	t.Run("BankDedup", func(t *testing.T) { testBankDedup(t, open(t, -1)) })
 	t.Run("BankStaging", func(t *testing.T) { testBankStaging(t, open(t, -1)) })

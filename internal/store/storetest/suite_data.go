@@ -212,3 +212,58 @@ func testBankStaging(t *testing.T, db *store.DB) {
 		t.Fatalf("UpdateBank of a missing row: %v", err)
 	}
 }
+
+func testFilePages(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	c := mustCase(t, db, "paged")
+	e := mustExhibit(t, db, c.ID, "E1")
+	var ids []int64
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		for i := range 7 {
+			f := store.File{ExhibitID: e.ID, Path: fmt.Sprintf("f%d", 9-i), Status: "unknown", PDQQuality: -1, Root: "/r", Member: fmt.Sprintf("f%d", i)}
+			var m []store.FileMatch
+			if i%2 == 0 {
+				f.Status = "matched"
+				m = []store.FileMatch{{Bank: "b", BankKind: "known", RecordID: int64(i), Kind: "md5", Hash: "h", Category: "1"}}
+			}
+			if _, err := tx.InsertFile(ctx, &f, m); err != nil {
+				return err
+			}
+			ids = append(ids, f.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Pages of 3 in ID order, resumed after the last ID, cover every
+	// matched file once.
+	var got []int64
+	after := int64(0)
+	for pages := 0; pages < 10; pages++ {
+		var page []int64
+		err := db.Files(ctx, store.FileFilter{CaseID: c.ID, Status: "matched", AfterID: after, Limit: 3}, func(f store.File) error { page = append(page, f.ID); return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		if len(page) > 3 {
+			t.Fatalf("page of %d files, limit 3", len(page))
+		}
+		got = append(got, page...)
+		after = page[len(page)-1]
+	}
+	want := []int64{ids[0], ids[2], ids[4], ids[6]}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("paged matched files = %v, want %v", got, want)
+	}
+	ms, err := db.FileMatchesOf(ctx, []int64{ids[0], ids[1], ids[4]})
+	if err != nil || len(ms) != 2 || len(ms[ids[0]]) != 1 || ms[ids[4]][0].RecordID != 4 {
+		t.Fatalf("FileMatchesOf = %v, %v", ms, err)
+	}
+	if ms, err := db.FileMatchesOf(ctx, nil); err != nil || len(ms) != 0 {
+		t.Fatalf("FileMatchesOf(nil) = %v, %v", ms, err)
+	}
+}

@@ -1,0 +1,131 @@
+// Package api is Vibora's REST API under /api/v1: one route table
+// (routes.go), thin handlers per resource (case_handlers.go, ...), and the
+// OpenAPI document (openapi.json), which a test keeps equal to the table.
+//
+// A handler decodes the request, calls one investigation method with the
+// request's context, which carries the authenticated Principal, and encodes
+// the result; the service's single access check decides what the caller
+// may see and do. The JSON shapes are the ones vibora --json prints.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/vibora-project/vibora/internal/access"
+	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/server"
+)
+
+// Authenticator proves who a request acts for: a password login that opens
+// a server-side session, the session behind a cookie, or an API token. It
+// reports a failed proof as ErrUnauthenticated and a throttled account as
+// ErrLockedOut.
+type Authenticator interface {
+	Login(ctx context.Context, username, password, remoteAddr string) (sessionID string, p access.Principal, err error)
+	Session(ctx context.Context, sessionID string) (access.Principal, error)
+	Logout(ctx context.Context, sessionID string) error
+	Token(ctx context.Context, bearer string) (access.Principal, error)
+}
+
+// The authenticator's errors the API tells apart.
+var (
+	ErrUnauthenticated = errors.New("not authenticated")
+	ErrLockedOut       = errors.New("too many failed logins: locked out for a while")
+)
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "vibora_session"
+
+// Config describes the API. Service, Auth and Logger are required.
+type Config struct {
+	Service *investigation.Service // a server's service: New(db, "") (no local actor)
+	Auth    Authenticator
+	Logger  *slog.Logger
+	// SecureCookies marks the session cookie Secure: the server runs TLS.
+	SecureCookies bool
+}
+
+// API is the REST API's handler.
+type API struct {
+	svc    *investigation.Service
+	auth   Authenticator
+	log    *slog.Logger
+	secure bool
+	mux    *http.ServeMux
+}
+
+// New builds the API and registers every route of the table.
+func New(cfg Config) *API {
+	a := &API{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, secure: cfg.SecureCookies, mux: http.NewServeMux()}
+	for _, rt := range routes {
+		a.mux.Handle(rt.Method+" "+rt.Path, a.handler(rt))
+	}
+	// Anything else under /api/ answers in the API's error shape.
+	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		server.WriteError(w, r, http.StatusNotFound, "not_found", "no such API route")
+	})
+	return a
+}
+
+// ServeHTTP serves the API.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+// handlerFunc is the shape of every handler: an error it returns is
+// answered by fail.
+type handlerFunc func(a *API, w http.ResponseWriter, r *http.Request) error
+
+// handler wraps a route's handler with authentication (unless the route is
+// public) and error answering.
+func (a *API) handler(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !rt.Public {
+			p, err := a.authenticate(r)
+			if err != nil {
+				a.fail(w, r, err)
+				return
+			}
+			r = r.WithContext(access.NewContext(r.Context(), p))
+		}
+		if err := rt.Handle(a, w, r); err != nil {
+			a.fail(w, r, err)
+		}
+	})
+}
+
+// authenticate finds the request's principal: a bearer token first, then
+// the session cookie.
+func (a *API) authenticate(r *http.Request) (access.Principal, error) {
+	var (
+		p   access.Principal
+		err error
+	)
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			return p, ErrUnauthenticated
+		}
+		p, err = a.auth.Token(r.Context(), strings.TrimSpace(token))
+	} else if c, cerr := r.Cookie(SessionCookie); cerr == nil && c.Value != "" {
+		p, err = a.auth.Session(r.Context(), c.Value)
+	} else {
+		return p, ErrUnauthenticated
+	}
+	if err != nil {
+		return p, err
+	}
+	p.RequestID = server.RequestID(r.Context())
+	return p, nil
+}
+
+// remoteHost is the address the request came from, without its port.
+func remoteHost(r *http.Request) string {
+	if h, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return h
+	}
+	return r.RemoteAddr
+}

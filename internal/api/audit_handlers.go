@@ -1,0 +1,67 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/vibora-project/vibora/internal/audit"
+)
+
+type auditResponse struct {
+	Records    []audit.Record `json:"records"`
+	NextCursor string         `json:"next_cursor,omitempty"`
+}
+
+var errPageFull = errors.New("page full")
+
+// auditLog pages the audit trail in sequence order; ?object=PREFIX keeps
+// the records whose object starts with it (case:NAME, bank:NAME).
+func (a *API) auditLog(w http.ResponseWriter, r *http.Request) error {
+	limit, err := limitParam(r)
+	if err != nil {
+		return err
+	}
+	after, err := intCursorParam(r)
+	if err != nil {
+		return err
+	}
+	resp := auditResponse{Records: []audit.Record{}}
+	err = a.svc.AuditLog(r.Context(), r.URL.Query().Get("object"), func(rec audit.Record) error {
+		if rec.Seq <= after {
+			return nil
+		}
+		if len(resp.Records) == limit {
+			resp.NextCursor = intCursor(resp.Records[limit-1].Seq)
+			return errPageFull
+		}
+		resp.Records = append(resp.Records, rec)
+		return nil
+	})
+	if err != nil && !errors.Is(err, errPageFull) {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, resp)
+}
+
+type verifyResponse struct {
+	Status   string          `json:"status"` // intact or broken
+	Records  int64           `json:"records"`
+	Head     audit.Head      `json:"head"`
+	Problems []audit.Problem `json:"problems"`
+}
+
+// verifyAudit re-computes the audit hash chain.
+func (a *API) verifyAudit(w http.ResponseWriter, r *http.Request) error {
+	rep, err := a.svc.VerifyAudit(r.Context())
+	if err != nil {
+		return err
+	}
+	resp := verifyResponse{Status: "intact", Records: rep.Records, Head: rep.Head, Problems: rep.Problems}
+	if !rep.OK() {
+		resp.Status = "broken"
+	}
+	if resp.Problems == nil {
+		resp.Problems = []audit.Problem{}
+	}
+	return writeJSON(w, http.StatusOK, resp)
+}

@@ -1,0 +1,51 @@
+package api
+
+// route is one entry of the route table.
+type route struct {
+	Method string
+	Path   string // an http.ServeMux pattern under /api/v1
+	// Public routes need no authentication; every other one answers 401
+	// without a valid token or session.
+	Public bool
+	Handle handlerFunc
+}
+
+// routes is the API: every route, in one table. The OpenAPI document
+// (openapi.json) lists exactly these; TestOpenAPIMatchesRoutes holds them
+// equal.
+var routes = []route{
+	{"GET", "/api/v1/openapi.json", true, (*API).openAPI},
+
+	// Sessions (session_handlers.go).
+	{"POST", "/api/v1/session", true, (*API).login},
+	{"DELETE", "/api/v1/session", false, (*API).logout},
+	{"GET", "/api/v1/me", false, (*API).me},
+
+	// Cases and their files (case_handlers.go, file_handlers.go).
+	{"GET", "/api/v1/cases", false, (*API).listCases},
+	{"POST", "/api/v1/cases", false, (*API).createCase},
+	{"GET", "/api/v1/cases/{case}", false, (*API).showCase},
+	{"GET", "/api/v1/cases/{case}/report", false, (*API).caseReport},
+	{"GET", "/api/v1/cases/{case}/files", false, (*API).listFiles},
+	{"GET", "/api/v1/cases/{case}/files/{file}", false, (*API).showFile},
+
+	// Matching and hash banks (match_handlers.go, bank_handlers.go).
+	{"POST", "/api/v1/match", false, (*API).match},
+	{"GET", "/api/v1/banks", false, (*API).listBanks},
+	{"GET", "/api/v1/banks/{bank}", false, (*API).showBank},
+	{"GET", "/api/v1/banks/{bank}/export", false, (*API).exportBank},
+	{"DELETE", "/api/v1/banks/{bank}", false, (*API).removeBank},
+
+	// The audit trail (audit_handlers.go).
+	{"GET", "/api/v1/audit", false, (*API).auditLog},
+	{"GET", "/api/v1/audit/verify", false, (*API).verifyAudit},
+}
+
+// Routes lists the route table as "METHOD /path" patterns, in table order.
+func Routes() []string {
+	out := make([]string, len(routes))
+	for i, rt := range routes {
+		out[i] = rt.Method + " " + rt.Path
+	}
+	return out
+}
