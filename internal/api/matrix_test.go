@@ -13,8 +13,8 @@ import (
 
 // Roles of the personas, named as the access table names them.
 var (
-	roleAnalyst  = access.Investigator
-	roleHubAdmin = access.Owner
+	roleAnalyst  = access.Analyst
+	roleHubAdmin = access.HubAdmin
 )
 
 // matrixRow is one request of the permission matrix and the status each
@@ -58,15 +58,15 @@ var matrix = []matrixRow{
 	{"GET", "/api/v1/me", "", want(unauth, ok, ok, ok, ok, ok)},
 
 	{"GET", "/api/v1/cases", "", want(unauth, ok, ok, ok, ok, ok)},
-	{"POST", "/api/v1/cases", `{"name":"new-{persona}"}`, want(unauth, forbidden, created, created, created, created)},
-	{"GET", "/api/v1/cases/alpha", "", want(unauth, ok, ok, notFound, ok, ok)},
-	{"GET", "/api/v1/cases/beta", "", want(unauth, notFound, notFound, ok, notFound, ok)},
-	{"GET", "/api/v1/cases/alpha/report", "", want(unauth, ok, ok, notFound, ok, ok)},
-	{"GET", "/api/v1/cases/alpha/files", "", want(unauth, ok, ok, notFound, ok, ok)},
-	{"GET", "/api/v1/cases/alpha/files?status=matched&limit=1", "", want(unauth, ok, ok, notFound, ok, ok)},
-	{"GET", "/api/v1/cases/alpha/files/{fileAlpha}", "", want(unauth, ok, ok, notFound, ok, ok)},
+	{"POST", "/api/v1/cases", `{"name":"new-{persona}"}`, want(unauth, forbidden, created, created, created, forbidden)},
+	{"GET", "/api/v1/cases/alpha", "", want(unauth, ok, ok, notFound, ok, notFound)},
+	{"GET", "/api/v1/cases/beta", "", want(unauth, notFound, notFound, ok, notFound, notFound)},
+	{"GET", "/api/v1/cases/alpha/report", "", want(unauth, ok, ok, notFound, ok, notFound)},
+	{"GET", "/api/v1/cases/alpha/files", "", want(unauth, ok, ok, notFound, ok, notFound)},
+	{"GET", "/api/v1/cases/alpha/files?status=matched&limit=1", "", want(unauth, ok, ok, notFound, ok, notFound)},
+	{"GET", "/api/v1/cases/alpha/files/{fileAlpha}", "", want(unauth, ok, ok, notFound, ok, notFound)},
 	{"GET", "/api/v1/cases/alpha/files/{fileBeta}", "", want(unauth, notFound, notFound, notFound, notFound, notFound)},
-	{"GET", "/api/v1/cases/beta/files/{fileBeta}", "", want(unauth, notFound, notFound, ok, notFound, ok)},
+	{"GET", "/api/v1/cases/beta/files/{fileBeta}", "", want(unauth, notFound, notFound, ok, notFound, notFound)},
 	{"GET", "/api/v1/cases/nonexistent", "", want(unauth, notFound, notFound, notFound, notFound, notFound)},
 
 	{"POST", "/api/v1/match", `{"hashes":["md5:00000000000000000000000000000001"]}`, want(unauth, ok, ok, ok, ok, ok)},
