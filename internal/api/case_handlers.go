@@ -21,7 +21,7 @@ func (a *API) listCases(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	after, err := cursorParam(r)
+	after, err := nameCursorParam(r)
 	if err != nil {
 		return err
 	}

@@ -274,3 +274,5 @@ func (h *hub) auditCount() int64 {
 	}
 	return rep.Records
 }
+
+func fmtInt(n int64) string { return fmt.Sprint(n) }

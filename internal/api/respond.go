@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/vibora-project/vibora/internal/access"
@@ -93,36 +94,45 @@ func limitParam(r *http.Request) (int, error) {
 	return n, nil
 }
 
-// Cursors are opaque to clients: base64url of the position to resume
-// after.
-func encodeCursor(pos string) string {
+// Cursors are opaque to clients: base64url of a tag (n: a name, i: an
+// integer) and the position to resume after.
+func encodeCursor(tag, pos string) string {
 	if pos == "" {
 		return ""
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(pos))
+	return base64.RawURLEncoding.EncodeToString([]byte(tag + ":" + pos))
 }
 
-func cursorParam(r *http.Request) (string, error) {
+var errBadCursor = badRequest{"cursor: not a cursor this API gave out"}
+
+func cursorParam(r *http.Request, tag string) (string, error) {
 	s := r.URL.Query().Get("cursor")
 	if s == "" {
 		return "", nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) == 0 || !utf8.Valid(b) {
-		return "", badRequestf("cursor: not a cursor this API gave out")
+	if err != nil || !utf8.Valid(b) {
+		return "", errBadCursor
 	}
-	return string(b), nil
+	pos, ok := strings.CutPrefix(string(b), tag+":")
+	if !ok || pos == "" {
+		return "", errBadCursor
+	}
+	return pos, nil
 }
+
+// nameCursorParam is a cursor holding a name.
+func nameCursorParam(r *http.Request) (string, error) { return cursorParam(r, "n") }
 
 // intCursorParam is a cursor holding a positive integer position.
 func intCursorParam(r *http.Request) (int64, error) {
-	s, err := cursorParam(r)
+	s, err := cursorParam(r, "i")
 	if err != nil || s == "" {
 		return 0, err
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 1 {
-		return 0, badRequestf("cursor: not a cursor this API gave out")
+		return 0, errBadCursor
 	}
 	return n, nil
 }
@@ -131,7 +141,7 @@ func intCursor(n int64) string {
 	if n <= 0 {
 		return ""
 	}
-	return encodeCursor(strconv.FormatInt(n, 10))
+	return encodeCursor("i", strconv.FormatInt(n, 10))
 }
 
 // pageAfter pages a list ordered by key: the items after cursor, at most
@@ -148,7 +158,7 @@ func pageAfter[T any](items []T, key func(T) string, after string, limit int) ([
 		return items, ""
 	}
 	items = items[:limit]
-	return items, encodeCursor(key(items[limit-1]))
+	return items, encodeCursor("n", key(items[limit-1]))
 }
 
 // fail answers err with its status and public message; the detail of a

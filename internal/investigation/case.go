@@ -28,6 +28,14 @@ func (s *Service) createCase(ctx context.Context, c store.Case) (store.Case, err
 	if c.Name == "" {
 		return c, fmt.Errorf("case name is empty: %w", ErrInvalid)
 	}
+	if err := checkText("case name", c.Name, MaxNameLen); err != nil {
+		return c, err
+	}
+	for _, f := range []struct{ what, v string }{{"agency", c.Agency}, {"operation", c.Operation}, {"legal reference", c.LegalRef}} {
+		if err := checkText(f.what, f.v, MaxNameLen); err != nil {
+			return c, err
+		}
+	}
 	if c.Country != "" {
 		c.Country = strings.ToUpper(c.Country)
 		if len(c.Country) != 2 {
