@@ -14,7 +14,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/investigation"
@@ -83,6 +86,10 @@ type handlerFunc func(a *API, w http.ResponseWriter, r *http.Request) error
 // public) and error answering.
 func (a *API) handler(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := checkURL(r); err != nil {
+			a.fail(w, r, err)
+			return
+		}
 		if !rt.Public {
 			p, err := a.authenticate(r)
 			if err != nil {
@@ -120,6 +127,42 @@ func (a *API) authenticate(r *http.Request) (access.Principal, error) {
 	}
 	p.RequestID = server.RequestID(r.Context())
 	return p, nil
+}
+
+// checkURL refuses a path or query parameter that is not valid UTF-8 or
+// holds control characters: no name the API serves has them, and stores
+// refuse some of them (PostgreSQL text holds no NUL).
+func checkURL(r *http.Request) error {
+	if !cleanText(r.URL.Path) {
+		return badRequestf("the path is not valid UTF-8 text")
+	}
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return badRequestf("the query string is malformed")
+	}
+	for k, vs := range q {
+		for _, v := range vs {
+			if !cleanText(k) || !cleanText(v) {
+				return badRequestf("query parameter %q is not valid UTF-8 text", k)
+			}
+		}
+	}
+	return nil
+}
+
+func cleanText(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, c := range s {
+		if unicode.IsControl(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // remoteHost is the address the request came from, without its port.

@@ -69,6 +69,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if !utf8.Valid(b) {
 		return badRequestf("the request body is not valid UTF-8")
 	}
+	// No text the API takes holds NUL, and PostgreSQL cannot store it.
+	if bytes.Contains(b, []byte(`\u0000`)) {
+		return badRequestf("the request body holds a NUL character")
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
