@@ -76,15 +76,21 @@ func (tx *Tx) RevokeToken(ctx context.Context, id int64, at string) error {
 	return err
 }
 
+const tokenAccountSQL = "SELECT t.id, t.name, t.expires_at, t.revoked_at, t.last_used_at, " + userCols +
+	" FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id WHERE t.secret_sha256 = ?"
+
 // TokenAccount is the token with that secret hash and its user, in one
-// indexed lookup: the hot path of every API request. ErrNotFound when no
-// token has that hash.
-func (q q) TokenAccount(ctx context.Context, secretSHA256 string) (Token, User, error) {
+// indexed lookup by a prepared statement: the hot path of every API
+// request. ErrNotFound when no token has that hash.
+func (db *DB) TokenAccount(ctx context.Context, secretSHA256 string) (Token, User, error) {
 	var t Token
 	var u User
 	var disabled int
-	err := q.queryRow(ctx, "SELECT t.id, t.name, t.expires_at, t.revoked_at, t.last_used_at, "+userCols+
-		" FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id WHERE t.secret_sha256 = ?", secretSHA256).
+	st, err := db.prepared(ctx, tokenAccountSQL)
+	if err != nil {
+		return t, u, fmt.Errorf("token: %w", err)
+	}
+	err = st.QueryRowContext(ctx, secretSHA256).
 		Scan(&t.ID, &t.Name, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt,
 			&u.ID, &u.Name, &u.AgencyID, &u.Agency, &u.Role, &u.PasswordHash, &disabled, &u.FailedLogins, &u.LockedUntil, &u.CreatedAt, &u.CreatedBy)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -121,14 +127,20 @@ func (tx *Tx) InsertSession(ctx context.Context, s Session) error {
 	return nil
 }
 
+const sessionAccountSQL = "SELECT s.created_at, s.last_seen_at, s.remote_addr, " + userCols +
+	" FROM sessions s JOIN users u ON u.id = s.user_id JOIN agencies a ON a.id = u.agency_id WHERE s.id_sha256 = ?"
+
 // SessionAccount is the session with that id hash and its user, in one
-// indexed lookup; ErrNotFound when there is none.
-func (q q) SessionAccount(ctx context.Context, idSHA256 string) (Session, User, error) {
+// indexed lookup by a prepared statement; ErrNotFound when there is none.
+func (db *DB) SessionAccount(ctx context.Context, idSHA256 string) (Session, User, error) {
 	var s Session
 	var u User
 	var disabled int
-	err := q.queryRow(ctx, "SELECT s.created_at, s.last_seen_at, s.remote_addr, "+userCols+
-		" FROM sessions s JOIN users u ON u.id = s.user_id JOIN agencies a ON a.id = u.agency_id WHERE s.id_sha256 = ?", idSHA256).
+	st, err := db.prepared(ctx, sessionAccountSQL)
+	if err != nil {
+		return s, u, fmt.Errorf("session: %w", err)
+	}
+	err = st.QueryRowContext(ctx, idSHA256).
 		Scan(&s.CreatedAt, &s.LastSeenAt, &s.RemoteAddr,
 			&u.ID, &u.Name, &u.AgencyID, &u.Agency, &u.Role, &u.PasswordHash, &disabled, &u.FailedLogins, &u.LockedUntil, &u.CreatedAt, &u.CreatedBy)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vibora-project/vibora/internal/store/postgres"
@@ -50,6 +51,9 @@ type DB struct {
 	dialect  string
 	dsn      string
 	readOnly bool
+	// stmts holds the statements of the hot paths (credential checks),
+	// prepared once: query text -> *sql.Stmt.
+	stmts sync.Map
 }
 
 // querier is what both *sql.DB and *sql.Tx offer.
@@ -178,7 +182,27 @@ func Redact(dsn string) string {
 }
 
 // Close closes the store.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	return db.sql.Close()
+}
+
+// prepared returns the statement for query (with '?' placeholders),
+// preparing it on first use: a hot path then skips SQL parsing.
+func (db *DB) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := db.stmts.Load(query); ok {
+		return st.(*sql.Stmt), nil
+	}
+	st, err := db.sql.PrepareContext(ctx, db.rebind(query))
+	if err != nil {
+		return nil, err
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt), nil
+	}
+	return st, nil
+}
 
 // ReadOnly reports a write-protected SQLite store, opened read-only (see
 // sqlite.Prepare): reads and verification work, writes fail.
