@@ -140,9 +140,9 @@ func (p *parser) omitted(msg *chatexport.Message, first, more string, multi bool
 }
 
 // deletedBody looks t up among the deleted-message bodies of every locale,
-// without a trailing full stop and in any letter case.
+// without trailing full stops ("." or "。") and in any letter case.
 func deletedBody(t string) ([]int, bool) {
-	t = strings.TrimSuffix(t, ".")
+	t = strings.TrimRight(t, ".。")
 	if !vocab.delEnd[strings.ToLower(lastToken(t))] {
 		return nil, false
 	}

@@ -29,6 +29,8 @@ import (
 //	                placeholders {actor} {targets} {target} {title} {old}
 //	                {oldnum} {newnum}; any quote character matches any
 //	                quote; a template ending in "…" matches a prefix.
+//	sources         per string, the public sources it was checked against;
+//	                strings not listed are unverified (written from memory)
 //
 //go:embed locales/*.json
 var localeFS embed.FS
@@ -47,6 +49,9 @@ type localeTable struct {
 	Self         []string            `json:"self"`
 	Conj         []string            `json:"conj"`
 	Events       map[string][]string `json:"events"`
+	// Sources names, per string, the public sources it was checked
+	// against ("owner/repo path; …"); a string not listed is unverified.
+	Sources map[string]string `json:"sources"`
 }
 
 // eventKey describes one kind of system line. Keys are tried in this
@@ -98,6 +103,7 @@ type sysRule struct {
 	ev       eventKey
 	locale   int
 	conj     []string // separators between names: ", " and the locale's words
+	tpl      string   // the template, "…" cut
 	// word: the longest literal word of the template with a space (or the
 	// template's start or end) on both sides: a line can only match if it
 	// has this word between spaces. "" when the template has none (CJK,
@@ -135,6 +141,11 @@ type vocabulary struct {
 	omitEnd map[string]bool // last space-separated token of every lower-cased placeholder
 	delEnd  map[string]bool // the same for deleted-message bodies
 	omitMax int             // the longest placeholder, in bytes
+	// security-code rules: secHeads holds the first bytes (ASCII folded)
+	// of those that start with text; secInner lists those that start with
+	// a name (found by their keyword)
+	secHeads map[[encHead]byte]bool
+	secInner []int32
 }
 
 type localized struct {
@@ -159,7 +170,7 @@ func loadVocabulary() (*vocabulary, error) {
 	}
 	v := &vocabulary{encryption: map[string][]int{}, omitted: map[string]*omittedEntry{}, deleted: map[string][]int{},
 		attachedW: map[string][]int{}, encHeads: map[[encHead]byte]bool{}, iosW: map[string][]int{}, self: map[string]bool{}, encMinLen: 1 << 30,
-		byWord: map[string][]int32{}, omitEnd: map[string]bool{}, delEnd: map[string]bool{}}
+		byWord: map[string][]int32{}, omitEnd: map[string]bool{}, delEnd: map[string]bool{}, secHeads: map[[encHead]byte]bool{}}
 	var tables []localeTable
 	for _, e := range entries {
 		b, err := localeFS.ReadFile("locales/" + e.Name())
@@ -207,7 +218,7 @@ func loadVocabulary() (*vocabulary, error) {
 			}
 		}
 		for _, s := range t.Deleted {
-			add(v.deleted, strings.ToLower(strings.TrimSuffix(s, ".")))
+			add(v.deleted, strings.ToLower(strings.TrimRight(s, ".。")))
 		}
 		for _, s := range t.Edited {
 			found := false
@@ -259,6 +270,13 @@ func loadVocabulary() (*vocabulary, error) {
 		}
 	}
 	for i := range v.rules {
+		if r := &v.rules[i]; r.ev.key == "security_code" {
+			if lead, _, _ := strings.Cut(r.tpl, "{"); len(lead) >= encHead {
+				v.secHeads[asciiHead(lead)] = true
+			} else {
+				v.secInner = append(v.secInner, int32(i))
+			}
+		}
 		if w := v.rules[i].word; w != "" {
 			v.byWord[w] = append(v.byWord[w], int32(i))
 		} else {
@@ -371,6 +389,7 @@ func compileTemplate(tpl string) (sysRule, error) {
 		b.WriteString(`[.。]?$`)
 	}
 	r.kw = longest
+	r.tpl = tpl
 	r.word = templateWord(tpl, r.prefix)
 	for i := 0; i < len(tpl); i++ {
 		if tpl[i] >= 0x80 && !strings.ContainsRune(quoteChars+"’…", []rune(tpl[i:])[0]) {

@@ -264,3 +264,37 @@ func checkEvent(t *testing.T, n int, l scenarioLine, e *chatexport.MembershipEve
 		t.Errorf("line %d %q: actor %q targets %q title %q, want %q %q %q", n, l.body, actor, names(e.Targets), e.Title, wantActor, wantTargets, wantTitle)
 	}
 }
+
+// TestLocaleSources keeps the tables' provenance honest: every string named
+// in "sources" is one of the table's strings, each names at least one
+// "owner/repo path", and the "source" summary states the count.
+func TestLocaleSources(t *testing.T) {
+	for _, lt := range loadTables(t) {
+		all := map[string]bool{}
+		for _, l := range [][]string{lt.MediaOmitted, lt.FileAttached, lt.Attached, lt.Deleted, lt.Edited, lt.Encryption} {
+			for _, s := range l {
+				all[s] = true
+			}
+		}
+		for _, m := range []map[string][]string{lt.Omitted, lt.Events} {
+			for _, l := range m {
+				for _, s := range l {
+					all[s] = true
+				}
+			}
+		}
+		for s, src := range lt.Sources {
+			if !all[s] {
+				t.Errorf("%s: source given for %q, which the table does not hold", lt.Locale, s)
+			}
+			for _, one := range strings.Split(src, "; ") {
+				if repo, path, ok := strings.Cut(one, " "); !ok || strings.Count(repo, "/") != 1 || path == "" {
+					t.Errorf("%s: source %q of %q is not \"owner/repo path\"", lt.Locale, one, s)
+				}
+			}
+		}
+		if want := fmt.Sprintf("%d of %d strings checked", len(lt.Sources), len(all)); !strings.HasPrefix(lt.Source, want) {
+			t.Errorf("%s: source summary %q, want it to start %q", lt.Locale, lt.Source, want)
+		}
+	}
+}

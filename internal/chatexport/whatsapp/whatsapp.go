@@ -648,7 +648,7 @@ func (p *parser) flush() error {
 	// new iOS style: system text under the group's name or the actor's
 	sender := cleanText(name)
 	bodyClean := cleanText(body)
-	if strings.HasPrefix(body, "\u200e") || sender == p.conv.Name || startsWithWord(bodyClean, sender) || encryptionNotice(bodyClean) {
+	if strings.HasPrefix(body, "\u200e") || sender == p.conv.Name || startsWithWord(bodyClean, sender) || encryptionNotice(bodyClean) || securityNotice(bodyClean) {
 		if _, ok := classify(bodyClean); ok {
 			return p.system(msg, name, bodyClean, body)
 		}
@@ -726,6 +726,30 @@ func (p *parser) system(msg *chatexport.Message, under, text, full string) error
 		}
 	}
 	return p.em.Event(ev)
+}
+
+// securityNotice reports whether t is a security-code notice of some
+// locale ("Il tuo codice di sicurezza con X è cambiato. Tocca …"): iOS
+// writes it under the contact's name, and the name in the notice need not
+// be the sender's as written.
+func securityNotice(t string) bool {
+	if len(t) < encHead || len(t) > 1024 {
+		return false
+	}
+	if !vocab.secHeads[asciiHead(t)] {
+		found := false
+		for _, i := range vocab.secInner {
+			if kw := vocab.rules[i].kw; kw != "" && strings.Contains(t, kw) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	s, ok := classify(t)
+	return ok && s.action == "security_code_changed"
 }
 
 // encryptionNotice reports whether t starts like the end-to-end encryption

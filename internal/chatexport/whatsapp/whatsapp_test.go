@@ -367,6 +367,14 @@ func FuzzWhatsApp(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte("[1/2/24, 1:00:00 PM] \u202a+1 202\u00a0555\u00a00147\u202c: \u200e<attached: 00000001-PHOTO-x.jpg>\n"))
+	public, _ := filepath.Glob("testdata/public/*.txt")
+	for _, name := range public {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fsys := fstest.MapFS{"f.txt": {Data: data}}
 		var n int
