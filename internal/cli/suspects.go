@@ -112,19 +112,9 @@ func newPersonCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer done()
-			people, err := s.People(ctx, caseName)
+			found, err := s.PersonDetail(ctx, caseName, args[0])
 			if err != nil {
-				return classify(err, "")
-			}
-			ref := strings.ToLower(strings.TrimSpace(args[0]))
-			var found []investigation.Person
-			for _, p := range people {
-				if strings.ToLower(p.ID) == ref || strings.ToLower(p.Name) == ref || containsFold(p.Names, ref) || hasIdentifier(p.Identifiers, ref) {
-					found = append(found, p)
-				}
-			}
-			if len(found) == 0 {
-				return withHint(usagef("no person %q in case %s", args[0], caseName), "'vibora suspects --case "+caseName+"' lists the people")
+				return classify(err, "'vibora suspects --case "+caseName+"' lists the people")
 			}
 			if g.json {
 				out := newJSONLines(g.streams.Out)
@@ -189,25 +179,6 @@ func newPersonCmd(g *globals) *cobra.Command {
 	show.MarkFlagRequired("case")
 	cmd.AddCommand(show)
 	return cmd
-}
-
-func containsFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.ToLower(x) == s {
-			return true
-		}
-	}
-	return false
-}
-
-func hasIdentifier(keys []string, ref string) bool {
-	for _, k := range keys {
-		_, v, _ := strings.Cut(k, ":")
-		if k == ref || v == ref || strings.HasSuffix(k, ":"+strings.TrimPrefix(ref, "@")) {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedMapKeys(m map[string]int64) []string {

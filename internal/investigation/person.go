@@ -1,0 +1,57 @@
+package investigation
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Suspects ranks a case's people (vibora suspects, and the API's
+// /cases/{case}/suspects): each with the facts behind the score.
+func (s *Service) Suspects(ctx context.Context, caseName string) ([]Suspect, error) {
+	people, err := s.People(ctx, caseName)
+	if err != nil {
+		return nil, err
+	}
+	return views(people, Person.Suspect), nil
+}
+
+// PersonDetail finds the people of a case that ref names: a person ID from
+// Suspects (P12, L3), a name, or an identifier (a key such as
+// phone:+12025550143, or its value). What the evidence says of a person is
+// sensitive: each read is audited (person.read). No match is ErrNotFound.
+func (s *Service) PersonDetail(ctx context.Context, caseName, ref string) ([]Person, error) {
+	people, err := s.People(ctx, caseName)
+	if err != nil {
+		return nil, err
+	}
+	want := strings.ToLower(strings.TrimSpace(ref))
+	var found []Person
+	for _, p := range people {
+		if strings.ToLower(p.ID) == want || strings.ToLower(p.Name) == want || slices.ContainsFunc(p.Names, func(n string) bool { return strings.ToLower(n) == want }) || hasIdentifier(p.Identifiers, want) {
+			found = append(found, p)
+		}
+	}
+	if len(found) == 0 {
+		return nil, fmt.Errorf("no person %q in case %s: %w", ref, caseName, ErrNotFound)
+	}
+	for _, p := range found {
+		if err := s.auditRead(ctx, "person.read", "case:"+caseName+"/person:"+p.ID, map[string]any{"ref": ref}); err != nil {
+			return nil, fmt.Errorf("audit the read of person %s: %w", p.ID, err)
+		}
+	}
+	return found, nil
+}
+
+// hasIdentifier reports whether ref (lower-case) is one of keys, the value
+// of one, or a username key without its @.
+func hasIdentifier(keys []string, ref string) bool {
+	for _, k := range keys {
+		_, v, _ := strings.Cut(k, ":")
+		if k == ref || v == ref || strings.HasSuffix(k, ":"+strings.TrimPrefix(ref, "@")) {
+			return true
+		}
+	}
+	return false
+}
