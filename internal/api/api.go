@@ -10,7 +10,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/job"
 	"github.com/vibora-project/vibora/internal/server"
 )
 
@@ -35,10 +35,11 @@ type Authenticator interface {
 	Token(ctx context.Context, bearer string) (access.Principal, error)
 }
 
-// The authenticator's errors the API tells apart.
+// The authenticator's errors the API tells apart (auth.ErrUnauthenticated
+// and auth.ErrLockedOut are these).
 var (
-	ErrUnauthenticated = errors.New("not authenticated")
-	ErrLockedOut       = errors.New("too many failed logins: locked out for a while")
+	ErrUnauthenticated = investigation.ErrUnauthenticated
+	ErrLockedOut       = investigation.ErrLockedOut
 )
 
 // SessionCookie is the name of the session cookie.
@@ -51,6 +52,8 @@ type Config struct {
 	Logger  *slog.Logger
 	// SecureCookies marks the session cookie Secure: the server runs TLS.
 	SecureCookies bool
+	// Jobs runs background jobs (job_handlers.go); nil: no job routes work.
+	Jobs *job.Manager
 }
 
 // API is the REST API's handler.
@@ -59,12 +62,13 @@ type API struct {
 	auth   Authenticator
 	log    *slog.Logger
 	secure bool
+	jobs   *job.Manager
 	mux    *http.ServeMux
 }
 
 // New builds the API and registers every route of the table.
 func New(cfg Config) *API {
-	a := &API{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, secure: cfg.SecureCookies, mux: http.NewServeMux()}
+	a := &API{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, secure: cfg.SecureCookies, jobs: cfg.Jobs, mux: http.NewServeMux()}
 	for _, rt := range routes {
 		a.mux.Handle(rt.Method+" "+rt.Path, a.handler(rt))
 	}

@@ -211,6 +211,7 @@ var commands = []func(*globals) *cobra.Command{
 	newLeadsCmd,
 	newMatchCmd,
 	newPersonCmd,
+	newServeCmd,
 	newStealerCmd,
 	newSuspectsCmd,
 	newIDCmd,

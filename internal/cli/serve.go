@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vibora-project/vibora/internal/api"
+	"github.com/vibora-project/vibora/internal/auth"
+	"github.com/vibora-project/vibora/internal/job"
+	"github.com/vibora-project/vibora/internal/server"
+)
+
+func newServeCmd(g *globals) *cobra.Command {
+	var listen, tlsCert, tlsKey string
+	var roots []string
+	cmd := &cobra.Command{
+		Use:   "serve [--listen ADDR] [--evidence-root DIR]... [--tls-cert F --tls-key F]",
+		Short: "Run the hub: the REST API (and its background jobs) on this store",
+		Long: `Serve the REST API under /api/v1 (docs/api.md) on the store named by --db,
+with background jobs (ingest of paths under the evidence roots, imports of
+uploads). Requests authenticate with an API token (vibora token create) or
+a session from POST /api/v1/session. /healthz answers once the process runs,
+/readyz once the match index is loaded. SIGINT or SIGTERM stops accepting
+requests, lets those in flight finish and puts running jobs back in the
+queue.
+
+Environment: VIBORA_LISTEN, VIBORA_EVIDENCE_ROOTS (a list separated like
+PATH), VIBORA_TLS_CERT, VIBORA_TLS_KEY.`,
+		Args: argsUsage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			listen = cmp.Or(listen, os.Getenv("VIBORA_LISTEN"), server.DefaultListen)
+			tlsCert, tlsKey = cmp.Or(tlsCert, os.Getenv("VIBORA_TLS_CERT")), cmp.Or(tlsKey, os.Getenv("VIBORA_TLS_KEY"))
+			if len(roots) == 0 && os.Getenv("VIBORA_EVIDENCE_ROOTS") != "" {
+				roots = filepath.SplitList(os.Getenv("VIBORA_EVIDENCE_ROOTS"))
+			}
+			if (tlsCert == "") != (tlsKey == "") {
+				return usagef("give both --tls-cert and --tls-key, or neither")
+			}
+			// The command's context carries the local principal; requests
+			// carry their own, and the server acts for no one.
+			ctx := context.WithoutCancel(cmd.Context())
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			go func() { <-cmd.Context().Done(); cancel() }()
+			log := g.serveLogger()
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			jobs, err := job.New(ctx, s, job.Config{EvidenceRoots: roots, SpoolDir: filepath.Join(cacheDir(g.db), "spool"), Logger: log})
+			if err != nil {
+				return withHint(err, "--evidence-root must name existing directories")
+			}
+			defer jobs.Close()
+			a := api.New(api.Config{Service: s, Auth: auth.New(s, auth.Config{}), Logger: log, SecureCookies: tlsCert != "", Jobs: jobs})
+			srv, err := server.New(server.Config{Listen: listen, TLSCert: tlsCert, TLSKey: tlsKey, Handler: a, Logger: log, Ready: s.MatchIndexLoaded})
+			if err != nil {
+				return usageError{err}
+			}
+			go func() {
+				if err := s.LoadMatchIndex(ctx); err != nil && ctx.Err() == nil {
+					log.Error("match index not loaded: /readyz stays unready", "err", err)
+					return
+				}
+				log.Info("match index loaded")
+			}()
+			errc := make(chan error, 2)
+			go func() { errc <- srv.Serve(ctx) }()
+			go func() { errc <- jobs.Serve(ctx) }()
+			first := <-errc
+			cancel()
+			second := <-errc
+			// Work cut short by the shutdown itself is no failure.
+			for _, e := range []*error{&first, &second} {
+				if errors.Is(*e, context.Canceled) {
+					*e = nil
+				}
+			}
+			if err := errors.Join(first, second); err != nil {
+				if strings.Contains(err.Error(), "listen on") {
+					return withHint(err, "--listen (or VIBORA_LISTEN) must be a free host:port")
+				}
+				return err
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&listen, "listen", "", "address to listen on (env VIBORA_LISTEN, default "+server.DefaultListen+")")
+	f.StringArrayVar(&roots, "evidence-root", nil, "directory ingest jobs may read; repeat for several (env VIBORA_EVIDENCE_ROOTS)")
+	f.StringVar(&tlsCert, "tls-cert", "", "PEM certificate chain: serve HTTPS (env VIBORA_TLS_CERT)")
+	f.StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert (env VIBORA_TLS_KEY)")
+	return cmd
+}
+
+// serveLogger is the server's operational log: info by default, so that
+// the access log shows (VIBORA_LOG changes the level).
+func (g *globals) serveLogger() *slog.Logger {
+	level := slog.LevelInfo
+	if os.Getenv("VIBORA_LOG") != "" {
+		level = logLevel()
+	}
+	return slog.New(slog.NewTextHandler(g.streams.Err, &slog.HandlerOptions{Level: level}))
+}
