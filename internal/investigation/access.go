@@ -20,6 +20,9 @@ func (s *Service) caseFor(ctx context.Context, name string, perm access.Permissi
 	if err != nil {
 		return store.Case{}, err
 	}
+	if !nameMayExist(name) {
+		return store.Case{}, notFound("case", name)
+	}
 	c, err := s.db.CaseByName(ctx, name)
 	if err != nil {
 		return store.Case{}, err

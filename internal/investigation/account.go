@@ -12,14 +12,81 @@ import (
 	"github.com/vibora-project/vibora/internal/store"
 )
 
-// The accounts part of the wire contract.
-type (
-	Agency     = store.Agency
-	User       = store.User
-	Token      = store.Token
-	CaseShare  = store.CaseShare
-	CaseMember = store.CaseMember
-)
+// Agency is an organisation on a hub: the owner of its cases and of its
+// users' accounts.
+type Agency struct {
+	ID        int64  `json:"id"`
+	Name      string `json:"name"`
+	Country   string `json:"country"`
+	CreatedAt string `json:"created_at"`
+	CreatedBy string `json:"created_by"`
+}
+
+func agencyView(a store.Agency) Agency { return Agency(a) }
+
+// User is an account. Its password hash is never part of it.
+type User struct {
+	ID           int64  `json:"id"`
+	Name         string `json:"name"`
+	Agency       string `json:"agency"`
+	Role         string `json:"role"`
+	Disabled     bool   `json:"disabled"`
+	FailedLogins int    `json:"failed_logins"`
+	LockedUntil  string `json:"locked_until,omitempty"`
+	CreatedAt    string `json:"created_at"`
+	CreatedBy    string `json:"created_by"`
+}
+
+func userView(u store.User) User {
+	return User{ID: u.ID, Name: u.Name, Agency: u.Agency, Role: u.Role, Disabled: u.Disabled, FailedLogins: u.FailedLogins,
+		LockedUntil: u.LockedUntil, CreatedAt: u.CreatedAt, CreatedBy: u.CreatedBy}
+}
+
+// Token is an API token, without its secret (never stored) or the secret's
+// digest.
+type Token struct {
+	ID         int64  `json:"id"`
+	User       string `json:"user"`
+	Agency     string `json:"agency"`
+	Name       string `json:"name"`
+	CreatedAt  string `json:"created_at"`
+	CreatedBy  string `json:"created_by"`
+	ExpiresAt  string `json:"expires_at,omitempty"`
+	RevokedAt  string `json:"revoked_at,omitempty"`
+	LastUsedAt string `json:"last_used_at,omitempty"`
+}
+
+func tokenView(t store.Token) Token {
+	return Token{ID: t.ID, User: t.User, Agency: t.Agency, Name: t.Name, CreatedAt: t.CreatedAt, CreatedBy: t.CreatedBy,
+		ExpiresAt: t.ExpiresAt, RevokedAt: t.RevokedAt, LastUsedAt: t.LastUsedAt}
+}
+
+// CaseShare is a case shared with another agency, with a role.
+type CaseShare struct {
+	Case      string `json:"case"`
+	Agency    string `json:"agency"`
+	Role      string `json:"role"`
+	CreatedAt string `json:"created_at"`
+	CreatedBy string `json:"created_by"`
+}
+
+func shareView(s store.CaseShare) CaseShare {
+	return CaseShare{Case: s.Case, Agency: s.Agency, Role: s.Role, CreatedAt: s.CreatedAt, CreatedBy: s.CreatedBy}
+}
+
+// CaseMember is a user's role on one case.
+type CaseMember struct {
+	Case      string `json:"case"`
+	User      string `json:"user"`
+	Agency    string `json:"agency"`
+	Role      string `json:"role"`
+	CreatedAt string `json:"created_at"`
+	CreatedBy string `json:"created_by"`
+}
+
+func memberView(m store.CaseMember) CaseMember {
+	return CaseMember{Case: m.Case, User: m.User, Agency: m.Agency, Role: m.Role, CreatedAt: m.CreatedAt, CreatedBy: m.CreatedBy}
+}
 
 // ErrUnknownAgency marks a name that is no registered agency.
 var ErrUnknownAgency = fmt.Errorf("unknown agency: %w", ErrInvalid)
@@ -63,16 +130,16 @@ func (s *Service) AddAgency(ctx context.Context, name, country string) (Agency, 
 	if len(country) != 2 || country[0] < 'A' || country[0] > 'Z' || country[1] < 'A' || country[1] > 'Z' {
 		return Agency{}, fmt.Errorf("country %q: want an ISO 3166 alpha-2 code such as NL: %w", country, ErrInvalid)
 	}
-	a := Agency{Name: name, Country: country, CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
+	a := store.Agency{Name: name, Country: country, CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
 	ch := &change{action: "agency.add", object: "agency:" + name}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
 		if err := tx.InsertAgency(ctx, &a); err != nil {
 			return err
 		}
-		ch.after = a
+		ch.after = agencyView(a)
 		return nil
 	})
-	return a, err
+	return agencyView(a), err
 }
 
 // Agencies lists the agencies by name.
@@ -81,7 +148,7 @@ func (s *Service) Agencies(ctx context.Context) ([]Agency, error) {
 		return nil, err
 	}
 	list, err := s.db.Agencies(ctx)
-	return orEmptySlice(list), err
+	return views(list, agencyView), err
 }
 
 // caseAgency checks the agency a new case names: on a store with agencies
@@ -93,6 +160,9 @@ func (s *Service) caseAgency(ctx context.Context, name string) error {
 	has, err := s.db.HasAgencies(ctx)
 	if err != nil || !has {
 		return err
+	}
+	if !nameMayExist(name) {
+		return fmt.Errorf("%w: %w", notFound("agency", name), ErrUnknownAgency)
 	}
 	if _, err := s.db.AgencyByName(ctx, name); errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("agency %q is not registered on this store: %w", name, ErrUnknownAgency)
@@ -132,6 +202,9 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 	if role == access.HubAdmin && !p.Allows(access.Agency, access.Admin, "") {
 		return User{}, fmt.Errorf("add user %q as %s: %w", name, role, access.ErrForbidden)
 	}
+	if !nameMayExist(nu.Agency) {
+		return User{}, fmt.Errorf("%w: %w", notFound("agency", nu.Agency), ErrUnknownAgency)
+	}
 	a, err := s.db.AgencyByName(ctx, nu.Agency)
 	if errors.Is(err, store.ErrNotFound) {
 		return User{}, fmt.Errorf("%w: %w", err, ErrUnknownAgency)
@@ -145,16 +218,16 @@ func (s *Service) AddUser(ctx context.Context, nu NewUser) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	u := User{Name: name, AgencyID: a.ID, Agency: a.Name, Role: string(role), PasswordHash: hash, CreatedAt: s.timestamp(), CreatedBy: p.Name}
+	u := store.User{Name: name, AgencyID: a.ID, Agency: a.Name, Role: string(role), PasswordHash: hash, CreatedAt: s.timestamp(), CreatedBy: p.Name}
 	ch := &change{action: "user.add", object: "user:" + name}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
 		if err := tx.InsertUser(ctx, &u); err != nil {
 			return err
 		}
-		ch.after = u // the password hash is not part of its JSON form
+		ch.after = userView(u) // without the password hash
 		return nil
 	})
-	return u, err
+	return userView(u), err
 }
 
 // userScope is the agency whose users p may see (0: every agency), or
@@ -185,16 +258,19 @@ func (s *Service) Users(ctx context.Context) ([]User, error) {
 		return nil, err
 	}
 	list, err := s.db.Users(ctx, agencyID)
-	return orEmptySlice(list), err
+	return views(list, userView), err
 }
 
 // userFor loads a user the principal may act on: itself (when self is
 // allowed) or a user of an agency it administers. Any other user is not
 // found, like a user that does not exist.
-func (s *Service) userFor(ctx context.Context, name string, self bool) (access.Principal, User, error) {
+func (s *Service) userFor(ctx context.Context, name string, self bool) (access.Principal, store.User, error) {
 	p, err := s.principal(ctx)
 	if err != nil {
-		return p, User{}, err
+		return p, store.User{}, err
+	}
+	if !nameMayExist(name) {
+		return p, store.User{}, notFound("user", name)
 	}
 	u, err := s.db.UserByName(ctx, name)
 	if err != nil {
@@ -204,13 +280,13 @@ func (s *Service) userFor(ctx context.Context, name string, self bool) (access.P
 		return p, u, nil
 	}
 	if !p.Allows(access.User, access.Read, u.Agency) {
-		return p, User{}, fmt.Errorf("user %q: %w", name, store.ErrNotFound)
+		return p, store.User{}, fmt.Errorf("user %q: %w", name, store.ErrNotFound)
 	}
 	if !p.Allows(access.User, access.Admin, u.Agency) {
-		return p, User{}, fmt.Errorf("user %q: %w", name, access.ErrForbidden)
+		return p, store.User{}, fmt.Errorf("user %q: %w", name, access.ErrForbidden)
 	}
 	if u.Role == string(access.HubAdmin) && !p.Allows(access.Agency, access.Admin, "") {
-		return p, User{}, fmt.Errorf("user %q is a hub admin: %w", name, access.ErrForbidden)
+		return p, store.User{}, fmt.Errorf("user %q is a hub admin: %w", name, access.ErrForbidden)
 	}
 	return p, u, nil
 }
@@ -231,7 +307,7 @@ func (s *Service) SetPassword(ctx context.Context, name, password string) (User,
 	}
 	u.PasswordHash, u.FailedLogins, u.LockedUntil = hash, 0, ""
 	ch := &change{action: "user.passwd", object: "user:" + u.Name}
-	return u, s.mutate(ctx, ch, func(tx *store.Tx) error {
+	return userView(u), s.mutate(ctx, ch, func(tx *store.Tx) error {
 		if err := tx.SetUserPassword(ctx, u.ID, hash); err != nil {
 			return err
 		}
@@ -249,14 +325,14 @@ func (s *Service) DisableUser(ctx context.Context, name string) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	before := u
+	before := userView(u)
 	u.Disabled = true
-	ch := &change{action: "user.disable", object: "user:" + u.Name, before: before, after: u}
+	ch := &change{action: "user.disable", object: "user:" + u.Name, before: before, after: userView(u)}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
 		if err := tx.SetUserDisabled(ctx, u.ID, true); err != nil {
 			return err
 		}
 		return tx.DeleteUserSessions(ctx, u.ID)
 	})
-	return u, err
+	return userView(u), err
 }

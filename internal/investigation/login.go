@@ -38,7 +38,7 @@ const touchEvery = time.Minute
 // shownName is a user name as the audit trail may record it when it names
 // no account: valid UTF-8, at most 64 bytes.
 func shownName(name string) string {
-	name = strings.ToValidUTF8(name, "?")
+	name = strings.ReplaceAll(strings.ToValidUTF8(name, "?"), "\x00", "?")
 	if len(name) > 64 {
 		name = strings.ToValidUTF8(name[:64], "")
 	}
@@ -91,8 +91,11 @@ func parseTime(v string) time.Time {
 // pol.LockFor, and refused even with the right password until then.
 func (s *Service) PasswordLogin(ctx context.Context, username, password, remoteAddr string, pol LoginPolicy) (string, access.Principal, error) {
 	now := s.now()
-	detail := map[string]any{"remote_addr": remoteAddr}
-	u, err := s.db.UserByName(ctx, username)
+	detail := map[string]any{"remote_addr": shownName(remoteAddr)}
+	u, err := store.User{}, notFound("user", username)
+	if nameMayExist(username) {
+		u, err = s.db.UserByName(ctx, username)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		secret.CheckPassword(s.dummyPHC(), password) // take as long as a real check
 		detail["reason"] = "unknown user"
@@ -166,7 +169,7 @@ func (s *Service) PasswordLogin(ctx context.Context, username, password, remoteA
 				return err
 			}
 		}
-		return tx.InsertSession(ctx, store.Session{IDSHA256: digest, UserID: u.ID, CreatedAt: at, LastSeenAt: at, RemoteAddr: remoteAddr})
+		return tx.InsertSession(ctx, store.Session{IDSHA256: digest, UserID: u.ID, CreatedAt: at, LastSeenAt: at, RemoteAddr: shownName(remoteAddr)})
 	})
 	if err != nil {
 		return "", access.Principal{}, err
@@ -181,7 +184,8 @@ func (s *Service) PasswordLogin(ctx context.Context, username, password, remoteA
 // RecordAddressLockout audits that logins from an address were locked out
 // (the throttle that counts them lives with the server).
 func (s *Service) RecordAddressLockout(ctx context.Context, remoteAddr string, until time.Time) error {
-	return s.authAudit(ctx, access.Principal{Name: "(address)", Method: access.Password}, "auth.lockout", "address:"+shownName(remoteAddr),
+	remoteAddr = shownName(remoteAddr)
+	return s.authAudit(ctx, access.Principal{Name: "(address)", Method: access.Password}, "auth.lockout", "address:"+remoteAddr,
 		map[string]any{"remote_addr": remoteAddr, "locked_until": audit.FormatTime(until)}, nil)
 }
 

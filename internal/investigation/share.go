@@ -22,6 +22,9 @@ func (s *Service) ShareCase(ctx context.Context, caseName, agency, role string) 
 	if err != nil {
 		return CaseShare{}, fmt.Errorf("%w: %w", err, ErrInvalid)
 	}
+	if !nameMayExist(agency) {
+		return CaseShare{}, fmt.Errorf("%w: %w", notFound("agency", agency), ErrUnknownAgency)
+	}
 	a, err := s.db.AgencyByName(ctx, agency)
 	if errors.Is(err, store.ErrNotFound) {
 		return CaseShare{}, fmt.Errorf("%w: %w", err, ErrUnknownAgency)
@@ -31,10 +34,10 @@ func (s *Service) ShareCase(ctx context.Context, caseName, agency, role string) 
 	if a.Name == c.Agency {
 		return CaseShare{}, fmt.Errorf("case %q belongs to agency %q already: %w", c.Name, a.Name, ErrInvalid)
 	}
-	sh := CaseShare{CaseID: c.ID, Case: c.Name, AgencyID: a.ID, Agency: a.Name, Role: string(r), CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
-	ch := &change{action: "case.share", object: "case:" + c.Name, after: sh, detail: map[string]string{"agency": a.Name, "role": sh.Role}}
+	sh := store.CaseShare{CaseID: c.ID, Case: c.Name, AgencyID: a.ID, Agency: a.Name, Role: string(r), CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
+	ch := &change{action: "case.share", object: "case:" + c.Name, after: shareView(sh), detail: map[string]string{"agency": a.Name, "role": sh.Role}}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error { return tx.PutCaseShare(ctx, sh) })
-	return sh, err
+	return shareView(sh), err
 }
 
 // UnshareCase withdraws the share of a case with an agency, effective on
@@ -43,6 +46,9 @@ func (s *Service) UnshareCase(ctx context.Context, caseName, agency string) erro
 	c, err := s.caseFor(ctx, caseName, access.Admin)
 	if err != nil {
 		return err
+	}
+	if !nameMayExist(agency) {
+		return notFound("agency", agency)
 	}
 	a, err := s.db.AgencyByName(ctx, agency)
 	if err != nil {
@@ -65,7 +71,7 @@ func (s *Service) CaseShares(ctx context.Context, caseName string) ([]CaseShare,
 		return nil, err
 	}
 	list, err := s.db.CaseShares(ctx, c.ID)
-	return orEmptySlice(list), err
+	return views(list, shareView), err
 }
 
 // AddCaseMember makes a user a member of a case with a case role (viewer,
@@ -79,14 +85,17 @@ func (s *Service) AddCaseMember(ctx context.Context, caseName, user, role string
 	if err != nil {
 		return CaseMember{}, fmt.Errorf("%w: %w", err, ErrInvalid)
 	}
+	if !nameMayExist(user) {
+		return CaseMember{}, fmt.Errorf("%w: %w", notFound("user", user), ErrInvalid)
+	}
 	u, err := s.db.UserByName(ctx, user)
 	if err != nil {
 		return CaseMember{}, fmt.Errorf("%w: %w", err, ErrInvalid)
 	}
-	m := CaseMember{CaseID: c.ID, Case: c.Name, UserID: u.ID, User: u.Name, Agency: u.Agency, Role: string(r), CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
-	ch := &change{action: "case.member.add", object: "case:" + c.Name, after: m, detail: map[string]string{"user": u.Name, "role": m.Role}}
+	m := store.CaseMember{CaseID: c.ID, Case: c.Name, UserID: u.ID, User: u.Name, Agency: u.Agency, Role: string(r), CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
+	ch := &change{action: "case.member.add", object: "case:" + c.Name, after: memberView(m), detail: map[string]string{"user": u.Name, "role": m.Role}}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error { return tx.PutCaseMember(ctx, m) })
-	return m, err
+	return memberView(m), err
 }
 
 // RemoveCaseMember ends a user's membership of a case.
@@ -94,6 +103,9 @@ func (s *Service) RemoveCaseMember(ctx context.Context, caseName, user string) e
 	c, err := s.caseFor(ctx, caseName, access.Admin)
 	if err != nil {
 		return err
+	}
+	if !nameMayExist(user) {
+		return notFound("user", user)
 	}
 	u, err := s.db.UserByName(ctx, user)
 	if err != nil {
@@ -116,5 +128,5 @@ func (s *Service) CaseMembers(ctx context.Context, caseName string) ([]CaseMembe
 		return nil, err
 	}
 	list, err := s.db.CaseMembers(ctx, c.ID)
-	return orEmptySlice(list), err
+	return views(list, memberView), err
 }

@@ -43,7 +43,7 @@ func (s *Service) CreateToken(ctx context.Context, user, name string, expires ti
 	}
 	sec, digest := secret.NewToken()
 	now := s.now()
-	t := Token{UserID: u.ID, User: u.Name, Agency: u.Agency, Name: name, SecretSHA256: digest, CreatedAt: audit.FormatTime(now), CreatedBy: p.Name}
+	t := store.Token{UserID: u.ID, User: u.Name, Agency: u.Agency, Name: name, SecretSHA256: digest, CreatedAt: audit.FormatTime(now), CreatedBy: p.Name}
 	if expires > 0 {
 		t.ExpiresAt = audit.FormatTime(now.Add(expires))
 	}
@@ -52,10 +52,10 @@ func (s *Service) CreateToken(ctx context.Context, user, name string, expires ti
 		if err := tx.InsertToken(ctx, &t); err != nil {
 			return err
 		}
-		ch.after, ch.detail = t, map[string]any{"token_id": t.ID, "expires_at": t.ExpiresAt}
+		ch.after, ch.detail = tokenView(t), map[string]any{"token_id": t.ID, "expires_at": t.ExpiresAt}
 		return nil
 	})
-	return NewToken{Token: t, Secret: sec}, err
+	return NewToken{Token: tokenView(t), Secret: sec}, err
 }
 
 // Tokens lists the tokens the principal may see, by id: its own, and
@@ -65,7 +65,7 @@ func (s *Service) Tokens(ctx context.Context) ([]Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	var list []Token
+	var list []store.Token
 	if agencyID, err := s.userScope(ctx, p); err == nil {
 		list, err = s.db.Tokens(ctx, 0, agencyID)
 		if err != nil {
@@ -79,7 +79,7 @@ func (s *Service) Tokens(ctx context.Context) ([]Token, error) {
 	} else {
 		return nil, err
 	}
-	return orEmptySlice(list), nil
+	return views(list, tokenView), nil
 }
 
 // RevokeToken revokes a token: its own, or one of a user its principal
@@ -100,16 +100,16 @@ func (s *Service) RevokeToken(ctx context.Context, id int64) (Token, error) {
 		}
 	}
 	if t.RevokedAt != "" {
-		return t, nil
+		return tokenView(t), nil
 	}
-	before := t
+	before := tokenView(t)
 	t.RevokedAt = s.timestamp()
-	ch := &change{action: "token.revoke", object: "user:" + t.User, before: before, after: t, detail: map[string]any{"token_id": t.ID}}
+	ch := &change{action: "token.revoke", object: "user:" + t.User, before: before, after: tokenView(t), detail: map[string]any{"token_id": t.ID}}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error { return tx.RevokeToken(ctx, t.ID, t.RevokedAt) })
-	return t, err
+	return tokenView(t), err
 }
 
 // accountPrincipal is the principal an account acts as.
-func accountPrincipal(u User, m access.Method) access.Principal {
+func accountPrincipal(u store.User, m access.Method) access.Principal {
 	return access.Principal{ID: access.UserPrincipalID(u.ID), Name: u.Name, Agency: u.Agency, Roles: []access.Role{access.Role(u.Role)}, Method: m}
 }

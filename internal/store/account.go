@@ -9,11 +9,11 @@ import (
 
 // Agency is an organisation on a hub: the owner of its cases and its users.
 type Agency struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	Country   string `json:"country"`
-	CreatedAt string `json:"created_at"`
-	CreatedBy string `json:"created_by"`
+	ID        int64
+	Name      string
+	Country   string
+	CreatedAt string
+	CreatedBy string
 }
 
 // InsertAgency stores a new agency and sets its ID.
@@ -64,19 +64,19 @@ func (q q) HasAgencies(ctx context.Context) (bool, error) {
 	return n > 0, err
 }
 
-// User is an account. PasswordHash is never part of its JSON form.
+// User is an account.
 type User struct {
-	ID           int64  `json:"id"`
-	Name         string `json:"name"`
-	AgencyID     int64  `json:"-"`
-	Agency       string `json:"agency"`
-	Role         string `json:"role"`
-	PasswordHash string `json:"-"`
-	Disabled     bool   `json:"disabled"`
-	FailedLogins int    `json:"failed_logins"`
-	LockedUntil  string `json:"locked_until,omitempty"`
-	CreatedAt    string `json:"created_at"`
-	CreatedBy    string `json:"created_by"`
+	ID           int64
+	Name         string
+	AgencyID     int64
+	Agency       string
+	Role         string
+	PasswordHash string
+	Disabled     bool
+	FailedLogins int
+	LockedUntil  string
+	CreatedAt    string
+	CreatedBy    string
 }
 
 const userCols = "u.id, u.name, u.agency_id, a.name, u.role, u.password_hash, u.disabled, u.failed_logins, u.locked_until, u.created_at, u.created_by"

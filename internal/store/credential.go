@@ -7,20 +7,19 @@ import (
 	"fmt"
 )
 
-// Token is an API token. Only the SHA-256 of its secret is stored, and it
-// is never part of the JSON form.
+// Token is an API token. Only the SHA-256 of its secret is stored.
 type Token struct {
-	ID           int64  `json:"id"`
-	UserID       int64  `json:"-"`
-	User         string `json:"user"`
-	Agency       string `json:"agency"`
-	Name         string `json:"name"`
-	SecretSHA256 string `json:"-"`
-	CreatedAt    string `json:"created_at"`
-	CreatedBy    string `json:"created_by"`
-	ExpiresAt    string `json:"expires_at,omitempty"`
-	RevokedAt    string `json:"revoked_at,omitempty"`
-	LastUsedAt   string `json:"last_used_at,omitempty"`
+	ID           int64
+	UserID       int64
+	User         string
+	Agency       string
+	Name         string
+	SecretSHA256 string
+	CreatedAt    string
+	CreatedBy    string
+	ExpiresAt    string
+	RevokedAt    string
+	LastUsedAt   string
 }
 
 const tokenCols = "t.id, t.user_id, u.name, a.name, t.name, t.secret_sha256, t.created_at, t.created_by, t.expires_at, t.revoked_at, t.last_used_at"

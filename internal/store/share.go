@@ -10,25 +10,25 @@ import (
 
 // CaseMember is a user's role on one case.
 type CaseMember struct {
-	CaseID    int64  `json:"-"`
-	Case      string `json:"case"`
-	UserID    int64  `json:"-"`
-	User      string `json:"user"`
-	Agency    string `json:"agency"`
-	Role      string `json:"role"`
-	CreatedAt string `json:"created_at"`
-	CreatedBy string `json:"created_by"`
+	CaseID    int64
+	Case      string
+	UserID    int64
+	User      string
+	Agency    string
+	Role      string
+	CreatedAt string
+	CreatedBy string
 }
 
 // CaseShare is a case shared with an agency, with a role.
 type CaseShare struct {
-	CaseID    int64  `json:"-"`
-	Case      string `json:"case"`
-	AgencyID  int64  `json:"-"`
-	Agency    string `json:"agency"`
-	Role      string `json:"role"`
-	CreatedAt string `json:"created_at"`
-	CreatedBy string `json:"created_by"`
+	CaseID    int64
+	Case      string
+	AgencyID  int64
+	Agency    string
+	Role      string
+	CreatedAt string
+	CreatedBy string
 }
 
 // PutCaseMember adds a member to a case or changes its role.
