@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Credentials", func(t *testing.T) { testCredentials(t, open(t, -1)) })
 	t.Run("CaseVisibility", func(t *testing.T) { testCaseVisibility(t, open(t, -1)) })
 	t.Run("Jobs", func(t *testing.T) { testJobs(t, open(t, -1)) })
+	t.Run("Messages", func(t *testing.T) { testMessages(t, open(t, -1)) })
 }
 
 // testMigrations builds a database at every earlier version, puts data in
