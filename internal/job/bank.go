@@ -22,18 +22,19 @@ type BankImportParams struct {
 	File         string `json:"file"`
 }
 
-// SubmitBankImport spools an uploaded hash list and queues its import into
-// the bank p names (p.File is set from the upload).
-func (m *Manager) SubmitBankImport(ctx context.Context, p BankImportParams, file UploadFile) (investigation.Job, error) {
+// SubmitBankImport queues the import of an uploaded hash list (the file of
+// field "file", from NewUpload(ctx, "")) into the bank p names; p.File is
+// set from the upload.
+func (m *Manager) SubmitBankImport(ctx context.Context, p BankImportParams, u *Upload) (investigation.Job, error) {
 	if strings.TrimSpace(p.Name) == "" {
 		return investigation.Job{}, fmt.Errorf("bank name is empty: %w", investigation.ErrInvalid)
 	}
-	upload, names, err := m.spoolFor(ctx, "", []UploadFile{file})
+	dir, names, err := u.take("file")
 	if err != nil {
 		return investigation.Job{}, err
 	}
 	p.File = names[0]
-	return m.submit(ctx, investigation.JobSubmission{Kind: investigation.JobBankImport, Params: p, Upload: upload})
+	return m.submitUpload(ctx, u, investigation.JobSubmission{Kind: investigation.JobBankImport, Params: p, Upload: dir})
 }
 
 func runBankImport(ctx context.Context, m *Manager, rec investigation.JobRecord, pr *progress) (any, error) {

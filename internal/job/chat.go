@@ -17,15 +17,15 @@ type ChatImportParams struct {
 	File    string `json:"file"`
 }
 
-// SubmitChatImport spools an uploaded chat export and queues its import
-// into the case.
-func (m *Manager) SubmitChatImport(ctx context.Context, caseName string, p ChatImportParams, file UploadFile) (investigation.Job, error) {
-	upload, names, err := m.spoolFor(ctx, caseName, []UploadFile{file})
+// SubmitChatImport queues the import of an uploaded chat export (the file
+// of field "file", from NewUpload(ctx, caseName)) into the case.
+func (m *Manager) SubmitChatImport(ctx context.Context, caseName string, p ChatImportParams, u *Upload) (investigation.Job, error) {
+	dir, names, err := u.take("file")
 	if err != nil {
 		return investigation.Job{}, err
 	}
 	p.File = names[0]
-	return m.submit(ctx, investigation.JobSubmission{Kind: investigation.JobChatImport, Case: caseName, Params: p, Upload: upload})
+	return m.submitUpload(ctx, u, investigation.JobSubmission{Kind: investigation.JobChatImport, Case: caseName, Params: p, Upload: dir})
 }
 
 func runChatImport(ctx context.Context, m *Manager, rec investigation.JobRecord, pr *progress) (any, error) {

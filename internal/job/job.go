@@ -279,9 +279,6 @@ func (m *Manager) dispatch(ctx context.Context, id int64) error {
 func (m *Manager) submit(ctx context.Context, sub investigation.JobSubmission) (investigation.Job, error) {
 	j, err := m.svc.SubmitJob(ctx, sub)
 	if err != nil {
-		if sub.Upload != "" {
-			m.releaseUpload(context.WithoutCancel(ctx), sub.Upload, 0)
-		}
 		return j, err
 	}
 	if err := m.dispatch(ctx, j.ID); err != nil {
@@ -333,13 +330,4 @@ func (m *Manager) releaseUpload(ctx context.Context, upload string, job int64) {
 	if err := m.spool.remove(upload); err != nil {
 		m.log.Warn("remove upload", "job", job, "err", err)
 	}
-}
-
-// spoolFor checks that the principal may submit a job on the case, then
-// spools its uploaded files.
-func (m *Manager) spoolFor(ctx context.Context, caseName string, files []UploadFile) (string, []string, error) {
-	if err := m.svc.CheckJobSubmission(ctx, caseName); err != nil {
-		return "", nil, err
-	}
-	return m.spool.save(files)
 }

@@ -270,7 +270,8 @@ func TestJobAccess(t *testing.T) {
 			t.Errorf("BE reads a shared case's job: %v", err)
 		}
 		// Bank jobs are for those who may change banks.
-		bank, err := e.m.SubmitBankImport(as(hubAdmin), job.BankImportParams{Name: "known"}, job.UploadFile{Name: "known.txt", Body: stringsReader("d41d8cd98f00b204e9800998ecf8427e\n")})
+		bank, err := e.m.SubmitBankImport(as(hubAdmin), job.BankImportParams{Name: "known"},
+			upload(t, e.m, hubAdmin, "", "file", "known.txt", stringsReader("d41d8cd98f00b204e9800998ecf8427e\n")))
 		must(t, err)
 		if _, err := e.m.Get(as(nlAnalyst), bank.ID); !errors.Is(err, investigation.ErrNotFound) {
 			t.Errorf("analyst reads a bank job: %v, want not found", err)
@@ -278,7 +279,7 @@ func TestJobAccess(t *testing.T) {
 		if got := ids(hubAdmin, investigation.JobFilter{}); !slices.Equal(got, []int64{bank.ID}) {
 			t.Errorf("hub admin lists %v, want the bank job", got)
 		}
-		if _, err := e.m.SubmitBankImport(as(nlAnalyst), job.BankImportParams{Name: "x"}, job.UploadFile{Name: "x.txt", Body: stringsReader("00")}); !errors.Is(err, access.ErrForbidden) {
+		if _, err := e.m.NewUpload(as(nlAnalyst), ""); !errors.Is(err, access.ErrForbidden) {
 			t.Errorf("analyst imports a bank: %v, want forbidden", err)
 		}
 	})

@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -22,13 +24,6 @@ var ErrTooLarge = errors.New("upload too large")
 
 // DefaultMaxUpload caps the bytes of one job's uploaded files.
 const DefaultMaxUpload = 4 << 30
-
-// UploadFile is one uploaded file: the name the client gave it (only its
-// base name is kept) and its content.
-type UploadFile struct {
-	Name string
-	Body io.Reader
-}
 
 // spool keeps uploaded files until the job that reads them ends. A job's
 // files live in one directory named by the digest of their names and
@@ -60,69 +55,79 @@ func uploadName(name string) (string, error) {
 	return base, nil
 }
 
-// save writes the files into the spool and returns the upload's directory
-// name and the files' names in it.
-func (s *spool) save(files []UploadFile) (string, []string, error) {
-	if len(files) == 0 {
-		return "", nil, fmt.Errorf("no file uploaded: %w", investigation.ErrInvalid)
-	}
+// incoming is an upload being received: its files go into a directory of
+// their own, hashed as they arrive; commit names it by the digest.
+type incoming struct {
+	s     *spool
+	tmp   string
+	h     hash.Hash
+	total int64
+	names []string
+}
+
+func (s *spool) begin() (*incoming, error) {
 	tmp, err := os.MkdirTemp(s.dir, ".incoming-")
 	if err != nil {
-		return "", nil, fmt.Errorf("spool: %w", err)
+		return nil, fmt.Errorf("spool: %w", err)
 	}
-	keep := false
-	defer func() {
-		if !keep {
-			os.RemoveAll(tmp)
-		}
-	}()
-	h := sha256.New()
-	var total int64
-	var names []string
-	for _, f := range files {
-		name, err := uploadName(f.Name)
-		if err != nil {
-			return "", nil, err
-		}
-		for _, n := range names {
-			if n == name {
-				return "", nil, fmt.Errorf("upload file name %q given twice: %w", name, investigation.ErrInvalid)
-			}
-		}
-		out, err := os.OpenFile(filepath.Join(tmp, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err != nil {
-			return "", nil, fmt.Errorf("spool: %w", err)
-		}
-		var lenName [8]byte
-		binary.BigEndian.PutUint64(lenName[:], uint64(len(name)))
-		h.Write(lenName[:])
-		h.Write([]byte(name))
-		fh := sha256.New()
-		n, err := io.Copy(io.MultiWriter(out, fh), io.LimitReader(f.Body, s.max-total+1))
-		total += n
-		if cerr := out.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return "", nil, fmt.Errorf("upload %s: %w", name, err)
-		}
-		if total > s.max {
-			return "", nil, fmt.Errorf("uploaded files over %d bytes: %w", s.max, ErrTooLarge)
-		}
-		h.Write(fh.Sum(nil))
-		names = append(names, name)
-	}
-	dir := hex.EncodeToString(h.Sum(nil))[:32]
-	if err := os.Rename(tmp, filepath.Join(s.dir, dir)); err != nil {
-		// The same files are spooled already (for another job): use them.
-		if _, serr := os.Stat(filepath.Join(s.dir, dir)); serr != nil {
-			return "", nil, fmt.Errorf("spool: %w", err)
-		}
-	} else {
-		keep = true
-	}
-	return dir, names, nil
+	return &incoming{s: s, tmp: tmp, h: sha256.New()}, nil
 }
+
+// add receives one file, named by the client, and returns the name it is
+// kept under (its base name).
+func (in *incoming) add(name string, r io.Reader) (string, error) {
+	name, err := uploadName(name)
+	if err != nil {
+		return "", err
+	}
+	if slices.Contains(in.names, name) {
+		return "", fmt.Errorf("upload file name %q given twice: %w", name, investigation.ErrInvalid)
+	}
+	out, err := os.OpenFile(filepath.Join(in.tmp, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("spool: %w", err)
+	}
+	var lenName [8]byte
+	binary.BigEndian.PutUint64(lenName[:], uint64(len(name)))
+	in.h.Write(lenName[:])
+	in.h.Write([]byte(name))
+	fh := sha256.New()
+	n, err := io.Copy(io.MultiWriter(out, fh), io.LimitReader(r, in.s.max-in.total+1))
+	in.total += n
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("upload %s: %w", name, err)
+	}
+	if in.total > in.s.max {
+		return "", fmt.Errorf("uploaded files over %d bytes: %w", in.s.max, ErrTooLarge)
+	}
+	in.h.Write(fh.Sum(nil))
+	in.names = append(in.names, name)
+	return name, nil
+}
+
+// commit moves the received files to the directory named by their digest
+// and returns its name. The same files spooled already (for another job)
+// are used as they are.
+func (in *incoming) commit() (string, error) {
+	if len(in.names) == 0 {
+		in.abort()
+		return "", fmt.Errorf("no file uploaded: %w", investigation.ErrInvalid)
+	}
+	dir := hex.EncodeToString(in.h.Sum(nil))[:32]
+	if err := os.Rename(in.tmp, filepath.Join(in.s.dir, dir)); err != nil {
+		in.abort()
+		if _, serr := os.Stat(filepath.Join(in.s.dir, dir)); serr != nil {
+			return "", fmt.Errorf("spool: %w", err)
+		}
+	}
+	return dir, nil
+}
+
+// abort removes what was received.
+func (in *incoming) abort() { os.RemoveAll(in.tmp) }
 
 // path is a spooled file's path.
 func (s *spool) path(upload, name string) (string, error) {

@@ -17,15 +17,16 @@ type StealerScanParams struct {
 	Watchlist     string `json:"watchlist"`
 }
 
-// SubmitStealerScan spools uploaded stealer logs and a watchlist and
-// queues their scan into the case.
-func (m *Manager) SubmitStealerScan(ctx context.Context, caseName string, p StealerScanParams, logs, watchlist UploadFile) (investigation.Job, error) {
-	upload, names, err := m.spoolFor(ctx, caseName, []UploadFile{logs, watchlist})
+// SubmitStealerScan queues the scan of uploaded stealer logs (the files of
+// fields "logs" and "watchlist", from NewUpload(ctx, caseName)) into the
+// case.
+func (m *Manager) SubmitStealerScan(ctx context.Context, caseName string, p StealerScanParams, u *Upload) (investigation.Job, error) {
+	dir, names, err := u.take("logs", "watchlist")
 	if err != nil {
 		return investigation.Job{}, err
 	}
 	p.Logs, p.Watchlist = names[0], names[1]
-	return m.submit(ctx, investigation.JobSubmission{Kind: investigation.JobStealerScan, Case: caseName, Params: p, Upload: upload})
+	return m.submitUpload(ctx, u, investigation.JobSubmission{Kind: investigation.JobStealerScan, Case: caseName, Params: p, Upload: dir})
 }
 
 func runStealerScan(ctx context.Context, m *Manager, rec investigation.JobRecord, pr *progress) (any, error) {

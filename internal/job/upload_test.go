@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/demo"
 	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/job"
@@ -67,8 +68,8 @@ func TestUploadJobs(t *testing.T) {
 
 		bankFile, err := os.ReadFile(l.Banks[0].Path)
 		must(t, err)
-		b, err := e.m.SubmitBankImport(as(hubAdmin), job.BankImportParams{Name: l.Banks[0].Name, Kind: l.Banks[0].Kind},
-			job.UploadFile{Name: "../../" + filepath.Base(l.Banks[0].Path), Body: bytes.NewReader(bankFile)})
+		u := upload(t, e.m, hubAdmin, "", "file", "../../"+filepath.Base(l.Banks[0].Path), bytes.NewReader(bankFile))
+		b, err := e.m.SubmitBankImport(as(hubAdmin), job.BankImportParams{Name: l.Banks[0].Name, Kind: l.Banks[0].Kind}, u)
 		must(t, err)
 		b = waitFor(t, e.m, hubAdmin, b.ID, "the end", ended)
 		var bank investigation.BankImportResult
@@ -81,7 +82,8 @@ func TestUploadJobs(t *testing.T) {
 		}
 
 		chat := "1/15/24, 9:00 AM - Bob Example: hello from example.org\n1/15/24, 9:01 AM - Alex Example: call +1 202 555 0143\n"
-		c, err := e.m.SubmitChatImport(as(nlAnalyst), "op-nl", job.ChatImportParams{}, job.UploadFile{Name: "WhatsApp Chat with Bob.txt", Body: strings.NewReader(chat)})
+		c, err := e.m.SubmitChatImport(as(nlAnalyst), "op-nl", job.ChatImportParams{},
+			upload(t, e.m, nlAnalyst, "op-nl", "file", "WhatsApp Chat with Bob.txt", strings.NewReader(chat)))
 		must(t, err)
 		c = wait(t, e.m, c.ID, "the end", ended)
 		var cr investigation.ChatImportReport
@@ -94,8 +96,9 @@ func TestUploadJobs(t *testing.T) {
 		wl, err := os.Open(l.Watchlist)
 		must(t, err)
 		defer wl.Close()
-		s, err := e.m.SubmitStealerScan(as(nlAnalyst), "op-nl", job.StealerScanParams{},
-			job.UploadFile{Name: "logs.zip", Body: bytes.NewReader(logs)}, job.UploadFile{Name: "watchlist.txt", Body: wl})
+		u = upload(t, e.m, nlAnalyst, "op-nl", "logs", "logs.zip", bytes.NewReader(logs))
+		must(t, u.Add("watchlist", "watchlist.txt", wl))
+		s, err := e.m.SubmitStealerScan(as(nlAnalyst), "op-nl", job.StealerScanParams{}, u)
 		must(t, err)
 		s = wait(t, e.m, s.ID, "the end", ended)
 		var sr investigation.StealerScanReport
@@ -130,18 +133,38 @@ func TestUploadJobs(t *testing.T) {
 func TestUploadLimits(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		e := newEnv(t, open, 1, func(c *job.Config) { c.MaxUpload = 1000 })
-		_, err := e.m.SubmitChatImport(as(nlAnalyst), "op-nl", job.ChatImportParams{}, job.UploadFile{Name: "chat.txt", Body: io.LimitReader(zeros{}, 1001)})
-		if !errors.Is(err, job.ErrTooLarge) {
+		u, err := e.m.NewUpload(as(nlAnalyst), "op-nl")
+		must(t, err)
+		must(t, u.Add("file", "a.txt", io.LimitReader(zeros{}, 600)))
+		if err := u.Add("logs", "b.txt", io.LimitReader(zeros{}, 401)); !errors.Is(err, job.ErrTooLarge) {
 			t.Errorf("oversized upload: %v, want ErrTooLarge", err)
 		}
+		u.Discard()
 		for _, name := range []string{"..", "", "a\x00b", "sub/../..", ".incoming-x"} {
-			_, err := e.m.SubmitChatImport(as(nlAnalyst), "op-nl", job.ChatImportParams{}, job.UploadFile{Name: name, Body: strings.NewReader("x")})
-			if !errors.Is(err, investigation.ErrInvalid) {
+			u, err := e.m.NewUpload(as(nlAnalyst), "op-nl")
+			must(t, err)
+			if err := u.Add("file", name, strings.NewReader("x")); !errors.Is(err, investigation.ErrInvalid) {
 				t.Errorf("upload named %q: %v, want invalid", name, err)
 			}
+			u.Discard()
 		}
-		if _, err := e.m.SubmitChatImport(as(nlViewer), "op-nl", job.ChatImportParams{}, job.UploadFile{Name: "chat.txt", Body: strings.NewReader("x")}); err == nil {
-			t.Error("a viewer uploaded a chat export")
+		// A file missing, or one too many, is refused, and nothing is kept.
+		u = upload(t, e.m, nlAnalyst, "op-nl", "logs", "logs.txt", strings.NewReader("x"))
+		if _, err := e.m.SubmitStealerScan(as(nlAnalyst), "op-nl", job.StealerScanParams{}, u); !errors.Is(err, investigation.ErrInvalid) {
+			t.Errorf("stealer scan without a watchlist: %v", err)
+		}
+		u.Discard()
+		u = upload(t, e.m, nlAnalyst, "op-nl", "file", "chat.txt", strings.NewReader("x"))
+		must(t, u.Add("other", "other.txt", strings.NewReader("y")))
+		if _, err := e.m.SubmitChatImport(as(nlAnalyst), "op-nl", job.ChatImportParams{}, u); !errors.Is(err, investigation.ErrInvalid) {
+			t.Errorf("chat import with two files: %v", err)
+		}
+		u.Discard()
+		if _, err := e.m.NewUpload(as(nlViewer), "op-nl"); err == nil {
+			t.Error("a viewer may upload a chat export")
+		}
+		if _, err := e.m.NewUpload(as(beAnalyst), "op-nl"); !errors.Is(err, investigation.ErrNotFound) {
+			t.Errorf("another agency uploads into a case: %v, want not found", err)
 		}
 		if left := spooled(t, e.spool); len(left) != 0 {
 			t.Errorf("refused uploads left in the spool: %v", left)
@@ -154,4 +177,14 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// upload starts an upload as p and adds one file.
+func upload(t *testing.T, m *job.Manager, p access.Principal, caseName, field, name string, r io.Reader) *job.Upload {
+	t.Helper()
+	u, err := m.NewUpload(as(p), caseName)
+	must(t, err)
+	must(t, u.Add(field, name, r))
+	t.Cleanup(u.Discard)
+	return u
 }
