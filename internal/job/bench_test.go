@@ -103,7 +103,7 @@ func BenchmarkIngestBesideEngine(b *testing.B) {
 func benchEnv(b *testing.B, open storetest.Opener, files int) *env {
 	e := &env{db: open(b, -1), root: filepath.Join(b.TempDir(), "evidence"), spool: b.TempDir(), cache: b.TempDir()}
 	e.svc = investigation.New(e.db, "", investigation.WithCacheDir(e.cache))
-	if _, err := e.svc.CreateCase(as(nlAnalyst), store.Case{Name: "op-nl"}); err != nil {
+	if _, err := e.svc.CreateCase(as(nlAnalyst), investigation.Case{Name: "op-nl"}); err != nil {
 		b.Fatal(err)
 	}
 	os.MkdirAll(filepath.Join(e.root, "phone"), 0o755)
