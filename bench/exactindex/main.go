@@ -14,7 +14,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/binary"
 	"flag"
 	"fmt"
@@ -98,7 +97,7 @@ func run(n int, kindName string, lookups int, save string) error {
 		if err != nil {
 			return err
 		}
-		x, err = matchindex.ReadExact(bufio.NewReaderSize(f, 1<<20))
+		x, err = matchindex.ReadExact(f)
 		f.Close()
 		if err != nil {
 			return err

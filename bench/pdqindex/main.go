@@ -235,7 +235,7 @@ func run(bankPath, queryPath string, dist, tables int, bruteCheck bool, sample i
 		if err != nil {
 			return err
 		}
-		y, err := matchindex.ReadPDQ(bufio.NewReaderSize(f, 1<<20))
+		y, err := matchindex.ReadPDQ(f)
 		f.Close()
 		if err != nil {
 			return err

@@ -353,32 +353,24 @@ func (m *Matcher) readOrds(path string) error {
 	return nil
 }
 
+// load reads the cached index files, the three at once (the PDQ index is
+// the largest; the others load beside it on a second core).
 func (m *Matcher) load(dir, key string) error {
-	open := func(ext string) (*bufio.Reader, func(), error) {
-		f, err := os.Open(filepath.Join(dir, key+ext))
-		if err != nil {
-			return nil, nil, err
-		}
-		return bufio.NewReaderSize(f, 1<<20), func() { f.Close() }, nil
-	}
-	if err := m.readOrds(filepath.Join(dir, key+".ords")); err != nil {
-		return err
-	}
-	xr, done2, err := open(".exact")
-	if err != nil {
-		return err
-	}
-	defer done2()
-	if m.exact, err = matchindex.ReadExact(xr); err != nil {
-		return err
-	}
-	pr, done3, err := open(".pdq")
-	if err != nil {
-		return err
-	}
-	defer done3()
-	m.pdq, err = matchindex.ReadPDQ(pr)
-	return err
+	path := func(ext string) string { return filepath.Join(dir, key+ext) }
+	var wg sync.WaitGroup
+	var exactErr, pdqErr error
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		m.exact, exactErr = matchindex.ReadExactFile(path(".exact"))
+	}()
+	go func() {
+		defer wg.Done()
+		m.pdq, pdqErr = matchindex.ReadPDQFile(path(".pdq"))
+	}()
+	ordsErr := m.readOrds(path(".ords"))
+	wg.Wait()
+	return errors.Join(ordsErr, exactErr, pdqErr)
 }
 
 // Records is the number of bank records indexed.

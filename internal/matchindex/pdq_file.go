@@ -2,6 +2,7 @@ package matchindex
 
 import (
 	"io"
+	"sync"
 )
 
 const pdqMagic = "VIBPDQ\x00\x00"
@@ -114,38 +115,61 @@ func (e checkError) Error() string { return string(e) }
 
 // check verifies the invariants Search relies on for memory safety and
 // correctness (sorted distinct hashes, consistent offsets, postings in
-// range).
+// range). The hashes and each table are checked concurrently.
 func (x *PDQ) check() error {
 	n := uint32(x.n)
 	if x.idOff[0] != 0 || x.idOff[n] != uint32(len(x.ids)) {
 		return checkError("id offsets do not span the ids")
 	}
-	for i := uint32(0); i < n; i++ {
-		if x.idOff[i+1] <= x.idOff[i] {
-			return checkError("a hash without ids")
-		}
-		if i > 0 && !wordsLess(x.hash(i-1), x.hash(i)) {
-			return checkError("hashes not sorted and distinct")
-		}
-	}
-	for ti := range x.tables {
-		t := &x.tables[ti]
-		if err := t.checkOffsets(n); err != nil {
-			return err
-		}
-		for _, p := range t.post {
-			if p >= n {
-				return checkError("posting out of range")
+	errs := make([]error, len(x.tables)+1)
+	var wg sync.WaitGroup
+	wg.Add(len(errs))
+	go func() {
+		defer wg.Done()
+		for i := uint32(0); i < n; i++ {
+			if x.idOff[i+1] <= x.idOff[i] {
+				errs[0] = checkError("a hash without ids")
+				return
+			}
+			if i > 0 && !wordsLess(x.hash(i-1), x.hash(i)) {
+				errs[0] = checkError("hashes not sorted and distinct")
+				return
 			}
 		}
-		if ti == 0 {
-			// Bucket k must hold exactly the hashes whose leading bits are k.
-			for k := uint32(0); k < 1<<t.bits; k++ {
-				s, e := t.bounds(k)
-				for i := s; i < e; i++ {
-					if sub(x.hash(i), 0, t.bits) != k {
-						return checkError("leading-bits table disagrees with the hashes")
-					}
+	}()
+	for ti := range x.tables {
+		go func() {
+			defer wg.Done()
+			errs[ti+1] = x.checkTable(ti)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (x *PDQ) checkTable(ti int) error {
+	n := uint32(x.n)
+	t := &x.tables[ti]
+	if err := t.checkOffsets(n); err != nil {
+		return err
+	}
+	for _, p := range t.post {
+		if p >= n {
+			return checkError("posting out of range")
+		}
+	}
+	if ti == 0 {
+		// Bucket k must hold exactly the hashes whose leading bits are k.
+		for k := uint32(0); k < 1<<t.bits; k++ {
+			s, e := t.bounds(k)
+			for i := s; i < e; i++ {
+				if sub(x.hash(i), 0, t.bits) != k {
+					return checkError("leading-bits table disagrees with the hashes")
 				}
 			}
 		}

@@ -232,11 +232,16 @@ func readSlice[T uint32 | uint64 | byte](rd *reader, n uint64) ([]T, error) {
 		}
 		tail := out[len(out) : len(out)+k]
 		b := byteView(tail)
-		m, err := io.ReadFull(rd.r, b)
-		rd.crc = crc32.Update(rd.crc, castagnoli, b[:m])
-		rd.off += int64(m)
-		if err != nil {
-			return nil, rd.readErr(err)
+		// Read in steps the checksum can follow while they are in cache.
+		for len(b) > 0 {
+			step := b[:min(len(b), 8<<20)]
+			m, err := io.ReadFull(rd.r, step)
+			rd.crc = crc32.Update(rd.crc, castagnoli, step[:m])
+			rd.off += int64(m)
+			if err != nil {
+				return nil, rd.readErr(err)
+			}
+			b = b[len(step):]
 		}
 		out = out[:len(out)+k]
 		if rd.remain < 0 {
@@ -285,4 +290,25 @@ func WriteFile(path string, x io.WriterTo) (err error) {
 		return fmt.Errorf("write index %s: %w", path, err)
 	}
 	return nil
+}
+
+// ReadExactFile reads the exact index file at path: one allocation per
+// array (the file's size is known) filled by large sequential reads.
+func ReadExactFile(path string) (*Exact, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadExact(f)
+}
+
+// ReadPDQFile reads the PDQ index file at path as ReadExactFile does.
+func ReadPDQFile(path string) (*PDQ, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return ReadPDQ(f)
 }
