@@ -22,12 +22,18 @@ var hostile = []string{
 func TestHostileInput(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		h := newHub(t, open)
-		before := h.auditCount()
 		check := func(persona, method, path string, body any, must4xx bool) {
 			t.Helper()
+			n := int64(-1)
+			if method != "GET" {
+				n = h.auditCount()
+			}
 			res, b := h.do(persona, method, path, body)
 			if res.StatusCode >= 500 || (must4xx && (res.StatusCode < 400 || res.StatusCode > 499)) {
 				t.Errorf("%s %.120q body %.120v: %d %.200s", method, path, body, res.StatusCode, b)
+			}
+			if n >= 0 && res.StatusCode >= 400 && h.auditCount() != n {
+				t.Errorf("%s %.120q body %.120v: refused with %d but changed the audit trail", method, path, body, res.StatusCode)
 			}
 		}
 		for _, v := range hostile {
@@ -56,6 +62,36 @@ func TestHostileInput(t *testing.T) {
 			check(analystNL, "POST", "/api/v1/match", map[string]any{"hashes": []string{v}}, true)
 			check(analystNL, "POST", "/api/v1/match", fmt.Sprintf(`{"hashes":["md5:%032x"],"max_distance":%q}`, 1, v), true)
 			check(anonymous, "POST", "/api/v1/session", map[string]any{"username": v, "password": v}, true)
+			// Accounts and access: path parameters name nothing (4xx); a
+			// hostile value in a body is refused or, when it happens to be a
+			// valid name, accepted (the check above sees that a refusal
+			// changed nothing).
+			for _, path := range []string{"/api/v1/users/" + p + "/password"} {
+				check(agencyAdminNL, "PUT", path, map[string]string{"password": "a-long-enough-password"}, true)
+			}
+			for _, path := range []string{"/api/v1/users/" + p + "/disable"} {
+				check(agencyAdminNL, "POST", path, nil, true)
+			}
+			for _, path := range []string{"/api/v1/tokens/" + p, "/api/v1/cases/alpha/shares/" + p, "/api/v1/cases/alpha/members/" + p, "/api/v1/cases/" + p + "/shares/be"} {
+				check(agencyAdminNL, "DELETE", path, nil, true)
+			}
+			for _, path := range []string{"/api/v1/cases/" + p + "/shares", "/api/v1/cases/" + p + "/members"} {
+				check(agencyAdminNL, "GET", path, nil, true)
+			}
+			check(agencyAdminNL, "POST", "/api/v1/cases/alpha/shares", map[string]string{"agency": v, "role": "viewer"}, true)
+			check(agencyAdminNL, "POST", "/api/v1/cases/alpha/shares", map[string]string{"agency": "be", "role": v}, true)
+			check(agencyAdminNL, "POST", "/api/v1/cases/alpha/members", map[string]string{"user": v, "role": "viewer"}, true)
+			check(agencyAdminNL, "POST", "/api/v1/cases/alpha/members", map[string]string{"user": "analyst-nl", "role": v}, true)
+			check(hubAdmin, "POST", "/api/v1/agencies", map[string]string{"name": v, "country": "NL"}, false)
+			check(hubAdmin, "POST", "/api/v1/agencies", map[string]string{"name": "ok-name", "country": v}, true)
+			check(agencyAdminNL, "POST", "/api/v1/users", map[string]string{"name": v, "agency": "nl", "role": "viewer", "password": "a-long-enough-password"}, false)
+			check(agencyAdminNL, "POST", "/api/v1/users", map[string]string{"name": "ok-user", "agency": v, "role": "viewer", "password": "a-long-enough-password"}, true)
+			check(agencyAdminNL, "POST", "/api/v1/users", map[string]string{"name": "ok-user", "agency": "nl", "role": v, "password": "a-long-enough-password"}, true)
+			check(agencyAdminNL, "POST", "/api/v1/tokens", map[string]string{"user": v}, false) // a user of that name may have been made above
+			check(agencyAdminNL, "POST", "/api/v1/tokens", fmt.Sprintf(`{"user":"agency-admin-nl","expires_days":%q}`, v), true)
+		}
+		for _, body := range []string{`{"user":"agency-admin-nl","expires_days":-1}`, `{"user":"agency-admin-nl","expires_days":99999999999}`, `{"user":"agency-admin-nl","name":"` + strings.Repeat("n", 200) + `"}`} {
+			check(agencyAdminNL, "POST", "/api/v1/tokens", body, true)
 		}
 		// Wrong JSON types and shapes, invalid UTF-8, trailing data.
 		for _, body := range []string{
@@ -81,9 +117,7 @@ func TestHostileInput(t *testing.T) {
 				t.Errorf("body of %d bytes: %d, want 413", n, res.StatusCode)
 			}
 		}
-		if after := h.auditCount(); after != before {
-			t.Errorf("refused requests wrote %d audit records", after-before)
-		}
+		before := h.auditCount()
 		// An injection string is a valid name: stored verbatim, nothing else.
 		name := `x'); DROP TABLE cases; --`
 		if res, b := h.do(analystNL, "POST", "/api/v1/cases", map[string]string{"name": name}); res.StatusCode != 201 {

@@ -6,15 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/api"
 	"github.com/vibora-project/vibora/internal/store/storetest"
-)
-
-// Roles of the personas, named as the access table names them.
-var (
-	roleAnalyst  = access.Analyst
-	roleHubAdmin = access.HubAdmin
 )
 
 // matrixRow is one request of the permission matrix and the status each
@@ -30,7 +23,8 @@ type matrixRow struct {
 }
 
 // want builds the expected statuses in the order of personas: anonymous,
-// viewer-nl, analyst-nl, analyst-be, agency-admin-nl, hub-admin.
+// viewer-nl, analyst-nl, analyst-be (alpha shared with be as viewer),
+// analyst-de (no share), agency-admin-nl, hub-admin.
 func want(statuses ...int) map[string]int {
 	if len(statuses) != len(personas) {
 		panic(fmt.Sprintf("want: %d statuses for %d personas", len(statuses), len(personas)))
@@ -52,31 +46,49 @@ const (
 )
 
 var matrix = []matrixRow{
-	{"GET", "/api/v1/openapi.json", "", want(ok, ok, ok, ok, ok, ok)},
-	{"POST", "/api/v1/session", `{"username":"nobody-{persona}","password":"wrong"}`, want(unauth, unauth, unauth, unauth, unauth, unauth)},
-	{"DELETE", "/api/v1/session", "", want(unauth, noContent, noContent, noContent, noContent, noContent)},
-	{"GET", "/api/v1/me", "", want(unauth, ok, ok, ok, ok, ok)},
+	{"GET", "/api/v1/openapi.json", "", want(ok, ok, ok, ok, ok, ok, ok)},
+	{"POST", "/api/v1/session", `{"username":"nobody-{persona}","password":"wrong-password"}`, want(unauth, unauth, unauth, unauth, unauth, unauth, unauth)},
+	{"DELETE", "/api/v1/session", "", want(unauth, noContent, noContent, noContent, noContent, noContent, noContent)},
+	{"GET", "/api/v1/me", "", want(unauth, ok, ok, ok, ok, ok, ok)},
 
-	{"GET", "/api/v1/cases", "", want(unauth, ok, ok, ok, ok, ok)},
-	{"POST", "/api/v1/cases", `{"name":"new-{persona}"}`, want(unauth, forbidden, created, created, created, forbidden)},
-	{"GET", "/api/v1/cases/alpha", "", want(unauth, ok, ok, notFound, ok, notFound)},
-	{"GET", "/api/v1/cases/beta", "", want(unauth, notFound, notFound, ok, notFound, notFound)},
-	{"GET", "/api/v1/cases/alpha/report", "", want(unauth, ok, ok, notFound, ok, notFound)},
-	{"GET", "/api/v1/cases/alpha/files", "", want(unauth, ok, ok, notFound, ok, notFound)},
-	{"GET", "/api/v1/cases/alpha/files?status=matched&limit=1", "", want(unauth, ok, ok, notFound, ok, notFound)},
-	{"GET", "/api/v1/cases/alpha/files/{fileAlpha}", "", want(unauth, ok, ok, notFound, ok, notFound)},
-	{"GET", "/api/v1/cases/alpha/files/{fileBeta}", "", want(unauth, notFound, notFound, notFound, notFound, notFound)},
-	{"GET", "/api/v1/cases/beta/files/{fileBeta}", "", want(unauth, notFound, notFound, ok, notFound, notFound)},
-	{"GET", "/api/v1/cases/nonexistent", "", want(unauth, notFound, notFound, notFound, notFound, notFound)},
+	{"GET", "/api/v1/cases", "", want(unauth, ok, ok, ok, ok, ok, ok)},
+	{"POST", "/api/v1/cases", `{"name":"new-{persona}"}`, want(unauth, forbidden, created, created, created, created, forbidden)},
+	{"GET", "/api/v1/cases/alpha", "", want(unauth, ok, ok, ok, notFound, ok, notFound)},
+	{"GET", "/api/v1/cases/beta", "", want(unauth, notFound, notFound, notFound, ok, notFound, notFound)},
+	{"GET", "/api/v1/cases/alpha/report", "", want(unauth, ok, ok, ok, notFound, ok, notFound)},
+	{"GET", "/api/v1/cases/alpha/files", "", want(unauth, ok, ok, ok, notFound, ok, notFound)},
+	{"GET", "/api/v1/cases/alpha/files?status=matched&limit=1", "", want(unauth, ok, ok, ok, notFound, ok, notFound)},
+	{"GET", "/api/v1/cases/alpha/files/{fileAlpha}", "", want(unauth, ok, ok, ok, notFound, ok, notFound)},
+	{"GET", "/api/v1/cases/alpha/files/{fileBeta}", "", want(unauth, notFound, notFound, notFound, notFound, notFound, notFound)},
+	{"GET", "/api/v1/cases/beta/files/{fileBeta}", "", want(unauth, notFound, notFound, notFound, ok, notFound, notFound)},
+	{"GET", "/api/v1/cases/nonexistent", "", want(unauth, notFound, notFound, notFound, notFound, notFound, notFound)},
 
-	{"POST", "/api/v1/match", `{"hashes":["md5:00000000000000000000000000000001"]}`, want(unauth, ok, ok, ok, ok, ok)},
-	{"GET", "/api/v1/banks", "", want(unauth, ok, ok, ok, ok, ok)},
-	{"GET", "/api/v1/banks/known", "", want(unauth, ok, ok, ok, ok, ok)},
-	{"GET", "/api/v1/banks/known/export", "", want(unauth, ok, ok, ok, ok, ok)},
-	{"DELETE", "/api/v1/banks/absent-{persona}", "", want(unauth, forbidden, forbidden, forbidden, notFound, notFound)},
+	{"POST", "/api/v1/match", `{"hashes":["md5:00000000000000000000000000000001"]}`, want(unauth, ok, ok, ok, ok, ok, ok)},
+	{"GET", "/api/v1/banks", "", want(unauth, ok, ok, ok, ok, ok, ok)},
+	{"GET", "/api/v1/banks/known", "", want(unauth, ok, ok, ok, ok, ok, ok)},
+	{"GET", "/api/v1/banks/known/export", "", want(unauth, ok, ok, ok, ok, ok, ok)},
+	{"DELETE", "/api/v1/banks/absent-{persona}", "", want(unauth, forbidden, forbidden, forbidden, forbidden, notFound, notFound)},
 
-	{"GET", "/api/v1/audit", "", want(unauth, forbidden, forbidden, forbidden, forbidden, ok)},
-	{"GET", "/api/v1/audit/verify", "", want(unauth, forbidden, forbidden, forbidden, forbidden, ok)},
+	{"GET", "/api/v1/cases/alpha/shares", "", want(unauth, ok, ok, ok, notFound, ok, notFound)},
+	{"POST", "/api/v1/cases/alpha/shares", `{"agency":"fr","role":"viewer"}`, want(unauth, forbidden, forbidden, forbidden, notFound, created, notFound)},
+	{"DELETE", "/api/v1/cases/alpha/shares/fr", "", want(unauth, forbidden, forbidden, forbidden, notFound, noContent, notFound)},
+	{"GET", "/api/v1/cases/alpha/members", "", want(unauth, ok, ok, ok, notFound, ok, notFound)},
+	{"POST", "/api/v1/cases/alpha/members", `{"user":"spare-nl","role":"viewer"}`, want(unauth, forbidden, forbidden, forbidden, notFound, created, notFound)},
+	{"DELETE", "/api/v1/cases/alpha/members/spare-nl", "", want(unauth, forbidden, forbidden, forbidden, notFound, noContent, notFound)},
+
+	{"GET", "/api/v1/agencies", "", want(unauth, ok, ok, ok, ok, ok, ok)},
+	{"POST", "/api/v1/agencies", `{"name":"ag-{persona}","country":"NL"}`, want(unauth, forbidden, forbidden, forbidden, forbidden, forbidden, created)},
+	{"GET", "/api/v1/users", "", want(unauth, forbidden, forbidden, forbidden, forbidden, ok, ok)},
+	{"POST", "/api/v1/users", `{"name":"u-{persona}","agency":"nl","role":"viewer","password":"a-long-password-123"}`, want(unauth, forbidden, forbidden, forbidden, forbidden, created, created)},
+	{"PUT", "/api/v1/users/spare-nl/password", `{"password":"another-long-password-{persona}"}`, want(unauth, notFound, notFound, notFound, notFound, ok, ok)},
+	{"PUT", "/api/v1/users/{persona}/password", `{"password":"own-long-password-{persona}"}`, want(unauth, ok, ok, ok, ok, ok, ok)},
+	{"POST", "/api/v1/users/spare-nl/disable", "", want(unauth, notFound, notFound, notFound, notFound, ok, ok)},
+	{"GET", "/api/v1/tokens", "", want(unauth, ok, ok, ok, ok, ok, ok)},
+	{"POST", "/api/v1/tokens", `{"user":"{persona}","name":"more"}`, want(unauth, created, created, created, created, created, created)},
+	{"DELETE", "/api/v1/tokens/{spareToken}", "", want(unauth, notFound, notFound, notFound, notFound, ok, ok)},
+
+	{"GET", "/api/v1/audit", "", want(unauth, forbidden, forbidden, forbidden, forbidden, forbidden, ok)},
+	{"GET", "/api/v1/audit/verify", "", want(unauth, forbidden, forbidden, forbidden, forbidden, forbidden, ok)},
 }
 
 // TestPermissionMatrix sends every row as every persona, on both stores.
@@ -168,7 +180,7 @@ func exactOverWildcard(pattern string, segs []string) bool {
 }
 
 func (h *hub) expand(s, persona string) string {
-	return strings.NewReplacer("{persona}", persona, "{fileAlpha}", fmt.Sprint(h.fileAlpha), "{fileBeta}", fmt.Sprint(h.fileBeta)).Replace(s)
+	return strings.NewReplacer("{persona}", persona, "{fileAlpha}", fmt.Sprint(h.fileAlpha), "{fileBeta}", fmt.Sprint(h.fileBeta), "{spareToken}", fmt.Sprint(h.tokenIDs["spare-nl"])).Replace(s)
 }
 
 func nilIfEmpty(s string) any {

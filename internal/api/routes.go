@@ -29,12 +29,31 @@ var routes = []route{
 	{"GET", "/api/v1/cases/{case}/files", false, (*API).listFiles},
 	{"GET", "/api/v1/cases/{case}/files/{file}", false, (*API).showFile},
 
+	// Case access: shares with agencies and members (share_handlers.go).
+	{"GET", "/api/v1/cases/{case}/shares", false, (*API).listShares},
+	{"POST", "/api/v1/cases/{case}/shares", false, (*API).shareCase},
+	{"DELETE", "/api/v1/cases/{case}/shares/{agency}", false, (*API).unshareCase},
+	{"GET", "/api/v1/cases/{case}/members", false, (*API).listMembers},
+	{"POST", "/api/v1/cases/{case}/members", false, (*API).addMember},
+	{"DELETE", "/api/v1/cases/{case}/members/{user}", false, (*API).removeMember},
+
 	// Matching and hash banks (match_handlers.go, bank_handlers.go).
 	{"POST", "/api/v1/match", false, (*API).match},
 	{"GET", "/api/v1/banks", false, (*API).listBanks},
 	{"GET", "/api/v1/banks/{bank}", false, (*API).showBank},
 	{"GET", "/api/v1/banks/{bank}/export", false, (*API).exportBank},
 	{"DELETE", "/api/v1/banks/{bank}", false, (*API).removeBank},
+
+	// Agencies, users and API tokens (account_handlers.go).
+	{"GET", "/api/v1/agencies", false, (*API).listAgencies},
+	{"POST", "/api/v1/agencies", false, (*API).addAgency},
+	{"GET", "/api/v1/users", false, (*API).listUsers},
+	{"POST", "/api/v1/users", false, (*API).addUser},
+	{"PUT", "/api/v1/users/{user}/password", false, (*API).setPassword},
+	{"POST", "/api/v1/users/{user}/disable", false, (*API).disableUser},
+	{"GET", "/api/v1/tokens", false, (*API).listTokens},
+	{"POST", "/api/v1/tokens", false, (*API).createToken},
+	{"DELETE", "/api/v1/tokens/{token}", false, (*API).revokeToken},
 
 	// The audit trail (audit_handlers.go).
 	{"GET", "/api/v1/audit", false, (*API).auditLog},
