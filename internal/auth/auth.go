@@ -15,6 +15,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"runtime"
 	"strings"
@@ -124,7 +125,7 @@ func (a *Authenticator) Login(ctx context.Context, username, password, remoteAdd
 	switch {
 	case err == nil:
 		return id, p, nil
-	case err == ErrUnauthenticated || err == ErrLockedOut:
+	case errors.Is(err, ErrUnauthenticated) || errors.Is(err, ErrLockedOut):
 		if until, locked := a.addressFailed(key); locked {
 			if aerr := a.svc.RecordAddressLockout(ctx, key.String(), until); aerr != nil {
 				return "", access.Principal{}, aerr
