@@ -1,6 +1,6 @@
-// Package auth authenticates the requests of a hub: password logins that
-// open server-side sessions, sessions with idle and absolute timeouts, and
-// API tokens. It is the contract the HTTP layer codes against; the accounts
+// Package auth authenticates the requests of a hub: password logins and
+// logins through an agency's OpenID Connect provider that open server-side
+// sessions, sessions with idle and absolute timeouts, and API tokens. It is the contract the HTTP layer codes against; the accounts
 // themselves, and the audit records of every login, live in
 // internal/investigation, and the secrets (argon2id password hashes,
 // tokens, session ids) in auth/secret.
@@ -22,6 +22,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coreos/go-oidc/v3/oidc"
+
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/investigation"
 )
@@ -36,12 +38,13 @@ var (
 // Config bounds logins and sessions. The zero value of a field takes its
 // default.
 type Config struct {
-	MaxFailures        int           // failed logins in a row that lock an account: 5
-	LockFor            time.Duration // lockout of an account or address: 15 minutes
-	AddressMaxFailures int           // failed logins from one address within AddressWindow that lock it: 20
-	AddressWindow      time.Duration // 15 minutes
-	Idle               time.Duration // a session unused this long ends: 30 minutes
-	Absolute           time.Duration // a session ends this long after login: 12 hours
+	MaxFailures        int                   // failed logins in a row that lock an account: 5
+	LockFor            time.Duration         // lockout of an account or address: 15 minutes
+	AddressMaxFailures int                   // failed logins from one address within AddressWindow that lock it: 20
+	AddressWindow      time.Duration         // 15 minutes
+	Idle               time.Duration         // a session unused this long ends: 30 minutes
+	Absolute           time.Duration         // a session ends this long after login: 12 hours
+	OIDC               map[string]OIDCClient // agency name -> its OpenID Connect provider (optional)
 	Now                func() time.Time
 }
 
@@ -66,6 +69,7 @@ type Authenticator struct {
 	sem  chan struct{} // password checks in flight
 	mu   sync.Mutex
 	addr map[netip.Prefix]*addrState
+	oidc oidcState
 }
 
 type addrState struct {
@@ -100,6 +104,7 @@ func New(svc *investigation.Service, cfg Config) *Authenticator {
 		pol:  investigation.LoginPolicy{MaxFailures: cfg.MaxFailures, LockFor: cfg.LockFor, Idle: cfg.Idle, Absolute: cfg.Absolute},
 		sem:  make(chan struct{}, runtime.NumCPU()),
 		addr: map[netip.Prefix]*addrState{},
+		oidc: oidcState{pending: map[string]pendingLogin{}, providers: map[string]*oidc.Provider{}},
 	}
 }
 

@@ -61,6 +61,7 @@ func TestAccountJSONGolden(t *testing.T) {
 		{"token-list", "", []string{"token", "list"}, investigation.Token{}},
 		{"token-revoke", "", []string{"token", "revoke", "1"}, investigation.Token{}},
 		{"user-disable", "", []string{"user", "disable", "bram"}, investigation.User{}},
+		{"user-link", "", []string{"user", "link", "ivo", "--issuer", "https://idp.example.org", "--subject", "248289761001"}, investigation.User{}},
 		{"", "", []string{"case", "create", "op-nl", "--agency", "NL-POL"}, nil},
 		{"case-share", "", []string{"case", "share", "op-nl", "--agency", "BE-FCCU", "--role", "viewer"}, investigation.CaseShare{}},
 		{"case-unshare", "", []string{"case", "unshare", "op-nl", "--agency", "BE-FCCU"}, caseUnshared{}},

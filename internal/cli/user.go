@@ -15,7 +15,7 @@ import (
 
 func newUserCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "user", Short: "Manage the accounts of a hub"}
-	cmd.AddCommand(newUserAddCmd(g), newUserListCmd(g), newUserPasswdCmd(g), newUserDisableCmd(g))
+	cmd.AddCommand(newUserAddCmd(g), newUserListCmd(g), newUserPasswdCmd(g), newUserDisableCmd(g), newUserLinkCmd(g))
 	return cmd
 }
 
@@ -191,4 +191,40 @@ func newUserDisableCmd(g *globals) *cobra.Command {
 			return newLines(g.streams.Out).Printf("user %s disabled\n", u.Name)
 		},
 	}
+}
+
+func newUserLinkCmd(g *globals) *cobra.Command {
+	var issuer, subject string
+	cmd := &cobra.Command{
+		Use:   "link NAME --issuer URL --subject SUB",
+		Short: "Link an account to its OpenID Connect identity",
+		Long: `Link an account to the identity its agency's OpenID Connect provider knows
+it by: the provider's issuer URL and the user's subject ("sub") there,
+never an e-mail address. The account may then log in through the provider.
+--subject "" unlinks it. The user's sessions end.`,
+		Args: argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, done, err := g.openService(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer done()
+			u, err := s.LinkOIDC(cmd.Context(), args[0], issuer, subject)
+			if err != nil {
+				return classify(err, "an identity links one account; 'vibora user list' shows the accounts you manage")
+			}
+			if g.json {
+				return newJSONLines(g.streams.Out).Write(u)
+			}
+			if u.OIDCSubject == "" {
+				return newLines(g.streams.Out).Printf("user %s unlinked from OpenID Connect\n", u.Name)
+			}
+			return newLines(g.streams.Out).Printf("user %s linked to %s at %s\n", u.Name, u.OIDCSubject, u.OIDCIssuer)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&issuer, "issuer", "", "the provider's issuer URL")
+	f.StringVar(&subject, "subject", "", "the user's subject at the provider (\"\" unlinks)")
+	cmd.MarkFlagRequired("subject")
+	return cmd
 }

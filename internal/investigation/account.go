@@ -35,11 +35,13 @@ type User struct {
 	LockedUntil  string `json:"locked_until,omitempty"`
 	CreatedAt    string `json:"created_at"`
 	CreatedBy    string `json:"created_by"`
+	OIDCIssuer   string `json:"oidc_issuer,omitempty"`  // the OpenID Connect identity it logs in as
+	OIDCSubject  string `json:"oidc_subject,omitempty"` // (omitted when none)
 }
 
 func userView(u store.User) User {
 	return User{ID: u.ID, Name: u.Name, Agency: u.Agency, Role: u.Role, Disabled: u.Disabled, FailedLogins: u.FailedLogins,
-		LockedUntil: u.LockedUntil, CreatedAt: u.CreatedAt, CreatedBy: u.CreatedBy}
+		LockedUntil: u.LockedUntil, CreatedAt: u.CreatedAt, CreatedBy: u.CreatedBy, OIDCIssuer: u.OIDCIssuer, OIDCSubject: u.OIDCSubject}
 }
 
 // Token is an API token, without its secret (never stored) or the secret's

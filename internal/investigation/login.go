@@ -152,15 +152,23 @@ func (s *Service) PasswordLogin(ctx context.Context, username, password, remoteA
 		}
 		return "", access.Principal{}, ErrUnauthenticated
 	}
+	return s.openSession(ctx, p, u, password, remoteAddr, detail, pol)
+}
+
+// openSession opens a session for u after a successful login (with the
+// password, to rehash it when the parameters changed; "" otherwise),
+// audited in the same transaction.
+func (s *Service) openSession(ctx context.Context, p access.Principal, u store.User, password, remoteAddr string, detail map[string]any, pol LoginPolicy) (string, access.Principal, error) {
+	now := s.now()
 	id, digest := secret.NewSessionID()
 	at := audit.FormatTime(now)
-	err = s.authAudit(ctx, p, "auth.login", "user:"+u.Name, detail, func(tx *store.Tx, _ *change) error {
+	err := s.authAudit(ctx, p, "auth.login", "user:"+u.Name, detail, func(tx *store.Tx, _ *change) error {
 		if u.FailedLogins != 0 || u.LockedUntil != "" {
 			if err := tx.SetLoginFailures(ctx, u.ID, 0, ""); err != nil {
 				return err
 			}
 		}
-		if secret.NeedsRehash(u.PasswordHash, s.pwParams) {
+		if password != "" && secret.NeedsRehash(u.PasswordHash, s.pwParams) {
 			hash, err := secret.HashPassword(password, s.pwParams)
 			if err != nil {
 				return err
@@ -169,7 +177,8 @@ func (s *Service) PasswordLogin(ctx context.Context, username, password, remoteA
 				return err
 			}
 		}
-		return tx.InsertSession(ctx, store.Session{IDSHA256: digest, UserID: u.ID, CreatedAt: at, LastSeenAt: at, RemoteAddr: shownName(remoteAddr)})
+		return tx.InsertSession(ctx, store.Session{IDSHA256: digest, UserID: u.ID, CreatedAt: at, LastSeenAt: at,
+			RemoteAddr: shownName(remoteAddr), Method: string(p.Method)})
 	})
 	if err != nil {
 		return "", access.Principal{}, err
@@ -179,6 +188,71 @@ func (s *Service) PasswordLogin(ctx context.Context, username, password, remoteA
 		s.log.Warn("remove expired sessions", "err", err)
 	}
 	return id, p, nil
+}
+
+// OIDCLogin opens a session for the user linked to an identity that
+// agency's OpenID Connect provider vouched for (the caller verified the ID
+// token: signature, issuer, audience, expiry, nonce). The user must belong
+// to that agency and not be disabled. Every outcome is audited.
+func (s *Service) OIDCLogin(ctx context.Context, agency, issuer, subject, remoteAddr string, pol LoginPolicy) (string, access.Principal, error) {
+	detail := map[string]any{"remote_addr": shownName(remoteAddr), "issuer": shownName(issuer), "subject": shownName(subject), "agency": shownName(agency)}
+	u, err := store.User{}, notFound("user", subject)
+	if nameMayExist(issuer) && nameMayExist(subject) {
+		u, err = s.db.UserByOIDC(ctx, issuer, subject)
+	}
+	fail := func(p access.Principal, object, reason string) (string, access.Principal, error) {
+		detail["reason"] = reason
+		if err := s.authAudit(ctx, p, "auth.login.failure", object, detail, nil); err != nil {
+			return "", access.Principal{}, err
+		}
+		return "", access.Principal{}, ErrUnauthenticated
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return fail(access.Principal{Name: shownName(subject), Method: access.OIDC}, "oidc:"+shownName(subject), "identity linked to no user")
+	}
+	if err != nil {
+		return "", access.Principal{}, err
+	}
+	p := accountPrincipal(u, access.OIDC)
+	switch {
+	case u.Agency != agency:
+		return fail(p, "user:"+u.Name, "user of another agency")
+	case u.Disabled:
+		return fail(p, "user:"+u.Name, "disabled")
+	}
+	return s.openSession(ctx, p, u, "", remoteAddr, detail, pol)
+}
+
+// LinkOIDC links a user to the identity (issuer, subject) its agency's
+// OpenID Connect provider knows it by; an empty subject unlinks it. Only
+// an administrator of the user's agency may. A user is never linked by
+// e-mail address.
+func (s *Service) LinkOIDC(ctx context.Context, user, issuer, subject string) (User, error) {
+	_, u, err := s.userFor(ctx, user, false)
+	if err != nil {
+		return User{}, err
+	}
+	if subject == "" {
+		issuer = ""
+	}
+	if err := checkText("issuer", issuer, MaxNameLen); err != nil {
+		return User{}, err
+	}
+	if err := checkText("subject", subject, MaxNameLen); err != nil {
+		return User{}, err
+	}
+	if subject != "" && !strings.HasPrefix(issuer, "https://") && !strings.HasPrefix(issuer, "http://") {
+		return User{}, fmt.Errorf("issuer %q: want the provider's URL: %w", issuer, ErrInvalid)
+	}
+	u.OIDCIssuer, u.OIDCSubject = issuer, subject
+	ch := &change{action: "user.oidc.link", object: "user:" + u.Name, detail: map[string]string{"issuer": issuer, "subject": subject}}
+	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
+		if err := tx.SetUserOIDC(ctx, u.ID, issuer, subject); err != nil {
+			return err
+		}
+		return tx.DeleteUserSessions(ctx, u.ID)
+	})
+	return userView(u), err
 }
 
 // RecordAddressLockout audits that logins from an address were locked out
@@ -218,7 +292,11 @@ func (s *Service) SessionPrincipal(ctx context.Context, sessionID string, pol Lo
 			return access.Principal{}, err
 		}
 	}
-	return accountPrincipal(u, access.Password), nil
+	m := access.Method(sess.Method)
+	if m == "" {
+		m = access.Password
+	}
+	return accountPrincipal(u, m), nil
 }
 
 // EndSession ends a session (logout) and audits it; ending one that does

@@ -77,15 +77,17 @@ type User struct {
 	LockedUntil  string
 	CreatedAt    string
 	CreatedBy    string
+	OIDCIssuer   string // the identity the user logs in as through OIDC
+	OIDCSubject  string // ('' for none)
 }
 
-const userCols = "u.id, u.name, u.agency_id, a.name, u.role, u.password_hash, u.disabled, u.failed_logins, u.locked_until, u.created_at, u.created_by"
+const userCols = "u.id, u.name, u.agency_id, a.name, u.role, u.password_hash, u.disabled, u.failed_logins, u.locked_until, u.created_at, u.created_by, u.oidc_issuer, u.oidc_subject"
 const userFrom = " FROM users u JOIN agencies a ON a.id = u.agency_id"
 
 func scanUser(s interface{ Scan(...any) error }) (User, error) {
 	var u User
 	var disabled int
-	err := s.Scan(&u.ID, &u.Name, &u.AgencyID, &u.Agency, &u.Role, &u.PasswordHash, &disabled, &u.FailedLogins, &u.LockedUntil, &u.CreatedAt, &u.CreatedBy)
+	err := s.Scan(&u.ID, &u.Name, &u.AgencyID, &u.Agency, &u.Role, &u.PasswordHash, &disabled, &u.FailedLogins, &u.LockedUntil, &u.CreatedAt, &u.CreatedBy, &u.OIDCIssuer, &u.OIDCSubject)
 	u.Disabled = disabled != 0
 	return u, err
 }
@@ -193,4 +195,26 @@ func (tx *Tx) AddLoginFailure(ctx context.Context, id int64) (int, error) {
 		return 0, fmt.Errorf("user %d: %w", id, ErrNotFound)
 	}
 	return n, err
+}
+
+// UserByOIDC returns the user linked to an OIDC identity, or ErrNotFound.
+func (q q) UserByOIDC(ctx context.Context, issuer, subject string) (User, error) {
+	if subject == "" {
+		return User{}, fmt.Errorf("oidc identity: %w", ErrNotFound)
+	}
+	u, err := scanUser(q.queryRow(ctx, "SELECT "+userCols+userFrom+" WHERE u.oidc_issuer = ? AND u.oidc_subject = ?", issuer, subject))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, fmt.Errorf("oidc identity: %w", ErrNotFound)
+	}
+	return u, err
+}
+
+// SetUserOIDC links a user to an OIDC identity (” subject: unlinks it);
+// ErrExists when another user holds that identity.
+func (tx *Tx) SetUserOIDC(ctx context.Context, id int64, issuer, subject string) error {
+	err := tx.updateOne(ctx, "user", id, "UPDATE users SET oidc_issuer = ?, oidc_subject = ? WHERE id = ?", issuer, subject, id)
+	if isUnique(err) {
+		return fmt.Errorf("oidc identity %s %s: %w", issuer, subject, ErrExists)
+	}
+	return err
 }

@@ -91,7 +91,7 @@ func (db *DB) TokenAccount(ctx context.Context, secretSHA256 string) (Token, Use
 	}
 	err = st.QueryRowContext(ctx, secretSHA256).
 		Scan(&t.ID, &t.Name, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt,
-			&u.ID, &u.Name, &u.AgencyID, &u.Agency, &u.Role, &u.PasswordHash, &disabled, &u.FailedLogins, &u.LockedUntil, &u.CreatedAt, &u.CreatedBy)
+			&u.ID, &u.Name, &u.AgencyID, &u.Agency, &u.Role, &u.PasswordHash, &disabled, &u.FailedLogins, &u.LockedUntil, &u.CreatedAt, &u.CreatedBy, &u.OIDCIssuer, &u.OIDCSubject)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, u, fmt.Errorf("token: %w", ErrNotFound)
 	}
@@ -114,19 +114,20 @@ type Session struct {
 	CreatedAt  string
 	LastSeenAt string
 	RemoteAddr string
+	Method     string // password or oidc
 }
 
 // InsertSession stores a new session.
 func (tx *Tx) InsertSession(ctx context.Context, s Session) error {
-	_, err := tx.exec(ctx, "INSERT INTO sessions (id_sha256, user_id, created_at, last_seen_at, remote_addr) VALUES (?, ?, ?, ?, ?)",
-		s.IDSHA256, s.UserID, s.CreatedAt, s.LastSeenAt, s.RemoteAddr)
+	_, err := tx.exec(ctx, "INSERT INTO sessions (id_sha256, user_id, created_at, last_seen_at, remote_addr, method) VALUES (?, ?, ?, ?, ?, ?)",
+		s.IDSHA256, s.UserID, s.CreatedAt, s.LastSeenAt, s.RemoteAddr, s.Method)
 	if err != nil {
 		return fmt.Errorf("insert session: %w", err)
 	}
 	return nil
 }
 
-const sessionAccountSQL = "SELECT s.created_at, s.last_seen_at, s.remote_addr, " + userCols +
+const sessionAccountSQL = "SELECT s.created_at, s.last_seen_at, s.remote_addr, s.method, " + userCols +
 	" FROM sessions s JOIN users u ON u.id = s.user_id JOIN agencies a ON a.id = u.agency_id WHERE s.id_sha256 = ?"
 
 // SessionAccount is the session with that id hash and its user, in one
@@ -140,8 +141,8 @@ func (db *DB) SessionAccount(ctx context.Context, idSHA256 string) (Session, Use
 		return s, u, fmt.Errorf("session: %w", err)
 	}
 	err = st.QueryRowContext(ctx, idSHA256).
-		Scan(&s.CreatedAt, &s.LastSeenAt, &s.RemoteAddr,
-			&u.ID, &u.Name, &u.AgencyID, &u.Agency, &u.Role, &u.PasswordHash, &disabled, &u.FailedLogins, &u.LockedUntil, &u.CreatedAt, &u.CreatedBy)
+		Scan(&s.CreatedAt, &s.LastSeenAt, &s.RemoteAddr, &s.Method,
+			&u.ID, &u.Name, &u.AgencyID, &u.Agency, &u.Role, &u.PasswordHash, &disabled, &u.FailedLogins, &u.LockedUntil, &u.CreatedAt, &u.CreatedBy, &u.OIDCIssuer, &u.OIDCSubject)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, u, fmt.Errorf("session: %w", ErrNotFound)
 	}

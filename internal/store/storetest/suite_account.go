@@ -91,6 +91,25 @@ func testAccounts(t *testing.T, db *store.DB) {
 	if err != nil || got.PasswordHash != "$argon2id$new" || !got.Disabled || got.FailedLogins != 3 || got.LockedUntil != "2024-01-20T10:15:00Z" {
 		t.Fatalf("user after updates: %+v, %v", got, err)
 	}
+	// OIDC identities: one user each, looked up by issuer and subject.
+	inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+		return tx.SetUserOIDC(ctx, bram.ID, "https://idp.example.org", "sub-1")
+	})
+	err = db.InTx(ctx, func(tx *store.Tx) error { return tx.SetUserOIDC(ctx, vera.ID, "https://idp.example.org", "sub-1") })
+	if !errors.Is(err, store.ErrExists) {
+		t.Fatalf("second user with one identity: %v, want ErrExists", err)
+	}
+	inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+		return tx.SetUserOIDC(ctx, vera.ID, "https://other.example.org", "sub-1")
+	})
+	if got, err := db.UserByOIDC(ctx, "https://idp.example.org", "sub-1"); err != nil || got.Name != "bram" || got.OIDCSubject != "sub-1" {
+		t.Fatalf("UserByOIDC = %+v, %v", got, err)
+	}
+	for _, id := range [][2]string{{"https://idp.example.org", "sub-2"}, {"https://idp.example.org", ""}, {"", ""}} {
+		if _, err := db.UserByOIDC(ctx, id[0], id[1]); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("UserByOIDC(%q, %q): %v, want ErrNotFound", id[0], id[1], err)
+		}
+	}
 	err = db.InTx(ctx, func(tx *store.Tx) error { return tx.SetUserDisabled(ctx, 9999, true) })
 	if !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("disable a missing user: %v, want ErrNotFound", err)
@@ -153,7 +172,7 @@ func testCredentials(t *testing.T, db *store.DB) {
 		}
 	}
 
-	s := store.Session{IDSHA256: "5e55", UserID: vera.ID, CreatedAt: "2024-01-20T10:00:00Z", LastSeenAt: "2024-01-20T10:00:00Z", RemoteAddr: "192.0.2.10"}
+	s := store.Session{IDSHA256: "5e55", UserID: vera.ID, CreatedAt: "2024-01-20T10:00:00Z", LastSeenAt: "2024-01-20T10:00:00Z", RemoteAddr: "192.0.2.10", Method: "oidc"}
 	s2 := store.Session{IDSHA256: "5e56", UserID: vera.ID, CreatedAt: "2024-01-20T11:00:00Z", LastSeenAt: "2024-01-20T11:00:00Z"}
 	s3 := store.Session{IDSHA256: "5e57", UserID: bram.ID, CreatedAt: "2024-01-20T11:00:00Z", LastSeenAt: "2024-01-20T11:00:00Z"}
 	inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
@@ -168,7 +187,7 @@ func testCredentials(t *testing.T, db *store.DB) {
 		t.Fatal(err)
 	}
 	gs, gu, err := db.SessionAccount(ctx, "5e55")
-	if err != nil || gs.LastSeenAt != "2024-01-20T10:05:00Z" || gs.CreatedAt != s.CreatedAt || gs.RemoteAddr != "192.0.2.10" || gu != vera {
+	if err != nil || gs.LastSeenAt != "2024-01-20T10:05:00Z" || gs.CreatedAt != s.CreatedAt || gs.RemoteAddr != "192.0.2.10" || gs.Method != "oidc" || gu != vera {
 		t.Fatalf("SessionAccount = %+v, %+v, %v", gs, gu, err)
 	}
 	if n, err := db.DeleteSessionsBefore(ctx, "2024-01-20T10:30:00Z", "2024-01-19T00:00:00Z"); err != nil || n != 1 {
