@@ -15,6 +15,7 @@ import (
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/job"
 	"github.com/vibora-project/vibora/internal/server"
 )
 
@@ -184,8 +185,10 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 func classify(err error) (status int, code, msg string) {
 	var br badRequest
 	switch {
-	case server.IsTooLarge(err):
+	case server.IsTooLarge(err), errors.Is(err, job.ErrTooLarge):
 		return http.StatusRequestEntityTooLarge, "too_large", "the request body is too large"
+	case errors.Is(err, errNoJobs):
+		return http.StatusServiceUnavailable, "unavailable", errNoJobs.Error()
 	case errors.As(err, &br):
 		return http.StatusBadRequest, "bad_request", br.msg
 	case errors.Is(err, ErrLockedOut):
