@@ -23,6 +23,7 @@ import (
 	"github.com/vibora-project/vibora/internal/auth"
 	"github.com/vibora-project/vibora/internal/auth/secret"
 	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/job"
 	"github.com/vibora-project/vibora/internal/server"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
@@ -67,6 +68,12 @@ type hub struct {
 	fileAlpha  int64  // a file id of case alpha
 	fileBeta   int64  // a file id of case beta
 	tokenIDs   map[string]int64
+	// jobs runs no job (it does not serve): submitted jobs stay queued.
+	// jobAlpha and jobBeta are queued jobs of cases alpha and beta;
+	// evidence is its evidence root, with a folder "phone".
+	jobs              *job.Manager
+	jobAlpha, jobBeta int64
+	evidence          string
 }
 
 type lockedWriter struct {
@@ -87,7 +94,17 @@ func newHub(t testing.TB, open storetest.Opener) *hub {
 		investigation.WithPasswordParams(secret.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
 	h := &hub{t: t, svc: svc, tokens: map[string]string{}, tokenIDs: map[string]int64{}, log: &bytes.Buffer{}, logMu: &sync.Mutex{}}
 	logger := slog.New(slog.NewTextHandler(lockedWriter{h.logMu, h.log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	a := api.New(api.Config{Service: svc, Auth: auth.New(svc, auth.Config{}), Logger: logger})
+	h.evidence = filepath.Join(t.TempDir(), "evidence")
+	must(t, os.MkdirAll(filepath.Join(h.evidence, "phone"), 0o700))
+	must(t, os.WriteFile(filepath.Join(h.evidence, "phone", "note.txt"), []byte("synthetic evidence of a job\n"), 0o600))
+	jobs, err := job.New(context.Background(), svc, job.Config{EvidenceRoots: []string{h.evidence}, SpoolDir: t.TempDir(), Logger: logger,
+		Ingest: func(o *investigation.IngestOptions) { o.CryptoOnly, o.Workers = true, 1 }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { jobs.Close() })
+	h.jobs = jobs
+	a := api.New(api.Config{Service: svc, Auth: auth.New(svc, auth.Config{}), Logger: logger, Jobs: jobs})
 	srv, err := server.New(server.Config{Handler: a, Logger: logger, MaxBodyBytes: 4 << 20, Ready: svc.MatchIndexLoaded})
 	if err != nil {
 		t.Fatal(err)
@@ -161,6 +178,13 @@ func (h *hub) seed() {
 	}
 	if _, err := h.svc.ShareCase(ctx, "alpha", "be", "viewer"); err != nil {
 		t.Fatal(err)
+	}
+	for c, id := range map[string]*int64{"alpha": &h.jobAlpha, "beta": &h.jobBeta} {
+		j, err := h.jobs.SubmitVerify(ctx, c, "phone-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		*id = j.ID
 	}
 	must(t, h.svc.LoadMatchIndex(context.Background()))
 }

@@ -147,13 +147,14 @@ const maxField = 4 << 10
 // goes into the spool as it arrives (once the principal may submit a job
 // on the case), and the text fields named by allowed are returned.
 func (a *API) receive(r *http.Request, m *job.Manager, caseName string, allowed ...string) (*job.Upload, map[string]string, error) {
-	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
-		return nil, nil, badRequestf("the request body must be multipart/form-data")
-	}
 	u, err := m.NewUpload(r.Context(), caseName)
 	if err != nil {
 		return nil, nil, err
+	}
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		u.Discard()
+		return nil, nil, badRequestf("the request body must be multipart/form-data")
 	}
 	fields := map[string]string{}
 	mr := multipart.NewReader(r.Body, params["boundary"])

@@ -180,7 +180,8 @@ func exactOverWildcard(pattern string, segs []string) bool {
 }
 
 func (h *hub) expand(s, persona string) string {
-	return strings.NewReplacer("{persona}", persona, "{fileAlpha}", fmt.Sprint(h.fileAlpha), "{fileBeta}", fmt.Sprint(h.fileBeta), "{spareToken}", fmt.Sprint(h.tokenIDs["spare-nl"])).Replace(s)
+	return strings.NewReplacer("{persona}", persona, "{fileAlpha}", fmt.Sprint(h.fileAlpha), "{fileBeta}", fmt.Sprint(h.fileBeta), "{spareToken}", fmt.Sprint(h.tokenIDs["spare-nl"]),
+		"{jobAlpha}", fmt.Sprint(h.jobAlpha), "{jobBeta}", fmt.Sprint(h.jobBeta)).Replace(s)
 }
 
 func nilIfEmpty(s string) any {

@@ -55,6 +55,17 @@ var routes = []route{
 	{"POST", "/api/v1/tokens", false, (*API).createToken},
 	{"DELETE", "/api/v1/tokens/{token}", false, (*API).revokeToken},
 
+	// Background jobs (job_handlers.go): submissions answer 202 with the
+	// queued job.
+	{"POST", "/api/v1/cases/{case}/ingest", false, (*API).ingest},
+	{"POST", "/api/v1/cases/{case}/verify", false, (*API).verify},
+	{"POST", "/api/v1/cases/{case}/chats/import", false, (*API).importChat},
+	{"POST", "/api/v1/cases/{case}/stealer/scan", false, (*API).scanStealer},
+	{"POST", "/api/v1/banks", false, (*API).importBank},
+	{"GET", "/api/v1/jobs", false, (*API).listJobs},
+	{"GET", "/api/v1/jobs/{job}", false, (*API).showJob},
+	{"POST", "/api/v1/jobs/{job}/cancel", false, (*API).cancelJob},
+
 	// The audit trail (audit_handlers.go).
 	{"GET", "/api/v1/audit", false, (*API).auditLog},
 	{"GET", "/api/v1/audit/verify", false, (*API).verifyAudit},
