@@ -179,6 +179,7 @@ func (h *hub) seed() {
 	if _, err := h.svc.ShareCase(ctx, "alpha", "be", "viewer"); err != nil {
 		t.Fatal(err)
 	}
+	h.seedChats(ctx) // views_test.go
 	for c, id := range map[string]*int64{"alpha": &h.jobAlpha, "beta": &h.jobBeta} {
 		j, err := h.jobs.SubmitVerify(ctx, c, "phone-1")
 		if err != nil {

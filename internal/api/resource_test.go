@@ -47,8 +47,8 @@ func TestFilesPaged(t *testing.T) {
 			}
 			cursor = p.NextCursor
 		}
-		if len(seen) != 3 {
-			t.Errorf("paged %d files, want 3", len(seen))
+		if len(seen) != 4 { // three evidence files and the chat export (seedChats)
+			t.Errorf("paged %d files, want 4", len(seen))
 		}
 		var matched page
 		_, b := h.do(viewerNL, "GET", "/api/v1/cases/alpha/files?status=matched", nil)

@@ -36,6 +36,19 @@ var routes = []route{
 	{"GET", "/api/v1/cases/{case}/members", false, (*API).listMembers},
 	{"POST", "/api/v1/cases/{case}/members", false, (*API).addMember},
 	{"DELETE", "/api/v1/cases/{case}/members/{user}", false, (*API).removeMember},
+	// Exhibits, clusters, chats, people and leads of a case
+	// (exhibit_handlers.go, cluster_handlers.go, chat_handlers.go,
+	// person_handlers.go).
+	{"GET", "/api/v1/cases/{case}/exhibits", false, (*API).listExhibits},
+	{"GET", "/api/v1/cases/{case}/exhibits/{exhibit}", false, (*API).showExhibit},
+	{"GET", "/api/v1/cases/{case}/exhibits/{exhibit}/custody", false, (*API).exhibitCustody},
+	{"GET", "/api/v1/cases/{case}/clusters", false, (*API).listClusters},
+	{"GET", "/api/v1/cases/{case}/chats", false, (*API).listChats},
+	{"GET", "/api/v1/cases/{case}/chats/{chat}", false, (*API).showChat},
+	{"GET", "/api/v1/cases/{case}/chats/{chat}/messages", false, (*API).listMessages},
+	{"GET", "/api/v1/cases/{case}/suspects", false, (*API).listSuspects},
+	{"GET", "/api/v1/cases/{case}/persons/{person}", false, (*API).showPerson},
+	{"GET", "/api/v1/cases/{case}/leads", false, (*API).listLeads},
 
 	// Matching and hash banks (match_handlers.go, bank_handlers.go).
 	{"POST", "/api/v1/match", false, (*API).match},
