@@ -238,6 +238,8 @@ type Principal struct {
 	Roles     []Role `json:"roles"`
 	Method    Method `json:"method"`
 	RequestID string `json:"request_id,omitempty"`
+	// RemoteAddr is the address a server request came from.
+	RemoteAddr string `json:"remote_addr,omitempty"`
 }
 
 // LocalPrincipal is the user of a local store: the OS user osUser, shown

@@ -129,7 +129,7 @@ func (a *API) authenticate(r *http.Request) (access.Principal, error) {
 	if err != nil {
 		return p, err
 	}
-	p.RequestID = server.RequestID(r.Context())
+	p.RequestID, p.RemoteAddr = server.RequestID(r.Context()), remoteHost(r)
 	return p, nil
 }
 

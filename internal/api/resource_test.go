@@ -120,3 +120,46 @@ func zeros(n int) string {
 }
 
 func itoa(n int64) string { return fmtInt(n) }
+
+// TestAuditNamesTheRequest: a change made through the API is audited with
+// the principal, its authentication method, the request id the answer
+// carried and the remote address.
+func TestAuditNamesTheRequest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		h := newHub(t, open)
+		res, b := h.do(analystNL, "POST", "/api/v1/cases", `{"name":"audited"}`)
+		if res.StatusCode != 201 {
+			t.Fatalf("create: %d %s", res.StatusCode, b)
+		}
+		var out struct {
+			Records []struct {
+				Version    int    `json:"version"`
+				Actor      string `json:"actor"`
+				ActorID    string `json:"actor_id"`
+				Agency     string `json:"agency"`
+				AuthMethod string `json:"auth_method"`
+				RequestID  string `json:"request_id"`
+				RemoteAddr string `json:"remote_addr"`
+				Action     string `json:"action"`
+			} `json:"records"`
+		}
+		_, b = h.do(hubAdmin, "GET", "/api/v1/audit?object=case:audited", nil)
+		decode(t, b, &out)
+		if len(out.Records) != 1 {
+			t.Fatalf("audit of the case: %s", b)
+		}
+		r := out.Records[0]
+		if r.Version != 3 || r.Actor != analystNL || r.ActorID == "" || r.Agency != "nl" || r.AuthMethod != "token" || r.Action != "case.create" ||
+			r.RequestID != res.Header.Get("X-Request-ID") || r.RemoteAddr != "192.0.2.10" {
+			t.Errorf("audit record %+v (request id %s)", r, res.Header.Get("X-Request-ID"))
+		}
+		var v struct {
+			Status string `json:"status"`
+		}
+		_, b = h.do(hubAdmin, "GET", "/api/v1/audit/verify", nil)
+		decode(t, b, &v)
+		if v.Status != "intact" {
+			t.Errorf("verify: %s", b)
+		}
+	})
+}

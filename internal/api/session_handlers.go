@@ -48,7 +48,7 @@ func (a *API) logout(w http.ResponseWriter, r *http.Request) error {
 // me is the caller's principal.
 func (a *API) me(w http.ResponseWriter, r *http.Request) error {
 	p, _ := access.FromContext(r.Context())
-	p.RequestID = ""
+	p.RequestID, p.RemoteAddr = "", ""
 	return writeJSON(w, http.StatusOK, principalResponse{p})
 }
 

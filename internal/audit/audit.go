@@ -31,11 +31,13 @@ const TimeFormat = "2006-01-02T15:04:05.000000000Z"
 
 // Record versions. Version 1 records (written before principals existed)
 // hash the fields of 1; version 2 also hashes the version and the
-// principal's identity, agency, roles, authentication method and request.
+// principal's identity, agency, roles, authentication method and request;
+// version 3 also the remote address the request came from.
 const (
 	V1      = 1
 	V2      = 2
-	Current = V2
+	V3      = 3
+	Current = V3
 )
 
 // Record is one entry of the audit trail.
@@ -49,8 +51,9 @@ type Record struct {
 	Roles        string `json:"roles,omitempty"`    // sorted, comma-separated (v2)
 	AuthMethod   string `json:"auth_method,omitempty"`
 	RequestID    string `json:"request_id,omitempty"`
-	Action       string `json:"action"` // e.g. "case.create", "bank.import"
-	Object       string `json:"object"` // e.g. "case:op-tidewater"
+	RemoteAddr   string `json:"remote_addr,omitempty"` // where the request came from (v3)
+	Action       string `json:"action"`                // e.g. "case.create", "bank.import"
+	Object       string `json:"object"`                // e.g. "case:op-tidewater"
 	BeforeDigest string `json:"before_digest,omitempty"`
 	AfterDigest  string `json:"after_digest,omitempty"`
 	Detail       string `json:"detail,omitempty"` // JSON document describing the change
@@ -76,6 +79,9 @@ func (r Record) ComputeHash() string {
 		binary.BigEndian.PutUint64(n[:], uint64(r.Version))
 		h.Write(n[:])
 		fields = append(fields, r.ActorID, r.Agency, r.Roles, r.AuthMethod, r.RequestID)
+	}
+	if r.Version > V2 {
+		fields = append(fields, r.RemoteAddr)
 	}
 	for _, f := range fields {
 		binary.BigEndian.PutUint64(n[:], uint64(len(f)))

@@ -112,6 +112,13 @@ func TestVersionedHash(t *testing.T) {
 		t.Fatal("version 1 hash covers a version 2 field")
 	}
 
+	v2 := Record{Seq: 1, Version: V2, At: "2024-01-20T10:00:00.000000000Z", Actor: "alex", ActorID: "u-7", Action: "case.create", Object: "case:x", PrevHash: Genesis}
+	h2 := v2.ComputeHash()
+	v2.RemoteAddr = "192.0.2.7" // not covered by version 2
+	if v2.ComputeHash() != h2 {
+		t.Fatal("version 2 hash covers a version 3 field")
+	}
+
 	var recs []Record
 	var head *Head
 	for i := range 4 {
@@ -119,7 +126,7 @@ func TestVersionedHash(t *testing.T) {
 		if i < 2 {
 			r.Version = V1
 		} else {
-			r.ActorID, r.Agency, r.Roles, r.AuthMethod, r.RequestID = "u-7", "NL-POL", "investigator", "token", "req-1"
+			r.ActorID, r.Agency, r.Roles, r.AuthMethod, r.RequestID, r.RemoteAddr = "u-7", "NL-POL", "investigator", "token", "req-1", "192.0.2.7"
 		}
 		r.Seal(head)
 		recs = append(recs, r)
@@ -137,6 +144,8 @@ func TestVersionedHash(t *testing.T) {
 		"roles":      func(r *Record) { r.Roles = "owner" },
 		"method":     func(r *Record) { r.AuthMethod = "local" },
 		"request":    func(r *Record) { r.RequestID = "req-2" },
+		"remote":     func(r *Record) { r.RemoteAddr = "203.0.113.9" },
+		"to v2":      func(r *Record) { r.Version = V2 },
 		"downgraded": func(r *Record) { r.Version = V1 },
 	} {
 		c := slices.Clone(recs)

@@ -148,6 +148,7 @@ func (s *Service) appendAudit(ctx context.Context, tx *store.Tx, ch *change) err
 		Roles:        p.RoleList(),
 		AuthMethod:   string(p.Method),
 		RequestID:    p.RequestID,
+		RemoteAddr:   p.RemoteAddr,
 		Action:       ch.action,
 		Object:       ch.object,
 		BeforeDigest: digest(ch.before),

@@ -25,8 +25,8 @@ func (tx *Tx) AppendAudit(ctx context.Context, r *audit.Record) error {
 		return fmt.Errorf("read audit head: %w", err)
 	}
 	r.Seal(&head) // seq 0: the chain is empty, r links to the genesis hash
-	if _, err := tx.exec(ctx, "INSERT INTO audit (seq, version, at, actor, actor_id, agency, roles, auth_method, request_id, action, object, before_digest, after_digest, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		r.Seq, r.Version, r.At, r.Actor, r.ActorID, r.Agency, r.Roles, r.AuthMethod, r.RequestID, r.Action, r.Object, r.BeforeDigest, r.AfterDigest, r.Detail, r.PrevHash, r.Hash); err != nil {
+	if _, err := tx.exec(ctx, "INSERT INTO audit (seq, version, at, actor, actor_id, agency, roles, auth_method, request_id, remote_addr, action, object, before_digest, after_digest, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		r.Seq, r.Version, r.At, r.Actor, r.ActorID, r.Agency, r.Roles, r.AuthMethod, r.RequestID, r.RemoteAddr, r.Action, r.Object, r.BeforeDigest, r.AfterDigest, r.Detail, r.PrevHash, r.Hash); err != nil {
 		return fmt.Errorf("append audit record: %w", err)
 	}
 	if first {
@@ -53,7 +53,7 @@ func (q q) AuditHead(ctx context.Context) (audit.Head, error) {
 // AuditRecords calls fn for every audit record in stored order (by seq),
 // optionally only those whose object starts with objectPrefix.
 func (q q) AuditRecords(ctx context.Context, objectPrefix string, fn func(audit.Record) error) error {
-	query := "SELECT seq, version, at, actor, actor_id, agency, roles, auth_method, request_id, action, object, before_digest, after_digest, detail, prev_hash, hash FROM audit"
+	query := "SELECT seq, version, at, actor, actor_id, agency, roles, auth_method, request_id, remote_addr, action, object, before_digest, after_digest, detail, prev_hash, hash FROM audit"
 	var args []any
 	if objectPrefix != "" {
 		query += " WHERE substr(object, 1, ?) = ?"
@@ -66,7 +66,7 @@ func (q q) AuditRecords(ctx context.Context, objectPrefix string, fn func(audit.
 	defer rows.Close()
 	for rows.Next() {
 		var r audit.Record
-		if err := rows.Scan(&r.Seq, &r.Version, &r.At, &r.Actor, &r.ActorID, &r.Agency, &r.Roles, &r.AuthMethod, &r.RequestID, &r.Action, &r.Object, &r.BeforeDigest, &r.AfterDigest, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
+		if err := rows.Scan(&r.Seq, &r.Version, &r.At, &r.Actor, &r.ActorID, &r.Agency, &r.Roles, &r.AuthMethod, &r.RequestID, &r.RemoteAddr, &r.Action, &r.Object, &r.BeforeDigest, &r.AfterDigest, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
 			return err
 		}
 		if err := fn(r); err != nil {
