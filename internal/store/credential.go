@@ -75,12 +75,14 @@ func (tx *Tx) RevokeToken(ctx context.Context, id int64, at string) error {
 	return err
 }
 
-const tokenAccountSQL = "SELECT t.id, t.name, t.expires_at, t.revoked_at, t.last_used_at, " + userCols +
+const tokenAccountSQL = "SELECT t.id, t.expires_at, t.revoked_at, t.last_used_at, u.id, u.name, a.name, u.role, u.disabled" +
 	" FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id WHERE t.secret_sha256 = ?"
 
 // TokenAccount is the token with that secret hash and its user, in one
 // indexed lookup by a prepared statement: the hot path of every API
-// request. ErrNotFound when no token has that hash.
+// request. It reads only what a check needs: the token's id and times, and
+// the user's id, name, agency, role and whether it is disabled.
+// ErrNotFound when no token has that hash.
 func (db *DB) TokenAccount(ctx context.Context, secretSHA256 string) (Token, User, error) {
 	var t Token
 	var u User
@@ -90,8 +92,7 @@ func (db *DB) TokenAccount(ctx context.Context, secretSHA256 string) (Token, Use
 		return t, u, fmt.Errorf("token: %w", err)
 	}
 	err = st.QueryRowContext(ctx, secretSHA256).
-		Scan(&t.ID, &t.Name, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt,
-			&u.ID, &u.Name, &u.AgencyID, &u.Agency, &u.Role, &u.PasswordHash, &disabled, &u.FailedLogins, &u.LockedUntil, &u.CreatedAt, &u.CreatedBy, &u.OIDCIssuer, &u.OIDCSubject)
+		Scan(&t.ID, &t.ExpiresAt, &t.RevokedAt, &t.LastUsedAt, &u.ID, &u.Name, &u.Agency, &u.Role, &disabled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, u, fmt.Errorf("token: %w", ErrNotFound)
 	}

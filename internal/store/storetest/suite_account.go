@@ -136,7 +136,8 @@ func testCredentials(t *testing.T, db *store.DB) {
 		t.Fatal("a second token with the same secret hash was stored")
 	}
 	gt, gu, err := db.TokenAccount(ctx, "aa11")
-	if err != nil || gt.ID != tok.ID || gt.ExpiresAt != tok.ExpiresAt || gt.RevokedAt != "" || gu != vera || gt.User != "vera" || gt.Agency != "NL-POL" {
+	if err != nil || gt.ID != tok.ID || gt.ExpiresAt != tok.ExpiresAt || gt.RevokedAt != "" || gu.ID != vera.ID || gu.Name != "vera" ||
+		gu.Agency != "NL-POL" || gu.Role != "viewer" || gu.Disabled || gt.User != "vera" || gt.Agency != "NL-POL" {
 		t.Fatalf("TokenAccount = %+v, %+v, %v", gt, gu, err)
 	}
 	if _, _, err := db.TokenAccount(ctx, "cc33"); !errors.Is(err, store.ErrNotFound) {
