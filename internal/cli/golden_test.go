@@ -112,6 +112,7 @@ func TestJSONGolden(t *testing.T) {
 		step{"bank-export-csv", []string{"bank", "export", l.Banks[0].Name, "--format", "csv"}, nil},
 		step{"bank-remove", []string{"bank", "remove", l.Banks[len(l.Banks)-1].Name}, investigation.BankRemoved{}},
 		step{"version", []string{"version"}, investigation.VersionInfo{}},
+		step{"verify-store", []string{"verify", "--store"}, investigation.StoreReport{}},
 	)
 	for _, st := range steps {
 		out, errOut, code := run(t, db, append([]string{"--json"}, st.args...)...)
@@ -123,7 +124,7 @@ func TestJSONGolden(t *testing.T) {
 		if st.name == "version" {
 			got = toolchain.Replace(got)
 		}
-		if strings.HasPrefix(st.name, "audit-") || st.name == "case-report" {
+		if strings.HasPrefix(st.name, "audit-") || st.name == "case-report" || st.name == "verify-store" {
 			got = chainHash.ReplaceAllString(got, `"hash":"<sha256>"`)
 			// The first and last path of a chat's attachment batch follow
 			// the workers' finishing order.
