@@ -30,11 +30,14 @@ func (x *Exact) WriteTo(w io.Writer) (int64, error) {
 // truncated or foreign input gives an error wrapping ErrCorrupt. Only the
 // sizes are checked beyond the checksums: lookups bound every count and
 // index they read, so a forged file can give wrong answers but not crash.
-func ReadExact(r io.Reader) (*Exact, error) {
+func ReadExact(r io.Reader) (*Exact, error) { return readExact(r, nil) }
+
+func readExact(r io.Reader, mem []byte) (*Exact, error) {
 	rd, f, err := readHeader(r, "exact index", exactMagic)
 	if err != nil {
 		return nil, err
 	}
+	rd.mem = mem
 	if len(f) != exactFields*(numKinds-1) {
 		return nil, rd.errf("%d header fields, want %d", len(f), exactFields*(numKinds-1))
 	}
@@ -47,7 +50,7 @@ func ReadExact(r io.Reader) (*Exact, error) {
 			return nil, rd.errf("%s: %d pairs, %d digests, %d buckets, %d stashed, %d multi", k, n, entries, buckets, stash, multi)
 		}
 		t := newExactTable(k)
-		content += buckets*uint64(t.bucketSz) + stash*uint64(t.stride) + 4*multi
+		content += pad8(buckets*uint64(t.bucketSz)) + pad8(stash*uint64(t.stride)) + pad8(4*multi)
 	}
 	if err := rd.expect(content); err != nil {
 		return nil, err

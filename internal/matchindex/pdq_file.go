@@ -34,11 +34,14 @@ func (x *PDQ) WriteTo(w io.Writer) (int64, error) {
 
 // ReadPDQ reads an index written by (*PDQ).WriteTo. A damaged, truncated
 // or foreign input gives an error wrapping ErrCorrupt.
-func ReadPDQ(r io.Reader) (*PDQ, error) {
+func ReadPDQ(r io.Reader) (*PDQ, error) { return readPDQ(r, nil) }
+
+func readPDQ(r io.Reader, mem []byte) (*PDQ, error) {
 	rd, f, err := readHeader(r, "pdq index", pdqMagic)
 	if err != nil {
 		return nil, err
 	}
+	rd.mem = mem
 	if len(f) < 3 {
 		return nil, rd.errf("%d header fields, want at least 3", len(f))
 	}
@@ -50,21 +53,21 @@ func ReadPDQ(r io.Reader) (*PDQ, error) {
 		return nil, rd.errf("%d header fields, want %d", len(f), 3+m)
 	}
 	x := &PDQ{n: int(n), tables: pdqLayout(int(m))}
-	content := 32*n + 4*(n+1) + 4*nids
+	content := pad8(32*n) + pad8(4*(n+1)) + pad8(4*nids)
 	for i := range x.tables {
 		t := &x.tables[i]
 		nbk := uint64(1) << t.bits
 		switch bb := f[3+i]; {
 		case bb == wideBB:
-			content += 4 * (nbk + 1)
+			content += pad8(4 * (nbk + 1))
 		case bb <= uint64(t.bits):
 			t.bb = uint(bb)
-			content += 4*(nbk>>bb+1) + nbk + 1
+			content += pad8(4*(nbk>>bb+1)) + pad8(nbk+1)
 		default:
 			return nil, rd.errf("table %d: offset form %d", i, bb)
 		}
 		if i > 0 {
-			content += 4 * n
+			content += pad8(4 * n)
 		}
 	}
 	if err := rd.expect(content); err != nil {

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package matchindex
+
+import "os"
+
+// mapFile never maps here: the index files are read.
+func mapFile(*os.File, int64) ([]byte, func([]byte)) { return nil, nil }
