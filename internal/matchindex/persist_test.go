@@ -10,8 +10,8 @@ import (
 	"runtime"
 	"slices"
 	"testing"
-	"unsafe"
 	"testing/iotest"
+	"unsafe"
 
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 )
