@@ -115,6 +115,12 @@ func TestLoginSessionLogout(t *testing.T) {
 		if got := h.actions(t, "user:nobody"); got != "auth.login.failure" {
 			t.Errorf("audit of an unknown user's login: %q", got)
 		}
+		// Login records name the address the login came from.
+		var addrs []string
+		h.owner.AuditLog(ctx, "user:vera", func(r audit.Record) error { addrs = append(addrs, r.RemoteAddr); return nil })
+		if len(addrs) < 4 || addrs[len(addrs)-4] != "192.0.2.10:51000" || addrs[len(addrs)-3] != "192.0.2.11" {
+			t.Errorf("remote addresses of vera's audit records: %q", addrs)
+		}
 		if rep, err := h.owner.VerifyAudit(ctx); err != nil || !rep.OK() {
 			t.Errorf("audit chain: %+v, %v", rep, err)
 		}

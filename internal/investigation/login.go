@@ -48,8 +48,13 @@ func shownName(name string) string {
 // authAudit appends an audit record of an authentication event acting as p,
 // running fn (if any) in the same transaction; fn may change the record.
 func (s *Service) authAudit(ctx context.Context, p access.Principal, action, object string, detail map[string]any, fn func(tx *store.Tx, ch *change) error) error {
-	if rid := s.requestID(ctx); rid != "" {
-		p.RequestID = rid
+	// The request's id and address, from the anonymous principal a server
+	// may have put in ctx, or the address the login came from.
+	if cp, ok := access.FromContext(ctx); ok {
+		p.RequestID, p.RemoteAddr = cp.RequestID, cp.RemoteAddr
+	}
+	if ra, _ := detail["remote_addr"].(string); p.RemoteAddr == "" {
+		p.RemoteAddr = ra
 	}
 	ctx = access.NewContext(ctx, p)
 	ch := &change{action: action, object: object, detail: detail}
@@ -59,13 +64,6 @@ func (s *Service) authAudit(ctx context.Context, p access.Principal, action, obj
 		}
 		return fn(tx, ch)
 	})
-}
-
-// requestID is the request id of a principal ctx already carries (a server
-// may put an anonymous one there before logging in).
-func (s *Service) requestID(ctx context.Context) string {
-	p, _ := access.FromContext(ctx)
-	return p.RequestID
 }
 
 func (s *Service) dummyPHC() string {
