@@ -73,7 +73,7 @@ func TestCancelJob(t *testing.T) {
 // twice.
 func TestRestartAfterShutdown(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
-		e := newEnv(t, open, 60, slow(20*time.Millisecond))
+		e := newEnv(t, open, 150, slow(20*time.Millisecond))
 		stop := serve(t, e.m)
 		j, err := e.m.SubmitIngest(as(nlAnalyst), "op-nl", "PHONE-01", []string{"phone"})
 		must(t, err)
@@ -85,7 +85,7 @@ func TestRestartAfterShutdown(t *testing.T) {
 		m2 := e.manager(t, nil)
 		serve(t, m2)
 		j = wait(t, m2, j.ID, "the end", ended)
-		checkResumed(t, e, j, 60)
+		checkResumed(t, e, j, 150)
 	})
 }
 
@@ -111,7 +111,7 @@ func checkResumed(t *testing.T, e *env, j investigation.Job, n int) {
 // the job back in the queue and completes it with no duplicates.
 func TestRestartAfterKill(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
-		e := newEnv(t, open, 80, nil)
+		e := newEnv(t, open, 150, nil)
 		j, err := e.m.SubmitIngest(as(nlAnalyst), "op-nl", "PHONE-01", []string{"phone"})
 		must(t, err)
 		cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$")
@@ -131,7 +131,7 @@ func TestRestartAfterKill(t *testing.T) {
 		}
 		serve(t, e.m)
 		j = wait(t, e.m, j.ID, "the end", ended)
-		checkResumed(t, e, j, 80)
+		checkResumed(t, e, j, 150)
 	})
 }
 
