@@ -114,7 +114,7 @@ func newPersonCmd(g *globals) *cobra.Command {
 			defer done()
 			found, err := s.PersonDetail(ctx, caseName, args[0])
 			if err != nil {
-				return classify(err, "'vibora suspects --case "+caseName+"' lists the people")
+				return classify(err, "'vibora suspects --case "+caseName+"' lists the people of a case, 'vibora case list' the cases")
 			}
 			if g.json {
 				out := newJSONLines(g.streams.Out)
