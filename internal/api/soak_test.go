@@ -51,6 +51,8 @@ func TestSoak(t *testing.T) {
 		var (
 			mu       sync.Mutex
 			statuses = map[string]int{} // "op status" -> count
+			took     = map[string]time.Duration{}
+			slowest  = map[string]time.Duration{}
 			created  []string
 			requests atomic.Int64
 		)
@@ -82,6 +84,7 @@ func TestSoak(t *testing.T) {
 					var code int
 					var body []byte
 					var err error
+					t0 := time.Now()
 					switch (c + n) % 10 {
 					case 0, 1, 2, 3:
 						op = "match"
@@ -118,8 +121,11 @@ func TestSoak(t *testing.T) {
 					if code >= 500 {
 						t.Errorf("%s: %d %s", op, code, body)
 					}
+					d := time.Since(t0)
 					mu.Lock()
 					statuses[fmt.Sprintf("%s %d", op, code)]++
+					took[op] += d
+					slowest[op] = max(slowest[op], d)
 					mu.Unlock()
 				}
 			}()
@@ -128,10 +134,11 @@ func TestSoak(t *testing.T) {
 		elapsed := time.Since(start)
 		var lines []string
 		for k, v := range statuses {
-			lines = append(lines, fmt.Sprintf("%s: %d", k, v))
+			op, _, _ := strings.Cut(k, " ")
+			lines = append(lines, fmt.Sprintf("%s: %d (mean %s, max %s)", k, v, (took[op] / time.Duration(v)).Round(time.Microsecond), slowest[op].Round(time.Millisecond)))
 		}
 		sort.Strings(lines)
-		t.Logf("%d clients, %s: %d requests (%.0f/s); %s", clients, elapsed.Round(time.Millisecond), requests.Load(),
+		t.Logf("%s: %d clients, %s: %d requests (%.0f/s); %s", t.Name(), clients, elapsed.Round(time.Millisecond), requests.Load(),
 			float64(requests.Load())/elapsed.Seconds(), strings.Join(lines, ", "))
 		// Every acknowledged write is there.
 		cases, err := h.svc.Cases(h.seedCtx)
