@@ -135,7 +135,7 @@ func TestSoak(t *testing.T) {
 		var lines []string
 		for k, v := range statuses {
 			op, _, _ := strings.Cut(k, " ")
-			lines = append(lines, fmt.Sprintf("%s: %d (mean %s, max %s)", k, v, (took[op] / time.Duration(v)).Round(time.Microsecond), slowest[op].Round(time.Millisecond)))
+			lines = append(lines, fmt.Sprintf("%s: %d (mean %s, max %s)", k, v, (took[op]/time.Duration(v)).Round(time.Microsecond), slowest[op].Round(time.Millisecond)))
 		}
 		sort.Strings(lines)
 		t.Logf("%s: %d clients, %s: %d requests (%.0f/s); %s", t.Name(), clients, elapsed.Round(time.Millisecond), requests.Load(),
