@@ -10,7 +10,7 @@
 // servers), and a remote address that fails AddressMaxFailures times
 // within AddressWindow is refused for LockFor (kept in memory by this
 // Authenticator). Password checks run at most CPU-count at a time, since
-// each takes 64 MiB and a tenth of a second.
+// each takes 64 MiB and about a fifth of a second of CPU.
 package auth
 
 import (
