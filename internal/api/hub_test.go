@@ -89,6 +89,12 @@ func (l lockedWriter) Write(b []byte) (int, error) {
 
 func newHub(t testing.TB, open storetest.Opener) *hub {
 	t.Helper()
+	return newHubAuth(t, open, auth.Config{})
+}
+
+// newHubAuth is newHub with an authenticator configured by cfg.
+func newHubAuth(t testing.TB, open storetest.Opener, cfg auth.Config) *hub {
+	t.Helper()
 	db := open(t, -1)
 	svc := investigation.New(db, "", investigation.WithCacheDir(t.TempDir()),
 		investigation.WithPasswordParams(secret.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
@@ -104,7 +110,7 @@ func newHub(t testing.TB, open storetest.Opener) *hub {
 	}
 	t.Cleanup(func() { jobs.Close() })
 	h.jobs = jobs
-	a := api.New(api.Config{Service: svc, Auth: auth.New(svc, auth.Config{}), Logger: logger, Jobs: jobs})
+	a := api.New(api.Config{Service: svc, Auth: auth.New(svc, cfg), Logger: logger, Jobs: jobs})
 	srv, err := server.New(server.Config{Handler: a, Logger: logger, MaxBodyBytes: 4 << 20, Ready: svc.MatchIndexLoaded})
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,9 @@ var routes = []route{
 	{"POST", "/api/v1/session", true, (*API).login},
 	{"DELETE", "/api/v1/session", false, (*API).logout},
 	{"GET", "/api/v1/me", false, (*API).me},
+	// Login through the agency's OpenID Connect provider (session_oidc.go).
+	{"GET", "/api/v1/session/oidc/{agency}", true, (*API).oidcStart},
+	{"GET", "/api/v1/session/oidc/{agency}/callback", true, (*API).oidcCallback},
 
 	// Cases and their files (case_handlers.go, file_handlers.go).
 	{"GET", "/api/v1/cases", false, (*API).listCases},

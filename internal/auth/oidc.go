@@ -12,6 +12,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/vibora-project/vibora/internal/access"
+	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 // OIDCClient is an agency's OpenID Connect provider and Vibora's
@@ -55,7 +56,7 @@ func randomToken() string {
 func (a *Authenticator) provider(ctx context.Context, agency string) (OIDCClient, *oidc.Provider, error) {
 	c, ok := a.cfg.OIDC[agency]
 	if !ok {
-		return c, nil, fmt.Errorf("agency %q has no OIDC provider: %w", agency, ErrUnauthenticated)
+		return c, nil, fmt.Errorf("agency %q has no OIDC provider: %w", agency, investigation.ErrNotFound)
 	}
 	a.oidc.mu.Lock()
 	p := a.oidc.providers[agency]
@@ -82,7 +83,8 @@ func (c OIDCClient) oauth2(p *oidc.Provider) *oauth2.Config {
 // the browser to, and the state that comes back to the callback. The
 // server must bind state to the browser (a short-lived HttpOnly cookie) and
 // refuse a callback whose state is not the browser's, so that nobody can
-// log someone else in. The login uses a nonce and PKCE (S256).
+// log someone else in. The login uses a nonce and PKCE (S256). An agency
+// without a provider is investigation.ErrNotFound.
 func (a *Authenticator) OIDCStart(ctx context.Context, agency string) (authURL, state string, err error) {
 	c, p, err := a.provider(ctx, agency)
 	if err != nil {
