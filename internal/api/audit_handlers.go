@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/vibora-project/vibora/internal/audit"
@@ -11,8 +10,6 @@ type auditResponse struct {
 	Records    []audit.Record `json:"records"`
 	NextCursor string         `json:"next_cursor,omitempty"`
 }
-
-var errPageFull = errors.New("page full")
 
 // auditLog pages the audit trail in sequence order; ?object=PREFIX keeps
 // the records whose object starts with it (case:NAME, bank:NAME).
@@ -25,22 +22,11 @@ func (a *API) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	resp := auditResponse{Records: []audit.Record{}}
-	err = a.svc.AuditLog(r.Context(), r.URL.Query().Get("object"), func(rec audit.Record) error {
-		if rec.Seq <= after {
-			return nil
-		}
-		if len(resp.Records) == limit {
-			resp.NextCursor = intCursor(resp.Records[limit-1].Seq)
-			return errPageFull
-		}
-		resp.Records = append(resp.Records, rec)
-		return nil
-	})
-	if err != nil && !errors.Is(err, errPageFull) {
+	page, err := a.svc.AuditPage(r.Context(), r.URL.Query().Get("object"), after, limit)
+	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, resp)
+	return writeJSON(w, http.StatusOK, auditResponse{Records: page.Records, NextCursor: intCursor(page.After)})
 }
 
 type verifyResponse struct {

@@ -25,12 +25,11 @@ func (a *API) listCases(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cases, err := a.svc.Cases(r.Context())
+	page, err := a.svc.CasePage(r.Context(), after, limit)
 	if err != nil {
 		return err
 	}
-	page, next := pageAfter(cases, func(c investigation.Case) string { return c.Name }, after, limit)
-	return writeJSON(w, http.StatusOK, casesResponse{Cases: page, NextCursor: next})
+	return writeJSON(w, http.StatusOK, casesResponse{Cases: page.Cases, NextCursor: encodeCursor("n", page.After)})
 }
 
 type createCaseRequest struct {

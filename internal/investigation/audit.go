@@ -41,3 +41,37 @@ func (s *Service) AuditLog(ctx context.Context, prefix string, fn func(audit.Rec
 	}
 	return s.db.AuditRecords(ctx, prefix, fn)
 }
+
+// AuditPage is one page of the audit trail, in sequence order.
+type AuditPage struct {
+	Records []audit.Record
+	// After is the position to resume from: the sequence number of the
+	// page's last record, or 0 when no record follows it.
+	After int64
+}
+
+// AuditPage lists up to limit (1..MaxPage) of the audit records after
+// sequence number after (0 for the first page) whose object starts with
+// prefix. The range and the limit run in SQL on the sequence key, so a
+// late page costs no more than the first.
+func (s *Service) AuditPage(ctx context.Context, prefix string, after int64, limit int) (AuditPage, error) {
+	if limit < 1 || limit > MaxPage {
+		limit = MaxPage
+	}
+	if err := s.check(ctx, access.Audit, access.Read); err != nil {
+		return AuditPage{}, err
+	}
+	page := AuditPage{Records: []audit.Record{}}
+	err := s.db.AuditPage(ctx, prefix, max(after, 0), limit+1, func(r audit.Record) error {
+		page.Records = append(page.Records, r)
+		return nil
+	})
+	if err != nil {
+		return AuditPage{}, err
+	}
+	if len(page.Records) > limit {
+		page.Records = page.Records[:limit]
+		page.After = page.Records[limit-1].Seq
+	}
+	return page, nil
+}

@@ -53,13 +53,25 @@ func (q q) AuditHead(ctx context.Context) (audit.Head, error) {
 // AuditRecords calls fn for every audit record in stored order (by seq),
 // optionally only those whose object starts with objectPrefix.
 func (q q) AuditRecords(ctx context.Context, objectPrefix string, fn func(audit.Record) error) error {
-	query := "SELECT seq, version, at, actor, actor_id, agency, roles, auth_method, request_id, remote_addr, action, object, before_digest, after_digest, detail, prev_hash, hash FROM audit"
-	var args []any
+	return q.AuditPage(ctx, objectPrefix, 0, 0, fn)
+}
+
+// AuditPage calls fn for the audit records after sequence number after, in
+// order, at most limit of them (0: all), optionally only those whose object
+// starts with objectPrefix. The range and limit run in SQL on the seq key,
+// so a late page costs no more than the first.
+func (q q) AuditPage(ctx context.Context, objectPrefix string, after int64, limit int, fn func(audit.Record) error) error {
+	query := "SELECT seq, version, at, actor, actor_id, agency, roles, auth_method, request_id, remote_addr, action, object, before_digest, after_digest, detail, prev_hash, hash FROM audit WHERE seq > ?"
+	args := []any{after}
 	if objectPrefix != "" {
-		query += " WHERE substr(object, 1, ?) = ?"
+		query += " AND substr(object, 1, ?) = ?"
 		args = append(args, len(objectPrefix), objectPrefix)
 	}
-	rows, err := q.query(ctx, query+" ORDER BY seq", args...)
+	query += " ORDER BY seq"
+	if limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return err
 	}

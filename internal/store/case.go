@@ -53,8 +53,26 @@ func (q q) CaseByName(ctx context.Context, name string) (Case, error) {
 
 // Cases lists the cases v selects, by name.
 func (q q) Cases(ctx context.Context, v CaseVisibility) ([]Case, error) {
+	return q.CasePage(ctx, v, "", 0)
+}
+
+// CasePage reads one page of the cases v selects, by name: those whose
+// name sorts after after ("" for the first page), at most limit of them
+// (0: all). Filter, order and limit run in SQL, so a page costs the same
+// however many cases precede it; a case created while a caller pages is
+// seen on a later page when its name sorts after the cursor.
+func (q q) CasePage(ctx context.Context, v CaseVisibility, after string, limit int) ([]Case, error) {
 	cond, args := v.where("c")
-	rows, err := q.query(ctx, "SELECT "+caseColsC+" FROM cases c WHERE "+cond+" ORDER BY c.name", args...)
+	query := "SELECT " + caseColsC + " FROM cases c WHERE " + cond
+	if after != "" {
+		query += " AND c.name > ?"
+		args = append(args, after)
+	}
+	query += " ORDER BY c.name"
+	if limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,149 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/vibora-project/vibora/internal/audit"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// testCasePages pages the visible cases by name in SQL: every visible case
+// once, in order, none of another agency, and a case created between pages
+// seen when its name sorts after the cursor.
+func testCasePages(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	nl := mustAgency(t, db, "NL-POL", "NL")
+	mustAgency(t, db, "BE-FCCU", "BE")
+	addCase := func(name, agency string) store.Case {
+		t.Helper()
+		c := store.Case{Name: name, Agency: agency, CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
+		inTx(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.InsertCase(ctx, &c) })
+		return c
+	}
+	for _, n := range []string{"n02", "n04", "n06", "n08"} {
+		addCase(n, "NL-POL")
+	}
+	addCase("n03", "BE-FCCU")
+	shared := addCase("n05", "BE-FCCU")
+	inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+		return tx.PutCaseShare(ctx, store.CaseShare{CaseID: shared.ID, AgencyID: nl.ID, Role: "viewer", CreatedAt: "t1", CreatedBy: "alex"})
+	})
+	v := store.CaseVisibility{Agency: "NL-POL", Own: true, Shared: true}
+
+	var got []string
+	after := ""
+	for pages := 0; ; pages++ {
+		if pages > 10 {
+			t.Fatalf("paging does not end: %v", got)
+		}
+		page, err := db.CasePage(ctx, v, after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) > 2 {
+			t.Fatalf("page of %d cases, limit 2", len(page))
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, c := range page {
+			got = append(got, c.Name)
+		}
+		after = page[len(page)-1].Name
+		if pages == 0 {
+			// Created after the first page: n07 sorts after the cursor
+			// and is seen; n01 sorts before it and is not; n09 belongs
+			// to another agency and is never seen.
+			addCase("n07", "NL-POL")
+			addCase("n01", "NL-POL")
+			addCase("n09", "BE-FCCU")
+		}
+	}
+	if want := "[n02 n04 n05 n06 n07 n08]"; fmt.Sprint(got) != want {
+		t.Errorf("paged cases = %v, want %s", got, want)
+	}
+	all, err := db.CasePage(ctx, v, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range all {
+		names = append(names, c.Name)
+	}
+	if want := "[n01 n02 n04 n05 n06 n07 n08]"; fmt.Sprint(names) != want {
+		t.Errorf("CasePage with no limit = %v, want %s", names, want)
+	}
+	for _, after := range []string{"n08", "zzz", "~' OR 1=1 --"} {
+		if page, err := db.CasePage(ctx, v, after, 5); err != nil || len(page) != 0 {
+			t.Errorf("CasePage after %q = %v, %v; want nothing", after, page, err)
+		}
+	}
+	if page, err := db.CasePage(ctx, store.CaseVisibility{}, "", 5); err != nil || len(page) != 0 {
+		t.Errorf("CasePage with no visibility = %v, %v; want nothing", page, err)
+	}
+}
+
+// testAuditPages pages the audit trail by sequence number in SQL, with and
+// without an object prefix, while records are appended between pages.
+func testAuditPages(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	appendRec := func(obj string) int64 {
+		t.Helper()
+		r := audit.Record{At: "2024-01-20T10:00:00.000000000Z", Actor: "alex", Action: "test", Object: obj}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.AppendAudit(ctx, &r) }); err != nil {
+			t.Fatal(err)
+		}
+		return r.Seq
+	}
+	var wantCase []int64
+	for i := range 7 {
+		obj := "bank:x"
+		if i%3 != 2 {
+			obj = fmt.Sprintf("case:c%d", i)
+		}
+		seq := appendRec(obj)
+		if obj != "bank:x" {
+			wantCase = append(wantCase, seq)
+		}
+	}
+	var got []int64
+	after := int64(0)
+	for pages := 0; ; pages++ {
+		if pages > 10 {
+			t.Fatalf("paging does not end: %v", got)
+		}
+		var page []int64
+		if err := db.AuditPage(ctx, "case:", after, 2, func(r audit.Record) error { page = append(page, r.Seq); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if len(page) > 2 {
+			t.Fatalf("page of %d records, limit 2", len(page))
+		}
+		if len(page) == 0 {
+			break
+		}
+		got = append(got, page...)
+		after = page[len(page)-1]
+		if pages == 1 {
+			wantCase = append(wantCase, appendRec("case:late"))
+			appendRec("bank:late")
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(wantCase) {
+		t.Errorf("paged case records = %v, want %v", got, wantCase)
+	}
+	var all []int64
+	if err := db.AuditPage(ctx, "", 0, 0, func(r audit.Record) error { all = append(all, r.Seq); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 9 || !slices.IsSorted(all) || all[0] != 1 {
+		t.Errorf("AuditPage with no limit = %v, want seq 1..9", all)
+	}
+	var tail []int64
+	if err := db.AuditPage(ctx, "", 7, 5, func(r audit.Record) error { tail = append(tail, r.Seq); return nil }); err != nil || fmt.Sprint(tail) != "[8 9]" {
+		t.Errorf("AuditPage after 7 = %v, %v; want [8 9]", tail, err)
+	}
+}
