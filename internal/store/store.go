@@ -135,9 +135,14 @@ func OpenAt(ctx context.Context, dsn string, version int) (*DB, error) {
 		// One writer at a time is SQLite's model; a small pool lets readers
 		// proceed under WAL while the writer holds its connection.
 		sdb.SetMaxOpenConns(4)
+		sdb.SetMaxIdleConns(4)
 	} else {
 		sdb.SetMaxOpenConns(8)
+		sdb.SetMaxIdleConns(8)
 	}
+	// Idle connections are kept up to the pool's size: with database/sql's
+	// default of two, a server under load closed and reopened connections
+	// (and re-prepared their statements) on most requests.
 	sdb.SetConnMaxIdleTime(5 * time.Minute)
 	if err := sdb.PingContext(ctx); err != nil {
 		sdb.Close()
