@@ -18,21 +18,28 @@ import (
 )
 
 func newServeCmd(g *globals) *cobra.Command {
-	var listen, tlsCert, tlsKey string
+	var listen, tlsCert, tlsKey, oidcConfig string
 	var roots []string
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--evidence-root DIR]... [--tls-cert F --tls-key F]",
+		Use:   "serve [--listen ADDR] [--evidence-root DIR]... [--tls-cert F --tls-key F] [--oidc-config F]",
 		Short: "Run the hub: the REST API (and its background jobs) on this store",
 		Long: `Serve the REST API under /api/v1 (docs/api.md) on the store named by --db,
 with background jobs (ingest of paths under the evidence roots, imports of
 uploads). Requests authenticate with an API token (vibora token create) or
-a session from POST /api/v1/session. /healthz answers once the process runs,
+a session from POST /api/v1/session, or from a login through an agency's
+OpenID Connect provider (--oidc-config; docs/api.md). /healthz answers once the process runs,
 /readyz once the match index is loaded. SIGINT or SIGTERM stops accepting
 requests, lets those in flight finish and puts running jobs back in the
 queue.
 
+--oidc-config names a JSON file of each agency's provider, by agency:
+{"NL-POL": {"issuer": URL, "client_id": ID, "client_secret_file": F (or
+"client_secret_env": VAR; neither for a public client), "redirect_url":
+"https://HUB/api/v1/session/oidc/NL-POL/callback"}}. Link users to their
+identity there with vibora user link.
+
 Environment: VIBORA_LISTEN, VIBORA_EVIDENCE_ROOTS (a list separated like
-PATH), VIBORA_TLS_CERT, VIBORA_TLS_KEY.`,
+PATH), VIBORA_TLS_CERT, VIBORA_TLS_KEY, VIBORA_OIDC_CONFIG.`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			listen = cmp.Or(listen, os.Getenv("VIBORA_LISTEN"), server.DefaultListen)
@@ -42,6 +49,13 @@ PATH), VIBORA_TLS_CERT, VIBORA_TLS_KEY.`,
 			}
 			if (tlsCert == "") != (tlsKey == "") {
 				return usagef("give both --tls-cert and --tls-key, or neither")
+			}
+			var providers map[string]auth.OIDCClient
+			if oidcConfig = cmp.Or(oidcConfig, os.Getenv("VIBORA_OIDC_CONFIG")); oidcConfig != "" {
+				var err error
+				if providers, err = auth.LoadOIDCConfig(oidcConfig); err != nil {
+					return usageError{err}
+				}
 			}
 			// The command's context carries the local principal; requests
 			// carry their own, and the server acts for no one.
@@ -60,7 +74,7 @@ PATH), VIBORA_TLS_CERT, VIBORA_TLS_KEY.`,
 				return withHint(err, "--evidence-root must name existing directories")
 			}
 			defer jobs.Close()
-			a := api.New(api.Config{Service: s, Auth: auth.New(s, auth.Config{}), Logger: log, SecureCookies: tlsCert != "", Jobs: jobs})
+			a := api.New(api.Config{Service: s, Auth: auth.New(s, auth.Config{OIDC: providers}), Logger: log, SecureCookies: tlsCert != "", Jobs: jobs})
 			srv, err := server.New(server.Config{Listen: listen, TLSCert: tlsCert, TLSKey: tlsKey, Handler: a, Logger: log, Ready: s.MatchIndexLoaded})
 			if err != nil {
 				return usageError{err}
@@ -98,6 +112,7 @@ PATH), VIBORA_TLS_CERT, VIBORA_TLS_KEY.`,
 	f.StringArrayVar(&roots, "evidence-root", nil, "directory ingest jobs may read; repeat for several (env VIBORA_EVIDENCE_ROOTS)")
 	f.StringVar(&tlsCert, "tls-cert", "", "PEM certificate chain: serve HTTPS (env VIBORA_TLS_CERT)")
 	f.StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert (env VIBORA_TLS_KEY)")
+	f.StringVar(&oidcConfig, "oidc-config", "", "JSON file of the agencies' OpenID Connect providers (env VIBORA_OIDC_CONFIG)")
 	return cmd
 }
 

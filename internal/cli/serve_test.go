@@ -7,11 +7,16 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vibora-project/vibora/internal/auth/authtest"
 )
 
 type syncBuffer struct {
@@ -50,6 +55,17 @@ func TestServe(t *testing.T) {
 			if code != 0 || tok == "" {
 				t.Fatalf("token create: %d %s %s", code, out, e)
 			}
+			// NL-POL logs in through an in-process OpenID Connect provider.
+			ti := authtest.NewIssuer(t, time.Now)
+			secretFile := filepath.Join(t.TempDir(), "nl-secret")
+			oidcConfig := filepath.Join(t.TempDir(), "oidc.json")
+			if err := os.WriteFile(secretFile, []byte(ti.Secret+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(oidcConfig, []byte(`{"NL-POL": {"issuer": "`+ti.URL+`", "client_id": "`+ti.ClientID+`", "client_secret_file": "`+secretFile+
+				`", "redirect_url": "https://hub.example.org/api/v1/session/oidc/NL-POL/callback"}}`), 0o600); err != nil {
+				t.Fatal(err)
+			}
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				t.Fatal(err)
@@ -61,7 +77,7 @@ func TestServe(t *testing.T) {
 			var stderr syncBuffer
 			exit := make(chan int, 1)
 			go func() {
-				exit <- Run(ctx, []string{"--db", db, "serve", "--listen", addr, "--evidence-root", t.TempDir()}, Streams{In: strings.NewReader(""), Out: io.Discard, Err: &stderr})
+				exit <- Run(ctx, []string{"--db", db, "serve", "--listen", addr, "--evidence-root", t.TempDir(), "--oidc-config", oidcConfig}, Streams{In: strings.NewReader(""), Out: io.Discard, Err: &stderr})
 			}()
 			base := "http://" + addr
 			deadline := time.Now().Add(20 * time.Second)
@@ -95,6 +111,16 @@ func TestServe(t *testing.T) {
 			if res, err := http.Get(base + "/api/v1/cases"); err != nil || res.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("without a token: %v %v", res, err)
 			}
+			noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			res, err = noFollow.Get(base + "/api/v1/session/oidc/NL-POL?return=/cases")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if loc := res.Header.Get("Location"); res.StatusCode != http.StatusFound || !strings.HasPrefix(loc, ti.URL+"/auth?") ||
+				!strings.Contains(loc, url.QueryEscape("https://hub.example.org/api/v1/session/oidc/NL-POL/callback")) {
+				t.Errorf("OIDC login start: %d %s", res.StatusCode, loc)
+			}
 			cancel()
 			select {
 			case code := <-exit:
@@ -108,9 +134,23 @@ func TestServe(t *testing.T) {
 			if !strings.Contains(log, "path=/api/v1/cases") || !strings.Contains(log, "status=200") {
 				t.Errorf("no access log:\n%s", log)
 			}
-			if strings.Contains(log, tok) {
-				t.Errorf("the token is in the log")
+			if strings.Contains(log, tok) || strings.Contains(log, ti.Secret) {
+				t.Errorf("the token or the OIDC client secret is in the log")
 			}
 		})
+	}
+}
+
+// TestServeOIDCConfig: a bad --oidc-config stops serve before it listens,
+// as a usage error that names the file and holds no secret.
+func TestServeOIDCConfig(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "v.db")
+	cfg := filepath.Join(t.TempDir(), "oidc.json")
+	if err := os.WriteFile(cfg, []byte(`{"NL-POL": {"issuer": "http://idp.example.org", "client_id": "x", "client_secret": "synthetic-secret-nl"}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, e, code := run(t, db, "serve", "--listen", "127.0.0.1:0", "--oidc-config", cfg)
+	if code != ExitUsage || !strings.Contains(e, cfg) || strings.Contains(e, "synthetic-secret") {
+		t.Errorf("serve with a bad OIDC configuration: %d %s", code, e)
 	}
 }
