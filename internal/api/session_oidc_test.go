@@ -154,6 +154,18 @@ func TestOIDCSession(t *testing.T) {
 			}
 		}
 
+		// Hostile input in the agency, the return path, the state and the
+		// code: a 4xx, never a 5xx.
+		for _, v := range []string{"%27%20OR%201%3D1%20--", "..%2F..%2Fetc%2Fpasswd", "%00", "%ff%fe", strings.Repeat("a", 5000), "nl%0d%0aSet-Cookie:%20x=y"} {
+			for _, target := range []string{"/api/v1/session/oidc/" + v, "/api/v1/session/oidc/nl?return=/" + v,
+				"/api/v1/session/oidc/" + v + "/callback?state=s&code=c", "/api/v1/session/oidc/nl/callback?state=" + v + "&code=" + v} {
+				res := browserGet(h, target, c)
+				if res.StatusCode < 400 && res.StatusCode != http.StatusFound || res.StatusCode >= 500 {
+					t.Errorf("%.80s: %d", target, res.StatusCode)
+				}
+			}
+		}
+
 		// Audited as password logins are.
 		actions := func(prefix string) string {
 			var got []string
