@@ -9,20 +9,29 @@ import (
 )
 
 type agenciesResponse struct {
-	Agencies []investigation.Agency `json:"agencies"`
+	Agencies   []investigation.Agency `json:"agencies"`
+	NextCursor string                 `json:"next_cursor,omitempty"`
 }
 
 type agencyResponse struct {
 	Agency investigation.Agency `json:"agency"`
 }
 
-// listAgencies lists the agencies of the hub.
+// listAgencies lists the agencies of the hub by name.
 func (a *API) listAgencies(w http.ResponseWriter, r *http.Request) error {
-	list, err := a.svc.Agencies(r.Context())
+	limit, err := limitParam(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, agenciesResponse{list})
+	after, err := nameCursorParam(r)
+	if err != nil {
+		return err
+	}
+	page, err := a.svc.AgencyPage(r.Context(), after, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, agenciesResponse{Agencies: page.Items, NextCursor: encodeCursor("n", page.After)})
 }
 
 type addAgencyRequest struct {
@@ -44,20 +53,29 @@ func (a *API) addAgency(w http.ResponseWriter, r *http.Request) error {
 }
 
 type usersResponse struct {
-	Users []investigation.User `json:"users"`
+	Users      []investigation.User `json:"users"`
+	NextCursor string               `json:"next_cursor,omitempty"`
 }
 
 type userResponse struct {
 	User investigation.User `json:"user"`
 }
 
-// listUsers lists the users the caller administers.
+// listUsers lists the users the caller administers, by name.
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
-	list, err := a.svc.Users(r.Context())
+	limit, err := limitParam(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, usersResponse{list})
+	after, err := nameCursorParam(r)
+	if err != nil {
+		return err
+	}
+	page, err := a.svc.UserPage(r.Context(), after, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, usersResponse{Users: page.Items, NextCursor: encodeCursor("n", page.After)})
 }
 
 type addUserRequest struct {

@@ -21,12 +21,11 @@ func (a *API) listBanks(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	banks, err := a.svc.Banks(r.Context())
+	page, err := a.svc.BankPage(r.Context(), after, limit)
 	if err != nil {
 		return err
 	}
-	page, next := pageAfter(banks, func(b investigation.Bank) string { return b.Name }, after, limit)
-	return writeJSON(w, http.StatusOK, banksResponse{Banks: page, NextCursor: next})
+	return writeJSON(w, http.StatusOK, banksResponse{Banks: page.Items, NextCursor: encodeCursor("n", page.After)})
 }
 
 type bankResponse struct {

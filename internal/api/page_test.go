@@ -186,3 +186,53 @@ func TestAuditPaged(t *testing.T) {
 		}
 	})
 }
+
+// TestAccountListsPaged: agencies and users page by name; an agency
+// administrator's pages hold only its agency's users.
+func TestAccountListsPaged(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		h := newHub(t, open)
+		walk := func(persona, path, field string) []string {
+			t.Helper()
+			var names []string
+			cursor := ""
+			for i := 0; ; i++ {
+				if i > 20 {
+					t.Fatalf("%s: paging does not end", path)
+				}
+				res, b := h.do(persona, "GET", path+"?limit=2&cursor="+url.QueryEscape(cursor), nil)
+				if res.StatusCode != 200 {
+					t.Fatalf("%s: %d %s", path, res.StatusCode, b)
+				}
+				var p map[string]any
+				decode(t, b, &p)
+				items, _ := p[field].([]any)
+				if len(items) > 2 {
+					t.Fatalf("%s: page of %d, limit 2", path, len(items))
+				}
+				for _, it := range items {
+					names = append(names, it.(map[string]any)["name"].(string))
+				}
+				next, _ := p["next_cursor"].(string)
+				if next == "" {
+					return names
+				}
+				cursor = next
+			}
+		}
+		if got, want := fmt.Sprint(walk(hubAdmin, "/api/v1/agencies", "agencies")), "[be de fr hub nl]"; got != want {
+			t.Errorf("paged agencies = %s, want %s", got, want)
+		}
+		if got, want := fmt.Sprint(walk(agencyAdminNL, "/api/v1/users", "users")), "[agency-admin-nl analyst-nl spare-nl viewer-nl]"; got != want {
+			t.Errorf("paged users of nl = %s, want %s", got, want)
+		}
+		if got := walk(hubAdmin, "/api/v1/users", "users"); len(got) != len(accounts)+1 {
+			t.Errorf("paged users of every agency = %v, want %d", got, len(accounts)+1)
+		}
+		for _, path := range []string{"/api/v1/agencies?cursor=aTo1", "/api/v1/users?limit=0", "/api/v1/users?cursor=%2F%2F"} {
+			if res, b := h.do(hubAdmin, "GET", path, nil); res.StatusCode != 400 {
+				t.Errorf("%s: %d %s, want 400", path, res.StatusCode, b)
+			}
+		}
+	})
+}

@@ -49,7 +49,14 @@ func (q q) AgencyByName(ctx context.Context, name string) (Agency, error) {
 
 // Agencies lists every agency by name.
 func (q q) Agencies(ctx context.Context) ([]Agency, error) {
-	rows, err := q.query(ctx, "SELECT "+agencyCols+" FROM agencies ORDER BY name")
+	return q.AgencyPage(ctx, "", 0)
+}
+
+// AgencyPage reads one page of the agencies by name: those whose name
+// sorts after after ("" for the first page), at most limit (0: all).
+func (q q) AgencyPage(ctx context.Context, after string, limit int) ([]Agency, error) {
+	where, args := keyset("WHERE 1 = 1", "name", after, limit)
+	rows, err := q.query(ctx, "SELECT "+agencyCols+" FROM agencies "+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -127,11 +134,15 @@ func (q q) UserByID(ctx context.Context, id int64) (User, error) {
 // Users lists users by name: of one agency, or of every agency when
 // agencyID is 0.
 func (q q) Users(ctx context.Context, agencyID int64) ([]User, error) {
-	query, args := "SELECT "+userCols+userFrom, []any{}
-	if agencyID != 0 {
-		query, args = query+" WHERE u.agency_id = ?", append(args, agencyID)
-	}
-	rows, err := q.query(ctx, query+" ORDER BY u.name", args...)
+	return q.UserPage(ctx, agencyID, "", 0)
+}
+
+// UserPage reads one page of Users: those whose name sorts after after
+// ("" for the first page), at most limit of them (0: all).
+func (q q) UserPage(ctx context.Context, agencyID int64, after string, limit int) ([]User, error) {
+	cond, args := "WHERE (u.agency_id = ? OR ? = 0)", []any{agencyID, agencyID}
+	where, more := keyset(cond, "u.name", after, limit)
+	rows, err := q.query(ctx, "SELECT "+userCols+userFrom+" "+where, append(args, more...)...)
 	if err != nil {
 		return nil, err
 	}

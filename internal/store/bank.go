@@ -74,7 +74,14 @@ func (q q) BankByName(ctx context.Context, name string) (Bank, error) {
 
 // Banks lists every bank by name.
 func (q q) Banks(ctx context.Context) ([]Bank, error) {
-	return q.banks(ctx, "WHERE staged_for = '' ORDER BY name")
+	return q.BankPage(ctx, "", 0)
+}
+
+// BankPage reads one page of the banks by name: those whose name sorts
+// after after ("" for the first page), at most limit of them (0: all).
+func (q q) BankPage(ctx context.Context, after string, limit int) ([]Bank, error) {
+	where, args := keyset("WHERE staged_for = ''", "name", after, limit)
+	return q.banks(ctx, where, args...)
 }
 
 // banks returns the bank rows that where (a WHERE and ORDER BY clause)

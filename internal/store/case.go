@@ -63,18 +63,27 @@ func (q q) Cases(ctx context.Context, v CaseVisibility) ([]Case, error) {
 // seen on a later page when its name sorts after the cursor.
 func (q q) CasePage(ctx context.Context, v CaseVisibility, after string, limit int) ([]Case, error) {
 	cond, args := v.where("c")
-	query := "SELECT " + caseColsC + " FROM cases c WHERE " + cond
-	if after != "" {
-		query += " AND c.name > ?"
-		args = append(args, after)
-	}
-	query += " ORDER BY c.name"
-	if limit > 0 {
-		query += fmt.Sprintf(" LIMIT %d", limit)
-	}
-	rows, err := q.query(ctx, query, args...)
+	where, more := keyset("WHERE "+cond, "c.name", after, limit)
+	rows, err := q.query(ctx, "SELECT "+caseColsC+" FROM cases c "+where, append(args, more...)...)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, scanCase)
+}
+
+// keyset completes a WHERE clause (cond) to read one page ordered by the
+// unique column col: the rows after after ("" for the first page), at most
+// limit of them (0: all). It returns the clause with its ORDER BY and
+// LIMIT, and the arguments it adds.
+func keyset(cond, col, after string, limit int) (string, []any) {
+	var args []any
+	if after != "" {
+		cond += " AND " + col + " > ?"
+		args = append(args, after)
+	}
+	cond += " ORDER BY " + col
+	if limit > 0 {
+		cond += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	return cond, args
 }

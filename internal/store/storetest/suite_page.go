@@ -147,3 +147,88 @@ func testAuditPages(t *testing.T, db *store.DB) {
 		t.Errorf("AuditPage after 7 = %v, %v; want [8 9]", tail, err)
 	}
 }
+
+// testNamePages pages banks, agencies and users by name in SQL; rows added
+// between pages are seen when they sort after the cursor.
+func testNamePages(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	addBank := func(name, stagedFor string) {
+		t.Helper()
+		b := store.Bank{Name: name, Kind: "known", Format: "vics", Version: 1, ImportedAt: "2024-01-20T10:00:00Z", ImportedBy: "alex", StagedFor: stagedFor}
+		inTx(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.InsertBank(ctx, &b) })
+	}
+	for _, n := range []string{"b1", "b3", "b5"} {
+		addBank(n, "")
+	}
+	addBank("b4", "b3") // staged: never listed
+	nl := mustAgency(t, db, "a1", "NL")
+	be := mustAgency(t, db, "a3", "BE")
+	mustAgency(t, db, "a5", "DE")
+	for _, n := range []string{"u1", "u3", "u5"} {
+		mustUser(t, db, n, nl, "analyst")
+	}
+	mustUser(t, db, "u4", be, "analyst")
+
+	walk := func(what string, page func(after string) ([]string, error), between func()) []string {
+		t.Helper()
+		var got []string
+		after := ""
+		for pages := 0; ; pages++ {
+			if pages > 10 {
+				t.Fatalf("%s: paging does not end: %v", what, got)
+			}
+			names, err := page(after)
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			if len(names) > 2 {
+				t.Fatalf("%s: page of %d, limit 2", what, len(names))
+			}
+			if len(names) == 0 {
+				return got
+			}
+			got = append(got, names...)
+			after = names[len(names)-1]
+			if pages == 0 {
+				between()
+			}
+		}
+	}
+	banks := walk("banks", func(after string) ([]string, error) {
+		list, err := db.BankPage(ctx, after, 2)
+		var out []string
+		for _, b := range list {
+			out = append(out, b.Name)
+		}
+		return out, err
+	}, func() { addBank("b2", ""); addBank("b6", "") }) // b2 sorts before the cursor b3: not seen
+	if want := "[b1 b3 b5 b6]"; fmt.Sprint(banks) != want {
+		t.Errorf("paged banks = %v, want %s", banks, want)
+	}
+	agencies := walk("agencies", func(after string) ([]string, error) {
+		list, err := db.AgencyPage(ctx, after, 2)
+		var out []string
+		for _, a := range list {
+			out = append(out, a.Name)
+		}
+		return out, err
+	}, func() { mustAgency(t, db, "a4", "FR"); mustAgency(t, db, "a0", "FR") })
+	if want := "[a1 a3 a4 a5]"; fmt.Sprint(agencies) != want {
+		t.Errorf("paged agencies = %v, want %s", agencies, want)
+	}
+	users := walk("users of a1", func(after string) ([]string, error) {
+		list, err := db.UserPage(ctx, nl.ID, after, 2)
+		var out []string
+		for _, u := range list {
+			out = append(out, u.Name)
+		}
+		return out, err
+	}, func() { mustUser(t, db, "u6", nl, "viewer"); mustUser(t, db, "u7", be, "viewer"); mustUser(t, db, "u0", nl, "viewer") })
+	if want := "[u1 u3 u5 u6]"; fmt.Sprint(users) != want {
+		t.Errorf("paged users of a1 = %v, want %s", users, want)
+	}
+	all, err := db.UserPage(ctx, 0, "u3", 0)
+	if err != nil || len(all) != 4 || all[0].Name != "u4" || all[3].Name != "u7" {
+		t.Errorf("every user after u3 = %+v, %v; want u4 u5 u6 u7", all, err)
+	}
+}
