@@ -223,7 +223,11 @@ func testNamePages(t *testing.T, db *store.DB) {
 			out = append(out, u.Name)
 		}
 		return out, err
-	}, func() { mustUser(t, db, "u6", nl, "viewer"); mustUser(t, db, "u7", be, "viewer"); mustUser(t, db, "u0", nl, "viewer") })
+	}, func() {
+		mustUser(t, db, "u6", nl, "viewer")
+		mustUser(t, db, "u7", be, "viewer")
+		mustUser(t, db, "u0", nl, "viewer")
+	})
 	if want := "[u1 u3 u5 u6]"; fmt.Sprint(users) != want {
 		t.Errorf("paged users of a1 = %v, want %s", users, want)
 	}
