@@ -192,7 +192,7 @@ func TestAuditPaged(t *testing.T) {
 func TestAccountListsPaged(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		h := newHub(t, open)
-		walk := func(persona, path, field string) []string {
+		walk := func(persona, path, field, key string) []string {
 			t.Helper()
 			var names []string
 			cursor := ""
@@ -211,7 +211,7 @@ func TestAccountListsPaged(t *testing.T) {
 					t.Fatalf("%s: page of %d, limit 2", path, len(items))
 				}
 				for _, it := range items {
-					names = append(names, it.(map[string]any)["name"].(string))
+					names = append(names, it.(map[string]any)[key].(string))
 				}
 				next, _ := p["next_cursor"].(string)
 				if next == "" {
@@ -220,14 +220,35 @@ func TestAccountListsPaged(t *testing.T) {
 				cursor = next
 			}
 		}
-		if got, want := fmt.Sprint(walk(hubAdmin, "/api/v1/agencies", "agencies")), "[be de fr hub nl]"; got != want {
+		if got, want := fmt.Sprint(walk(hubAdmin, "/api/v1/agencies", "agencies", "name")), "[be de fr hub nl]"; got != want {
 			t.Errorf("paged agencies = %s, want %s", got, want)
 		}
-		if got, want := fmt.Sprint(walk(agencyAdminNL, "/api/v1/users", "users")), "[agency-admin-nl analyst-nl spare-nl viewer-nl]"; got != want {
+		if got, want := fmt.Sprint(walk(agencyAdminNL, "/api/v1/users", "users", "name")), "[agency-admin-nl analyst-nl spare-nl viewer-nl]"; got != want {
 			t.Errorf("paged users of nl = %s, want %s", got, want)
 		}
-		if got := walk(hubAdmin, "/api/v1/users", "users"); len(got) != len(accounts)+1 {
+		if got := walk(hubAdmin, "/api/v1/users", "users", "name"); len(got) != len(accounts)+1 {
 			t.Errorf("paged users of every agency = %v, want %d", got, len(accounts)+1)
+		}
+		for _, ag := range []string{"fr", "de"} {
+			if _, err := h.svc.ShareCase(h.seedCtx, "alpha", ag, "viewer"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, u := range []string{analystBE, viewerNL, analystDE} {
+			if _, err := h.svc.AddCaseMember(h.seedCtx, "alpha", u, "viewer"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, want := fmt.Sprint(walk(analystNL, "/api/v1/cases/alpha/shares", "shares", "agency")), "[be de fr]"; got != want {
+			t.Errorf("paged shares = %s, want %s", got, want)
+		}
+		if got, want := fmt.Sprint(walk(analystNL, "/api/v1/cases/alpha/members", "members", "user")), "[analyst-be analyst-de viewer-nl]"; got != want {
+			t.Errorf("paged members = %s, want %s", got, want)
+		}
+		for _, path := range []string{"/api/v1/cases/alpha/shares", "/api/v1/cases/alpha/members"} {
+			if res, b := h.do(analystNL, "GET", path+"?limit=1001", nil); res.StatusCode != 400 {
+				t.Errorf("%s limit=1001: %d %s, want 400", path, res.StatusCode, b)
+			}
 		}
 		for _, path := range []string{"/api/v1/agencies?cursor=aTo1", "/api/v1/users?limit=0", "/api/v1/users?cursor=%2F%2F"} {
 			if res, b := h.do(hubAdmin, "GET", path, nil); res.StatusCode != 400 {

@@ -7,20 +7,29 @@ import (
 )
 
 type sharesResponse struct {
-	Shares []investigation.CaseShare `json:"shares"`
+	Shares     []investigation.CaseShare `json:"shares"`
+	NextCursor string                    `json:"next_cursor,omitempty"`
 }
 
 type shareResponse struct {
 	Share investigation.CaseShare `json:"share"`
 }
 
-// listShares lists the agencies a case is shared with.
+// listShares lists the agencies a case is shared with, by name.
 func (a *API) listShares(w http.ResponseWriter, r *http.Request) error {
-	list, err := a.svc.CaseShares(r.Context(), r.PathValue("case"))
+	limit, err := limitParam(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, sharesResponse{list})
+	after, err := nameCursorParam(r)
+	if err != nil {
+		return err
+	}
+	page, err := a.svc.CaseSharePage(r.Context(), r.PathValue("case"), after, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, sharesResponse{Shares: page.Items, NextCursor: encodeCursor("n", page.After)})
 }
 
 type shareRequest struct {
@@ -51,20 +60,29 @@ func (a *API) unshareCase(w http.ResponseWriter, r *http.Request) error {
 }
 
 type membersResponse struct {
-	Members []investigation.CaseMember `json:"members"`
+	Members    []investigation.CaseMember `json:"members"`
+	NextCursor string                     `json:"next_cursor,omitempty"`
 }
 
 type memberResponse struct {
 	Member investigation.CaseMember `json:"member"`
 }
 
-// listMembers lists a case's members.
+// listMembers lists a case's members, by user name.
 func (a *API) listMembers(w http.ResponseWriter, r *http.Request) error {
-	list, err := a.svc.CaseMembers(r.Context(), r.PathValue("case"))
+	limit, err := limitParam(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, membersResponse{list})
+	after, err := nameCursorParam(r)
+	if err != nil {
+		return err
+	}
+	page, err := a.svc.CaseMemberPage(r.Context(), r.PathValue("case"), after, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, membersResponse{Members: page.Items, NextCursor: encodeCursor("n", page.After)})
 }
 
 type memberRequest struct {

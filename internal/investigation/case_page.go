@@ -116,3 +116,35 @@ func (s *Service) UserPage(ctx context.Context, after string, limit int) (Page[U
 	}
 	return namePage(list, limit, func(u store.User) string { return u.Name }, userView), nil
 }
+
+// CaseSharePage lists up to limit (1..MaxPage) of the shares of a case the
+// principal may read whose agency sorts after after ("" for the first
+// page), by agency name, read in SQL.
+func (s *Service) CaseSharePage(ctx context.Context, caseName, after string, limit int) (Page[CaseShare], error) {
+	limit = pageLimit(limit)
+	c, err := s.caseFor(ctx, caseName, access.Read)
+	if err != nil {
+		return Page[CaseShare]{}, err
+	}
+	list, err := s.db.CaseSharePage(ctx, c.ID, after, limit+1)
+	if err != nil {
+		return Page[CaseShare]{}, err
+	}
+	return namePage(list, limit, func(sh store.CaseShare) string { return sh.Agency }, shareView), nil
+}
+
+// CaseMemberPage lists up to limit (1..MaxPage) of the members of a case
+// the principal may read whose user name sorts after after ("" for the
+// first page), by user name, read in SQL.
+func (s *Service) CaseMemberPage(ctx context.Context, caseName, after string, limit int) (Page[CaseMember], error) {
+	limit = pageLimit(limit)
+	c, err := s.caseFor(ctx, caseName, access.Read)
+	if err != nil {
+		return Page[CaseMember]{}, err
+	}
+	list, err := s.db.CaseMemberPage(ctx, c.ID, after, limit+1)
+	if err != nil {
+		return Page[CaseMember]{}, err
+	}
+	return namePage(list, limit, func(m store.CaseMember) string { return m.User }, memberView), nil
+}

@@ -51,9 +51,17 @@ func (tx *Tx) DeleteCaseMember(ctx context.Context, caseID, userID int64) error 
 
 // CaseMembers lists a case's members by user name.
 func (q q) CaseMembers(ctx context.Context, caseID int64) ([]CaseMember, error) {
+	return q.CaseMemberPage(ctx, caseID, "", 0)
+}
+
+// CaseMemberPage reads one page of a case's members by user name: those
+// whose name sorts after after ("" for the first page), at most limit of
+// them (0: all).
+func (q q) CaseMemberPage(ctx context.Context, caseID int64, after string, limit int) ([]CaseMember, error) {
+	where, args := keyset("WHERE m.case_id = ?", "u.name", after, limit)
 	rows, err := q.query(ctx, "SELECT m.case_id, c.name, m.user_id, u.name, a.name, m.role, m.created_at, m.created_by"+
-		" FROM case_members m JOIN cases c ON c.id = m.case_id JOIN users u ON u.id = m.user_id JOIN agencies a ON a.id = u.agency_id"+
-		" WHERE m.case_id = ? ORDER BY u.name", caseID)
+		" FROM case_members m JOIN cases c ON c.id = m.case_id JOIN users u ON u.id = m.user_id JOIN agencies a ON a.id = u.agency_id "+
+		where, append([]any{caseID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -83,8 +91,16 @@ func (tx *Tx) DeleteCaseShare(ctx context.Context, caseID, agencyID int64) error
 
 // CaseShares lists the agencies a case is shared with, by name.
 func (q q) CaseShares(ctx context.Context, caseID int64) ([]CaseShare, error) {
+	return q.CaseSharePage(ctx, caseID, "", 0)
+}
+
+// CaseSharePage reads one page of a case's shares by agency name: those
+// whose agency sorts after after ("" for the first page), at most limit of
+// them (0: all).
+func (q q) CaseSharePage(ctx context.Context, caseID int64, after string, limit int) ([]CaseShare, error) {
+	where, args := keyset("WHERE s.case_id = ?", "a.name", after, limit)
 	rows, err := q.query(ctx, "SELECT s.case_id, c.name, s.agency_id, a.name, s.role, s.created_at, s.created_by"+
-		" FROM case_shares s JOIN cases c ON c.id = s.case_id JOIN agencies a ON a.id = s.agency_id WHERE s.case_id = ? ORDER BY a.name", caseID)
+		" FROM case_shares s JOIN cases c ON c.id = s.case_id JOIN agencies a ON a.id = s.agency_id "+where, append([]any{caseID}, args...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -235,4 +235,62 @@ func testNamePages(t *testing.T, db *store.DB) {
 	if err != nil || len(all) != 4 || all[0].Name != "u4" || all[3].Name != "u7" {
 		t.Errorf("every user after u3 = %+v, %v; want u4 u5 u6 u7", all, err)
 	}
+
+	k := store.Case{Name: "k", Agency: "a1", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
+	inTx(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.InsertCase(ctx, &k) })
+	other := mustCase(t, db, "other")
+	agencies2, err := db.AgencyPage(ctx, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users2, err := db.UserPage(ctx, 0, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for _, a := range agencies2 {
+			if a.Name == "a0" || a.Name == "a1" {
+				continue
+			}
+			if err := tx.PutCaseShare(ctx, store.CaseShare{CaseID: k.ID, AgencyID: a.ID, Role: "viewer", CreatedAt: "t1", CreatedBy: "alex"}); err != nil {
+				return err
+			}
+		}
+		for _, u := range users2 {
+			if u.Name == "u0" {
+				if err := tx.PutCaseMember(ctx, store.CaseMember{CaseID: other.ID, UserID: u.ID, Role: "viewer", CreatedAt: "t1", CreatedBy: "alex"}); err != nil {
+					return err
+				}
+				continue
+			}
+			if u.Name == "u1" || u.Name == "u3" || u.Name == "u6" {
+				if err := tx.PutCaseMember(ctx, store.CaseMember{CaseID: k.ID, UserID: u.ID, Role: "viewer", CreatedAt: "t1", CreatedBy: "alex"}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	shares := walk("shares of k", func(after string) ([]string, error) {
+		list, err := db.CaseSharePage(ctx, k.ID, after, 2)
+		var out []string
+		for _, sh := range list {
+			out = append(out, sh.Agency)
+		}
+		return out, err
+	}, func() {})
+	if want := "[a3 a4 a5]"; fmt.Sprint(shares) != want {
+		t.Errorf("paged shares = %v, want %s", shares, want)
+	}
+	members := walk("members of k", func(after string) ([]string, error) {
+		list, err := db.CaseMemberPage(ctx, k.ID, after, 2)
+		var out []string
+		for _, m := range list {
+			out = append(out, m.User)
+		}
+		return out, err
+	}, func() {})
+	if want := "[u1 u3 u6]"; fmt.Sprint(members) != want {
+		t.Errorf("paged members = %v, want %s", members, want)
+	}
 }
