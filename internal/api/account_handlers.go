@@ -126,7 +126,8 @@ func (a *API) disableUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 type tokensResponse struct {
-	Tokens []investigation.Token `json:"tokens"`
+	Tokens     []investigation.Token `json:"tokens"`
+	NextCursor string                `json:"next_cursor,omitempty"`
 }
 
 type tokenResponse struct {
@@ -136,11 +137,19 @@ type tokenResponse struct {
 // listTokens lists the caller's tokens and those of the users it
 // administers, without their secrets.
 func (a *API) listTokens(w http.ResponseWriter, r *http.Request) error {
-	list, err := a.svc.Tokens(r.Context())
+	limit, err := limitParam(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, tokensResponse{list})
+	after, err := intCursorParam(r)
+	if err != nil {
+		return err
+	}
+	page, err := a.svc.TokenPage(r.Context(), after, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, tokensResponse{Tokens: page.Tokens, NextCursor: intCursor(page.After)})
 }
 
 type createTokenRequest struct {

@@ -250,7 +250,37 @@ func TestAccountListsPaged(t *testing.T) {
 				t.Errorf("%s limit=1001: %d %s, want 400", path, res.StatusCode, b)
 			}
 		}
-		for _, path := range []string{"/api/v1/agencies?cursor=aTo1", "/api/v1/users?limit=0", "/api/v1/users?cursor=%2F%2F"} {
+		// Tokens page by id: every token of nl's users once, in order.
+		var ids []float64
+		for cursor, i := "", 0; ; i++ {
+			if i > 20 {
+				t.Fatal("token paging does not end")
+			}
+			res, b := h.do(agencyAdminNL, "GET", "/api/v1/tokens?limit=2&cursor="+url.QueryEscape(cursor), nil)
+			if res.StatusCode != 200 {
+				t.Fatalf("tokens: %d %s", res.StatusCode, b)
+			}
+			var p struct {
+				Tokens []struct {
+					ID float64 `json:"id"`
+				} `json:"tokens"`
+				NextCursor string `json:"next_cursor"`
+			}
+			decode(t, b, &p)
+			for _, tok := range p.Tokens {
+				if len(ids) > 0 && tok.ID <= ids[len(ids)-1] {
+					t.Errorf("token %v after %v", tok.ID, ids)
+				}
+				ids = append(ids, tok.ID)
+			}
+			if cursor = p.NextCursor; cursor == "" {
+				break
+			}
+		}
+		if len(ids) != 4 { // agency-admin-nl, analyst-nl, viewer-nl, spare-nl
+			t.Errorf("paged tokens of nl = %v, want 4", ids)
+		}
+		for _, path := range []string{"/api/v1/tokens?cursor=bjp4", "/api/v1/agencies?cursor=aTo1", "/api/v1/users?limit=0", "/api/v1/users?cursor=%2F%2F"} {
 			if res, b := h.do(hubAdmin, "GET", path, nil); res.StatusCode != 400 {
 				t.Errorf("%s: %d %s, want 400", path, res.StatusCode, b)
 			}

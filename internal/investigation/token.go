@@ -61,25 +61,50 @@ func (s *Service) CreateToken(ctx context.Context, user, name string, expires ti
 // Tokens lists the tokens the principal may see, by id: its own, and
 // those of the users it administers.
 func (s *Service) Tokens(ctx context.Context) ([]Token, error) {
+	list, err := s.tokens(ctx, 0, 0)
+	return views(list, tokenView), err
+}
+
+// TokenPage is one page of the tokens a principal may see, by id.
+type TokenPage struct {
+	Tokens []Token
+	// After is the position to resume from: the id of the page's last
+	// token, or 0 when no token follows it.
+	After int64
+}
+
+// TokenPage lists up to limit (1..MaxPage) of the tokens the principal may
+// see (see Tokens) with an id above after (0 for the first page), read in
+// SQL.
+func (s *Service) TokenPage(ctx context.Context, after int64, limit int) (TokenPage, error) {
+	limit = pageLimit(limit)
+	list, err := s.tokens(ctx, max(after, 0), limit+1)
+	if err != nil {
+		return TokenPage{}, err
+	}
+	var page TokenPage
+	if len(list) > limit {
+		list = list[:limit]
+		page.After = list[limit-1].ID
+	}
+	page.Tokens = orEmptySlice(views(list, tokenView))
+	return page, nil
+}
+
+// tokens reads the tokens the principal may see with an id above after, at
+// most limit (0: all).
+func (s *Service) tokens(ctx context.Context, after int64, limit int) ([]store.Token, error) {
 	p, err := s.principal(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var list []store.Token
 	if agencyID, err := s.userScope(ctx, p); err == nil {
-		list, err = s.db.Tokens(ctx, 0, agencyID)
-		if err != nil {
-			return nil, err
-		}
+		return s.db.TokenPage(ctx, 0, agencyID, after, limit)
 	} else if uid, ok := p.UserID(); ok {
-		list, err = s.db.Tokens(ctx, uid, 0)
-		if err != nil {
-			return nil, err
-		}
+		return s.db.TokenPage(ctx, uid, 0, after, limit)
 	} else {
 		return nil, err
 	}
-	return views(list, tokenView), nil
 }
 
 // RevokeToken revokes a token: its own, or one of a user its principal

@@ -54,14 +54,24 @@ func (q q) TokenByID(ctx context.Context, id int64) (Token, error) {
 // Tokens lists tokens by id: of one user (userID), of one agency's users
 // (agencyID), or every token when both are 0.
 func (q q) Tokens(ctx context.Context, userID, agencyID int64) ([]Token, error) {
-	query, args := "SELECT "+tokenCols+tokenFrom+" WHERE 1 = 1", []any{}
+	return q.TokenPage(ctx, userID, agencyID, 0, 0)
+}
+
+// TokenPage reads one page of Tokens: those with an id above after, at most
+// limit of them (0: all), by id.
+func (q q) TokenPage(ctx context.Context, userID, agencyID, after int64, limit int) ([]Token, error) {
+	query, args := "SELECT "+tokenCols+tokenFrom+" WHERE t.id > ?", []any{after}
 	if userID != 0 {
 		query, args = query+" AND t.user_id = ?", append(args, userID)
 	}
 	if agencyID != 0 {
 		query, args = query+" AND u.agency_id = ?", append(args, agencyID)
 	}
-	rows, err := q.query(ctx, query+" ORDER BY t.id", args...)
+	query += " ORDER BY t.id"
+	if limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -293,4 +293,42 @@ func testNamePages(t *testing.T, db *store.DB) {
 	if want := "[u1 u3 u6]"; fmt.Sprint(members) != want {
 		t.Errorf("paged members = %v, want %s", members, want)
 	}
+
+	// Tokens page by id, of one agency's users.
+	var want []int64
+	inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+		for i, u := range users2 {
+			tok := store.Token{UserID: u.ID, Name: "t", SecretSHA256: fmt.Sprintf("%064x", i+1), CreatedAt: "t1", CreatedBy: "alex"}
+			if err := tx.InsertToken(ctx, &tok); err != nil {
+				return err
+			}
+			if u.Agency == "a1" {
+				want = append(want, tok.ID)
+			}
+		}
+		return nil
+	})
+	var got []int64
+	for after, pages := int64(0), 0; ; pages++ {
+		if pages > 10 {
+			t.Fatalf("token paging does not end: %v", got)
+		}
+		list, err := db.TokenPage(ctx, 0, nl.ID, after, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) == 0 {
+			break
+		}
+		if len(list) > 2 {
+			t.Fatalf("page of %d tokens, limit 2", len(list))
+		}
+		for _, tok := range list {
+			got = append(got, tok.ID)
+		}
+		after = list[len(list)-1].ID
+	}
+	if len(want) < 3 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("paged tokens of a1 = %v, want %v", got, want)
+	}
 }
