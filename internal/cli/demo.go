@@ -22,7 +22,9 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Long: `Generate a synthetic scenario (abstract images, hash banks, a group chat,
 stealer logs; every value invented) in a new directory and run Vibora's
 pipeline on it: import the banks, ingest a seized phone, triage it into
-known, ignorable and new material, and verify the audit trail. The store is
+known, ignorable and new material, analyse a group chat and stealer logs,
+rank suspects, serve the REST API to two agencies' analysts on a loopback
+port, and verify the audit trail. The store is
 a new file in the demo directory unless --db or VIBORA_DB names one.`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -61,7 +63,7 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 			t.Flush()
 
 			section(w, "2. Ingest of exhibit PHONE-01")
-			if _, err := s.CreateCase(ctx, investigation.Case{Name: DemoCase, Agency: "Example Investigation Unit", Country: "NL", Operation: "DEMO"}); err != nil {
+			if _, err := s.CreateCase(ctx, investigation.Case{Name: DemoCase, Agency: demoAgency, Country: "NL", Operation: "DEMO"}); err != nil {
 				return err
 			}
 			if _, err := s.AddExhibit(ctx, DemoCase, investigation.Exhibit{Label: "PHONE-01", Type: "phone", Make: "Example", Model: "X1",
@@ -120,7 +122,12 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 				}
 			}
 
-			section(w, "7. Audit trail")
+			section(w, "7. The hub: agencies, tokens and the REST API")
+			if err := demoHub(ctx, w, s); err != nil {
+				return err
+			}
+
+			section(w, "8. Audit trail")
 			ar, err := s.VerifyAudit(ctx)
 			if err != nil {
 				return err
