@@ -19,11 +19,7 @@ type agencyResponse struct {
 
 // listAgencies lists the agencies of the hub by name.
 func (a *API) listAgencies(w http.ResponseWriter, r *http.Request) error {
-	limit, err := limitParam(r)
-	if err != nil {
-		return err
-	}
-	after, err := nameCursorParam(r)
+	after, limit, err := namePageParams(r)
 	if err != nil {
 		return err
 	}
@@ -63,11 +59,7 @@ type userResponse struct {
 
 // listUsers lists the users the caller administers, by name.
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
-	limit, err := limitParam(r)
-	if err != nil {
-		return err
-	}
-	after, err := nameCursorParam(r)
+	after, limit, err := namePageParams(r)
 	if err != nil {
 		return err
 	}

@@ -13,11 +13,7 @@ type banksResponse struct {
 
 // listBanks lists the hash banks by name.
 func (a *API) listBanks(w http.ResponseWriter, r *http.Request) error {
-	limit, err := limitParam(r)
-	if err != nil {
-		return err
-	}
-	after, err := nameCursorParam(r)
+	after, limit, err := namePageParams(r)
 	if err != nil {
 		return err
 	}

@@ -17,11 +17,7 @@ type caseResponse struct {
 
 // listCases lists the cases the caller may read, by name.
 func (a *API) listCases(w http.ResponseWriter, r *http.Request) error {
-	limit, err := limitParam(r)
-	if err != nil {
-		return err
-	}
-	after, err := nameCursorParam(r)
+	after, limit, err := namePageParams(r)
 	if err != nil {
 		return err
 	}

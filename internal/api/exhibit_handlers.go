@@ -13,11 +13,7 @@ type exhibitsResponse struct {
 
 // listExhibits pages a case's exhibits by label (exhibit list --json).
 func (a *API) listExhibits(w http.ResponseWriter, r *http.Request) error {
-	limit, err := limitParam(r)
-	if err != nil {
-		return err
-	}
-	after, err := nameCursorParam(r)
+	after, limit, err := namePageParams(r)
 	if err != nil {
 		return err
 	}

@@ -129,6 +129,16 @@ func cursorParam(r *http.Request, tag string) (string, error) {
 // nameCursorParam is a cursor holding a name.
 func nameCursorParam(r *http.Request) (string, error) { return cursorParam(r, "n") }
 
+// namePageParams reads a list's page request when the list is ordered by
+// name: its limit and the name to resume after.
+func namePageParams(r *http.Request) (after string, limit int, err error) {
+	if limit, err = limitParam(r); err != nil {
+		return "", 0, err
+	}
+	after, err = nameCursorParam(r)
+	return after, limit, err
+}
+
 // intCursorParam is a cursor holding a positive integer position.
 func intCursorParam(r *http.Request) (int64, error) {
 	s, err := cursorParam(r, "i")

@@ -17,11 +17,7 @@ type shareResponse struct {
 
 // listShares lists the agencies a case is shared with, by name.
 func (a *API) listShares(w http.ResponseWriter, r *http.Request) error {
-	limit, err := limitParam(r)
-	if err != nil {
-		return err
-	}
-	after, err := nameCursorParam(r)
+	after, limit, err := namePageParams(r)
 	if err != nil {
 		return err
 	}
@@ -70,11 +66,7 @@ type memberResponse struct {
 
 // listMembers lists a case's members, by user name.
 func (a *API) listMembers(w http.ResponseWriter, r *http.Request) error {
-	limit, err := limitParam(r)
-	if err != nil {
-		return err
-	}
-	after, err := nameCursorParam(r)
+	after, limit, err := namePageParams(r)
 	if err != nil {
 		return err
 	}
