@@ -129,7 +129,7 @@ func demoAnswer(raw []byte) string {
 		Results []struct {
 			Matches []struct {
 				Bank     string `json:"bank"`
-				Category string `json:"category"`
+				Category string `json:"normalized_category"`
 			} `json:"matches"`
 		} `json:"results"`
 	}
