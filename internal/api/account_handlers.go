@@ -117,6 +117,32 @@ func (a *API) disableUser(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, userResponse{u})
 }
 
+// enableUser enables a disabled account and clears its lockout.
+func (a *API) enableUser(w http.ResponseWriter, r *http.Request) error {
+	u, err := a.svc.EnableUser(r.Context(), r.PathValue("user"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, userResponse{u})
+}
+
+type roleRequest struct {
+	Role string `json:"role"`
+}
+
+// setRole changes a user's role; its sessions end.
+func (a *API) setRole(w http.ResponseWriter, r *http.Request) error {
+	var req roleRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	u, err := a.svc.SetRole(r.Context(), r.PathValue("user"), req.Role)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, userResponse{u})
+}
+
 type tokensResponse struct {
 	Tokens     []investigation.Token `json:"tokens"`
 	NextCursor string                `json:"next_cursor,omitempty"`

@@ -83,6 +83,11 @@ var matrix = []matrixRow{
 	{"PUT", "/api/v1/users/spare-nl/password", `{"password":"another-long-password-{persona}"}`, want(unauth, notFound, notFound, notFound, notFound, ok, ok)},
 	{"PUT", "/api/v1/users/{persona}/password", `{"password":"own-long-password-{persona}"}`, want(unauth, ok, ok, ok, ok, ok, ok)},
 	{"POST", "/api/v1/users/spare-nl/disable", "", want(unauth, notFound, notFound, notFound, notFound, ok, ok)},
+	{"POST", "/api/v1/users/spare-nl/enable", "", want(unauth, notFound, notFound, notFound, notFound, ok, ok)},
+	{"PUT", "/api/v1/users/spare-nl/role", `{"role":"analyst"}`, want(unauth, notFound, notFound, notFound, notFound, ok, ok)},
+	{"PUT", "/api/v1/users/spare-nl/role", `{"role":"hub-admin"}`, want(unauth, notFound, notFound, notFound, notFound, forbidden, ok)},
+	// Now a hub admin: only the hub admin may act on it, and makes it an analyst again.
+	{"PUT", "/api/v1/users/spare-nl/role", `{"role":"analyst"}`, want(unauth, notFound, notFound, notFound, notFound, forbidden, ok)},
 	{"GET", "/api/v1/tokens", "", want(unauth, ok, ok, ok, ok, ok, ok)},
 	{"POST", "/api/v1/tokens", `{"user":"{persona}","name":"more"}`, want(unauth, created, created, created, created, created, created)},
 	{"DELETE", "/api/v1/tokens/{spareToken}", "", want(unauth, notFound, notFound, notFound, notFound, ok, ok)},

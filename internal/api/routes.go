@@ -67,6 +67,8 @@ var routes = []route{
 	{"POST", "/api/v1/users", false, (*API).addUser},
 	{"PUT", "/api/v1/users/{user}/password", false, (*API).setPassword},
 	{"POST", "/api/v1/users/{user}/disable", false, (*API).disableUser},
+	{"POST", "/api/v1/users/{user}/enable", false, (*API).enableUser},
+	{"PUT", "/api/v1/users/{user}/role", false, (*API).setRole},
 	{"GET", "/api/v1/tokens", false, (*API).listTokens},
 	{"POST", "/api/v1/tokens", false, (*API).createToken},
 	{"DELETE", "/api/v1/tokens/{token}", false, (*API).revokeToken},

@@ -61,6 +61,9 @@ func TestAccountJSONGolden(t *testing.T) {
 		{"token-list", "", []string{"token", "list"}, investigation.Token{}},
 		{"token-revoke", "", []string{"token", "revoke", "1"}, investigation.Token{}},
 		{"user-disable", "", []string{"user", "disable", "bram"}, investigation.User{}},
+		{"user-enable", "", []string{"user", "enable", "bram"}, investigation.User{}},
+		{"user-role", "", []string{"user", "role", "bram", "analyst"}, investigation.User{}},
+		{"", "", []string{"user", "disable", "bram"}, nil},
 		{"user-link", "", []string{"user", "link", "ivo", "--issuer", "https://idp.example.org", "--subject", "248289761001"}, investigation.User{}},
 		{"", "", []string{"case", "create", "op-nl", "--agency", "NL-POL"}, nil},
 		{"case-share", "", []string{"case", "share", "op-nl", "--agency", "BE-FCCU", "--role", "viewer"}, investigation.CaseShare{}},
@@ -198,6 +201,15 @@ func TestAccountCommands(t *testing.T) {
 			}
 			if out, _, _ := run(t, db, "user", "list"); !strings.Contains(out, "disabled") {
 				t.Errorf("user list after disable: %s", out)
+			}
+			if out, e, code := run(t, db, "user", "enable", "vera"); code != ExitOK || !strings.Contains(out, "user vera enabled") {
+				t.Errorf("user enable: %d %s %s", code, out, e)
+			}
+			if out, e, code := run(t, db, "user", "role", "vera", "viewer"); code != ExitOK || !strings.Contains(out, "user vera is now viewer") {
+				t.Errorf("user role: %d %s %s", code, out, e)
+			}
+			if _, e, code := run(t, db, "user", "role", "vera", "chief"); code != ExitUsage || !strings.Contains(e, "chief") {
+				t.Errorf("user role with an unknown role: %d %s", code, e)
 			}
 			if out, _, code := run(t, db, "audit", "verify"); code != ExitOK {
 				t.Errorf("audit verify: %d %s", code, out)

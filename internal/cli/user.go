@@ -15,7 +15,7 @@ import (
 
 func newUserCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "user", Short: "Manage the accounts of a hub"}
-	cmd.AddCommand(newUserAddCmd(g), newUserListCmd(g), newUserPasswdCmd(g), newUserDisableCmd(g), newUserLinkCmd(g))
+	cmd.AddCommand(newUserAddCmd(g), newUserListCmd(g), newUserPasswdCmd(g), newUserDisableCmd(g), newUserEnableCmd(g), newUserRoleCmd(g), newUserLinkCmd(g))
 	return cmd
 }
 
@@ -189,6 +189,56 @@ func newUserDisableCmd(g *globals) *cobra.Command {
 				return newJSONLines(g.streams.Out).Write(u)
 			}
 			return newLines(g.streams.Out).Printf("user %s disabled\n", u.Name)
+		},
+	}
+}
+
+func newUserEnableCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "enable NAME",
+		Short: "Enable a disabled account and clear its lockout",
+		Args:  argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, done, err := g.openService(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer done()
+			u, err := s.EnableUser(cmd.Context(), args[0])
+			if err != nil {
+				return classify(err, "'vibora user list' shows the accounts you manage")
+			}
+			if g.json {
+				return newJSONLines(g.streams.Out).Write(u)
+			}
+			return newLines(g.streams.Out).Printf("user %s enabled\n", u.Name)
+		},
+	}
+}
+
+func newUserRoleCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "role NAME ROLE",
+		Short: "Change an account's role",
+		Long: `Change an account's role to hub-admin, agency-admin, analyst or viewer.
+Only a hub administrator makes or unmakes hub administrators, and nobody
+changes their own role. The user's sessions end; its API tokens act with
+the new role from the next request on.`,
+		Args: argsUsage(cobra.ExactArgs(2)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, done, err := g.openService(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer done()
+			u, err := s.SetRole(cmd.Context(), args[0], args[1])
+			if err != nil {
+				return classify(err, "roles: hub-admin, agency-admin, analyst, viewer; 'vibora user list' shows the accounts you manage")
+			}
+			if g.json {
+				return newJSONLines(g.streams.Out).Write(u)
+			}
+			return newLines(g.streams.Out).Printf("user %s is now %s\n", u.Name, u.Role)
 		},
 	}
 }

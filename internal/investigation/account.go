@@ -338,3 +338,59 @@ func (s *Service) DisableUser(ctx context.Context, name string) (User, error) {
 	})
 	return userView(u), err
 }
+
+// EnableUser enables a disabled account. Its failed-login count and
+// lockout are cleared; it logs in again with its password (its old
+// sessions ended when it was disabled).
+func (s *Service) EnableUser(ctx context.Context, name string) (User, error) {
+	_, u, err := s.userFor(ctx, name, false)
+	if err != nil {
+		return User{}, err
+	}
+	before := userView(u)
+	u.Disabled, u.FailedLogins, u.LockedUntil = false, 0, ""
+	ch := &change{action: "user.enable", object: "user:" + u.Name, before: before, after: userView(u)}
+	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
+		if err := tx.SetUserDisabled(ctx, u.ID, false); err != nil {
+			return err
+		}
+		return tx.SetLoginFailures(ctx, u.ID, 0, "")
+	})
+	return userView(u), err
+}
+
+// SetRole changes a user's role. Administrators of the user's agency may
+// give any role but hub-admin; only a hub administrator (or the owner of a
+// local store) makes or unmakes a hub administrator. Nobody changes its own
+// role, so an agency is never left without the administrator who acted.
+// The user's sessions end: the next login carries the new role, and its
+// tokens carry it from the next request on.
+func (s *Service) SetRole(ctx context.Context, name, role string) (User, error) {
+	p, u, err := s.userFor(ctx, name, false)
+	if err != nil {
+		return User{}, err
+	}
+	r, err := access.ParseRole(role)
+	if err != nil {
+		return User{}, fmt.Errorf("%w: %w", err, ErrInvalid)
+	}
+	if r == access.HubAdmin && !p.Allows(access.Agency, access.Admin, "") {
+		return User{}, fmt.Errorf("make user %q a %s: %w", name, r, access.ErrForbidden)
+	}
+	if uid, ok := p.UserID(); ok && uid == u.ID {
+		return User{}, fmt.Errorf("change your own role: %w", access.ErrForbidden)
+	}
+	before := userView(u)
+	if u.Role == string(r) {
+		return before, nil
+	}
+	u.Role = string(r)
+	ch := &change{action: "user.role", object: "user:" + u.Name, before: before, after: userView(u)}
+	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
+		if err := tx.SetUserRole(ctx, u.ID, string(r)); err != nil {
+			return err
+		}
+		return tx.DeleteUserSessions(ctx, u.ID)
+	})
+	return userView(u), err
+}

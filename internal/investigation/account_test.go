@@ -397,6 +397,36 @@ func TestAccountManagement(t *testing.T) {
 		if u, err := f.s.DisableUser(f.as("nl-admin"), "nl-viewer"); err != nil || !u.Disabled {
 			t.Errorf("disable by the agency admin: %+v, %v", u, err)
 		}
+		if _, err := f.s.EnableUser(f.as("be-admin"), "nl-viewer"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("enable another agency's user: %v, want not found", err)
+		}
+		if u, err := f.s.EnableUser(f.as("nl-admin"), "nl-viewer"); err != nil || u.Disabled {
+			t.Errorf("enable by the agency admin: %+v, %v", u, err)
+		}
+
+		// Roles: an agency admin changes its users' roles but never makes a
+		// hub admin, and nobody changes its own role.
+		if _, err := f.s.SetRole(f.as("nl-analyst"), "nl-viewer", "analyst"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("role change by an analyst: %v, want not found", err)
+		}
+		if _, err := f.s.SetRole(f.as("nl-admin"), "nl-viewer", "hub-admin"); !errors.Is(err, access.ErrForbidden) {
+			t.Errorf("an agency admin makes a hub admin: %v, want forbidden", err)
+		}
+		if _, err := f.s.SetRole(f.as("nl-admin"), "nl-admin", "viewer"); !errors.Is(err, access.ErrForbidden) {
+			t.Errorf("own role change: %v, want forbidden", err)
+		}
+		if _, err := f.s.SetRole(f.as("nl-admin"), "nl-viewer", "chief"); !errors.Is(err, investigation.ErrInvalid) {
+			t.Errorf("unknown role: %v, want invalid", err)
+		}
+		if u, err := f.s.SetRole(f.as("nl-admin"), "nl-viewer", "analyst"); err != nil || u.Role != "analyst" {
+			t.Errorf("role change by the agency admin: %+v, %v", u, err)
+		}
+		if u, err := f.s.SetRole(f.as("nl-admin"), "nl-viewer", "viewer"); err != nil || u.Role != "viewer" {
+			t.Errorf("role change back: %+v, %v", u, err)
+		}
+		if _, err := f.s.DisableUser(f.as("nl-admin"), "nl-viewer"); err != nil {
+			t.Fatal(err)
+		}
 
 		// Tokens: one's own; administrators see and revoke their agency's.
 		own, err := f.s.CreateToken(f.as("nl-analyst"), "nl-analyst", "laptop", 90*24*time.Hour)

@@ -159,6 +159,11 @@ func (tx *Tx) SetUserDisabled(ctx context.Context, id int64, disabled bool) erro
 	return tx.updateOne(ctx, "user", id, "UPDATE users SET disabled = ? WHERE id = ?", boolInt(disabled), id)
 }
 
+// SetUserRole changes a user's role.
+func (tx *Tx) SetUserRole(ctx context.Context, id int64, role string) error {
+	return tx.updateOne(ctx, "user", id, "UPDATE users SET role = ? WHERE id = ?", role, id)
+}
+
 // SetLoginFailures records a user's failed login count and the end of its
 // lockout ("" for none).
 func (tx *Tx) SetLoginFailures(ctx context.Context, id int64, failures int, lockedUntil string) error {
