@@ -83,6 +83,11 @@ const (
 	Audit  Resource = "audit"  // the store-wide audit trail
 	Agency Resource = "agency" // agencies (Admin: add them)
 	User   Resource = "user"   // accounts of an agency and their tokens
+	// Operation is an operation across agencies: its agencies, cases and
+	// the statuses of its suspects. Own: operations the agency leads;
+	// Granted: those it takes part in as partner or coordinator. Its
+	// suspects are seen only as far as their cases may be read.
+	Operation Resource = "operation"
 )
 
 // Role is a named set of grants.
@@ -131,8 +136,9 @@ const (
 	Own Scope = "own"
 	// Any: objects of every agency, and objects of none (banks, audit).
 	Any Scope = "any"
-	// Granted (cases only): the most that a share of a case to the
-	// principal's agency, or its membership of a case, can give it.
+	// Granted: the most that a share of a case to the principal's agency,
+	// or its membership of a case, can give it; for operations, what taking
+	// part in one (partner, coordinator) gives.
 	Granted Scope = "granted"
 )
 
@@ -149,23 +155,24 @@ type Grant struct {
 var Rules = map[Role][]Grant{
 	Owner: {
 		{Case, Admin, Any}, {Bank, Admin, Any}, {Audit, Read, Any},
-		{Agency, Admin, Any}, {User, Admin, Any},
+		{Agency, Admin, Any}, {User, Admin, Any}, {Operation, Admin, Any},
 	},
 	HubAdmin: {
 		{Case, Admin, Granted}, {Bank, Admin, Any}, {Audit, Read, Any},
-		{Agency, Admin, Any}, {User, Admin, Any},
+		{Agency, Admin, Any}, {User, Admin, Any}, {Operation, Admin, Any},
 	},
 	AgencyAdmin: {
 		{Case, Admin, Own}, {Case, Admin, Granted}, {Bank, Admin, Any},
 		{Agency, Read, Any}, {User, Admin, Own},
+		{Operation, Admin, Own}, {Operation, Write, Granted},
 	},
 	Analyst: {
 		{Case, Write, Own}, {Case, Admin, Granted}, {Bank, Read, Any},
-		{Agency, Read, Any},
+		{Agency, Read, Any}, {Operation, Write, Own}, {Operation, Write, Granted},
 	},
 	Viewer: {
 		{Case, Read, Own}, {Case, Read, Granted}, {Bank, Read, Any},
-		{Agency, Read, Any},
+		{Agency, Read, Any}, {Operation, Read, Own}, {Operation, Read, Granted},
 	},
 }
 
@@ -310,6 +317,33 @@ func (p Principal) CasePermission(f CaseFacts) Permission {
 // AllowsCase reports whether p holds perm on the case f describes.
 func (p Principal) AllowsCase(perm Permission, f CaseFacts) bool {
 	return p.CasePermission(f).Includes(perm)
+}
+
+// OperationFacts is what the store knows about one operation with respect
+// to one principal.
+type OperationFacts struct {
+	Lead string // the lead agency ("" on a local store)
+	Role string // the role of the principal's agency in it (partner, coordinator), if any
+}
+
+// OperationPermission is the highest permission p holds on an operation:
+// from its roles on every operation, on those its agency leads, and on
+// those its agency takes part in.
+func (p Principal) OperationPermission(f OperationFacts) Permission {
+	best := p.permission(Operation, Any)
+	if f.Lead != "" && f.Lead == p.Agency {
+		best = maxPerm(best, p.permission(Operation, Own))
+	}
+	if f.Role != "" {
+		best = maxPerm(best, p.permission(Operation, Granted))
+	}
+	return best
+}
+
+// SeesAllOperations reports whether p may read every operation; otherwise
+// it reads those its agency leads or takes part in.
+func (p Principal) SeesAllOperations() bool {
+	return p.permission(Operation, Any).Includes(Read)
 }
 
 // CaseScope says which cases a principal may read, as a store turns it into

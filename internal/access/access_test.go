@@ -161,13 +161,13 @@ func TestEveryRoleGrantsOnlyKnownPermissions(t *testing.T) {
 				t.Errorf("role %s: unknown permission %q", role, g.Permission)
 			}
 			switch g.Resource {
-			case access.Case, access.Bank, access.Audit, access.Agency, access.User:
+			case access.Case, access.Bank, access.Audit, access.Agency, access.User, access.Operation:
 			default:
 				t.Errorf("role %s: unknown resource %q", role, g.Resource)
 			}
 			switch {
-			case g.Scope == access.Granted && g.Resource != access.Case:
-				t.Errorf("role %s: scope granted on %s: only cases are shared", role, g.Resource)
+			case g.Scope == access.Granted && g.Resource != access.Case && g.Resource != access.Operation:
+				t.Errorf("role %s: scope granted on %s: only cases are shared and operations joined", role, g.Resource)
 			case g.Scope != access.Own && g.Scope != access.Any && g.Scope != access.Granted:
 				t.Errorf("role %s: unknown scope %q", role, g.Scope)
 			}
@@ -196,5 +196,40 @@ func TestContext(t *testing.T) {
 	}
 	if _, ok := l.UserID(); ok {
 		t.Error("the local principal has an account id")
+	}
+}
+
+func TestOperationPermission(t *testing.T) {
+	led := access.OperationFacts{Lead: "NL-POL"}
+	partner := access.OperationFacts{Lead: "ES-PN", Role: "partner"}
+	stranger := access.OperationFacts{Lead: "ES-PN"}
+	for _, tc := range []struct {
+		name string
+		p    access.Principal
+		f    access.OperationFacts
+		want access.Permission
+	}{
+		{"local owner manages every operation", local, stranger, access.Admin},
+		{"agency admin manages the operations its agency leads", admin, led, access.Admin},
+		{"agency admin of a partner records, does not manage", admin, partner, access.Write},
+		{"agency admin sees no stranger's operation", admin, stranger, ""},
+		{"analyst records in a led operation", analyst, led, access.Write},
+		{"analyst of a partner records", analyst, partner, access.Write},
+		{"analyst sees no stranger's operation", analyst, stranger, ""},
+		{"viewer reads a led operation", viewer, led, access.Read},
+		{"viewer of a partner reads", viewer, partner, access.Read},
+		{"hub admin manages every operation", hubAdmin, stranger, access.Admin},
+		{"no lead agency is nobody's own", analyst, access.OperationFacts{}, ""},
+		{"no roles, no rights", none, led, ""},
+	} {
+		if got := tc.p.OperationPermission(tc.f); got != tc.want {
+			t.Errorf("%s: OperationPermission(%+v) = %q, want %q", tc.name, tc.f, got, tc.want)
+		}
+	}
+	if !hubAdmin.SeesAllOperations() || !local.SeesAllOperations() || analyst.SeesAllOperations() {
+		t.Error("SeesAllOperations: hub admin and owner see every operation, an analyst only its agency's")
+	}
+	if !admin.Allows(access.Operation, access.Admin, "NL-POL") || analyst.Allows(access.Operation, access.Admin, "NL-POL") {
+		t.Error("an agency admin, not an analyst, creates operations its agency leads")
 	}
 }
