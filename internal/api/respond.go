@@ -201,6 +201,8 @@ func classify(err error) (status int, code, msg string) {
 		return http.StatusServiceUnavailable, "unavailable", errNoJobs.Error()
 	case errors.As(err, &br):
 		return http.StatusBadRequest, "bad_request", br.msg
+	case errors.Is(err, investigation.ErrProviderUnavailable):
+		return http.StatusBadGateway, "provider_unavailable", investigation.ErrProviderUnavailable.Error()
 	case errors.Is(err, ErrLockedOut):
 		return http.StatusTooManyRequests, "locked_out", ErrLockedOut.Error()
 	case errors.Is(err, ErrUnauthenticated), errors.Is(err, access.ErrNoPrincipal):

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -194,4 +195,32 @@ func readAll(t *testing.T, res *http.Response) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestOIDCProviderDown: a provider that cannot be reached is a 502 with a
+// message that says so (not an internal error), and is tried again on the
+// next login rather than remembered as broken.
+func TestOIDCProviderDown(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		// A listener closed at once: its port refuses connections.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		issuer := "http://" + ln.Addr().String()
+		ln.Close()
+		h := newHubAuth(t, open, auth.Config{OIDC: map[string]auth.OIDCClient{
+			"nl": {Issuer: issuer, ClientID: "vibora", ClientSecret: "synthetic", RedirectURL: "http://example.com/api/v1/session/oidc/nl/callback"},
+		}})
+		for range 2 {
+			res := browserGet(h, "/api/v1/session/oidc/nl")
+			body := string(readAll(t, res))
+			if res.StatusCode != http.StatusBadGateway || !strings.Contains(body, "provider_unavailable") || !strings.Contains(body, "log in with a password") {
+				t.Fatalf("login through an unreachable provider: %d %s", res.StatusCode, body)
+			}
+			if cookieNamed(res, api.OIDCStateCookie) != nil {
+				t.Errorf("a state cookie was set for a login that cannot start")
+			}
+		}
+	})
 }

@@ -29,10 +29,12 @@ import (
 )
 
 // Errors: ErrUnauthenticated for every refused credential, worded alike;
-// ErrLockedOut for an account or address locked after failed logins.
+// ErrLockedOut for an account or address locked after failed logins;
+// ErrProviderUnavailable when an agency's OIDC provider cannot be reached.
 var (
-	ErrUnauthenticated = investigation.ErrUnauthenticated
-	ErrLockedOut       = investigation.ErrLockedOut
+	ErrUnauthenticated     = investigation.ErrUnauthenticated
+	ErrLockedOut           = investigation.ErrLockedOut
+	ErrProviderUnavailable = investigation.ErrProviderUnavailable
 )
 
 // Config bounds logins and sessions. The zero value of a field takes its

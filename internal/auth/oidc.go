@@ -40,6 +40,10 @@ type pendingLogin struct {
 	expires  time.Time
 }
 
+// discoveryTimeout bounds the fetch of a provider's discovery document and
+// keys, so that a provider that hangs does not hold a login request open.
+const discoveryTimeout = 10 * time.Second
+
 // oidcState holds the started logins and the providers, discovered once.
 type oidcState struct {
 	mu        sync.Mutex
@@ -64,9 +68,12 @@ func (a *Authenticator) provider(ctx context.Context, agency string) (OIDCClient
 	if p != nil {
 		return c, p, nil
 	}
-	p, err := oidc.NewProvider(ctx, c.Issuer)
+	dctx, cancel := context.WithTimeout(ctx, discoveryTimeout)
+	defer cancel()
+	p, err := oidc.NewProvider(dctx, c.Issuer)
 	if err != nil {
-		return c, nil, fmt.Errorf("OIDC provider of agency %q: %w", agency, err)
+		// Not cached: the next login tries the discovery again.
+		return c, nil, fmt.Errorf("OIDC discovery of agency %q at %s: %v: %w", agency, c.Issuer, err, ErrProviderUnavailable)
 	}
 	a.oidc.mu.Lock()
 	a.oidc.providers[agency] = p

@@ -17,10 +17,12 @@ import (
 // ErrUnauthenticated, worded alike whatever the reason (unknown user, wrong
 // password, disabled, expired, revoked), so that it tells an attacker
 // nothing; ErrLockedOut marks an account (or address) locked after too many
-// failed logins.
+// failed logins; ErrProviderUnavailable an agency's identity provider that
+// cannot be reached or answers nonsense (the login may work later).
 var (
-	ErrUnauthenticated = errors.New("not authenticated")
-	ErrLockedOut       = errors.New("locked out after too many failed logins: try again later")
+	ErrUnauthenticated     = errors.New("not authenticated")
+	ErrLockedOut           = errors.New("locked out after too many failed logins: try again later")
+	ErrProviderUnavailable = errors.New("the agency's identity provider cannot be reached: try again later or log in with a password")
 )
 
 // LoginPolicy bounds logins and sessions.
