@@ -18,7 +18,7 @@ import (
 )
 
 func newServeCmd(g *globals) *cobra.Command {
-	var listen, tlsCert, tlsKey, oidcConfig string
+	var listen, tlsCert, tlsKey, oidcConfig, receivedDir string
 	var roots []string
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--evidence-root DIR]... [--tls-cert F --tls-key F] [--oidc-config F]",
@@ -39,7 +39,8 @@ queue.
 identity there with vibora user link.
 
 Environment: VIBORA_LISTEN, VIBORA_EVIDENCE_ROOTS (a list separated like
-PATH), VIBORA_TLS_CERT, VIBORA_TLS_KEY, VIBORA_OIDC_CONFIG.`,
+PATH), VIBORA_TLS_CERT, VIBORA_TLS_KEY, VIBORA_OIDC_CONFIG,
+VIBORA_RECEIVED_DIR.`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			listen = cmp.Or(listen, os.Getenv("VIBORA_LISTEN"), server.DefaultListen)
@@ -69,7 +70,8 @@ PATH), VIBORA_TLS_CERT, VIBORA_TLS_KEY, VIBORA_OIDC_CONFIG.`,
 				return err
 			}
 			defer done()
-			jobs, err := job.New(ctx, s, job.Config{EvidenceRoots: roots, SpoolDir: filepath.Join(cacheDir(g.db), "spool"), Logger: log})
+			receivedDir = cmp.Or(receivedDir, os.Getenv("VIBORA_RECEIVED_DIR"))
+			jobs, err := job.New(ctx, s, job.Config{EvidenceRoots: roots, SpoolDir: filepath.Join(cacheDir(g.db), "spool"), ReceivedDir: receivedDir, Logger: log})
 			if err != nil {
 				return withHint(err, "--evidence-root must name existing directories")
 			}
@@ -113,6 +115,7 @@ PATH), VIBORA_TLS_CERT, VIBORA_TLS_KEY, VIBORA_OIDC_CONFIG.`,
 	f.StringVar(&tlsCert, "tls-cert", "", "PEM certificate chain: serve HTTPS (env VIBORA_TLS_CERT)")
 	f.StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert (env VIBORA_TLS_KEY)")
 	f.StringVar(&oidcConfig, "oidc-config", "", "JSON file of the agencies' OpenID Connect providers (env VIBORA_OIDC_CONFIG)")
+	f.StringVar(&receivedDir, "received-dir", "", "where uploaded chat exports are kept as evidence, read-only (env VIBORA_RECEIVED_DIR; default: received/ in the store's cache directory)")
 	return cmd
 }
 

@@ -33,7 +33,7 @@ func runChatImport(ctx context.Context, m *Manager, rec investigation.JobRecord,
 	if err := json.Unmarshal(rec.Params, &p); err != nil {
 		return nil, fmt.Errorf("chat import parameters: %w", err)
 	}
-	path, err := m.spool.path(rec.Upload, p.File)
+	path, err := m.retain(rec.Upload, p.File)
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -50,6 +51,11 @@ type Config struct {
 	EvidenceRoots []string
 	// SpoolDir keeps uploaded files until their job ends.
 	SpoolDir string
+	// ReceivedDir keeps the uploaded files that become evidence (chat
+	// exports), read-only and named by the upload's digest, so that a later
+	// verify re-reads what was imported. Empty: "received" next to SpoolDir.
+	// It belongs with the evidence: on a durable, backed-up disk.
+	ReceivedDir string
 	// MaxUpload caps the bytes of one job's uploads (0: DefaultMaxUpload).
 	MaxUpload int64
 	// Workers is how many jobs run at once in this process (0: 2).
@@ -108,6 +114,9 @@ func New(ctx context.Context, svc *investigation.Service, cfg Config) (*Manager,
 	}
 	if cfg.SpoolDir == "" {
 		return nil, errors.New("job engine: no spool directory")
+	}
+	if cfg.ReceivedDir == "" {
+		cfg.ReceivedDir = filepath.Join(filepath.Dir(filepath.Clean(cfg.SpoolDir)), "received")
 	}
 	m := &Manager{svc: svc, runner: svc.JobRunner(), cfg: cfg, log: cfg.Logger, kinds: map[string]runFunc{
 		investigation.JobIngest:      runIngest,

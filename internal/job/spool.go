@@ -164,3 +164,59 @@ func (s *spool) sweep(inUse map[string]bool) {
 		os.RemoveAll(filepath.Join(s.dir, e.Name()))
 	}
 }
+
+// retain keeps a spooled file that becomes evidence under the received
+// directory (UPLOAD/NAME, where UPLOAD is the upload's digest) and returns
+// its path there: a hard link where the disk allows, else a copy, made
+// read-only. The same upload retained before is used as it is. The spool's
+// copy goes when the job ends; this one stays for verify.
+func (m *Manager) retain(upload, name string) (string, error) {
+	src, err := m.spool.path(upload, name)
+	if err != nil {
+		return "", err
+	}
+	dir := filepath.Join(m.cfg.ReceivedDir, upload)
+	dst := filepath.Join(dir, name)
+	if fi, err := os.Lstat(dst); err == nil && fi.Mode().IsRegular() {
+		return dst, nil
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", fmt.Errorf("keep upload %s: %w", name, err)
+	}
+	if err := os.Link(src, dst); err != nil {
+		if err := copyFile(src, dir, dst); err != nil {
+			return "", fmt.Errorf("keep upload %s: %w", name, err)
+		}
+	}
+	if err := os.Chmod(dst, 0o444); err != nil {
+		return "", fmt.Errorf("keep upload %s: %w", name, err)
+	}
+	return dst, nil
+}
+
+// copyFile copies src to dst through a temporary file in dir, so that dst
+// is either absent or complete.
+func copyFile(src, dir, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(dir, ".incoming-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, in); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), dst)
+}

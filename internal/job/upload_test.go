@@ -91,6 +91,16 @@ func TestUploadJobs(t *testing.T) {
 		if c.State != store.JobDone || cr.NewMessages != 2 || cr.Format == "" {
 			t.Errorf("chat import job: %+v %s", c, c.Result)
 		}
+		// The export is evidence: it is kept (read-only) after the spool is
+		// cleared, and a verify of its exhibit re-reads it intact.
+		cv, err := e.m.SubmitVerify(as(nlAnalyst), "op-nl", cr.Exhibit)
+		must(t, err)
+		cv = wait(t, e.m, cv.ID, "the end", ended)
+		var cvr investigation.VerifyReport
+		must(t, json.Unmarshal(cv.Result, &cvr))
+		if cv.State != store.JobDone || !cvr.OK() || cvr.Matched != 1 {
+			t.Errorf("verify of the uploaded chat export: %+v %s", cv, cv.Result)
+		}
 
 		logs := zipDir(t, l.Stealer)
 		wl, err := os.Open(l.Watchlist)
