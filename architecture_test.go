@@ -112,10 +112,12 @@ func imports(t *testing.T, path string) []string {
 	return out
 }
 
-// TestAPIGoesThroughInvestigation: the REST API's handlers reach the data
-// only through internal/investigation, never the store.
+// TestAPIGoesThroughInvestigation: the REST API's and the UI's handlers
+// reach the data only through internal/investigation, never the store.
 func TestAPIGoesThroughInvestigation(t *testing.T) {
 	files, _ := filepath.Glob("internal/api/*.go")
+	web, _ := filepath.Glob("internal/web/*.go")
+	files = append(files, web...)
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
 			continue

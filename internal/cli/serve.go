@@ -5,16 +5,21 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vibora-project/vibora/internal/api"
 	"github.com/vibora-project/vibora/internal/auth"
+	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/job"
 	"github.com/vibora-project/vibora/internal/server"
+	"github.com/vibora-project/vibora/internal/web"
 )
 
 func newServeCmd(g *globals) *cobra.Command {
@@ -22,8 +27,9 @@ func newServeCmd(g *globals) *cobra.Command {
 	var roots []string
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--evidence-root DIR]... [--tls-cert F --tls-key F] [--oidc-config F]",
-		Short: "Run the hub: the REST API (and its background jobs) on this store",
-		Long: `Serve the REST API under /api/v1 (docs/api.md) on the store named by --db,
+		Short: "Run the hub: the browser workspace and the REST API (and its background jobs) on this store",
+		Long: `Serve the browser workspace (docs/ui.md) at / and the REST API under /api/v1
+(docs/api.md) on the store named by --db,
 with background jobs (ingest of paths under the evidence roots, imports of
 uploads). Requests authenticate with an API token (vibora token create) or
 a session from POST /api/v1/session, or from a login through an agency's
@@ -76,8 +82,8 @@ VIBORA_RECEIVED_DIR.`,
 				return withHint(err, "--evidence-root must name existing directories")
 			}
 			defer jobs.Close()
-			a := api.New(api.Config{Service: s, Auth: auth.New(s, auth.Config{OIDC: providers}), Logger: log, SecureCookies: tlsCert != "", Jobs: jobs})
-			srv, err := server.New(server.Config{Listen: listen, TLSCert: tlsCert, TLSKey: tlsKey, Handler: a, Logger: log, Ready: s.MatchIndexLoaded})
+			site := Site(s, auth.New(s, auth.Config{OIDC: providers}), log, tlsCert != "", jobs)
+			srv, err := server.New(server.Config{Listen: listen, TLSCert: tlsCert, TLSKey: tlsKey, Handler: site, Logger: log, Ready: s.MatchIndexLoaded})
 			if err != nil {
 				return usageError{err}
 			}
@@ -117,6 +123,16 @@ VIBORA_RECEIVED_DIR.`,
 	f.StringVar(&oidcConfig, "oidc-config", "", "JSON file of the agencies' OpenID Connect providers (env VIBORA_OIDC_CONFIG)")
 	f.StringVar(&receivedDir, "received-dir", "", "where uploaded chat exports are kept as evidence, read-only (env VIBORA_RECEIVED_DIR; default: received/ in the store's cache directory)")
 	return cmd
+}
+
+// Site is the hub's whole application, as vibora serve composes it: the
+// REST API under /api/ and the browser workspace at every other path,
+// sharing the authenticator and its session cookie. Tests (the browser
+// tests) serve the same composition.
+func Site(s *investigation.Service, a *auth.Authenticator, log *slog.Logger, secure bool, jobs *job.Manager) http.Handler {
+	return web.New(web.Config{Service: s, Auth: a, Logger: log, SecureCookies: secure, Jobs: jobs,
+		OIDCAgencies: slices.Collect(maps.Keys(a.Config().OIDC)),
+		API:          api.New(api.Config{Service: s, Auth: a, Logger: log, SecureCookies: secure, Jobs: jobs})})
 }
 
 // serveLogger is the server's operational log: info by default, so that

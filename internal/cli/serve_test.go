@@ -121,6 +121,18 @@ func TestServe(t *testing.T) {
 				!strings.Contains(loc, url.QueryEscape("https://hub.example.org/api/v1/session/oidc/NL-POL/callback")) {
 				t.Errorf("OIDC login start: %d %s", res.StatusCode, loc)
 			}
+			// The browser workspace is served at /: its login page offers
+			// NL-POL's provider.
+			res, err = http.Get(base + "/login")
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK || !strings.Contains(string(page), `href="/api/v1/session/oidc/NL-POL?return=%2f"`) ||
+				!strings.Contains(res.Header.Get("Content-Security-Policy"), "script-src 'self'") {
+				t.Errorf("login page: %d %q\n%s", res.StatusCode, res.Header.Get("Content-Security-Policy"), page)
+			}
 			cancel()
 			select {
 			case code := <-exit:
