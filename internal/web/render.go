@@ -27,8 +27,8 @@ type views struct{ set map[string]*template.Template }
 
 // funcs are the helpers templates may call. None returns template.HTML.
 var funcs = template.FuncMap{
-	"pathEscape":  url.PathEscape,
-	"thousands":   thousands,
+	"pathEscape": url.PathEscape,
+	"thousands":  thousands,
 	"hasRole": func(p *access.Principal, role string) bool {
 		if p == nil {
 			return false
