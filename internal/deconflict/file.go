@@ -27,7 +27,7 @@ const Magic = "vibora-deconflict 1\n"
 
 // Scheme names.
 const (
-	SchemeHMAC = "hmac-sha256-hkdf"          // HMAC-SHA-256 under OperationKey
+	SchemeHMAC = "hmac-sha256-hkdf"         // HMAC-SHA-256 under OperationKey
 	SchemeOPRF = "oprf-ristretto255-sha512" // RFC 9497 VOPRF output, first 32 bytes
 )
 

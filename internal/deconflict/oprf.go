@@ -161,4 +161,3 @@ func (b *Blinder) Finalize(bl *Blinding, evaluated [][]byte, proof []byte) ([]To
 	}
 	return ts, nil
 }
-
