@@ -67,7 +67,9 @@ type hub struct {
 	matchedMD5 string // an MD5 in bank "known" and of a file of alpha
 	fileAlpha  int64  // a file id of case alpha
 	fileBeta   int64  // a file id of case beta
-	tokenIDs   map[string]int64
+	// personAlpha is the id of a person of case alpha.
+	personAlpha string
+	tokenIDs    map[string]int64
 	// jobs runs no job (it does not serve): submitted jobs stay queued.
 	// jobAlpha and jobBeta are queued jobs of cases alpha and beta;
 	// evidence is its evidence root, with a folder "phone".
@@ -186,6 +188,11 @@ func (h *hub) seed() {
 		t.Fatal(err)
 	}
 	h.seedChats(ctx) // views_test.go
+	people, err := h.svc.People(ctx, "alpha")
+	if err != nil || len(people) == 0 {
+		t.Fatalf("seed: people of alpha: %v %v", people, err)
+	}
+	h.personAlpha = people[0].ID
 	for c, id := range map[string]*int64{"alpha": &h.jobAlpha, "beta": &h.jobBeta} {
 		j, err := h.jobs.SubmitVerify(ctx, c, "phone-1")
 		if err != nil {

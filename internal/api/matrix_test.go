@@ -186,7 +186,7 @@ func exactOverWildcard(pattern string, segs []string) bool {
 
 func (h *hub) expand(s, persona string) string {
 	return strings.NewReplacer("{persona}", persona, "{fileAlpha}", fmt.Sprint(h.fileAlpha), "{fileBeta}", fmt.Sprint(h.fileBeta), "{spareToken}", fmt.Sprint(h.tokenIDs["spare-nl"]),
-		"{jobAlpha}", fmt.Sprint(h.jobAlpha), "{jobBeta}", fmt.Sprint(h.jobBeta)).Replace(s)
+		"{jobAlpha}", fmt.Sprint(h.jobAlpha), "{jobBeta}", fmt.Sprint(h.jobBeta), "{personAlpha}", h.personAlpha).Replace(s)
 }
 
 func nilIfEmpty(s string) any {

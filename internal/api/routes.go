@@ -84,6 +84,16 @@ var routes = []route{
 	{"GET", "/api/v1/jobs/{job}", false, (*API).showJob},
 	{"POST", "/api/v1/jobs/{job}/cancel", false, (*API).cancelJob},
 
+	// Operations across agencies (operation_handlers.go).
+	{"GET", "/api/v1/operations", false, (*API).listOperations},
+	{"POST", "/api/v1/operations", false, (*API).createOperation},
+	{"GET", "/api/v1/operations/{operation}", false, (*API).showOperation},
+	{"POST", "/api/v1/operations/{operation}/cases", false, (*API).addOperationCase},
+	{"POST", "/api/v1/operations/{operation}/partners", false, (*API).addOperationPartner},
+	{"POST", "/api/v1/operations/{operation}/statuses", false, (*API).setSuspectStatus},
+	{"POST", "/api/v1/operations/{operation}/tallies", false, (*API).recordTally},
+	{"GET", "/api/v1/operations/{operation}/report", false, (*API).operationReport},
+
 	// The audit trail (audit_handlers.go).
 	{"GET", "/api/v1/audit", false, (*API).auditLog},
 	{"GET", "/api/v1/audit/verify", false, (*API).verifyAudit},

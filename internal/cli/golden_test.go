@@ -18,6 +18,7 @@ import (
 	"github.com/vibora-project/vibora/internal/audit"
 	"github.com/vibora-project/vibora/internal/demo"
 	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/operation"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of the --json outputs")
@@ -113,6 +114,22 @@ func TestJSONGolden(t *testing.T) {
 		step{"bank-remove", []string{"bank", "remove", l.Banks[len(l.Banks)-1].Name}, investigation.BankRemoved{}},
 		step{"version", []string{"version"}, investigation.VersionInfo{}},
 		step{"verify-store", []string{"verify", "--store"}, investigation.StoreReport{}},
+		// An operation on the demo case (docs/operations.md).
+		step{"operation-create", []string{"operation", "create", "VIBORA", "--lead-agency", "Example Unit", "--contact", "desk@example.org"}, investigation.Operation{}},
+		step{"operation-add-partner", []string{"operation", "add-partner", "VIBORA", "ES-PN", "--role", "partner", "--contact", "+1 202 555 0101"}, investigation.OperationAgency{}},
+		step{"operation-add-case", []string{"operation", "add-case", "VIBORA", c}, investigation.OperationCase{}},
+		step{"operation-status", []string{"operation", "status", "VIBORA", c + "/P1", "identified", "--why", "named in the group", "--date", "2024-02-19"}, investigation.OperationSuspect{}},
+		step{"operation-status-attributed", []string{"operation", "status", "VIBORA", c + "/P1", "attributed", "--country", "es", "--why", "phone +34", "--evidence", "PHONE-01", "--date", "2024-02-20"}, investigation.OperationSuspect{}},
+		step{"operation-status-deconflicted", []string{"operation", "status", "VIBORA", c + "/P1", "deconflicted", "--why", "no other holder", "--date", "2024-02-21"}, investigation.OperationSuspect{}},
+		step{"operation-status-prepared", []string{"operation", "status", "VIBORA", c + "/P1", "referral-prepared", "--why", "package built", "--date", "2024-02-22"}, investigation.OperationSuspect{}},
+		step{"operation-status-referred", []string{"operation", "status", "VIBORA", c + "/P1", "referred", "--channel", "SIENA", "--package", "VIB-ES-1", "--why", "sent to ES", "--date", "2024-02-23"}, investigation.OperationSuspect{}},
+		step{"operation-status-arrested", []string{"operation", "status", "VIBORA", c + "/P1", "arrested", "--why", "ES reported the arrest", "--date", "2024-03-01"}, investigation.OperationSuspect{}},
+		step{"operation-seized", []string{"operation", "seized", "VIBORA", c + "/P1", "--devices", "3", "--date", "2024-03-01"}, investigation.OperationTally{}},
+		step{"operation-safeguarded", []string{"operation", "safeguarded", "VIBORA", "--victims", "1", "--date", "2024-03-02"}, investigation.OperationTally{}},
+		step{"operation-list", []string{"operation", "list"}, investigation.OperationSummary{}},
+		step{"operation-show", []string{"operation", "show", "VIBORA"}, investigation.Operation{}},
+		step{"operation-report", []string{"operation", "report", "VIBORA"}, operation.Report{}},
+		step{"operation-report-as-of", []string{"operation", "report", "VIBORA", "--as-of", "2024-02-24"}, operation.Report{}},
 	)
 	for _, st := range steps {
 		out, errOut, code := run(t, db, append([]string{"--json"}, st.args...)...)

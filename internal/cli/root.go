@@ -210,6 +210,7 @@ var commands = []func(*globals) *cobra.Command{
 	newIngestCmd,
 	newLeadsCmd,
 	newMatchCmd,
+	newOperationCmd,
 	newPersonCmd,
 	newServeCmd,
 	newStealerCmd,
