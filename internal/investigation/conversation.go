@@ -2,6 +2,7 @@ package investigation
 
 import (
 	"context"
+	"strings"
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/store"
@@ -75,15 +76,11 @@ func (s *Service) ConversationView(ctx context.Context, caseName, ref string) (C
 	if err != nil {
 		return v, err
 	}
-	all, err := s.db.Conversations(ctx, c.ID)
+	stats, err := s.db.ConversationStats(ctx, c.ID, cv.ID)
 	if err != nil {
 		return v, err
 	}
-	for _, x := range all {
-		if x.ID == cv.ID {
-			v.Conversation = conversationView(x)
-		}
-	}
+	v.Conversation = conversationView(stats)
 	roster, err := s.db.Activity(ctx, c.ID, cv.ID)
 	if err != nil {
 		return v, err
@@ -97,5 +94,62 @@ func (s *Service) ConversationView(ctx context.Context, caseName, ref string) (C
 		return v, err
 	}
 	v.Roster, v.Events, v.Timeline = views(roster, participantActivityView), views(events, membershipEventView), views(timeline, dayCountView)
+	return v, nil
+}
+
+// ChatView is what opening a conversation shows next to its last page of
+// messages: its counts, its members with their roles, and the joins,
+// departures and role changes. Nothing in it grows with the number of
+// messages but the counts, made in one pass.
+type ChatView struct {
+	Conversation Conversation      `json:"conversation"`
+	Members      []Member          `json:"members"`
+	Events       []MembershipEvent `json:"events"`
+}
+
+// Member is a participant of a conversation as the export names them.
+type Member struct {
+	ExtID       string   `json:"platform_id"`
+	DisplayName string   `json:"name"`
+	Names       []string `json:"names,omitempty"` // every name seen
+	Phone       string   `json:"phone,omitempty"`
+	Username    string   `json:"username,omitempty"`
+	Role        string   `json:"role,omitempty"`
+}
+
+func chatMemberView(p store.Participant) Member {
+	m := Member{ExtID: p.ExtID, DisplayName: p.DisplayName, Phone: p.Phone, Username: p.Username, Role: p.Role}
+	if p.Names != "" {
+		m.Names = strings.Split(p.Names, "\n")
+	}
+	return m
+}
+
+// Chat opens a conversation of a case (found by platform id or name, as
+// ConversationView finds it) without its messages: ConversationMessages
+// pages those.
+func (s *Service) Chat(ctx context.Context, caseName, ref string) (ChatView, error) {
+	var v ChatView
+	c, err := s.caseFor(ctx, caseName, access.Read)
+	if err != nil {
+		return v, err
+	}
+	cv, err := s.db.ConversationByExtID(ctx, c.ID, ref)
+	if err != nil {
+		return v, err
+	}
+	stats, err := s.db.ConversationStats(ctx, c.ID, cv.ID)
+	if err != nil {
+		return v, err
+	}
+	members, err := s.db.Participants(ctx, c.ID, cv.ID)
+	if err != nil {
+		return v, err
+	}
+	events, err := s.db.Events(ctx, c.ID, cv.ID)
+	if err != nil {
+		return v, err
+	}
+	v.Conversation, v.Members, v.Events = conversationView(stats), views(members, chatMemberView), views(events, membershipEventView)
 	return v, nil
 }

@@ -3,12 +3,17 @@ package investigation
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/vibora-project/vibora/internal/access"
+	"github.com/vibora-project/vibora/internal/store"
 )
 
 // MaxMessagePage bounds a page of MessagePage.
 const MaxMessagePage = 1000
+
+// MaxMessageSearch bounds the text a conversation is searched for.
+const MaxMessageSearch = 200
 
 // Message is one message of a conversation. Its text is evidence: hostile,
 // shown escaped, never logged.
@@ -23,6 +28,68 @@ type Message struct {
 	ReplyTo       string `json:"reply_to,omitempty"`
 	ForwardedFrom string `json:"forwarded_from,omitempty"`
 	EditedAt      string `json:"edited_at,omitempty"`
+	// Attachments are what the message carried, as triage labels: never
+	// the files themselves.
+	Attachments []AttachmentLabel `json:"attachments,omitempty"`
+	// Conversation names the conversation (a person's messages only).
+	Conversation string `json:"conversation,omitempty"`
+}
+
+// AttachmentLabel is an attachment of a message with the triage status of
+// its file, as a page shows it in place of the file.
+type AttachmentLabel struct {
+	Kind     string `json:"kind,omitempty"`
+	Name     string `json:"name"` // the file name, or its path in the export
+	FileID   int64  `json:"file_id,omitempty"`
+	Status   string `json:"status"` // matched, unknown, ignorable, error, not_ingested, not_in_export
+	Category string `json:"category,omitempty"`
+	Series   string `json:"series,omitempty"`
+}
+
+// Label is the status in words: "matched: category 1, series s1".
+func (a AttachmentLabel) Label() string {
+	switch a.Status {
+	case "matched":
+		var parts []string
+		if a.Category != "" {
+			parts = append(parts, "category "+a.Category)
+		}
+		if a.Series != "" {
+			parts = append(parts, "series "+a.Series)
+		}
+		if len(parts) == 0 {
+			return "matched"
+		}
+		return "matched: " + strings.Join(parts, ", ")
+	case "not_ingested":
+		return "not ingested"
+	case "not_in_export":
+		return "not in the export"
+	}
+	return a.Status
+}
+
+func attachmentLabel(a store.MessageAttachment) AttachmentLabel {
+	l := AttachmentLabel{Kind: a.Kind, Name: a.FileName, FileID: a.FileID, Status: a.Status, Category: a.Category, Series: a.Series}
+	if l.Name == "" {
+		l.Name = a.RelPath
+	}
+	switch {
+	case !a.Present:
+		l.Status = "not_in_export"
+	case a.FileID == 0:
+		l.Status = "not_ingested"
+	}
+	return l
+}
+
+func messageView(m store.MessageRow) Message {
+	v := Message{ID: m.ExtID, At: m.AtUTC, UTCOffset: m.UTCOffset, Sender: m.Sender, Service: m.Service, Action: m.Action, Text: m.Text,
+		ReplyTo: m.ReplyTo, ForwardedFrom: m.ForwardedFrom, EditedAt: m.EditedAt, Conversation: m.Conversation}
+	for _, a := range m.Attachments {
+		v.Attachments = append(v.Attachments, attachmentLabel(a))
+	}
+	return v
 }
 
 // MessagePage is one page of a conversation's messages, in the export's
@@ -31,6 +98,21 @@ type MessagePage struct {
 	Messages []Message
 	// After is the position to resume from, or 0 when no message follows.
 	After int64
+	// Before is the position to page back from, or 0 when no message
+	// comes before the page.
+	Before int64
+}
+
+// MessageQuery chooses a page of ConversationMessages: the page after
+// After (0: the first page), the page before Before, or the last page;
+// Search keeps the messages whose text contains it (ASCII letters in any
+// case).
+type MessageQuery struct {
+	After  int64
+	Before int64
+	Last   bool
+	Search string
+	Limit  int // 1..MaxMessagePage; anything else is MaxMessagePage
 }
 
 // MessagePage lists up to limit (1..MaxMessagePage) messages of a case's
@@ -38,8 +120,20 @@ type MessagePage struct {
 // it) that come after the position after (0 for the first page).
 // Messages are sensitive: every page read is audited (chat.messages.read).
 func (s *Service) MessagePage(ctx context.Context, caseName, conversation string, after int64, limit int) (MessagePage, error) {
-	if limit < 1 || limit > MaxMessagePage {
-		limit = MaxMessagePage
+	return s.ConversationMessages(ctx, caseName, conversation, MessageQuery{After: max(after, 0), Limit: limit})
+}
+
+// ConversationMessages pages a case's conversation by position, never by
+// offset: opening a conversation of 100,000 messages at its end reads one
+// page. Each message carries its attachments' triage labels. Every page
+// read is audited (chat.messages.read).
+func (s *Service) ConversationMessages(ctx context.Context, caseName, conversation string, q MessageQuery) (MessagePage, error) {
+	if q.Limit < 1 || q.Limit > MaxMessagePage {
+		q.Limit = MaxMessagePage
+	}
+	q.Search = strings.TrimSpace(q.Search)
+	if len(q.Search) > MaxMessageSearch {
+		return MessagePage{}, fmt.Errorf("search of %d bytes, at most %d: %w", len(q.Search), MaxMessageSearch, ErrInvalid)
 	}
 	c, err := s.caseFor(ctx, caseName, access.Read)
 	if err != nil {
@@ -49,20 +143,40 @@ func (s *Service) MessagePage(ctx context.Context, caseName, conversation string
 	if err != nil {
 		return MessagePage{}, err
 	}
-	rows, err := s.db.Messages(ctx, c.ID, cv.ID, max(after, 0), limit+1)
+	sq := store.MessageQuery{After: max(q.After, 0), Before: max(q.Before, 0), Last: q.Last, Search: q.Search, Limit: q.Limit + 1}
+	rows, err := s.db.MessagePage(ctx, c.ID, cv.ID, sq)
 	if err != nil {
 		return MessagePage{}, fmt.Errorf("messages of conversation %q: %w", conversation, err)
 	}
 	page := MessagePage{Messages: []Message{}}
-	if len(rows) > limit {
-		rows = rows[:limit]
-		page.After = rows[limit-1].ID
+	backwards := sq.Last || sq.Before > 0
+	more := len(rows) > q.Limit
+	if more && backwards {
+		rows = rows[1:]
+	} else if more {
+		rows = rows[:q.Limit]
 	}
 	for _, m := range rows {
-		page.Messages = append(page.Messages, Message{ID: m.ExtID, At: m.AtUTC, UTCOffset: m.UTCOffset, Sender: m.Sender, Service: m.Service,
-			Action: m.Action, Text: m.Text, ReplyTo: m.ReplyTo, ForwardedFrom: m.ForwardedFrom, EditedAt: m.EditedAt})
+		page.Messages = append(page.Messages, messageView(m))
 	}
-	detail := map[string]any{"after": max(after, 0), "messages": len(page.Messages)}
+	if len(rows) > 0 {
+		if (backwards && more) || (!backwards && sq.After > 0) {
+			page.Before = rows[0].ID
+		}
+		if (!backwards && more) || (sq.Before > 0) {
+			page.After = rows[len(rows)-1].ID
+		}
+	}
+	detail := map[string]any{"after": sq.After, "messages": len(page.Messages)}
+	if sq.Before > 0 {
+		detail["before"] = sq.Before
+	}
+	if sq.Last {
+		detail["last"] = true
+	}
+	if sq.Search != "" {
+		detail["search"] = sq.Search
+	}
 	if err := s.auditRead(ctx, "chat.messages.read", "case:"+c.Name+"/chat:"+cv.Platform+":"+cv.ExtID, detail); err != nil {
 		return MessagePage{}, fmt.Errorf("audit the read of conversation %q: %w", conversation, err)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/vibora-project/vibora/internal/access"
 )
 
 // Suspects ranks a case's people (vibora suspects, and the API's
@@ -54,4 +56,45 @@ func hasIdentifier(keys []string, ref string) bool {
 		}
 	}
 	return false
+}
+
+// PersonMessages pages the messages a person of a case sent, in every
+// conversation the person is a participant of, in the order they were
+// imported: up to limit (1..MaxMessagePage) after the position after (0
+// for the first page). id is the person's ID from Suspects (P12). Each
+// page read is audited (chat.messages.read).
+func (s *Service) PersonMessages(ctx context.Context, caseName, id string, after int64, limit int) (MessagePage, error) {
+	if limit < 1 || limit > MaxMessagePage {
+		limit = MaxMessagePage
+	}
+	c, err := s.caseFor(ctx, caseName, access.Read)
+	if err != nil {
+		return MessagePage{}, err
+	}
+	people, err := s.People(ctx, caseName)
+	if err != nil {
+		return MessagePage{}, err
+	}
+	i := slices.IndexFunc(people, func(p Person) bool { return strings.EqualFold(p.ID, id) })
+	if i < 0 {
+		return MessagePage{}, fmt.Errorf("no person %q in case %s: %w", id, caseName, ErrNotFound)
+	}
+	p := people[i]
+	rows, err := s.db.SenderMessages(ctx, c.ID, p.participants, max(after, 0), limit+1)
+	if err != nil {
+		return MessagePage{}, fmt.Errorf("messages of person %s: %w", p.ID, err)
+	}
+	page := MessagePage{Messages: []Message{}}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		page.After = rows[limit-1].ID
+	}
+	for _, m := range rows {
+		page.Messages = append(page.Messages, messageView(m))
+	}
+	detail := map[string]any{"after": max(after, 0), "messages": len(page.Messages)}
+	if err := s.auditRead(ctx, "chat.messages.read", "case:"+c.Name+"/person:"+p.ID, detail); err != nil {
+		return MessagePage{}, fmt.Errorf("audit the read of person %s's messages: %w", p.ID, err)
+	}
+	return page, nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // ConversationStats is a conversation with its counts.
@@ -22,15 +23,40 @@ type ConversationStats struct {
 
 // Conversations lists a case's conversations with their counts.
 func (q q) Conversations(ctx context.Context, caseID int64) ([]ConversationStats, error) {
-	rows, err := q.query(ctx, `SELECT c.id, c.case_id, COALESCE(c.exhibit_id, 0), c.platform, c.ext_id, c.name, c.type, c.source_path, c.imported_at,
-		(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.service = 0),
-		(SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id AND m.service = 1),
+	return q.conversationStats(ctx, caseID, 0)
+}
+
+// ConversationStats is one conversation of a case with its counts.
+func (q q) ConversationStats(ctx context.Context, caseID, conversationID int64) (ConversationStats, error) {
+	list, err := q.conversationStats(ctx, caseID, conversationID)
+	if err != nil {
+		return ConversationStats{}, err
+	}
+	if len(list) == 0 {
+		return ConversationStats{}, fmt.Errorf("conversation %d: %w", conversationID, ErrNotFound)
+	}
+	return list[0], nil
+}
+
+// conversationStats lists a case's conversations (or the one, when
+// conversationID is not 0) with their counts, each from one pass over
+// the conversation's messages.
+func (q q) conversationStats(ctx context.Context, caseID, conversationID int64) ([]ConversationStats, error) {
+	scope, args := caseScope(caseID, conversationID)
+	rows, err := q.query(ctx, `WITH msg AS (
+			SELECT m.conversation_id, SUM(CASE WHEN m.service = 0 THEN 1 ELSE 0 END) AS messages, SUM(CASE WHEN m.service = 1 THEN 1 ELSE 0 END) AS service,
+				MIN(m.at_utc) AS first, MAX(m.at_utc) AS last
+			FROM messages m JOIN conversations c ON c.id = m.conversation_id
+			WHERE `+scope+` GROUP BY m.conversation_id)
+		SELECT c.id, c.case_id, COALESCE(c.exhibit_id, 0), c.platform, c.ext_id, c.name, c.type, c.source_path, c.imported_at,
+		COALESCE(msg.messages, 0), COALESCE(msg.service, 0),
 		(SELECT COUNT(*) FROM participants p WHERE p.conversation_id = c.id),
 		(SELECT COUNT(*) FROM attachments a WHERE a.conversation_id = c.id),
 		(SELECT COUNT(*) FROM attachments a WHERE a.conversation_id = c.id AND a.present = 1),
-		(SELECT COALESCE(MIN(at_utc), '') FROM messages m WHERE m.conversation_id = c.id),
-		(SELECT COALESCE(MAX(at_utc), '') FROM messages m WHERE m.conversation_id = c.id)
-		FROM conversations c WHERE c.case_id = ? ORDER BY c.platform, c.name, c.ext_id`, caseID)
+		COALESCE(msg.first, ''), COALESCE(msg.last, '')
+		FROM conversations c LEFT JOIN msg ON msg.conversation_id = c.id
+		WHERE `+scope+` ORDER BY c.platform, c.name, c.ext_id`,
+		slices.Concat(args, args)...)
 	if err != nil {
 		return nil, err
 	}
@@ -46,6 +72,17 @@ func (q q) Conversations(ctx context.Context, caseID int64) ([]ConversationStats
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// caseScope is the condition on conversations c that selects a case's
+// conversations, or only one of them when conversationID is not 0. It is
+// spelt out rather than written "c.id = ? OR ? = 0": PostgreSQL plans a
+// prepared statement once for both, and scans every message of the case.
+func caseScope(caseID, conversationID int64) (string, []any) {
+	if conversationID == 0 {
+		return "c.case_id = ?", []any{caseID}
+	}
+	return "c.case_id = ? AND c.id = ?", []any{caseID, conversationID}
 }
 
 // ConversationByExtID finds a case's conversation by its platform id (or
@@ -77,18 +114,27 @@ type ParticipantActivity struct {
 }
 
 // Activity lists every participant of a case (or of one conversation)
-// with their activity.
+// with their activity, counted in one pass over the messages and one over
+// the attachments (not one per participant).
 func (q q) Activity(ctx context.Context, caseID, conversationID int64) ([]ParticipantActivity, error) {
-	rows, err := q.query(ctx, `SELECT p.id, p.conversation_id, p.ext_id, p.display_name, p.names, p.phone, p.username, p.role, c.name, c.platform,
-		(SELECT COUNT(*) FROM messages m WHERE m.sender_id = p.id AND m.service = 0),
-		(SELECT COUNT(*) FROM messages m WHERE m.sender_id = p.id AND m.forwarded_from <> ''),
-		(SELECT COALESCE(MIN(at_utc), '') FROM messages m WHERE m.sender_id = p.id),
-		(SELECT COALESCE(MAX(at_utc), '') FROM messages m WHERE m.sender_id = p.id),
-		(SELECT COUNT(*) FROM attachments a WHERE a.sender_id = p.id),
-		(SELECT COUNT(*) FROM attachments a JOIN files f ON f.id = a.file_id WHERE a.sender_id = p.id AND f.status = 'matched'),
-		(SELECT COUNT(*) FROM attachments a JOIN files f ON f.id = a.file_id WHERE a.sender_id = p.id AND f.status = 'unknown' AND f.pdq <> '')
+	scope, args := caseScope(caseID, conversationID)
+	rows, err := q.query(ctx, `WITH msg AS (
+			SELECT m.sender_id, SUM(CASE WHEN m.service = 0 THEN 1 ELSE 0 END) AS messages, SUM(CASE WHEN m.forwarded_from <> '' THEN 1 ELSE 0 END) AS forwards,
+				MIN(m.at_utc) AS first, MAX(m.at_utc) AS last
+			FROM messages m JOIN conversations c ON c.id = m.conversation_id
+			WHERE `+scope+` AND m.sender_id IS NOT NULL GROUP BY m.sender_id),
+		att AS (
+			SELECT a.sender_id, COUNT(*) AS attachments, SUM(CASE WHEN f.status = 'matched' THEN 1 ELSE 0 END) AS known,
+				SUM(CASE WHEN f.status = 'unknown' AND f.pdq <> '' THEN 1 ELSE 0 END) AS new
+			FROM attachments a JOIN conversations c ON c.id = a.conversation_id LEFT JOIN files f ON f.id = a.file_id
+			WHERE `+scope+` AND a.sender_id IS NOT NULL GROUP BY a.sender_id)
+		SELECT p.id, p.conversation_id, p.ext_id, p.display_name, p.names, p.phone, p.username, p.role, c.name, c.platform,
+		COALESCE(msg.messages, 0), COALESCE(msg.forwards, 0), COALESCE(msg.first, ''), COALESCE(msg.last, ''),
+		COALESCE(att.attachments, 0), COALESCE(att.known, 0), COALESCE(att.new, 0)
 		FROM participants p JOIN conversations c ON c.id = p.conversation_id
-		WHERE c.case_id = ? AND (c.id = ? OR ? = 0) ORDER BY c.id, p.id`, caseID, conversationID, conversationID)
+		LEFT JOIN msg ON msg.sender_id = p.id LEFT JOIN att ON att.sender_id = p.id
+		WHERE `+scope+` ORDER BY c.id, p.id`,
+		slices.Concat(args, args, args)...)
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +195,12 @@ type EventView struct {
 
 // Events lists a case's membership events in time order.
 func (q q) Events(ctx context.Context, caseID, conversationID int64) ([]EventView, error) {
+	scope, args := caseScope(caseID, conversationID)
 	rows, err := q.query(ctx, `SELECT e.conversation_id, e.message_ext_id, e.at_utc, e.kind, COALESCE(e.actor_id, 0), COALESCE(pa.display_name, ''),
 		COALESCE(e.target_id, 0), COALESCE(pt.display_name, ''), e.detail
 		FROM membership_events e JOIN conversations c ON c.id = e.conversation_id
 		LEFT JOIN participants pa ON pa.id = e.actor_id LEFT JOIN participants pt ON pt.id = e.target_id
-		WHERE c.case_id = ? AND (c.id = ? OR ? = 0) ORDER BY e.at_utc, e.id`, caseID, conversationID, conversationID)
+		WHERE `+scope+` ORDER BY e.at_utc, e.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -241,6 +288,27 @@ func (q q) FileIDsByPath(ctx context.Context, exhibitID int64) (map[string]int64
 			return nil, err
 		}
 		out[p] = id
+	}
+	return out, rows.Err()
+}
+
+// Participants lists the members of a case's conversation as the export
+// names them, in the order they were first seen. A conversation of
+// another case has none.
+func (q q) Participants(ctx context.Context, caseID, conversationID int64) ([]Participant, error) {
+	rows, err := q.query(ctx, `SELECT p.id, p.conversation_id, p.ext_id, p.display_name, p.names, p.phone, p.username, p.role
+		FROM participants p JOIN conversations c ON c.id = p.conversation_id WHERE c.case_id = ? AND p.conversation_id = ? ORDER BY p.id`, caseID, conversationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Participant
+	for rows.Next() {
+		var p Participant
+		if err := rows.Scan(&p.ID, &p.ConversationID, &p.ExtID, &p.DisplayName, &p.Names, &p.Phone, &p.Username, &p.Role); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
 	}
 	return out, rows.Err()
 }
