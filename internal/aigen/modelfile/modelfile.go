@@ -1,0 +1,278 @@
+// Package modelfile fingerprints the model files found on a seized
+// generator machine (.safetensors, .ckpt, .pt, .pth, .bin, .gguf): every
+// hash the generators and model sites record, computed in one read, and
+// the safetensors header with its kohya ss_* training metadata.
+//
+// Pickle-based files (.ckpt, .pt, .bin) are never loaded: loading a pickle
+// runs code. They are hashed, and their zip entry names may be listed.
+// Embedded hashes and training metadata are claims of the file, reported
+// as such; a mismatch between an embedded hash and the computed one is a
+// finding (an edited or merged file). The package is pure: readers in,
+// values out.
+package modelfile
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc32"
+	"io"
+	"sync"
+	"sync/atomic"
+
+	"github.com/zeebo/blake3"
+)
+
+// Byte ranges of the hashes (see docs/ai.md).
+const (
+	autoV1Offset = 0x100000 // AutoV1: SHA-256 of 0x10000 bytes from 1 MiB
+	autoV1Length = 0x10000
+	// A header length at or over this is not skipped by AutoV3 (Civitai's
+	// rule, which makes AutoV3 of a zip file the hash of file[8:]).
+	autoV3MaxHeader = 16 << 20
+	// MaxHeader caps the safetensors header read (the reference
+	// implementation's limit).
+	MaxHeader = 100 << 20
+)
+
+// Digests are a model file's hashes, lower-case hex.
+type Digests struct {
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+	AutoV1 string `json:"autov1,omitempty"` // 8 hex; empty when the file ends before 1 MiB
+	AutoV2 string `json:"autov2"`           // the first 10 hex of SHA-256
+	AutoV3 string `json:"autov3"`           // SHA-256 after the safetensors header (file[8:] for other files)
+	BLAKE3 string `json:"blake3"`
+	CRC32  string `json:"crc32"` // the IEEE value, big-endian hex ("0d4a1185"); Civitai shows its bytes reversed
+}
+
+// CivitaiCRC32 renders the CRC-32 as Civitai shows it: the value's
+// little-endian bytes in upper-case hex.
+func (d Digests) CivitaiCRC32() string {
+	v, err := hex.DecodeString(d.CRC32)
+	if err != nil || len(v) != 4 {
+		return ""
+	}
+	return fmt.Sprintf("%X", []byte{v[3], v[2], v[1], v[0]})
+}
+
+const chunkSize = 1 << 20
+
+// Hash reads r once to its end and computes every digest. Each hash runs
+// in its own goroutine over the same buffers, so that on several cores the
+// read costs about as much as the slowest hash alone.
+func Hash(r io.Reader) (Digests, error) {
+	full, v3, v1 := sha256.New(), sha256.New(), sha256.New()
+	b3 := blake3.New()
+	crc := crc32.NewIEEE()
+	// The first chunk holds the first 8 bytes, so v3skip is set before any
+	// chunk is sent to the workers (and read only after).
+	var v3skip int64 = 8
+	hashers := []func(b []byte, off int64){
+		func(b []byte, _ int64) { full.Write(b) },
+		func(b []byte, _ int64) { b3.Write(b) },
+		func(b []byte, _ int64) { crc.Write(b) },
+		func(b []byte, off int64) {
+			writeFrom(v3, b, off, v3skip)
+			writeRange(v1, b, off, autoV1Offset, autoV1Offset+autoV1Length)
+		},
+	}
+	type chunk struct {
+		buf  *[]byte
+		n    int
+		off  int64
+		left atomic.Int32 // hashers still to read it; the last returns it to the pool
+	}
+	pool := sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
+	chans := make([]chan *chunk, len(hashers))
+	var done sync.WaitGroup
+	for i, h := range hashers {
+		chans[i] = make(chan *chunk, 8)
+		done.Add(1)
+		go func() {
+			defer done.Done()
+			for c := range chans[i] {
+				h((*c.buf)[:c.n], c.off)
+				if c.left.Add(-1) == 0 {
+					pool.Put(c.buf)
+				}
+			}
+		}()
+	}
+	var off int64
+	var err error
+	for {
+		buf := pool.Get().(*[]byte)
+		n, rerr := io.ReadFull(r, *buf)
+		if n > 0 {
+			if off == 0 && n >= 8 {
+				v3skip = autoV3Skip(binary.LittleEndian.Uint64((*buf)[:8]))
+			}
+			c := &chunk{buf: buf, n: n, off: off}
+			c.left.Store(int32(len(hashers)))
+			for _, ch := range chans {
+				ch <- c
+			}
+			off += int64(n)
+		} else {
+			pool.Put(buf)
+		}
+		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+			break
+		}
+		if rerr != nil {
+			err = rerr
+			break
+		}
+	}
+	for _, ch := range chans {
+		close(ch)
+	}
+	done.Wait()
+	if err != nil {
+		return Digests{}, fmt.Errorf("read model file at offset %d: %w", off, err)
+	}
+	d := Digests{Size: off, SHA256: hexOf(full), BLAKE3: hexOf(b3), AutoV3: hexOf(v3)}
+	d.AutoV2 = d.SHA256[:10]
+	d.CRC32 = fmt.Sprintf("%08x", crc.Sum32())
+	if off > autoV1Offset {
+		d.AutoV1 = hexOf(v1)[:8]
+	}
+	return d, nil
+}
+
+func hexOf(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
+
+// autoV3Skip is how many leading bytes AutoV3 leaves out: the 8-byte
+// length and a header under 16 MiB, else only the 8 bytes.
+func autoV3Skip(n uint64) int64 {
+	if n < autoV3MaxHeader {
+		return 8 + int64(n)
+	}
+	return 8
+}
+
+// writeFrom writes the part of b (at file offset off) at or after from.
+func writeFrom(h hash.Hash, b []byte, off, from int64) {
+	if off+int64(len(b)) <= from {
+		return
+	}
+	if off < from {
+		b = b[from-off:]
+	}
+	h.Write(b)
+}
+
+// writeRange writes the part of b (at file offset off) within [lo, hi).
+func writeRange(h hash.Hash, b []byte, off, lo, hi int64) {
+	end := off + int64(len(b))
+	if end <= lo || off >= hi {
+		return
+	}
+	s, e := max(lo, off)-off, min(hi, end)-off
+	h.Write(b[s:e])
+}
+
+// Header is a safetensors file's header: its tensors and the
+// __metadata__ string map, kept verbatim.
+type Header struct {
+	Length   uint64            `json:"length"`
+	Tensors  int               `json:"tensors"`
+	Metadata map[string]string `json:"metadata,omitempty"`
+}
+
+// Training is what kohya's ss_* metadata and ModelSpec say about how a
+// LoRA was trained: claims of the file.
+type Training struct {
+	OutputName      string `json:"output_name,omitempty"`
+	SessionID       string `json:"session_id,omitempty"`
+	StartedAt       string `json:"training_started_at,omitempty"`
+	FinishedAt      string `json:"training_finished_at,omitempty"`
+	BaseModelName   string `json:"base_model_name,omitempty"`
+	BaseModelHash   string `json:"base_model_hash,omitempty"` // ss_sd_model_hash (AutoV1) or ss_new_sd_model_hash (SHA-256)
+	BaseVersion     string `json:"base_model_version,omitempty"`
+	NetworkModule   string `json:"network_module,omitempty"`
+	DatasetDirs     string `json:"dataset_dirs,omitempty"`  // raw JSON: folder names and image counts
+	TagFrequency    string `json:"tag_frequency,omitempty"` // raw JSON: caption vocabulary; sensitive, shown gated
+	Comment         string `json:"training_comment,omitempty"`
+	EmbeddedHash    string `json:"embedded_model_hash,omitempty"`  // sshs_model_hash (claimed AutoV3)
+	EmbeddedLegacy  string `json:"embedded_legacy_hash,omitempty"` // sshs_legacy_hash
+	ModelSpecSHA256 string `json:"modelspec_hash_sha256,omitempty"`
+	Title           string `json:"title,omitempty"`  // modelspec.title
+	Author          string `json:"author,omitempty"` // modelspec.author
+	Architecture    string `json:"architecture,omitempty"`
+}
+
+// ErrNotSafetensors marks content whose first bytes are not a safetensors
+// header.
+var ErrNotSafetensors = errors.New("not a safetensors file")
+
+// ReadHeader reads a safetensors header from the file's first bytes
+// (size is the whole file's). It refuses a length over MaxHeader or past
+// the end, and a header that is not a JSON object.
+func ReadHeader(r io.Reader, size int64) (Header, error) {
+	var lb [8]byte
+	if _, err := io.ReadFull(r, lb[:]); err != nil {
+		return Header{}, fmt.Errorf("%w: %v", ErrNotSafetensors, err)
+	}
+	n := binary.LittleEndian.Uint64(lb[:])
+	if n < 2 || n > MaxHeader || (size >= 0 && n > uint64(size)-8) {
+		return Header{}, fmt.Errorf("%w: header length %d", ErrNotSafetensors, n)
+	}
+	b := make([]byte, n)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return Header{}, fmt.Errorf("%w: header of %d bytes: %v", ErrNotSafetensors, n, err)
+	}
+	b = bytes.TrimRight(b, " \x00")
+	if len(b) == 0 || b[0] != '{' {
+		return Header{}, fmt.Errorf("%w: the header is not a JSON object", ErrNotSafetensors)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return Header{}, fmt.Errorf("%w: header JSON: %v", ErrNotSafetensors, err)
+	}
+	h := Header{Length: n}
+	for k, v := range raw {
+		if k == "__metadata__" {
+			// A string -> string map; values that are not strings are kept as their JSON text.
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(v, &m); err == nil {
+				h.Metadata = make(map[string]string, len(m))
+				for mk, mv := range m {
+					var s string
+					if json.Unmarshal(mv, &s) != nil {
+						s = string(mv)
+					}
+					h.Metadata[mk] = s
+				}
+			}
+			continue
+		}
+		h.Tensors++
+	}
+	return h, nil
+}
+
+// Training reads the training claims of a header's metadata.
+func (h Header) Training() Training {
+	m := h.Metadata
+	return Training{
+		OutputName: m["ss_output_name"], SessionID: m["ss_session_id"], StartedAt: m["ss_training_started_at"], FinishedAt: m["ss_training_finished_at"],
+		BaseModelName: m["ss_sd_model_name"], BaseModelHash: firstOf(m["ss_new_sd_model_hash"], m["ss_sd_model_hash"]), BaseVersion: m["ss_base_model_version"],
+		NetworkModule: m["ss_network_module"], DatasetDirs: m["ss_dataset_dirs"], TagFrequency: m["ss_tag_frequency"], Comment: m["ss_training_comment"],
+		EmbeddedHash: m["sshs_model_hash"], EmbeddedLegacy: m["sshs_legacy_hash"], ModelSpecSHA256: m["modelspec.hash_sha256"],
+		Title: m["modelspec.title"], Author: m["modelspec.author"], Architecture: m["modelspec.architecture"],
+	}
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
