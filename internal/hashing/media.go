@@ -28,6 +28,10 @@ const (
 	TypeAVI       = "video/x-msvideo"
 	TypeMatroska  = "video/x-matroska"
 	TypeWebM      = "video/webm"
+	TypeFLV       = "video/x-flv"
+	TypeMPEGTS    = "video/mp2t"
+	TypeMPEGPS    = "video/mpeg"
+	TypeASF       = "video/x-ms-asf" // WMV (and its audio-only twin WMA)
 	TypeZip       = "application/zip"
 	TypeTar       = "application/x-tar"
 	TypeGzip      = "application/gzip"
@@ -94,6 +98,15 @@ func MediaType(head []byte) string {
 		return Type7z
 	case bytes.HasPrefix(head, []byte("Rar!\x1a\x07\x00")), bytes.HasPrefix(head, []byte("Rar!\x1a\x07\x01\x00")):
 		return TypeRAR
+	case bytes.HasPrefix(head, []byte("FLV\x01")):
+		return TypeFLV
+	case bytes.HasPrefix(head, asfHeaderGUID):
+		return TypeASF
+	case bytes.HasPrefix(head, []byte{0x00, 0x00, 0x01, 0xBA}) && len(head) >= 5 && head[4]&0xC0 == 0x40,
+		bytes.HasPrefix(head, []byte{0x00, 0x00, 0x01, 0xBA}) && len(head) >= 5 && head[4]&0xF0 == 0x20:
+		return TypeMPEGPS // pack header, MPEG-2 ('01' marker) or MPEG-1 ('0010')
+	case isMPEGTS(head):
+		return TypeMPEGTS
 	case bytes.HasPrefix(head, []byte("%PDF-")):
 		return TypePDF
 	case bytes.HasPrefix(head, []byte("SQLite format 3\x00")):
@@ -117,6 +130,26 @@ func IsArchive(mediaType string) bool {
 	switch mediaType {
 	case TypeZip, TypeTar, TypeGzip, TypeBzip2, TypeXz, TypeZstd, Type7z, TypeRAR:
 		return true
+	}
+	return false
+}
+
+// asfHeaderGUID is the ASF Header Object's GUID
+// (75B22630-668E-11CF-A6D9-00AA0062CE6C as stored, little-endian fields).
+var asfHeaderGUID = []byte{0x30, 0x26, 0xB2, 0x75, 0x8E, 0x66, 0xCF, 0x11, 0xA6, 0xD9, 0x00, 0xAA, 0x00, 0x62, 0xCE, 0x6C}
+
+// isMPEGTS recognises an MPEG transport stream by its sync byte 0x47 at
+// the start of three consecutive packets: 188-byte packets (broadcast,
+// .ts) or 192-byte ones with a 4-byte timecode first (Blu-ray and AVCHD
+// camcorders, .m2ts/.mts). One sync byte alone is too weak ("G...").
+func isMPEGTS(h []byte) bool {
+	for _, p := range []struct{ off, size int }{{0, 188}, {4, 192}} {
+		if len(h) < p.off+2*p.size+1 {
+			continue
+		}
+		if h[p.off] == 0x47 && h[p.off+p.size] == 0x47 && h[p.off+2*p.size] == 0x47 {
+			return true
+		}
 	}
 	return false
 }

@@ -63,6 +63,17 @@ func v7Header(corrupt bool) []byte {
 	return h
 }
 
+// tsPackets builds n transport-stream packets of size bytes, each with its
+// sync byte at off.
+func tsPackets(off, size, n int) []byte {
+	b := make([]byte, size*n)
+	for i := 0; i < n; i++ {
+		b[i*size+off] = 0x47
+		b[i*size+off+1] = 0x40
+	}
+	return b
+}
+
 func TestMediaType(t *testing.T) {
 	tests := []struct {
 		name string
@@ -97,6 +108,13 @@ func TestMediaType(t *testing.T) {
 		{"mkv", []byte("\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x88matroska\x42\x87"), TypeMatroska},
 		{"webm", []byte("\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm\x42\x87"), TypeWebM},
 		{"ebml no doctype", []byte("\x1a\x45\xdf\xa3\x80"), TypeMatroska},
+		{"flv", []byte("FLV\x01\x05\x00\x00\x00\x09"), TypeFLV},
+		{"asf", append(append([]byte{}, asfHeaderGUID...), 0x30, 0x10, 0, 0), TypeASF},
+		{"mpeg-2 ps", []byte{0, 0, 1, 0xBA, 0x44, 0, 4, 0, 4, 1}, TypeMPEGPS},
+		{"mpeg-1 ps", []byte{0, 0, 1, 0xBA, 0x21, 0, 1, 0, 1, 0x80}, TypeMPEGPS},
+		{"mpeg-ts", tsPackets(0, 188, 3), TypeMPEGTS},
+		{"m2ts", tsPackets(4, 192, 3), TypeMPEGTS},
+		{"one ts packet is not enough", tsPackets(0, 188, 1), TypeUnknown},
 		{"zip", []byte("PK\x03\x04\x14\x00\x00\x00"), TypeZip},
 		{"empty zip", []byte("PK\x05\x06" + string(make([]byte, 18))), TypeZip},
 		{"gzip", []byte{0x1F, 0x8B, 0x08, 0, 0, 0, 0, 0, 0, 3}, TypeGzip},
@@ -154,7 +172,7 @@ func TestClassifiers(t *testing.T) {
 			t.Errorf("%s misclassified", mt)
 		}
 	}
-	for _, mt := range []string{TypeMP4, TypeWebM, TypeAVI} {
+	for _, mt := range []string{TypeMP4, TypeWebM, TypeAVI, TypeFLV, TypeMPEGTS, TypeMPEGPS, TypeASF} {
 		if !IsVideo(mt) || IsImage(mt) {
 			t.Errorf("%s misclassified", mt)
 		}

@@ -152,6 +152,25 @@ func FromLuma(luma []float32, rows, cols int, opt Options) (Result, error) {
 	return wk.finish(rows, cols, cols, rows, opt), nil
 }
 
+// FromRGB hashes a width x height image of packed 8-bit RGB triples
+// (row-major, 3*width bytes a row, as ffmpeg's rgb24 raw video) with no
+// pre-resize, like FromLuma: the entry point for video frames. The luma is
+// computed as the reference computes it for photos.
+func FromRGB(pix []byte, width, height int, opt Options) (Result, error) {
+	if width < 0 || height < 0 || len(pix) < 3*width*height {
+		return Result{}, errors.New("pdq: pixel buffer smaller than 3*width*height")
+	}
+	n := width * height
+	wk := getWork(n)
+	defer putWork(wk)
+	dst := wk.buf1[:n]
+	for i := range dst {
+		p := pix[3*i : 3*i+3 : 3*i+3]
+		dst[i] = lumaFromRGB(p[0], p[1], p[2])
+	}
+	return wk.finish(height, width, width, height, opt), nil
+}
+
 func (w *work) finish(rows, cols, srcW, srcH int, opt Options) Result {
 	hash, q := w.hashLuma(rows, cols)
 	r := Result{Hash: hash, Quality: q, Width: srcW, Height: srcH}
