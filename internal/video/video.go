@@ -128,17 +128,17 @@ func (o Options) maxFrames() int {
 
 // Frame is one hashed frame.
 type Frame struct {
-	Number    int     // decoded-frame index, from 0
-	Quality   int     // PDQ quality, 0..100
+	Number    int // decoded-frame index, from 0
+	Quality   int // PDQ quality, 0..100
 	PDQ       pdq.Hash
 	Timestamp float64 // Number / FPS, seconds
 }
 
 // Info is what a video yielded.
 type Info struct {
-	Format   string  // container, as ffprobe names it ("mov,mp4,m4a,3gp,3g2,mj2")
-	Codec    string  // video codec ("h264")
-	Width    int     // of the stream, before any scaling
+	Format   string // container, as ffprobe names it ("mov,mp4,m4a,3gp,3g2,mj2")
+	Codec    string // video codec ("h264")
+	Width    int    // of the stream, before any scaling
 	Height   int
 	FPS      float64 // average frame rate (r_frame_rate when unknown)
 	Duration float64 // seconds; 0 when unknown
