@@ -104,7 +104,7 @@ func HashFiles(ctx context.Context, files []string, opt ProcessOptions, workers 
 				results <- struct {
 					i int
 					r Result
-				}{j.i, hashPath(p, j.path)}
+				}{j.i, hashPath(ctx, p, opt, j.path)}
 			}
 		}()
 	}
@@ -144,7 +144,7 @@ func HashFiles(ctx context.Context, files []string, opt ProcessOptions, workers 
 	return ctx.Err()
 }
 
-func hashPath(p *Processor, path string) Result {
+func hashPath(ctx context.Context, p *Processor, opt ProcessOptions, path string) Result {
 	res := Result{Path: path}
 	f, err := source.OpenFile(path)
 	if err != nil {
@@ -156,5 +156,6 @@ func hashPath(p *Processor, path string) Result {
 		res.Size, res.ModTime = st.Size(), st.ModTime()
 	}
 	p.Process(f, &res)
+	hashVideo(ctx, opt, path, &res)
 	return res
 }

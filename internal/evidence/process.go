@@ -15,6 +15,7 @@ import (
 	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/hashing"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
+	"github.com/vibora-project/vibora/internal/video"
 )
 
 // Result is what one file yielded.
@@ -28,8 +29,9 @@ type Result struct {
 	PDQ        *pdq.Hash
 	PDQQuality int
 	Dihedral   []pdq.Hash
-	Err        string   // why the file could not be (fully) processed
-	Warnings   []string // what was odd about it
+	Video      *video.Info // a video's facts and vPDQ frame hashes
+	Err        string      // why the file could not be (fully) processed
+	Warnings   []string    // what was odd about it
 }
 
 // ProcessOptions control per-file work.
@@ -41,6 +43,9 @@ type ProcessOptions struct {
 	// its declared dimensions and bit depth (0: pdq.DefaultMaxDecodeBytes);
 	// an image over it is hashed, not decoded, and gets an ErrLimit error.
 	MaxDecodeBytes int64
+	// Video, when set, computes the vPDQ of videos on disk (ffmpeg as a
+	// child process) with these options.
+	Video *video.Options
 
 	// gate, when set (by Run), admits decodes by their declared cost so
 	// that those in flight together stay within the memory budget; done

@@ -112,9 +112,11 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 					} else {
 						p = safeProcess(p, opt.Process, rc, &j.item.Result)
 						rc.Close()
+						hashVideo(ctx, opt.Process, j.item.OSPath, &j.item.Result)
 					}
 				} else {
 					p = safeProcess(p, opt.Process, bytes.NewReader(j.data), &j.item.Result)
+					hashVideo(ctx, opt.Process, "", &j.item.Result)
 				}
 				items <- j.item
 			}
@@ -209,6 +211,7 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 				}
 				inline.SetParallel(true)
 				inline = safeProcess(inline, opt.Process, rc, &it.Result)
+				hashVideo(ctx, opt.Process, "", &it.Result)
 				if it.Err == "" {
 					it.Err = entryErr
 				}

@@ -3,6 +3,7 @@ package investigation
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"runtime"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/identifier"
 	"github.com/vibora-project/vibora/internal/stealerlog"
+	"github.com/vibora-project/vibora/internal/video"
 )
 
 // The views below are the documents that both the command line's --json
@@ -32,18 +34,60 @@ func NewVersionInfo(version string) VersionInfo {
 
 // HashView is one hashed file (vibora hash).
 type HashView struct {
-	Path        string   `json:"path"`
-	Size        int64    `json:"size"`
-	MD5         string   `json:"md5,omitempty"`
-	SHA1        string   `json:"sha1,omitempty"`
-	SHA256      string   `json:"sha256,omitempty"`
-	MediaType   string   `json:"media_type,omitempty"`
-	PDQ         string   `json:"pdq,omitempty"`
-	PDQQuality  *int     `json:"pdq_quality,omitempty"`
-	PDQDihedral []string `json:"pdq_dihedral,omitempty"`
-	Warnings    []string `json:"warnings,omitempty"`
-	Error       string   `json:"error,omitempty"`
+	Path        string      `json:"path"`
+	Size        int64       `json:"size"`
+	MD5         string      `json:"md5,omitempty"`
+	SHA1        string      `json:"sha1,omitempty"`
+	SHA256      string      `json:"sha256,omitempty"`
+	MediaType   string      `json:"media_type,omitempty"`
+	PDQ         string      `json:"pdq,omitempty"`
+	PDQQuality  *int        `json:"pdq_quality,omitempty"`
+	PDQDihedral []string    `json:"pdq_dihedral,omitempty"`
+	Video       *VideoView  `json:"video,omitempty"`
+	VPDQ        []VPDQFrame `json:"vpdq,omitempty"`
+	Warnings    []string    `json:"warnings,omitempty"`
+	Error       string      `json:"error,omitempty"`
 }
+
+// VideoView is what a video's probe declared and how its frames were
+// selected (vibora hash, files).
+type VideoView struct {
+	Format         string  `json:"format"`
+	Codec          string  `json:"codec"`
+	Width          int     `json:"width"`
+	Height         int     `json:"height"`
+	FPS            float64 `json:"fps"`
+	Duration       float64 `json:"duration"`
+	SecondsPerHash float64 `json:"seconds_per_hash"`
+	FrameMod       int     `json:"frame_mod"`
+	FrameSize      int     `json:"frame_size,omitempty"`
+}
+
+// VPDQFrame is one hashed frame of a video: the reference text format's
+// fields (timestamp in seconds, rounded to milliseconds as it prints it).
+type VPDQFrame struct {
+	Frame     int     `json:"frame"`
+	Quality   int     `json:"quality"`
+	PDQ       string  `json:"pdq"`
+	Timestamp float64 `json:"timestamp"`
+}
+
+// NewVideoView is the view of a video's facts, and its frames.
+func NewVideoView(info *video.Info) (*VideoView, []VPDQFrame) {
+	if info == nil {
+		return nil, nil
+	}
+	v := &VideoView{Format: info.Format, Codec: info.Codec, Width: info.Width, Height: info.Height,
+		FPS: round3(info.FPS), Duration: round3(info.Duration), SecondsPerHash: info.SecondsPerHash,
+		FrameMod: info.FrameMod, FrameSize: info.Size}
+	frames := make([]VPDQFrame, len(info.Frames))
+	for i, f := range info.Frames {
+		frames[i] = VPDQFrame{Frame: f.Number, Quality: f.Quality, PDQ: f.PDQ.String(), Timestamp: round3(f.Timestamp)}
+	}
+	return v, frames
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 // NewHashView is the view of one processed file.
 func NewHashView(r evidence.Result) HashView {
@@ -58,6 +102,7 @@ func NewHashView(r evidence.Result) HashView {
 			v.PDQDihedral = append(v.PDQDihedral, d.String())
 		}
 	}
+	v.Video, v.VPDQ = NewVideoView(r.Video)
 	return v
 }
 
