@@ -137,7 +137,8 @@ func probe(ctx context.Context, input string, opt Options) (*Info, error) {
 // decode runs ffmpeg over the video, hashing each kept frame as it
 // arrives, and fills info.Frames.
 func decode(ctx context.Context, input string, opt Options, info *Info) error {
-	ctx, cancel := context.WithTimeout(ctx, opt.timeout())
+	limit := opt.decodeTimeout(info.Duration)
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	w, h := info.Width, info.Height
 	if opt.Size > 0 {
@@ -190,9 +191,9 @@ func decode(ctx context.Context, input string, opt Options, info *Info) error {
 	switch {
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		if len(info.Frames) == 0 {
-			return fmt.Errorf("%w: ffmpeg ran over the time limit of %v", ErrLimit, opt.timeout())
+			return fmt.Errorf("%w: ffmpeg ran over the time limit of %v", ErrLimit, limit)
 		}
-		info.Warnings = append(info.Warnings, fmt.Sprintf("ffmpeg ran over the time limit of %v: hashed the first %d frame(s) only", opt.timeout(), len(info.Frames)))
+		info.Warnings = append(info.Warnings, fmt.Sprintf("ffmpeg ran over the time limit of %v: hashed the first %d frame(s) only", limit, len(info.Frames)))
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case readErr != nil:

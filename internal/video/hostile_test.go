@@ -329,3 +329,18 @@ func FuzzReadText(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		set      time.Duration
+		duration float64
+		want     time.Duration
+	}{
+		{0, 0, DefaultTimeout}, {0, 60, DefaultTimeout}, {0, 3600, 3 * time.Hour},
+		{0, 1e12, MaxTimeout}, {0, 20 * 3600, MaxTimeout}, {time.Second, 3600, time.Second},
+	} {
+		if got := (Options{Timeout: tc.set}).decodeTimeout(tc.duration); got != tc.want {
+			t.Errorf("timeout %v duration %v: %v, want %v", tc.set, tc.duration, got, tc.want)
+		}
+	}
+}

@@ -77,7 +77,9 @@ type Options struct {
 	// Size, when over 0, scales every frame to Size x Size before hashing
 	// (the reference's -s option); 0 hashes at the native size.
 	Size int
-	// Timeout bounds each child process (0: DefaultTimeout).
+	// Timeout bounds each child process (0: DefaultTimeout for ffprobe;
+	// for ffmpeg, DefaultTimeout or three times the declared duration
+	// when longer, at most MaxTimeout).
 	Timeout time.Duration
 	// MemoryLimit caps each child's address space in bytes, on Linux (0:
 	// DefaultMemoryLimit; negative: no cap).
@@ -103,6 +105,25 @@ func (o Options) timeout() time.Duration {
 		return o.Timeout
 	}
 	return DefaultTimeout
+}
+
+// MaxTimeout bounds the time limit a long declared duration earns.
+const MaxTimeout = 24 * time.Hour
+
+// decodeTimeout is ffmpeg's time limit for a video of the declared
+// duration (seconds): a long video may take a while to decode, but a
+// hostile one cannot buy more than MaxTimeout by declaring a long one.
+func (o Options) decodeTimeout(duration float64) time.Duration {
+	if o.Timeout > 0 {
+		return o.Timeout
+	}
+	d := DefaultTimeout
+	if duration > 0 && duration < MaxTimeout.Seconds() {
+		d = max(d, time.Duration(3*duration*float64(time.Second)))
+	} else if duration >= MaxTimeout.Seconds() {
+		d = MaxTimeout
+	}
+	return min(d, MaxTimeout)
 }
 
 func (o Options) memoryLimit() int64 {
