@@ -18,6 +18,12 @@ import (
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 )
 
+// demuxers are the only input formats ffprobe and ffmpeg may use
+// (-format_whitelist): the containers Vibora recognises as video. It keeps
+// ffmpeg from reading a seized playlist (HLS, concat) that would open other
+// files, whatever the content looks like to its prober.
+const demuxers = "mov,matroska,webm,avi,flv,mpegts,asf,mpeg"
+
 // probeTimeout bounds ffprobe, which reads only the headers.
 const probeTimeout = 60 * time.Second
 
@@ -95,7 +101,7 @@ func probe(ctx context.Context, input string, opt Options) (*Info, error) {
 	ctx, cancel := context.WithTimeout(ctx, min(probeTimeout, opt.timeout()))
 	defer cancel()
 	out, stderr, err := run(ctx, opt, opt.ffprobe(),
-		"-v", "error", "-protocol_whitelist", "file,pipe",
+		"-v", "error", "-protocol_whitelist", "file,pipe", "-format_whitelist", demuxers,
 		"-select_streams", "V:0",
 		"-show_entries", "stream=codec_name,width,height,avg_frame_rate,r_frame_rate,duration:format=format_name,duration",
 		"-of", "json", input)
@@ -155,7 +161,7 @@ func decode(ctx context.Context, input string, opt Options, info *Info) error {
 	// within 2 bits) at the native size (see reference_test.go).
 	filters = append(filters, fmt.Sprintf("scale=%d:%d:flags=lanczos+accurate_rnd", w, h))
 	args := []string{"-nostdin", "-hide_banner", "-nostats", "-loglevel", "error",
-		"-protocol_whitelist", "file,pipe", "-noautorotate"}
+		"-protocol_whitelist", "file,pipe", "-format_whitelist", demuxers, "-noautorotate"}
 	if opt.Threads > 0 {
 		args = append(args, "-threads", strconv.Itoa(opt.Threads))
 	}

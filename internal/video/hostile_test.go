@@ -145,7 +145,7 @@ func TestHostileVideos(t *testing.T) {
 		}
 	})
 	t.Run("absurd frame rate", func(t *testing.T) {
-		p := genVideo(t, "fast.nut", "-f", "lavfi", "-i", "testsrc=size=16x16:rate=100000", "-frames:v", "3", "-c:v", "ffv1")
+		p := genVideo(t, "fast.mp4", "-f", "lavfi", "-i", "testsrc=size=16x16:rate=100000", "-frames:v", "3", "-c:v", "libx264", "-video_track_timescale", "100000")
 		_, err := Hash(context.Background(), p, Options{})
 		if !errors.Is(err, ErrLimit) {
 			t.Fatalf("error %v, want a limit", err)
@@ -173,6 +173,13 @@ func TestHostileVideos(t *testing.T) {
 		}
 		if err := Available(Options{FFprobe: filepath.Join(dir, "no-such-ffprobe")}); !errors.Is(err, ErrNoFFmpeg) {
 			t.Fatalf("Available: %v", err)
+		}
+	})
+	t.Run("playlist refused", func(t *testing.T) {
+		// An HLS playlist naming a local file: no demuxer may open it.
+		p := write("list.m3u8", []byte("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n"+v+"\n#EXT-X-ENDLIST\n"))
+		if _, err := Hash(context.Background(), p, Options{}); err == nil {
+			t.Fatal("no error")
 		}
 	})
 	t.Run("network input refused", func(t *testing.T) {

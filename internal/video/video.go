@@ -16,7 +16,8 @@
 // Video is hostile input. Each child process:
 //   - reads only local files: -protocol_whitelist file,pipe, and the path is
 //     passed as file:PATH so that no name is taken for a protocol or a
-//     device;
+//     device; only the video containers' demuxers are allowed
+//     (-format_whitelist), so a playlist cannot make it open other files;
 //   - has no standard input (-nostdin, and stdin is /dev/null);
 //   - runs in a process group of its own that is killed (SIGKILL) when the
 //     per-file time limit expires or the caller's context is cancelled,
