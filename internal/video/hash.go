@@ -332,8 +332,11 @@ func run(ctx context.Context, opt Options, name string, args ...string) (stdout,
 		return nil, nil, err
 	}
 	err = cmd.Wait()
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+	switch {
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return nil, errBuf.Bytes(), fmt.Errorf("%w: ran over its time limit", ErrLimit)
+	case ctx.Err() != nil:
+		return nil, errBuf.Bytes(), ctx.Err() // cancelled: say so, not "signal: killed"
 	}
 	if out.over {
 		return nil, errBuf.Bytes(), fmt.Errorf("output over %d bytes", out.max)

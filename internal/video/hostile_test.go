@@ -267,6 +267,12 @@ func TestCancelKills(t *testing.T) {
 	if el := time.Since(start); el > 10*time.Second {
 		t.Fatalf("took %v", el)
 	}
+	// Cancelled while ffprobe runs: the same error.
+	ctx, cancel = context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	if _, err := Hash(ctx, v, Options{FFprobe: hang}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ffprobe: error %v", err)
+	}
 }
 
 // TestMemoryCap: the child runs with the address-space limit set.
