@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vibora-project/vibora/internal/access"
+	"github.com/vibora-project/vibora/internal/store"
 )
 
 // Suspects ranks a case's people (vibora suspects, and the API's
@@ -64,27 +65,43 @@ func hasIdentifier(keys []string, ref string) bool {
 // for the first page). id is the person's ID from Suspects (P12). Each
 // page read is audited (chat.messages.read).
 func (s *Service) PersonMessages(ctx context.Context, caseName, id string, after int64, limit int) (MessagePage, error) {
-	if limit < 1 || limit > MaxMessagePage {
-		limit = MaxMessagePage
-	}
 	c, err := s.caseFor(ctx, caseName, access.Read)
 	if err != nil {
 		return MessagePage{}, err
 	}
-	people, err := s.People(ctx, caseName)
+	p, err := s.personByID(ctx, caseName, id)
 	if err != nil {
 		return MessagePage{}, err
 	}
+	return s.personMessages(ctx, c, p, after, limit)
+}
+
+// personByID finds the person of a case with the ID from Suspects.
+func (s *Service) personByID(ctx context.Context, caseName, id string) (Person, error) {
+	people, err := s.People(ctx, caseName)
+	if err != nil {
+		return Person{}, err
+	}
 	i := slices.IndexFunc(people, func(p Person) bool { return strings.EqualFold(p.ID, id) })
 	if i < 0 {
-		return MessagePage{}, fmt.Errorf("no person %q in case %s: %w", id, caseName, ErrNotFound)
+		return Person{}, fmt.Errorf("no person %q in case %s: %w", id, caseName, ErrNotFound)
 	}
-	p := people[i]
+	return people[i], nil
+}
+
+// personMessages is a page of the messages person p sent, audited.
+func (s *Service) personMessages(ctx context.Context, c store.Case, p Person, after int64, limit int) (MessagePage, error) {
+	if limit < 1 || limit > MaxMessagePage {
+		limit = MaxMessagePage
+	}
+	page := MessagePage{Messages: []Message{}}
+	if len(p.participants) == 0 {
+		return page, nil
+	}
 	rows, err := s.db.SenderMessages(ctx, c.ID, p.participants, max(after, 0), limit+1)
 	if err != nil {
 		return MessagePage{}, fmt.Errorf("messages of person %s: %w", p.ID, err)
 	}
-	page := MessagePage{Messages: []Message{}}
 	if len(rows) > limit {
 		rows = rows[:limit]
 		page.After = rows[limit-1].ID

@@ -16,6 +16,7 @@ import (
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/server"
+	"github.com/vibora-project/vibora/internal/stealerlog"
 )
 
 //go:embed templates
@@ -28,7 +29,10 @@ type views struct{ set map[string]*template.Template }
 // funcs are the helpers templates may call. None returns template.HTML.
 var funcs = template.FuncMap{
 	"pathEscape": url.PathEscape,
-	"thousands":  thousands,
+	// maskPassword shows a stealer-log password masked, as the command
+	// line stores it by default, even when the store kept it in clear.
+	"maskPassword": func(p string) string { return stealerlog.MaskPassword(p, stealerlog.ProfileOptions{}) },
+	"thousands":    thousands,
 	"hasRole": func(p *access.Principal, role string) bool {
 		if p == nil {
 			return false

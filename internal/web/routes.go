@@ -18,4 +18,10 @@ var routes = []route{
 	{"POST", "/login", true, (*UI).loginSubmit},
 	{"POST", "/logout", false, (*UI).logout},
 	{"GET", "/{$}", false, (*UI).meShow},
+	// Chats, suspects, people and stealer leads of a case.
+	{"GET", "/cases/{case}/chats", false, (*UI).chatList},
+	{"GET", "/cases/{case}/chats/{chat}", false, (*UI).chatShow},
+	{"GET", "/cases/{case}/suspects", false, (*UI).suspectList},
+	{"GET", "/cases/{case}/people/{person}", false, (*UI).personShow},
+	{"GET", "/cases/{case}/leads", false, (*UI).leadList},
 }
