@@ -18,12 +18,14 @@ import (
 func newIngestCmd(g *globals) *cobra.Command {
 	var caseName, passwordsFile, password string
 	var opt investigation.IngestOptions
+	var vf videoFlags
 	cmd := &cobra.Command{
 		Use:   "ingest --case C --exhibit LABEL [--json] PATH...",
 		Short: "Ingest evidence: hash, match and triage every file of an exhibit",
 		Long: `Walk directories, files and archives (zip, tar, tar.gz/bz2/xz/zst, 7z,
 RAR, nested to --max-depth), hash every file (MD5, SHA-1, SHA-256, PDQ for
-images), match it against every bank and store the results. The exhibit is
+images, vPDQ for videos on disk: one frame a second, --seconds-per-hash),
+match it against every bank and store the results. The exhibit is
 created when it does not exist yet. The sources are never modified.
 
 Every entry a source yields is its own file, even when names collide
@@ -57,6 +59,11 @@ unreadable): they are findings, listed by 'vibora files --errors';
 			}
 			if err := maxDepthOption(opt.MaxDepth); err != nil {
 				return err
+			}
+			if !opt.CryptoOnly {
+				if opt.Video, err = vf.options(g); err != nil {
+					return err
+				}
 			}
 			if password != "" {
 				opt.Passwords = append(opt.Passwords, password)
@@ -147,6 +154,7 @@ unreadable): they are findings, listed by 'vibora files --errors';
 	f.IntVar(&opt.Match.MaxDistance, "max-distance", investigation.DefaultMaxDistance, "largest PDQ distance that matches (0-31)")
 	f.IntVar(&opt.Match.MinQuality, "min-quality", investigation.DefaultMinQuality, "PDQ hashes of lower quality are not matched (0-100; 0: no gate)")
 	f.StringVar(&opt.Reason, "reason", "", "why the exhibit is ingested (chain of custody)")
+	vf.register(cmd)
 	return cmd
 }
 

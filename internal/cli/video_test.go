@@ -139,3 +139,49 @@ func checkGolden(t *testing.T, name, got string) {
 		t.Errorf("output differs from %s (run with -update after checking the change)\ngot:\n%s\nwant:\n%s", golden, got, want)
 	}
 }
+
+// TestIngestVideo: ingest stores a video's facts and frame hashes (both
+// stores); files --json lists the facts; --seconds-per-hash is honoured.
+func TestIngestVideo(t *testing.T) {
+	needVideo(t)
+	for name, db := range dbs(t) {
+		t.Run(name, func(t *testing.T) {
+			ev := t.TempDir()
+			src, _ := os.ReadFile(filepath.Join(vpdqRefDir, "doorknob-hd-no-bar.mp4"))
+			os.WriteFile(filepath.Join(ev, "doorknob.mp4"), src, 0o644)
+			os.WriteFile(filepath.Join(ev, "notes.txt"), []byte("synthetic"), 0o644)
+			if _, e, code := run(t, db, "case", "create", "op-video"); code != 0 {
+				t.Fatal(e)
+			}
+			if _, e, code := run(t, db, "ingest", "--case", "op-video", "--exhibit", "PHONE-01", "--seconds-per-hash", "2", ev); code != 0 {
+				t.Fatalf("ingest: %d %s", code, e)
+			}
+			out, e, code := run(t, db, "--json", "files", "--case", "op-video")
+			if code != 0 {
+				t.Fatalf("files: %d %s", code, e)
+			}
+			var seen int
+			for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+				var f investigation.FileEntry
+				if err := json.Unmarshal([]byte(line), &f); err != nil {
+					t.Fatal(err)
+				}
+				switch filepath.Base(f.Path) {
+				case "doorknob.mp4":
+					seen++
+					if f.Video == nil || f.Video.Codec != "h264" || f.Video.Width != 1280 || f.Video.FrameMod != 60 || f.Video.SecondsPerHash != 2 || f.Video.Duration != 4.331 {
+						t.Fatalf("video %+v", f.Video)
+					}
+				case "notes.txt":
+					seen++
+					if f.Video != nil {
+						t.Fatalf("text file has a video: %+v", f.Video)
+					}
+				}
+			}
+			if seen != 2 {
+				t.Fatalf("files: %s", out)
+			}
+		})
+	}
+}

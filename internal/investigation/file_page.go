@@ -3,6 +3,7 @@ package investigation
 import (
 	"context"
 	"fmt"
+	"github.com/vibora-project/vibora/internal/hashing"
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/store"
@@ -60,7 +61,12 @@ func (s *Service) FilePage(ctx context.Context, caseName string, q FileQuery, af
 	if err != nil {
 		return FilePage{}, err
 	}
+	vs, err := s.db.FileVideos(ctx, videoIDs(files))
+	if err != nil {
+		return FilePage{}, err
+	}
 	for _, f := range files {
+		f.Video = vs[f.ID]
 		page.Files = append(page.Files, FileView{File: f, Matches: ms[f.ID]})
 	}
 	return page, nil
@@ -80,4 +86,15 @@ func (s *Service) File(ctx context.Context, caseName string, id int64) (FileView
 		return FileView{}, fmt.Errorf("file %d of case %q: %w", id, caseName, store.ErrNotFound)
 	}
 	return page.Files[0], nil
+}
+
+// videoIDs returns the IDs of the video files among files.
+func videoIDs(files []store.File) []int64 {
+	var ids []int64
+	for _, f := range files {
+		if hashing.IsVideo(f.MediaType) {
+			ids = append(ids, f.ID)
+		}
+	}
+	return ids
 }

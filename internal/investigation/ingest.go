@@ -18,6 +18,7 @@ import (
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/store"
+	"github.com/vibora-project/vibora/internal/video"
 )
 
 // IngestOptions control an ingest.
@@ -33,7 +34,10 @@ type IngestOptions struct {
 	// evidence.RunOptions.MemoryLimit.
 	MemoryLimit int64
 	CryptoOnly  bool // no PDQ: digests and media type only
-	Match       MatchOptions
+	// Video, when set (and not CryptoOnly), computes and stores the vPDQ
+	// of videos on disk with these options.
+	Video *video.Options
+	Match MatchOptions
 	// BatchSize is how many files each transaction stores (0: 256).
 	BatchSize int
 	// Progress, when set, is called after each stored batch.
@@ -217,7 +221,7 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 	}
 	var walkSkipped atomic.Int64
 	runOpt := evidence.RunOptions{
-		Process:     evidence.ProcessOptions{PDQ: !opt.CryptoOnly, Dihedral: opt.Match.Dihedral},
+		Process:     evidence.ProcessOptions{PDQ: !opt.CryptoOnly, Dihedral: opt.Match.Dihedral, Video: videoUnless(opt.CryptoOnly, opt.Video)},
 		Source:      source.Options{MaxDepth: opt.MaxDepth, Passwords: opt.Passwords, TempDir: spill},
 		Workers:     opt.Workers,
 		MemoryLimit: opt.MemoryLimit,
@@ -340,7 +344,21 @@ func toStoreFile(exhibitID int64, it evidence.Item, status string) store.File {
 	if it.PDQ != nil {
 		f.PDQ, f.PDQQuality = it.PDQ.String(), it.PDQQuality
 	}
+	if v := it.Video; v != nil {
+		f.Video = &store.FileVideo{Format: v.Format, Codec: v.Codec, Width: v.Width, Height: v.Height, FPS: v.FPS, Duration: v.Duration,
+			SecondsPerHash: v.SecondsPerHash, FrameMod: v.FrameMod, FrameSize: v.Size, Frames: make([]store.VideoFrame, len(v.Frames))}
+		for i, fr := range v.Frames {
+			f.Video.Frames[i] = store.VideoFrame{Frame: fr.Number, Quality: fr.Quality, PDQ: fr.PDQ.String(), Timestamp: fr.Timestamp}
+		}
+	}
 	return f
+}
+
+func videoUnless(cryptoOnly bool, opt *video.Options) *video.Options {
+	if cryptoOnly {
+		return nil
+	}
+	return opt
 }
 
 func toFileMatches(ms []Match) []store.FileMatch {

@@ -44,7 +44,15 @@ func (s *Service) Files(ctx context.Context, caseName string, q FileQuery, fn fu
 	if err != nil {
 		return err
 	}
-	return s.db.Files(ctx, ff, func(f store.File) error { return fn(FileView{File: f, Matches: ms[f.ID]}) })
+	// Videos' facts (their frames are in FilePage and hash, not in lists).
+	vs, err := s.db.CaseVideos(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	return s.db.Files(ctx, ff, func(f store.File) error {
+		f.Video = vs[f.ID]
+		return fn(FileView{File: f, Matches: ms[f.ID]})
+	})
 }
 
 // ClusterMember is one image of a cluster.

@@ -11,6 +11,7 @@ import (
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/identifier"
 	"github.com/vibora-project/vibora/internal/stealerlog"
+	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/video"
 )
 
@@ -136,6 +137,22 @@ type FileEntry struct {
 	Root       string      `json:"root"`
 	Member     string      `json:"member"`
 	Occurrence int         `json:"occurrence"`
+	Video      *VideoView  `json:"video,omitempty"`
+	VPDQ       []VPDQFrame `json:"vpdq,omitempty"`
+}
+
+// storedVideoView is the view of a stored video.
+func storedVideoView(v *store.FileVideo) (*VideoView, []VPDQFrame) {
+	if v == nil {
+		return nil, nil
+	}
+	vv := &VideoView{Format: v.Format, Codec: v.Codec, Width: v.Width, Height: v.Height, FPS: round3(v.FPS), Duration: round3(v.Duration),
+		SecondsPerHash: v.SecondsPerHash, FrameMod: v.FrameMod, FrameSize: v.FrameSize}
+	frames := make([]VPDQFrame, len(v.Frames))
+	for i, f := range v.Frames {
+		frames[i] = VPDQFrame{Frame: f.Frame, Quality: f.Quality, PDQ: f.PDQ, Timestamp: round3(f.Timestamp)}
+	}
+	return vv, frames
 }
 
 // Entry is the file's view.
@@ -150,6 +167,7 @@ func (f FileView) Entry() FileEntry {
 	if f.Warnings != "" {
 		e.Warnings = strings.Split(f.Warnings, "\n")
 	}
+	e.Video, e.VPDQ = storedVideoView(f.Video)
 	return e
 }
 

@@ -36,6 +36,9 @@ type File struct {
 	// seals the row); 0 for rows stored before schema version 9.
 	IngestID int64
 	Batch    int
+	// Video is a video's facts and frame hashes (stored by InsertFiles,
+	// read by FileVideos); nil for other files.
+	Video *FileVideo
 }
 
 // FileKey is a file's identity within its exhibit.
@@ -96,6 +99,8 @@ func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMa
 	}
 	defer fs.Close()
 	var ms *sql.Stmt
+	vi := videoInserter{tx: tx}
+	defer vi.close()
 	n := 0
 	for i, f := range files {
 		err := fs.QueryRowContext(ctx, f.ExhibitID, f.Path, f.Size, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.PDQQuality,
@@ -108,6 +113,11 @@ func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMa
 			return n, fmt.Errorf("insert file %q: %w", f.Path, err)
 		}
 		n++
+		if f.Video != nil {
+			if err := vi.insert(ctx, f.ID, f.Video); err != nil {
+				return n, fmt.Errorf("insert video %q: %w", f.Path, err)
+			}
+		}
 		if i >= len(matches) {
 			continue
 		}

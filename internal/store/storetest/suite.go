@@ -34,6 +34,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Messages", func(t *testing.T) { testMessages(t, open(t, -1)) })
 	t.Run("Operations", func(t *testing.T) { testOperations(t, open(t, -1)) })
 	t.Run("MessagePage", func(t *testing.T) { testMessagePage(t, open(t, -1)) })
+	t.Run("Videos", func(t *testing.T) { testVideos(t, open(t, -1)) })
+	t.Run("CaseVideos", func(t *testing.T) { testCaseVideos(t, open(t, -1)) })
 }
 
 // testMigrations builds a database at every earlier version, puts data in

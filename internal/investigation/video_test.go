@@ -1,0 +1,58 @@
+package investigation_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/store/storetest"
+	"github.com/vibora-project/vibora/internal/video"
+)
+
+// TestIngestStoresVPDQ: an ingested video's frame hashes come back from
+// the file page (the API's file view) as hash computed them.
+func TestIngestStoresVPDQ(t *testing.T) {
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI: ffmpeg missing")
+		}
+		t.Skip("skipping: no ffmpeg")
+	}
+	ev := t.TempDir()
+	out := filepath.Join(ev, "pattern.mkv")
+	if b, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x120:rate=10", "-t", "3", "-c:v", "ffv1", out).CombinedOutput(); err != nil {
+		t.Fatalf("ffmpeg: %v %s", err, b)
+	}
+	want, err := video.Hash(context.Background(), out, video.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		s := newService(t, open)
+		ctx := context.Background()
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op-video"}); err != nil {
+			t.Fatal(err)
+		}
+		opt := video.DefaultOptions()
+		if _, err := s.Ingest(ctx, "op-video", investigation.IngestOptions{Exhibit: "E1", Paths: []string{ev}, Video: &opt, Workers: 1}); err != nil {
+			t.Fatal(err)
+		}
+		page, err := s.FilePage(ctx, "op-video", investigation.FileQuery{}, 0, 10)
+		if err != nil || len(page.Files) != 1 {
+			t.Fatalf("page %+v %v", page, err)
+		}
+		e := page.Files[0].Entry()
+		if e.Video == nil || e.Video.Codec != "ffv1" || len(e.VPDQ) != len(want.Frames) || len(e.VPDQ) != 3 {
+			t.Fatalf("entry video %+v, %d frames", e.Video, len(e.VPDQ))
+		}
+		for i, f := range e.VPDQ {
+			w := want.Frames[i]
+			if f.Frame != w.Number || f.PDQ != w.PDQ.String() || f.Quality != w.Quality {
+				t.Fatalf("frame %d: %+v, hash gave %s", i, f, video.FormatLine(w))
+			}
+		}
+	})
+}
