@@ -116,7 +116,7 @@ func Run(ctx context.Context, roots []string, opt RunOptions, fn func(Item) erro
 					}
 				} else {
 					p = safeProcess(p, opt.Process, bytes.NewReader(j.data), &j.item.Result)
-					hashVideo(ctx, opt.Process, "", &j.item.Result)
+					hashVideoData(ctx, opt.Process, opt.Source.TempDir, j.data, &j.item.Result)
 				}
 				items <- j.item
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/hashing"
@@ -18,7 +19,7 @@ func hashVideo(ctx context.Context, opt ProcessOptions, path string, res *Result
 		return
 	}
 	if path == "" {
-		res.Warnings = append(res.Warnings, "video inside an archive: vPDQ not computed (extract it to hash its frames)")
+		res.Warnings = append(res.Warnings, "video inside an archive, over the size read into memory: vPDQ not computed (extract it to hash its frames)")
 		return
 	}
 	info, err := video.Hash(ctx, path, *opt.Video)
@@ -35,4 +36,29 @@ func hashVideo(ctx context.Context, opt ProcessOptions, path string, res *Result
 	default:
 		res.Err = fmt.Sprintf("vpdq: %v", err)
 	}
+}
+
+// hashVideoData hashes a video held in memory (an archive member small
+// enough to be buffered) through a private temporary file in dir (the
+// run's spill directory; "" the system's), removed at once: ffmpeg reads
+// files, and MP4s need to seek.
+func hashVideoData(ctx context.Context, opt ProcessOptions, dir string, data []byte, res *Result) {
+	if opt.Video == nil || !res.Hashed || !hashing.IsVideo(res.MediaType) {
+		return
+	}
+	f, err := os.CreateTemp(dir, "vibora-video-*")
+	if err != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("vPDQ not computed: temporary copy: %v", err))
+		return
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("vPDQ not computed: temporary copy: %v", err))
+		return
+	}
+	hashVideo(ctx, opt, f.Name(), res)
 }

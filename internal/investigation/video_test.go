@@ -1,10 +1,12 @@
 package investigation_test
 
 import (
+	"archive/zip"
 	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/investigation"
@@ -30,6 +32,20 @@ func TestIngestStoresVPDQ(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The same video as an archive member: hashed through a temporary copy.
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zf, err := os.Create(filepath.Join(ev, "backup.zip"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(zf)
+	w, _ := zw.Create("DCIM/pattern.mkv")
+	w.Write(data)
+	zw.Close()
+	zf.Close()
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		s := newService(t, open)
 		ctx := context.Background()
@@ -41,18 +57,28 @@ func TestIngestStoresVPDQ(t *testing.T) {
 			t.Fatal(err)
 		}
 		page, err := s.FilePage(ctx, "op-video", investigation.FileQuery{}, 0, 10)
-		if err != nil || len(page.Files) != 1 {
+		if err != nil || len(page.Files) != 3 {
 			t.Fatalf("page %+v %v", page, err)
 		}
-		e := page.Files[0].Entry()
-		if e.Video == nil || e.Video.Codec != "ffv1" || len(e.VPDQ) != len(want.Frames) || len(e.VPDQ) != 3 {
-			t.Fatalf("entry video %+v, %d frames", e.Video, len(e.VPDQ))
-		}
-		for i, f := range e.VPDQ {
-			w := want.Frames[i]
-			if f.Frame != w.Number || f.PDQ != w.PDQ.String() || f.Quality != w.Quality {
-				t.Fatalf("frame %d: %+v, hash gave %s", i, f, video.FormatLine(w))
+		videos := 0
+		for _, f := range page.Files {
+			e := f.Entry()
+			if !strings.HasSuffix(e.Path, ".mkv") {
+				continue
 			}
+			videos++
+			if e.Video == nil || e.Video.Codec != "ffv1" || len(e.VPDQ) != len(want.Frames) || len(e.VPDQ) != 3 {
+				t.Fatalf("%s: video %+v, %d frames", e.Path, e.Video, len(e.VPDQ))
+			}
+			for i, f := range e.VPDQ {
+				w := want.Frames[i]
+				if f.Frame != w.Number || f.PDQ != w.PDQ.String() || f.Quality != w.Quality {
+					t.Fatalf("%s frame %d: %+v, hash gave %s", e.Path, i, f, video.FormatLine(w))
+				}
+			}
+		}
+		if videos != 2 {
+			t.Fatalf("%d videos", videos)
 		}
 	})
 }
