@@ -2,9 +2,11 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/vibora-project/vibora/internal/aigen"
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/investigation"
 )
@@ -20,7 +22,9 @@ func newHashCmd(g *globals) *cobra.Command {
 		Long: `Hash files and directories (recursively) on every core. Results are
 printed sorted by path. Evidence is read as ingest reads it: read-only,
 access times kept; symlinks, FIFOs and devices are reported, never read.
-Videos (recognised by content) get vPDQ: the PDQ hash of one frame a second
+Images show the generators whose metadata they carry (AUTOMATIC1111,
+ComfyUI, C2PA, ...; --json prints the full records: docs/ai.md). Videos
+(recognised by content) get vPDQ: the PDQ hash of one frame a second
 (--seconds-per-hash), decoded by ffmpeg; --vpdq-out writes each video's
 frames in the reference text format. Exit 0 when every file hashed, 1 when
 some failed.`,
@@ -43,7 +47,7 @@ some failed.`,
 			if g.json {
 				out = newJSONLines(g.streams.Out)
 			} else {
-				t = newTable(g.streams.Out, "PATH", "SIZE", "TYPE", "SHA256", "PDQ", "Q", "VPDQ")
+				t = newTable(g.streams.Out, "PATH", "SIZE", "TYPE", "SHA256", "PDQ", "Q", "VPDQ", "GENERATOR")
 			}
 			failed := 0
 			emit := func(r evidence.Result) error {
@@ -62,14 +66,14 @@ some failed.`,
 					q = fmt.Sprint(*l.PDQQuality)
 				}
 				if l.Error != "" {
-					t.Row(l.Path, l.Size, l.MediaType, "error: "+l.Error, "", "", "")
+					t.Row(l.Path, l.Size, l.MediaType, "error: "+l.Error, "", "", "", "")
 					return nil
 				}
 				vcol := ""
 				if l.Video != nil {
 					vcol = fmt.Sprintf("%d frames, %dx%d %s %.3g fps %.1fs", len(l.VPDQ), l.Video.Width, l.Video.Height, l.Video.Codec, l.Video.FPS, l.Video.Duration)
 				}
-				t.Row(l.Path, l.Size, l.MediaType, l.SHA256, pdqCol, q, vcol)
+				t.Row(l.Path, l.Size, l.MediaType, l.SHA256, pdqCol, q, vcol, generators(l.Generation))
 				return nil
 			}
 			bar := newProgress(g, "hashing", int64(len(files)))
@@ -100,4 +104,18 @@ some failed.`,
 	cmd.Flags().StringVar(&vpdqOut, "vpdq-out", "", "write each video's vPDQ to DIR/NAME.txt in the reference text format (frame,quality,pdq,timestamp)")
 	vf.register(cmd)
 	return cmd
+}
+
+// generators names the generators whose metadata a file carries, marking
+// those that declare AI generation (C2PA, IPTC) with "(declared AI)".
+func generators(recs []aigen.Record) string {
+	var out []string
+	for _, r := range recs {
+		name := r.Generator
+		if r.AIDeclared {
+			name += " (declared AI)"
+		}
+		out = append(out, name)
+	}
+	return strings.Join(out, ", ")
 }

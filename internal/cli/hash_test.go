@@ -1,7 +1,12 @@
 package cli
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"hash/crc32"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,5 +95,52 @@ func TestMatchFilesAgainstDemoBanks(t *testing.T) {
 				t.Errorf("mirrored copy without --dihedral: %s", out)
 			}
 		})
+	}
+}
+
+// withText inserts a PNG tEXt chunk after IHDR, as AUTOMATIC1111 writes
+// its "parameters".
+func withText(png []byte, key, text string) []byte {
+	data := append(append([]byte(key), 0), text...)
+	c := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
+	c = append(c, "tEXt"...)
+	c = append(c, data...)
+	c = binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(append([]byte("tEXt"), data...)))
+	const ihdrEnd = 8 + 25
+	return append(append(append([]byte(nil), png[:ihdrEnd]...), c...), png[ihdrEnd:]...)
+}
+
+// TestHashShowsGeneration: an image carrying A1111 infotext shows its
+// generator in the table and the full record in --json.
+func TestHashShowsGeneration(t *testing.T) {
+	dir := t.TempDir()
+	img := image.NewRGBA(image.Rect(0, 0, 64, 64))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	params := "a lighthouse on a cliff, watercolor <lora:paperTexture:0.5>\nNegative prompt: blurry\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 42, Size: 64x64, Model hash: 6ce0161689, Model: v1-5-pruned-emaonly, Version: v1.10.1"
+	p := filepath.Join(dir, "gen.png")
+	if err := os.WriteFile(p, withText(buf.Bytes(), "parameters", params), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "v.db")
+	out, e, code := run(t, db, "hash", p)
+	if code != ExitOK || !strings.Contains(out, "GENERATOR") || !strings.Contains(out, "a1111") {
+		t.Fatalf("hash table: %d %s %s", code, out, e)
+	}
+	out, e, code = run(t, db, "--json", "hash", p)
+	if code != ExitOK {
+		t.Fatalf("hash --json: %d %s", code, e)
+	}
+	var v investigation.HashView
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Generation) != 1 || v.Generation[0].Seed != "42" || v.Generation[0].Prompt != "a lighthouse on a cliff, watercolor <lora:paperTexture:0.5>" || v.PDQ == "" {
+		t.Errorf("generation: %+v", v)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/aigen"
 	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/hashing"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
@@ -30,8 +31,12 @@ type Result struct {
 	PDQQuality int
 	Dihedral   []pdq.Hash
 	Video      *video.Info // a video's facts and vPDQ frame hashes
-	Err        string      // why the file could not be (fully) processed
-	Warnings   []string    // what was odd about it
+	// Generation is what image generators wrote into the file (prompt,
+	// models, seed, C2PA and IPTC declarations): claims of the file, read
+	// from its container without decoding pixels.
+	Generation []aigen.Record
+	Err        string   // why the file could not be (fully) processed
+	Warnings   []string // what was odd about it
 }
 
 // ProcessOptions control per-file work.
@@ -102,6 +107,10 @@ func (p *Processor) Process(r io.Reader, res *Result) {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("image over %d bytes: PDQ not computed", p.opt.maxImage()))
 		return
 	}
+	// Generator metadata comes from the same captured bytes; a damaged
+	// container yields what was read before the damage (PDQ reports the
+	// damage itself).
+	res.Generation, _ = aigen.Read(p.cap.buf)
 	popt := pdq.Options{Dihedral: p.opt.Dihedral, MaxDecodeBytes: p.opt.MaxDecodeBytes}
 	release, ok := p.admit(popt)
 	if !ok {

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/vibora-project/vibora/internal/aigen"
 	"github.com/vibora-project/vibora/internal/audit"
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/identifier"
@@ -46,8 +47,11 @@ type HashView struct {
 	PDQDihedral []string    `json:"pdq_dihedral,omitempty"`
 	Video       *VideoView  `json:"video,omitempty"`
 	VPDQ        []VPDQFrame `json:"vpdq,omitempty"`
-	Warnings    []string    `json:"warnings,omitempty"`
-	Error       string      `json:"error,omitempty"`
+	// Generation lists what image generators wrote into the file
+	// (docs/ai.md): claims of the file, not findings.
+	Generation []aigen.Record `json:"generation,omitempty"`
+	Warnings   []string       `json:"warnings,omitempty"`
+	Error      string         `json:"error,omitempty"`
 }
 
 // VideoView is what a video's probe declared and how its frames were
@@ -104,6 +108,7 @@ func NewHashView(r evidence.Result) HashView {
 		}
 	}
 	v.Video, v.VPDQ = NewVideoView(r.Video)
+	v.Generation = r.Generation
 	return v
 }
 
