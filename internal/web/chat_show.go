@@ -65,7 +65,7 @@ func (u *UI) chatShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Add("Vary", "HX-Request")
 	if r.Header.Get("HX-Request") == "true" {
-		return u.renderFragment(w, "chat", "message-items", v)
+		return u.renderMessages(w, v)
 	}
 	if v.Chat, err = u.svc.Chat(r.Context(), caseName, ref); err != nil {
 		return err
@@ -86,16 +86,16 @@ func cursorParam(r *http.Request, name string) (int64, error) {
 	return n, nil
 }
 
-// renderFragment writes one template of a view, without the layout: the
-// part of a page an htmx request replaces.
-func (u *UI) renderFragment(w http.ResponseWriter, view, name string, data any) error {
-	t, ok := u.views.set[view]
+// renderMessages writes only the messages of a conversation's page (and
+// the link to the next): the part htmx appends.
+func (u *UI) renderMessages(w http.ResponseWriter, v chatView) error {
+	t, ok := u.views.set["chat"]
 	if !ok {
-		return fmt.Errorf("no view %q", view)
+		return fmt.Errorf("no view %q", "chat")
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
-		return fmt.Errorf("render %s/%s: %w", view, name, err)
+	if err := t.ExecuteTemplate(&buf, "message-items", v); err != nil {
+		return fmt.Errorf("render the messages of a chat: %w", err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
