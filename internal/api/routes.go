@@ -52,6 +52,8 @@ var routes = []route{
 	{"GET", "/api/v1/cases/{case}/suspects", false, (*API).listSuspects},
 	{"GET", "/api/v1/cases/{case}/persons/{person}", false, (*API).showPerson},
 	{"GET", "/api/v1/cases/{case}/leads", false, (*API).listLeads},
+	// The link graph of a case (graph_handlers.go).
+	{"GET", "/api/v1/cases/{case}/graph", false, (*API).caseGraph},
 
 	// Matching and hash banks (match_handlers.go, bank_handlers.go).
 	{"POST", "/api/v1/match", false, (*API).match},

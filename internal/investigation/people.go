@@ -169,9 +169,16 @@ func (s *Service) People(ctx context.Context, caseName string) ([]Person, error)
 	if err != nil {
 		return nil, err
 	}
+	people, _, err := s.peopleOf(ctx, c)
+	return people, err
+}
+
+// peopleOf joins and ranks the people of case c (read access checked by
+// the caller), and returns the person graph that joined them.
+func (s *Service) peopleOf(ctx context.Context, c store.Case) ([]Person, *personGraph, error) {
 	ev, err := s.caseEvidence(ctx, c.ID)
 	if err != nil {
-		return nil, fmt.Errorf("people of case %s: %w", caseName, err)
+		return nil, nil, fmt.Errorf("people of case %s: %w", c.Name, err)
 	}
 	g := newPersonGraph(ev)
 	g.joinByIdentifiers()
@@ -184,7 +191,7 @@ func (s *Service) People(ctx context.Context, caseName string) ([]Person, error)
 		p.score()
 	}
 	rank(people)
-	return people, nil
+	return people, g, nil
 }
 
 // caseFacts is what People reads about a case, indexed.

@@ -64,6 +64,7 @@ type ClusterMember struct {
 	PDQ      string `json:"pdq"`
 	Quality  int    `json:"pdq_quality"`
 	Distance int    `json:"distance"` // to the cluster's first member
+	fileID   int64  // the file's row: the link graph joins it to who shared it
 }
 
 // Cluster is a group of unknown images that are near-duplicates of each
@@ -172,7 +173,7 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 				continue
 			}
 			c.Members = append(c.Members, ClusterMember{Case: f.Case, Exhibit: f.Exhibit, Path: f.Path, SHA256: f.SHA256, PDQ: f.PDQ,
-				Quality: f.PDQQuality, Distance: pdq.Distance(hashes[g[0]], hashes[i])})
+				Quality: f.PDQQuality, Distance: pdq.Distance(hashes[g[0]], hashes[i]), fileID: f.ID})
 			exh[f.Case+"/"+f.Exhibit] = true
 			if f.Case != caseName {
 				other[f.Case] = true
