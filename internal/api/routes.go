@@ -52,8 +52,10 @@ var routes = []route{
 	{"GET", "/api/v1/cases/{case}/suspects", false, (*API).listSuspects},
 	{"GET", "/api/v1/cases/{case}/persons/{person}", false, (*API).showPerson},
 	{"GET", "/api/v1/cases/{case}/leads", false, (*API).listLeads},
-	// The link graph of a case (graph_handlers.go).
+	// The link graph and the timeline of a case (graph_handlers.go,
+	// timeline_handlers.go).
 	{"GET", "/api/v1/cases/{case}/graph", false, (*API).caseGraph},
+	{"GET", "/api/v1/cases/{case}/timeline", false, (*API).caseTimeline},
 
 	// Matching and hash banks (match_handlers.go, bank_handlers.go).
 	{"POST", "/api/v1/match", false, (*API).match},
