@@ -28,6 +28,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -62,7 +63,18 @@ const page = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>
 <div class="island" id="graph" data-src="/graph.json"><div class="island-canvas" id="graph-canvas"></div><aside class="island-panel" id="graph-panel"></aside></div>
 <script src="/static/vendor/cytoscape.min.js"></script><script src="/static/vendor/layout-base.js"></script>
 <script src="/static/vendor/cose-base.js"></script><script src="/static/vendor/cytoscape-fcose.js"></script>
-<script src="/static/graph.js"></script></body></html>`
+<script src="/bench.js"></script><script src="/static/graph.js"></script></body></html>`
+
+// benchJS tells the bench when the layout starts and stops, by a
+// synchronous request: the bench reads the renderer's main-thread CPU time
+// while the page waits for the answer.
+const benchJS = `(function () {
+  var g = document.getElementById("graph");
+  function mark(p) { var x = new XMLHttpRequest(); x.open("GET", "/mark?p=" + p, false); x.send(); }
+  g.addEventListener("graph:buildstart", function () { mark("build"); });
+  g.addEventListener("graph:layoutstart", function () { mark("start"); });
+  g.addEventListener("graph:layoutstop", function () { mark("stop"); });
+})();`
 
 var profile bool
 
@@ -74,6 +86,11 @@ func run(nodes, runs int, chromium string) error {
 	if err != nil {
 		return err
 	}
+	dir, err := os.MkdirTemp("", "graphlayout-chromium-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
 	mux := http.NewServeMux()
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServer(http.Dir("internal/web/static"))))
 	// The graph is held back until the bench has read the renderer's CPU
@@ -91,6 +108,27 @@ func run(nodes, runs int, chromium string) error {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(graph)
 	})
+	var marks struct {
+		sync.Mutex
+		build, start, stop time.Duration
+	}
+	mux.HandleFunc("GET /bench.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		w.Write([]byte(benchJS))
+	})
+	mux.HandleFunc("GET /mark", func(w http.ResponseWriter, r *http.Request) {
+		c := rendererMainCPU(dir)
+		marks.Lock()
+		switch r.URL.Query().Get("p") {
+		case "build":
+			marks.build = c
+		case "start":
+			marks.start = c
+		default:
+			marks.stop = c
+		}
+		marks.Unlock()
+	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'")
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -104,11 +142,6 @@ func run(nodes, runs int, chromium string) error {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	dir, err := os.MkdirTemp("", "graphlayout-chromium-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
@@ -123,7 +156,7 @@ func run(nodes, runs int, chromium string) error {
 	if err := chromedp.Do(bctx, chromedp.Navigate("about:blank")); err != nil { // starts the browser: a run's timeout must not own it
 		return err
 	}
-	var layouts []int
+	var layouts, layoutCPUs []int
 	for i := 1; i <= runs; i++ {
 		ctx, cancel := context.WithTimeout(bctx, 2*time.Minute)
 		start, cpu0, rcpu0 := time.Now(), browserCPU(dir), rendererCPU(dir)
@@ -167,10 +200,16 @@ func run(nodes, runs int, chromium string) error {
 			return fmt.Errorf("run %d: layout time %q", i, ms)
 		}
 		layouts = append(layouts, v)
-		fmt.Printf("run=%d nodes=%s edges=%s build_ms=%s layout_ms=%d wall_ms=%d browser_cpu_ms=%d renderer_cpu_ms=%d graph_cpu_ms=%d\n", i, n, e, build, v, wall.Milliseconds(), cpu.Milliseconds(), rcpu.Milliseconds(), graphCPU.Milliseconds())
+		marks.Lock()
+		buildCPU, layoutCPU := marks.start-marks.build, marks.stop-marks.start
+		marks.Unlock()
+		fmt.Printf("run=%d nodes=%s edges=%s build_ms=%s layout_ms=%d wall_ms=%d browser_cpu_ms=%d renderer_cpu_ms=%d graph_cpu_ms=%d build_cpu_ms=%d layout_cpu_ms=%d\n",
+			i, n, e, build, v, wall.Milliseconds(), cpu.Milliseconds(), rcpu.Milliseconds(), graphCPU.Milliseconds(), buildCPU.Milliseconds(), layoutCPU.Milliseconds())
+		layoutCPUs = append(layoutCPUs, int(layoutCPU.Milliseconds()))
 	}
 	slices.Sort(layouts)
-	fmt.Printf("median layout_ms=%d over %d run(s)\n", layouts[len(layouts)/2], len(layouts))
+	slices.Sort(layoutCPUs)
+	fmt.Printf("median layout_ms=%d layout_cpu_ms=%d over %d run(s)\n", layouts[len(layouts)/2], layoutCPUs[len(layoutCPUs)/2], len(layouts))
 	return nil
 }
 
@@ -212,7 +251,13 @@ func browserCPU(dir string) time.Duration { return procCPU(dir, "") }
 // JavaScript and painting).
 func rendererCPU(dir string) time.Duration { return procCPU(dir, "--type=renderer") }
 
-func procCPU(dir, kind string) time.Duration {
+// rendererMainCPU is the CPU time of the renderers' main threads (where
+// the page's JavaScript runs), from /proc/PID/task/PID/stat.
+func rendererMainCPU(dir string) time.Duration { return procCPUFile(dir, "--type=renderer", true) }
+
+func procCPU(dir, kind string) time.Duration { return procCPUFile(dir, kind, false) }
+
+func procCPUFile(dir, kind string, mainThread bool) time.Duration {
 	procs, _ := filepath.Glob("/proc/[0-9]*")
 	var ticks int64
 	for _, p := range procs {
@@ -220,7 +265,11 @@ func procCPU(dir, kind string) time.Duration {
 		if err != nil || !bytes.Contains(cmd, []byte(dir)) || !bytes.Contains(cmd, []byte(kind)) {
 			continue
 		}
-		stat, err := os.ReadFile(filepath.Join(p, "stat"))
+		statFile := filepath.Join(p, "stat")
+		if mainThread {
+			statFile = filepath.Join(p, "task", filepath.Base(p), "stat")
+		}
+		stat, err := os.ReadFile(statFile)
 		if err != nil {
 			continue
 		}

@@ -24,4 +24,8 @@ var routes = []route{
 	{"GET", "/cases/{case}/suspects", false, (*UI).suspectList},
 	{"GET", "/cases/{case}/people/{person}", false, (*UI).personShow},
 	{"GET", "/cases/{case}/leads", false, (*UI).leadList},
+	// The link graph and the timeline of a case (case_graph.go,
+	// case_timeline.go): pages whose scripts read the API.
+	{"GET", "/cases/{case}/graph", false, (*UI).caseGraphShow},
+	{"GET", "/cases/{case}/timeline", false, (*UI).caseTimelineShow},
 }

@@ -186,6 +186,7 @@
     pinned = null;
     show(null);
     var t0 = performance.now();
+    root.dispatchEvent(new CustomEvent("graph:buildstart"));
     cy = cytoscape({
       container: canvas,
       elements: elements(g),
@@ -197,6 +198,7 @@
       hideEdgesOnViewport: g.nodes.length > 2000
     });
     var t1 = performance.now();
+    root.dispatchEvent(new CustomEvent("graph:layoutstart"));
     var layout = cy.layout({
       name: "fcose",
       quality: g.nodes.length > 2000 ? "draft" : "default",
@@ -208,6 +210,7 @@
     });
     layout.one("layoutstop", function () {
       var ms = Math.round(performance.now() - t1);
+      root.dispatchEvent(new CustomEvent("graph:layoutstop"));
       root.setAttribute("data-build-ms", String(Math.round(t1 - t0)));
       root.setAttribute("data-nodes", String(cy.nodes().length));
       root.setAttribute("data-edges", String(cy.edges().length));
