@@ -207,6 +207,10 @@ func TestGraphAndTimelineInBrowser(t *testing.T) {
 	if !strings.Contains(panel, hostileName) {
 		t.Errorf("panel %q does not show the name as text", panel)
 	}
+	person := strings.TrimPrefix(hostileID, "person:")
+	if href := eval[string](t, ctx, `document.querySelector("#graph-panel a").getAttribute("href")`); href != "/cases/alpha/timeline?person="+person {
+		t.Errorf("the panel's timeline link is %q", href)
+	}
 	if opt := eval[string](t, ctx, `document.querySelector("#graph-node option[value='`+hostileID+`']").textContent`); !strings.Contains(opt, hostileName) {
 		t.Errorf("node list entry %q", opt)
 	}
@@ -221,7 +225,6 @@ func TestGraphAndTimelineInBrowser(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll("#timeline-chart canvas").length`); n == 0 {
 		t.Error("no canvas in the timeline")
 	}
-	person := strings.TrimPrefix(hostileID, "person:")
 	run(chromedp.Navigate(base+"/cases/"+webtest.CaseNL+"/timeline?person="+person), chromedp.WaitVisible(chromedp.CSS("#timeline[data-events]")))
 	list := eval[string](t, ctx, `document.getElementById("timeline-list").textContent`)
 	if !strings.Contains(list, "<script>alert(3)</script>") || !strings.Contains(list, hostileName) {

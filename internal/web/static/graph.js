@@ -12,6 +12,7 @@
   cytoscape.use(cytoscapeFcose);
 
   var src = root.getAttribute("data-src");
+  var caseURL = root.getAttribute("data-case"); // the case's pages: /cases/NAME
   var form = document.getElementById("graph-filters");
   var status = document.getElementById("graph-status");
   var panel = document.getElementById("graph-panel");
@@ -67,6 +68,13 @@
       panel.appendChild(el("p", d.label, "graph-label"));
       appendList(d.detail);
       panel.appendChild(el("p", ele.degree(false) + " link(s)", "muted"));
+      if (d.kind === "person" && caseURL) {
+        var a = el("a", "Timeline of this person");
+        a.href = caseURL + "/timeline?person=" + encodeURIComponent(d.id.slice("person:".length));
+        var p = el("p");
+        p.appendChild(a);
+        panel.appendChild(p);
+      }
     } else {
       var a = cy.getElementById(d.source).data("label");
       var b = cy.getElementById(d.target).data("label");
