@@ -23,7 +23,9 @@ func newHashCmd(g *globals) *cobra.Command {
 printed sorted by path. Evidence is read as ingest reads it: read-only,
 access times kept; symlinks, FIFOs and devices are reported, never read.
 Images show the generators whose metadata they carry (AUTOMATIC1111,
-ComfyUI, C2PA, ...; --json prints the full records: docs/ai.md). Videos
+ComfyUI, C2PA, ...; --json prints the full records: docs/ai.md); model
+files (.safetensors, .ckpt, .pt, .gguf, ...) their AutoV1/V2/V3, BLAKE3 and
+CRC32 hashes and training metadata, computed in the same read, never loaded. Videos
 (recognised by content) get vPDQ: the PDQ hash of one frame a second
 (--seconds-per-hash), decoded by ffmpeg; --vpdq-out writes each video's
 frames in the reference text format. Exit 0 when every file hashed, 1 when
@@ -73,7 +75,11 @@ some failed.`,
 				if l.Video != nil {
 					vcol = fmt.Sprintf("%d frames, %dx%d %s %.3g fps %.1fs", len(l.VPDQ), l.Video.Width, l.Video.Height, l.Video.Codec, l.Video.FPS, l.Video.Duration)
 				}
-				t.Row(l.Path, l.Size, l.MediaType, l.SHA256, pdqCol, q, vcol, generators(l.Generation))
+				gen := generators(l.Generation)
+				if l.Model != nil {
+					gen = fmt.Sprintf("model file (%s) AutoV2 %s, AutoV3 %.12s", l.Model.Format, l.Model.Digests.AutoV2, l.Model.Digests.AutoV3)
+				}
+				t.Row(l.Path, l.Size, l.MediaType, l.SHA256, pdqCol, q, vcol, gen)
 				return nil
 			}
 			bar := newProgress(g, "hashing", int64(len(files)))

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"hash/crc32"
 	"image"
@@ -142,5 +144,37 @@ func TestHashShowsGeneration(t *testing.T) {
 	}
 	if len(v.Generation) != 1 || v.Generation[0].Seed != "42" || v.Generation[0].Prompt != "a lighthouse on a cliff, watercolor <lora:paperTexture:0.5>" || v.PDQ == "" {
 		t.Errorf("generation: %+v", v)
+	}
+}
+
+// TestHashShowsModelFile: a safetensors file gets its generator hashes
+// and training claims in the same read.
+func TestHashShowsModelFile(t *testing.T) {
+	dir := t.TempDir()
+	header := `{"__metadata__":{"ss_output_name":"demoStyle","ss_training_started_at":"1700000000.0"},"w":{"dtype":"U8","shape":[16],"data_offsets":[0,16]}}`
+	tensor := []byte("0123456789abcdef")
+	b := binary.LittleEndian.AppendUint64(nil, uint64(len(header)))
+	b = append(append(b, header...), tensor...)
+	p := filepath.Join(dir, "demoStyle.safetensors")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "v.db")
+	out, e, code := run(t, db, "--json", "hash", p)
+	if code != ExitOK {
+		t.Fatalf("hash: %d %s", code, e)
+	}
+	var v investigation.HashView
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(tensor)
+	if v.Model == nil || v.Model.Format != "safetensors" || v.Model.Digests.AutoV3 != hex.EncodeToString(sum[:]) ||
+		v.Model.Digests.AutoV2 != v.SHA256[:10] || v.Model.Training == nil || v.Model.Training.OutputName != "demoStyle" {
+		t.Errorf("model facts: %s", out)
+	}
+	out, _, _ = run(t, db, "hash", p)
+	if !strings.Contains(out, "model file (safetensors) AutoV2 "+v.SHA256[:10]) {
+		t.Errorf("table: %s", out)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vibora-project/vibora/internal/aigen"
+	"github.com/vibora-project/vibora/internal/aigen/modelfile"
 	"github.com/vibora-project/vibora/internal/evidence/source"
 	"github.com/vibora-project/vibora/internal/hashing"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
@@ -35,8 +36,12 @@ type Result struct {
 	// models, seed, C2PA and IPTC declarations): claims of the file, read
 	// from its container without decoding pixels.
 	Generation []aigen.Record
-	Err        string   // why the file could not be (fully) processed
-	Warnings   []string // what was odd about it
+	// Model is a model file's format, generator hashes (AutoV1/V2/V3,
+	// BLAKE3, CRC32) and training claims, for files named like model files
+	// (.safetensors, .ckpt, ...): hashed in the same read, never loaded.
+	Model    *modelfile.Facts
+	Err      string   // why the file could not be (fully) processed
+	Warnings []string // what was odd about it
 }
 
 // ProcessOptions control per-file work.
@@ -87,7 +92,19 @@ func (p *Processor) SetParallel(on bool) { p.parallel = on; p.hasher.SetParallel
 // Errors are recorded in res, never returned: one bad file never stops a job.
 func (p *Processor) Process(r io.Reader, res *Result) {
 	p.cap.reset(p.opt.PDQ, p.opt.maxImage())
-	d, err := p.hasher.SumTee(r, &p.cap)
+	var sink io.Writer = &p.cap
+	var mh *modelfile.Hasher
+	if modelfile.IsModelName(res.Path) {
+		mh = modelfile.NewHasher()
+		sink = io.MultiWriter(&p.cap, mh)
+	}
+	d, err := p.hasher.SumTee(r, sink)
+	if mh != nil {
+		f := mh.Facts()
+		if err == nil {
+			res.Model = &f
+		}
+	}
 	res.MediaType = hashing.MediaType(p.cap.head())
 	if err != nil {
 		res.Err = fmt.Sprintf("read: %v", err)

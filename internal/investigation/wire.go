@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vibora-project/vibora/internal/aigen"
+	"github.com/vibora-project/vibora/internal/aigen/modelfile"
 	"github.com/vibora-project/vibora/internal/audit"
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/identifier"
@@ -50,8 +51,10 @@ type HashView struct {
 	// Generation lists what image generators wrote into the file
 	// (docs/ai.md): claims of the file, not findings.
 	Generation []aigen.Record `json:"generation,omitempty"`
-	Warnings   []string       `json:"warnings,omitempty"`
-	Error      string         `json:"error,omitempty"`
+	// Model is a model file's format, hashes and training claims.
+	Model    *modelfile.Facts `json:"model,omitempty"`
+	Warnings []string         `json:"warnings,omitempty"`
+	Error    string           `json:"error,omitempty"`
 }
 
 // VideoView is what a video's probe declared and how its frames were
@@ -108,7 +111,7 @@ func NewHashView(r evidence.Result) HashView {
 		}
 	}
 	v.Video, v.VPDQ = NewVideoView(r.Video)
-	v.Generation = r.Generation
+	v.Generation, v.Model = r.Generation, r.Model
 	return v
 }
 

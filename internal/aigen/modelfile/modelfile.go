@@ -22,6 +22,8 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
+	"path"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -63,87 +65,135 @@ func (d Digests) CivitaiCRC32() string {
 
 const chunkSize = 1 << 20
 
-// Hash reads r once to its end and computes every digest. Each hash runs
-// in its own goroutine over the same buffers, so that on several cores the
-// read costs about as much as the slowest hash alone.
+// Hash reads r once to its end and computes every digest.
 func Hash(r io.Reader) (Digests, error) {
-	full, v3, v1 := sha256.New(), sha256.New(), sha256.New()
-	b3 := blake3.New()
-	crc := crc32.NewIEEE()
-	// The first chunk holds the first 8 bytes, so v3skip is set before any
-	// chunk is sent to the workers (and read only after).
-	var v3skip int64 = 8
-	hashers := []func(b []byte, off int64){
-		func(b []byte, _ int64) { full.Write(b) },
-		func(b []byte, _ int64) { b3.Write(b) },
-		func(b []byte, _ int64) { crc.Write(b) },
+	h := NewHasher()
+	n, err := io.Copy(h, r)
+	d := h.Sum()
+	if err != nil {
+		return Digests{}, fmt.Errorf("read model file at offset %d: %w", n, err)
+	}
+	return d, nil
+}
+
+// Hasher computes every digest of a stream written to it, and keeps the
+// safetensors header it starts with (under 16 MiB). Each hash
+// runs in its own goroutine over the same 1 MiB chunks, so that on several
+// cores hashing costs about as much as the slowest hash alone. Sum must be
+// called once, after the last Write, to release the goroutines.
+type Hasher struct {
+	full, v3, v1 hash.Hash
+	b3           *blake3.Hasher
+	crc          hash.Hash32
+	v3skip       int64 // set from the first 8 bytes, before the first chunk is sent
+	chans        []chan *chunk
+	done         sync.WaitGroup
+	pool         sync.Pool
+	cur          *chunk // the chunk being filled
+	off          int64  // bytes written
+	head         []byte // the first bytes, up to the header's end or MaxHeader
+	headWant     int64
+}
+
+type chunk struct {
+	buf  *[]byte
+	n    int
+	off  int64
+	left atomic.Int32 // hashers still to read it; the last returns it to the pool
+}
+
+// NewHasher starts a Hasher.
+func NewHasher() *Hasher {
+	h := &Hasher{full: sha256.New(), v3: sha256.New(), v1: sha256.New(), b3: blake3.New(), crc: crc32.NewIEEE(), v3skip: 8, headWant: 8}
+	h.pool.New = func() any { b := make([]byte, chunkSize); return &b }
+	work := []func(b []byte, off int64){
+		func(b []byte, _ int64) { h.full.Write(b) },
+		func(b []byte, _ int64) { h.b3.Write(b) },
+		func(b []byte, _ int64) { h.crc.Write(b) },
 		func(b []byte, off int64) {
-			writeFrom(v3, b, off, v3skip)
-			writeRange(v1, b, off, autoV1Offset, autoV1Offset+autoV1Length)
+			writeFrom(h.v3, b, off, h.v3skip)
+			writeRange(h.v1, b, off, autoV1Offset, autoV1Offset+autoV1Length)
 		},
 	}
-	type chunk struct {
-		buf  *[]byte
-		n    int
-		off  int64
-		left atomic.Int32 // hashers still to read it; the last returns it to the pool
-	}
-	pool := sync.Pool{New: func() any { b := make([]byte, chunkSize); return &b }}
-	chans := make([]chan *chunk, len(hashers))
-	var done sync.WaitGroup
-	for i, h := range hashers {
-		chans[i] = make(chan *chunk, 8)
-		done.Add(1)
+	h.chans = make([]chan *chunk, len(work))
+	for i, w := range work {
+		h.chans[i] = make(chan *chunk, 8)
+		h.done.Add(1)
 		go func() {
-			defer done.Done()
-			for c := range chans[i] {
-				h((*c.buf)[:c.n], c.off)
+			defer h.done.Done()
+			for c := range h.chans[i] {
+				w((*c.buf)[:c.n], c.off)
 				if c.left.Add(-1) == 0 {
-					pool.Put(c.buf)
+					h.pool.Put(c.buf)
 				}
 			}
 		}()
 	}
-	var off int64
-	var err error
-	for {
-		buf := pool.Get().(*[]byte)
-		n, rerr := io.ReadFull(r, *buf)
-		if n > 0 {
-			if off == 0 && n >= 8 {
-				v3skip = autoV3Skip(binary.LittleEndian.Uint64((*buf)[:8]))
+	return h
+}
+
+// Write hashes p. It never fails.
+func (h *Hasher) Write(p []byte) (int, error) {
+	n := len(p)
+	for q := p; len(q) > 0 && int64(len(h.head)) < h.headWant; {
+		take := min(int64(len(q)), h.headWant-int64(len(h.head)))
+		h.head = append(h.head, q[:take]...)
+		q = q[take:]
+		if len(h.head) == 8 && h.headWant == 8 {
+			hl := binary.LittleEndian.Uint64(h.head)
+			h.v3skip = autoV3Skip(hl)
+			if hl < autoV3MaxHeader { // the header kept in memory: 16 MiB at most
+				h.headWant = 8 + int64(hl)
 			}
-			c := &chunk{buf: buf, n: n, off: off}
-			c.left.Store(int32(len(hashers)))
-			for _, ch := range chans {
-				ch <- c
-			}
-			off += int64(n)
-		} else {
-			pool.Put(buf)
-		}
-		if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
-			break
-		}
-		if rerr != nil {
-			err = rerr
-			break
 		}
 	}
-	for _, ch := range chans {
+	for len(p) > 0 {
+		if h.cur == nil {
+			h.cur = &chunk{buf: h.pool.Get().(*[]byte), off: h.off}
+		}
+		k := copy((*h.cur.buf)[h.cur.n:], p)
+		h.cur.n += k
+		h.off += int64(k)
+		p = p[k:]
+		if h.cur.n == chunkSize {
+			h.send()
+		}
+	}
+	return n, nil
+}
+
+func (h *Hasher) send() {
+	c := h.cur
+	h.cur = nil
+	c.left.Store(int32(len(h.chans)))
+	for _, ch := range h.chans {
+		ch <- c
+	}
+}
+
+// Sum flushes what is buffered, waits for every hash and returns the
+// digests. The Hasher cannot be written to after.
+func (h *Hasher) Sum() Digests {
+	if h.cur != nil && h.cur.n > 0 {
+		h.send()
+	}
+	for _, ch := range h.chans {
 		close(ch)
 	}
-	done.Wait()
-	if err != nil {
-		return Digests{}, fmt.Errorf("read model file at offset %d: %w", off, err)
-	}
-	d := Digests{Size: off, SHA256: hexOf(full), BLAKE3: hexOf(b3), AutoV3: hexOf(v3)}
+	h.done.Wait()
+	d := Digests{Size: h.off, SHA256: hexOf(h.full), BLAKE3: hexOf(h.b3), AutoV3: hexOf(h.v3)}
 	d.AutoV2 = d.SHA256[:10]
-	d.CRC32 = fmt.Sprintf("%08x", crc.Sum32())
-	if off > autoV1Offset {
-		d.AutoV1 = hexOf(v1)[:8]
+	d.CRC32 = fmt.Sprintf("%08x", h.crc.Sum32())
+	if h.off > autoV1Offset {
+		d.AutoV1 = hexOf(h.v1)[:8]
 	}
-	return d, nil
+	return d
+}
+
+// Header parses the safetensors header the stream started with (after
+// Sum, or once the header's bytes were written).
+func (h *Hasher) Header() (Header, error) {
+	return ReadHeader(bytes.NewReader(h.head), h.off)
 }
 
 func hexOf(h hash.Hash) string { return hex.EncodeToString(h.Sum(nil)) }
@@ -275,4 +325,49 @@ func firstOf(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// Model file formats.
+const (
+	FormatSafetensors = "safetensors"
+	FormatPickle      = "pytorch-zip" // a zip holding a pickle: never loaded
+	FormatGGUF        = "gguf"
+	FormatOther       = "other"
+)
+
+// IsModelName reports whether a file name has a model file's extension.
+func IsModelName(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".safetensors", ".ckpt", ".pt", ".pth", ".bin", ".gguf", ".sft":
+		return true
+	}
+	return false
+}
+
+// Facts is what a model file is: its format, digests and, for
+// safetensors, its tensor count and training claims.
+type Facts struct {
+	Format   string    `json:"format"`
+	Digests  Digests   `json:"digests"`
+	Tensors  int       `json:"tensors,omitempty"`
+	Training *Training `json:"training,omitempty"`
+}
+
+// Facts sums the stream and describes it (call instead of Sum).
+func (h *Hasher) Facts() Facts {
+	f := Facts{Digests: h.Sum(), Format: FormatOther}
+	switch {
+	case bytes.HasPrefix(h.head, []byte("PK\x03\x04")):
+		f.Format = FormatPickle
+	case bytes.HasPrefix(h.head, []byte("GGUF")):
+		f.Format = FormatGGUF
+	default:
+		if hd, err := h.Header(); err == nil {
+			f.Format, f.Tensors = FormatSafetensors, hd.Tensors
+			if tr := hd.Training(); tr != (Training{}) {
+				f.Training = &tr
+			}
+		}
+	}
+	return f
 }

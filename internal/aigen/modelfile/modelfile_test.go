@@ -169,3 +169,26 @@ func BenchmarkBLAKE3Alone(b *testing.B) {
 		h.Sum(nil)
 	}
 }
+
+// TestHasherFacts: the streaming hasher, written in odd-sized pieces, gives
+// the same digests as Hash and reads the header it keeps.
+func TestHasherFacts(t *testing.T) {
+	a := f5(t, "watercolorStyle_v2", 536)
+	h := NewHasher()
+	for i := 0; i < len(a); i += 77777 {
+		h.Write(a[i:min(i+77777, len(a))])
+	}
+	f := h.Facts()
+	want, _ := Hash(bytes.NewReader(a))
+	if f.Digests != want || f.Format != FormatSafetensors || f.Tensors != 1 || f.Training == nil || f.Training.OutputName != "watercolorStyle_v2" {
+		t.Errorf("facts %+v", f)
+	}
+	z := NewHasher()
+	z.Write([]byte("PK\x03\x04 synthetic zip"))
+	if f := z.Facts(); f.Format != FormatPickle || f.Training != nil {
+		t.Errorf("zip facts %+v", f)
+	}
+	if !IsModelName("models/Lora/style.SafeTensors") || IsModelName("notes.txt") {
+		t.Error("IsModelName")
+	}
+}
