@@ -69,3 +69,30 @@ func pageAt[T any](items []T, offset int64, limit int) ([]T, string) {
 	}
 	return items[:limit], intCursor(offset + int64(limit))
 }
+
+type clusterReviewRequest struct {
+	State string `json:"state"`
+	Note  string `json:"note"`
+}
+
+type clusterReviewResponse struct {
+	Review investigation.ClusterReview `json:"review"`
+}
+
+// reviewCluster marks the cluster whose first member is {file} reviewed
+// or flagged for victim identification, with a note.
+func (a *API) reviewCluster(w http.ResponseWriter, r *http.Request) error {
+	id, err := strconv.ParseInt(r.PathValue("file"), 10, 64)
+	if err != nil || id < 1 {
+		return badRequestf("file: want a positive whole number")
+	}
+	var req clusterReviewRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	rev, err := a.svc.MarkCluster(r.Context(), r.PathValue("case"), id, req.State, req.Note)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, clusterReviewResponse{rev})
+}

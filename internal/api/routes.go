@@ -46,6 +46,7 @@ var routes = []route{
 	{"GET", "/api/v1/cases/{case}/exhibits/{exhibit}", false, (*API).showExhibit},
 	{"GET", "/api/v1/cases/{case}/exhibits/{exhibit}/custody", false, (*API).exhibitCustody},
 	{"GET", "/api/v1/cases/{case}/clusters", false, (*API).listClusters},
+	{"POST", "/api/v1/cases/{case}/clusters/{file}/review", false, (*API).reviewCluster},
 	{"GET", "/api/v1/cases/{case}/chats", false, (*API).listChats},
 	{"GET", "/api/v1/cases/{case}/chats/{chat}", false, (*API).showChat},
 	{"GET", "/api/v1/cases/{case}/chats/{chat}/messages", false, (*API).listMessages},

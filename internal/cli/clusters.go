@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -53,14 +54,14 @@ out (flat images hash unreliably).`,
 				}
 				return nil
 			}
-			t := newTable(g.streams.Out, "CLUSTER", "SIZE", "EXHIBITS", "OTHER CASES", "FIRST IMAGE")
+			t := newTable(g.streams.Out, "CLUSTER", "SIZE", "REVIEW", "EXHIBITS", "OTHER CASES", "FIRST IMAGE")
 			singles := 0
 			for _, c := range cs {
 				if c.Size < 2 && !all {
 					singles++
 					continue
 				}
-				t.Row(c.ID, c.Size, strings.Join(c.Exhibits, " "), otherCases(c), c.Members[0].Exhibit+":"+c.Members[0].Path)
+				t.Row(c.ID, c.Size, reviewState(c.Review), strings.Join(c.Exhibits, " "), otherCases(c), c.Members[0].Exhibit+":"+c.Members[0].Path)
 			}
 			t.Flush()
 			if singles > 0 {
@@ -75,6 +76,85 @@ out (flat images hash unreliably).`,
 	f.IntVar(&opt.MaxDistance, "max-distance", investigation.DefaultMaxDistance, "largest PDQ distance within a cluster (0-31)")
 	f.IntVar(&opt.MinQuality, "min-quality", investigation.DefaultMinQuality, "images of lower PDQ quality are left out (0-100; 0: no gate)")
 	f.BoolVar(&all, "all", false, "also list images seen once")
+	cmd.AddCommand(newClustersMarkCmd(g))
+	return cmd
+}
+
+// reviewState is a cluster's review state for the table ("-": none).
+func reviewState(r *investigation.ClusterReview) string {
+	if r == nil {
+		return "-"
+	}
+	return r.State
+}
+
+func newClustersMarkCmd(g *globals) *cobra.Command {
+	var caseName, note string
+	var reviewed, victimID bool
+	var opt investigation.ClusterOptions
+	cmd := &cobra.Command{
+		Use:   "mark CLUSTER --case C --reviewed|--flag-victim-id [--note TEXT]",
+		Short: "Mark a cluster reviewed or flagged for victim identification (audited)",
+		Long: `Record an analyst's verdict on a cluster: --reviewed, or --flag-victim-id
+(the pictures go to victim identification), with an optional --note.
+CLUSTER is the number 'vibora clusters' shows (give the same --max-distance
+and --min-quality if you changed them there). The review is kept against
+the cluster's first image, so it stays with the cluster when new copies
+arrive; marking again replaces it, and the audit trail keeps every mark.
+Prints the cluster with its review.`,
+		Args: argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if reviewed == victimID {
+				return usagef("give one of --reviewed and --flag-victim-id")
+			}
+			n, err := strconv.Atoi(args[0])
+			if err != nil || n < 1 {
+				return withHint(usagef("cluster %q: want the cluster's number", args[0]), "'vibora clusters --case C' numbers the clusters")
+			}
+			if opt.MaxDistance, err = maxDistanceOption(opt.MaxDistance); err != nil {
+				return err
+			}
+			if opt.MinQuality, err = minQualityOption(cmd, opt.MinQuality); err != nil {
+				return err
+			}
+			state := investigation.ClusterReviewed
+			if victimID {
+				state = investigation.ClusterVictimID
+			}
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			cs, err := s.Clusters(ctx, caseName, opt)
+			if err != nil {
+				return classify(err, "'vibora case list' shows the cases")
+			}
+			if n > len(cs) {
+				return withHint(usagef("case %s has no cluster %d", caseName, n), "'vibora clusters --case C --all' lists every cluster")
+			}
+			c := cs[n-1]
+			r, err := s.MarkCluster(ctx, caseName, c.Members[0].FileID, state, note)
+			if err != nil {
+				return classify(err, "")
+			}
+			c.Review = &r
+			if g.json {
+				c.OtherCases = nonNil(c.OtherCases)
+				return newJSONLines(g.streams.Out).Write(c)
+			}
+			return newLines(g.streams.Out).Printf("cluster %d of case %s (%d images, first %s:%s) marked %s\n", c.ID, caseName, c.Size, c.Members[0].Exhibit, c.Members[0].Path, r.State)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&caseName, "case", "", "case name (required)")
+	cmd.MarkFlagRequired("case")
+	f.BoolVar(&reviewed, "reviewed", false, "the cluster was reviewed")
+	f.BoolVar(&victimID, "flag-victim-id", false, "flag the cluster for victim identification")
+	f.StringVar(&note, "note", "", "a note kept with the review (up to 4096 bytes)")
+	f.IntVar(&opt.MaxDistance, "max-distance", investigation.DefaultMaxDistance, "as given to 'vibora clusters' (0-31)")
+	f.IntVar(&opt.MinQuality, "min-quality", investigation.DefaultMinQuality, "as given to 'vibora clusters' (0-100)")
 	return cmd
 }
 

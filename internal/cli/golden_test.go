@@ -89,6 +89,8 @@ func TestJSONGolden(t *testing.T) {
 		step{"files", []string{"files", "--case", c}, investigation.FileEntry{}},
 		step{"files-matched", []string{"files", "--case", c, "--matched"}, investigation.FileEntry{}},
 		step{"clusters", []string{"clusters", "--case", c, "--all"}, investigation.Cluster{}},
+		step{"clusters-mark", []string{"clusters", "mark", "2", "--case", c, "--flag-victim-id", "--note", "school logo on a wall"}, investigation.Cluster{}},
+		step{"clusters-marked", []string{"clusters", "--case", c}, investigation.Cluster{}},
 		step{"verify", []string{"verify", "--case", c, "--exhibit", "PHONE-01", "--workers", "1"}, investigation.VerifyReport{}},
 		step{"hash", []string{"hash", filepath.Join(l.Evidence, l.Images[0].Path)}, investigation.HashView{}},
 		step{"match", []string{"match", filepath.Join(l.Evidence, l.Images[0].Path)}, investigation.QueryMatches{}},

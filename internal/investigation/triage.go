@@ -57,6 +57,7 @@ func (s *Service) Files(ctx context.Context, caseName string, q FileQuery, fn fu
 
 // ClusterMember is one image of a cluster.
 type ClusterMember struct {
+	FileID   int64  `json:"file_id"`
 	Case     string `json:"case"`
 	Exhibit  string `json:"exhibit"`
 	Path     string `json:"path"`
@@ -80,6 +81,9 @@ type Cluster struct {
 	// are neither listed nor counted in Size.
 	OtherCasesUnnamed int             `json:"other_cases_unnamed"`
 	Members           []ClusterMember `json:"members"`
+	// Review is the newest review of the case whose anchor is a member
+	// (cluster_review.go); nil when none.
+	Review *ClusterReview `json:"review"`
 }
 
 // ClusterOptions tune clustering.
@@ -106,7 +110,12 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 	if opt.MinQuality == 0 {
 		opt.MinQuality = DefaultMinQuality
 	}
-	if _, err := s.caseFor(ctx, caseName, access.Read); err != nil {
+	theCase, err := s.caseFor(ctx, caseName, access.Read)
+	if err != nil {
+		return nil, err
+	}
+	reviews, err := s.db.ClusterReviews(ctx, theCase.ID)
+	if err != nil {
 		return nil, err
 	}
 	readable, err := s.readableCases(ctx)
@@ -172,13 +181,14 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 				unnamed[f.Case] = true
 				continue
 			}
-			c.Members = append(c.Members, ClusterMember{Case: f.Case, Exhibit: f.Exhibit, Path: f.Path, SHA256: f.SHA256, PDQ: f.PDQ,
+			c.Members = append(c.Members, ClusterMember{FileID: f.ID, Case: f.Case, Exhibit: f.Exhibit, Path: f.Path, SHA256: f.SHA256, PDQ: f.PDQ,
 				Quality: f.PDQQuality, Distance: pdq.Distance(hashes[g[0]], hashes[i]), fileID: f.ID})
 			exh[f.Case+"/"+f.Exhibit] = true
 			if f.Case != caseName {
 				other[f.Case] = true
 			}
 		}
+		c.Review = reviewOf(c.Members, caseName, reviews)
 		c.Size, c.OtherCasesUnnamed = len(c.Members), len(unnamed)
 		c.Exhibits, c.OtherCases = slices.Sorted(maps.Keys(exh)), orEmpty(slices.Sorted(maps.Keys(other)))
 		out = append(out, c)
