@@ -138,3 +138,22 @@ func (s *Service) MarkCluster(ctx context.Context, caseName string, anchor int64
 	})
 	return clusterReviewView(r), err
 }
+
+// ClusterOf returns the cluster of the case that holds the file anchor
+// (any member of the case, usually Members[0].FileID, which stays a member
+// as evidence arrives, unlike the cluster's number). A file in no cluster
+// (matched, not an image, below the quality gate) is not found.
+func (s *Service) ClusterOf(ctx context.Context, caseName string, anchor int64, opt ClusterOptions) (Cluster, error) {
+	cs, err := s.Clusters(ctx, caseName, opt)
+	if err != nil {
+		return Cluster{}, err
+	}
+	for _, c := range cs {
+		for _, m := range c.Members {
+			if m.FileID == anchor && m.Case == caseName {
+				return c, nil
+			}
+		}
+	}
+	return Cluster{}, fmt.Errorf("cluster of file %d in case %q: %w", anchor, caseName, store.ErrNotFound)
+}

@@ -124,6 +124,13 @@ func TestClusterReview(t *testing.T) {
 		if got := cl[0].Review; got == nil || *got != r {
 			t.Errorf("review after re-clustering = %+v, want %+v", got, r)
 		}
+		// The old anchor still finds its cluster, now headed by the copy.
+		if got, err := s.ClusterOf(as(nlViewer), "op", anchor, investigation.ClusterOptions{}); err != nil || got.Members[0].Exhibit != "CAMERA-01" || got.Review == nil {
+			t.Errorf("ClusterOf(old anchor) = %+v, %v", got, err)
+		}
+		if _, err := s.ClusterOf(as(beInv), "op", anchor, investigation.ClusterOptions{}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("ClusterOf as another agency: %v, want ErrNotFound", err)
+		}
 
 		// Refused: a file that heads no cluster, a file of no case, a bad
 		// state, a note with control characters.
