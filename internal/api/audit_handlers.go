@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/vibora-project/vibora/internal/audit"
+	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 type auditResponse struct {
@@ -12,7 +13,9 @@ type auditResponse struct {
 }
 
 // auditLog pages the audit trail in sequence order; ?object=PREFIX keeps
-// the records whose object starts with it (case:NAME, bank:NAME).
+// the records whose object starts with it (case:NAME, bank:NAME),
+// ?action=PREFIX those whose action does (cluster., bank.import), ?actor=
+// those of one actor.
 func (a *API) auditLog(w http.ResponseWriter, r *http.Request) error {
 	limit, err := limitParam(r)
 	if err != nil {
@@ -22,7 +25,9 @@ func (a *API) auditLog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := a.svc.AuditPage(r.Context(), r.URL.Query().Get("object"), after, limit)
+	q := r.URL.Query()
+	f := investigation.AuditFilter{ObjectPrefix: q.Get("object"), ActionPrefix: q.Get("action"), Actor: q.Get("actor")}
+	page, err := a.svc.AuditSearch(r.Context(), f, after, limit)
 	if err != nil {
 		return err
 	}

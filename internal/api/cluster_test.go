@@ -64,5 +64,14 @@ func TestClusterReviewRoute(t *testing.T) {
 	if r := list.Clusters[0].Review; r == nil || *r != got.Review {
 		t.Errorf("review in the list = %+v, want %+v", r, got.Review)
 	}
+	// The mark is in the audit trail, found by action and actor.
+	var audit struct {
+		Records []struct{ Action, Actor, Object string } `json:"records"`
+	}
+	res, body = h.do(hubAdmin, "GET", "/api/v1/audit?action=cluster.&actor="+analystNL, nil)
+	decode(t, body, &audit)
+	if res.StatusCode != http.StatusOK || len(audit.Records) != 1 || audit.Records[0].Object != fmt.Sprintf("case:alpha/cluster:%d", anchor) {
+		t.Errorf("audit of the mark: %d %s", res.StatusCode, body)
+	}
 	h.chainIntact()
 }

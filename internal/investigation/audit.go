@@ -5,6 +5,7 @@ import (
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/audit"
+	"github.com/vibora-project/vibora/internal/store"
 )
 
 // AuditReport is the result of verifying the audit trail.
@@ -55,6 +56,16 @@ type AuditPage struct {
 // prefix. The range and the limit run in SQL on the sequence key, so a
 // late page costs no more than the first.
 func (s *Service) AuditPage(ctx context.Context, prefix string, after int64, limit int) (AuditPage, error) {
+	return s.AuditSearch(ctx, AuditFilter{ObjectPrefix: prefix}, after, limit)
+}
+
+// AuditFilter selects audit records: by the start of their object
+// ("case:op-1") and of their action ("cluster.", "bank.import"), and by
+// who acted (the displayed name); empty fields select all.
+type AuditFilter = store.AuditFilter
+
+// AuditSearch is AuditPage with every filter of f.
+func (s *Service) AuditSearch(ctx context.Context, f AuditFilter, after int64, limit int) (AuditPage, error) {
 	if limit < 1 || limit > MaxPage {
 		limit = MaxPage
 	}
@@ -62,7 +73,7 @@ func (s *Service) AuditPage(ctx context.Context, prefix string, after int64, lim
 		return AuditPage{}, err
 	}
 	page := AuditPage{Records: []audit.Record{}}
-	err := s.db.AuditPage(ctx, prefix, max(after, 0), limit+1, func(r audit.Record) error {
+	err := s.db.AuditSearch(ctx, f, max(after, 0), limit+1, func(r audit.Record) error {
 		page.Records = append(page.Records, r)
 		return nil
 	})

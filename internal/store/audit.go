@@ -61,11 +61,32 @@ func (q q) AuditRecords(ctx context.Context, objectPrefix string, fn func(audit.
 // starts with objectPrefix. The range and limit run in SQL on the seq key,
 // so a late page costs no more than the first.
 func (q q) AuditPage(ctx context.Context, objectPrefix string, after int64, limit int, fn func(audit.Record) error) error {
+	return q.AuditSearch(ctx, AuditFilter{ObjectPrefix: objectPrefix}, after, limit, fn)
+}
+
+// AuditFilter selects audit records; empty fields select all.
+type AuditFilter struct {
+	ObjectPrefix string // the object starts with it ("case:op-1", "bank:")
+	ActionPrefix string // the action starts with it ("cluster.", "bank.import")
+	Actor        string // the displayed name of who acted, exactly
+}
+
+// AuditSearch is AuditPage with every filter of f. The action and actor
+// are not indexed: a rare one is found by reading the trail in sequence.
+func (q q) AuditSearch(ctx context.Context, f AuditFilter, after int64, limit int, fn func(audit.Record) error) error {
 	query := "SELECT seq, version, at, actor, actor_id, agency, roles, auth_method, request_id, remote_addr, action, object, before_digest, after_digest, detail, prev_hash, hash FROM audit WHERE seq > ?"
 	args := []any{after}
-	if objectPrefix != "" {
+	if f.ObjectPrefix != "" {
 		query += " AND substr(object, 1, ?) = ?"
-		args = append(args, len(objectPrefix), objectPrefix)
+		args = append(args, len(f.ObjectPrefix), f.ObjectPrefix)
+	}
+	if f.ActionPrefix != "" {
+		query += " AND substr(action, 1, ?) = ?"
+		args = append(args, len(f.ActionPrefix), f.ActionPrefix)
+	}
+	if f.Actor != "" {
+		query += " AND actor = ?"
+		args = append(args, f.Actor)
 	}
 	query += " ORDER BY seq"
 	if limit > 0 {

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("CaseVisibility", func(t *testing.T) { testCaseVisibility(t, open(t, -1)) })
 	t.Run("CasePages", func(t *testing.T) { testCasePages(t, open(t, -1)) })
 	t.Run("AuditPages", func(t *testing.T) { testAuditPages(t, open(t, -1)) })
+	t.Run("AuditSearch", func(t *testing.T) { testAuditSearch(t, open(t, -1)) })
 	t.Run("NamePages", func(t *testing.T) { testNamePages(t, open(t, -1)) })
 	t.Run("Jobs", func(t *testing.T) { testJobs(t, open(t, -1)) })
 	t.Run("Messages", func(t *testing.T) { testMessages(t, open(t, -1)) })
