@@ -28,4 +28,45 @@ var routes = []route{
 	// case_timeline.go): pages whose scripts read the API.
 	{"GET", "/cases/{case}/graph", false, (*UI).caseGraphShow},
 	{"GET", "/cases/{case}/timeline", false, (*UI).caseTimelineShow},
+
+	// Clusters of new material and their review (cluster_list.go,
+	// cluster_show.go, cluster_mark.go).
+	{"GET", "/cases/{case}/clusters", false, (*UI).clusterList},
+	{"GET", "/cases/{case}/clusters/{file}", false, (*UI).clusterShow},
+	{"POST", "/cases/{case}/clusters/{file}/review", false, (*UI).clusterMark},
+	// Ingest and imports as background jobs (case_import.go), and the jobs
+	// with their live progress (job_show.go).
+	{"GET", "/cases/{case}/import", false, (*UI).caseImport},
+	{"POST", "/cases/{case}/ingest", false, (*UI).ingestSubmit},
+	{"POST", "/cases/{case}/chats/import", false, (*UI).chatImportSubmit},
+	{"POST", "/cases/{case}/stealer/scan", false, (*UI).stealerScanSubmit},
+	{"GET", "/jobs", false, (*UI).jobList},
+	{"GET", "/jobs/{job}", false, (*UI).jobShow},
+	{"GET", "/jobs/{job}/progress", false, (*UI).jobProgress},
+	{"POST", "/jobs/{job}/cancel", false, (*UI).jobCancel},
+	// Hash banks (bank_list.go, bank_upload.go, bank_export.go).
+	{"GET", "/banks", false, (*UI).bankList},
+	{"POST", "/banks", false, (*UI).bankUpload},
+	{"GET", "/banks/{bank}", false, (*UI).bankShow},
+	{"GET", "/banks/{bank}/export", false, (*UI).bankExport},
+	{"POST", "/banks/{bank}/remove", false, (*UI).bankRemove},
+	// The audit trail (audit_log.go).
+	{"GET", "/audit", false, (*UI).auditLog},
+	{"GET", "/audit/verify", false, (*UI).auditVerify},
+	// Accounts, tokens and case access (account_list.go, token_list.go,
+	// case_access.go).
+	{"GET", "/admin/accounts", false, (*UI).accountList},
+	{"POST", "/admin/agencies", false, (*UI).agencyAdd},
+	{"POST", "/admin/users", false, (*UI).userAdd},
+	{"POST", "/admin/users/{user}/disable", false, (*UI).userDisable},
+	{"POST", "/admin/users/{user}/enable", false, (*UI).userEnable},
+	{"POST", "/admin/users/{user}/role", false, (*UI).userRole},
+	{"GET", "/tokens", false, (*UI).tokenList},
+	{"POST", "/tokens", false, (*UI).tokenCreate},
+	{"POST", "/tokens/{token}/revoke", false, (*UI).tokenRevoke},
+	{"GET", "/cases/{case}/access", false, (*UI).caseAccess},
+	{"POST", "/cases/{case}/shares", false, (*UI).caseShare},
+	{"POST", "/cases/{case}/shares/{agency}/remove", false, (*UI).caseUnshare},
+	{"POST", "/cases/{case}/members", false, (*UI).caseMemberAdd},
+	{"POST", "/cases/{case}/members/{user}/remove", false, (*UI).caseMemberRemove},
 }
