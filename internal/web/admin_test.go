@@ -278,3 +278,51 @@ func TestCaseAccessPage(t *testing.T) {
 		t.Errorf("another agency: %d, want 404", res.StatusCode)
 	}
 }
+
+// TestImportForms: the import page offers the forms; a chat export and
+// stealer logs uploaded by an analyst become queued jobs of the case,
+// which the jobs list shows; a viewer may not start one, another agency
+// gets 404.
+func TestImportForms(t *testing.T) {
+	h := webtest.New(t, storetest.OpenSQLite)
+	b := newBrowser(t, h)
+	b.login(webtest.AnalystNL)
+	res, body := b.get("/cases/alpha/import")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="chat-form"`) || !strings.Contains(body, `id="stealer-form"`) {
+		t.Fatalf("import page: %d %s", res.StatusCode, body)
+	}
+	export := `{"name":"Synthetic group","type":"private_group","id":7700000009,"messages":[]}`
+	res, body = b.postMultipart("/cases/alpha/chats/import", map[string]string{"exhibit": "CHAT-09"}, map[string][2]string{"file": {"result.json", export}})
+	if res.StatusCode != http.StatusSeeOther || !jobLocation.MatchString(res.Header.Get("Location")) {
+		t.Fatalf("chat upload: %d %s", res.StatusCode, body)
+	}
+	chatJob := res.Header.Get("Location")
+	res, body = b.postMultipart("/cases/alpha/stealer/scan", map[string]string{"keep_passwords": "on"},
+		map[string][2]string{"logs": {"ulp.txt", "https://login.example.org:jdoe@example.org:pw1\n"}, "watchlist": {"watch.txt", "example.org\n"}})
+	if res.StatusCode != http.StatusSeeOther || !jobLocation.MatchString(res.Header.Get("Location")) {
+		t.Fatalf("stealer upload: %d %s", res.StatusCode, body)
+	}
+	res, body = b.get("/jobs?case=alpha")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "chat_import") || !strings.Contains(body, "stealer_scan") {
+		t.Errorf("jobs of alpha: %d %s", res.StatusCode, body)
+	}
+	if res, body := b.get(chatJob); res.StatusCode != http.StatusOK || !strings.Contains(body, "CHAT-09") {
+		t.Errorf("chat job page: %d %s", res.StatusCode, body)
+	}
+
+	viewer := newBrowser(t, h)
+	viewer.login(webtest.ViewerNL)
+	if res, _ := viewer.postMultipart("/cases/alpha/chats/import", nil, map[string][2]string{"file": {"result.json", export}}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer uploads: %d, want 403", res.StatusCode)
+	}
+	other := newBrowser(t, h)
+	other.login(webtest.AnalystDE)
+	for _, p := range []string{"/cases/alpha/import", chatJob} {
+		if res, _ := other.get(p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("another agency GET %s: %d, want 404", p, res.StatusCode)
+		}
+	}
+	if res, _ := other.post(chatJob+"/cancel", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("another agency cancels: %d, want 404", res.StatusCode)
+	}
+}
