@@ -310,6 +310,10 @@ func TestImportForms(t *testing.T) {
 		t.Errorf("chat job page: %d %s", res.StatusCode, body)
 	}
 
+	// This hub has no evidence root: an ingest is refused, saying why.
+	if res, body := b.post("/cases/alpha/ingest", url.Values{"exhibit": {"PHONE-09"}, "paths": {"phone\n"}}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "root") {
+		t.Errorf("ingest without roots: %d %s", res.StatusCode, body)
+	}
 	viewer := newBrowser(t, h)
 	viewer.login(webtest.ViewerNL)
 	if res, _ := viewer.postMultipart("/cases/alpha/chats/import", nil, map[string][2]string{"file": {"result.json", export}}); res.StatusCode != http.StatusForbidden {
