@@ -14,7 +14,7 @@ const (
 // ClusterReview is an analyst's verdict on a cluster of new material.
 // Clusters are computed, not stored: a review is keyed by its case and its
 // anchor, the file that was the cluster's first member when it was marked
-// (see migration 0016).
+// (see migration 0017).
 type ClusterReview struct {
 	ID        int64
 	CaseID    int64
