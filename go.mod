@@ -3,6 +3,7 @@ module github.com/vibora-project/vibora
 go 1.26.0
 
 require (
+	filippo.io/age v1.3.2
 	github.com/bodgit/sevenzip v1.6.5
 	github.com/chromedp/cdproto v0.160.5
 	github.com/chromedp/chromedp v0.23.1
@@ -32,6 +33,7 @@ require (
 )
 
 require (
+	filippo.io/hpke v0.4.0 // indirect
 	github.com/VividCortex/ewma v1.2.0 // indirect
 	github.com/acarl005/stripansi v0.0.0-20180116102854-5a71ef0e047d // indirect
 	github.com/andybalholm/brotli v1.2.2 // indirect
