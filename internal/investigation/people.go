@@ -224,6 +224,9 @@ func (s *Service) caseEvidence(ctx context.Context, caseID int64) (*caseFacts, e
 	if ev.links, err = s.db.IdentifierLinks(ctx, caseID); err != nil {
 		return nil, fmt.Errorf("load identifier links: %w", err)
 	}
+	// The suspects of a received referral package are another agency's
+	// findings, listed apart (ReferralSuspects), not sources of persons.
+	ev.links = slices.DeleteFunc(ev.links, func(l store.IdentifierLink) bool { return l.SubjectType == subjectReferral })
 	if ev.events, err = s.db.Events(ctx, caseID, 0); err != nil {
 		return nil, fmt.Errorf("load membership events: %w", err)
 	}
@@ -275,7 +278,8 @@ func (ev *caseFacts) index() {
 const (
 	subjectParticipant = "participant"
 	subjectLead        = "lead"
-	subjectAccount     = "account" // the owner of a full-account export, by exhibit
+	subjectAccount     = "account"  // the owner of a full-account export, by exhibit
+	subjectReferral    = "referral" // a suspect of a received referral package
 )
 
 // subject is one source of a person: a participant, a lead or an account.
