@@ -157,7 +157,7 @@ func openKey(k store.SigningKey, passphrase []byte) (ed25519.PrivateKey, error) 
 		seed = b
 	} else if rest, ok := strings.CutPrefix(k.PrivateKey, sealPrefix); ok {
 		if len(passphrase) == 0 {
-			return nil, fmt.Errorf("signing key %s is sealed: give its passphrase (--passphrase-stdin): %w", k.Name, ErrPassphrase)
+			return nil, fmt.Errorf("signing key %s is sealed: give its passphrase (--passphrase-stdin): %w (%w)", k.Name, ErrPassphrase, ErrInvalid)
 		}
 		parts := strings.Split(rest, "$")
 		var m, t uint64
@@ -195,7 +195,7 @@ func openKey(k store.SigningKey, passphrase []byte) (ed25519.PrivateKey, error) 
 			return nil, err
 		}
 		if seed, err = aead.Open(nil, nonce, ct, []byte(k.KeyID)); err != nil {
-			return nil, fmt.Errorf("signing key %s: %w", k.Name, ErrPassphrase)
+			return nil, fmt.Errorf("signing key %s: %w (%w)", k.Name, ErrPassphrase, ErrInvalid)
 		}
 	} else {
 		return nil, fmt.Errorf("signing key %s: unknown encoding", k.Name)
