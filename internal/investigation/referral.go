@@ -13,6 +13,8 @@ import (
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/audit"
+	"github.com/vibora-project/vibora/internal/identifier"
+	"github.com/vibora-project/vibora/internal/operation"
 	"github.com/vibora-project/vibora/internal/referral"
 	"github.com/vibora-project/vibora/internal/stealerlog"
 	"github.com/vibora-project/vibora/internal/store"
@@ -89,6 +91,10 @@ func (s *Service) CreateReferral(ctx context.Context, o ReferralOptions) (Referr
 	if err != nil {
 		return ReferralResult{}, err
 	}
+	tracked, err := s.trackedSuspects(ctx, o.Operation, o.Country)
+	if err != nil {
+		return ReferralResult{}, err
+	}
 	var sources []referralSource
 	for _, c := range cases {
 		people, err := s.People(ctx, c.Name)
@@ -100,7 +106,19 @@ func (s *Service) CreateReferral(ctx context.Context, o ReferralOptions) (Referr
 			return ReferralResult{}, err
 		}
 		for _, p := range people {
-			if p.Score >= o.MinScore && len(p.Countries) > 0 && p.Countries[0].Country == o.Country {
+			if p.Score < o.MinScore || len(p.Countries) == 0 {
+				continue
+			}
+			want := p.Countries[0].Country == o.Country
+			if tracked != nil {
+				// The operation decides: its suspects attributed to
+				// the country, whatever the ranking's best guess.
+				want = tracked[c.ID][p.ID]
+			}
+			if want {
+				if p.Countries[0].Country != o.Country {
+					p.Countries = append([]identifier.Candidate{{Country: o.Country}}, p.Countries...)
+				}
 				sources = append(sources, referralSource{c, ev, p})
 			}
 		}
@@ -451,4 +469,37 @@ func (s *Service) operationCaseNames(ctx context.Context, name string) ([]string
 		names = append(names, c.Case)
 	}
 	return names, nil
+}
+
+// referable are the operation statuses of a suspect that may be (or
+// already was) referred.
+var referable = map[string]bool{string(operation.Attributed): true, string(operation.Deconflicted): true,
+	string(operation.ReferralPrepared): true, string(operation.Referred): true}
+
+// trackedSuspects are the persons (by case id and person id) an
+// operation follows as attributed to country and not yet past referral;
+// nil when there is no operation or it follows no suspect yet (the
+// ranking's attribution decides then).
+func (s *Service) trackedSuspects(ctx context.Context, opName, country string) (map[int64]map[string]bool, error) {
+	if opName == "" {
+		return nil, nil
+	}
+	op, err := s.db.OperationByName(ctx, opName)
+	if err != nil {
+		return nil, err
+	}
+	xs, err := s.db.Suspects(ctx, op.ID)
+	if err != nil || len(xs) == 0 {
+		return nil, err
+	}
+	out := map[int64]map[string]bool{}
+	for _, x := range xs {
+		if x.Country == country && referable[x.Status] {
+			if out[x.CaseID] == nil {
+				out[x.CaseID] = map[string]bool{}
+			}
+			out[x.CaseID][x.Person] = true
+		}
+	}
+	return out, nil
 }
