@@ -142,7 +142,7 @@ func (s *Service) CreateReferral(ctx context.Context, o ReferralOptions) (Referr
 		refs[i] = referral.AckSuspect{ID: sp.ID, SourceRef: sp.SourceRef}
 	}
 	suspects, _ := json.Marshal(refs)
-	sent := store.ReferralSent{ReferralID: res.ReferralID, Operation: o.Operation, SourceCase: strings.Join(o.Cases, ","), Country: o.Country,
+	sent := store.ReferralSent{ReferralID: res.ReferralID, Operation: o.Operation, SourceCase: strings.Join(o.Cases, ","), Country: o.Country, Channel: in.Referral.Recipient.Channel,
 		TagManifestSHA256: res.TagManifestSHA256, KeyID: res.KeyID, Suspects: string(suspects), CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
 	ch := &change{action: "referral.create", object: "referral:" + res.ReferralID, after: res}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
@@ -172,7 +172,36 @@ func (s *Service) CreateReferral(ctx context.Context, o ReferralOptions) (Referr
 		}
 		return nil
 	})
-	return res, err
+	if err != nil || o.Operation == "" {
+		return res, err
+	}
+	return res, s.markPrepared(ctx, o.Operation, res.ReferralID, v.Suspects)
+}
+
+// markPrepared moves the referred suspects the operation follows from
+// deconflicted to referral prepared.
+func (s *Service) markPrepared(ctx context.Context, opName, referralID string, suspects []referral.Suspect) error {
+	op, err := s.operationFor(ctx, opName, access.Write)
+	if err != nil {
+		return err
+	}
+	for _, sp := range suspects {
+		_, x, err := s.suspectIn(ctx, op, sp.SourceRef)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if x.Status != string(operation.Deconflicted) {
+			continue
+		}
+		req := StatusRequest{Change: operation.Change{Status: operation.ReferralPrepared, Package: referralID, Why: "in referral package " + referralID}}
+		if _, err := s.SetSuspectStatus(ctx, opName, sp.SourceRef, req); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // exhibitRef names an exhibit in a package: case/label.
@@ -454,9 +483,10 @@ func (s *Service) referralMedia(ctx context.Context, c store.Case, ev *caseFacts
 	return out, err
 }
 
-// operationCaseNames lists the cases of an operation.
+// operationCaseNames lists the cases of an operation the principal may
+// read.
 func (s *Service) operationCaseNames(ctx context.Context, name string) ([]string, error) {
-	op, err := s.db.OperationByName(ctx, name)
+	op, err := s.operationFor(ctx, name, access.Read)
 	if err != nil {
 		return nil, err
 	}
@@ -484,7 +514,7 @@ func (s *Service) trackedSuspects(ctx context.Context, opName, country string) (
 	if opName == "" {
 		return nil, nil
 	}
-	op, err := s.db.OperationByName(ctx, opName)
+	op, err := s.operationFor(ctx, opName, access.Read)
 	if err != nil {
 		return nil, err
 	}

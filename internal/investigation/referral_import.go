@@ -1,6 +1,7 @@
 package investigation
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -263,54 +264,47 @@ var ackStatus = map[string]operation.Status{
 }
 
 // moveAckStatuses moves the operation statuses of the acknowledged
-// suspects, in one transaction with its audit record; each change is
-// checked against the status table, and a suspect already at or past the
-// status is left as it is.
+// suspects through the operation's use case (SetSuspectStatus: the status
+// table, the audit record); a suspect the operation does not follow, or
+// already at or past the status, is left as it is.
 func (s *Service) moveAckStatuses(ctx context.Context, sent store.ReferralSent, a referral.Ack, key referral.PublicKey, rows []AckSuspectRow) error {
-	op, err := s.db.OperationByName(ctx, sent.Operation)
+	op, err := s.operationFor(ctx, sent.Operation, access.Write)
 	if err != nil {
 		return err
 	}
-	ch := &change{action: "operation.status", object: "operation:" + op.Name, detail: map[string]any{"referral": sent.ReferralID, "from": key.Agency}}
-	var moved []map[string]string
-	return s.mutate(ctx, ch, func(tx *store.Tx) error {
-		for i, row := range rows {
-			caseName, person, ok := strings.Cut(row.SourceRef, "/")
-			if !ok {
-				return fmt.Errorf("suspect %s: bad reference %q: %w", row.ID, row.SourceRef, ErrInvalid)
-			}
-			c, err := s.caseFor(ctx, caseName, access.Write)
-			if err != nil {
-				return err
-			}
-			x, err := tx.SuspectOf(ctx, op.ID, c.ID, person)
-			if errors.Is(err, store.ErrNotFound) {
-				continue // referred without being followed in the operation
-			}
-			if err != nil {
-				return err
-			}
-			to := ackStatus[row.Status]
-			if x.Status == string(to) {
-				continue
-			}
-			chg, err := operation.Check(operation.Status(x.Status), operation.Change{Status: to, Date: ackDay(a), Package: sent.ReferralID,
-				Why: fmt.Sprintf("acknowledgement of %s by %s: %s", sent.ReferralID, key.Agency, row.Status), Evidence: "ack " + a.TagManifestSHA256[:16]})
-			if err != nil {
-				if errors.Is(err, operation.ErrTransition) {
-					continue // already further on, or moved by hand
-				}
-				return err
-			}
-			x.Status = string(chg.Status)
-			if err := tx.AppendStatus(ctx, x, &store.StatusChange{Status: x.Status, Day: chg.Date, Why: chg.Why, Evidence: chg.Evidence, Country: x.Country,
-				Package: chg.Package, RecordedAt: s.timestamp(), RecordedBy: s.actor(ctx)}); err != nil {
-				return err
-			}
-			rows[i].Moved = x.Status
-			moved = append(moved, map[string]string{"case": caseName, "person": person, "status": x.Status})
+	for i, row := range rows {
+		_, x, err := s.suspectIn(ctx, op, row.SourceRef)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // referred without being followed in the operation
 		}
-		ch.after = moved
-		return nil
-	})
+		if err != nil {
+			return err
+		}
+		to := ackStatus[row.Status]
+		if x.Status == string(to) {
+			continue
+		}
+		// An answer proves the package reached the recipient: a suspect
+		// still at referral prepared was referred, on the package's day.
+		if x.Status == string(operation.ReferralPrepared) {
+			req := StatusRequest{Change: operation.Change{Status: operation.Referred, Channel: cmp.Or(sent.Channel, "other"), Date: sent.CreatedAt[:min(len(sent.CreatedAt), 10)],
+				Package: sent.ReferralID, Why: fmt.Sprintf("package %s sent to %s (its acknowledgement arrived)", sent.ReferralID, sent.Country)}}
+			if _, err := s.SetSuspectStatus(ctx, sent.Operation, row.SourceRef, req); err != nil {
+				return err
+			}
+		}
+		day := min(ackDay(a), s.now().UTC().Format(time.DateOnly)) // a recipient's clock ahead of ours
+		req := StatusRequest{Change: operation.Change{Status: to, Date: day, Package: sent.ReferralID,
+			Why:      fmt.Sprintf("acknowledgement of %s by %s: %s", sent.ReferralID, key.Agency, row.Status),
+			Evidence: "acknowledgement of tag manifest " + a.TagManifestSHA256}}
+		got, err := s.SetSuspectStatus(ctx, sent.Operation, row.SourceRef, req)
+		if errors.Is(err, operation.ErrTransition) {
+			continue // already further on, or moved by hand
+		}
+		if err != nil {
+			return err
+		}
+		rows[i].Moved = got.Status
+	}
+	return nil
 }

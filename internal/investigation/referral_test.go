@@ -11,14 +11,15 @@ import (
 
 	"github.com/vibora-project/vibora/internal/demo"
 	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/operation"
 	"github.com/vibora-project/vibora/internal/referral"
 	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
 // senderWithDemo is a store holding the demo case "op" (Rowan Example,
-// attributed to US) in operation "op-demo", where Rowan is followed and
-// already referred.
+// attributed to US) in operation "op-demo", where Rowan is followed up to
+// deconflicted.
 func senderWithDemo(t *testing.T, open storetest.Opener) (*investigation.Service, *store.DB, *time.Time) {
 	t.Helper()
 	ctx := context.Background()
@@ -51,23 +52,21 @@ func senderWithDemo(t *testing.T, open storetest.Opener) (*investigation.Service
 	if err != nil || people[0].Name != "Rowan Example" {
 		t.Fatalf("people: %v", err)
 	}
-	c, err := db.CaseByName(ctx, "op")
-	if err != nil {
+	if _, err := s.CreateOperation(ctx, "op-demo", "ES-TEST", "desk@example.org"); err != nil {
 		t.Fatal(err)
 	}
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		o := store.Operation{Name: "op-demo", LeadAgency: "ES-TEST", CreatedAt: "2024-01-20T09:00:00Z", CreatedBy: "alex"}
-		if err := tx.InsertOperation(ctx, &o); err != nil {
-			return err
-		}
-		if err := tx.AddOperationCase(ctx, store.OperationCase{OperationID: o.ID, CaseID: c.ID, CreatedAt: o.CreatedAt, CreatedBy: "alex"}); err != nil {
-			return err
-		}
-		x := store.Suspect{OperationID: o.ID, CaseID: c.ID, Person: people[0].ID, Status: "referred", Country: "US", CreatedAt: o.CreatedAt, CreatedBy: "alex"}
-		return tx.InsertSuspect(ctx, &x)
-	})
-	if err != nil {
+	if _, err := s.AddOperationCase(ctx, "op-demo", "op"); err != nil {
 		t.Fatal(err)
+	}
+	ref := "op/" + people[0].ID
+	for _, ch := range []operation.Change{
+		{Status: operation.Identified, Why: "ranked first"},
+		{Status: operation.Attributed, Country: "US", Why: "+1 202 number and stealer-log country"},
+		{Status: operation.Deconflicted, Why: "no other agency holds him"},
+	} {
+		if _, err := s.SetSuspectStatus(ctx, "op-demo", ref, investigation.StatusRequest{Change: ch}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return s, db, &now
 }
@@ -188,6 +187,7 @@ func TestReferralRoundTripBetweenTwoStores(t *testing.T) {
 		if _, err := sender.TrustKey(ctx, rpub, time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 			t.Fatal(err)
 		}
+		*now = time.Date(2024, 2, 2, 9, 0, 0, 0, time.UTC)
 		ai, err := sender.ImportAck(ctx, ack)
 		if err != nil {
 			t.Fatal(err)
@@ -201,7 +201,7 @@ func TestReferralRoundTripBetweenTwoStores(t *testing.T) {
 			t.Fatalf("suspect statuses after the acknowledgement: %+v %v", xs, err)
 		}
 		hist, err := senderDB.StatusHistory(ctx, op.ID, xs[0].ID)
-		if err != nil || len(hist) != 1 || hist[0].Package != res.ReferralID || !strings.Contains(hist[0].Why, "US-TEST") {
+		if err != nil || len(hist) != 6 || hist[len(hist)-1].Package != res.ReferralID || !strings.Contains(hist[len(hist)-1].Why, "US-TEST") || hist[len(hist)-1].Day != "2024-02-01" {
 			t.Fatalf("history: %+v %v", hist, err)
 		}
 		// A second import of the same acknowledgement moves nothing.

@@ -14,6 +14,7 @@ type ReferralSent struct {
 	Operation         string
 	SourceCase        string
 	Country           string
+	Channel           string
 	TagManifestSHA256 string
 	KeyID             string
 	Suspects          string // JSON: the package's suspect IDs and source references
@@ -21,19 +22,19 @@ type ReferralSent struct {
 	CreatedBy         string
 }
 
-const referralSentCols = "id, referral_id, operation, source_case, country, tagmanifest_sha256, key_id, suspects, created_at, created_by"
+const referralSentCols = "id, referral_id, operation, source_case, country, channel, tagmanifest_sha256, key_id, suspects, created_at, created_by"
 
 func scanReferralSent(s interface{ Scan(...any) error }) (ReferralSent, error) {
 	var r ReferralSent
-	err := s.Scan(&r.ID, &r.ReferralID, &r.Operation, &r.SourceCase, &r.Country, &r.TagManifestSHA256, &r.KeyID, &r.Suspects, &r.CreatedAt, &r.CreatedBy)
+	err := s.Scan(&r.ID, &r.ReferralID, &r.Operation, &r.SourceCase, &r.Country, &r.Channel, &r.TagManifestSHA256, &r.KeyID, &r.Suspects, &r.CreatedAt, &r.CreatedBy)
 	return r, err
 }
 
 // InsertReferralSent records a package; building the same package again
 // (same tag manifest) is ErrExists.
 func (tx *Tx) InsertReferralSent(ctx context.Context, r *ReferralSent) error {
-	id, err := tx.insertID(ctx, "INSERT INTO referrals_sent (referral_id, operation, source_case, country, tagmanifest_sha256, key_id, suspects, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		r.ReferralID, r.Operation, r.SourceCase, r.Country, r.TagManifestSHA256, r.KeyID, r.Suspects, r.CreatedAt, r.CreatedBy)
+	id, err := tx.insertID(ctx, "INSERT INTO referrals_sent (referral_id, operation, source_case, country, channel, tagmanifest_sha256, key_id, suspects, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		r.ReferralID, r.Operation, r.SourceCase, r.Country, r.Channel, r.TagManifestSHA256, r.KeyID, r.Suspects, r.CreatedAt, r.CreatedBy)
 	if isUnique(err) {
 		return fmt.Errorf("referral %s: %w", r.ReferralID, ErrExists)
 	}

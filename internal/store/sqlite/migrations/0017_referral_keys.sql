@@ -34,6 +34,7 @@ CREATE TABLE referrals_sent (
     operation           TEXT NOT NULL DEFAULT '',
     source_case         TEXT NOT NULL DEFAULT '',
     country             TEXT NOT NULL,
+    channel             TEXT NOT NULL DEFAULT '',
     tagmanifest_sha256  TEXT NOT NULL UNIQUE,
     key_id              TEXT NOT NULL,
     suspects            TEXT NOT NULL,
