@@ -1,4 +1,4 @@
--- 0015: referral packages. An agency's Ed25519 signing keys (the private
+-- 0016: referral packages. An agency's Ed25519 signing keys (the private
 -- key sealed under a passphrase when one was given; never exported), the
 -- registry of the senders' public keys an agency trusts (holder: the
 -- trusting agency, '' on a local store), and the packages sent, so that an
