@@ -3,7 +3,6 @@ package investigation
 import (
 	"cmp"
 	"context"
-	"sort"
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/audit"
@@ -118,16 +117,7 @@ func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, erro
 	for _, g := range groups {
 		rep.Matches = append(rep.Matches, *g)
 	}
-	sort.Slice(rep.Matches, func(i, j int) bool {
-		a, b := rep.Matches[i], rep.Matches[j]
-		if (a.BankKind == "ignorable") != (b.BankKind == "ignorable") {
-			return b.BankKind == "ignorable"
-		}
-		if a.Files != b.Files {
-			return a.Files > b.Files
-		}
-		return a.Bank+a.Category+a.Series < b.Bank+b.Category+b.Series
-	})
+	sortMatchGroups(rep.Matches)
 	clusters, err := s.Clusters(ctx, caseName, ClusterOptions{})
 	if err != nil {
 		return rep, err

@@ -24,6 +24,10 @@ type FileQuery struct {
 	Exhibit  string // exhibit label
 	Status   string // matched, unknown, ignorable, error
 	Category string // normalised or given category of a match
+	// Order and Desc order a FilePage: "" (the order the files were
+	// stored), "path" or "size"; Files ignores them.
+	Order string
+	Desc  bool
 }
 
 // Files lists a case's files with their matches.

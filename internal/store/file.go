@@ -63,8 +63,8 @@ type FileMatch struct {
 }
 
 const insertFileSQL = `INSERT INTO files (exhibit_id, path, size, mtime, media_type, md5, sha1, sha256, pdq, pdq_quality, status, error, warnings, os_path, depth,
-	root, member, seq, ingest_id, batch)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (exhibit_id, root, member, seq) DO NOTHING RETURNING id`
+	root, member, seq, ingest_id, batch, case_id)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT case_id FROM exhibits WHERE id = ?)) ON CONFLICT (exhibit_id, root, member, seq) DO NOTHING RETURNING id`
 
 const insertMatchSQL = `INSERT INTO file_matches (file_id, bank, bank_kind, record_id, kind, hash, distance, category, norm_category, series)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
@@ -80,8 +80,17 @@ func (tx *Tx) InsertFile(ctx context.Context, f *File, matches []FileMatch) (boo
 
 // InsertFiles stores a batch of files (and each one's matches) with
 // statements prepared once, skipping identities the exhibit already has
-// (their ID stays 0). It returns how many files were new.
-func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMatch) (int, error) {
+// (their ID stays 0), and adds the new files to the case's counts
+// (file_count.go). It returns how many files were new.
+func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMatch) (n int, err error) {
+	// The counts are written once the batch is stored; after an error the
+	// caller rolls the transaction back.
+	var counts fileCounts
+	defer func() {
+		if err == nil {
+			err = counts.write(ctx, tx)
+		}
+	}()
 	if len(files) > 0 && tx.dialect == Postgres {
 		// Concurrent ingests of one exhibit take turns per batch: without
 		// the lock, a row another run has inserted but not committed trips
@@ -101,10 +110,9 @@ func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMa
 	var ms *sql.Stmt
 	vi := videoInserter{tx: tx}
 	defer vi.close()
-	n := 0
 	for i, f := range files {
 		err := fs.QueryRowContext(ctx, f.ExhibitID, f.Path, f.Size, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.PDQQuality,
-			f.Status, f.Error, f.Warnings, f.OSPath, f.Depth, f.Root, f.Member, f.Seq, f.IngestID, f.Batch).Scan(&f.ID)
+			f.Status, f.Error, f.Warnings, f.OSPath, f.Depth, f.Root, f.Member, f.Seq, f.IngestID, f.Batch, f.ExhibitID).Scan(&f.ID)
 		if errors.Is(err, sql.ErrNoRows) {
 			f.ID = 0
 			continue // already stored
@@ -118,6 +126,11 @@ func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMa
 				return n, fmt.Errorf("insert video %q: %w", f.Path, err)
 			}
 		}
+		var fm []FileMatch
+		if i < len(matches) {
+			fm = matches[i]
+		}
+		counts.add(f, fm)
 		if i >= len(matches) {
 			continue
 		}

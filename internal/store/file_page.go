@@ -1,7 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -37,4 +42,211 @@ func (q q) FileMatchesOf(ctx context.Context, fileIDs []int64) (map[int64][]File
 		}
 	}
 	return out, nil
+}
+
+// Orders of a page of a case's files (FilePageFilter.Order).
+const (
+	FileByID   = ""     // the order the files were stored
+	FileByPath = "path" // by display path (byte order), then ID
+	FileBySize = "size" // by size, then ID
+)
+
+// FilePageFilter selects one page of a case's files. Each status is read
+// as one range of an index that starts with the case and the status
+// (files_case_status_id, _path, _size), from the previous page's last
+// file on, so a page costs the same at any depth; the statuses' ranges
+// are merged.
+type FilePageFilter struct {
+	CaseID    int64
+	Statuses  []string // the statuses to read (required)
+	ExhibitID int64    // 0: every exhibit
+	Category  string   // normalised or given category of a match
+	Order     string   // FileByID, FileByPath or FileBySize
+	Desc      bool
+	// After is the last file of the previous page (its ID, Path and Size
+	// are read); nil for the first page.
+	After *File
+	Limit int
+}
+
+const pageFileCols = "f.id, f.exhibit_id, f.path, f.size, f.mtime, f.media_type, f.md5, f.sha1, f.sha256, f.pdq, f.pdq_quality, f.status, f.error, f.warnings, f.os_path, f.depth, f.root, f.member, f.seq, f.ingest_id, f.batch"
+
+func scanPageFile(rows interface{ Scan(...any) error }, f *File) error {
+	return rows.Scan(&f.ID, &f.ExhibitID, &f.Path, &f.Size, &f.ModTime, &f.MediaType, &f.MD5, &f.SHA1, &f.SHA256, &f.PDQ, &f.PDQQuality, &f.Status, &f.Error,
+		&f.Warnings, &f.OSPath, &f.Depth, &f.Root, &f.Member, &f.Seq, &f.IngestID, &f.Batch)
+}
+
+// FilePage returns up to Limit files of the filter, in its order, with
+// their case and exhibit names.
+func (q q) FilePage(ctx context.Context, ff FilePageFilter) ([]File, error) {
+	if ff.CaseID == 0 || len(ff.Statuses) == 0 || ff.Limit < 1 {
+		return nil, errors.New("file page: a case, statuses and a limit are required")
+	}
+	// Path order is byte order in both dialects.
+	path := "f.path"
+	if q.dialect == Postgres {
+		path = `f.path COLLATE "C"`
+	}
+	var key string
+	switch ff.Order {
+	case FileByID:
+	case FileByPath:
+		key = path
+	case FileBySize:
+		key = "f.size"
+	default:
+		return nil, fmt.Errorf("file page: unknown order %q", ff.Order)
+	}
+	cmpOp, dir := ">", ""
+	if ff.Desc {
+		cmpOp, dir = "<", " DESC"
+	}
+	var out []File
+	for _, status := range ff.Statuses {
+		query := "SELECT " + pageFileCols + " FROM files f WHERE f.case_id = ? AND f.status = ?"
+		args := []any{ff.CaseID, status}
+		if ff.ExhibitID != 0 {
+			query += " AND f.exhibit_id = ?"
+			args = append(args, ff.ExhibitID)
+		}
+		if ff.Category != "" {
+			query += " AND EXISTS (SELECT 1 FROM file_matches m WHERE m.file_id = f.id AND (m.category = ? OR m.norm_category = ?))"
+			args = append(args, ff.Category, ff.Category)
+		}
+		if ff.After != nil {
+			switch ff.Order {
+			case FileByID:
+				query += " AND f.id " + cmpOp + " ?"
+				args = append(args, ff.After.ID)
+			case FileByPath:
+				query += " AND (" + path + ", f.id) " + cmpOp + " (?, ?)"
+				args = append(args, ff.After.Path, ff.After.ID)
+			case FileBySize:
+				query += " AND (f.size, f.id) " + cmpOp + " (?, ?)"
+				args = append(args, ff.After.Size, ff.After.ID)
+			}
+		}
+		order := " ORDER BY "
+		if key != "" {
+			order += key + dir + ", "
+		}
+		order += "f.id" + dir + fmt.Sprintf(" LIMIT %d", ff.Limit)
+		rows, err := q.query(ctx, query+order, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var f File
+			if err := scanPageFile(rows, &f); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out = append(out, f)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	// Merge the statuses' ranges, each already in order.
+	slices.SortFunc(out, func(a, b File) int {
+		c := 0
+		switch ff.Order {
+		case FileByPath:
+			c = strings.Compare(a.Path, b.Path)
+		case FileBySize:
+			c = cmp.Compare(a.Size, b.Size)
+		}
+		if c == 0 {
+			c = cmp.Compare(a.ID, b.ID)
+		}
+		if ff.Desc {
+			c = -c
+		}
+		return c
+	})
+	if len(out) > ff.Limit {
+		out = out[:ff.Limit]
+	}
+	return out, q.nameFiles(ctx, ff.CaseID, out)
+}
+
+// nameFiles fills the case and exhibit names of files of one case.
+func (q q) nameFiles(ctx context.Context, caseID int64, files []File) error {
+	if len(files) == 0 {
+		return nil
+	}
+	var caseName string
+	if err := q.queryRow(ctx, "SELECT name FROM cases WHERE id = ?", caseID).Scan(&caseName); err != nil {
+		return err
+	}
+	labels := map[int64]string{}
+	rows, err := q.query(ctx, "SELECT id, label FROM exhibits WHERE case_id = ?", caseID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var label string
+		if err := rows.Scan(&id, &label); err != nil {
+			return err
+		}
+		labels[id] = label
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range files {
+		files[i].Case, files[i].Exhibit = caseName, labels[files[i].ExhibitID]
+	}
+	return nil
+}
+
+// CaseFile returns one file of a case by ID; a file of another case is
+// ErrNotFound.
+func (q q) CaseFile(ctx context.Context, caseID, id int64) (File, error) {
+	var f File
+	err := scanPageFile(q.queryRow(ctx, "SELECT "+pageFileCols+" FROM files f WHERE f.id = ? AND f.case_id = ?", id, caseID), &f)
+	if errors.Is(err, sql.ErrNoRows) {
+		return File{}, fmt.Errorf("file %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return File{}, err
+	}
+	fs := []File{f}
+	err = q.nameFiles(ctx, caseID, fs)
+	return fs[0], err
+}
+
+// Sighting is where else a file's content (its SHA-256) was seen: a case
+// and how many of its files have it.
+type Sighting struct {
+	CaseID int64
+	Case   string
+	Agency string
+	Files  int64
+}
+
+// Sightings lists the cases other than caseID with files of that SHA-256,
+// by case name (files_sha256 index).
+func (q q) Sightings(ctx context.Context, sha256 string, caseID int64) ([]Sighting, error) {
+	if sha256 == "" {
+		return nil, nil
+	}
+	rows, err := q.query(ctx, `SELECT c.id, c.name, c.agency, COUNT(*) FROM files f JOIN exhibits e ON e.id = f.exhibit_id JOIN cases c ON c.id = e.case_id
+		WHERE f.sha256 = ? AND e.case_id <> ? GROUP BY c.id, c.name, c.agency ORDER BY c.name`, sha256, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Sighting
+	for rows.Next() {
+		var s Sighting
+		if err := rows.Scan(&s.CaseID, &s.Case, &s.Agency, &s.Files); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }

@@ -33,6 +33,7 @@ var funcs = template.FuncMap{
 	// line stores it by default, even when the store kept it in clear.
 	"maskPassword": func(p string) string { return stealerlog.MaskPassword(p, stealerlog.ProfileOptions{}) },
 	"thousands":    thousands,
+	"bytes":        humanBytes,
 	"hasRole": func(p *access.Principal, role string) bool {
 		if p == nil {
 			return false
@@ -114,6 +115,23 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name, ti
 	return err
 }
 
+// renderFragment writes one template of a view, without the layout: the
+// part of a page an htmx request replaces.
+func (u *UI) renderFragment(w http.ResponseWriter, view, name string, data any) error {
+	t, ok := u.views.set[view]
+	if !ok {
+		return fmt.Errorf("no view %q", view)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("render %s/%s: %w", view, name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
 // badRequest marks a request the UI could not read: 400.
 type badRequest struct{ msg string }
 
@@ -174,6 +192,22 @@ func classify(err error) errorView {
 		return errorView{http.StatusUnprocessableEntity, "Not accepted", err.Error()}
 	}
 	return errorView{http.StatusInternalServerError, "Internal error", "Something failed on the server; the request id finds it in the log."}
+}
+
+// humanBytes writes a byte count in binary units: 1.5 MiB.
+func humanBytes(n int64) string {
+	if n < 1024 {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	f, unit := float64(n), ""
+	for _, u := range []string{"KiB", "MiB", "GiB", "TiB", "PiB"} {
+		f /= 1024
+		unit = u
+		if f < 1024 {
+			break
+		}
+	}
+	return strconv.FormatFloat(f, 'f', 1, 64) + " " + unit
 }
 
 // thousands writes n with thin separators: 1,234,567.

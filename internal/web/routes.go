@@ -18,6 +18,20 @@ var routes = []route{
 	{"POST", "/login", true, (*UI).loginSubmit},
 	{"POST", "/logout", false, (*UI).logout},
 	{"GET", "/{$}", false, (*UI).meShow},
+
+	// Cases (case_list.go, case_create.go, case_show.go).
+	{"GET", "/cases", false, (*UI).caseList},
+	{"GET", "/cases/new", false, (*UI).caseNew},
+	{"POST", "/cases", false, (*UI).caseCreate},
+	{"GET", "/cases/{case}", false, (*UI).caseShow},
+	{"GET", "/cases/{case}/new-material", false, (*UI).caseClusters},
+
+	// Files (file_list.go, file_export.go, file_show.go).
+	{"GET", "/cases/{case}/files", false, (*UI).fileList},
+	{"GET", "/cases/{case}/files.csv", false, (*UI).fileExportCSV},
+	{"GET", "/cases/{case}/files.json", false, (*UI).fileExportJSON},
+	{"GET", "/cases/{case}/files/{file}", false, (*UI).fileShow},
+
 	// Chats, suspects, people and stealer leads of a case.
 	{"GET", "/cases/{case}/chats", false, (*UI).chatList},
 	{"GET", "/cases/{case}/chats/{chat}", false, (*UI).chatShow},

@@ -45,6 +45,9 @@ const (
 	CaseDE = "beta"  // of DE-TEST
 )
 
+// HostileName is the name of a file of each case that carries markup.
+const HostileName = `"><svg onload=alert(1)>.txt`
+
 // Password is a seeded user's password.
 func Password(user string) string { return "pw-" + user + "-long-enough" }
 
@@ -143,6 +146,8 @@ func (h *Hub) seed(t testing.TB) {
 		for i, s := range contents {
 			check(os.WriteFile(filepath.Join(ev, fmt.Sprintf("f%d.txt", i)), []byte(s), 0o600))
 		}
+		// A hostile file name: pages must show it inert.
+		check(os.WriteFile(filepath.Join(ev, HostileName), []byte("synthetic evidence of "+c.name+"\n"), 0o600))
 		_, err = h.Service.Ingest(ctx, c.name, investigation.IngestOptions{Exhibit: "phone-1", Paths: []string{ev}, CryptoOnly: true, Workers: 1})
 		check(err)
 		page, err := h.Service.FilePage(ctx, c.name, investigation.FileQuery{}, 0, 1)
