@@ -248,4 +248,3 @@ func build(ctx context.Context, svc *investigation.Service, db *store.DB, n int)
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-

@@ -3,8 +3,8 @@ package investigation_test
 import (
 	"context"
 	"crypto/md5"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
