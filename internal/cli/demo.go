@@ -15,9 +15,10 @@ import (
 const DemoCase = "op-demo"
 
 func newDemoCmd(g *globals) *cobra.Command {
-	var dir string
+	var dir, listen string
+	var serve bool
 	cmd := &cobra.Command{
-		Use:   "demo",
+		Use:   "demo [--dir DIR] [--serve [--listen 127.0.0.1:PORT]]",
 		Short: "Run the main job on generated synthetic demo data",
 		Long: `Generate a synthetic scenario (abstract images, hash banks, a group chat,
 stealer logs; every value invented) in a new directory and run Vibora's
@@ -25,10 +26,23 @@ pipeline on it: import the banks, ingest a seized phone, triage it into
 known, ignorable and new material, analyse a group chat and stealer logs,
 rank suspects, serve the REST API to two agencies' analysts on a loopback
 port, and verify the audit trail. The store is
-a new file in the demo directory unless --db or VIBORA_DB names one.`,
+a new file in the demo directory unless --db or VIBORA_DB names one.
+
+With --serve, the demo then serves the browser workspace (and the REST API)
+on its store on loopback (a random port unless --listen names one), prints
+the URL and a login (the demo analyst "ana" with a new random password), and
+serves until Ctrl-C.`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			if cmd.Flags().Changed("listen") && !serve {
+				return usagef("--listen goes with --serve")
+			}
+			if serve {
+				if err := checkDemoListen(listen); err != nil {
+					return err
+				}
+			}
 			if dir == "" {
 				d, err := os.MkdirTemp("", "vibora-demo-")
 				if err != nil {
@@ -138,9 +152,16 @@ a new file in the demo directory unless --db or VIBORA_DB names one.`,
 			}
 			newLines(w).Printf("%d records, chain %s\n", ar.Records, state)
 			newLines(w).Printf("\nExplore: vibora --db %s files --case %s --matched\n", g.db, DemoCase)
-			return nil
+			if !serve {
+				newLines(w).Printf("See it in the browser: vibora demo --serve\n")
+				return nil
+			}
+			section(w, "9. The browser workspace")
+			return demoServe(ctx, w, g.streams.Err, s, l.Root, listen)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "", "where to write the demo data (default: a new temporary directory)")
+	cmd.Flags().BoolVar(&serve, "serve", false, "then serve the browser workspace on the demo store until Ctrl-C")
+	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:0", "with --serve: the loopback address to listen on (default: a random port)")
 	return cmd
 }

@@ -95,7 +95,12 @@ VIBORA_RECEIVED_DIR.`,
 				log.Info("match index loaded")
 			}()
 			errc := make(chan error, 2)
-			go func() { errc <- srv.Serve(ctx) }()
+			// Requests start from a context without the command's local
+			// principal: each carries the one it authenticates, or none.
+			reqCtx, reqCancel := context.WithCancel(context.Background())
+			defer reqCancel()
+			go func() { <-ctx.Done(); reqCancel() }()
+			go func() { errc <- srv.Serve(reqCtx) }()
 			go func() { errc <- jobs.Serve(ctx) }()
 			first := <-errc
 			cancel()

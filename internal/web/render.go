@@ -100,7 +100,7 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name, ti
 		return fmt.Errorf("no view %q", name)
 	}
 	pg := page{Title: title, Nav: nav, RequestID: server.RequestID(r.Context()), Data: data}
-	if p, ok := access.FromContext(r.Context()); ok {
+	if p, ok := access.FromContext(r.Context()); ok && p.ID != "" {
 		pg.User = &p
 	}
 	var buf bytes.Buffer

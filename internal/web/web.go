@@ -112,16 +112,18 @@ func (u *UI) handler(rt route) http.Handler {
 			u.fail(w, r, badRequestf("the address holds characters no page uses"))
 			return
 		}
-		if !rt.Public {
-			p, err := u.authenticate(r)
-			if err != nil {
-				u.fail(w, r, err)
-				return
-			}
-			r = r.WithContext(access.NewContext(r.Context(), p))
-		} else if p, err := u.authenticate(r); err == nil {
+		p, err := u.authenticate(r)
+		switch {
+		case err == nil:
 			// A public page still knows who is logged in (the nav shows it).
 			r = r.WithContext(access.NewContext(r.Context(), p))
+		case !rt.Public:
+			u.fail(w, r, err)
+			return
+		default:
+			// An anonymous visitor acts as no one: a principal without
+			// roles replaces whatever the server's context carried.
+			r = r.WithContext(access.NewContext(r.Context(), access.Principal{}))
 		}
 		if err := rt.Handle(u, w, r); err != nil {
 			u.fail(w, r, err)
