@@ -1,4 +1,4 @@
--- 0015: what a case dashboard and the files table read without scanning a
+-- 0016: what a case dashboard and the files table read without scanning a
 -- case's files. Each file row names its case (files_case_* indexes page a
 -- case's files by status in id, path or size order at any depth), and the
 -- counts of files per exhibit and status, and of matched files per exhibit,
