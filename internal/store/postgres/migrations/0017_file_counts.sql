@@ -1,24 +1,24 @@
--- 0016: what a case dashboard and the files table read without scanning a
+-- 0017: what a case dashboard and the files table read without scanning a
 -- case's files. Each file row names its case (files_case_* indexes page a
 -- case's files by status in id, path or size order at any depth), and the
 -- counts of files per exhibit and status, and of matched files per exhibit,
 -- bank, category and series, are kept as files are stored (files are never
 -- changed or removed).
-ALTER TABLE files ADD COLUMN case_id INTEGER NOT NULL DEFAULT 0;
-UPDATE files SET case_id = (SELECT e.case_id FROM exhibits e WHERE e.id = files.exhibit_id);
+ALTER TABLE files ADD COLUMN case_id BIGINT NOT NULL DEFAULT 0;
+UPDATE files SET case_id = e.case_id FROM exhibits e WHERE e.id = files.exhibit_id;
 CREATE INDEX files_case_status_id ON files (case_id, status, id);
-CREATE INDEX files_case_status_path ON files (case_id, status, path, id);
+CREATE INDEX files_case_status_path ON files (case_id, status, path COLLATE "C", id);
 CREATE INDEX files_case_status_size ON files (case_id, status, size, id);
 
 -- bytes counts the bytes read (files with a SHA-256); warned the files
 -- with warnings.
 CREATE TABLE file_counts (
-    exhibit_id  INTEGER NOT NULL REFERENCES exhibits(id),
+    exhibit_id  BIGINT NOT NULL REFERENCES exhibits(id),
     status      TEXT NOT NULL,
-    files       INTEGER NOT NULL DEFAULT 0,
-    bytes       INTEGER NOT NULL DEFAULT 0,
-    warned      INTEGER NOT NULL DEFAULT 0,
-    pdq         INTEGER NOT NULL DEFAULT 0,
+    files       BIGINT NOT NULL DEFAULT 0,
+    bytes       BIGINT NOT NULL DEFAULT 0,
+    warned      BIGINT NOT NULL DEFAULT 0,
+    pdq         BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (exhibit_id, status)
 );
 INSERT INTO file_counts (exhibit_id, status, files, bytes, warned, pdq)
@@ -30,14 +30,14 @@ FROM files GROUP BY exhibit_id, status;
 -- one) and series it matched: exact when one of those matches is on a
 -- digest, near when all are by PDQ.
 CREATE TABLE match_counts (
-    exhibit_id  INTEGER NOT NULL REFERENCES exhibits(id),
+    exhibit_id  BIGINT NOT NULL REFERENCES exhibits(id),
     bank        TEXT NOT NULL,
     bank_kind   TEXT NOT NULL,
     category    TEXT NOT NULL,
     series      TEXT NOT NULL,
-    files       INTEGER NOT NULL DEFAULT 0,
-    exact       INTEGER NOT NULL DEFAULT 0,
-    near        INTEGER NOT NULL DEFAULT 0,
+    files       BIGINT NOT NULL DEFAULT 0,
+    exact       BIGINT NOT NULL DEFAULT 0,
+    near        BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (exhibit_id, bank, category, series)
 );
 INSERT INTO match_counts (exhibit_id, bank, bank_kind, category, series, files, exact, near)
