@@ -16,9 +16,6 @@ type caseNewView struct {
 	Error    string
 }
 
-// maxForm bounds the body of a plain form.
-const maxForm = 64 << 10
-
 // caseNew is the form that opens a case.
 func (u *UI) caseNew(w http.ResponseWriter, r *http.Request) error {
 	agencies, err := u.svc.CaseAgencies(r.Context())

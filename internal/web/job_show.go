@@ -210,21 +210,3 @@ func (u *UI) jobList(w http.ResponseWriter, r *http.Request) error {
 	}
 	return u.render(w, r, http.StatusOK, "job_list", "Jobs", "jobs", v)
 }
-
-// renderFragment writes one named template of a view alone, without the
-// layout (the part of a page an htmx request replaces), built in memory
-// first.
-func (u *UI) renderFragment(w http.ResponseWriter, view, name string, data any) error {
-	t, ok := u.views.set[view]
-	if !ok {
-		return fmt.Errorf("no view %q", view)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
-		return fmt.Errorf("render %s/%s: %w", view, name, err)
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, err := w.Write(buf.Bytes())
-	return err
-}
