@@ -205,6 +205,8 @@ func classify(err error) (status int, code, msg string) {
 		return http.StatusBadGateway, "provider_unavailable", investigation.ErrProviderUnavailable.Error()
 	case errors.Is(err, ErrLockedOut):
 		return http.StatusTooManyRequests, "locked_out", ErrLockedOut.Error()
+	case errors.Is(err, investigation.ErrRateLimited):
+		return http.StatusTooManyRequests, "rate_limited", investigation.ErrRateLimited.Error()
 	case errors.Is(err, ErrUnauthenticated), errors.Is(err, access.ErrNoPrincipal):
 		return http.StatusUnauthorized, "unauthenticated", "authentication required"
 	case errors.Is(err, investigation.ErrNotFound):

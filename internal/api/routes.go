@@ -98,6 +98,14 @@ var routes = []route{
 	{"POST", "/api/v1/operations/{operation}/statuses", false, (*API).setSuspectStatus},
 	{"POST", "/api/v1/operations/{operation}/tallies", false, (*API).recordTally},
 	{"GET", "/api/v1/operations/{operation}/report", false, (*API).operationReport},
+	// Deconfliction (deconflict_handlers.go): notices between agencies'
+	// cases, and the OPRF tier's evaluation of blinded identifiers.
+	{"GET", "/api/v1/deconfliction/notices", false, (*API).listNotices},
+	{"GET", "/api/v1/deconfliction/notices/{notice}", false, (*API).showNotice},
+	{"POST", "/api/v1/deconfliction/notices/{notice}/ack", false, (*API).ackNotice},
+	{"POST", "/api/v1/cases/{case}/deconfliction/check", false, (*API).checkDeconfliction},
+	{"GET", "/api/v1/deconfliction/oprf/{operation}/key", false, (*API).oprfKey},
+	{"POST", "/api/v1/deconfliction/oprf/{operation}/evaluate", false, (*API).oprfEvaluate},
 
 	// The audit trail (audit_handlers.go).
 	{"GET", "/api/v1/audit", false, (*API).auditLog},

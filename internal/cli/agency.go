@@ -6,7 +6,7 @@ import (
 
 func newAgencyCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "agency", Short: "Register and list the agencies of a hub"}
-	cmd.AddCommand(newAgencyAddCmd(g), newAgencyListCmd(g))
+	cmd.AddCommand(newAgencyAddCmd(g), newAgencyListCmd(g), newAgencyContactCmd(g))
 	return cmd
 }
 

@@ -203,6 +203,7 @@ var commands = []func(*globals) *cobra.Command{
 	newCaseCmd,
 	newChatCmd,
 	newClustersCmd,
+	newDeconflictCmd,
 	newDemoCmd,
 	newExhibitCmd,
 	newFilesCmd,

@@ -20,7 +20,7 @@ var suite = oprf.SuiteRistretto255
 const ElementSize = 32
 
 // MaxOPRFBatch is the most elements one evaluation request may carry.
-const MaxOPRFBatch = 65536
+const MaxOPRFBatch = 16384
 
 // ErrOPRFInput is returned for elements that do not decode.
 var ErrOPRFInput = errors.New("oprf: bad element")

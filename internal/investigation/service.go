@@ -56,6 +56,9 @@ type Service struct {
 	}
 	// live is the index MatchHashes uses (match_hashes.go).
 	live atomic.Pointer[liveIndex]
+	// oprfLimit is the OPRF evaluations a principal may have in 24 hours
+	// (0: DefaultOPRFLimit).
+	oprfLimit int64
 }
 
 // Option configures a Service.
@@ -126,7 +129,12 @@ func (s *Service) mutate(ctx context.Context, ch *change, fn func(tx *store.Tx) 
 		if err := fn(tx); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, ch)
+		if err := s.appendAudit(ctx, tx, ch); err != nil {
+			return err
+		}
+		// Identifiers and files the change added are checked against
+		// the other agencies' cases in the same transaction.
+		return s.deconflictAdded(ctx, tx)
 	})
 	if ch.action == "bank.import" || ch.action == "bank.remove" {
 		s.banksChanged()

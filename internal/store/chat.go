@@ -194,11 +194,16 @@ func (tx *Tx) InsertMembershipEvent(ctx context.Context, e *MembershipEvent) err
 }
 
 // LinkIdentifier records that subject (a participant or a lead) carries the
-// identifier with that key, found in source.
+// identifier with that key, found in source. It is the one place
+// identifiers are written; the transaction notes new ones (Added) for the
+// deconfliction check.
 func (tx *Tx) LinkIdentifier(ctx context.Context, caseID int64, kind, normalized, key, subjectType string, subjectID int64, source, value string) error {
 	var id int64
 	err := tx.queryRow(ctx, "INSERT INTO identifiers (case_id, kind, normalized, key) VALUES (?, ?, ?, ?) ON CONFLICT (case_id, key) DO NOTHING RETURNING id",
 		caseID, kind, normalized, key).Scan(&id)
+	if err == nil {
+		tx.added.note(&tx.added.idents, caseID, id)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tx.queryRow(ctx, "SELECT id FROM identifiers WHERE case_id = ? AND key = ?", caseID, key).Scan(&id)
 	}

@@ -131,6 +131,7 @@ func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMa
 			fm = matches[i]
 		}
 		counts.add(f, fm)
+		tx.added.note(&tx.added.files, f.ExhibitID, f.ID)
 		if i >= len(matches) {
 			continue
 		}

@@ -243,7 +243,8 @@ func (db *DB) SQL() *sql.DB { return db.sql }
 // Tx is a transaction. Every mutation of the store happens inside one.
 type Tx struct {
 	q
-	tx *sql.Tx
+	tx    *sql.Tx
+	added added // identifiers and files added, for deconfliction
 }
 
 // InTx runs fn in a transaction, committing when it returns nil and rolling
