@@ -1,4 +1,4 @@
--- 0016: deconfliction. Agencies gain a contact (whom another agency calls
+-- 0017: deconfliction. Agencies gain a contact (whom another agency calls
 -- about a match). Identifiers are indexed by key across cases, so one
 -- case's identifiers join every other case's in one statement. A notice
 -- tells a case that another case (of another agency) holds identifiers of
