@@ -135,6 +135,14 @@ func TestJSONGolden(t *testing.T) {
 		step{"operation-show", []string{"operation", "show", "VIBORA"}, investigation.Operation{}},
 		step{"operation-report", []string{"operation", "report", "VIBORA"}, operation.Report{}},
 		step{"operation-report-as-of", []string{"operation", "report", "VIBORA", "--as-of", "2024-02-24"}, operation.Report{}},
+		// A victim-identification series from the largest new-material
+		// cluster (docs/series.md).
+		step{"series-create", []string{"series", "create", "--case", c, "Garden", "--cluster", "1", "--victim-identified", "--country", "es", "--contact", "vid@example.org"}, investigation.SeriesView{}},
+		step{"series-share", []string{"series", "share", "--case", c, "Garden", "--agency", "VID-DESK"}, investigation.SeriesSummary{}},
+		step{"series-list", []string{"series", "list"}, investigation.SeriesSummary{}},
+		step{"series-show", []string{"series", "show", "--case", c, "Garden"}, investigation.SeriesView{}},
+		step{"series-export-icse", []string{"series", "export", "--case", c, "Garden", "--format", "icse"}, nil},
+		step{"series-export-vics", []string{"series", "export", "--case", c, "Garden", "--format", "vics"}, nil},
 	)
 	for _, st := range steps {
 		out, errOut, code := run(t, db, append([]string{"--json"}, st.args...)...)
@@ -167,8 +175,10 @@ func TestJSONGolden(t *testing.T) {
 		switch st.name {
 		case "bank-export-vics":
 			ext = ".json"
-		case "bank-export-csv":
+		case "bank-export-csv", "series-export-icse":
 			ext = ".csv"
+		case "series-export-vics":
+			ext = ".json"
 		}
 		golden := filepath.Join("testdata", "golden", st.name+ext)
 		if *update {

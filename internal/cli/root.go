@@ -215,6 +215,7 @@ var commands = []func(*globals) *cobra.Command{
 	newOperationCmd,
 	newPersonCmd,
 	newReferralCmd,
+	newSeriesCmd,
 	newServeCmd,
 	newStealerCmd,
 	newSuspectsCmd,

@@ -132,11 +132,17 @@ type FunnelRow struct {
 	StalledAt    Status         `json:"stalled_at"`
 }
 
+// ranks are the statuses' main-line ranks, from Table.
+var ranks = func() map[Status]int {
+	m := make(map[Status]int, len(Table))
+	for _, r := range Table {
+		m[r.Status] = r.Rank
+	}
+	return m
+}()
+
 // rankOf is a status's main-line rank (0 for exits and unknowns).
-func rankOf(s Status) int {
-	r, _ := RuleOf(s)
-	return r.Rank
-}
+func rankOf(s Status) int { return ranks[s] }
 
 // ISOWeek formats the ISO week of a YYYY-MM-DD day ("" when malformed).
 func ISOWeek(day string) string {
@@ -231,8 +237,13 @@ func Compute(in Input) Report {
 		}
 		return byCountry[cc]
 	}
+	weekOf := map[string]string{} // day -> ISO week: few days, many suspects
 	week := func(day string) *WeekCounts {
-		w := ISOWeek(day)
+		w, ok := weekOf[day]
+		if !ok {
+			w = ISOWeek(day)
+			weekOf[day] = w
+		}
 		if byWeek[w] == nil {
 			byWeek[w] = &WeekCounts{Week: w}
 		}
