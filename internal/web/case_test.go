@@ -46,6 +46,18 @@ func TestCasePages(t *testing.T) {
 				t.Errorf("dashboard lacks %q", want)
 			}
 		}
+		// Every page the case nav links answers, so none is a dead end.
+		nav := between(body, `<nav class="case-nav"`, "</nav>")
+		for _, page := range []string{"files", "clusters", "chats", "suspects", "leads", "graph", "timeline", "import", "access"} {
+			link := `href="/cases/alpha/` + page + `"`
+			if !strings.Contains(nav, link) {
+				t.Errorf("case nav lacks %s", link)
+				continue
+			}
+			if res, _ := b.get("/cases/alpha/" + page); res.StatusCode != http.StatusOK {
+				t.Errorf("case nav link %s: %d", page, res.StatusCode)
+			}
+		}
 		res, body = b.get("/cases/alpha/new-material")
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, "No cluster of two or more unknown images.") {
 			t.Errorf("new material: %d", res.StatusCode)
