@@ -1,6 +1,7 @@
 package aigen
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -53,7 +54,7 @@ func comfyRecord(prompt, workflow Field) (Record, bool) {
 		switch n.ClassType {
 		case "KSampler", "KSamplerAdvanced", "SamplerCustom":
 			if r.Seed == "" {
-				r.Seed = cmpOr(scalar(n.Inputs["seed"]), scalar(n.Inputs["noise_seed"]))
+				r.Seed = cmp.Or(scalar(n.Inputs["seed"]), scalar(n.Inputs["noise_seed"]))
 				r.Steps = scalar(n.Inputs["steps"])
 				r.CFG = scalar(n.Inputs["cfg"])
 				r.Sampler = scalar(n.Inputs["sampler_name"])
@@ -86,7 +87,7 @@ func comfyRecord(prompt, workflow Field) (Record, bool) {
 				x := res.get(Model, m.Name)
 				x.URL = m.URL
 				if m.Hash != "" {
-					res.hash(Model, m.Name, m.Hash, strings.ToLower(cmpOr(m.HashType, HashSHA256)))
+					res.hash(Model, m.Name, m.Hash, strings.ToLower(cmp.Or(m.HashType, HashSHA256)))
 				}
 			}
 		}
@@ -104,7 +105,7 @@ func comfyResources(res *resources, n comfyNode, key string, raw json.RawMessage
 			for k, v := range m {
 				if json.Unmarshal(v, &s) == nil && modelExt.MatchString(s) {
 					x := res.get(comfyKind(k, n.ClassType), s)
-					x.Weight = cmpOr(scalar(m["strength"]), scalar(m["strength_model"]))
+					x.Weight = cmp.Or(scalar(m["strength"]), scalar(m["strength_model"]))
 				}
 			}
 		}
@@ -224,11 +225,4 @@ func scalar(raw json.RawMessage) string {
 		return strconv.FormatBool(b)
 	}
 	return ""
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

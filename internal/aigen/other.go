@@ -2,6 +2,7 @@ package aigen
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"encoding/xml"
 	"regexp"
@@ -54,7 +55,7 @@ func invokeModel(res *resources, kind string, raw json.RawMessage, weight string
 	if len(raw) == 0 || json.Unmarshal(raw, &id) != nil {
 		return
 	}
-	name := cmpOr(id.Name, id.ModelName)
+	name := cmp.Or(id.Name, id.ModelName)
 	if name == "" && id.Hash == "" {
 		return
 	}
@@ -111,7 +112,7 @@ func novelComment(r *Record, b []byte) {
 	if json.Unmarshal(b, &c) != nil {
 		return
 	}
-	r.Prompt = cmpOr(c.Prompt, r.Prompt)
+	r.Prompt = cmp.Or(c.Prompt, r.Prompt)
 	r.NegativePrompt, r.Seed, r.Steps, r.CFG, r.Sampler = c.UC, scalar(c.Seed), scalar(c.Steps), scalar(c.Scale), c.Sampler
 	r.Width, r.Height = c.Width, c.Height
 }
@@ -142,7 +143,7 @@ func fooocusJSON(f Field, scheme string) (Record, bool) {
 		return Record{}, false
 	}
 	r := Record{Generator: Fooocus, Version: version, Sources: []Source{src(f)},
-		Prompt: cmpOr(scalar(m["full_prompt"]), scalar(m["prompt"])), NegativePrompt: cmpOr(scalar(m["full_negative_prompt"]), scalar(m["negative_prompt"])),
+		Prompt: cmp.Or(scalar(m["full_prompt"]), scalar(m["prompt"])), NegativePrompt: cmp.Or(scalar(m["full_negative_prompt"]), scalar(m["negative_prompt"])),
 		Seed: scalar(m["seed"]), Steps: scalar(m["steps"]), CFG: scalar(m["guidance_scale"]), Sampler: scalar(m["sampler"]), Scheduler: scalar(m["scheduler"]),
 		User: scalar(m["created_by"])}
 	if res := scalar(m["resolution"]); res != "" {

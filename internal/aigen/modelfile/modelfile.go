@@ -13,6 +13,7 @@ package modelfile
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -313,18 +314,11 @@ func (h Header) Training() Training {
 	m := h.Metadata
 	return Training{
 		OutputName: m["ss_output_name"], SessionID: m["ss_session_id"], StartedAt: m["ss_training_started_at"], FinishedAt: m["ss_training_finished_at"],
-		BaseModelName: m["ss_sd_model_name"], BaseModelHash: firstOf(m["ss_new_sd_model_hash"], m["ss_sd_model_hash"]), BaseVersion: m["ss_base_model_version"],
+		BaseModelName: m["ss_sd_model_name"], BaseModelHash: cmp.Or(m["ss_new_sd_model_hash"], m["ss_sd_model_hash"]), BaseVersion: m["ss_base_model_version"],
 		NetworkModule: m["ss_network_module"], DatasetDirs: m["ss_dataset_dirs"], TagFrequency: m["ss_tag_frequency"], Comment: m["ss_training_comment"],
 		EmbeddedHash: m["sshs_model_hash"], EmbeddedLegacy: m["sshs_legacy_hash"], ModelSpecSHA256: m["modelspec.hash_sha256"],
 		Title: m["modelspec.title"], Author: m["modelspec.author"], Architecture: m["modelspec.architecture"],
 	}
-}
-
-func firstOf(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // Model file formats.
