@@ -308,7 +308,7 @@ func (b *graphBuilder) addClusters(ev *caseFacts, clusters []Cluster) {
 		}
 		b.node(id, NodeCluster, fmt.Sprintf("cluster %d (%d images)", c.ID, c.Size), detail...)
 		for _, m := range c.Members {
-			clusterOf[m.fileID] = id
+			clusterOf[m.FileID] = id
 		}
 	}
 	for _, pid := range slices.Sorted(maps.Keys(ev.sharedBy)) {

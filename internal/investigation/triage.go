@@ -61,7 +61,7 @@ func (s *Service) Files(ctx context.Context, caseName string, q FileQuery, fn fu
 
 // ClusterMember is one image of a cluster.
 type ClusterMember struct {
-	FileID   int64  `json:"file_id"`
+	FileID   int64  `json:"file_id"` // the file's row: cluster pages and the link graph join on it
 	Case     string `json:"case"`
 	Exhibit  string `json:"exhibit"`
 	Path     string `json:"path"`
@@ -69,7 +69,6 @@ type ClusterMember struct {
 	PDQ      string `json:"pdq"`
 	Quality  int    `json:"pdq_quality"`
 	Distance int    `json:"distance"` // to the cluster's first member
-	fileID   int64  // the file's row: the link graph joins it to who shared it
 }
 
 // Cluster is a group of unknown images that are near-duplicates of each
@@ -186,7 +185,7 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 				continue
 			}
 			c.Members = append(c.Members, ClusterMember{FileID: f.ID, Case: f.Case, Exhibit: f.Exhibit, Path: f.Path, SHA256: f.SHA256, PDQ: f.PDQ,
-				Quality: f.PDQQuality, Distance: pdq.Distance(hashes[g[0]], hashes[i]), fileID: f.ID})
+				Quality: f.PDQQuality, Distance: pdq.Distance(hashes[g[0]], hashes[i])})
 			exh[f.Case+"/"+f.Exhibit] = true
 			if f.Case != caseName {
 				other[f.Case] = true
