@@ -19,7 +19,7 @@ const module = "github.com/vibora-project/vibora/"
 // leaves are the pure packages (and everything under them).
 var leaves = []string{
 	"internal/access", "internal/audit", "internal/hashing", "internal/hashset", "internal/matchindex",
-	"internal/evidence/source", "internal/auth/secret", "internal/identifier", "internal/chatexport", "internal/stealerlog", "internal/display", "internal/lineend", "internal/operation", "internal/video", "internal/deconflict",
+	"internal/evidence/source", "internal/auth/secret", "internal/identifier", "internal/chatexport", "internal/stealerlog", "internal/display", "internal/lineend", "internal/operation", "internal/video", "internal/deconflict", "internal/payment",
 }
 
 // forbidden imports for leaf packages, with the exceptions that need them.

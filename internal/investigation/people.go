@@ -64,6 +64,7 @@ type Person struct {
 	participants []int64
 	leads        []int64
 	accounts     []int64 // exhibits of full-account exports this person owns
+	ownKeys      []string // identifier keys the person holds as their own (not merely posted)
 }
 
 // Role names that weigh in the ranking. Other roles (a Discord server's
@@ -468,12 +469,18 @@ func (g *personGraph) persons() []Person {
 			}
 		}
 	}
-	ids := map[int]map[string]bool{}
+	ids, own := map[int]map[string]bool{}, map[int]map[string]bool{}
 	for _, l := range g.ev.links {
+		r := g.root(linkSubject(l))
+		if !isPosted(l.Source) {
+			if own[r] == nil {
+				own[r] = map[string]bool{}
+			}
+			own[r][l.Key] = true
+		}
 		if !linkKinds[l.Kind] && l.Kind != "ipv4" && l.Kind != "ipv6" {
 			continue
 		}
-		r := g.root(linkSubject(l))
 		if ids[r] == nil {
 			ids[r] = map[string]bool{}
 		}
@@ -486,6 +493,7 @@ func (g *personGraph) persons() []Person {
 		slices.Sort(p.leads)
 		slices.Sort(p.accounts)
 		p.Identifiers = slices.Sorted(maps.Keys(ids[r]))
+		p.ownKeys = slices.Sorted(maps.Keys(own[r]))
 		p.PossibleLinks = uniqueLinks(p.PossibleLinks)
 		out = append(out, *p)
 	}

@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Payment is one payment event of a case: who paid whom, how much, when,
+// by what means, and the message or dump row it comes from. A party is an
+// identifier key (PayerKey: "iban:DE89…", "btc:bc1…", "card:visa:1111")
+// and/or a person source (SubjectType "participant", "lead", "account" or
+// an importer's own, with its row id) with the name the source shows.
+// Amount is exact decimal text; a card is only ever brand and last four.
+// (CaseID, SourceKind, SourceRef) names the event: recording it again
+// changes nothing.
+type Payment struct {
+	ID               int64
+	CaseID           int64
+	SourceKind       string // chat, platform, manual
+	SourceRef        string // the message or row behind the event, unique in the case and source kind
+	ConversationID   int64  // chat events: the conversation (0: none)
+	MessageExtID     string // chat events: the message
+	ExhibitID        int64  // the exhibit the source came from (0: none)
+	PayerKey         string
+	PayerSubjectType string
+	PayerSubjectID   int64
+	PayerName        string
+	PayeeKey         string
+	PayeeSubjectType string
+	PayeeSubjectID   int64
+	PayeeName        string
+	Amount           string // decimal text, "150.00"; "" when unknown
+	Currency         string // ISO 4217 or a crypto ticker; "" when unknown
+	AtUTC            string
+	Method           string // the means: an identifier kind (iban, card, btc, paypal…) or a word
+	TxID             string
+	Evidence         string // how the event was found
+	CreatedAt        string
+	CreatedBy        string
+	// Read back, not written.
+	Conversation string // the conversation's name
+	Platform     string // the conversation's platform
+	Exhibit      string // the exhibit's label
+}
+
+// InsertPayments stores payment events, skipping those already stored
+// (same case, source kind and source reference); it returns how many were
+// new.
+func (tx *Tx) InsertPayments(ctx context.Context, ps []Payment) (int64, error) {
+	var total int64
+	const perStmt = 200
+	for len(ps) > 0 {
+		n := min(len(ps), perStmt)
+		var b strings.Builder
+		b.WriteString(`INSERT INTO payments (case_id, source_kind, source_ref, conversation_id, message_ext_id, exhibit_id,
+			payer_key, payer_subject_type, payer_subject_id, payer_name, payee_key, payee_subject_type, payee_subject_id, payee_name,
+			amount, currency, at_utc, method, txid, evidence, created_at, created_by) VALUES `)
+		args := make([]any, 0, n*22)
+		for i, p := range ps[:n] {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			args = append(args, p.CaseID, p.SourceKind, p.SourceRef, nullID(p.ConversationID), p.MessageExtID, nullID(p.ExhibitID),
+				p.PayerKey, p.PayerSubjectType, p.PayerSubjectID, p.PayerName, p.PayeeKey, p.PayeeSubjectType, p.PayeeSubjectID, p.PayeeName,
+				p.Amount, p.Currency, p.AtUTC, p.Method, p.TxID, p.Evidence, p.CreatedAt, p.CreatedBy)
+		}
+		b.WriteString(" ON CONFLICT (case_id, source_kind, source_ref) DO NOTHING")
+		res, err := tx.exec(ctx, b.String(), args...)
+		if err != nil {
+			return total, fmt.Errorf("insert payments: %w", err)
+		}
+		k, _ := res.RowsAffected()
+		total += k
+		ps = ps[n:]
+	}
+	return total, nil
+}
+
+// PaymentFilter selects the payments of a case.
+type PaymentFilter struct {
+	CaseID     int64
+	SourceKind string // "": every kind
+	Key        string // "": any; else payments whose payer or payee is this identifier key
+}
+
+// Payments lists a case's payment events by time, then id (events
+// without a time last).
+func (q q) Payments(ctx context.Context, f PaymentFilter) ([]Payment, error) {
+	where := []string{"p.case_id = ?"}
+	args := []any{f.CaseID}
+	if f.SourceKind != "" {
+		where = append(where, "p.source_kind = ?")
+		args = append(args, f.SourceKind)
+	}
+	if f.Key != "" {
+		where = append(where, "(p.payer_key = ? OR p.payee_key = ?)")
+		args = append(args, f.Key, f.Key)
+	}
+	rows, err := q.query(ctx, `SELECT p.id, p.case_id, p.source_kind, p.source_ref, COALESCE(p.conversation_id, 0), p.message_ext_id, COALESCE(p.exhibit_id, 0),
+		p.payer_key, p.payer_subject_type, p.payer_subject_id, p.payer_name, p.payee_key, p.payee_subject_type, p.payee_subject_id, p.payee_name,
+		p.amount, p.currency, p.at_utc, p.method, p.txid, p.evidence, p.created_at, p.created_by,
+		COALESCE(c.name, ''), COALESCE(c.platform, ''), COALESCE(e.label, '')
+		FROM payments p LEFT JOIN conversations c ON c.id = p.conversation_id LEFT JOIN exhibits e ON e.id = p.exhibit_id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY CASE WHEN p.at_utc = '' THEN 1 ELSE 0 END, p.at_utc, p.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("payments: %w", err)
+	}
+	defer rows.Close()
+	var out []Payment
+	for rows.Next() {
+		var p Payment
+		if err := rows.Scan(&p.ID, &p.CaseID, &p.SourceKind, &p.SourceRef, &p.ConversationID, &p.MessageExtID, &p.ExhibitID,
+			&p.PayerKey, &p.PayerSubjectType, &p.PayerSubjectID, &p.PayerName, &p.PayeeKey, &p.PayeeSubjectType, &p.PayeeSubjectID, &p.PayeeName,
+			&p.Amount, &p.Currency, &p.AtUTC, &p.Method, &p.TxID, &p.Evidence, &p.CreatedAt, &p.CreatedBy,
+			&p.Conversation, &p.Platform, &p.Exhibit); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
