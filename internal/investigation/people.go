@@ -63,7 +63,7 @@ type Person struct {
 	Reasons      []string
 	participants []int64
 	leads        []int64
-	accounts     []int64 // exhibits of full-account exports this person owns
+	accounts     []int64  // exhibits of full-account exports this person owns
 	ownKeys      []string // identifier keys the person holds as their own (not merely posted)
 }
 
