@@ -162,11 +162,32 @@ func sampleInput() Input {
 	}
 }
 
+// TestInvestigationsOpened: a suspect counts as an investigation opened
+// once the recipient reports it under national investigation, or an
+// action or charge that implies one; an acknowledgement followed by no
+// further action, or a refusal, does not.
+func TestInvestigationsOpened(t *testing.T) {
+	referred := []Event{ev(Identified, "2025-03-04"), ev(Attributed, "2025-03-05", "PT"), ev(Deconflicted, "2025-03-06"),
+		ev(ReferralPrepared, "2025-03-07"), ev(Referred, "2025-03-10", "", "VIB-PT-1")}
+	then := func(more ...Event) []Event { return append(slices.Clone(referred), more...) }
+	in := Input{Operation: "VIBORA", Suspects: []Suspect{
+		{Key: "c/P1", Events: then(ev(Acknowledged, "2025-03-11"), ev(UnderInvestigation, "2025-03-20"), ev(NoFurtherAction, "2025-04-01"))},
+		{Key: "c/P2", Events: then(ev(Searched, "2025-03-25"))},
+		{Key: "c/P3", Events: then(ev(Acknowledged, "2025-03-11"), ev(NoFurtherAction, "2025-03-12"))},
+		{Key: "c/P4", Events: then(ev(Declined, "2025-03-12"))},
+		{Key: "c/P5", Events: then(ev(Acknowledged, "2025-03-11"), ev(UnderInvestigation, "2025-06-01"))}, // after the as-of day
+	}, AsOf: "2025-05-31"}
+	r := Compute(in)
+	if r.Totals.InvestigationsOpened != 2 || len(r.ByCountry) != 1 || r.ByCountry[0].InvestigationsOpened != 2 {
+		t.Errorf("investigations opened: totals %d, by country %+v", r.Totals.InvestigationsOpened, r.ByCountry)
+	}
+}
+
 func TestReport(t *testing.T) {
 	in := sampleInput()
 	in.AsOf = "2025-05-31"
 	r := Compute(in)
-	want := Totals{Suspects: 6, Identified: 5, Referred: 4, Acknowledged: 2, Arrested: 2, DevicesSeized: 6, VictimsSafeguarded: 4, PackagesSent: 2, PackagesAcknowledged: 1}
+	want := Totals{Suspects: 6, Identified: 5, Referred: 4, Acknowledged: 2, InvestigationsOpened: 2, Arrested: 2, DevicesSeized: 6, VictimsSafeguarded: 4, PackagesSent: 2, PackagesAcknowledged: 1}
 	if r.Totals != want {
 		t.Errorf("totals = %+v\nwant     %+v", r.Totals, want)
 	}
@@ -176,7 +197,7 @@ func TestReport(t *testing.T) {
 	wantCountries := []CountryCounts{
 		{Country: "AR", Counts: Counts{Identified: 2, Referred: 2}},
 		{Country: "BR", Counts: Counts{Identified: 1}},
-		{Country: "ES", Counts: Counts{Identified: 2, Referred: 2, Arrested: 2}, DevicesSeized: 6, VictimsSafeguarded: 1},
+		{Country: "ES", Counts: Counts{Identified: 2, Referred: 2, Arrested: 2}, InvestigationsOpened: 2, DevicesSeized: 6, VictimsSafeguarded: 1},
 		{Country: Unattributed, VictimsSafeguarded: 3},
 	}
 	if !reflect.DeepEqual(r.ByCountry, wantCountries) {

@@ -69,10 +69,14 @@ type Report struct {
 
 // Totals are the operation's counters.
 type Totals struct {
-	Suspects             int   `json:"suspects"`
-	Identified           int   `json:"identified"`
-	Referred             int   `json:"referred"`
-	Acknowledged         int   `json:"acknowledged"`
+	Suspects     int `json:"suspects"`
+	Identified   int `json:"identified"`
+	Referred     int `json:"referred"`
+	Acknowledged int `json:"acknowledged"`
+	// InvestigationsOpened counts the suspects a recipient country
+	// investigates: under national investigation, or any action or
+	// charge that implies one.
+	InvestigationsOpened int   `json:"investigations_opened"`
 	Searched             int   `json:"searched"`
 	Arrested             int   `json:"arrested"`
 	Charged              int   `json:"charged"`
@@ -100,8 +104,9 @@ type Counts struct {
 type CountryCounts struct {
 	Country string `json:"country"`
 	Counts
-	DevicesSeized      int64 `json:"devices_seized"`
-	VictimsSafeguarded int64 `json:"victims_safeguarded"`
+	InvestigationsOpened int   `json:"investigations_opened"`
+	DevicesSeized        int64 `json:"devices_seized"`
+	VictimsSafeguarded   int64 `json:"victims_safeguarded"`
 }
 
 // RoleCounts is one role's row ("" for suspects of no known role).
@@ -161,6 +166,7 @@ type standing struct {
 	maxRank                        int
 	identified, referred, arrested string // the day each was first reached ("" never)
 	searched, charged, convicted   bool
+	investigated                   bool     // under national investigation, or an action or charge
 	sent, acked                    []string // packages
 }
 
@@ -183,6 +189,10 @@ func stand(s Suspect, asOf string) (standing, bool) {
 		}
 		if rank >= rankOf(Referred) && st.referred == "" {
 			st.referred = e.Date
+		}
+		switch e.Status {
+		case UnderInvestigation, Searched, Arrested, Charged, Convicted:
+			st.investigated = true
 		}
 		switch e.Status {
 		case Arrested:
@@ -280,6 +290,8 @@ func Compute(in Input) Report {
 		if st.maxRank >= rankOf(Acknowledged) {
 			rep.Totals.Acknowledged++
 		}
+		rep.Totals.InvestigationsOpened += boolInt(st.investigated)
+		country(st.country).InvestigationsOpened += boolInt(st.investigated)
 		rep.Totals.Searched += boolInt(st.searched)
 		rep.Totals.Charged += boolInt(st.charged)
 		rep.Totals.Convicted += boolInt(st.convicted)

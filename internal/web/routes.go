@@ -58,6 +58,11 @@ var routes = []route{
 	{"GET", "/jobs/{job}", false, (*UI).jobShow},
 	{"GET", "/jobs/{job}/progress", false, (*UI).jobProgress},
 	{"POST", "/jobs/{job}/cancel", false, (*UI).jobCancel},
+	// Operations across agencies (operation_list.go, operation_show.go,
+	// operation_export.go).
+	{"GET", "/operations", false, (*UI).operationList},
+	{"GET", "/operations/{operation}", false, (*UI).operationShow},
+	{"GET", "/operations/{operation}/report.csv", false, (*UI).operationExportCSV},
 	// Hash banks (bank_list.go, bank_upload.go, bank_export.go).
 	{"GET", "/banks", false, (*UI).bankList},
 	{"POST", "/banks", false, (*UI).bankUpload},
