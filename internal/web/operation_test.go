@@ -37,7 +37,7 @@ func TestOperationPages(t *testing.T) {
 		for _, want := range []string{
 			refs[0], refs[1], "desk-de@example.org", `id="hidden-cases"`, html.EscapeString(webtest.OperationWhy), "report ES-0001",
 			`<meter min="0" max="1" value="1" aria-label="arrested: 1 of 1">`, // ES: its one suspect arrested
-			`<td><span class="label">referred</span></td>`,                  // AR: stalled at referred
+			`<td><span class="label">referred</span></td>`,                    // AR: stalled at referred
 			"<span class=\"n\">1</span> investigations opened",
 		} {
 			if !strings.Contains(body, want) {
