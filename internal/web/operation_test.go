@@ -51,7 +51,7 @@ func TestOperationPages(t *testing.T) {
 		if !strings.Contains(early, "Report as of 2025-03-31") || !strings.Contains(early, "<span class=\"n\">0</span> arrested") {
 			t.Errorf("as of 2025-03-31: %s", early)
 		}
-		res, body = nl.get(page + "?as_of=31.03.2025")
+		res, _ = nl.get(page + "?as_of=31.03.2025")
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("malformed as-of: %d", res.StatusCode)
 		}
