@@ -1,0 +1,140 @@
+// Command platform measures the seized-platform dump readers: it writes a
+// synthetic platform dump (internal/platform/synth) at two sizes, ten times
+// apart, reads each with one core and prints the rate per CPU second and
+// the memory the reader held.
+//
+//	go run ./bench/platform                     # 1/100 and 1/10 of the full scale
+//	go run ./bench/platform -div 10 -format postgres
+//	go run ./bench/platform -div 1 -keep        # the full 1M users, 20M logins, 5M uploads
+//
+// Everything is generated in a temporary folder (removed unless -keep);
+// every value is synthetic.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"github.com/vibora-project/vibora/internal/platform/dump"
+	"github.com/vibora-project/vibora/internal/platform/synth"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "platform bench: error:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	div := flag.Int("div", 100, "the smaller dump is the full scale divided by this; the larger one is ten times it")
+	format := flag.String("format", "mysql", "mysql or postgres")
+	dir := flag.String("dir", "", "work folder (default: a new temporary folder)")
+	keep := flag.Bool("keep", false, "keep the generated files")
+	flag.Parse()
+	work := *dir
+	if work == "" {
+		var err error
+		if work, err = os.MkdirTemp("", "vibora-platform-bench-"); err != nil {
+			return err
+		}
+		if !*keep {
+			defer os.RemoveAll(work)
+		}
+	}
+	write := synth.WriteMySQL
+	if *format == "postgres" {
+		write = synth.WritePostgres
+	} else if *format != "mysql" {
+		return errors.New("-format must be mysql or postgres")
+	}
+	fmt.Printf("work folder: %s\nGOMAXPROCS for the read: 1; cpus: %d; %s %s/%s\n", work, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Printf("%-10s %12s %12s %9s %9s %12s %12s\n", "scale", "bytes", "rows", "MB/s-cpu", "MB/s-wall", "heap-peak", "alloc/row")
+	for _, d := range []int{*div, max(1, *div/10)} {
+		sc := synth.Full.Div(d)
+		path := filepath.Join(work, fmt.Sprintf("platform-%d.sql", d))
+		if err := generate(path, sc, write); err != nil {
+			return err
+		}
+		if err := measure(path, fmt.Sprintf("1/%d", d)); err != nil {
+			return err
+		}
+	}
+	fmt.Println("MB/s-cpu divides by user+system CPU time (robust on a shared machine); heap-peak is the largest live heap sampled during the read.")
+	return nil
+}
+
+func generate(path string, sc synth.Scale, write func(io.Writer, synth.Scale) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f, sc); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func measure(path, label string) error {
+	// Warm the page cache.
+	if f, err := os.Open(path); err == nil {
+		io.Copy(io.Discard, f)
+		f.Close()
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	debug.FreeOSMemory()
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	alloc0 := ms.TotalAlloc
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	c0, t0 := cpuTime(), time.Now()
+	r, err := dump.Open(path, f, "", dump.Limits{})
+	if err != nil {
+		return err
+	}
+	var rows, bad int64
+	var peak uint64
+	for {
+		_, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			bad++
+			continue
+		}
+		rows++
+		if rows%1_000_000 == 0 {
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapInuse)
+		}
+	}
+	cpu, wall := cpuTime()-c0, time.Since(t0)
+	runtime.ReadMemStats(&ms)
+	peak = max(peak, ms.HeapInuse)
+	if bad > 0 {
+		return fmt.Errorf("%s: %d rows could not be read", path, bad)
+	}
+	mb := float64(st.Size()) / 1e6
+	fmt.Printf("%-10s %12d %12d %9.1f %9.1f %10.1fMB %12.1f\n", label, st.Size(), rows, mb/cpu.Seconds(), mb/wall.Seconds(),
+		float64(peak)/1e6, float64(ms.TotalAlloc-alloc0)/float64(max(rows, 1)))
+	return nil
+}
