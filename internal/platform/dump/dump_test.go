@@ -243,7 +243,9 @@ func FuzzMySQL(f *testing.F) {
 
 func FuzzPostgres(f *testing.F) {
 	f.Add([]byte(pgDump))
-	f.Fuzz(func(t *testing.T, data []byte) { fuzzRead(t, "f.sql", append([]byte("-- PostgreSQL database dump\n"), data...)) })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzRead(t, "f.sql", append([]byte("-- PostgreSQL database dump\n"), data...))
+	})
 }
 
 func FuzzCSV(f *testing.F) {
