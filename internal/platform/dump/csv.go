@@ -133,9 +133,7 @@ func (r *csvReader) Next() (Row, error) {
 		}
 		line, _ := r.cr.FieldPos(0)
 		if r.cols == nil {
-			for _, f := range rec {
-				r.cols = append(r.cols, f)
-			}
+			r.cols = append(r.cols, rec...)
 			continue
 		}
 		if len(rec) == 1 && rec[0] == "" && len(r.cols) > 1 {
