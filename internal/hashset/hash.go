@@ -95,16 +95,22 @@ func ParseHex[T ~string | ~[]byte](s T, k HashKind, hash64 HashKind, dst []byte)
 	if n := k.HexLen(); len(s) != n {
 		return k, fmt.Errorf("%s: want %d hex characters, got %d", k, n, len(s))
 	}
-	for i := 0; i < len(s); i += 2 {
-		hi, lo := hexVal[s[i]], hexVal[s[i+1]]
-		if hi|lo == 0xff || hi > 15 || lo > 15 {
-			at := i
-			if hi <= 15 {
-				at = i + 1
-			}
+	// Decode first, check once: a non-hex byte maps to 0xff, so the OR
+	// of all values is over 15 exactly when one is not hex.
+	dst = dst[:len(s)/2]
+	var bad byte
+	for i := range dst {
+		hi, lo := hexVal[s[2*i]], hexVal[s[2*i+1]]
+		bad |= hi | lo
+		dst[i] = hi<<4 | lo
+	}
+	if bad <= 15 {
+		return k, nil
+	}
+	for at := 0; at < len(s); at++ {
+		if hexVal[s[at]] > 15 {
 			return k, fmt.Errorf("%s: invalid hex character %q at %d", k, s[at], at+1)
 		}
-		dst[i/2] = hi<<4 | lo
 	}
 	return k, nil
 }

@@ -340,7 +340,7 @@ func (r *Reader) media() (hashset.Record, error) {
 	alt := r.m.AlternativeHashes[:cap(r.m.AlternativeHashes)]
 	clear(alt)
 	r.m = media{AlternativeHashes: alt[:0]}
-	if reason := r.m.decode(b); reason != "" {
+	if reason := r.m.decode(b, sc.spans); reason != "" {
 		return hashset.Record{}, hashset.Reject(line, string(b), "%s", reason)
 	}
 	rec, reason := convert(&r.m, r.opts, r.meta.Profile)
@@ -437,7 +437,16 @@ func convert(m *media, opts hashset.Options, profile string) (hashset.Record, st
 			return rec, "AlternativeHashes " + a.HashName.s + ": " + err.Error()
 		}
 		if rec.Present&tmp.Present == 0 {
-			rec.SetHex(v, k, h64)
+			switch k {
+			case hashset.HashMD5:
+				rec.SetMD5(tmp.MD5)
+			case hashset.HashSHA1:
+				rec.SetSHA1(tmp.SHA1)
+			case hashset.HashSHA256:
+				rec.SetSHA256(tmp.SHA256)
+			case hashset.HashPDQ:
+				rec.SetPDQ(tmp.PDQ)
+			}
 		}
 		if k == hashset.HashPDQ && a.Quality.s != "" {
 			q, ok := parseQuality(a.Quality.s)

@@ -2,8 +2,10 @@ package vics
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -26,6 +28,17 @@ type scanner struct {
 	limit     int   // the largest value read whole
 	started   bool
 	stack     []byte // open containers while validating a value
+	// spans are the members of the last object value read whole, as
+	// offsets from its start (see value).
+	spans []span
+}
+
+// span locates one member of an object: its key (with quotes) at
+// [ks, ke) and its value at [vs, ve), offsets from the object's first
+// byte; esc says the key holds an escape.
+type span struct {
+	ks, ke, vs, ve int32
+	esc            bool
 }
 
 const (
@@ -273,7 +286,8 @@ func (s *scanner) nextKey(first *bool) (key string, end bool, err error) {
 // value reads one whole JSON value starting at the next non-space byte,
 // validating it as encoding/json would, and returns its span buf[st:e];
 // pos moves past it. Malformed JSON, the end of input, and a value longer
-// than the limit are errors.
+// than the limit are errors. When the value is an object, s.spans holds
+// its members in order afterwards, so reading them needs no second scan.
 func (s *scanner) value() (st, e int, err error) {
 	if _, ok := s.space(); !ok {
 		return 0, 0, s.eofErr()
@@ -281,7 +295,9 @@ func (s *scanner) value() (st, e int, err error) {
 	st = s.pos
 	i := st
 	stack := s.stack[:0]
-	defer func() { s.stack = stack[:0] }()
+	spans := s.spans[:0]
+	defer func() { s.stack, s.spans = stack[:0], spans }()
+	var cur span // the top-level member being read
 	// need makes buf[i+n-1] readable, reading more input (st and i shift).
 	need := func(n int) error {
 		for i+n > len(s.buf) {
@@ -327,14 +343,23 @@ func (s *scanner) value() (st, e int, err error) {
 				if len(stack) == 0 {
 					return s.done(st, i)
 				}
+				if len(stack) == 1 && stack[0] == '{' {
+					cur.ve = int32(i - st)
+					spans = append(spans, cur)
+				}
 				state = wantCommaOrClose
 				continue
 			}
 			if c != '"' {
 				return 0, 0, s.syntax(i, "looking for beginning of object key string")
 			}
-			if err := s.str(&st, &i, need); err != nil {
+			ks := i - st
+			esc, err := s.str(&st, &i, need)
+			if err != nil {
 				return 0, 0, err
+			}
+			if len(stack) == 1 {
+				cur = span{ks: int32(ks), ke: int32(i - st), esc: esc}
 			}
 			state = wantColon
 		case wantColon:
@@ -358,18 +383,29 @@ func (s *scanner) value() (st, e int, err error) {
 				if len(stack) == 0 {
 					return s.done(st, i)
 				}
+				if len(stack) == 1 && stack[0] == '{' {
+					cur.ve = int32(i - st)
+					spans = append(spans, cur)
+				}
 			case top == '{':
 				return 0, 0, s.syntax(i, "after object key:value pair")
 			default:
 				return 0, 0, s.syntax(i, "after array element")
 			}
 		default: // wantValue, wantValueOrClose
+			if len(stack) == 1 {
+				cur.vs = int32(i - st)
+			}
 			switch {
 			case c == ']' && state == wantValueOrClose:
 				stack = stack[:len(stack)-1]
 				i++
 				if len(stack) == 0 {
 					return s.done(st, i)
+				}
+				if len(stack) == 1 && stack[0] == '{' {
+					cur.ve = int32(i - st)
+					spans = append(spans, cur)
 				}
 				state = wantCommaOrClose
 				continue
@@ -385,7 +421,7 @@ func (s *scanner) value() (st, e int, err error) {
 				}
 				continue
 			case c == '"':
-				err = s.str(&st, &i, need)
+				_, err = s.str(&st, &i, need)
 			case c == '-' || c >= '0' && c <= '9':
 				err = s.number(&i, need)
 			case c == 't':
@@ -402,6 +438,10 @@ func (s *scanner) value() (st, e int, err error) {
 			}
 			if len(stack) == 0 {
 				return s.done(st, i)
+			}
+			if len(stack) == 1 && stack[0] == '{' {
+				cur.ve = int32(i - st)
+				spans = append(spans, cur)
 			}
 			state = wantCommaOrClose
 		}
@@ -429,17 +469,37 @@ var strStop = func() (t [256]bool) {
 	return t
 }()
 
-// str scans the string starting at buf[*i] (a quote).
-func (s *scanner) str(st, i *int, need func(int) error) error {
+// plainLen is the length of the run of plain string content (no quote,
+// backslash or control byte) at the start of b. It tests eight bytes at a
+// time: in each test word the lowest flagged byte is exact (a borrow only
+// flags bytes above a true hit), so the first hit of any test is found.
+func plainLen(b []byte) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	n := 0
+	for ; len(b)-n >= 8; n += 8 {
+		x := binary.LittleEndian.Uint64(b[n:])
+		q, bs := x^('"'*ones), x^('\\'*ones)
+		t := ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - 0x20*ones) &^ x)
+		if t &= highs; t != 0 {
+			return n + bits.TrailingZeros64(t)/8
+		}
+	}
+	for n < len(b) && !strStop[b[n]] {
+		n++
+	}
+	return n
+}
+
+// str scans the string starting at buf[*i] (a quote) and reports whether
+// it holds an escape.
+func (s *scanner) str(st, i *int, need func(int) error) (esc bool, err error) {
 	j := *i + 1
 	for {
-		for j < len(s.buf) && !strStop[s.buf[j]] {
-			j++
-		}
+		j += plainLen(s.buf[j:])
 		if j == len(s.buf) {
 			*i = j
 			if err := need(1); err != nil {
-				return err
+				return esc, err
 			}
 			j = *i
 			continue
@@ -447,11 +507,12 @@ func (s *scanner) str(st, i *int, need func(int) error) error {
 		switch c := s.buf[j]; c {
 		case '"':
 			*i = j + 1
-			return nil
+			return esc, nil
 		case '\\':
+			esc = true
 			*i = j
 			if err := need(2); err != nil {
-				return err
+				return esc, err
 			}
 			j = *i
 			switch s.buf[j+1] {
@@ -461,19 +522,19 @@ func (s *scanner) str(st, i *int, need func(int) error) error {
 				for k := 2; k < 6; k++ {
 					*i = j
 					if err := need(k + 1); err != nil {
-						return err
+						return esc, err
 					}
 					j = *i
 					if !isHex(s.buf[j+k]) {
-						return s.syntax(j+k, "in \\u hexadecimal character escape")
+						return esc, s.syntax(j+k, "in \\u hexadecimal character escape")
 					}
 				}
 				j += 6
 			default:
-				return s.syntax(j+1, "in string escape code")
+				return esc, s.syntax(j+1, "in string escape code")
 			}
 		default:
-			return s.syntax(j, "in string literal")
+			return esc, s.syntax(j, "in string literal")
 		}
 	}
 }
@@ -595,8 +656,9 @@ func skipSpace(b []byte, i int) int {
 // whether it holds an escape.
 func strEnd(b []byte, i int) (int, bool) {
 	i++
-	if j := bytes.IndexByte(b[i:], '"'); j >= 0 && bytes.IndexByte(b[i:i+j], '\\') < 0 {
-		return i + j + 1, false
+	i += plainLen(b[i:]) // stops at the closing quote or a backslash
+	if b[i] == '"' {
+		return i + 1, false
 	}
 	for {
 		switch b[i] {
@@ -728,11 +790,12 @@ func errType(field, typ string, c byte) string {
 	return field + ": want " + typ + ", got json " + kindOf(c)
 }
 
-// decode fills m from the raw Media value b (validated) and returns the
-// reason the record is rejected for a value of the wrong type ("" if
-// none), as encoding/json decoding into media would: the first such
-// error wins and decoding goes on.
-func (m *media) decode(b []byte) string {
+// decode fills m from the raw Media value b (validated; spans are its
+// members, as value found them) and returns the reason the record is
+// rejected for a value of the wrong type ("" if none), as encoding/json
+// decoding into media would: the first such error wins and decoding goes
+// on.
+func (m *media) decode(b []byte, spans []span) string {
 	switch b[0] {
 	case '{':
 	case 'n':
@@ -742,9 +805,14 @@ func (m *media) decode(b []byte) string {
 	}
 	var reason string
 	var kb [32]byte
-	members(b, func(key []byte, esc bool, v []byte) {
+	for _, sp := range spans {
+		key, v := b[sp.ks+1:sp.ke-1], b[sp.vs:sp.ve]
+		name := mediaField(key, sp.esc)
+		if name == "" {
+			name = string(foldKey(kb[:0], key, sp.esc))
+		}
 		var t *text
-		switch string(foldKey(kb[:0], key, esc)) {
+		switch name {
 		case "MEDIAID":
 			t = &m.MediaID
 		case "CATEGORY":
@@ -775,13 +843,52 @@ func (m *media) decode(b []byte) string {
 			if r := m.decodeAlt(v); reason == "" {
 				reason = r
 			}
-			return
+			continue
 		default:
-			return
+			continue
 		}
 		setText(t, v)
-	})
+	}
 	return reason
+}
+
+// mediaField is the folded name of a key spelt as the model spells it
+// (the common case, which needs no folding), or "".
+func mediaField(key []byte, esc bool) string {
+	if esc {
+		return ""
+	}
+	switch string(key) {
+	case "MediaID":
+		return "MEDIAID"
+	case "Category":
+		return "CATEGORY"
+	case "MD5":
+		return "MD5"
+	case "SHA1":
+		return "SHA1"
+	case "SHA256":
+		return "SHA256"
+	case "PDQ":
+		return "PDQ"
+	case "PhotoDNA":
+		return "PHOTODNA"
+	case "VictimIdentified":
+		return "VICTIMIDENTIFIED"
+	case "OffenderIdentified":
+		return "OFFENDERIDENTIFIED"
+	case "IsDistributed":
+		return "ISDISTRIBUTED"
+	case "Series":
+		return "SERIES"
+	case "Tags":
+		return "TAGS"
+	case "CaseID":
+		return "CASEID"
+	case "AlternativeHashes":
+		return "ALTERNATIVEHASHES"
+	}
+	return ""
 }
 
 // decodeAlt decodes the AlternativeHashes value v, reusing the slice's
@@ -833,7 +940,21 @@ func (m *media) decodeAlt(v []byte) string {
 func decodeAltHash(h *altHash, b []byte) {
 	var kb [32]byte
 	members(b, func(key []byte, esc bool, v []byte) {
-		switch string(foldKey(kb[:0], key, esc)) {
+		name := ""
+		if !esc {
+			switch string(key) {
+			case "HashName":
+				name = "HASHNAME"
+			case "HashValue":
+				name = "HASHVALUE"
+			case "Quality":
+				name = "QUALITY"
+			}
+		}
+		if name == "" {
+			name = string(foldKey(kb[:0], key, esc))
+		}
+		switch name {
 		case "HASHNAME":
 			setText(&h.HashName, v)
 		case "HASHVALUE":
