@@ -30,15 +30,16 @@ const Format = "vics"
 
 // Reader streams the records of a VICS document.
 type Reader struct {
-	sc    scanner
-	opts  hashset.Options
-	meta  hashset.Meta
-	name  string
-	state state
-	first bool // the open container has no element yet
-	m     media
-	err   error // sticky fatal error
-	cats  categories
+	sc     scanner
+	opts   hashset.Options
+	meta   hashset.Meta
+	name   string
+	state  state
+	first  bool // the open container has no element yet
+	m      media
+	err    error // sticky fatal error
+	cats   categories
+	intern interner
 }
 
 type state uint8
@@ -343,7 +344,7 @@ func (r *Reader) media() (hashset.Record, error) {
 	if reason := r.m.decode(b, sc.spans); reason != "" {
 		return hashset.Record{}, hashset.Reject(line, string(b), "%s", reason)
 	}
-	rec, reason := convert(&r.m, r.opts, r.meta.Profile)
+	rec, reason := convert(&r.m, r.opts, r.meta.Profile, &r.intern)
 	rec.Line = line
 	if reason != "" {
 		return hashset.Record{}, hashset.Reject(line, string(b), "%s", reason)
@@ -390,7 +391,7 @@ type media struct {
 
 // convert turns the fields of one Media object into a record, or gives
 // the reason it is rejected. It copies every string the record keeps.
-func convert(m *media, opts hashset.Options, profile string) (hashset.Record, string) {
+func convert(m *media, opts hashset.Options, profile string, in *interner) (hashset.Record, string) {
 	var rec hashset.Record
 	if m.CaseID.set {
 		return rec, "a case object inside a #Media document (the document must declare #Cases before value)"
@@ -459,8 +460,17 @@ func convert(m *media, opts hashset.Options, profile string) (hashset.Record, st
 	if reason := rec.CheckKnown(); reason != "" {
 		return rec, reason
 	}
-	rec.SourceID = strings.Clone(strings.TrimSpace(m.MediaID.s))
-	rec.Category = strings.Clone(strings.TrimSpace(m.Category.s))
+	// The text the record keeps, copied out of the scanner's window in
+	// one allocation (categories repeat, and are shared through in).
+	id, series, tags := strings.TrimSpace(m.MediaID.s), strings.TrimSpace(m.Series.s), strings.TrimSpace(m.Tags.s)
+	var kb strings.Builder
+	kb.Grow(len(id) + len(series) + len(tags))
+	kb.WriteString(id)
+	kb.WriteString(series)
+	kb.WriteString(tags)
+	kept := kb.String()
+	rec.SourceID = kept[:len(id)]
+	rec.Category = in.get(strings.TrimSpace(m.Category.s))
 	if m.Category.bad {
 		return rec, "Category: want a number or string"
 	}
@@ -469,11 +479,36 @@ func convert(m *media, opts hashset.Options, profile string) (hashset.Record, st
 	rec.VictimIdentified, _ = hashset.ParseTri(m.VictimIdentified.s)
 	rec.OffenderIdentified, _ = hashset.ParseTri(m.OffenderIdentified.s)
 	rec.Distributed, _ = hashset.ParseTri(m.IsDistributed.s)
-	rec.Series = strings.Clone(strings.TrimSpace(m.Series.s))
-	if t := strings.TrimSpace(m.Tags.s); t != "" {
-		rec.Tags = hashset.SplitTags(strings.Clone(t))
+	rec.Series = kept[len(id) : len(id)+len(series)]
+	if tags != "" {
+		rec.Tags = hashset.SplitTags(kept[len(id)+len(series):])
 	}
 	return rec, ""
+}
+
+// internMax bounds the values an interner keeps.
+const internMax = 1024
+
+// interner hands out one shared copy of a value seen before (category
+// labels repeat on every record), so that keeping it does not allocate.
+// A nil *interner copies every value.
+type interner struct{ m map[string]string }
+
+func (in *interner) get(s string) string {
+	if in == nil {
+		return strings.Clone(s)
+	}
+	if v, ok := in.m[s]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	if in.m == nil {
+		in.m = map[string]string{}
+	}
+	if len(in.m) < internMax {
+		in.m[v] = v
+	}
+	return v
 }
 
 func parseQuality(s string) (uint8, bool) {

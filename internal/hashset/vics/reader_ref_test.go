@@ -269,7 +269,7 @@ func (r *jsonReader) media() (hashset.Record, error) {
 		}
 		return hashset.Record{}, hashset.Reject(line, raw, "%s: want %s, got json %s", te.Field, te.Type, te.Value)
 	}
-	rec, reason := convert(&r.m, r.opts, r.meta.Profile)
+	rec, reason := convert(&r.m, r.opts, r.meta.Profile, nil)
 	rec.Line = line
 	if reason != "" {
 		raw := string(bytes.TrimLeft(r.lt.text(off1), " \t\r\n,"))
