@@ -73,6 +73,10 @@ func (s *Service) FilePage(ctx context.Context, caseName string, q FileQuery, af
 		}
 		ff.After = &last
 	}
+	if q.Category != "" {
+		// Only matched and ignorable files have matches (see Status).
+		ff.Statuses = slices.DeleteFunc(ff.Statuses, func(st string) bool { return st != "matched" && st != "ignorable" })
+	}
 	page := FilePage{Files: []FileView{}}
 	if len(ff.Statuses) == 0 {
 		return page, nil

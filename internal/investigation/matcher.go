@@ -543,7 +543,9 @@ func dedupMatches(ms []Match) []Match {
 	return out
 }
 
-// Status is a file's triage status given its matches.
+// Status is a file's triage status given its matches. A file with matches
+// is matched or ignorable, never unknown or error: the files table's
+// category filter reads only those two statuses.
 func Status(r *evidence.Result, ms []Match) string {
 	if r.Err != "" && !r.Hashed {
 		return "error"

@@ -67,6 +67,9 @@ type FilePageFilter struct {
 	// are read); nil for the first page.
 	After *File
 	Limit int
+	// RareCategory overrides the package's RareCategory (tests read both
+	// ways with it); 0 keeps the default.
+	RareCategory int64
 }
 
 const pageFileCols = "f.id, f.exhibit_id, f.path, f.size, f.mtime, f.media_type, f.md5, f.sha1, f.sha256, f.pdq, f.pdq_quality, f.status, f.error, f.warnings, f.os_path, f.depth, f.root, f.member, f.seq, f.ingest_id, f.batch"
@@ -101,15 +104,31 @@ func (q q) FilePage(ctx context.Context, ff FilePageFilter) ([]File, error) {
 	if ff.Desc {
 		cmpOp, dir = "<", " DESC"
 	}
+	// A category filter reads the category's matches first when it is
+	// rare (its files are sorted, at most RareCategory of them); a common
+	// one is dense enough in the status ranges that walking them in order
+	// finds a page soon.
+	from := "FROM files f WHERE"
+	var fromArgs []any
+	if ff.Category != "" {
+		n, err := q.categoryFiles(ctx, ff.CaseID, ff.Category)
+		if err != nil {
+			return nil, err
+		}
+		if n <= cmp.Or(ff.RareCategory, RareCategory) {
+			from = "FROM (SELECT file_id FROM file_matches WHERE category = ? UNION SELECT file_id FROM file_matches WHERE norm_category = ?) cm CROSS JOIN files f WHERE f.id = cm.file_id AND"
+			fromArgs = []any{ff.Category, ff.Category}
+		}
+	}
 	var out []File
 	for _, status := range ff.Statuses {
-		query := "SELECT " + pageFileCols + " FROM files f WHERE f.case_id = ? AND f.status = ?"
-		args := []any{ff.CaseID, status}
+		query := "SELECT " + pageFileCols + " " + from + " f.case_id = ? AND f.status = ?"
+		args := append(slices.Clone(fromArgs), ff.CaseID, status)
 		if ff.ExhibitID != 0 {
 			query += " AND f.exhibit_id = ?"
 			args = append(args, ff.ExhibitID)
 		}
-		if ff.Category != "" {
+		if ff.Category != "" && fromArgs == nil {
 			query += " AND EXISTS (SELECT 1 FROM file_matches m WHERE m.file_id = f.id AND (m.category = ? OR m.norm_category = ?))"
 			args = append(args, ff.Category, ff.Category)
 		}
@@ -169,6 +188,22 @@ func (q q) FilePage(ctx context.Context, ff FilePageFilter) ([]File, error) {
 		out = out[:ff.Limit]
 	}
 	return out, q.nameFiles(ctx, ff.CaseID, out)
+}
+
+// RareCategory is the most files a category may have for the files table
+// to read its matches first (and sort them) rather than walk the status
+// ranges in order.
+const RareCategory = 20_000
+
+// categoryFiles is how many files of a case matched a category, from the
+// kept counts (a file counts under its normalised category when it has
+// one; a category given only as the raw one counts as rare, which is
+// correct and at worst slower).
+func (q q) categoryFiles(ctx context.Context, caseID int64, category string) (int64, error) {
+	var n int64
+	err := q.queryRow(ctx, `SELECT COALESCE(SUM(mc.files), 0) FROM match_counts mc JOIN exhibits e ON e.id = mc.exhibit_id
+		WHERE e.case_id = ? AND mc.category = ?`, caseID, category).Scan(&n)
+	return n, err
 }
 
 // nameFiles fills the case and exhibit names of files of one case.

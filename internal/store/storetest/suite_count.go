@@ -158,6 +158,10 @@ func testFilePageOrders(t *testing.T, db *store.DB) {
 			if i%5 == 0 {
 				ms = []store.FileMatch{{Bank: "k", BankKind: "known", RecordID: 1, Kind: "md5", Hash: "h", Category: "cat"}}
 			}
+			if i%7 == 0 {
+				// Found by its normalised category only.
+				ms = append(ms, store.FileMatch{Bank: "k", BankKind: "known", RecordID: 2, Kind: "sha1", Hash: "h2", Category: "raw", NormCategory: "cat"})
+			}
 			if _, err := tx.InsertFile(ctx, &f, ms); err != nil {
 				return err
 			}
@@ -175,7 +179,7 @@ func testFilePageOrders(t *testing.T, db *store.DB) {
 	}
 	catIDs := map[int64]bool{}
 	for i, f := range all {
-		if i%5 == 0 {
+		if i%5 == 0 || i%7 == 0 {
 			catIDs[f.ID] = true
 		}
 	}
@@ -186,7 +190,9 @@ func testFilePageOrders(t *testing.T, db *store.DB) {
 				statuses []string
 				exhibit  int64
 				category string
-			}{{"all", statuses, 0, ""}, {"unknown", []string{"unknown"}, 0, ""}, {"E2", statuses, e2.ID, ""}, {"cat", statuses, 0, "cat"}} {
+				rare     int64 // -1: walk the status ranges even for a rare category
+			}{{"all", statuses, 0, "", 0}, {"unknown", []string{"unknown"}, 0, "", 0}, {"E2", statuses, e2.ID, "", 0},
+				{"cat", statuses, 0, "cat", 0}, {"cat walked", statuses, 0, "cat", -1}, {"cat of E2", statuses, e2.ID, "cat", 0}, {"cat of E2 walked", statuses, e2.ID, "cat", -1}} {
 				var want []store.File
 				for _, f := range all {
 					if slices.Contains(filter.statuses, f.Status) && (filter.exhibit == 0 || f.ExhibitID == filter.exhibit) && (filter.category == "" || catIDs[f.ID]) {
@@ -211,7 +217,7 @@ func testFilePageOrders(t *testing.T, db *store.DB) {
 				var after *store.File
 				for range 100 {
 					page, err := db.FilePage(ctx, store.FilePageFilter{CaseID: c.ID, Statuses: filter.statuses, ExhibitID: filter.exhibit, Category: filter.category,
-						Order: order, Desc: desc, After: after, Limit: 5})
+						Order: order, Desc: desc, After: after, Limit: 5, RareCategory: filter.rare})
 					if err != nil {
 						t.Fatal(err)
 					}
