@@ -35,12 +35,20 @@ type Issuer struct {
 	codes    map[string]grant
 	issued   int
 	tamper   func(claims map[string]any)
+	loginAs  string // who the login page logs in (LoginAs)
 }
 
 type grant struct{ sub, nonce, challenge, redirect string }
 
 // NewIssuer starts a provider, stopped when t ends; now is its clock.
 func NewIssuer(t testing.TB, now func() time.Time) *Issuer {
+	return NewIssuerOn(t, now, "")
+}
+
+// NewIssuerOn starts a provider whose URL names host (with the port it
+// listens on) instead of 127.0.0.1: "localhost" puts it on another site
+// than a hub on 127.0.0.1, as a real provider is, for tests in a browser.
+func NewIssuerOn(t testing.TB, now func() time.Time, host string) *Issuer {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -50,9 +58,18 @@ func NewIssuer(t testing.TB, now func() time.Time) *Issuer {
 	mux := http.NewServeMux()
 	mux.Handle("/", disc)
 	mux.HandleFunc("POST /token", ti.token)
+	mux.HandleFunc("GET /auth", ti.login)
 	ti.srv = httptest.NewServer(mux)
 	t.Cleanup(ti.srv.Close)
 	ti.URL = ti.srv.URL
+	if host != "" {
+		u, err := url.Parse(ti.srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.Host = host + ":" + u.Port()
+		ti.URL = u.String()
+	}
 	disc.SetIssuer(ti.URL)
 	return ti
 }
@@ -95,6 +112,46 @@ func (ti *Issuer) Authorize(t testing.TB, authURL, sub string) (code, callback s
 	bq.Set("state", q.Get("state"))
 	back.RawQuery = bq.Encode()
 	return code, back.String()
+}
+
+// LoginAs makes the provider's login page (GET /auth, what a browser is
+// sent to) log sub in at once and redirect back, as a provider does after
+// its user typed a password; until it is called, the page answers 403.
+func (ti *Issuer) LoginAs(sub string) {
+	ti.mu.Lock()
+	ti.loginAs = sub
+	ti.mu.Unlock()
+}
+
+func (ti *Issuer) login(w http.ResponseWriter, r *http.Request) {
+	ti.mu.Lock()
+	sub := ti.loginAs
+	ti.mu.Unlock()
+	if sub == "" {
+		http.Error(w, "no test login configured", http.StatusForbidden)
+		return
+	}
+	q := r.URL.Query()
+	if q.Get("client_id") != ti.ClientID || q.Get("response_type") != "code" || q.Get("code_challenge_method") != "S256" ||
+		q.Get("code_challenge") == "" || q.Get("nonce") == "" || q.Get("state") == "" || !strings.Contains(q.Get("scope"), "openid") {
+		http.Error(w, "malformed authorization request", http.StatusBadRequest)
+		return
+	}
+	back, err := url.Parse(q.Get("redirect_uri"))
+	if err != nil || back.Scheme == "" {
+		http.Error(w, "redirect_uri", http.StatusBadRequest)
+		return
+	}
+	ti.mu.Lock()
+	ti.issued++
+	code := fmt.Sprintf("code-%d", ti.issued)
+	ti.codes[code] = grant{sub: sub, nonce: q.Get("nonce"), challenge: q.Get("code_challenge"), redirect: q.Get("redirect_uri")}
+	ti.mu.Unlock()
+	bq := back.Query()
+	bq.Set("code", code)
+	bq.Set("state", q.Get("state"))
+	back.RawQuery = bq.Encode()
+	http.Redirect(w, r, back.String(), http.StatusFound)
 }
 
 func (ti *Issuer) token(w http.ResponseWriter, r *http.Request) {

@@ -149,10 +149,23 @@ type Site struct {
 // loopback port until the test ends.
 func Serve(t testing.TB, h *webtest.Hub) *Site {
 	t.Helper()
+	return ServeOn(t, h, Listen(t))
+}
+
+// Listen opens a loopback port for ServeOn, for a test that must know the
+// site's URL before it composes the hub (an OpenID Connect callback).
+func Listen(t testing.TB) net.Listener {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ln
+}
+
+// ServeOn serves h on ln (from Listen) until the test ends.
+func ServeOn(t testing.TB, h *webtest.Hub, ln net.Listener) *Site {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- h.Server.ServeListener(ctx, ln) }()

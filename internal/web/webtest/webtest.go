@@ -87,9 +87,26 @@ func (h *Hub) Log() string {
 	return h.log.b.String()
 }
 
+// Option changes how New composes a hub.
+type Option func(*options)
+
+type options struct {
+	auth func(*investigation.Service) auth.Config
+}
+
+// WithAuth sets the hub's authentication (OpenID Connect providers, say);
+// cfg is called once the service exists.
+func WithAuth(cfg func(*investigation.Service) auth.Config) Option {
+	return func(o *options) { o.auth = cfg }
+}
+
 // New seeds a hub on a store from open.
-func New(t testing.TB, open storetest.Opener) *Hub {
+func New(t testing.TB, open storetest.Opener, opts ...Option) *Hub {
 	t.Helper()
+	o := options{auth: func(*investigation.Service) auth.Config { return auth.Config{} }}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	db := open(t, -1)
 	svc := investigation.New(db, "", investigation.WithCacheDir(t.TempDir()),
 		investigation.WithPasswordParams(secret.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
@@ -101,7 +118,7 @@ func New(t testing.TB, open storetest.Opener) *Hub {
 	}
 	t.Cleanup(func() { jobs.Close() })
 	h.Jobs = jobs
-	site := cli.Site(svc, auth.New(svc, auth.Config{}), logger, false, jobs)
+	site := cli.Site(svc, auth.New(svc, o.auth(svc)), logger, false, jobs)
 	srv, err := server.New(server.Config{Handler: site, Logger: logger, Listen: "127.0.0.1:0", Ready: svc.MatchIndexLoaded})
 	if err != nil {
 		t.Fatal(err)
