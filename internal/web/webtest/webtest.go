@@ -91,7 +91,13 @@ func (h *Hub) Log() string {
 type Option func(*options)
 
 type options struct {
-	auth func(*investigation.Service) auth.Config
+	auth  func(*investigation.Service) auth.Config
+	roots []string
+}
+
+// WithEvidenceRoots gives the hub's jobs evidence roots to ingest from.
+func WithEvidenceRoots(dirs ...string) Option {
+	return func(o *options) { o.roots = dirs }
 }
 
 // WithAuth sets the hub's authentication (OpenID Connect providers, say);
@@ -112,7 +118,7 @@ func New(t testing.TB, open storetest.Opener, opts ...Option) *Hub {
 		investigation.WithPasswordParams(secret.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
 	h := &Hub{Service: svc, log: &syncBuffer{}}
 	logger := slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	jobs, err := job.New(context.Background(), svc, job.Config{SpoolDir: t.TempDir(), Logger: logger})
+	jobs, err := job.New(context.Background(), svc, job.Config{SpoolDir: t.TempDir(), Logger: logger, EvidenceRoots: o.roots})
 	if err != nil {
 		t.Fatal(err)
 	}
