@@ -109,14 +109,22 @@ func WithAuth(cfg func(*investigation.Service) auth.Config) Option {
 // New seeds a hub on a store from open.
 func New(t testing.TB, open storetest.Opener, opts ...Option) *Hub {
 	t.Helper()
+	db := open(t, -1)
+	h := Compose(t, investigation.New(db, "", investigation.WithCacheDir(t.TempDir()),
+		investigation.WithPasswordParams(secret.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32})), opts...)
+	h.seed(t)
+	return h
+}
+
+// Compose serves the whole site on svc's store as it is, seeding nothing
+// (a store a test built otherwise: the demo's, say).
+func Compose(t testing.TB, svc *investigation.Service, opts ...Option) *Hub {
+	t.Helper()
 	o := options{auth: func(*investigation.Service) auth.Config { return auth.Config{} }}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	db := open(t, -1)
-	svc := investigation.New(db, "", investigation.WithCacheDir(t.TempDir()),
-		investigation.WithPasswordParams(secret.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
-	h := &Hub{Service: svc, log: &syncBuffer{}}
+	h := &Hub{Service: svc, log: &syncBuffer{}, Seed: access.NewContext(context.Background(), access.LocalPrincipal("seed", "seed"))}
 	logger := slog.New(slog.NewTextHandler(h.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	jobs, err := job.New(context.Background(), svc, job.Config{SpoolDir: t.TempDir(), Logger: logger, EvidenceRoots: o.roots})
 	if err != nil {
@@ -130,13 +138,11 @@ func New(t testing.TB, open storetest.Opener, opts ...Option) *Hub {
 		t.Fatal(err)
 	}
 	h.Server, h.Handler = srv, srv.Handler()
-	h.seed(t)
 	return h
 }
 
 func (h *Hub) seed(t testing.TB) {
-	ctx := access.NewContext(context.Background(), access.LocalPrincipal("seed", "seed"))
-	h.Seed = ctx
+	ctx := h.Seed
 	check := func(err error) {
 		t.Helper()
 		if err != nil {
