@@ -20,6 +20,7 @@ const (
 	SignalStealerCountry   SignalKind = "stealer_country"   // a stealer log's Country/Location field
 	SignalDeclaredLocation SignalKind = "declared_location" // a place a person states ("Madrid, Spain")
 	SignalTimezone         SignalKind = "timezone"          // IANA zone or UTC offset
+	SignalKey              SignalKind = "key"               // an identifier key, kind:normalized (see Key)
 )
 
 // Signal is one input to attribution.
@@ -52,6 +53,10 @@ const (
 	WeightCCTLD          = 0.3  // country-code TLD of a domain, URL or e-mail address
 	WeightTimezone       = 0.3  // IANA zone of one country
 	WeightUTCOffset      = 0.05 // a bare UTC offset, spread over every country using it
+	WeightIBAN           = 0.4  // the account's bank country (neobanks give one country's IBANs across a region)
+	WeightBIC            = 0.3  // a bank office's country
+	WeightVenmo          = 0.3  // Venmo serves US accounts only
+	WeightCashApp        = 0.2  // Cash App serves the US and the UK, mostly the US
 )
 
 // Attributor turns signals into candidate countries.
@@ -96,6 +101,11 @@ func (a *Attributor) Attribute(signals []Signal) []Candidate {
 		switch s.Kind {
 		case SignalIdentifier:
 			a.identifier(v, add)
+		case SignalKey:
+			kind, norm, ok := strings.Cut(v, ":")
+			if ok && IsKind(Kind(kind)) {
+				a.byKind(norm, Kind(kind), norm, add)
+			}
 		case SignalStealerCountry:
 			if c, ok := locationCountry(v); ok {
 				add(c, Evidence{v, fmt.Sprintf("stealer log country field → %s", c), WeightStealerCountry})
@@ -136,6 +146,11 @@ func (a *Attributor) identifier(v string, add func(string, Evidence)) {
 	if err != nil {
 		return
 	}
+	a.byKind(v, kind, norm, add)
+}
+
+// byKind adds the evidence of identifier v of kind, normalized norm.
+func (a *Attributor) byKind(v string, kind Kind, norm string, add func(string, Evidence)) {
 	switch kind {
 	case KindPhone:
 		region, cc, shared := phoneRegion(norm)
@@ -172,7 +187,31 @@ func (a *Attributor) identifier(v string, add func(string, Evidence)) {
 		if ip, err := netip.ParseAddr(norm); err == nil {
 			a.geoIP(v, ip, add)
 		}
+	case KindIBAN:
+		if c := IBANCountry(norm); c != "" && validIs(kind, norm) {
+			add(c, Evidence{v, fmt.Sprintf("IBAN country code %s → an account with a bank in %s", c, CountryName(c)), WeightIBAN})
+		}
+	case KindBIC:
+		if validIs(kind, norm) {
+			c := norm[4:6]
+			add(c, Evidence{v, fmt.Sprintf("BIC country code %s → a bank office in %s", c, CountryName(c)), WeightBIC})
+		}
+	case KindVenmo:
+		if validIs(kind, norm) {
+			add("US", Evidence{v, "Venmo serves US accounts only", WeightVenmo})
+		}
+	case KindCashApp:
+		if validIs(kind, norm) {
+			add("US", Evidence{v, "Cash App $cashtag: Cash App serves the US and the UK, mostly the US", WeightCashApp})
+		}
 	}
+}
+
+// validIs reports whether norm is a valid identifier of kind (a key given
+// as a signal is checked again).
+func validIs(kind Kind, norm string) bool {
+	n, err := Normalize(kind, norm, NormalizeOptions{})
+	return err == nil && n == norm
 }
 
 func tldOf(d string) string { return d[strings.LastIndexByte(d, '.')+1:] }

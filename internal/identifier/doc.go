@@ -1,7 +1,8 @@
 // Package identifier extracts, validates, normalises and attributes the
 // identifiers found in chat exports, stealer logs and other seized text:
 // phone numbers, e-mail addresses, usernames, URLs and domains, onion
-// services, IP addresses, cryptocurrency addresses, platform user ids and
+// services, IP addresses, cryptocurrency addresses, bank accounts (IBAN,
+// BIC), payment cards (masked), payment handles, platform user ids and
 // device ids.
 //
 // The package is pure: bytes or an io.Reader in, values out.
@@ -36,6 +37,18 @@
 //	telegram_id  the number ("user1000000001" → "1000000001")
 //	imei         15 digits, Luhn check digit verified
 //	hwid         upper-case 32 hex digits, or an upper-case GUID
+//	iban         upper-case, no spaces; the country's registered length and
+//	             the mod-97 check digits verified; the country is its prefix
+//	bic          upper-case, 8 or 11 characters as written; characters 5-6
+//	             a country code
+//	card         brand ":" last four digits ("visa:1111"): the Luhn digit
+//	             and the brand's issuer prefix and length verified. The full
+//	             number is never returned: Identifier.Value is the number as
+//	             written with every digit but the last four replaced by '*'
+//	             (same length and offset), Context is masked the same way,
+//	             Platform is the brand
+//	paypal, cashapp, revolut, venmo
+//	             the handle lower-case, without '$' or '@'
 //
 // Key(kind, normalized) = kind + ":" + normalized is the one stable key of an
 // identifier. The username key does not include the platform: the same
@@ -81,7 +94,26 @@
 //     telegram.me/<name> and tg://resolve?domain=<name> give Telegram
 //     usernames (invite links t.me/+… and t.me/joinchat/… do not);
 //   - a URL's host is not reported again as a domain, nor an e-mail's
-//     domain; an onion URL also yields the onion identifier.
+//     domain; an onion URL also yields the onion identifier;
+//   - an IBAN is written as one run or in groups of four separated by
+//     single spaces, starts a word, has a registered country, its
+//     country's length and valid check digits;
+//   - a card number is written in groups (4-4-4-4, 4-4-4-4-1..3, 4-6-5,
+//     4-6-4) with one kind of single separator, or as one run of 12 to 19
+//     digits only after a card word ("card", "Visa", "Kreditkarte",
+//     "tarjeta"…) on the same line; Luhn and the brand's prefix and
+//     length must verify;
+//   - a BIC only after a "BIC" or "SWIFT" word on the same line, written in
+//     capitals (elsewhere "FACEBOOK" has a BIC's shape); Classify never
+//     returns bic;
+//   - a $cashtag starts with a letter and holds a lower-case letter, or
+//     follows "Cash App" right before it ("$BTC" is a ticker, "$100" an
+//     amount); Venmo and Revolut @names only after a "Venmo" or
+//     "Revolut"/"revtag" word on the line (else they are usernames);
+//     paypal.me/<name>, paypal.com/paypalme/<name>, cash.app/$<name>,
+//     revolut.me/<name> and venmo.com/[u/]<name> links give the handle.
+//     Classify takes handles only as links (or $cashtags): a bare word is
+//     not a handle.
 //
 // ExtractReader gives the same results as Extract over a stream, reading 1
 // MiB chunks cut at line ends (no identifier spans a line). Only a line
@@ -99,5 +131,8 @@
 // piece of evidence has a weight; the pieces for one country combine by
 // noisy-OR, confidence = 1 − Π(1 − wᵢ). See docs/attribution.md for the
 // weights. Confidences of different countries are independent and do not sum
-// to one.
+// to one. An IBAN points to its country code, a BIC to its bank office's
+// country, a Venmo name to the US and a $cashtag (weakly) to the US; cards,
+// PayPal and Revolut names say nothing about a country. SignalKey takes an
+// identifier key ("iban:DE89…") as stored, without classifying it again.
 package identifier

@@ -39,6 +39,7 @@ const (
 	clDash
 	clUnder
 	clHigh
+	clDollar
 )
 
 var charClass = func() (t [256]uint16) {
@@ -64,12 +65,13 @@ var charClass = func() (t [256]uint16) {
 	t['('] = clParen
 	t['-'] = clDash
 	t['_'] = clUnder
+	t['$'] = clDollar
 	return t
 }()
 
 // clInteresting: a token without any of these (and shorter than the
 // shortest letter-only candidate) cannot hold an identifier.
-const clInteresting = clDigit | clAt | clDot | clColon | clPlus
+const clInteresting = clDigit | clAt | clDot | clColon | clPlus | clDollar
 
 // Extract finds every identifier in text, in order of offset. Checksummed
 // kinds are only reported when their checksum verifies; other kinds when
@@ -123,7 +125,9 @@ func (s *scanner) run(from, to int) {
 			f |= cl
 			i++
 		}
-		if f&clInteresting == 0 && i-start < 25 {
+		// An all-capitals word of 8 to 14 bytes may be a BIC (after a label).
+		bic := f&clUpper != 0 && f&clLower == 0 && i-start >= 8 && i-start <= 14
+		if f&clInteresting == 0 && i-start < 25 && !bic {
 			continue
 		}
 		if end := s.token(start, i, f); end > i {
@@ -163,6 +167,7 @@ func (s *scanner) token(start, end int, f uint16) int {
 	s.ids = s.ids[:0]
 	resume := end
 	if f&clDigit != 0 {
+		resume = s.bankNumbers(start, end, f)
 		if e := s.phones(start, end); e > resume {
 			resume = e
 		}
@@ -181,6 +186,12 @@ func (s *scanner) token(start, end int, f uint16) int {
 	}
 	if f&clHash != 0 && s.opt.Platform == PlatformDiscord {
 		s.discordTags(start, end)
+	}
+	if f&clDollar != 0 {
+		s.cashtags(start, end)
+	}
+	if f&clUpper != 0 && end-start >= 8 {
+		s.bics(start, end)
 	}
 	if f&(clDigit|clUpper|clLower) != 0 && end-start >= 9 {
 		s.words(start, end)
@@ -210,6 +221,9 @@ func (s *scanner) phones(start, end int) int {
 	region := s.opt.DefaultRegion
 	resume := end
 	for p := start; p < end; p++ {
+		if len(s.spans) > 0 && s.overlaps(p, p+1, false) {
+			continue // inside an IBAN or a card number
+		}
 		c := text[p]
 		var prev byte = ' '
 		if p > 0 {
@@ -281,6 +295,20 @@ func (s *scanner) atSigns(start, end int) {
 		}
 		if l != p || (p > start && (isUserChar(text[p-1]) || text[p-1] == '.')) {
 			continue
+		}
+		if k := mentionHandle(text, p); k != "" {
+			r := p + 1
+			for r < end && (isAlnum(text[r]) || text[r] == '_' || text[r] == '-') && r-p <= 33 {
+				r++
+			}
+			for r > p+1 && text[r-1] == '-' {
+				r--
+			}
+			if validHandle(k, string(text[p+1:r])) == nil && (r >= end || !isUserChar(text[r])) {
+				s.add(k, p, r, strings.ToLower(string(text[p+1:r])), "", false)
+				p = r - 1
+				continue
+			}
 		}
 		// '.' belongs to Discord names only; elsewhere "@example.org" or
 		// "@alex." end at the dot.
@@ -450,6 +478,9 @@ func (s *scanner) word(a, b, end int) int {
 	case n == 32 && isHex(string(w)) && labelBefore(text, a, "hwid"):
 		k = KindHWID
 		norm, err = normHWID(string(w))
+	case n >= 12 && n <= 19 && allDigits(string(w)):
+		s.contiguousCard(a, b)
+		return b
 	default:
 		return b
 	}

@@ -69,6 +69,8 @@ func (s *scanner) urls(start, end int) {
 			}
 		case host == "t.me" || host == "telegram.me" || host == "telegram.dog":
 			s.telegramPath(hb, r)
+		case handleKindOfHost(host) != "":
+			s.handlePath(handleKindOfHost(host), host, hb, r)
 		case strings.HasPrefix(n, "tg://resolve?domain="):
 			q := bytes.Index(text[l:r], []byte("domain="))
 			if q >= 0 {
@@ -226,7 +228,7 @@ func (s *scanner) hosts(start, end int) {
 			continue
 		}
 		labels := bytes.Count(h, []byte{'.'}) + 1
-		if labels == 2 && (fileExtTLD[lt] || bytes.IndexByte(h, '.') < 2) && !bytes.EqualFold(h, []byte("t.me")) {
+		if labels == 2 && (fileExtTLD[lt] || bytes.IndexByte(h, '.') < 2) && !bytes.EqualFold(h, []byte("t.me")) && handleKindOfHost(strings.ToLower(string(h))) == "" {
 			continue
 		}
 		n, err := normDomain(string(h))
@@ -240,6 +242,13 @@ func (s *scanner) hosts(start, end int) {
 				r++
 			}
 			s.telegramPath(b, trimURLEnd(text, b, r))
+		}
+		if k := handleKindOfHost(n); k != "" {
+			r := b
+			for r < end && isURLChar(text[r]) {
+				r++
+			}
+			s.handlePath(k, n, b, trimURLEnd(text, b, r))
 		}
 	}
 }

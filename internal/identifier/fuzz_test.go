@@ -2,6 +2,7 @@ package identifier
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -15,13 +16,30 @@ func FuzzExtract(f *testing.F) {
 	f.Add(identifiertest.Text(2000, 5, 1))
 	f.Add([]byte("IMEI: 490154203237518 HWID: {4F1C9A2B-7D3E-5F60-A1B2-C3D4E5F60718} t.me/casey_placeholder"))
 	f.Add([]byte("(202) 555-0144 2024-01-15 +1 202 555 0143 2024-01-15 -1:5152535455565758595a5b5c5d5e5f606162636465666768696a6b6c6d6e6f70"))
+	f.Add([]byte("IBAN GB82 WEST 1234 5698 7654 32 BIC: NWBKGB2L card 4111 1111 1111 1111 Visa 4012888888881881 $alex_ex Venmo @Alex-Example"))
+	f.Add([]byte("paypal.me/AlexExample/25EUR https://cash.app/$alexex revolut.me/alexex 3782 822463 10005 5555-5555-5555-4444"))
 	f.Add([]byte("android://a@b.c/ https://u:p@x.example.org:0/ tg://resolve?domain=abcde [::] @@ a@ @a ::: 0x 0:"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, opt := range []ExtractOptions{{}, {DefaultRegion: "US", Platform: PlatformDiscord, WithContext: true}} {
 			ids := Extract(data, opt)
 			last := -1
 			for _, id := range ids {
-				if id.Offset < 0 || id.Offset+len(id.Value) > len(data) || string(data[id.Offset:id.Offset+len(id.Value)]) != id.Value {
+				if id.Offset < 0 || id.Offset+len(id.Value) > len(data) {
+					t.Fatalf("offset %d does not point at %q", id.Offset, id.Value)
+				}
+				raw := string(data[id.Offset : id.Offset+len(id.Value)])
+				if id.Kind == KindCard {
+					// A card is masked: the number never leaves Extract.
+					if id.Value != maskCard([]byte(raw)) || strings.Count(id.Value, "*") < 8 || strings.Contains(id.Context, raw) {
+						t.Fatalf("card %q at %d is not masked: %q, context %q", raw, id.Offset, id.Value, id.Context)
+					}
+					if n, err := Normalize(id.Kind, raw, NormalizeOptions{}); err != nil || n != id.Normalized || !strings.HasPrefix(n, id.Platform+":") {
+						t.Fatalf("card %q: extracted as %q (%s), Normalize gives %q, %v", id.Value, id.Normalized, id.Platform, n, err)
+					}
+					last = id.Offset
+					continue
+				}
+				if raw != id.Value {
 					t.Fatalf("offset %d does not point at %q", id.Offset, id.Value)
 				}
 				if id.Offset < last {

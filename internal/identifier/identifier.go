@@ -29,13 +29,36 @@ const (
 	KindTelegramID Kind = "telegram_id" // numeric Telegram user id ("user123…" in exports)
 	KindIMEI       Kind = "imei"        // 15-digit IMEI with a Luhn check digit
 	KindHWID       Kind = "hwid"        // hardware id as stealer logs print it
+	KindIBAN       Kind = "iban"        // IBAN, mod-97 checked, the country's length
+	KindBIC        Kind = "bic"         // BIC (SWIFT code) of a bank office
+	KindCard       Kind = "card"        // payment card: brand and last four digits only
+	KindPayPal     Kind = "paypal"      // PayPal.me name
+	KindCashApp    Kind = "cashapp"     // Cash App $cashtag
+	KindRevolut    Kind = "revolut"     // Revolut tag (revtag)
+	KindVenmo      Kind = "venmo"       // Venmo username
 )
 
 // Kinds lists every kind, in the order Classify tries them.
 var Kinds = []Kind{
 	KindPhone, KindEmail, KindURL, KindOnion, KindIPv4, KindIPv6, KindETH, KindBTC,
 	KindLTC, KindTRX, KindXMR, KindTON, KindTelegramID, KindIMEI, KindHWID,
+	KindIBAN, KindBIC, KindCard, KindPayPal, KindCashApp, KindRevolut, KindVenmo,
 	KindDomain, KindUsername,
+}
+
+// PaymentKinds are the kinds that name a means of payment: bank accounts,
+// cards, payment handles and crypto addresses.
+var PaymentKinds = []Kind{KindIBAN, KindCard, KindPayPal, KindCashApp, KindRevolut, KindVenmo,
+	KindBTC, KindETH, KindLTC, KindXMR, KindTRX, KindTON}
+
+// IsPaymentKind reports whether k names a means of payment.
+func IsPaymentKind(k Kind) bool {
+	for _, x := range PaymentKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
 }
 
 // Platforms for usernames.
@@ -48,11 +71,11 @@ const (
 // Identifier is one identifier found in text.
 type Identifier struct {
 	Kind       Kind   `json:"kind"`
-	Value      string `json:"value"`      // exactly as found
+	Value      string `json:"value"`      // exactly as found (a card: masked, see KindCard)
 	Normalized string `json:"normalized"` // canonical form (see Normalize)
 	Offset     int    `json:"offset"`     // byte offset of Value in the input
 	Valid      bool   `json:"valid"`
-	Platform   string `json:"platform,omitempty"` // usernames only
+	Platform   string `json:"platform,omitempty"` // usernames: the platform; cards: the brand
 	Context    string `json:"context,omitempty"`  // surrounding bytes, when asked for
 }
 
@@ -122,6 +145,14 @@ func Normalize(kind Kind, raw string, opt NormalizeOptions) (string, error) {
 		n, err = normIMEI(raw)
 	case KindHWID:
 		n, err = normHWID(raw)
+	case KindIBAN:
+		n, err = normIBAN(raw)
+	case KindBIC:
+		n, err = normBIC(raw)
+	case KindCard:
+		n, err = normCard(raw)
+	case KindPayPal, KindCashApp, KindRevolut, KindVenmo:
+		n, err = normHandle(kind, raw)
 	default:
 		return "", fmt.Errorf("normalize %q: %w", kind, ErrUnknownKind)
 	}
@@ -157,6 +188,10 @@ func Classify(raw string, opt NormalizeOptions) (Kind, string, error) {
 		}
 		if k == KindTelegramID && !strings.HasPrefix(raw, "user") {
 			continue // bare numbers are not taken for Telegram ids
+		}
+		if (k == KindPayPal || k == KindRevolut || k == KindVenmo) && !strings.Contains(raw, "/") ||
+			k == KindCashApp && !strings.HasPrefix(raw, "$") && !strings.Contains(raw, "/") || k == KindBIC {
+			continue // bare words are not handles; nor BICs ("FACEBOOK" has a BIC's shape)
 		}
 		if n, err := Normalize(k, raw, opt); err == nil {
 			return k, n, nil

@@ -3,7 +3,6 @@ package investigation
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/identifier"
@@ -129,9 +128,8 @@ func (r *partyResolver) party(typ string, id int64, key, name string) PaymentPar
 		}
 	}
 	if key != "" {
-		_, val, _ := strings.Cut(key, ":")
 		a := identifier.Attributor{GeoIP: r.s.geoIP}
-		if cs := a.Attribute([]identifier.Signal{{Kind: identifier.SignalIdentifier, Value: val}}); len(cs) > 0 {
+		if cs := a.Attribute([]identifier.Signal{{Kind: identifier.SignalKey, Value: key}}); len(cs) > 0 {
 			v.Country = cs[0].Country
 			v.CountryEvidence = evidenceLines(cs[0])
 		}

@@ -128,10 +128,14 @@ func (l Link) String() string {
 func (l Link) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 
 // linkKinds are the identifier kinds that tie two sources to one person.
-// IP addresses (shared by networks), domains, URLs and bare logins (the
-// same word on two sites need not be one person) do not.
+// IP addresses (shared by networks), domains, URLs, bare logins (the
+// same word on two sites need not be one person), BICs and card last
+// fours do not.
 var linkKinds = map[string]bool{"phone": true, "email": true, "username": true, "telegram_id": true, "btc": true, "eth": true,
-	"ltc": true, "xmr": true, "trx": true, "ton": true, "hwid": true, "imei": true}
+	"ltc": true, "xmr": true, "trx": true, "ton": true, "hwid": true, "imei": true,
+	// A bank account and a payment handle name one holder; a card's last
+	// four digits and a bank's BIC do not.
+	"iban": true, "paypal": true, "cashapp": true, "revolut": true, "venmo": true}
 
 // joinsPersons reports whether identifier key (of kind) ties two sources
 // to one person: a link kind, and a username only when scoped to a
@@ -639,11 +643,11 @@ func orEmpty[T any](s []T) []T {
 func (s *Service) attribute(keys []string, leads []int64, leadBy map[int64]store.Lead) []identifier.Candidate {
 	var sig []identifier.Signal
 	for _, k := range keys {
-		kind, v, _ := strings.Cut(k, ":")
+		kind, _, _ := strings.Cut(k, ":")
 		if kind == "username" || kind == "telegram_id" || kind == "hwid" {
 			continue // say nothing about a country
 		}
-		sig = append(sig, identifier.Signal{Kind: identifier.SignalIdentifier, Value: v})
+		sig = append(sig, identifier.Signal{Kind: identifier.SignalKey, Value: k})
 	}
 	for _, id := range leads {
 		if c := leadBy[id].Country; c != "" {
