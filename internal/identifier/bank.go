@@ -14,7 +14,7 @@ var (
 	errIBANCountry  = errors.New("no IBAN registered for the country code")
 	errIBANChecksum = errors.New("mod-97 checksum does not verify")
 	errBICShape     = errors.New("want 4 letters (bank), 2 letters (country), 2 letters or digits (location) and optionally 3 (branch)")
-	errLuhn         = errors.New("Luhn check digit does not verify")
+	errLuhn         = errors.New("check digit (Luhn) does not verify")
 	errCardBrand    = errors.New("no card brand issues numbers of this prefix and length")
 )
 
