@@ -54,21 +54,24 @@ type Config struct {
 	SecureCookies bool
 	// Jobs runs background jobs (job_handlers.go); nil: no job routes work.
 	Jobs *job.Manager
+	// Version is the tool version referral packages name.
+	Version string
 }
 
 // API is the REST API's handler.
 type API struct {
-	svc    *investigation.Service
-	auth   Authenticator
-	log    *slog.Logger
-	secure bool
-	jobs   *job.Manager
-	mux    *http.ServeMux
+	svc     *investigation.Service
+	auth    Authenticator
+	log     *slog.Logger
+	secure  bool
+	jobs    *job.Manager
+	version string
+	mux     *http.ServeMux
 }
 
 // New builds the API and registers every route of the table.
 func New(cfg Config) *API {
-	a := &API{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, secure: cfg.SecureCookies, jobs: cfg.Jobs, mux: http.NewServeMux()}
+	a := &API{svc: cfg.Service, auth: cfg.Auth, log: cfg.Logger, secure: cfg.SecureCookies, jobs: cfg.Jobs, version: cfg.Version, mux: http.NewServeMux()}
 	for _, rt := range routes {
 		a.mux.Handle(rt.Method+" "+rt.Path, a.handler(rt))
 	}

@@ -107,6 +107,21 @@ var routes = []route{
 	{"GET", "/api/v1/deconfliction/oprf/{operation}/key", false, (*API).oprfKey},
 	{"POST", "/api/v1/deconfliction/oprf/{operation}/evaluate", false, (*API).oprfEvaluate},
 
+	// Referral packages (referral_handlers.go): build one for a country
+	// (the archive comes back), verify, import and acknowledge a received
+	// one, import an acknowledgement of one sent.
+	{"POST", "/api/v1/referrals", false, (*API).createReferral},
+	{"POST", "/api/v1/referrals/verify", false, (*API).verifyReferral},
+	{"POST", "/api/v1/referrals/import", false, (*API).importReferral},
+	{"POST", "/api/v1/referrals/ack", false, (*API).ackReferral},
+	{"POST", "/api/v1/referrals/ack-import", false, (*API).importReferralAck},
+	// Victim-identification series (series_handlers.go).
+	{"GET", "/api/v1/series", false, (*API).listSeries},
+	{"POST", "/api/v1/cases/{case}/series", false, (*API).createSeries},
+	{"GET", "/api/v1/cases/{case}/series/{series}", false, (*API).showSeries},
+	{"POST", "/api/v1/cases/{case}/series/{series}/shares", false, (*API).shareSeries},
+	{"GET", "/api/v1/cases/{case}/series/{series}/export", false, (*API).exportSeries},
+
 	// The audit trail (audit_handlers.go).
 	{"GET", "/api/v1/audit", false, (*API).auditLog},
 	{"GET", "/api/v1/audit/verify", false, (*API).verifyAudit},

@@ -137,7 +137,7 @@ VIBORA_RECEIVED_DIR.`,
 func Site(s *investigation.Service, a *auth.Authenticator, log *slog.Logger, secure bool, jobs *job.Manager) http.Handler {
 	return web.New(web.Config{Service: s, Auth: a, Logger: log, SecureCookies: secure, Jobs: jobs,
 		OIDCAgencies: slices.Collect(maps.Keys(a.Config().OIDC)),
-		API:          api.New(api.Config{Service: s, Auth: a, Logger: log, SecureCookies: secure, Jobs: jobs})})
+		API:          api.New(api.Config{Service: s, Auth: a, Logger: log, SecureCookies: secure, Jobs: jobs, Version: Version})})
 }
 
 // serveLogger is the server's operational log: info by default, so that
