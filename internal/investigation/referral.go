@@ -64,9 +64,10 @@ type ReferralResult struct {
 
 // referralSource is one person to refer and the case they come from.
 type referralSource struct {
-	c      store.Case
-	ev     *caseFacts
-	person Person
+	c        store.Case
+	ev       *caseFacts
+	person   Person
+	payments []PaymentView // the case's, by time
 }
 
 // CreateReferral builds the signed package of the suspects attributed to
@@ -105,6 +106,10 @@ func (s *Service) CreateReferral(ctx context.Context, o ReferralOptions) (Referr
 		if err != nil {
 			return ReferralResult{}, err
 		}
+		payments, err := s.Payments(ctx, c.Name)
+		if err != nil {
+			return ReferralResult{}, err
+		}
 		for _, p := range people {
 			if p.Score < o.MinScore || len(p.Countries) == 0 {
 				continue
@@ -119,7 +124,7 @@ func (s *Service) CreateReferral(ctx context.Context, o ReferralOptions) (Referr
 				if p.Countries[0].Country != o.Country {
 					p.Countries = append([]identifier.Candidate{{Country: o.Country}}, p.Countries...)
 				}
-				sources = append(sources, referralSource{c, ev, p})
+				sources = append(sources, referralSource{c, ev, p, payments})
 			}
 		}
 	}
@@ -434,6 +439,7 @@ func (s *Service) referralSuspect(ctx context.Context, src referralSource) (refe
 			break
 		}
 	}
+	sp.Payments = referralPayments(src.payments, p.ID)
 	used := map[int64]bool{}
 	media, err := s.referralMedia(ctx, c, ev, p, used)
 	if err != nil {
@@ -447,6 +453,45 @@ func (s *Service) referralSuspect(ctx context.Context, src referralSource) (refe
 	}
 	slices.Sort(sp.Exhibits)
 	return sp, used, nil
+}
+
+// referralPayments are the payments a person made or received, by time:
+// what the case's payment events say of each side, graded by where they
+// come from (a seized platform's ledger or an analyst's entry like the
+// suspect's own account, a chat message like a posted identifier).
+func referralPayments(payments []PaymentView, person string) []referral.Payment {
+	var out []referral.Payment
+	for _, pv := range payments {
+		for _, side := range []struct {
+			dir        string
+			own, other PaymentPartyView
+		}{{"paid", pv.Payer, pv.Payee}, {"received", pv.Payee, pv.Payer}} {
+			if side.own.Person != person {
+				continue
+			}
+			g := gradeOwn
+			if pv.Source == PaymentFromChat {
+				g = gradePosted
+			}
+			src := pv.Source
+			switch {
+			case pv.Conversation != "":
+				src += ": conversation " + pv.Conversation
+				if pv.Message != "" {
+					src += " message " + pv.Message
+				}
+			case pv.Exhibit != "":
+				src += ": exhibit " + pv.Exhibit
+			}
+			if pv.SourceRef != "" {
+				src += " (" + pv.SourceRef + ")"
+			}
+			out = append(out, referral.Payment{Direction: side.dir, Identifier: side.own.Identifier, Counterparty: cmp.Or(side.other.Identifier, side.other.Name),
+				CounterpartyCountry: side.other.Country, Amount: pv.Amount, Currency: pv.Currency, Time: pv.At, Method: pv.Method, TxID: pv.TxID,
+				Source: src, Evidence: pv.Evidence, CrossBorder: pv.CrossBorder, Grading: g})
+		}
+	}
+	return out
 }
 
 // referralMedia lists the known-material files a person shared: hashes,

@@ -86,6 +86,25 @@ func TestReferralRoundTripBetweenTwoStores(t *testing.T) {
 		if _, err := recipient.CreateKey(ctx, "US-TEST", "acks", []byte("a long synthetic passphrase")); err != nil {
 			t.Fatal(err)
 		}
+		// A payment of the suspect, as a seized platform's ledger records it.
+		people, err := sender.People(ctx, "op")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rowanKey string
+		for _, p := range people {
+			if p.Name == "Rowan Example" && len(p.Identifiers) > 0 {
+				rowanKey = p.Identifiers[0]
+			}
+		}
+		if rowanKey == "" {
+			t.Fatal("no identifier of Rowan Example")
+		}
+		pay := investigation.PaymentEvent{Source: investigation.PaymentFromPlatform, SourceRef: "ledger row 7", Amount: "25.00", Currency: "EUR", Method: "phone",
+			At: time.Date(2024, 1, 10, 8, 0, 0, 0, time.UTC), Payer: investigation.PaymentParty{Key: rowanKey}, Payee: investigation.PaymentParty{Key: "phone:+44 20 7946 0958"}}
+		if rec, err := sender.RecordPayments(ctx, "op", []investigation.PaymentEvent{pay}); err != nil || rec.New != 1 {
+			t.Fatalf("record payment: %+v %v", rec, err)
+		}
 		// The referral is made on 25 January as of that moment: what it
 		// records after (its custody events) is not in a rebuilt package.
 		asOf := time.Date(2024, 1, 25, 12, 0, 0, 0, time.UTC)
@@ -96,7 +115,7 @@ func TestReferralRoundTripBetweenTwoStores(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Suspects != 1 || res.Media != 3 || res.Counts.StealerHits == 0 || res.Counts.Messages == 0 || res.Counts.Custody == 0 {
+		if res.Suspects != 1 || res.Media != 3 || res.Counts.StealerHits == 0 || res.Counts.Messages == 0 || res.Counts.Custody == 0 || res.Counts.Payments != 1 {
 			t.Fatalf("package: %+v", res)
 		}
 		again, err := sender.CreateReferral(ctx, opts)
@@ -144,6 +163,14 @@ func TestReferralRoundTripBetweenTwoStores(t *testing.T) {
 		}
 		if v.Signer.Agency != "ES-TEST" || v.Referral.Handling.Code != "H3" || v.Suspects[0].Name != "Rowan Example" {
 			t.Fatalf("verified: %+v", v.Referral)
+		}
+		want := referral.Payment{Direction: "paid", Identifier: rowanKey, Counterparty: "phone:+442079460958", CounterpartyCountry: "GB", Amount: "25.00",
+			Currency: "EUR", Time: "2024-01-10T08:00:00Z", Method: "phone", Source: "platform (ledger row 7)", CrossBorder: true, Grading: referral.Grading{Source: "B", Info: "2"}}
+		if ps := v.Suspects[0].Payments; len(ps) != 1 || ps[0] != want {
+			t.Fatalf("payments: %+v\nwant %+v", ps, want)
+		}
+		if csv := string(pkg.Files[pkg.Name+"/"+referral.PaymentFile]) + string(pkg.Files[referral.PaymentFile]); !strings.Contains(csv, "S-0001,paid,"+rowanKey+",phone:+442079460958,GB,25.00,EUR,") {
+			t.Errorf("payments.csv: %q", csv)
 		}
 		imp, err := recipient.ImportReferral(ctx, pkg, "received")
 		if err != nil {

@@ -20,6 +20,7 @@ const (
 	MediaCSVFile   = "data/media/hashes.csv"
 	IdentifierFile = "data/evidence/identifiers.csv"
 	IPEventFile    = "data/evidence/ip-events.csv"
+	PaymentFile    = "data/evidence/payments.csv"
 	ProvenanceFile = "data/provenance/case-uco.jsonld"
 	CustodyFile    = "data/provenance/custody-log.jsonl"
 	ReportFile     = "data/report/referral-report.html"
@@ -82,6 +83,7 @@ func Build(in Input, s Signer) (*Package, error) {
 		r.Counts.IPEvents += len(sp.IPEvents)
 		r.Counts.Messages += len(sp.Messages)
 		r.Counts.StealerHits += len(sp.StealerHits)
+		r.Counts.Payments += len(sp.Payments)
 		suspects[i] = sp
 	}
 	media := mediaRows(suspects)
@@ -93,6 +95,7 @@ func Build(in Input, s Signer) (*Package, error) {
 	files[MediaCSVFile] = writeMediaCSV(media)
 	files[IdentifierFile] = writeIdentifierCSV(suspects)
 	files[IPEventFile] = writeIPEventCSV(suspects)
+	files[PaymentFile] = writePaymentCSV(suspects)
 	if files[CustodyFile], err = writeCustody(in.Custody); err != nil {
 		return nil, fmt.Errorf("build referral: %w", err)
 	}
@@ -150,6 +153,7 @@ func normalise(s Suspect) Suspect {
 	s.Identifiers = nonNil(s.Identifiers)
 	s.IPEvents = nonNil(s.IPEvents)
 	s.Messages = nonNil(s.Messages)
+	s.Payments = nonNil(s.Payments)
 	s.Media = nonNil(s.Media)
 	s.Exhibits = nonNil(s.Exhibits)
 	s.Attribution.Basis = nonNil(s.Attribution.Basis)
@@ -254,6 +258,18 @@ func writeIPEventCSV(suspects []Suspect) []byte {
 		}
 	}
 	return csvBytes([]string{"suspect", "ip_address", "date_time", "event", "source", "grading"}, out)
+}
+
+func writePaymentCSV(suspects []Suspect) []byte {
+	var out [][]string
+	for _, s := range suspects {
+		for _, p := range s.Payments {
+			out = append(out, []string{s.ID, p.Direction, p.Identifier, p.Counterparty, p.CounterpartyCountry, p.Amount, p.Currency, p.Time, p.Method, p.TxID,
+				p.Source, p.Evidence, strconv.FormatBool(p.CrossBorder), p.Grading.String()})
+		}
+	}
+	return csvBytes([]string{"suspect", "direction", "identifier", "counterparty", "counterparty_country", "amount", "currency", "time", "method", "txid",
+		"source", "evidence", "cross_border", "grading"}, out)
 }
 
 func writeCustody(events []CustodyEvent) ([]byte, error) {

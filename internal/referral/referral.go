@@ -115,6 +115,7 @@ type Counts struct {
 	IPEvents    int `json:"ip_events"`
 	Messages    int `json:"messages"`
 	StealerHits int `json:"stealer_hits"`
+	Payments    int `json:"payments"`
 	Media       int `json:"media"`
 	Custody     int `json:"custody_events"`
 }
@@ -152,6 +153,7 @@ type Suspect struct {
 	IPEvents      []IPEvent    `json:"ip_events"`
 	Messages      []Message    `json:"messages"`
 	StealerHits   []StealerHit `json:"stealer_hits"`
+	Payments      []Payment    `json:"payments"`
 	Media         []Media      `json:"media"`
 	Exhibits      []string     `json:"exhibits"`
 }
@@ -203,6 +205,25 @@ type StealerHit struct {
 	Login    string `json:"login"`
 	Password string `json:"password_masked"`
 	Watched  bool   `json:"watched_site"`
+}
+
+// Payment is one payment the suspect made or received, where the
+// evidence records it (a chat message, a seized platform's ledger, an
+// analyst's entry). Cards are only ever a brand and the last four digits.
+type Payment struct {
+	Direction           string  `json:"direction"`            // paid, received
+	Identifier          string  `json:"identifier,omitempty"` // the suspect's side: an IBAN, a handle, an address
+	Counterparty        string  `json:"counterparty,omitempty"`
+	CounterpartyCountry string  `json:"counterparty_country,omitempty"`
+	Amount              string  `json:"amount,omitempty"` // exact decimal text
+	Currency            string  `json:"currency,omitempty"`
+	Time                string  `json:"time,omitempty"` // RFC 3339 UTC
+	Method              string  `json:"method,omitempty"`
+	TxID                string  `json:"txid,omitempty"`
+	Source              string  `json:"source"` // chat, platform, manual, and where
+	Evidence            string  `json:"evidence,omitempty"`
+	CrossBorder         bool    `json:"cross_border"`
+	Grading             Grading `json:"grading"`
 }
 
 // Media is one known-material file the suspect shared: hashes and labels

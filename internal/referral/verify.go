@@ -298,6 +298,7 @@ func (v *verifier) contents(out *Verified) {
 		counts.IPEvents += len(s.IPEvents)
 		counts.Messages += len(s.Messages)
 		counts.StealerHits += len(s.StealerHits)
+		counts.Payments += len(s.Payments)
 		out.Suspects = append(out.Suspects, s)
 	}
 	for _, path := range v.p.Paths() {
