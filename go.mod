@@ -3,6 +3,7 @@ module github.com/vibora-project/vibora
 go 1.26.0
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	filippo.io/age v1.3.2
 	github.com/bodgit/sevenzip v1.6.5
 	github.com/chromedp/cdproto v0.160.5

@@ -105,6 +105,9 @@ func Build(in Input, s Signer) (*Package, error) {
 	if files[ReportFile], err = writeReport(r, suspects, media); err != nil {
 		return nil, fmt.Errorf("build referral: %w", err)
 	}
+	if files[ReportPDFFile], err = writePDF(r, suspects, media, at); err != nil {
+		return nil, fmt.Errorf("build referral: %w", err)
+	}
 
 	rb, err := marshal(r)
 	if err != nil {

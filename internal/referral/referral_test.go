@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -495,5 +496,30 @@ func TestPublicKeyFile(t *testing.T) {
 		if _, err := ParsePublicKey(bad); err == nil {
 			t.Errorf("%s: parsed", name)
 		}
+	}
+}
+
+// TestPDFReport: the package carries a PDF form of the report, listed in
+// the manifest, dated by the as-of time, with the markings, every suspect
+// and masked passwords, evidence text as text, and no image.
+func TestPDFReport(t *testing.T) {
+	p, _ := build(t)
+	pdf := p.Files[ReportPDFFile]
+	if !bytes.HasPrefix(pdf, []byte("%PDF-1.")) || !bytes.Contains(p.Files[ManifestFile], []byte(" "+ReportPDFFile+"\n")) {
+		t.Fatalf("no PDF report in the manifest: %.20q", pdf)
+	}
+	var r Referral
+	if err := json.Unmarshal(p.Files[ReferralFile], &r); err != nil {
+		t.Fatal(err)
+	}
+	at, _ := time.Parse(time.RFC3339, r.CreatedAt)
+	for _, want := range []string{"/CreationDate (D:" + at.UTC().Format("20060102150405"), "TLP:AMBER+STRICT - SIENA H3", "Do not contact the platform",
+		"S-0001", "h***********", synthHash("one")} {
+		if !bytes.Contains(pdf, []byte(want)) {
+			t.Errorf("PDF lacks %q", want)
+		}
+	}
+	if bytes.Contains(pdf, []byte("/Subtype /Image")) || bytes.Contains(pdf, []byte("/JavaScript")) {
+		t.Error("PDF holds an image or a script")
 	}
 }
