@@ -194,7 +194,7 @@ func TestOperationAcrossAgencies(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := operation.Totals{Suspects: 3, Identified: 2, Referred: 1, Arrested: 1, Acknowledged: 1, DevicesSeized: 3, VictimsSafeguarded: 2, PackagesSent: 1}
+		want := operation.Totals{Suspects: 3, Identified: 2, Referred: 1, Arrested: 1, Acknowledged: 1, InvestigationsOpened: 1, DevicesSeized: 3, VictimsSafeguarded: 2, PackagesSent: 1}
 		if rep.Totals != want || strings.Join(rep.ParticipatingCountries, ",") != "BE,NL" || strings.Join(rep.ReferralCountries, ",") != "ES" {
 			t.Fatalf("report totals %+v, countries %v %v", rep.Totals, rep.ParticipatingCountries, rep.ReferralCountries)
 		}
