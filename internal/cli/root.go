@@ -224,6 +224,7 @@ var commands = []func(*globals) *cobra.Command{
 	newUserCmd,
 	newVerifyCmd,
 	newVersionCmd,
+	newWorkerCmd,
 }
 
 func envOr(key, def string) string {

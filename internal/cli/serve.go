@@ -25,6 +25,7 @@ import (
 func newServeCmd(g *globals) *cobra.Command {
 	var listen, tlsCert, tlsKey, oidcConfig, receivedDir string
 	var roots []string
+	jobWorkers := 2
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--evidence-root DIR]... [--tls-cert F --tls-key F] [--oidc-config F]",
 		Short: "Run the hub: the browser workspace and the REST API (and its background jobs) on this store",
@@ -77,7 +78,13 @@ VIBORA_RECEIVED_DIR.`,
 			}
 			defer done()
 			receivedDir = cmp.Or(receivedDir, os.Getenv("VIBORA_RECEIVED_DIR"))
-			jobs, err := job.New(ctx, s, job.Config{EvidenceRoots: roots, SpoolDir: filepath.Join(cacheDir(g.db), "spool"), ReceivedDir: receivedDir, Logger: log})
+			if jobWorkers < 0 {
+				return usagef("--job-workers must be 0 or more")
+			}
+			if jobWorkers == 0 {
+				jobWorkers = -1 // none: vibora worker processes run the jobs
+			}
+			jobs, err := job.New(ctx, s, job.Config{EvidenceRoots: roots, SpoolDir: filepath.Join(cacheDir(g.db), "spool"), ReceivedDir: receivedDir, Workers: jobWorkers, Logger: log})
 			if err != nil {
 				return withHint(err, "--evidence-root must name existing directories")
 			}
@@ -126,6 +133,7 @@ VIBORA_RECEIVED_DIR.`,
 	f.StringVar(&tlsCert, "tls-cert", "", "PEM certificate chain: serve HTTPS (env VIBORA_TLS_CERT)")
 	f.StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert (env VIBORA_TLS_KEY)")
 	f.StringVar(&oidcConfig, "oidc-config", "", "JSON file of the agencies' OpenID Connect providers (env VIBORA_OIDC_CONFIG)")
+	f.IntVar(&jobWorkers, "job-workers", jobWorkers, "jobs of each queue this process runs at once; 0: none, vibora worker processes run them")
 	f.StringVar(&receivedDir, "received-dir", "", "where uploaded chat exports are kept as evidence, read-only (env VIBORA_RECEIVED_DIR; default: received/ in the store's cache directory)")
 	return cmd
 }

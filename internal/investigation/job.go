@@ -2,6 +2,7 @@ package investigation
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,6 +73,10 @@ type JobSubmission struct {
 	Case   string // the case it works on ("" for a bank import)
 	Params any    // the kind's parameters, stored as JSON
 	Upload string // the spool directory of its uploaded files, if any
+	// Enqueue, when set, hands the job to a job engine inside the
+	// transaction that records it (the engine's row and ours commit
+	// together, or neither does) and returns the engine's ticket.
+	Enqueue func(ctx context.Context, tx *sql.Tx, job int64) (ticket int64, err error)
 }
 
 func jobView(j store.Job) Job {
@@ -127,7 +132,15 @@ func (s *Service) SubmitJob(ctx context.Context, sub JobSubmission) (Job, error)
 			return err
 		}
 		ch.object = fmt.Sprintf("job:%d", j.ID)
-		return nil
+		if sub.Enqueue == nil {
+			return nil
+		}
+		ticket, err := sub.Enqueue(ctx, tx.SQL(), j.ID)
+		if err != nil {
+			return fmt.Errorf("queue job %d: %w", j.ID, err)
+		}
+		j.Ticket = ticket
+		return tx.SetJobTicket(ctx, j.ID, ticket)
 	})
 	return jobView(j), err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
@@ -26,6 +27,15 @@ type engine interface {
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 	JobCancel(ctx context.Context, id int64) (*rivertype.JobRow, error)
 	JobGet(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	JobRetry(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
+}
+
+// queue is the engine plus what inserts a job inside a transaction of the
+// store (database/sql), whatever driver the engine itself runs on.
+type queue struct {
+	engine
+	insertTx func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 }
 
 // ticket is the engine's job: it names one of our jobs, which the worker
@@ -40,34 +50,41 @@ func (ticket) Kind() string { return "vibora.job" }
 // openEngine opens River on the store's own database: the SQLite file
 // through its own connection (one, as the driver advises), or the
 // PostgreSQL server through a pgx pool. River's tables are migrated here.
-func openEngine(ctx context.Context, dsn string, cfg *river.Config) (engine, func(), error) {
+// Jobs inserted with the store's rows go through a second, insert-only
+// client on database/sql for PostgreSQL (the store's transactions are
+// database/sql ones); SQLite's driver is database/sql already.
+func openEngine(ctx context.Context, dsn string, cfg *river.Config) (queue, func(), error) {
 	if investigation.IsPostgres(dsn) {
 		pool, err := pgxpool.New(ctx, dsn)
 		if err != nil {
-			return nil, nil, fmt.Errorf("job engine: %w", err)
+			return queue{}, nil, fmt.Errorf("job engine: %w", err)
 		}
-		drv := riverpgxv5.New(pool)
-		c, err := newClient(ctx, drv, cfg)
+		c, err := newClient(ctx, riverpgxv5.New(pool), cfg)
 		if err != nil {
 			pool.Close()
-			return nil, nil, err
+			return queue{}, nil, err
 		}
-		return c, pool.Close, nil
+		ins, err := river.NewClient(riverdatabasesql.New(nil), &river.Config{Logger: cfg.Logger})
+		if err != nil {
+			pool.Close()
+			return queue{}, nil, fmt.Errorf("job engine: %w", err)
+		}
+		return queue{engine: c, insertTx: ins.InsertTx}, pool.Close, nil
 	}
 	db, err := sql.Open(sqlite.Driver, sqlite.DSN(dsn))
 	if err != nil {
-		return nil, nil, fmt.Errorf("job engine: %w", err)
+		return queue{}, nil, fmt.Errorf("job engine: %w", err)
 	}
 	db.SetMaxOpenConns(1)
 	c, err := newClient(ctx, riversqlite.New(db), cfg)
 	if err != nil {
 		db.Close()
-		return nil, nil, err
+		return queue{}, nil, err
 	}
-	return c, func() { db.Close() }, nil
+	return queue{engine: c, insertTx: c.InsertTx}, func() { db.Close() }, nil
 }
 
-func newClient[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg *river.Config) (engine, error) {
+func newClient[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg *river.Config) (*river.Client[TTx], error) {
 	mig, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: quiet(cfg.Logger)})
 	if err != nil {
 		return nil, fmt.Errorf("job engine migrations: %w", err)

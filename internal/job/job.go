@@ -22,6 +22,7 @@ package job
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -29,6 +30,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -41,6 +43,32 @@ import (
 	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/store"
 )
+
+// The queues jobs wait in, by what they need: QueueIngest for ingests
+// (the evidence roots), QueueHash for the chunks an ingest fans out into
+// and for verification (evidence roots and CPU), QueueMatch for matching
+// work, QueueImport for the imports of uploads (the server's spool
+// directory).
+const (
+	QueueIngest = "ingest"
+	QueueHash   = "hash"
+	QueueMatch  = "match"
+	QueueImport = "import"
+)
+
+// Queues lists every queue.
+var Queues = []string{QueueIngest, QueueHash, QueueMatch, QueueImport}
+
+// QueueOf is the queue of a job kind.
+func QueueOf(kind string) string {
+	switch kind {
+	case investigation.JobIngest:
+		return QueueIngest
+	case investigation.JobVerify:
+		return QueueHash
+	}
+	return QueueImport
+}
 
 // Config configures a Manager.
 type Config struct {
@@ -58,8 +86,18 @@ type Config struct {
 	ReceivedDir string
 	// MaxUpload caps the bytes of one job's uploads (0: DefaultMaxUpload).
 	MaxUpload int64
-	// Workers is how many jobs run at once in this process (0: 2).
+	// Workers is how many jobs of each queue run at once in this process
+	// (0: 2; negative: none, the jobs run in worker processes: vibora
+	// worker).
 	Workers int
+	// Queues are the queues this process works (nil: every queue; see
+	// Queues). A worker that cannot see the server's spool directory
+	// leaves out QueueImport.
+	Queues []string
+	// RescueAfter is how long a chunk of an ingest may run before the
+	// engine takes its worker for dead and gives the chunk to another
+	// (0: 1 h).
+	RescueAfter time.Duration
 	// Ingest adjusts the options of every ingest a job runs (workers,
 	// memory budget); nil keeps the defaults.
 	Ingest func(*investigation.IngestOptions)
@@ -82,7 +120,7 @@ type Manager struct {
 	log    *slog.Logger
 	roots  *Roots
 	spool  *spool
-	eng    engine
+	eng    queue
 	close  func()
 	id     string // this runner: host:pid:token
 	token  string
@@ -103,8 +141,16 @@ func New(ctx context.Context, svc *investigation.Service, cfg Config) (*Manager,
 	if cfg.DSN == "" {
 		cfg.DSN = svc.DSN()
 	}
-	if cfg.Workers <= 0 {
+	if cfg.Workers == 0 {
 		cfg.Workers = 2
+	}
+	if cfg.Queues == nil {
+		cfg.Queues = Queues
+	}
+	for _, q := range cfg.Queues {
+		if !slices.Contains(Queues, q) {
+			return nil, fmt.Errorf("job queue %q: not one of %s: %w", q, strings.Join(Queues, ", "), investigation.ErrInvalid)
+		}
 	}
 	cfg.HeartbeatEvery = orDuration(cfg.HeartbeatEvery, 5*time.Second)
 	cfg.StaleAfter = orDuration(cfg.StaleAfter, 2*time.Minute)
@@ -141,11 +187,18 @@ func New(ctx context.Context, svc *investigation.Service, cfg Config) (*Manager,
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &ticketWorker{m: m})
 	rcfg := &river.Config{
-		Queues:      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
-		Workers:     workers,
-		JobTimeout:  -1, // an ingest takes as long as the evidence takes
-		MaxAttempts: 1,  // a failure is the job's result; a dead runner is handled by reconcile
-		Logger:      quiet(cfg.Logger),
+		Workers:              workers,
+		JobTimeout:           -1, // an ingest takes as long as the evidence takes
+		MaxAttempts:          1,  // a failure is the job's result; a dead runner is handled by reconcile
+		RescueStuckJobsAfter: orDuration(cfg.RescueAfter, time.Hour),
+		Logger:               quiet(cfg.Logger),
+	}
+	if cfg.Workers > 0 {
+		// Tickets queued by earlier versions are in River's default queue.
+		rcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}}
+		for _, q := range cfg.Queues {
+			rcfg.Queues[q] = river.QueueConfig{MaxWorkers: cfg.Workers}
+		}
 	}
 	if m.eng, m.close, err = openEngine(ctx, cfg.DSN, rcfg); err != nil {
 		m.roots.Close()
@@ -170,7 +223,8 @@ func (m *Manager) Close() error {
 // Roots are the evidence roots jobs may read.
 func (m *Manager) Roots() *Roots { return m.roots }
 
-// Serve runs jobs until ctx ends. It first puts back in the queue the jobs
+// Serve runs jobs until ctx ends (a manager with no workers runs none:
+// it only keeps the queue in order, and worker processes run the jobs). It first puts back in the queue the jobs
 // whose runner died and makes sure every queued job has a ticket, and does
 // so again every ReconcileEvery. When ctx ends, the running jobs are
 // stopped and put back in the queue, to resume when a server serves again.
@@ -181,16 +235,25 @@ func (m *Manager) Serve(ctx context.Context) error {
 		m.spool.sweep(inUse)
 	}
 	if err := m.reconcile(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return err
 	}
-	if err := m.eng.Start(ctx); err != nil {
-		return fmt.Errorf("job engine: %w", err)
+	working := m.cfg.Workers > 0
+	if working {
+		if err := m.eng.Start(ctx); err != nil {
+			return fmt.Errorf("job engine: %w", err)
+		}
 	}
 	t := time.NewTicker(m.cfg.ReconcileEvery)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
+			if !working {
+				return nil
+			}
 			stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 			defer cancel()
 			if err := m.eng.StopAndCancel(stop); err != nil {
@@ -234,7 +297,7 @@ func (m *Manager) reconcile(ctx context.Context) error {
 				continue
 			}
 		}
-		if err := m.dispatch(ctx, rec.ID); err != nil {
+		if err := m.dispatch(ctx, rec); err != nil {
 			return err
 		}
 	}
@@ -273,27 +336,28 @@ func (m *Manager) gone(rec investigation.JobRecord) bool {
 	return err != nil && err != syscall.EPERM
 }
 
-// dispatch gives a queued job a ticket.
-func (m *Manager) dispatch(ctx context.Context, id int64) error {
-	res, err := m.eng.Insert(ctx, ticket{Job: id}, nil)
+// dispatch gives a queued job without a live ticket a new one.
+func (m *Manager) dispatch(ctx context.Context, rec investigation.JobRecord) error {
+	res, err := m.eng.Insert(ctx, ticket{Job: rec.ID}, &river.InsertOpts{Queue: QueueOf(rec.Kind)})
 	if err != nil {
-		return fmt.Errorf("queue job %d: %w", id, err)
+		return fmt.Errorf("queue job %d: %w", rec.ID, err)
 	}
-	return m.runner.SetTicket(ctx, id, res.Job.ID)
+	return m.runner.SetTicket(ctx, rec.ID, res.Job.ID)
 }
 
-// submit records a job and hands it to the engine. A failure to hand it
-// over is logged, not returned: the job is recorded and the next
-// reconcile hands it over.
+// submit records a job and its ticket in one transaction: a job is never
+// recorded without the ticket that runs it, nor a ticket queued for a job
+// that was not recorded.
 func (m *Manager) submit(ctx context.Context, sub investigation.JobSubmission) (investigation.Job, error) {
-	j, err := m.svc.SubmitJob(ctx, sub)
-	if err != nil {
-		return j, err
+	opts := &river.InsertOpts{Queue: QueueOf(sub.Kind)}
+	sub.Enqueue = func(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
+		res, err := m.eng.insertTx(ctx, tx, ticket{Job: id}, opts)
+		if err != nil {
+			return 0, err
+		}
+		return res.Job.ID, nil
 	}
-	if err := m.dispatch(ctx, j.ID); err != nil {
-		m.log.Warn("job recorded, not yet queued", "job", j.ID, "err", err)
-	}
-	return j, nil
+	return m.svc.SubmitJob(ctx, sub)
 }
 
 // Get returns a job the call's principal may see (investigation.ErrNotFound

@@ -247,6 +247,11 @@ type Tx struct {
 	added added // identifiers and files added, for deconfliction
 }
 
+// SQL is the transaction's database/sql handle, for an engine that writes
+// its own rows in the same transaction as the store's (the job engine's
+// tickets, inserted with the job they run).
+func (tx *Tx) SQL() *sql.Tx { return tx.tx }
+
 // InTx runs fn in a transaction, committing when it returns nil and rolling
 // back otherwise.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
