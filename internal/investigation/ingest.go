@@ -44,6 +44,12 @@ type IngestOptions struct {
 	Progress func(files, bytes int64)
 	// Discovered, when set, is called with each file found (for totals).
 	Reason string // why the ingest is done (custody record)
+	// Part, when set, makes this run one part of an ingest fanned out
+	// over workers (StartIngest): only the part's files on disk are read,
+	// its batches go to the part's ingest row, numbered for this part and
+	// Attempt, and the exhibit is completed later (CompleteIngest).
+	Part    *IngestPart
+	Attempt int
 }
 
 // IngestReport summarises an ingest.
@@ -147,11 +153,17 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 	labelsJSON, _ := json.Marshal(own)
 	in := store.Ingest{ExhibitID: e.ID, Roots: string(rootsJSON), StartedAt: s.timestamp(), Actor: s.actor(ctx), Status: "running",
 		Labels: string(labelsJSON), Owner: processOwner()}
-	err = s.mutate(ctx, &change{action: "ingest.start", object: object,
-		detail: map[string]any{"roots": roots, "labels": own, "already_stored": len(done), "crypto_only": opt.CryptoOnly}},
-		func(tx *store.Tx) error { return tx.InsertIngest(ctx, &in) })
-	if err != nil {
-		return rep, err
+	batchNo := 0
+	part := opt.Part
+	if part != nil {
+		in.ID, batchNo = part.Ingest, part.batchBase(opt.Attempt)
+	} else {
+		err = s.mutate(ctx, &change{action: "ingest.start", object: object,
+			detail: map[string]any{"roots": roots, "labels": own, "already_stored": len(done), "crypto_only": opt.CryptoOnly}},
+			func(tx *store.Tx) error { return tx.InsertIngest(ctx, &in) })
+		if err != nil {
+			return rep, err
+		}
 	}
 	rep.Ingest = in.ID
 
@@ -164,7 +176,6 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 		matches []store.FileMatch
 	}
 	var batch []stored
-	batchNo := 0
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -235,6 +246,10 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 			return false
 		},
 	}
+	var check partCheck
+	if part != nil {
+		runOpt.Source.Select = check.selector(part)
+	}
 	lastFlush := time.Now()
 	err = evidence.Run(ctx, roots, runOpt, func(it evidence.Item) error {
 		ms, status, err := m.MatchResult(ctx, &it.Result)
@@ -252,7 +267,11 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 		err = flush()
 	}
 	rep.Skipped += walkSkipped.Load()
-	if err != nil {
+	if err == nil && part != nil {
+		err = check.result(part)
+	}
+	if err != nil || part != nil {
+		rep.ElapsedSeconds = time.Since(start).Seconds()
 		return rep, err
 	}
 

@@ -35,7 +35,8 @@ type engine interface {
 // store (database/sql), whatever driver the engine itself runs on.
 type queue struct {
 	engine
-	insertTx func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	insertTx     func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	insertManyTx func(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 }
 
 // ticket is the engine's job: it names one of our jobs, which the worker
@@ -69,7 +70,7 @@ func openEngine(ctx context.Context, dsn string, cfg *river.Config) (queue, func
 			pool.Close()
 			return queue{}, nil, fmt.Errorf("job engine: %w", err)
 		}
-		return queue{engine: c, insertTx: ins.InsertTx}, pool.Close, nil
+		return queue{engine: c, insertTx: ins.InsertTx, insertManyTx: ins.InsertManyTx}, pool.Close, nil
 	}
 	db, err := sql.Open(sqlite.Driver, sqlite.DSN(dsn))
 	if err != nil {
@@ -81,7 +82,7 @@ func openEngine(ctx context.Context, dsn string, cfg *river.Config) (queue, func
 		db.Close()
 		return queue{}, nil, err
 	}
-	return queue{engine: c, insertTx: c.InsertTx}, func() { db.Close() }, nil
+	return queue{engine: c, insertTx: c.InsertTx, insertManyTx: c.InsertManyTx}, func() { db.Close() }, nil
 }
 
 func newClient[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg *river.Config) (*river.Client[TTx], error) {

@@ -2,7 +2,6 @@ package job
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -41,30 +40,24 @@ func (m *Manager) SubmitIngest(ctx context.Context, caseName, exhibit string, pa
 }
 
 func runIngest(ctx context.Context, m *Manager, rec investigation.JobRecord, pr *progress) (any, error) {
-	var p IngestParams
-	if err := json.Unmarshal(rec.Params, &p); err != nil {
-		return nil, fmt.Errorf("ingest parameters: %w", err)
+	opt, _, err := m.ingestOptions(rec)
+	if err != nil {
+		return nil, err
 	}
-	abs := make([]string, len(p.Paths))
-	for i, path := range p.Paths {
-		a, err := m.roots.Resolve(path)
-		if err != nil {
+	abs := opt.Paths
+	if m.cfg.PartFiles > 0 {
+		if err := m.fanOut(ctx, rec, opt, pr); err != nil {
 			return nil, err
 		}
-		abs[i] = a
 	}
-	// The files on disk are the total (archive members raise it as the
-	// walk finds them); counting them runs beside the ingest.
+	// One part: this runner ingests it all. The files on disk are the
+	// total (archive members raise it as the walk finds them); counting
+	// them runs beside the ingest.
 	go func() {
 		if files, _, err := evidence.ListFiles(abs); err == nil {
 			pr.filesTotal.Store(int64(len(files)))
 		}
 	}()
-	opt := investigation.IngestOptions{Exhibit: p.Exhibit, Paths: abs,
-		Reason: fmt.Sprintf("job %d: ingested %s", rec.ID, strings.Join(p.Paths, ", "))}
-	if m.cfg.Ingest != nil {
-		m.cfg.Ingest(&opt)
-	}
 	hook := opt.Progress
 	opt.Progress = func(files, bytes int64) {
 		pr.files.Store(files)

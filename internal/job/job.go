@@ -20,6 +20,7 @@
 package job
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -98,6 +99,12 @@ type Config struct {
 	// engine takes its worker for dead and gives the chunk to another
 	// (0: 1 h).
 	RescueAfter time.Duration
+	// PartFiles and PartBytes bound the parts an ingest fans out into
+	// (files on disk, bytes), so that any number of workers share it.
+	// 0: 2,000 files and 4 GiB on PostgreSQL; no fan-out on SQLite, whose
+	// single writer gains nothing from it.
+	PartFiles int
+	PartBytes int64
 	// Ingest adjusts the options of every ingest a job runs (workers,
 	// memory budget); nil keeps the defaults.
 	Ingest func(*investigation.IngestOptions)
@@ -184,8 +191,13 @@ func New(ctx context.Context, svc *investigation.Service, cfg Config) (*Manager,
 		m.roots.Close()
 		return nil, err
 	}
+	if investigation.IsPostgres(cfg.DSN) || cfg.PartFiles > 0 || cfg.PartBytes > 0 {
+		m.cfg.PartFiles, m.cfg.PartBytes = cmp.Or(cfg.PartFiles, 2000), cmp.Or(cfg.PartBytes, 4<<30)
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &ticketWorker{m: m})
+	river.AddWorker(workers, &partWorker{m: m})
+	river.AddWorker(workers, &finishWorker{m: m})
 	rcfg := &river.Config{
 		Workers:              workers,
 		JobTimeout:           -1, // an ingest takes as long as the evidence takes
@@ -278,7 +290,7 @@ func (m *Manager) reconcile(ctx context.Context) error {
 	}
 	for _, rec := range recs {
 		if rec.State == store.JobRunning {
-			if rec.Runner == m.id || !m.gone(rec) {
+			if rec.Runner == m.id || !m.gone(ctx, rec) {
 				continue
 			}
 			ok, err := m.runner.Requeue(ctx, rec.ID, rec.Runner)
@@ -310,8 +322,22 @@ func finalized(s rivertype.JobState) bool {
 
 // gone reports whether the runner of a running job is dead: a process of
 // this host that no longer exists (or a manager of this process that
-// stopped), or a heartbeat older than StaleAfter.
-func (m *Manager) gone(rec investigation.JobRecord) bool {
+// stopped), a heartbeat older than StaleAfter, or an engine job that
+// carried it and ended.
+func (m *Manager) gone(ctx context.Context, rec investigation.JobRecord) bool {
+	if id, ok := strings.CutPrefix(rec.Runner, riverRunner); ok {
+		// Carried by an engine job (a fanned-out ingest's finish job):
+		// gone once that job has ended without ending ours.
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return true
+		}
+		row, err := m.eng.JobGet(ctx, n)
+		if errors.Is(err, river.ErrNotFound) {
+			return true
+		}
+		return err == nil && finalized(row.State)
+	}
 	if !rec.Heartbeat.IsZero() && time.Since(rec.Heartbeat) > m.cfg.StaleAfter {
 		return true
 	}

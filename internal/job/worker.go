@@ -65,6 +65,8 @@ func (w *ticketWorker) Work(ctx context.Context, t *river.Job[ticket]) error {
 	end := context.WithoutCancel(ctx)
 	state, msg := store.JobDone, ""
 	switch {
+	case errors.Is(err, errHandedOff):
+		return nil
 	case errors.Is(cause, errLost):
 		m.log.Warn("job lost to another runner", "job", id)
 		return nil

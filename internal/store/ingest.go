@@ -82,3 +82,10 @@ func (tx *Tx) MarkIngest(ctx context.Context, id int64, status string) (bool, er
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// IngestStored counts the file rows an ingest stored and the bytes read
+// from them (rows with digests).
+func (q q) IngestStored(ctx context.Context, ingestID int64) (files, bytes int64, err error) {
+	err = q.queryRow(ctx, "SELECT COUNT(*), COALESCE(SUM(CASE WHEN sha256 <> '' THEN size ELSE 0 END), 0) FROM files WHERE ingest_id = ?", ingestID).Scan(&files, &bytes)
+	return files, bytes, err
+}

@@ -267,3 +267,11 @@ func affected(res sql.Result, err error) (bool, error) {
 	n, err := res.RowsAffected()
 	return n > 0, err
 }
+
+// HandOffJob passes a running job from its runner to another (a job the
+// engine carries on in parts). It reports false when from no longer held
+// it.
+func (tx *Tx) HandOffJob(ctx context.Context, id int64, from, to, at string) (bool, error) {
+	res, err := tx.exec(ctx, "UPDATE jobs SET runner = ?, heartbeat_at = ? WHERE id = ? AND state = ? AND runner = ?", to, at, id, JobRunning, from)
+	return affected(res, err)
+}

@@ -26,6 +26,9 @@ func (w *walker) walkRoot(root string) error {
 	if info.IsDir() {
 		return stopErr(w.walkDir(abs, disp, raw, []os.FileInfo{info}))
 	}
+	if !w.selected(raw, info.Size()) {
+		return nil
+	}
 	it := w.diskItem(abs, disp, raw, info, true)
 	if !info.Mode().IsRegular() {
 		it.err = fmt.Errorf("source %s: %w (%s)", root, ErrNotRegular, kindName(info.Mode()))
@@ -69,6 +72,9 @@ func (w *walker) walkDir(abs, disp, raw string, ancestors []os.FileInfo) error {
 	}
 	names, err := readDirNames(abs)
 	if err != nil {
+		if !w.selected(raw, -1) {
+			return nil
+		}
 		it := &item{path: disp, raw: raw, mode: fs.ModeDir | ancestors[len(ancestors)-1].Mode().Perm(), pwIndex: -1,
 			err: fmt.Errorf("read directory %s: %w", disp, err), size: -1}
 		return w.emit(it)
@@ -80,6 +86,9 @@ func (w *walker) walkDir(abs, disp, raw string, ancestors []os.FileInfo) error {
 		cdisp, craw := disp+"/"+cd, raw+"/"+name
 		li, err := os.Lstat(cabs)
 		if err != nil {
+			if !w.selected(craw, -1) {
+				continue
+			}
 			if err := w.emit(&item{path: cdisp, raw: craw, size: -1, pwIndex: -1, err: fmt.Errorf("stat %s: %w", cdisp, err)}); err != nil {
 				return err
 			}
@@ -133,6 +142,9 @@ func (w *walker) walkDir(abs, disp, raw string, ancestors []os.FileInfo) error {
 		case !mode.IsRegular():
 			it.err = fmt.Errorf("%s: %w (%s)", cdisp, ErrNotRegular, kindName(mode))
 			it.reopen = nil
+		}
+		if !w.selected(craw, it.size) {
+			continue
 		}
 		if err := w.handle(it, nil); err != nil {
 			return err

@@ -91,6 +91,14 @@ type Options struct {
 	MaxDictionary int64
 	// TempDir is where spill files go; default os.TempDir().
 	TempDir string
+	// Select, when set, chooses the entries on disk to visit: it is asked
+	// for each one, before it is opened, with its number n (0, 1, ... in
+	// walk order, over every file on disk and every directory that cannot
+	// be read), its raw path and its size; an entry it refuses is not
+	// opened and not reported, nor are its members. A walk that selects
+	// nothing lists the evidence without reading it (an ingest's plan);
+	// one that selects a range of numbers walks one part of it.
+	Select func(n int, raw string, size int64) bool
 	// FollowSymlinks follows symlinks on disk (never inside archives).
 	// Loops are detected and reported. Default false: a symlink is
 	// reported with a warning and not read.

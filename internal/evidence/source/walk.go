@@ -23,6 +23,15 @@ type walker struct {
 	// so that fs.File reads can happen after the walk.
 	keep    bool
 	closers []io.Closer
+	disk    int // entries on disk numbered so far (Options.Select)
+}
+
+// selected numbers an entry on disk and reports whether Options.Select
+// takes it.
+func (w *walker) selected(raw string, size int64) bool {
+	n := w.disk
+	w.disk++
+	return w.opt.Select == nil || w.opt.Select(n, raw, size)
 }
 
 // item is an entry under construction, with the ways to reach its bytes.
