@@ -126,6 +126,10 @@ type partWorker struct {
 	m *Manager
 }
 
+// Timeout bounds a part's run: past it, the engine's rescuer takes the
+// part's worker for dead (killed, cut off) and gives the part to another.
+func (w *partWorker) Timeout(*river.Job[partArgs]) time.Duration { return w.m.cfg.RescueAfter }
+
 func (w *partWorker) Work(ctx context.Context, t *river.Job[partArgs]) error {
 	m := w.m
 	rec, err := m.runner.Load(ctx, t.Args.Job)
@@ -143,7 +147,7 @@ func (w *partWorker) Work(ctx context.Context, t *river.Job[partArgs]) error {
 	if !slices.Contains(opt.Paths, part.Root) {
 		return fmt.Errorf("ingest part %d: root %s is not one of the job's paths", part.Index, part.Root)
 	}
-	opt.Paths, opt.Part, opt.Attempt, opt.Progress = []string{part.Root}, &part, t.Attempt, nil
+	opt.Paths, opt.Part, opt.Attempt = []string{part.Root}, &part, t.Attempt
 	workCtx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
 	go m.watchCancel(workCtx, rec.ID, stop)
@@ -180,6 +184,9 @@ type finishWorker struct {
 	river.WorkerDefaults[finishArgs]
 	m *Manager
 }
+
+// Timeout: see partWorker.Timeout.
+func (w *finishWorker) Timeout(*river.Job[finishArgs]) time.Duration { return w.m.cfg.RescueAfter }
 
 func (w *finishWorker) Work(ctx context.Context, t *river.Job[finishArgs]) error {
 	m := w.m

@@ -162,6 +162,7 @@ func New(ctx context.Context, svc *investigation.Service, cfg Config) (*Manager,
 	cfg.HeartbeatEvery = orDuration(cfg.HeartbeatEvery, 5*time.Second)
 	cfg.StaleAfter = orDuration(cfg.StaleAfter, 2*time.Minute)
 	cfg.ReconcileEvery = orDuration(cfg.ReconcileEvery, 30*time.Second)
+	cfg.RescueAfter = orDuration(cfg.RescueAfter, time.Hour)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -202,7 +203,7 @@ func New(ctx context.Context, svc *investigation.Service, cfg Config) (*Manager,
 		Workers:              workers,
 		JobTimeout:           -1, // an ingest takes as long as the evidence takes
 		MaxAttempts:          1,  // a failure is the job's result; a dead runner is handled by reconcile
-		RescueStuckJobsAfter: orDuration(cfg.RescueAfter, time.Hour),
+		RescueStuckJobsAfter: cfg.RescueAfter,
 		Logger:               quiet(cfg.Logger),
 	}
 	if cfg.Workers > 0 {
