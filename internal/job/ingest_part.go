@@ -33,7 +33,7 @@ import (
 
 // partArgs is a part job: one part of a job's ingest.
 type partArgs struct {
-	Job  int64                      `json:"job"`
+	Job  int64                    `json:"job"`
 	Part investigation.IngestPart `json:"part"`
 }
 
