@@ -209,6 +209,7 @@ var commands = []func(*globals) *cobra.Command{
 	newFilesCmd,
 	newHashCmd,
 	newIngestCmd,
+	newJobsCmd,
 	newKeyCmd,
 	newLeadsCmd,
 	newMatchCmd,

@@ -254,6 +254,45 @@ func (s *Service) CancelJob(ctx context.Context, id int64) (Job, error) {
 	return jobView(j), err
 }
 
+// RetryJob puts a job that failed or was cancelled back in the queue, to
+// run again as its submitter; enqueue hands it to the job engine in the
+// same transaction (see JobSubmission.Enqueue). The principal needs write
+// access to the job. A job of uploaded files cannot run again (its files
+// are removed when it ends): it is submitted again instead.
+func (s *Service) RetryJob(ctx context.Context, id int64, enqueue func(ctx context.Context, tx *sql.Tx, job int64) (int64, error)) (Job, error) {
+	j, err := s.jobFor(ctx, id, access.Write)
+	if err != nil {
+		return Job{}, err
+	}
+	if j.State != store.JobFailed && j.State != store.JobCancelled {
+		return Job{}, fmt.Errorf("job %d is %s: only a failed or cancelled job is retried: %w", id, j.State, ErrInvalid)
+	}
+	if j.Upload != "" {
+		return Job{}, fmt.Errorf("job %d: its uploaded files were removed when it ended; submit them again: %w", id, ErrInvalid)
+	}
+	ch := &change{action: "job.retry", object: fmt.Sprintf("job:%d", id), before: j.State, after: store.JobQueued,
+		detail: map[string]any{"kind": j.Kind, "case": j.Case, "was": j.State, "error": j.Error}}
+	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
+		ok, err := tx.RetryJob(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("job %d changed meanwhile: %w", id, ErrInvalid)
+		}
+		ticket, err := enqueue(ctx, tx.SQL(), id)
+		if err != nil {
+			return fmt.Errorf("queue job %d: %w", id, err)
+		}
+		return tx.SetJobTicket(ctx, id, ticket)
+	})
+	if err != nil {
+		return Job{}, err
+	}
+	j, err = s.db.JobByID(ctx, id)
+	return jobView(j), err
+}
+
 // JobRecord is a job as its runner needs it.
 type JobRecord struct {
 	Job
@@ -386,3 +425,10 @@ func (s *Service) CheckJobSubmission(ctx context.Context, caseName string) error
 // DSN is the DSN of the service's store: the job engine keeps its queue
 // in the same database.
 func (s *Service) DSN() string { return s.db.DSN() }
+
+// CheckQueues reports whether the call's principal may see the job
+// engine's queues: they hold every agency's jobs, so they are for those
+// who may read the store-wide audit trail (the hub's administrators).
+func (s *Service) CheckQueues(ctx context.Context) error {
+	return s.check(ctx, access.Audit, access.Read)
+}

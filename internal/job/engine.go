@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
@@ -37,6 +38,8 @@ type queue struct {
 	engine
 	insertTx     func(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 	insertManyTx func(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	// db reads the engine's tables (the queue overview).
+	db *sql.DB
 }
 
 // ticket is the engine's job: it names one of our jobs, which the worker
@@ -70,7 +73,8 @@ func openEngine(ctx context.Context, dsn string, cfg *river.Config) (queue, func
 			pool.Close()
 			return queue{}, nil, fmt.Errorf("job engine: %w", err)
 		}
-		return queue{engine: c, insertTx: ins.InsertTx, insertManyTx: ins.InsertManyTx}, pool.Close, nil
+		db := stdlib.OpenDBFromPool(pool)
+		return queue{engine: c, insertTx: ins.InsertTx, insertManyTx: ins.InsertManyTx, db: db}, func() { db.Close(); pool.Close() }, nil
 	}
 	db, err := sql.Open(sqlite.Driver, sqlite.DSN(dsn))
 	if err != nil {
@@ -82,7 +86,7 @@ func openEngine(ctx context.Context, dsn string, cfg *river.Config) (queue, func
 		db.Close()
 		return queue{}, nil, err
 	}
-	return queue{engine: c, insertTx: c.InsertTx, insertManyTx: c.InsertManyTx}, func() { db.Close() }, nil
+	return queue{engine: c, insertTx: c.InsertTx, insertManyTx: c.InsertManyTx, db: db}, func() { db.Close() }, nil
 }
 
 func newClient[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg *river.Config) (*river.Client[TTx], error) {

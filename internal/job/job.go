@@ -376,15 +376,30 @@ func (m *Manager) dispatch(ctx context.Context, rec investigation.JobRecord) err
 // recorded without the ticket that runs it, nor a ticket queued for a job
 // that was not recorded.
 func (m *Manager) submit(ctx context.Context, sub investigation.JobSubmission) (investigation.Job, error) {
-	opts := &river.InsertOpts{Queue: QueueOf(sub.Kind)}
-	sub.Enqueue = func(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
+	sub.Enqueue = m.enqueue(sub.Kind)
+	return m.svc.SubmitJob(ctx, sub)
+}
+
+// enqueue inserts a job's ticket inside the store's transaction.
+func (m *Manager) enqueue(kind string) func(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
+	opts := &river.InsertOpts{Queue: QueueOf(kind)}
+	return func(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
 		res, err := m.eng.insertTx(ctx, tx, ticket{Job: id}, opts)
 		if err != nil {
 			return 0, err
 		}
 		return res.Job.ID, nil
 	}
-	return m.svc.SubmitJob(ctx, sub)
+}
+
+// Retry puts a failed or cancelled job back in the queue, with a new
+// ticket, in one transaction.
+func (m *Manager) Retry(ctx context.Context, id int64) (investigation.Job, error) {
+	j, err := m.svc.Job(ctx, id)
+	if err != nil {
+		return j, err
+	}
+	return m.svc.RetryJob(ctx, id, m.enqueue(j.Kind))
 }
 
 // Get returns a job the call's principal may see (investigation.ErrNotFound

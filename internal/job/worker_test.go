@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/job"
 	"github.com/vibora-project/vibora/internal/store"
@@ -76,3 +79,57 @@ func TestSubmitIsOneTransaction(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestRetryAndQueues: a job that failed shows in the queues' overview
+// and, retried, runs again from its queue and ends done.
+func TestRetryAndQueues(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		e := newEnv(t, open, 5, nil)
+		serve(t, e.m)
+		gone := filepath.Join(e.root, "phone")
+		j, err := e.m.SubmitIngest(as(nlAnalyst), "op-nl", "PHONE-01", []string{"phone"})
+		must(t, err)
+		must(t, os.Rename(gone, gone+".away")) // before the job runs, most likely; either way it ends
+		j = wait(t, e.m, j.ID, "the end", ended)
+		if j.State == store.JobDone {
+			t.Skip("the job ran before its evidence was moved away")
+		}
+		if j.State != store.JobFailed || j.Error == "" {
+			t.Fatalf("job = %+v", j)
+		}
+		if _, err := e.m.Queues(as(nlAnalyst)); !errors.Is(err, access.ErrForbidden) {
+			t.Errorf("an analyst sees the queues: %v", err)
+		}
+		// The engine records its ticket's end a moment after ours.
+		var ingest job.QueueStats
+		var ov job.Overview
+		for deadline := time.Now().Add(10 * time.Second); ingest.Completed != 1 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			ov, err = e.m.Queues(as(owner))
+			must(t, err)
+			for _, q := range ov.Queues {
+				if q.Queue == job.QueueIngest {
+					ingest = q
+				}
+			}
+		}
+		if ingest.Completed != 1 || ingest.CompletedLastMinute != 1 || ingest.Running != 0 {
+			t.Errorf("queues = %+v", ov.Queues)
+		}
+		if _, err := e.m.Retry(as(nlViewer), j.ID); err == nil {
+			t.Errorf("a viewer retried a job")
+		}
+		must(t, os.Rename(gone+".away", gone))
+		r, err := e.m.Retry(as(nlAnalyst), j.ID)
+		must(t, err)
+		if r.State != store.JobQueued || r.Error != "" {
+			t.Errorf("retried job = %+v", r)
+		}
+		r = wait(t, e.m, j.ID, "the end", ended)
+		if r.State != store.JobDone || r.Attempts != 2 {
+			t.Errorf("retried job ended %+v", r)
+		}
+		if _, err := e.m.Retry(as(nlAnalyst), j.ID); !errors.Is(err, investigation.ErrInvalid) {
+			t.Errorf("retry of a done job: %v", err)
+		}
+	})
+}

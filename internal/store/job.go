@@ -275,3 +275,12 @@ func (tx *Tx) HandOffJob(ctx context.Context, id int64, from, to, at string) (bo
 	res, err := tx.exec(ctx, "UPDATE jobs SET runner = ?, heartbeat_at = ? WHERE id = ? AND state = ? AND runner = ?", to, at, id, JobRunning, from)
 	return affected(res, err)
 }
+
+// RetryJob puts a job that failed or was cancelled back in the queue,
+// with its error, result and cancel request cleared. It reports false when
+// the job had not ended so.
+func (tx *Tx) RetryJob(ctx context.Context, id int64) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE jobs SET state = ?, error = '', result = '', cancel_requested = 0, finished_at = '', runner = '', ticket = NULL
+		WHERE id = ? AND state IN (?, ?)`, JobQueued, id, JobFailed, JobCancelled)
+	return affected(res, err)
+}
