@@ -3,7 +3,7 @@
 // case dashboard and pages of the files table at several depths through
 // the real handler (vibora serve's composition, in process, no network).
 //
-//	go run ./bench/webui [-n 1000000] [-db DIR/vibora.db | postgres://...] [-runs 20]
+//	go run ./bench/webui [-n 1000000] [-db DIR/vibora.db | postgres://...] [-runs 20] [-only TEXT]
 //
 // It prints one line per measurement: the median and the worst server
 // time, and the CPU time per request of this process:
@@ -31,6 +31,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vibora-project/vibora/internal/access"
@@ -50,12 +51,16 @@ func main() {
 	n := flag.Int("n", 1_000_000, "file rows in the case")
 	dsn := flag.String("db", filepath.Join(os.TempDir(), "vibora-bench-webui", "vibora.db"), "store: a SQLite path or a postgres:// DSN (built when it has no case yet)")
 	runs := flag.Int("runs", 20, "requests per measurement")
+	flag.StringVar(&only, "only", "", "measure only the pages whose label contains this text (e.g. category)")
 	flag.Parse()
 	if err := run(*dsn, *n, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "webui:", err)
 		os.Exit(1)
 	}
 }
+
+// only restricts the measurements to labels containing it.
+var only string
 
 func run(dsn string, n, runs int) error {
 	ctx := context.Background()
@@ -92,6 +97,9 @@ func run(dsn string, n, runs int) error {
 		return rec.Code, rec.Body.String()
 	}
 	measure := func(label, path string) error {
+		if !strings.Contains(label, only) {
+			return nil
+		}
 		var times []time.Duration
 		cpu0 := cpuTime()
 		for range runs {
@@ -121,6 +129,9 @@ func run(dsn string, n, runs int) error {
 		{"exhibit": {"laptop"}, "order": {"path"}}, {"category": {"A2"}},
 	} {
 		for _, depth := range []float64{0, 0.5, 0.99} {
+			if !strings.Contains("files?"+q.Encode(), only) {
+				continue
+			}
 			after, err := cursorAt(owner, svc, q, depth)
 			if err != nil {
 				return err

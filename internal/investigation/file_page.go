@@ -74,8 +74,15 @@ func (s *Service) FilePage(ctx context.Context, caseName string, q FileQuery, af
 		ff.After = &last
 	}
 	if q.Category != "" {
-		// Only matched and ignorable files have matches (see Status).
-		ff.Statuses = slices.DeleteFunc(ff.Statuses, func(st string) bool { return st != "matched" && st != "ignorable" })
+		// Only matched and ignorable files have matches (see Status), and
+		// an ignorable file's matches are all of ignorable banks.
+		ignorable, err := s.db.CategoryOfKind(ctx, q.Category, "ignorable")
+		if err != nil {
+			return FilePage{}, err
+		}
+		ff.Statuses = slices.DeleteFunc(ff.Statuses, func(st string) bool {
+			return st != "matched" && (st != "ignorable" || !ignorable)
+		})
 	}
 	page := FilePage{Files: []FileView{}}
 	if len(ff.Statuses) == 0 {

@@ -206,6 +206,16 @@ func (q q) categoryFiles(ctx context.Context, caseID int64, category string) (in
 	return n, err
 }
 
+// CategoryOfKind reports whether any file matched category (given or
+// normalised) through a bank of kind, in any case: the files table reads
+// no ignorable file for a category no ignorable bank gave.
+func (q q) CategoryOfKind(ctx context.Context, category, kind string) (bool, error) {
+	var n int
+	err := q.queryRow(ctx, `SELECT CASE WHEN EXISTS (SELECT 1 FROM file_matches WHERE category = ? AND bank_kind = ?)
+		OR EXISTS (SELECT 1 FROM file_matches WHERE norm_category = ? AND bank_kind = ?) THEN 1 ELSE 0 END`, category, kind, category, kind).Scan(&n)
+	return n > 0, err
+}
+
 // nameFiles fills the case and exhibit names of files of one case.
 func (q q) nameFiles(ctx context.Context, caseID int64, files []File) error {
 	if len(files) == 0 {

@@ -183,6 +183,14 @@ func testFilePageOrders(t *testing.T, db *store.DB) {
 			catIDs[f.ID] = true
 		}
 	}
+	for _, c := range []struct {
+		category, kind string
+		want           bool
+	}{{"cat", "known", true}, {"raw", "known", true}, {"cat", "ignorable", false}, {"nothing", "known", false}} {
+		if got, err := db.CategoryOfKind(ctx, c.category, c.kind); err != nil || got != c.want {
+			t.Errorf("category %q of kind %q: %v, %v", c.category, c.kind, got, err)
+		}
+	}
 	for _, order := range []string{store.FileByID, store.FileByPath, store.FileBySize} {
 		for _, desc := range []bool{false, true} {
 			for _, filter := range []struct {
