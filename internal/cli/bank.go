@@ -23,10 +23,15 @@ func newBankCmd(g *globals) *cobra.Command {
 func newBankImportCmd(g *globals) *cobra.Command {
 	var opt investigation.BankImportOptions
 	cmd := &cobra.Command{
-		Use:   "import --name NAME [--kind K] [--format F] FILE",
-		Short: "Import a hash list (VICS JSON, ICSE CSV, plain list, HMA CSV, NSRL RDSv3) as a bank",
+		Use:   "import --name NAME [--kind K] [--format F] FILE|DIR",
+		Short: "Import a hash list (VICS JSON, ICSE CSV, plain list, HMA CSV, NSRL RDSv3, vPDQ video lists) as a bank",
 		Long: `Import a hash list into a bank. The format is detected from the file's
-content (--format overrides): vics, icse, plain, hma, nsrl. Importing the
+content (--format overrides): vics, icse, plain, hma, nsrl, vpdq. Video hash
+lists (vpdq) are one file per video, in the reference text form
+(frame,quality,pdqHex,timestamp lines) or python-threatexchange's compact
+JSON form; give one file, a directory or an archive (zip, tar, 7z...) of
+them. They carry no category: --category and --series give one to every
+record that has none. Importing the
 same file again changes nothing; importing a new version replaces the old
 one atomically. Rejected records are listed with their line and reason and
 never stop the import.`,
@@ -62,7 +67,9 @@ never stop the import.`,
 	f.StringVar(&opt.Name, "name", "", "bank name (required)")
 	cmd.MarkFlagRequired("name")
 	f.StringVar(&opt.Kind, "kind", "", "known, ignorable, watch or custom (default: what the format implies, else custom)")
-	f.StringVar(&opt.Format, "format", "", "vics, icse, plain, hma or nsrl (default: detected)")
+	f.StringVar(&opt.Format, "format", "", "vics, icse, plain, hma, nsrl or vpdq (default: detected)")
+	f.StringVar(&opt.Category, "category", "", "category of records that carry none (video hash lists)")
+	f.StringVar(&opt.Series, "series", "", "series of records that carry none")
 	f.StringVar(&opt.Source, "source", "", "who supplied the list")
 	f.StringVar(&opt.Profile, "profile", "", "category profile override (see docs/hashsets.md)")
 	f.StringVar(&opt.Hash64, "hash-kind", "", "what an unlabelled 64-hex value is: sha256 (default) or pdq")
@@ -190,8 +197,8 @@ func newBankShowCmd(g *globals) *cobra.Command {
 func newBankExportCmd(g *globals) *cobra.Command {
 	var format, output string
 	cmd := &cobra.Command{
-		Use:   "export NAME --format vics|csv [--output FILE]",
-		Short: "Export a bank as a VICS 2.0 hash set or CSV",
+		Use:   "export NAME --format vics|csv|vpdq|vpdq-compact [--output FILE]",
+		Short: "Export a bank as a VICS 2.0 hash set, CSV, or its video hash lists (a tar of vPDQ lists)",
 		Args:  argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, done, err := g.openService(cmd.Context())
@@ -226,7 +233,7 @@ func newBankExportCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "vics", "vics (VICS 2.0 #Media JSON) or csv")
+	cmd.Flags().StringVar(&format, "format", "vics", "vics (VICS 2.0 #Media JSON), csv, vpdq or vpdq-compact (a tar archive of video hash lists, one file per video)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this new file instead of stdout")
 	return cmd
 }

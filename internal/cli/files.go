@@ -46,6 +46,10 @@ func newFilesCmd(g *globals) *cobra.Command {
 				}
 				var ms []string
 				for _, m := range f.Matches {
+					if m.Kind == "vpdq" {
+						ms = append(ms, fmt.Sprintf("%s:%s(vpdq q=%.1f%% c=%.1f%%%s)", m.Bank, cmp.Or(m.NormCategory, m.Category), m.QueryPercent, m.ComparedPercent, seriesNote(m.Series)))
+						continue
+					}
 					ms = append(ms, fmt.Sprintf("%s:%s(%s d=%d)", m.Bank, cmp.Or(m.NormCategory, m.Category), m.Kind, m.Distance))
 				}
 				note := f.Error
@@ -74,4 +78,12 @@ func newFilesCmd(g *globals) *cobra.Command {
 	f.BoolVar(&errs, "errors", false, "only files that could not be processed")
 	f.StringVar(&category, "category", "", "only files matched with this category (as given, or normalised)")
 	return cmd
+}
+
+// seriesNote is " series S", or "" without a series.
+func seriesNote(s string) string {
+	if s == "" {
+		return ""
+	}
+	return " series " + s
 }

@@ -155,6 +155,7 @@ unreadable): they are findings, listed by 'vibora files --errors';
 	f.IntVar(&opt.Match.MinQuality, "min-quality", investigation.DefaultMinQuality, "PDQ hashes of lower quality are not matched (0-100; 0: no gate)")
 	f.StringVar(&opt.Reason, "reason", "", "why the exhibit is ingested (chain of custody)")
 	vf.register(cmd)
+	videoMatchFlags(cmd, &opt.Match)
 	return cmd
 }
 

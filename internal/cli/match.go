@@ -15,6 +15,7 @@ import (
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/hashset"
 	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/video"
 )
 
 func newMatchCmd(g *globals) *cobra.Command {
@@ -22,12 +23,17 @@ func newMatchCmd(g *globals) *cobra.Command {
 	var hashesFile string
 	var minQuality int
 	var hash64 string
+	var vf videoFlags
 	cmd := &cobra.Command{
-		Use:   "match [--json] [--max-distance N] [--dihedral] PATH... | --hashes-file F",
+		Use:   "match [--json] [--max-distance N] [--dihedral] [--seconds-per-hash N] PATH... | --hashes-file F",
 		Short: "Match files, or a file of hashes, against every bank",
 		Long: `Hash files (MD5, SHA-1, SHA-256, PDQ) and match them against every bank:
 exactly on the digests, and by PDQ distance (default 31 or less) on images
-of quality 50 or more. With --hashes-file, match a file of hashes, one per
+of quality 50 or more; videos by vPDQ (needs ffmpeg) against the banks'
+video hash lists: a video matches a bank video when q%, the share of its
+unique frame hashes (quality 50 or more) within the distance of one of the
+bank video's, is at least --video-query-percent (80), and c%, the reverse,
+at least --video-compared-percent (0). With --hashes-file, match a file of hashes, one per
 line, kind told by length (32 md5, 40 sha1, 64 sha256; "pdq:" prefix or
 --hash-kind pdq for PDQ). Queries are answered in input order.
 
@@ -50,6 +56,12 @@ index is cached next to the store and rebuilt when a bank changes.`,
 			if opt.MinQuality, err = minQualityOption(cmd, minQuality); err != nil {
 				return err
 			}
+			var vopt *video.Options
+			if hashesFile == "" {
+				if vopt, err = vf.options(g); err != nil {
+					return err
+				}
+			}
 			ctx := cmd.Context()
 			s, done, err := g.openService(ctx)
 			if err != nil {
@@ -64,7 +76,7 @@ index is cached next to the store and rebuilt when a bank changes.`,
 			out := newJSONLines(g.streams.Out)
 			var t *table
 			if !g.json {
-				t = newTable(g.streams.Out, "QUERY", "KIND", "STATUS", "BANK", "RECORD", "MATCH", "DIST", "CATEGORY", "SERIES")
+				t = newTable(g.streams.Out, "QUERY", "KIND", "STATUS", "BANK", "RECORD", "MATCH", "DIST", "CATEGORY", "SERIES", "VIDEO")
 			}
 			emit := func(l investigation.QueryMatches) error {
 				l.Matches = nonNil(l.Matches)
@@ -72,14 +84,15 @@ index is cached next to the store and rebuilt when a bank changes.`,
 					return out.Write(l)
 				}
 				if l.Error != "" {
-					t.Row(l.Query, l.Kind, "error: "+l.Error, "", "", "", "", "", "")
+					t.Row(l.Query, l.Kind, "error: "+l.Error, "", "", "", "", "", "", "")
 					return nil
 				}
 				if len(l.Matches) == 0 {
-					t.Row(l.Query, l.Kind, l.Status, "-", "", "", "", "", "")
+					t.Row(l.Query, l.Kind, l.Status, "-", "", "", "", "", "", "")
 				}
 				for _, x := range l.Matches {
-					t.Row(l.Query, l.Kind, l.Status, x.Bank, x.Record, x.Kind, x.Distance, cmp.Or(x.NormCategory, x.Category), x.Series)
+					t.Row(l.Query, l.Kind, l.Status, x.Bank, x.Record, x.Kind, x.Distance, cmp.Or(x.NormCategory, x.Category), x.Series,
+						percents(x.QueryMatchPercent, x.ComparedMatchPercent))
 				}
 				return nil
 			}
@@ -87,7 +100,7 @@ index is cached next to the store and rebuilt when a bank changes.`,
 			if hashesFile != "" {
 				failed, err = matchHashesFile(cmd, m, hashesFile, hash64, emit)
 			} else {
-				failed, err = matchPaths(cmd, m, args, opt, emit)
+				failed, err = matchPaths(cmd, m, args, opt, vopt, emit)
 			}
 			if err != nil {
 				return err
@@ -107,16 +120,18 @@ index is cached next to the store and rebuilt when a bank changes.`,
 	f.IntVar(&minQuality, "min-quality", investigation.DefaultMinQuality, "PDQ hashes of lower quality are not matched (0: no gate)")
 	f.StringVar(&hashesFile, "hashes-file", "", "match the hashes in this file (one per line; - for stdin)")
 	f.StringVar(&hash64, "hash-kind", "sha256", "with --hashes-file: what a 64-hex value is, sha256 or pdq (a pdq: or sha256: prefix overrides)")
+	vf.register(cmd)
+	videoMatchFlags(cmd, &opt)
 	return cmd
 }
 
-func matchPaths(cmd *cobra.Command, m *investigation.Matcher, args []string, opt investigation.MatchOptions, emit func(investigation.QueryMatches) error) (int, error) {
+func matchPaths(cmd *cobra.Command, m *investigation.Matcher, args []string, opt investigation.MatchOptions, vopt *video.Options, emit func(investigation.QueryMatches) error) (int, error) {
 	files, odd, err := evidence.ListFiles(args)
 	if err != nil {
 		return 0, withHint(usageError{err}, "give existing files or directories")
 	}
 	failed := 0
-	err = evidence.HashFiles(cmd.Context(), files, evidence.ProcessOptions{PDQ: true, Dihedral: opt.Dihedral}, 0, func(r evidence.Result) error {
+	err = evidence.HashFiles(cmd.Context(), files, evidence.ProcessOptions{PDQ: true, Dihedral: opt.Dihedral, Video: vopt}, 0, func(r evidence.Result) error {
 		l := investigation.QueryMatches{Query: r.Path, Kind: "file", Error: r.Err}
 		if r.Err != "" && !r.Hashed {
 			failed++

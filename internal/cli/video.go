@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vibora-project/vibora/internal/evidence"
+	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/video"
 )
 
@@ -40,6 +41,23 @@ func (f *videoFlags) options(g *globals) (*video.Options, error) {
 		newLines(g.streams.Err).Printf("vibora: warning: %v: videos get digests but no vPDQ\n", err)
 	}
 	return &opt, nil
+}
+
+// videoMatchFlags are the vPDQ rule's thresholds on match and ingest.
+func videoMatchFlags(cmd *cobra.Command, opt *investigation.MatchOptions) {
+	cmd.Flags().Float64Var(&opt.VideoQueryPercent, "video-query-percent", video.DefaultQueryMatchPercent,
+		"vPDQ: a video matches a bank video when this share (%) of its unique frame hashes is near one of the bank video's")
+	cmd.Flags().Float64Var(&opt.VideoComparedPercent, "video-compared-percent", video.DefaultIndexMatchPercent,
+		"vPDQ: ... and this share (%) of the bank video's unique frame hashes is near one of its own")
+}
+
+// percents formats a vPDQ match's q% and c% for a table ("" for other
+// matches).
+func percents(q, c *float64) string {
+	if q == nil || c == nil {
+		return ""
+	}
+	return fmt.Sprintf("q%% %.1f c%% %.1f", *q, *c)
 }
 
 // vpdqWriter writes each video's frames in the reference text format to

@@ -1,6 +1,7 @@
 package hashset
 
 import (
+	"crypto/sha256"
 	"encoding/hex"
 	"strings"
 
@@ -17,6 +18,7 @@ const (
 	HasSHA256
 	HasPDQ
 	HasPDQQuality
+	HasVPDQ // a video's vPDQ frame hashes (Record.VPDQ)
 )
 
 // Tri is a tri-state flag: unknown, true or false.
@@ -67,6 +69,10 @@ type Record struct {
 	SHA1       [20]byte
 	SHA256     [32]byte
 	PDQ        pdq.Hash
+	// VPDQ is a video's frame hashes in the reference text form
+	// (frame,quality,pdqHex,timestamp lines, as video.WriteText writes
+	// them); set with HasVPDQ by the vpdq format.
+	VPDQ string
 
 	// PhotoDNA is kept exactly as given (base64 or hex text) and never
 	// compared: matching it needs Microsoft's licence.
@@ -113,7 +119,7 @@ func hexIf(ok bool, b []byte) string {
 
 // HasHash reports whether the record carries at least one comparable hash
 // (PhotoDNA does not count: it is never compared).
-func (r *Record) HasHash() bool { return r.Present&(HasMD5|HasSHA1|HasSHA256|HasPDQ) != 0 }
+func (r *Record) HasHash() bool { return r.Present&(HasMD5|HasSHA1|HasSHA256|HasPDQ|HasVPDQ) != 0 }
 
 // SetHash stores a parsed hash of the given kind.
 func (r *Record) SetHash(k HashKind, b []byte) {
@@ -137,11 +143,16 @@ type Key struct {
 	SHA1    [20]byte
 	SHA256  [32]byte
 	PDQ     pdq.Hash
+	VPDQ    [32]byte // SHA-256 of Record.VPDQ when present
 }
 
 // Key returns the record's duplicate-detection key (quality excluded).
 func (r *Record) Key() Key {
-	return Key{Present: r.Present &^ HasPDQQuality, MD5: r.MD5, SHA1: r.SHA1, SHA256: r.SHA256, PDQ: r.PDQ}
+	k := Key{Present: r.Present &^ HasPDQQuality, MD5: r.MD5, SHA1: r.SHA1, SHA256: r.SHA256, PDQ: r.PDQ}
+	if r.Has(HasVPDQ) {
+		k.VPDQ = sha256.Sum256([]byte(r.VPDQ))
+	}
+	return k
 }
 
 // Deduper counts records whose hashes already appeared in the same file.

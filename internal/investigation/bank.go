@@ -28,6 +28,9 @@ type BankImportOptions struct {
 	Source  string // who supplied the list
 	Profile string // category profile override
 	Hash64  string // "pdq" when unlabelled 64-hex values are PDQ hashes (default sha256)
+	// Category and Series are given to records that carry none (a video
+	// hash list carries neither).
+	Category, Series string
 	// AllowPartial accepts an import that yields no usable record or
 	// rejects more than MaxRejectedShare of what it read; without it such
 	// an import fails and the bank stays as it was.
@@ -314,6 +317,12 @@ func (s *Service) stageRecords(ctx context.Context, f *format.File, stageID int6
 			res.Stats.Duplicate++
 			continue
 		}
+		if rec.Category == "" && opt.Category != "" {
+			rec.Category, rec.Class = opt.Category, hashset.NormaliseCategory(rec.Profile, opt.Category)
+		}
+		if rec.Series == "" {
+			rec.Series = opt.Series
+		}
 		res.Stats.Imported++
 		res.ByClass[rec.Class]++
 		r := toStoreRecord(&rec)
@@ -410,6 +419,9 @@ func (s *Service) RemoveBank(ctx context.Context, name string) error {
 func contentDigest(fileSHA256, kind, format string, opt BankImportOptions) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s", fileSHA256, kind, format, opt.Profile, opt.Hash64)
+	if opt.Category != "" || opt.Series != "" {
+		fmt.Fprintf(h, "\x00%s\x00%s", opt.Category, opt.Series)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -418,7 +430,7 @@ func toStoreRecord(r *hashset.Record) store.BankRecord {
 		MD5: r.HexMD5(), SHA1: r.HexSHA1(), SHA256: r.HexSHA256(), PDQ: r.HexPDQ(), PDQQuality: -1,
 		PhotoDNA: r.PhotoDNA, Category: r.Category, Profile: r.Profile, NormCategory: string(r.Class), Series: r.Series,
 		VictimIdentified: r.VictimIdentified.String(), OffenderIdentified: r.OffenderIdentified.String(),
-		Distributed: r.Distributed.String(), Tags: strings.Join(r.Tags, "|"), SourceID: r.SourceID,
+		Distributed: r.Distributed.String(), Tags: strings.Join(r.Tags, "|"), SourceID: r.SourceID, VPDQ: r.VPDQ,
 	}
 	if r.Has(hashset.HasPDQQuality) {
 		out.PDQQuality = int(r.PDQQuality)
@@ -464,10 +476,11 @@ func (d *recordSet) seen(r *hashset.Record) bool {
 }
 
 func keyBytes(k *hashset.Key) []byte {
-	b := make([]byte, 0, 1+16+20+32+32)
+	b := make([]byte, 0, 1+16+20+32+32+32)
 	b = append(b, byte(k.Present))
 	b = append(b, k.MD5[:]...)
 	b = append(b, k.SHA1[:]...)
 	b = append(b, k.SHA256[:]...)
-	return append(b, k.PDQ[:]...)
+	b = append(b, k.PDQ[:]...)
+	return append(b, k.VPDQ[:]...)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/vibora-project/vibora/internal/hashset"
 	"github.com/vibora-project/vibora/internal/hashset/plain"
 	"github.com/vibora-project/vibora/internal/hashset/vics"
+	"github.com/vibora-project/vibora/internal/hashset/vpdq"
 	"github.com/vibora-project/vibora/internal/store"
 )
 
@@ -20,6 +21,11 @@ import (
 const (
 	ExportVICS = "vics"
 	ExportCSV  = "csv"
+	// ExportVPDQ and ExportVPDQCompact write a bank's video hash lists
+	// as a tar archive, one file per video, in the reference text form
+	// or pytx's compact form.
+	ExportVPDQ        = vpdq.FormText
+	ExportVPDQCompact = vpdq.FormCompact
 )
 
 // recordWriter is what both exporters offer.
@@ -45,8 +51,10 @@ func (s *Service) ExportBank(ctx context.Context, name, format string, w io.Writ
 		rw = vics.NewWriter(mw)
 	case ExportCSV:
 		rw = plain.NewCSVWriter(mw)
+	case ExportVPDQ, ExportVPDQCompact:
+		rw = vpdq.NewTarWriter(mw, format)
 	default:
-		return 0, fmt.Errorf("export format %q: want vics or csv: %w", format, ErrInvalid)
+		return 0, fmt.Errorf("export format %q: want vics, csv, vpdq or vpdq-compact: %w", format, ErrInvalid)
 	}
 	err = s.db.BankRecords(ctx, b.ID, func(r store.BankRecord) error {
 		rec, err := fromStoreRecord(r)
@@ -98,6 +106,10 @@ func fromStoreRecord(r store.BankRecord) (hashset.Record, error) {
 		rec.Tags = strings.Split(r.Tags, "|")
 	}
 	rec.SourceID = r.SourceID
+	if r.VPDQ != "" {
+		rec.VPDQ = r.VPDQ
+		rec.Present |= hashset.HasVPDQ
+	}
 	return rec, nil
 }
 
@@ -117,7 +129,7 @@ func (s *Service) BankSummary(ctx context.Context, name string) (BankSummary, er
 	sum := BankSummary{Bank: bankView(b), ByClass: map[string]int64{}, Hashes: map[string]int64{}}
 	err = s.db.BankRecords(ctx, b.ID, func(r store.BankRecord) error {
 		sum.ByClass[r.NormCategory]++
-		for k, v := range map[string]string{"md5": r.MD5, "sha1": r.SHA1, "sha256": r.SHA256, "pdq": r.PDQ, "photodna": r.PhotoDNA} {
+		for k, v := range map[string]string{"md5": r.MD5, "sha1": r.SHA1, "sha256": r.SHA256, "pdq": r.PDQ, "photodna": r.PhotoDNA, "vpdq": r.VPDQ} {
 			if v != "" {
 				sum.Hashes[k]++
 			}

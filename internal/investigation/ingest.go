@@ -383,8 +383,12 @@ func videoUnless(cryptoOnly bool, opt *video.Options) *video.Options {
 func toFileMatches(ms []Match) []store.FileMatch {
 	var out []store.FileMatch
 	for _, x := range ms {
-		out = append(out, store.FileMatch{Bank: x.Bank, BankKind: x.BankKind, RecordID: x.Record, Kind: x.Kind, Hash: x.Hash,
-			Distance: x.Distance, Category: x.Category, NormCategory: x.NormCategory, Series: x.Series})
+		fm := store.FileMatch{Bank: x.Bank, BankKind: x.BankKind, RecordID: x.Record, Kind: x.Kind, Hash: x.Hash,
+			Distance: x.Distance, Category: x.Category, NormCategory: x.NormCategory, Series: x.Series, QueryPercent: -1, ComparedPercent: -1}
+		if x.QueryMatchPercent != nil && x.ComparedMatchPercent != nil {
+			fm.QueryPercent, fm.ComparedPercent = *x.QueryMatchPercent, *x.ComparedMatchPercent
+		}
+		out = append(out, fm)
 	}
 	return out
 }

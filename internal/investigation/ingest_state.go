@@ -150,7 +150,13 @@ func BatchDigest(files []store.File, matches map[int64][]store.FileMatch) string
 		})
 		var sealed []sealedMatch // nil stays nil: null in the digested form
 		for _, m := range ms {
-			sealed = append(sealed, sealedMatch{m.Bank, m.BankKind, m.RecordID, m.Kind, m.Hash, m.Distance, m.Category, m.NormCategory, m.Series})
+			sm := sealedMatch{Bank: m.Bank, BankKind: m.BankKind, RecordID: m.RecordID, Kind: m.Kind, Hash: m.Hash, Distance: m.Distance,
+				Category: m.Category, NormCategory: m.NormCategory, Series: m.Series}
+			if m.Kind == "vpdq" {
+				q, c := m.QueryPercent, m.ComparedPercent
+				sm.QueryPercent, sm.ComparedPercent = &q, &c
+			}
+			sealed = append(sealed, sm)
 		}
 		rows = append(rows, row{f.ExhibitID, f.Root, f.Member, f.Path, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.Status, f.Error, f.Warnings, f.OSPath,
 			f.Seq, f.PDQQuality, f.Depth, f.Size, sealed})
@@ -187,4 +193,8 @@ type sealedMatch struct {
 	Category     string `json:"category,omitempty"`
 	NormCategory string `json:"normalized_category,omitempty"`
 	Series       string `json:"series,omitempty"`
+	// A vPDQ match's q% and c% (added with video banks; absent for other
+	// kinds, so digests sealed before are unchanged).
+	QueryPercent    *float64 `json:"query_match_percent,omitempty"`
+	ComparedPercent *float64 `json:"compared_match_percent,omitempty"`
 }

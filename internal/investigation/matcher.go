@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/vibora-project/vibora/internal/access"
@@ -20,6 +21,7 @@ import (
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/matchindex"
 	"github.com/vibora-project/vibora/internal/store"
+	"github.com/vibora-project/vibora/internal/video"
 )
 
 // MatchOptions tune matching.
@@ -32,8 +34,17 @@ type MatchOptions struct {
 	Dihedral bool
 	// MinQuality: PDQ hashes of lower quality (query or bank) are not
 	// matched; flat images hash unreliably. Default DefaultMinQuality;
-	// negative disables the gate.
+	// negative disables the gate. A video query's frames of lower quality
+	// are dropped before its q% and c% are counted (a bank video's frames
+	// of quality under 50 are never indexed).
 	MinQuality int
+	// VideoQueryPercent is the q% a video needs to match a bank video
+	// (the share of its unique frame hashes within MaxDistance of one of
+	// the bank video's): 0 means video.DefaultQueryMatchPercent (80).
+	VideoQueryPercent float64
+	// VideoComparedPercent is the c% it needs (the share of the bank
+	// video's unique frame hashes near one of its own); default 0.
+	VideoComparedPercent float64
 }
 
 // Defaults for MatchOptions.
@@ -52,6 +63,9 @@ func (o MatchOptions) withDefaults() MatchOptions {
 	if o.MinQuality == 0 {
 		o.MinQuality = DefaultMinQuality
 	}
+	if o.VideoQueryPercent == 0 {
+		o.VideoQueryPercent = video.DefaultQueryMatchPercent
+	}
 	return o
 }
 
@@ -68,6 +82,11 @@ type Match struct {
 	NormCategory string `json:"normalized_category,omitempty"`
 	Series       string `json:"series"`
 	Dihedral     string `json:"dihedral,omitempty"` // which transform of the query matched
+	// QueryMatchPercent and ComparedMatchPercent are a vPDQ match's q%
+	// (the share of the query video's unique frame hashes near a frame of
+	// the bank's video) and c% (the reverse); set for kind vpdq only.
+	QueryMatchPercent    *float64 `json:"query_match_percent,omitempty"`
+	ComparedMatchPercent *float64 `json:"compared_match_percent,omitempty"`
 }
 
 // Matcher matches hashes against every bank of the store. It is safe for
@@ -93,6 +112,13 @@ type matchIndex struct {
 	qual  []int8
 	exact *matchindex.Exact
 	pdq   *matchindex.PDQ
+	// Bank videos: their unique frame hashes (quality 50 or more) are in
+	// pdq beside the photos' hashes, under IDs with frameBit set: frame f
+	// of the index is frameBit|f, f in videoStart[v]:videoStart[v+1] for
+	// video v, whose record is the ordinal videoOrd[v].
+	videoOrd   []uint32
+	videoStart []uint32
+	frameVideo []uint32 // frame -> video
 	// recs caches the bank records seen in hits, for every matcher that
 	// shares the index; it is emptied when it reaches maxCachedRecords.
 	mu   sync.Mutex
@@ -115,6 +141,9 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 	opt = opt.withDefaults()
 	if opt.MaxDistance < 0 || opt.MaxDistance > 31 {
 		return nil, fmt.Errorf("max distance %d: want 0..31: %w", opt.MaxDistance, ErrInvalid)
+	}
+	if opt.VideoQueryPercent < 0 || opt.VideoQueryPercent > 100 || opt.VideoComparedPercent < 0 || opt.VideoComparedPercent > 100 {
+		return nil, fmt.Errorf("video match percent %v/%v: want 0..100: %w", opt.VideoQueryPercent, opt.VideoComparedPercent, ErrInvalid)
 	}
 	if err := s.check(ctx, access.Bank, access.Read); err != nil {
 		return nil, err
@@ -155,7 +184,7 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 
 func indexKey(banks []store.Bank) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "vibora-match-index-v1\n")
+	fmt.Fprintf(h, "vibora-match-index-v2\n")
 	for _, b := range banks {
 		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%d\x00%s\n", b.ID, b.Name, b.Kind, b.Version, b.ContentDigest)
 	}
@@ -168,7 +197,10 @@ func (m *Matcher) build(ctx context.Context) error {
 	var pdqOrds []uint32
 	for bi, b := range m.banks {
 		xb.Grow(matchindex.MD5, int(b.RecordCount))
-		err := m.db.BankHashes(ctx, b.ID, func(id int64, md5, sha1, sha256, p string, q int) error {
+		err := m.db.BankHashes(ctx, b.ID, func(id int64, md5, sha1, sha256, p string, q int, vp string) error {
+			if len(m.ids) >= frameBit {
+				return fmt.Errorf("over %d bank records", frameBit)
+			}
 			ord := uint32(len(m.ids))
 			m.ids = append(m.ids, id)
 			m.bank = append(m.bank, uint16(bi))
@@ -195,6 +227,21 @@ func (m *Matcher) build(ctx context.Context) error {
 				}
 				pdqHashes, pdqOrds = append(pdqHashes, ph), append(pdqOrds, ord)
 			}
+			if vp != "" {
+				frames, err := video.ReadText(strings.NewReader(vp), 0)
+				if err != nil {
+					return fmt.Errorf("bank %s record %d: vpdq %w", b.Name, id, err)
+				}
+				m.videoOrd = append(m.videoOrd, ord)
+				m.videoStart = append(m.videoStart, uint32(len(m.frameVideo)))
+				for _, h := range video.UniqueHashes(frames, video.QualityThreshold) {
+					if len(m.frameVideo) >= frameBit {
+						return fmt.Errorf("over %d video frame hashes", frameBit)
+					}
+					pdqHashes, pdqOrds = append(pdqHashes, h), append(pdqOrds, frameBit|uint32(len(m.frameVideo)))
+					m.frameVideo = append(m.frameVideo, uint32(len(m.videoOrd)-1))
+				}
+			}
 			return nil
 		})
 		if err != nil {
@@ -204,6 +251,7 @@ func (m *Matcher) build(ctx context.Context) error {
 			return err
 		}
 	}
+	m.videoStart = append(m.videoStart, uint32(len(m.frameVideo)))
 	m.exact = xb.Build()
 	var err error
 	m.pdq, err = matchindex.NewPDQ(pdqHashes, pdqOrds)
@@ -225,8 +273,11 @@ func (m *Matcher) save(dir, key string) error {
 	if err := matchindex.WriteFile(filepath.Join(dir, key+".ords"), ordsWriter{m}); err != nil {
 		return err
 	}
+	if err := matchindex.WriteFile(filepath.Join(dir, key+".videos"), videosWriter{m}); err != nil {
+		return err
+	}
 	// Indexes of earlier bank versions are stale: remove them.
-	for _, ext := range []string{".exact", ".pdq", ".ords"} {
+	for _, ext := range []string{".exact", ".pdq", ".ords", ".videos"} {
 		old, _ := filepath.Glob(filepath.Join(dir, "*"+ext))
 		for _, p := range old {
 			if filepath.Base(p) != key+ext {
@@ -369,8 +420,9 @@ func (m *Matcher) load(dir, key string) error {
 		m.pdq, pdqErr = matchindex.ReadPDQFile(path(".pdq"))
 	}()
 	ordsErr := m.readOrds(path(".ords"))
+	videosErr := m.readVideos(path(".videos"))
 	wg.Wait()
-	return errors.Join(ordsErr, exactErr, pdqErr)
+	return errors.Join(ordsErr, videosErr, exactErr, pdqErr)
 }
 
 // Records is the number of bank records indexed.
@@ -416,6 +468,8 @@ func (m *Matcher) hit(ctx context.Context, ord uint32, kind string, dist int, di
 		h = r.SHA256
 	case "pdq":
 		h = r.PDQ
+	case "vpdq":
+		h = r.SourceID
 	}
 	return Match{Bank: b.Name, BankKind: b.Kind, BankVersion: b.Version, Record: r.ID, Kind: kind, Hash: h, Distance: dist,
 		Category: r.Category, NormCategory: r.NormCategory, Series: r.Series, Dihedral: dihedral}, nil
@@ -468,6 +522,9 @@ func (m *Matcher) MatchPDQ(ctx context.Context, h pdq.Hash, quality int, dihedra
 	}{}
 	for ti, q := range queries {
 		m.pdq.Search(q, m.opt.MaxDistance, func(ord uint32, dist int) {
+			if ord&frameBit != 0 {
+				return // a bank video's frame
+			}
 			if m.opt.MinQuality > 0 && m.qual[ord] >= 0 && int(m.qual[ord]) < m.opt.MinQuality {
 				return
 			}
@@ -520,6 +577,13 @@ func (m *Matcher) MatchResult(ctx context.Context, r *evidence.Result) ([]Match,
 	}
 	if r.PDQ != nil {
 		ms, err := m.MatchPDQ(ctx, *r.PDQ, r.PDQQuality, r.Dihedral)
+		if err != nil {
+			return nil, "", err
+		}
+		all = append(all, ms...)
+	}
+	if r.Video != nil {
+		ms, err := m.MatchVideo(ctx, r.Video.Frames)
 		if err != nil {
 			return nil, "", err
 		}

@@ -122,11 +122,20 @@ type FileMatch struct {
 	Category     string `json:"category,omitempty"`
 	NormCategory string `json:"normalized_category,omitempty"`
 	Series       string `json:"series,omitempty"`
+	// QueryMatchPercent and ComparedMatchPercent are a vPDQ match's q% and
+	// c% (kind vpdq only; Hash is then the video's name in its list).
+	QueryMatchPercent    *float64 `json:"query_match_percent,omitempty"`
+	ComparedMatchPercent *float64 `json:"compared_match_percent,omitempty"`
 }
 
 func fileMatchView(m store.FileMatch) FileMatch {
-	return FileMatch{Bank: m.Bank, BankKind: m.BankKind, RecordID: m.RecordID, Kind: m.Kind, Hash: m.Hash, Distance: m.Distance,
+	v := FileMatch{Bank: m.Bank, BankKind: m.BankKind, RecordID: m.RecordID, Kind: m.Kind, Hash: m.Hash, Distance: m.Distance,
 		Category: m.Category, NormCategory: m.NormCategory, Series: m.Series}
+	if m.Kind == "vpdq" {
+		q, c := m.QueryPercent, m.ComparedPercent
+		v.QueryMatchPercent, v.ComparedMatchPercent = &q, &c
+	}
+	return v
 }
 
 // Lead is a stealer-log machine that hit the watchlist.

@@ -53,6 +53,9 @@ type BankRecord struct {
 	Distributed        string
 	Tags               string // "|"-separated
 	SourceID           string
+	// VPDQ is a video's frame hashes in the reference text form
+	// (frame,quality,pdqHex,timestamp lines); "" for other records.
+	VPDQ string
 }
 
 const bankCols = "id, name, kind, source, file_name, file_sha256, format, format_version, version, imported_at, imported_by, record_count, rejected_count, content_digest, staged_for"
@@ -173,23 +176,23 @@ func (tx *Tx) DeleteBank(ctx context.Context, bankID int64) error {
 	return err
 }
 
-const recordCols = "id, bank_id, md5, sha1, sha256, pdq, pdq_quality, photodna, category, profile, norm_category, series, victim_identified, offender_identified, distributed, tags, source_id"
+const recordCols = "id, bank_id, md5, sha1, sha256, pdq, pdq_quality, photodna, category, profile, norm_category, series, victim_identified, offender_identified, distributed, tags, source_id, vpdq"
 
 // InsertBankRecords stores records in multi-row statements.
 func (tx *Tx) InsertBankRecords(ctx context.Context, recs []BankRecord) error {
-	const cols = 16
+	const cols = 17
 	const perStmt = 500
 	for len(recs) > 0 {
 		n := min(len(recs), perStmt)
 		var b strings.Builder
-		b.WriteString("INSERT INTO bank_records (bank_id, md5, sha1, sha256, pdq, pdq_quality, photodna, category, profile, norm_category, series, victim_identified, offender_identified, distributed, tags, source_id) VALUES ")
+		b.WriteString("INSERT INTO bank_records (bank_id, md5, sha1, sha256, pdq, pdq_quality, photodna, category, profile, norm_category, series, victim_identified, offender_identified, distributed, tags, source_id, vpdq) VALUES ")
 		args := make([]any, 0, n*cols)
 		for i, r := range recs[:n] {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-			args = append(args, r.BankID, r.MD5, r.SHA1, r.SHA256, r.PDQ, r.PDQQuality, r.PhotoDNA, r.Category, r.Profile, r.NormCategory, r.Series, r.VictimIdentified, r.OffenderIdentified, r.Distributed, r.Tags, r.SourceID)
+			b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			args = append(args, r.BankID, r.MD5, r.SHA1, r.SHA256, r.PDQ, r.PDQQuality, r.PhotoDNA, r.Category, r.Profile, r.NormCategory, r.Series, r.VictimIdentified, r.OffenderIdentified, r.Distributed, r.Tags, r.SourceID, r.VPDQ)
 		}
 		if _, err := tx.exec(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("insert bank records: %w", err)
@@ -208,7 +211,7 @@ func (q q) BankRecords(ctx context.Context, bankID int64, fn func(BankRecord) er
 	defer rows.Close()
 	for rows.Next() {
 		var r BankRecord
-		if err := rows.Scan(&r.ID, &r.BankID, &r.MD5, &r.SHA1, &r.SHA256, &r.PDQ, &r.PDQQuality, &r.PhotoDNA, &r.Category, &r.Profile, &r.NormCategory, &r.Series, &r.VictimIdentified, &r.OffenderIdentified, &r.Distributed, &r.Tags, &r.SourceID); err != nil {
+		if err := rows.Scan(&r.ID, &r.BankID, &r.MD5, &r.SHA1, &r.SHA256, &r.PDQ, &r.PDQQuality, &r.PhotoDNA, &r.Category, &r.Profile, &r.NormCategory, &r.Series, &r.VictimIdentified, &r.OffenderIdentified, &r.Distributed, &r.Tags, &r.SourceID, &r.VPDQ); err != nil {
 			return err
 		}
 		if err := fn(r); err != nil {
@@ -221,29 +224,30 @@ func (q q) BankRecords(ctx context.Context, bankID int64, fn func(BankRecord) er
 // BankRecordByID returns one record.
 func (q q) BankRecordByID(ctx context.Context, id int64) (BankRecord, error) {
 	var r BankRecord
-	err := q.queryRow(ctx, "SELECT "+recordCols+" FROM bank_records WHERE id = ?", id).Scan(&r.ID, &r.BankID, &r.MD5, &r.SHA1, &r.SHA256, &r.PDQ, &r.PDQQuality, &r.PhotoDNA, &r.Category, &r.Profile, &r.NormCategory, &r.Series, &r.VictimIdentified, &r.OffenderIdentified, &r.Distributed, &r.Tags, &r.SourceID)
+	err := q.queryRow(ctx, "SELECT "+recordCols+" FROM bank_records WHERE id = ?", id).Scan(&r.ID, &r.BankID, &r.MD5, &r.SHA1, &r.SHA256, &r.PDQ, &r.PDQQuality, &r.PhotoDNA, &r.Category, &r.Profile, &r.NormCategory, &r.Series, &r.VictimIdentified, &r.OffenderIdentified, &r.Distributed, &r.Tags, &r.SourceID, &r.VPDQ)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("bank record %d: %w", id, ErrNotFound)
 	}
 	return r, err
 }
 
-// BankHashes calls fn with each record's ID and hashes, in ID order: the
-// columns a match index needs and nothing more.
-func (q q) BankHashes(ctx context.Context, bankID int64, fn func(id int64, md5, sha1, sha256, pdq string, pdqQuality int) error) error {
-	rows, err := q.query(ctx, "SELECT id, md5, sha1, sha256, pdq, pdq_quality FROM bank_records WHERE bank_id = ? ORDER BY id", bankID)
+// BankHashes calls fn with each record's ID and hashes (vpdq: a video's
+// frames in the reference text form), in ID order: the columns a match
+// index needs and nothing more.
+func (q q) BankHashes(ctx context.Context, bankID int64, fn func(id int64, md5, sha1, sha256, pdq string, pdqQuality int, vpdq string) error) error {
+	rows, err := q.query(ctx, "SELECT id, md5, sha1, sha256, pdq, pdq_quality, vpdq FROM bank_records WHERE bank_id = ? ORDER BY id", bankID)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	var id int64
-	var md5, sha1, sha256, pdq string
+	var md5, sha1, sha256, pdq, vpdq string
 	var quality int
 	for rows.Next() {
-		if err := rows.Scan(&id, &md5, &sha1, &sha256, &pdq, &quality); err != nil {
+		if err := rows.Scan(&id, &md5, &sha1, &sha256, &pdq, &quality, &vpdq); err != nil {
 			return err
 		}
-		if err := fn(id, md5, sha1, sha256, pdq, quality); err != nil {
+		if err := fn(id, md5, sha1, sha256, pdq, quality, vpdq); err != nil {
 			return err
 		}
 	}
@@ -257,13 +261,13 @@ func (q q) BankHashes(ctx context.Context, bankID int64, fn func(id int64, md5, 
 // transactions of at most chunk records, so that other writers wait for
 // one chunk at most.
 func (db *DB) DedupBankRecords(ctx context.Context, bankID int64, chunk int) (removed int64, err error) {
-	rows, err := db.query(ctx, "SELECT id, md5, sha1, sha256, pdq FROM bank_records WHERE bank_id = ? ORDER BY md5, sha1, sha256, pdq, id", bankID)
+	rows, err := db.query(ctx, "SELECT id, md5, sha1, sha256, pdq, vpdq FROM bank_records WHERE bank_id = ? ORDER BY md5, sha1, sha256, pdq, vpdq, id", bankID)
 	if err != nil {
 		return 0, fmt.Errorf("find repeated bank records: %w", err)
 	}
 	defer rows.Close()
 	var (
-		prev [4]string
+		prev [5]string
 		have bool
 		ids  []int64
 	)
@@ -293,8 +297,8 @@ func (db *DB) DedupBankRecords(ctx context.Context, bankID int64, chunk int) (re
 	}
 	for rows.Next() {
 		var id int64
-		var k [4]string
-		if err := rows.Scan(&id, &k[0], &k[1], &k[2], &k[3]); err != nil {
+		var k [5]string
+		if err := rows.Scan(&id, &k[0], &k[1], &k[2], &k[3], &k[4]); err != nil {
 			return removed, err
 		}
 		if have && k == prev {

@@ -60,14 +60,38 @@ type FileMatch struct {
 	Category     string
 	NormCategory string
 	Series       string
+	// QueryPercent and ComparedPercent are a vPDQ match's q% and c%
+	// (Kind "vpdq"); -1 for other kinds.
+	QueryPercent, ComparedPercent float64
+}
+
+// percents returns a match's q% and c% as stored: -1 unless it is a vPDQ
+// match.
+func (m FileMatch) percents() (q, c float64) {
+	if m.Kind != "vpdq" {
+		return -1, -1
+	}
+	return m.QueryPercent, m.ComparedPercent
 }
 
 const insertFileSQL = `INSERT INTO files (exhibit_id, path, size, mtime, media_type, md5, sha1, sha256, pdq, pdq_quality, status, error, warnings, os_path, depth,
 	root, member, seq, ingest_id, batch, case_id)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT case_id FROM exhibits WHERE id = ?)) ON CONFLICT (exhibit_id, root, member, seq) DO NOTHING RETURNING id`
 
-const insertMatchSQL = `INSERT INTO file_matches (file_id, bank, bank_kind, record_id, kind, hash, distance, category, norm_category, series)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+const insertMatchSQL = `INSERT INTO file_matches (file_id, bank, bank_kind, record_id, kind, hash, distance, category, norm_category, series,
+	query_percent, compared_percent)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`
+
+// matchCols are the file_matches columns ScanFileMatch reads, in order.
+const matchCols = `m.file_id, m.bank, m.bank_kind, m.record_id, m.kind, m.hash, m.distance, m.category, m.norm_category, m.series,
+	m.query_percent, m.compared_percent`
+
+func scanFileMatch(s interface{ Scan(...any) error }) (FileMatch, error) {
+	var m FileMatch
+	err := s.Scan(&m.FileID, &m.Bank, &m.BankKind, &m.RecordID, &m.Kind, &m.Hash, &m.Distance, &m.Category, &m.NormCategory, &m.Series,
+		&m.QueryPercent, &m.ComparedPercent)
+	return m, err
+}
 
 // InsertFile stores a file unless the exhibit already has one with its
 // identity (a resumed, repeated or concurrent ingest). It reports whether
@@ -142,7 +166,8 @@ func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMa
 				}
 				defer ms.Close()
 			}
-			if _, err := ms.ExecContext(ctx, f.ID, m.Bank, m.BankKind, m.RecordID, m.Kind, m.Hash, m.Distance, m.Category, m.NormCategory, m.Series); err != nil {
+			qp, cp := m.percents()
+			if _, err := ms.ExecContext(ctx, f.ID, m.Bank, m.BankKind, m.RecordID, m.Kind, m.Hash, m.Distance, m.Category, m.NormCategory, m.Series, qp, cp); err != nil {
 				return n, fmt.Errorf("insert match of %q: %w", f.Path, err)
 			}
 		}
@@ -221,7 +246,7 @@ func (q q) Files(ctx context.Context, ff FileFilter, fn func(File) error) error 
 
 // FileMatches returns the matches of the given files, keyed by file ID.
 func (q q) FileMatches(ctx context.Context, caseID int64) (map[int64][]FileMatch, error) {
-	rows, err := q.query(ctx, `SELECT m.file_id, m.bank, m.bank_kind, m.record_id, m.kind, m.hash, m.distance, m.category, m.norm_category, m.series
+	rows, err := q.query(ctx, `SELECT `+matchCols+`
 		FROM file_matches m JOIN files f ON f.id = m.file_id JOIN exhibits e ON e.id = f.exhibit_id
 		WHERE e.case_id = ? ORDER BY m.file_id, m.distance, m.bank, m.record_id`, caseID)
 	if err != nil {
@@ -230,8 +255,8 @@ func (q q) FileMatches(ctx context.Context, caseID int64) (map[int64][]FileMatch
 	defer rows.Close()
 	out := map[int64][]FileMatch{}
 	for rows.Next() {
-		var m FileMatch
-		if err := rows.Scan(&m.FileID, &m.Bank, &m.BankKind, &m.RecordID, &m.Kind, &m.Hash, &m.Distance, &m.Category, &m.NormCategory, &m.Series); err != nil {
+		m, err := scanFileMatch(rows)
+		if err != nil {
 			return nil, err
 		}
 		out[m.FileID] = append(out[m.FileID], m)
@@ -306,7 +331,7 @@ func (q q) BatchFiles(ctx context.Context, ingestID int64, batch int) ([]File, m
 	if err := rows.Err(); err != nil {
 		return nil, nil, err
 	}
-	mrows, err := q.query(ctx, `SELECT m.file_id, m.bank, m.bank_kind, m.record_id, m.kind, m.hash, m.distance, m.category, m.norm_category, m.series
+	mrows, err := q.query(ctx, `SELECT `+matchCols+`
 		FROM file_matches m JOIN files f ON f.id = m.file_id WHERE f.ingest_id = ? AND f.batch = ?`, ingestID, batch)
 	if err != nil {
 		return nil, nil, err
@@ -314,8 +339,8 @@ func (q q) BatchFiles(ctx context.Context, ingestID int64, batch int) ([]File, m
 	defer mrows.Close()
 	ms := map[int64][]FileMatch{}
 	for mrows.Next() {
-		var m FileMatch
-		if err := mrows.Scan(&m.FileID, &m.Bank, &m.BankKind, &m.RecordID, &m.Kind, &m.Hash, &m.Distance, &m.Category, &m.NormCategory, &m.Series); err != nil {
+		m, err := scanFileMatch(mrows)
+		if err != nil {
 			return nil, nil, err
 		}
 		ms[m.FileID] = append(ms[m.FileID], m)

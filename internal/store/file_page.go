@@ -22,14 +22,14 @@ func (q q) FileMatchesOf(ctx context.Context, fileIDs []int64) (map[int64][]File
 		for i, id := range batch {
 			args[i] = id
 		}
-		rows, err := q.query(ctx, `SELECT m.file_id, m.bank, m.bank_kind, m.record_id, m.kind, m.hash, m.distance, m.category, m.norm_category, m.series
+		rows, err := q.query(ctx, `SELECT `+matchCols+`
 			FROM file_matches m WHERE m.file_id IN (?`+strings.Repeat(", ?", len(batch)-1)+`) ORDER BY m.file_id, m.distance, m.bank, m.record_id`, args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
-			var m FileMatch
-			if err := rows.Scan(&m.FileID, &m.Bank, &m.BankKind, &m.RecordID, &m.Kind, &m.Hash, &m.Distance, &m.Category, &m.NormCategory, &m.Series); err != nil {
+			m, err := scanFileMatch(rows)
+			if err != nil {
 				rows.Close()
 				return nil, err
 			}

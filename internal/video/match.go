@@ -138,17 +138,47 @@ type Match struct {
 	ComparedPercent float64 // c%: share of the video's unique frames near a frame of the query
 }
 
+// FrameIndex is an index of many videos' unique frame hashes, each frame
+// pointing back to its video: what SearchIndex needs. Index is one; the
+// banks' match index, which holds video frames beside photos in one PDQ
+// index, is another.
+type FrameIndex interface {
+	// SearchFrames calls fn for each indexed frame within distance of h,
+	// with its video and an ID unique to the frame in the index.
+	SearchFrames(h pdq.Hash, distance int, fn func(video, frame uint32))
+	// FrameCount is the number of unique frames indexed for video v.
+	FrameCount(video uint32) int
+}
+
 // Search returns the indexed videos matching query (its unique frame
+// hashes) under the rule, best first; see SearchIndex.
+func (x *Index) Search(query []pdq.Hash, opt MatchOptions) []Match {
+	if x.Videos() == 0 {
+		return nil
+	}
+	return SearchIndex(x, query, opt)
+}
+
+// SearchFrames implements FrameIndex.
+func (x *Index) SearchFrames(h pdq.Hash, distance int, fn func(video, frame uint32)) {
+	x.frames.Search(h, distance, func(id uint32, _ int) { fn(x.videoOf[id], id) })
+}
+
+// FrameCount implements FrameIndex.
+func (x *Index) FrameCount(v uint32) int { return int(x.start[v+1] - x.start[v]) }
+
+// SearchIndex returns the videos of x matching query (its unique frame
 // hashes) under the rule, best first (q%, then c%, then video). Each
 // query frame is looked up once; a video is a candidate when some frame
 // of it is within the distance of some query frame, and q% and c% are
-// then counted exactly for the candidates.
-func (x *Index) Search(query []pdq.Hash, opt MatchOptions) []Match {
-	if len(query) == 0 || x.Videos() == 0 {
+// then counted exactly for the candidates: the same figures as Compare
+// with every video, without comparing with every video.
+func SearchIndex(x FrameIndex, query []pdq.Hash, opt MatchOptions) []Match {
+	if len(query) == 0 {
 		return nil
 	}
-	// For each candidate video: which query frames hit it, which of its
-	// frames were hit.
+	// For each candidate video: how many query frames hit it, which of
+	// its frames were hit.
 	type cand struct {
 		qHits  int
 		lastQ  int
@@ -156,8 +186,7 @@ func (x *Index) Search(query []pdq.Hash, opt MatchOptions) []Match {
 	}
 	cands := map[uint32]*cand{}
 	for qi, q := range query {
-		x.frames.Search(q, opt.Distance, func(id uint32, _ int) {
-			v := x.videoOf[id]
+		x.SearchFrames(q, opt.Distance, func(v, id uint32) {
 			c := cands[v]
 			if c == nil {
 				c = &cand{lastQ: -1, cFrame: map[uint32]struct{}{}}
@@ -172,7 +201,10 @@ func (x *Index) Search(query []pdq.Hash, opt MatchOptions) []Match {
 	}
 	var out []Match
 	for v, c := range cands {
-		n := x.start[v+1] - x.start[v]
+		n := x.FrameCount(v)
+		if n == 0 {
+			continue
+		}
 		m := Match{Video: int(v), QueryPercent: 100 * float64(c.qHits) / float64(len(query)),
 			ComparedPercent: 100 * float64(len(c.cFrame)) / float64(n)}
 		if m.QueryPercent >= opt.QueryPercent && m.ComparedPercent >= opt.ComparedPercent {

@@ -25,6 +25,12 @@
 // "hash,quality,path" are hma, not plain. The python-threatexchange CSV
 // header (collab,signal_type,signal_str,category,tags) names signal_type:
 // hma.
+//
+// Video hash lists (vpdq) are one file per video: a file whose first line
+// is frame,quality,pdqHex,timestamp or that is a JSON list of
+// "pdqHex,quality,timestamp" strings is one video's list (checked before
+// the rules above); a directory, or an archive (zip, tar, 7z, RAR, gz...),
+// is read as a set of them, one video per file (see vpdq.ListReader).
 package format
 
 import (
@@ -37,19 +43,22 @@ import (
 	"hash"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/vibora-project/vibora/internal/evidence/source"
+	"github.com/vibora-project/vibora/internal/hashing"
 	"github.com/vibora-project/vibora/internal/hashset"
 	"github.com/vibora-project/vibora/internal/hashset/hma"
 	"github.com/vibora-project/vibora/internal/hashset/icse"
 	"github.com/vibora-project/vibora/internal/hashset/nsrl"
 	"github.com/vibora-project/vibora/internal/hashset/plain"
 	"github.com/vibora-project/vibora/internal/hashset/vics"
+	"github.com/vibora-project/vibora/internal/hashset/vpdq"
 )
 
 // Names lists the formats Open accepts, in documentation order.
-var Names = []string{vics.Format, icse.Format, plain.Format, hma.Format, nsrl.Format}
+var Names = []string{vics.Format, icse.Format, plain.Format, hma.Format, nsrl.Format, vpdq.Format}
 
 // HeadSize is how many leading bytes Detect looks at.
 const HeadSize = 8 << 10
@@ -80,6 +89,9 @@ func Detect(head []byte) (string, error) {
 	}
 	if t[0] == '{' {
 		return vics.Format, nil
+	}
+	if _, ok := vpdq.Detect(t); ok {
+		return vpdq.Format, nil
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
 		return "", fmt.Errorf("%w: binary data", ErrUnknown)
@@ -140,6 +152,10 @@ type File struct {
 	read   int64
 	nsrl   *nsrl.Reader
 	digest *[32]byte
+	// lists reads a directory or an archive of video hash lists; closeFS
+	// releases it.
+	lists   *vpdq.ListReader
+	closeFS func() error
 }
 
 // Open opens path read-only and returns a reader for its records. ctx
@@ -154,6 +170,14 @@ func Open(ctx context.Context, path string, opts Options) (*File, error) {
 	}
 	if opts.Profile != "" && !hashset.ValidProfile(opts.Profile) {
 		return nil, fmt.Errorf("category profile %q: want one of %s", opts.Profile, strings.Join(hashset.Profiles, ", "))
+	}
+	if st, err := source.CheckInput(path, true); err != nil {
+		return nil, err
+	} else if st.IsDir() {
+		if name != "" && name != vpdq.Format {
+			return nil, fmt.Errorf("%s: a directory is read as video hash lists (format vpdq), not %s", path, name)
+		}
+		return openVideoLists(ctx, path)
 	}
 	f, err := source.OpenInput(path)
 	if err != nil {
@@ -173,6 +197,10 @@ func Open(ctx context.Context, path string, opts Options) (*File, error) {
 			f.Close()
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
+		if hashing.IsArchive(hashing.MediaType(head)) {
+			f.Close()
+			return openVideoLists(ctx, path)
+		}
 		if name, err = Detect(head); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("%s: %w (name the format: %s)", path, err, strings.Join(Names, ", "))
@@ -189,6 +217,13 @@ func Open(ctx context.Context, path string, opts Options) (*File, error) {
 		file.Reader = plain.NewReader(br, label, opts.Options)
 	case hma.Format:
 		file.Reader = hma.NewReader(br, label, opts.Options)
+	case vpdq.Format:
+		head, _ := br.Peek(HeadSize)
+		if hashing.IsArchive(hashing.MediaType(head)) {
+			f.Close()
+			return openVideoLists(ctx, path)
+		}
+		file.Reader = vpdq.NewFileReader(br, filepath.Base(path))
 	case nsrl.Format:
 		f.Close()
 		file.f = nil
@@ -199,6 +234,20 @@ func Open(ctx context.Context, path string, opts Options) (*File, error) {
 		file.nsrl, file.Reader = r, r
 	}
 	return file, nil
+}
+
+// openVideoLists opens a directory or an archive of video hash lists.
+func openVideoLists(ctx context.Context, path string) (*File, error) {
+	fsys, closeFS, err := source.OpenFS(ctx, path, source.Options{})
+	if err != nil {
+		return nil, err
+	}
+	r, err := vpdq.NewFSReader(fsys)
+	if err != nil {
+		closeFS()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &File{Reader: r, Format: vpdq.Format, Path: path, lists: r, closeFS: closeFS}, nil
 }
 
 func valid(name string) bool {
@@ -223,7 +272,12 @@ func (c countReader) Read(p []byte) (int, error) {
 
 // Progress returns how many bytes of the file the reader has consumed so
 // far (0 for NSRL, which is read through SQLite) and the file size.
-func (f *File) Progress() (done, total int64) { return f.read, f.Size }
+func (f *File) Progress() (done, total int64) {
+	if f.lists != nil {
+		return int64(f.lists.Read()), 0
+	}
+	return f.read, f.Size
+}
 
 // SHA256 returns the SHA-256 of the file's bytes. Call it after Next has
 // returned io.EOF: for text formats it hashes whatever the reader did not
@@ -234,6 +288,11 @@ func (f *File) SHA256() ([32]byte, error) {
 		return *f.digest, nil
 	}
 	var d [32]byte
+	if f.lists != nil {
+		d = f.lists.SHA256()
+		f.digest = &d
+		return d, nil
+	}
 	if f.nsrl != nil {
 		g, err := source.OpenInput(f.Path)
 		if err != nil {
@@ -261,6 +320,10 @@ func (f *File) SHA256() ([32]byte, error) {
 // Close releases the file (and the SQLite handle for NSRL).
 func (f *File) Close() error {
 	var errs []error
+	if f.closeFS != nil {
+		errs = append(errs, f.closeFS())
+		f.closeFS = nil
+	}
 	if f.nsrl != nil {
 		errs = append(errs, f.nsrl.Close())
 	}

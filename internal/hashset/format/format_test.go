@@ -129,7 +129,7 @@ func TestOpenErrors(t *testing.T) {
 		path, format, profile, want string
 	}{
 		{bin, "", "", "binary data"},
-		{dir, "", "", "is a directory"},
+		{dir, "vics", "", "a directory is read as video hash lists"},
 		{filepath.Join(dir, "missing"), "", "", "no such file"},
 		{bin, "xml", "", `format "xml"`},
 		{bin, "", "dhs", `profile "dhs"`},
