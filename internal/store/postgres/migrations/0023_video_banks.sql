@@ -1,4 +1,4 @@
--- 0022: video hash lists in banks and video matches. A bank record may
+-- 0023: video hash lists in banks and video matches. A bank record may
 -- carry a video's vPDQ (bank_records.vpdq: its frames in the reference
 -- text form, frame,quality,pdqHex,timestamp lines); a file's vPDQ match
 -- records the share of its frames near the video's (query_percent) and
