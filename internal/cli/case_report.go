@@ -72,9 +72,9 @@ func renderReport(w io.Writer, rep investigation.CaseReport) {
 	if len(rep.Matches) == 0 {
 		newLines(w).Println("no matches")
 	} else {
-		t = newTable(w, "BANK", "KIND", "CATEGORY", "SERIES", "FILES", "EXACT", "NEAR (PDQ)")
+		t = newTable(w, "BANK", "KIND", "CATEGORY", "SERIES", "FILES", "EXACT", "NEAR (PDQ)", "VIDEO (vPDQ)")
 		for _, m := range rep.Matches {
-			t.Row(m.Bank, m.BankKind, m.Category, m.Series, m.Files, m.Exact, m.Near)
+			t.Row(m.Bank, m.BankKind, m.Category, m.Series, m.Files, m.Exact, m.Near, m.Video)
 		}
 		t.Flush()
 	}

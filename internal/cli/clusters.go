@@ -16,12 +16,14 @@ func newClustersCmd(g *globals) *cobra.Command {
 	var all bool
 	cmd := &cobra.Command{
 		Use:   "clusters --case C [--json]",
-		Short: "Group a case's unknown images by PDQ: new-material candidates, largest first",
+		Short: "Group a case's unknown images by PDQ and videos by vPDQ: new-material candidates, largest first",
 		Long: `Group the unknown images (in no bank) of a case, and near-duplicates of them
 in other cases, by PDQ distance (31 or less, transitively). A picture seen
 several times, across exhibits or cases, and in no bank is a candidate for
 new material: review these first. Images of PDQ quality under 50 are left
-out (flat images hash unreliably).`,
+out (flat images hash unreliably). Unknown videos hashed with vPDQ form
+clusters of their own: two join when one matches the other under the vPDQ
+rule (q% 80 or more of its unique frame hashes near the other's).`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -54,18 +56,22 @@ out (flat images hash unreliably).`,
 				}
 				return nil
 			}
-			t := newTable(g.streams.Out, "CLUSTER", "SIZE", "REVIEW", "EXHIBITS", "OTHER CASES", "FIRST IMAGE")
+			t := newTable(g.streams.Out, "CLUSTER", "SIZE", "REVIEW", "EXHIBITS", "OTHER CASES", "FIRST MEMBER")
 			singles := 0
 			for _, c := range cs {
 				if c.Size < 2 && !all {
 					singles++
 					continue
 				}
-				t.Row(c.ID, c.Size, reviewState(c.Review), strings.Join(c.Exhibits, " "), otherCases(c), c.Members[0].Exhibit+":"+c.Members[0].Path)
+				first := c.Members[0].Exhibit + ":" + c.Members[0].Path
+				if c.Members[0].Video {
+					first += " (video)"
+				}
+				t.Row(c.ID, c.Size, reviewState(c.Review), strings.Join(c.Exhibits, " "), otherCases(c), first)
 			}
 			t.Flush()
 			if singles > 0 {
-				newLines(g.streams.Out).Printf("\n%d unknown image(s) seen once (--all lists them)\n", singles)
+				newLines(g.streams.Out).Printf("\n%d unknown image(s) or video(s) seen once (--all lists them)\n", singles)
 			}
 			return nil
 		},

@@ -44,6 +44,7 @@ type MatchGroup struct {
 	Files    int64  `json:"files"`
 	Exact    int64  `json:"exact"` // files matched on a digest
 	Near     int64  `json:"near"`  // files matched by PDQ only
+	Video    int64  `json:"video"` // files matched by vPDQ only (no digest)
 }
 
 // FileError is a file that could not be processed.
@@ -90,11 +91,15 @@ func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, erro
 			}
 		}
 		seen := map[[3]string]bool{}
-		exact := map[[3]string]bool{}
+		exact, vid := map[[3]string]bool{}, map[[3]string]bool{}
 		for _, m := range f.Matches {
 			k := [3]string{m.Bank, cmp.Or(m.NormCategory, m.Category), m.Series}
 			seen[k] = true
-			if m.Kind != "pdq" {
+			switch m.Kind {
+			case "pdq":
+			case "vpdq":
+				vid[k] = true
+			default:
 				exact[k] = true
 			}
 			if groups[k] == nil {
@@ -103,9 +108,12 @@ func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, erro
 		}
 		for k := range seen {
 			groups[k].Files++
-			if exact[k] {
+			switch {
+			case exact[k]:
 				groups[k].Exact++
-			} else {
+			case vid[k]:
+				groups[k].Video++
+			default:
 				groups[k].Near++
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/matchindex"
 	"github.com/vibora-project/vibora/internal/store"
+	"github.com/vibora-project/vibora/internal/video"
 )
 
 // FileView is a stored file with its matches.
@@ -69,11 +70,21 @@ type ClusterMember struct {
 	PDQ      string `json:"pdq"`
 	Quality  int    `json:"pdq_quality"`
 	Distance int    `json:"distance"` // to the cluster's first member
+	// Video marks a video, clustered by vPDQ (PDQ, quality and distance
+	// are then empty); its q% and c% are against the cluster's first
+	// member (the share of its unique frame hashes near one of the first
+	// member's, and the reverse).
+	Video                bool     `json:"video,omitempty"`
+	QueryMatchPercent    *float64 `json:"query_match_percent,omitempty"`
+	ComparedMatchPercent *float64 `json:"compared_match_percent,omitempty"`
 }
 
 // Cluster is a group of unknown images that are near-duplicates of each
 // other (PDQ distance within the threshold, transitively): one picture,
-// seen several times, not in any bank: a candidate for new material.
+// seen several times, not in any bank: a candidate for new material. Or a
+// group of unknown videos that match each other under the vPDQ rule
+// (q% >= 80 one way or the other, frames within the threshold,
+// transitively). A cluster holds images or videos, never both.
 type Cluster struct {
 	ID         int      `json:"id"`
 	Size       int      `json:"size"`
@@ -146,9 +157,18 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 	if err != nil {
 		return nil, err
 	}
+	images := len(files)
+	vc, err := s.videoClusters(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, vc.files...)
 	sets := newUnionFind(len(files))
-	for i := range files {
+	for i := range images {
 		idx.Search(hashes[i], opt.MaxDistance, func(j uint32, _ int) { sets.union(i, int(j)) })
+	}
+	for _, l := range vc.links {
+		sets.union(images+l[0], images+l[1])
 	}
 	groups := map[int][]int{}
 	for i := range files {
@@ -184,8 +204,14 @@ func (s *Service) Clusters(ctx context.Context, caseName string, opt ClusterOpti
 				unnamed[f.Case] = true
 				continue
 			}
-			c.Members = append(c.Members, ClusterMember{FileID: f.ID, Case: f.Case, Exhibit: f.Exhibit, Path: f.Path, SHA256: f.SHA256, PDQ: f.PDQ,
-				Quality: f.PDQQuality, Distance: pdq.Distance(hashes[g[0]], hashes[i])})
+			if i >= images {
+				q, cp := video.Compare(vc.bags[i-images], vc.bags[g[0]-images], opt.MaxDistance)
+				c.Members = append(c.Members, ClusterMember{FileID: f.ID, Case: f.Case, Exhibit: f.Exhibit, Path: f.Path, SHA256: f.SHA256,
+					Video: true, QueryMatchPercent: &q, ComparedMatchPercent: &cp})
+			} else {
+				c.Members = append(c.Members, ClusterMember{FileID: f.ID, Case: f.Case, Exhibit: f.Exhibit, Path: f.Path, SHA256: f.SHA256, PDQ: f.PDQ,
+					Quality: f.PDQQuality, Distance: pdq.Distance(hashes[g[0]], hashes[i])})
+			}
 			exh[f.Case+"/"+f.Exhibit] = true
 			if f.Case != caseName {
 				other[f.Case] = true

@@ -285,3 +285,59 @@ func zipDir(t *testing.T, dir, out string) {
 		t.Fatal(err)
 	}
 }
+
+// TestVideoClusters: unknown videos are grouped by vPDQ: a generated
+// video and its grey copy form one cluster (both members marked video,
+// with q% and c% against the first), a different video stays alone, and
+// the case report counts them as clusters and singles.
+func TestVideoClusters(t *testing.T) {
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI: ffmpeg missing")
+		}
+		t.Skip("skipping: no ffmpeg")
+	}
+	ev := t.TempDir()
+	for _, v := range []struct{ name, src, filter string }{
+		{"a.mp4", "testsrc=size=320x240:rate=10", "null"},
+		{"a-grey.mp4", "testsrc=size=320x240:rate=10", "format=gray,format=yuv420p"},
+		{"b.mp4", "mandelbrot=size=320x240:rate=10", "null"},
+	} {
+		args := []string{"-nostdin", "-v", "error", "-f", "lavfi", "-i", v.src, "-t", "8", "-vf", v.filter,
+			"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", filepath.Join(ev, v.name)}
+		if b, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
+			t.Fatalf("ffmpeg %s: %v\n%s", v.name, err, b)
+		}
+	}
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		s := newService(t, open)
+		ctx := context.Background()
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op-video"}); err != nil {
+			t.Fatal(err)
+		}
+		opt := video.DefaultOptions()
+		if _, err := s.Ingest(ctx, "op-video", investigation.IngestOptions{Exhibit: "E1", Paths: []string{ev}, Video: &opt, Workers: 1}); err != nil {
+			t.Fatal(err)
+		}
+		cls, err := s.Clusters(ctx, "op-video", investigation.ClusterOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cls) != 2 || cls[0].Size != 2 || cls[1].Size != 1 {
+			t.Fatalf("clusters: %+v", cls)
+		}
+		for _, m := range cls[0].Members {
+			t.Logf("%s q%% %.1f c%% %.1f", m.Path, *m.QueryMatchPercent, *m.ComparedMatchPercent)
+			if !m.Video || m.QueryMatchPercent == nil || *m.QueryMatchPercent < 80 || !strings.Contains(m.Path, "a") {
+				t.Fatalf("member %+v", m)
+			}
+		}
+		if m := cls[1].Members[0]; !m.Video || !strings.HasSuffix(m.Path, "b.mp4") {
+			t.Fatalf("single %+v", m)
+		}
+		rep, err := s.Report(ctx, "op-video")
+		if err != nil || len(rep.Clusters) != 1 || rep.NewSingles != 1 {
+			t.Fatalf("report: %+v %v", rep.Clusters, err)
+		}
+	})
+}

@@ -183,6 +183,7 @@ type FileFilter struct {
 	Status     string // "": any
 	Category   string // normalised or given category of a match
 	ImagesPDQ  bool   // only files with a PDQ hash
+	Videos     bool   // only videos hashed with vPDQ (a file_videos row)
 	MinQuality int    // only files whose PDQ quality is at least this
 	// AfterID and Limit read one page: files with a larger ID, at most
 	// Limit of them, ordered by ID (Limit 0: every file, ordered by case,
@@ -215,6 +216,9 @@ func (q q) Files(ctx context.Context, ff FileFilter, fn func(File) error) error 
 	}
 	if ff.ImagesPDQ {
 		query += " AND f.pdq <> ''"
+	}
+	if ff.Videos {
+		query += " AND EXISTS (SELECT 1 FROM file_videos v WHERE v.file_id = f.id)"
 	}
 	if ff.MinQuality > 0 {
 		query += " AND f.pdq_quality >= ?"

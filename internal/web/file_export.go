@@ -110,6 +110,10 @@ func (u *UI) abort(r *http.Request, err error) error {
 func csvRow(f investigation.FileView) []string {
 	var ms []string
 	for _, m := range f.Matches {
+		if m.Kind == "vpdq" {
+			ms = append(ms, fmt.Sprintf("%s:%s:%s:vpdq:q=%.1f%%,c=%.1f%%", m.Bank, cmp.Or(m.NormCategory, m.Category), m.Series, m.QueryPercent, m.ComparedPercent))
+			continue
+		}
 		ms = append(ms, fmt.Sprintf("%s:%s:%s:%s:%d", m.Bank, cmp.Or(m.NormCategory, m.Category), m.Series, m.Kind, m.Distance))
 	}
 	quality := ""

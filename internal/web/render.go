@@ -34,6 +34,13 @@ var funcs = template.FuncMap{
 	"maskPassword": func(p string) string { return stealerlog.MaskPassword(p, stealerlog.ProfileOptions{}) },
 	"thousands":    thousands,
 	"bytes":        humanBytes,
+	// percent shows a vPDQ q% or c% ("" when absent).
+	"percent": func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'f', 1, 64) + "%"
+	},
 	"hasRole": func(p *access.Principal, role string) bool {
 		if p == nil {
 			return false
