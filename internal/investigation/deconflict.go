@@ -57,8 +57,11 @@ func noticeMessage(n store.Notice) string {
 		contact = "(no contact recorded)"
 	}
 	kind := "identifier kind " + n.Kind
-	if n.Kind == store.MediaKind {
+	switch n.Kind {
+	case store.MediaKind:
 		kind = "media hash"
+	case store.SeriesKind:
+		kind = "victim-identification series (linked by PDQ)"
 	}
 	return fmt.Sprintf("agency %s holds a match on this %s; contact: %s", n.OtherAgency, kind, contact)
 }

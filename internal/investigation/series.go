@@ -182,6 +182,18 @@ func (s *Service) CreateSeries(ctx context.Context, caseName, name string, clust
 	if err != nil {
 		return SeriesView{}, err
 	}
+	// The contacts of both sides are told through deconfliction notices:
+	// the series of another case that the new one links to.
+	others := map[int64]store.Series{}
+	if len(links) > 0 {
+		all, err := s.db.AllSeries(ctx)
+		if err != nil {
+			return SeriesView{}, err
+		}
+		for _, o := range all {
+			others[o.ID] = o
+		}
+	}
 	sr := store.Series{CaseID: c.ID, Case: c.Name, Agency: c.Agency, Name: name, VictimIdentified: f.VictimIdentified, OffenderIdentified: f.OffenderIdentified,
 		Baseline: f.Baseline, Country: f.Country, Contact: f.Contact, CreatedAt: s.timestamp(), CreatedBy: s.actor(ctx)}
 	ch := &change{action: "series.create", object: "series:" + c.Name + "/" + name}
@@ -189,13 +201,21 @@ func (s *Service) CreateSeries(ctx context.Context, caseName, name string, clust
 		if err := tx.InsertSeries(ctx, &sr, members); err != nil {
 			return err
 		}
+		var hits []store.DeconflictHit
 		for other, l := range links {
 			if err := tx.PutSeriesLink(ctx, sr.ID, other, l.matches, l.min, sr.CreatedAt); err != nil {
 				return err
 			}
+			if o, ok := others[other]; ok && o.CaseID != c.ID {
+				hits = append(hits, store.DeconflictHit{OtherCaseID: o.CaseID, Kind: store.SeriesKind, Key: fmt.Sprintf("series:%d-%d", min(sr.ID, other), max(sr.ID, other))})
+			}
+		}
+		changes, err := tx.RecordHits(ctx, c.ID, hits, sr.CreatedAt)
+		if err != nil {
+			return err
 		}
 		ch.after = seriesSummary(sr, nil)
-		ch.detail = map[string]int{"members": len(members), "links": len(links)}
+		ch.detail = map[string]int{"members": len(members), "links": len(links), "notices": len(changes)}
 		return nil
 	})
 	if err != nil {

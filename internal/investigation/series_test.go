@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,6 +80,18 @@ func TestSeriesAcrossAgencies(t *testing.T) {
 		nl, err = s.Series(f.as("nl-viewer"), "nl-1", "Garden")
 		if err != nil || len(nl.Links) != 1 || nl.Links[0].Agency != "BE-FCCU" || nl.Links[0].Contact != "+1 202 555 0103" || !nl.Links[0].Baseline || nl.Links[0].Case != "" {
 			t.Fatalf("NL sees %+v, %v", nl.Links, err)
+		}
+		// Both case owners are told, as deconfliction notices naming the
+		// other agency (never its case).
+		for _, side := range []struct{ user, c, other string }{{"nl-analyst", "nl-1", "BE-FCCU"}, {"be-analyst", "be-1", "NL-POL"}} {
+			ns, err := s.Notices(f.as(side.user), side.c, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(ns, func(n investigation.NoticeView) bool { return n.Kind == store.SeriesKind })
+			if i < 0 || ns[i].Agency != side.other || ns[i].OtherCase != "" || len(ns[i].Keys) != 1 || !strings.Contains(ns[i].Message, "victim-identification series") {
+				t.Errorf("%s: series notice %d of %+v", side.c, i, ns)
+			}
 		}
 
 		// Another agency and the desk see nothing until the series is shared.

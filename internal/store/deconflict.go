@@ -20,6 +20,10 @@ type DeconflictHit struct {
 // MediaKind is the kind of a media-hash hit.
 const MediaKind = "media"
 
+// SeriesKind is the kind of a notice of victim-identification series of
+// two cases linked by PDQ (its key names the two series).
+const SeriesKind = "series"
+
 // IdentifierHits finds, in one statement, the identifiers of the case with
 // an id of at least since and a kind in kinds that a case of another
 // agency (cases.agency differs) also holds. The case's identifiers are
