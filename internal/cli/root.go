@@ -214,6 +214,7 @@ var commands = []func(*globals) *cobra.Command{
 	newLeadsCmd,
 	newMatchCmd,
 	newOperationCmd,
+	newPaymentsCmd,
 	newPersonCmd,
 	newReferralCmd,
 	newSeriesCmd,

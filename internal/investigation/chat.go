@@ -47,6 +47,7 @@ type ChatImportReport struct {
 	Present       int64                `json:"attachments_present"`
 	Linked        int64                `json:"attachments_linked"` // linked to an ingested file
 	Identifiers   int64                `json:"identifiers"`        // identifier links recorded
+	Payments      int64                `json:"payments"`           // payment events found in the messages (docs/payments.md)
 	Service       int64                `json:"service_messages"`   // of Messages, system/service lines
 	Skipped       int64                `json:"skipped"`            // records the parser could not import
 	HeadersAsText int64                `json:"headers_as_text"`    // header-like lines kept as message text
@@ -120,6 +121,15 @@ func (s *Service) ImportChat(ctx context.Context, caseName, exportPath string, o
 	})
 	if err != nil {
 		return rep, err
+	}
+	// 3. Payment events: an amount near a payment identifier in a message
+	// or its reply.
+	if len(convIDs) > 0 {
+		pay, err := s.detectChatPayments(ctx, c, convIDs)
+		if err != nil {
+			return rep, err
+		}
+		rep.Payments = pay.New + pay.Existing
 	}
 	rep.Format = stats.Format
 	rep.Messages, rep.Participants, rep.Events = stats.Messages, stats.Participants, stats.Events
@@ -449,12 +459,14 @@ func fileDigest(fsys fs.FS, name string) (string, error) {
 
 // linksPerson reports whether an identifier found in a member's own
 // message is strong enough to tie that member to other sources: contact
-// points and wallets they post, not @mentions or links (which usually name
-// someone or something else).
+// points, wallets, bank accounts and payment handles they post, not
+// @mentions or links (which usually name someone or something else), nor
+// cards (the last four digits name no one) or BICs (a bank).
 func linksPerson(k identifier.Kind) bool {
 	switch k {
 	case identifier.KindEmail, identifier.KindPhone, identifier.KindBTC, identifier.KindETH, identifier.KindLTC,
-		identifier.KindXMR, identifier.KindTRX, identifier.KindTON:
+		identifier.KindXMR, identifier.KindTRX, identifier.KindTON, identifier.KindIBAN, identifier.KindPayPal,
+		identifier.KindCashApp, identifier.KindRevolut, identifier.KindVenmo:
 		return true
 	}
 	return false

@@ -58,7 +58,13 @@ type Person struct {
 	// Countries are where the person's identifiers point (phone calling
 	// codes, ccTLDs, stealer-log country fields, IPs when a GeoIP database
 	// is configured), best first, each with its evidence.
-	Countries    []identifier.Candidate
+	Countries []identifier.Candidate
+	// Paid and Received are the payments the person made and received
+	// (docs/payments.md); Safeguard flags cross-border ones, whose payee
+	// may be a victim to safeguard, with the evidence.
+	Paid         []PaymentFlow
+	Received     []PaymentFlow
+	Safeguard    []string
 	Score        float64
 	Reasons      []string
 	participants []int64
@@ -193,7 +199,12 @@ func (s *Service) peopleOf(ctx context.Context, c store.Case) ([]Person, *person
 		p := &people[i]
 		ev.fill(p)
 		p.Countries = s.attribute(p.Identifiers, p.leads, ev.leadBy)
-		p.score()
+	}
+	if err := s.fillPayments(ctx, c, people); err != nil {
+		return nil, nil, fmt.Errorf("payments of case %s: %w", c.Name, err)
+	}
+	for i := range people {
+		people[i].score()
 	}
 	rank(people)
 	return people, g, nil
@@ -680,6 +691,7 @@ func (p *Person) score() {
 		}
 	}
 	add(min(WeightInvite*float64(p.Invited), MaxInviteScore), fmt.Sprintf("added %d member(s)", p.Invited))
+	p.paymentScore(add)
 	add(WeightWatchedSite*float64(p.WatchedSites), fmt.Sprintf("stealer-log credentials for %d watched site(s) (%s)", p.WatchedSites, strings.Join(p.Leads, ", ")))
 	add(min(WeightMessage*float64(p.Messages), MaxActivityScore), fmt.Sprintf("%d message(s)", p.Messages))
 	if extra := len(p.participants) + len(p.leads) + len(p.accounts) - 1; extra > 0 {

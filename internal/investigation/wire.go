@@ -224,12 +224,16 @@ type Suspect struct {
 	NewShared     int64    `json:"new_shared"`
 	Score         float64  `json:"score"`
 	Reasons       []string `json:"reasons"`
-	Country       string   `json:"country,omitempty"` // the best candidate
+	Country       string   `json:"country,omitempty"`   // the best candidate
+	Paid          int      `json:"paid,omitempty"`      // payments made
+	Received      int      `json:"received,omitempty"`  // payments received
+	Safeguard     []string `json:"safeguard,omitempty"` // cross-border payments: payees to safeguard
 }
 
 // Suspect is the person's line in the ranking.
 func (p Person) Suspect() Suspect {
-	v := Suspect{p.ID, p.Name, p.Identifiers, p.Conversations, p.Leads, p.KnownShared, p.NewShared, p.Score, p.Reasons, ""}
+	v := Suspect{ID: p.ID, Person: p.Name, Identifiers: p.Identifiers, Conversations: p.Conversations, Leads: p.Leads, KnownShared: p.KnownShared,
+		NewShared: p.NewShared, Score: p.Score, Reasons: p.Reasons, Paid: len(p.Paid), Received: len(p.Received), Safeguard: p.Safeguard}
 	if len(p.Countries) > 0 {
 		v.Country = p.Countries[0].Country
 	}
@@ -312,6 +316,9 @@ type PersonView struct {
 	InvitedBy     []string               `json:"invited_by"`
 	WatchedSites  int                    `json:"watched_sites"`
 	Countries     []identifier.Candidate `json:"countries"`
+	Paid          []PaymentFlow          `json:"paid,omitempty"`      // payments made (docs/payments.md)
+	Received      []PaymentFlow          `json:"received,omitempty"`  // payments received
+	Safeguard     []string               `json:"safeguard,omitempty"` // cross-border payments: payees to safeguard
 	Score         float64                `json:"score"`
 	Reasons       []string               `json:"reasons"`
 }
@@ -324,7 +331,7 @@ func (p Person) View() PersonView {
 		Messages: p.Messages, Forwards: p.Forwards, First: p.First, Last: p.Last,
 		KnownShared: p.KnownShared, KnownSeries: p.KnownSeries, NewShared: p.NewShared,
 		Invited: p.Invited, Joins: p.Joins, Departures: p.Departures, InvitedBy: p.InvitedBy, WatchedSites: p.WatchedSites,
-		Countries: p.Countries, Score: p.Score, Reasons: p.Reasons,
+		Countries: p.Countries, Paid: p.Paid, Received: p.Received, Safeguard: p.Safeguard, Score: p.Score, Reasons: p.Reasons,
 	}
 }
 
