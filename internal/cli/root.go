@@ -198,6 +198,7 @@ and keeps an append-only, hash-chained audit trail of every action.`,
 // commands lists the constructors of every top-level command. Keep it sorted.
 var commands = []func(*globals) *cobra.Command{
 	newAgencyCmd,
+	newAICmd,
 	newAuditCmd,
 	newBankCmd,
 	newCaseCmd,

@@ -370,6 +370,7 @@ func toStoreFile(exhibitID int64, it evidence.Item, status string) store.File {
 			f.Video.Frames[i] = store.VideoFrame{Frame: fr.Number, Quality: fr.Quality, PDQ: fr.PDQ.String(), Timestamp: fr.Timestamp}
 		}
 	}
+	f.Generation, f.Model = storeGeneration(it.Generation), storeModel(it.Model)
 	return f
 }
 

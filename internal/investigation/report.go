@@ -24,8 +24,11 @@ type CaseReport struct {
 	Errors     []FileError      `json:"errors"`
 	ErrorCount int64            `json:"error_count"`
 	Warnings   int64            `json:"files_with_warnings"`
-	Custody    []CustodyEvent   `json:"custody"`
-	AuditHead  audit.Head       `json:"audit_head"`
+	// AI counts the AI-generated files (and known material among them) and
+	// the model files (docs/ai.md).
+	AI        AICounts       `json:"ai"`
+	Custody   []CustodyEvent `json:"custody"`
+	AuditHead audit.Head     `json:"audit_head"`
 }
 
 // ExhibitSummary counts an exhibit's files.
@@ -142,6 +145,9 @@ func (s *Service) Report(ctx context.Context, caseName string) (CaseReport, erro
 		return rep, err
 	}
 	rep.Duplicates = len(dups)
+	if rep.AI, err = s.aiCounts(ctx, c); err != nil {
+		return rep, err
+	}
 	custody, err := s.db.CustodyEvents(ctx, c.ID, 0)
 	if err != nil {
 		return rep, err

@@ -39,6 +39,10 @@ type File struct {
 	// Video is a video's facts and frame hashes (stored by InsertFiles,
 	// read by FileVideos); nil for other files.
 	Video *FileVideo
+	// Generation and Model are a file's generator records and model-file
+	// facts (aigen.go), stored by InsertFiles.
+	Generation []FileGeneration
+	Model      *FileModel
 }
 
 // FileKey is a file's identity within its exhibit.
@@ -134,6 +138,8 @@ func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMa
 	var ms *sql.Stmt
 	vi := videoInserter{tx: tx}
 	defer vi.close()
+	ai := aigenInserter{tx: tx}
+	defer ai.close()
 	for i, f := range files {
 		err := fs.QueryRowContext(ctx, f.ExhibitID, f.Path, f.Size, f.ModTime, f.MediaType, f.MD5, f.SHA1, f.SHA256, f.PDQ, f.PDQQuality,
 			f.Status, f.Error, f.Warnings, f.OSPath, f.Depth, f.Root, f.Member, f.Seq, f.IngestID, f.Batch, f.ExhibitID).Scan(&f.ID)
@@ -149,6 +155,9 @@ func (tx *Tx) InsertFiles(ctx context.Context, files []*File, matches [][]FileMa
 			if err := vi.insert(ctx, f.ID, f.Video); err != nil {
 				return n, fmt.Errorf("insert video %q: %w", f.Path, err)
 			}
+		}
+		if err := ai.insert(ctx, f); err != nil {
+			return n, fmt.Errorf("insert %q: %w", f.Path, err)
 		}
 		var fm []FileMatch
 		if i < len(matches) {

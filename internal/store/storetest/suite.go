@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MessagePage", func(t *testing.T) { testMessagePage(t, open(t, -1)) })
 	t.Run("Videos", func(t *testing.T) { testVideos(t, open(t, -1)) })
 	t.Run("CaseVideos", func(t *testing.T) { testCaseVideos(t, open(t, -1)) })
+	t.Run("AIGeneration", func(t *testing.T) { testAIGeneration(t, open(t, -1)) })
 	t.Run("Timeline", func(t *testing.T) { testTimeline(t, open(t, -1)) })
 	t.Run("ClusterReviews", func(t *testing.T) { testClusterReviews(t, open(t, -1)) })
 	t.Run("SigningKeys", func(t *testing.T) { testSigningKeys(t, open(t, -1)) })
