@@ -216,3 +216,43 @@ func TestAIGeneration(t *testing.T) {
 		}
 	})
 }
+
+// TestAISuspects: a member who posted an AI-generated image and the LoRA
+// it names (trained on their own dataset) rises in the suspect ranking,
+// each part with its reason; a member who only talked does not.
+func TestAISuspects(t *testing.T) {
+	lora, loraV3 := safetensors(`{"ss_output_name":"paperTexture","ss_dataset_dirs":"{\"10_lighthouses\": {\"n_repeats\": 10, \"img_count\": 12}}"}`, []byte("synthetic lora weights"))
+	params := "a lighthouse on a cliff <lora:paperTexture:0.6>\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 5, Size: 64x64, Lora hashes: \"paperTexture: " + loraV3[:12] + "\""
+	dir := writeTelegramChat(t, "Example Art Group", 4401, []tgMessage{{"Rowan Example", "user1001", "new one"}, {"Sam Example", "user1002", "nice"}, {"Rowan Example", "user1001", "the lora"}})
+	writeFiles(t, dir, map[string][]byte{"photos/photo_1.png": aiPNG(t, 3, params), "files/paperTexture.safetensors": lora})
+	b, err := os.ReadFile(filepath.Join(dir, "result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.Replace(b, []byte(`"text": "new one"`), []byte(`"photo": "photos/photo_1.png", "text": "new one"`), 1)
+	b = bytes.Replace(b, []byte(`"text": "the lora"`), []byte(`"file": "files/paperTexture.safetensors", "text": "the lora"`), 1)
+	if err := os.WriteFile(filepath.Join(dir, "result.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		s := newService(t, open)
+		people := peopleOf(t, s, "op-ai-chat", dir)
+		rowan, sam := personNamed(t, people, "Rowan Example"), personNamed(t, people, "Sam Example")
+		if rowan.AIFiles != 1 || len(rowan.AIModels) != 1 || len(rowan.AITraining) != 1 {
+			t.Fatalf("Rowan: AI files %d, models %q, training %q; reasons %q", rowan.AIFiles, rowan.AIModels, rowan.AITraining, rowan.Reasons)
+		}
+		joined := strings.Join(rowan.Reasons, "\n")
+		for _, want := range []string{"+2.0 shared or holds 1 AI-generated file(s)", "+5.0 shared or holds 1 model/LoRA file(s) that generated images of the case name",
+			"+5.0 shared or holds 1 LoRA(s) with training metadata"} {
+			if !strings.Contains(joined, want) {
+				t.Errorf("Rowan's reasons lack %q:\n%s", want, joined)
+			}
+		}
+		if sam.AIFiles != 0 || len(sam.AIModels) != 0 || strings.Contains(strings.Join(sam.Reasons, "\n"), "AI-generated") {
+			t.Errorf("Sam: %+v", sam.Reasons)
+		}
+		if people[0].Name != "Rowan Example" {
+			t.Errorf("first suspect %q, want Rowan", people[0].Name)
+		}
+	})
+}

@@ -28,6 +28,12 @@ const (
 	WeightMessage      = 0.1 // per message, at most MaxActivityScore
 	MaxActivityScore   = 3.0
 	WeightCrossSources = 2.0 // per extra conversation or lead the person links
+	// AI-generated material (docs/ai.md): files a person shared, or that
+	// are on the exhibit of their full-account export.
+	WeightAIFile     = 2.0 // per AI-generated file, at most MaxAIFileScore
+	MaxAIFileScore   = 20.0
+	WeightAIModel    = 5.0 // per model or LoRA file that a generated image of the case names
+	WeightAITraining = 5.0 // per LoRA carrying kohya training claims: evidence of its training data
 )
 
 // Person is one human as far as the evidence tells: participants of
@@ -55,6 +61,12 @@ type Person struct {
 	Departures    int64
 	InvitedBy     []string
 	WatchedSites  int
+	// AI-generated material the person shared or holds (docs/ai.md): the
+	// AI-generated files, the model files a generated image of the case
+	// names, and the LoRAs with training claims, by path.
+	AIFiles    int64
+	AIModels   []string
+	AITraining []string
 	// Countries are where the person's identifiers point (phone calling
 	// codes, ccTLDs, stealer-log country fields, IPs when a GeoIP database
 	// is configured), best first, each with its evidence.
@@ -224,6 +236,7 @@ type caseFacts struct {
 	sharedBy map[int64][]store.SharedFile // by participant
 	eventsBy map[int64][]store.EventView  // by actor and by target participant
 	owner    map[int64]string             // exhibit -> owner of a full-account export
+	ai       *caseAI
 }
 
 // caseEvidence collects the participants, leads, identifier links,
@@ -251,6 +264,9 @@ func (s *Service) caseEvidence(ctx context.Context, caseID int64) (*caseFacts, e
 	}
 	if ev.matches, err = s.db.FileMatches(ctx, caseID); err != nil {
 		return nil, fmt.Errorf("load file matches: %w", err)
+	}
+	if ev.ai, err = s.caseAI(ctx, caseID); err != nil {
+		return nil, fmt.Errorf("load AI generation records: %w", err)
 	}
 	ev.index()
 	return ev, nil
@@ -558,6 +574,7 @@ func (ev *caseFacts) fill(p *Person) {
 		}
 	}
 	for _, ex := range p.accounts {
+		ev.ai.fillHeld(p, ex, seenFile)
 		convs["telegram: owner of the full-account export"] = true
 		if p.Name == "" {
 			p.Name = ev.owner[ex]
@@ -586,6 +603,7 @@ func (ev *caseFacts) fillShared(p *Person, pid int64, seen map[int64]bool) {
 			continue
 		}
 		seen[f.FileID] = true
+		ev.ai.fill(p, f.FileID)
 		switch {
 		case f.Status == "matched":
 			p.KnownShared++
@@ -694,6 +712,9 @@ func (p *Person) score() {
 	p.paymentScore(add)
 	add(WeightWatchedSite*float64(p.WatchedSites), fmt.Sprintf("stealer-log credentials for %d watched site(s) (%s)", p.WatchedSites, strings.Join(p.Leads, ", ")))
 	add(min(WeightMessage*float64(p.Messages), MaxActivityScore), fmt.Sprintf("%d message(s)", p.Messages))
+	add(min(WeightAIFile*float64(p.AIFiles), MaxAIFileScore), fmt.Sprintf("shared or holds %d AI-generated file(s)", p.AIFiles))
+	add(WeightAIModel*float64(len(p.AIModels)), fmt.Sprintf("shared or holds %d model/LoRA file(s) that generated images of the case name (%s)", len(p.AIModels), strings.Join(p.AIModels, ", ")))
+	add(WeightAITraining*float64(len(p.AITraining)), fmt.Sprintf("shared or holds %d LoRA(s) with training metadata, evidence of the training data (%s)", len(p.AITraining), strings.Join(p.AITraining, ", ")))
 	if extra := len(p.participants) + len(p.leads) + len(p.accounts) - 1; extra > 0 {
 		add(WeightCrossSources*float64(extra), fmt.Sprintf("same person in %d sources (%s)", extra+1, strings.Join(p.Identifiers, ", ")))
 	}
