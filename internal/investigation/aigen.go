@@ -252,27 +252,13 @@ func (s *Service) aiFilesOf(ctx context.Context, c store.Case, a *aiFacts) ([]AI
 		if f.CaseID != c.ID {
 			continue
 		}
-		verdict := verdictOf(f.Generation)
+		v, err := a.fileView(f, c.Name)
+		if err != nil {
+			return nil, err
+		}
+		verdict := v.Verdict
 		if verdict == "" {
 			continue
-		}
-		v := AIFileView{FileID: f.FileID, Case: f.Case, Exhibit: f.Exhibit, Path: f.Path, SHA256: f.SHA256, Status: f.Status, Verdict: verdict,
-			Generators: []string{}, Resources: []AIResourceView{}, Generation: []aigen.Record{}}
-		for _, g := range f.Generation {
-			var r aigen.Record
-			if err := json.Unmarshal([]byte(g.Record), &r); err != nil {
-				return nil, fmt.Errorf("file %d generation record %d: %w", f.FileID, g.Seq, err)
-			}
-			v.Generation = append(v.Generation, r)
-			if !slices.Contains(v.Generators, g.Generator) {
-				v.Generators = append(v.Generators, g.Generator)
-			}
-			if v.Workflow == "" {
-				v.Workflow = g.Workflow
-			}
-			for _, res := range g.Resources {
-				v.Resources = append(v.Resources, a.resourceView(g.Generator, res, c.Name))
-			}
 		}
 		if verdict == VerdictAI {
 			aiPDQ = append(aiPDQ, len(out))
@@ -284,6 +270,60 @@ func (s *Service) aiFilesOf(ctx context.Context, c store.Case, a *aiFacts) ([]AI
 		return nil, err
 	}
 	return append(out, near...), nil
+}
+
+// fileView is one file's records, with the model files its resources
+// match in caseName and the cases the caller may read.
+func (a *aiFacts) fileView(f store.AIFile, caseName string) (AIFileView, error) {
+	v := AIFileView{FileID: f.FileID, Case: f.Case, Exhibit: f.Exhibit, Path: f.Path, SHA256: f.SHA256, Status: f.Status, Verdict: verdictOf(f.Generation),
+		Generators: []string{}, Resources: []AIResourceView{}, Generation: []aigen.Record{}}
+	for _, g := range f.Generation {
+		var r aigen.Record
+		if err := json.Unmarshal([]byte(g.Record), &r); err != nil {
+			return v, fmt.Errorf("file %d generation record %d: %w", f.FileID, g.Seq, err)
+		}
+		v.Generation = append(v.Generation, r)
+		if !slices.Contains(v.Generators, g.Generator) {
+			v.Generators = append(v.Generators, g.Generator)
+		}
+		if v.Workflow == "" {
+			v.Workflow = g.Workflow
+		}
+		for _, res := range g.Resources {
+			v.Resources = append(v.Resources, a.resourceView(g.Generator, res, caseName))
+		}
+	}
+	return v, nil
+}
+
+// fileAI returns what file id of case c carries: its generator records
+// and, for a model file, its facts and the images naming it (nil when
+// none).
+func (s *Service) fileAI(ctx context.Context, c store.Case, id int64) (*AIFileView, *AIModelView, error) {
+	a, err := s.aiFacts(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var fv *AIFileView
+	for _, f := range a.gens {
+		if f.FileID == id && f.CaseID == c.ID {
+			v, err := a.fileView(f, c.Name)
+			if err != nil {
+				return nil, nil, err
+			}
+			fv = &v
+		}
+	}
+	models, err := a.modelViews(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, m := range models {
+		if m.FileID == id {
+			return fv, &m, nil
+		}
+	}
+	return fv, nil, nil
 }
 
 // nearAI finds the images of case c without generator metadata whose PDQ

@@ -163,6 +163,12 @@ type FileDetail struct {
 	// SeenUnnamed is how many other cases the caller may not read hold
 	// one: they are counted, never named.
 	SeenUnnamed int
+	// AI is what image generators wrote into the file, with the model
+	// files its resources match (docs/ai.md); nil when nothing.
+	AI *AIFileView
+	// Model is a model file's hashes, training claims and the images that
+	// name it; nil for other files.
+	Model *AIModelView
 }
 
 // FileSighting is another case holding a file's content.
@@ -183,6 +189,9 @@ func (s *Service) FileDetail(ctx context.Context, caseName string, id int64) (Fi
 	d := FileDetail{FileView: fv, Seen: []FileSighting{}}
 	c, err := s.db.CaseByName(ctx, caseName)
 	if err != nil {
+		return FileDetail{}, err
+	}
+	if d.AI, d.Model, err = s.fileAI(ctx, c, id); err != nil {
 		return FileDetail{}, err
 	}
 	seen, err := s.db.Sightings(ctx, fv.SHA256, c.ID)

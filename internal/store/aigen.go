@@ -6,7 +6,7 @@ import (
 	"fmt"
 )
 
-// FileGeneration is one generator record of a file (schema version 23):
+// FileGeneration is one generator record of a file (schema version 24):
 // the fields searched and grouped on, the resources it names, and the
 // whole record as JSON (aigen.Record, prompts included: evidence text).
 type FileGeneration struct {
@@ -36,7 +36,7 @@ type GenerationResource struct {
 }
 
 // FileModel is a model file's hashes and training claims (schema version
-// 23).
+// 24).
 type FileModel struct {
 	Format     string
 	Size       int64
