@@ -1,4 +1,4 @@
--- 0024: AI generation. What image generators wrote into a file, one row
+-- 0025: AI generation. What image generators wrote into a file, one row
 -- per generator record (file_generations: the summary fields and the whole
 -- record as JSON), the models, LoRAs and other resources each record names
 -- (file_generation_resources, with the hash as written, maybe a prefix),
