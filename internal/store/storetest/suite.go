@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Deconfliction", func(t *testing.T) { testDeconfliction(t, open(t, -1)) })
 	t.Run("Series", func(t *testing.T) { testSeries(t, open(t, -1)) })
 	t.Run("Payments", func(t *testing.T) { testPayments(t, open(t, -1)) })
+	t.Run("MatcherFeeds", func(t *testing.T) { testMatcherFeeds(t, open(t, -1)) })
 }
 
 // testMigrations builds a database at every earlier version, puts data in
