@@ -20,6 +20,7 @@ import (
 	"github.com/vibora-project/vibora/internal/evidence"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/matchindex"
+	"github.com/vibora-project/vibora/internal/matchshard"
 	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/video"
 )
@@ -119,6 +120,9 @@ type matchIndex struct {
 	videoOrd   []uint32
 	videoStart []uint32
 	frameVideo []uint32 // frame -> video
+	// remote, when set, answers PDQ queries instead of pdq (which is then
+	// empty): the matchers of the registry (WithMatchers).
+	remote matchshard.Searcher
 	// recs caches the bank records seen in hits, for every matcher that
 	// shares the index; it is emptied when it reaches maxCachedRecords.
 	mu   sync.Mutex
@@ -154,6 +158,12 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 	}
 	m := &Matcher{db: s.db, opt: opt}
 	key := indexKey(banks)
+	var remote matchshard.Searcher
+	if s.shards != nil {
+		// PDQ hashes are matched by the matchers: the index files here
+		// hold digests only, under a key of their own.
+		remote, key = s.shards, key[:31]+"r"
+	}
 	// One call at a time looks up or builds the index, so that concurrent
 	// calls after a bank change build it once.
 	s.index.Lock()
@@ -162,13 +172,13 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 		m.matchIndex, m.Source = idx, "memory"
 		return m, nil
 	}
-	m.matchIndex = &matchIndex{key: key, banks: banks}
+	m.matchIndex = &matchIndex{key: key, banks: banks, remote: remote}
 	if s.cacheDir != "" && m.load(s.cacheDir, key) == nil {
 		m.Source = "cache"
 		s.index.idx = m.matchIndex
 		return m, nil
 	}
-	m.matchIndex = &matchIndex{key: key, banks: banks} // drop what a failed load left
+	m.matchIndex = &matchIndex{key: key, banks: banks, remote: remote} // drop what a failed load left
 	if err := m.build(ctx); err != nil {
 		return nil, err
 	}
@@ -220,7 +230,7 @@ func (m *Matcher) build(ctx context.Context) error {
 					return fmt.Errorf("bank %s record %d: %w", b.Name, id, err)
 				}
 			}
-			if p != "" {
+			if p != "" && m.remote == nil {
 				ph, err := pdq.ParseHex(p)
 				if err != nil {
 					return fmt.Errorf("bank %s record %d: %w", b.Name, id, err)
@@ -432,7 +442,20 @@ func (m *Matcher) Records() int { return len(m.ids) }
 func (m *Matcher) Banks() []store.Bank { return m.banks }
 
 func (m *Matcher) record(ctx context.Context, ord uint32) (store.BankRecord, error) {
-	id := m.ids[ord]
+	return m.recordByID(ctx, m.ids[ord])
+}
+
+// bankByID finds a bank of this matcher's bank list.
+func (m *Matcher) bankByID(id int64) (store.Bank, bool) {
+	for _, b := range m.banks {
+		if b.ID == id {
+			return b, true
+		}
+	}
+	return store.Bank{}, false
+}
+
+func (m *Matcher) recordByID(ctx context.Context, id int64) (store.BankRecord, error) {
 	m.mu.Lock()
 	r, ok := m.recs[id]
 	m.mu.Unlock()
@@ -509,12 +532,15 @@ var dihedralNames = []string{"", "rot90", "rot180", "rot270", "flipx", "flipy", 
 // quality gate applies to the query and to bank records that carry a
 // quality.
 func (m *Matcher) MatchPDQ(ctx context.Context, h pdq.Hash, quality int, dihedral []pdq.Hash) ([]Match, error) {
-	if m.pdq == nil || (m.opt.MinQuality > 0 && quality >= 0 && quality < m.opt.MinQuality) {
+	if (m.pdq == nil && m.remote == nil) || (m.opt.MinQuality > 0 && quality >= 0 && quality < m.opt.MinQuality) {
 		return nil, nil
 	}
 	queries := []pdq.Hash{h}
 	if m.opt.Dihedral && len(dihedral) == 8 {
 		queries = dihedral
+	}
+	if m.remote != nil {
+		return m.matchPDQRemote(ctx, queries)
 	}
 	best := map[uint32]struct {
 		dist int

@@ -23,6 +23,7 @@ import (
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/audit"
 	"github.com/vibora-project/vibora/internal/auth/secret"
+	"github.com/vibora-project/vibora/internal/matchshard"
 	"github.com/vibora-project/vibora/internal/store"
 )
 
@@ -54,6 +55,9 @@ type Service struct {
 		sync.Mutex
 		idx *matchIndex
 	}
+	// shards, when set, matches PDQ hashes through the matcher processes
+	// of the registry (WithMatchers).
+	shards *matchshard.Client
 	// live is the index MatchHashes uses (match_hashes.go).
 	live atomic.Pointer[liveIndex]
 	// oprfLimit is the OPRF evaluations a principal may have in 24 hours

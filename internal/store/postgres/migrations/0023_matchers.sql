@@ -18,3 +18,9 @@ CREATE TABLE matchers (
     started_at    TEXT NOT NULL,
     heartbeat_ms  BIGINT NOT NULL
 );
+
+-- A matcher tails each live bank past its watermark (bank_id = ? AND
+-- id > ?); with (bank_id, id) that reads only the new rows. The old
+-- index is its prefix.
+CREATE INDEX bank_records_bank_id ON bank_records (bank_id, id);
+DROP INDEX bank_records_bank;

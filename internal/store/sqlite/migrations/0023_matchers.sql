@@ -18,3 +18,6 @@ CREATE TABLE matchers (
     started_at    TEXT NOT NULL,
     heartbeat_ms  INTEGER NOT NULL
 );
+
+-- (SQLite's bank_records_bank index already orders by rowid = id within
+-- a bank, which is what the tail reads.)

@@ -1,0 +1,258 @@
+package investigation
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/vibora-project/vibora/internal/access"
+	"github.com/vibora-project/vibora/internal/hashing/pdq"
+	"github.com/vibora-project/vibora/internal/matchshard"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// WithMatchers makes the service match PDQ hashes through the matcher
+// processes of the store's registry (vibora matcher) instead of an index
+// in its own memory; secret is their shared secret. Digests are still
+// matched in process.
+func WithMatchers(secret string) Option {
+	return func(s *Service) {
+		s.shards = &matchshard.Client{Secret: secret, Nodes: s.matcherNodes}
+	}
+}
+
+func (s *Service) matcherNodes(ctx context.Context) ([]matchshard.Node, error) {
+	ms, err := s.db.Matchers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]matchshard.Node, len(ms))
+	for i, m := range ms {
+		out[i] = matchshard.Node{Name: m.Name, Addr: m.Addr, Partitions: m.Partitions, Of: m.Of, Heartbeat: time.UnixMilli(m.HeartbeatMS)}
+	}
+	return out, nil
+}
+
+// shardSource feeds a matchshard.Shard from the store.
+type shardSource struct{ db *store.DB }
+
+func (src shardSource) LiveBanks(ctx context.Context) ([]matchshard.Bank, error) {
+	bs, err := src.db.LiveBanks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]matchshard.Bank, len(bs))
+	for i, b := range bs {
+		out[i] = matchshard.Bank{ID: b.ID, Digest: fmt.Sprintf("%d:%s", b.Version, b.ContentDigest)}
+	}
+	return out, nil
+}
+
+func (src shardSource) PDQAfter(ctx context.Context, bank, after int64, fn func(int64, pdq.Hash, int) error) error {
+	return src.db.BankPDQAfter(ctx, bank, after, func(id int64, h string, q int) error {
+		ph, err := pdq.ParseHex(h)
+		if err != nil {
+			return fmt.Errorf("bank %d record %d: %w", bank, id, err)
+		}
+		return fn(id, ph, q)
+	})
+}
+
+func (src shardSource) RemovalsAfter(ctx context.Context, seq int64, limit int) ([]matchshard.Removal, error) {
+	rs, err := src.db.BankRemovalsAfter(ctx, seq, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]matchshard.Removal, len(rs))
+	for i, r := range rs {
+		out[i] = matchshard.Removal{Seq: r.Seq, Bank: r.BankID, Record: r.RecordID}
+	}
+	return out, nil
+}
+
+// MatcherConfig configures ServeMatcher.
+type MatcherConfig struct {
+	// Name is the matcher's registry entry (unique per process).
+	Name string
+	// Of is P, the number of virtual partitions of the hub; Partitions
+	// are those this process holds.
+	Of         int
+	Partitions []int
+	// Listen is the HTTP address (default 127.0.0.1:0).
+	Listen string
+	// Advertise is the address others reach it at (default: the one
+	// listened on).
+	Advertise string
+	// Secret authenticates every request (matchshard.Handler).
+	Secret string
+	// Poll is how often the bank tables are tailed and the heartbeat
+	// written (default 2 s).
+	Poll time.Duration
+	// Ready, if set, is called once the partitions are loaded and the
+	// matcher is registered, with the address it listens on.
+	Ready func(addr string)
+}
+
+// ServeMatcher runs a matcher process: it loads its partitions from the
+// banks, serves them over HTTP, registers itself with a heartbeat, and
+// tails the bank tables until ctx ends, when it leaves the registry.
+func (s *Service) ServeMatcher(ctx context.Context, cfg MatcherConfig) error {
+	if err := s.check(ctx, access.Bank, access.Read); err != nil {
+		return err
+	}
+	if cfg.Secret == "" {
+		return fmt.Errorf("matcher: no shared secret: %w", ErrInvalid)
+	}
+	if cfg.Name == "" {
+		return fmt.Errorf("matcher: no name: %w", ErrInvalid)
+	}
+	shard, err := matchshard.NewShard(cfg.Of, cfg.Partitions)
+	if err != nil {
+		return fmt.Errorf("matcher: %v: %w", err, ErrInvalid)
+	}
+	poll := cfg.Poll
+	if poll <= 0 {
+		poll = 2 * time.Second
+	}
+	src := shardSource{s.db}
+	t0 := time.Now()
+	if err := shard.Refresh(ctx, src); err != nil {
+		return fmt.Errorf("matcher: load partitions: %w", err)
+	}
+	var records int
+	for _, n := range shard.Records() {
+		records += n
+	}
+	s.log.Info("matcher partitions loaded", "partitions", len(cfg.Partitions), "of", cfg.Of, "records", records, "took", time.Since(t0))
+	ln, err := net.Listen("tcp", cmp.Or(cfg.Listen, "127.0.0.1:0"))
+	if err != nil {
+		return fmt.Errorf("matcher: %w", err)
+	}
+	srv := &http.Server{Handler: matchshard.Handler(shard, cfg.Secret, s.log), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	addr := cmp.Or(cfg.Advertise, ln.Addr().String())
+	node := store.MatcherNode{Name: cfg.Name, Addr: addr, Partitions: cfg.Partitions, Of: cfg.Of, StartedAt: s.timestamp()}
+	beat := func(ctx context.Context) error {
+		node.HeartbeatMS = s.now().UnixMilli()
+		return s.db.InTx(ctx, func(tx *store.Tx) error { return tx.PutMatcher(ctx, node) })
+	}
+	defer func() {
+		bg := context.WithoutCancel(ctx)
+		if err := s.db.InTx(bg, func(tx *store.Tx) error { return tx.DeleteMatcher(bg, cfg.Name) }); err != nil {
+			s.log.Warn("matcher: leave the registry", "err", err)
+		}
+		sctx, cancel := context.WithTimeout(bg, 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+	}()
+	if err := beat(ctx); err != nil {
+		return err
+	}
+	if cfg.Ready != nil {
+		cfg.Ready(addr)
+	}
+	tick := time.NewTicker(poll)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-served:
+			return fmt.Errorf("matcher: %w", err)
+		case <-tick.C:
+		}
+		// A failed refresh keeps the last state (still one consistent
+		// view); a failed heartbeat lets the registry age this process
+		// out, so clients go to the other owner.
+		if err := shard.Refresh(ctx, src); err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Warn("matcher: refresh", "err", err)
+		}
+		if err := beat(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			s.log.Warn("matcher: heartbeat", "err", err)
+		}
+	}
+}
+
+// MatcherNodes lists the matcher registry (vibora matcher list): every
+// entry, with whether its heartbeat is recent.
+func (s *Service) MatcherNodes(ctx context.Context) ([]MatcherNodeView, error) {
+	if err := s.check(ctx, access.Bank, access.Read); err != nil {
+		return nil, err
+	}
+	ns, err := s.matcherNodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MatcherNodeView, len(ns))
+	for i, n := range ns {
+		out[i] = MatcherNodeView{Name: n.Name, Addr: n.Addr, Partitions: n.Partitions, Of: n.Of,
+			Heartbeat: n.Heartbeat.UTC().Format(time.RFC3339Nano), Live: s.now().Sub(n.Heartbeat) <= 10*time.Second}
+	}
+	return out, nil
+}
+
+// MatcherNodeView is one registry entry.
+type MatcherNodeView struct {
+	Name       string `json:"name"`
+	Addr       string `json:"addr"`
+	Partitions []int  `json:"partitions"`
+	Of         int    `json:"of"`
+	Heartbeat  string `json:"heartbeat"`
+	Live       bool   `json:"live"`
+}
+
+// matchPDQRemote is MatchPDQ through the matchers: one batch with every
+// transform, the best distance per record kept.
+func (m *Matcher) matchPDQRemote(ctx context.Context, queries []pdq.Hash) ([]Match, error) {
+	hits, err := m.remote.SearchPDQ(ctx, queries, m.opt.MaxDistance)
+	if err != nil {
+		return nil, fmt.Errorf("match pdq: %w", err)
+	}
+	type best struct {
+		bank     int64
+		dist, tr int
+	}
+	bestOf := map[int64]best{}
+	for _, h := range hits {
+		if m.opt.MinQuality > 0 && h.Quality >= 0 && h.Quality < m.opt.MinQuality {
+			continue
+		}
+		if b, ok := bestOf[h.Record]; !ok || h.Distance < b.dist {
+			bestOf[h.Record] = best{h.Bank, h.Distance, h.Query}
+		}
+	}
+	recs := make([]int64, 0, len(bestOf))
+	for r := range bestOf {
+		recs = append(recs, r)
+	}
+	slices.SortFunc(recs, func(a, b int64) int {
+		if d := bestOf[a].dist - bestOf[b].dist; d != 0 {
+			return d
+		}
+		return cmp.Compare(a, b)
+	})
+	var out []Match
+	for _, id := range recs {
+		b := bestOf[id]
+		bank, ok := m.bankByID(b.bank)
+		if !ok {
+			continue // replaced or removed since this matcher's bank list: no longer live
+		}
+		r, err := m.recordByID(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // removed since the matchers answered
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, Match{Bank: bank.Name, BankKind: bank.Kind, BankVersion: bank.Version, Record: r.ID, Kind: "pdq", Hash: r.PDQ,
+			Distance: b.dist, Category: r.Category, NormCategory: r.NormCategory, Series: r.Series, Dihedral: dihedralNames[b.tr]})
+	}
+	return out, nil
+}
