@@ -214,6 +214,7 @@ var commands = []func(*globals) *cobra.Command{
 	newKeyCmd,
 	newLeadsCmd,
 	newMatchCmd,
+	newMatcherCmd,
 	newOperationCmd,
 	newPaymentsCmd,
 	newPersonCmd,

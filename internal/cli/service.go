@@ -18,6 +18,7 @@ import (
 // close function.
 func (g *globals) openService(ctx context.Context, opts ...investigation.Option) (*investigation.Service, func(), error) {
 	opts = append([]investigation.Option{investigation.WithLogger(g.logger), investigation.WithCacheDir(cacheDir(g.db))}, opts...)
+	opts = append(opts, matcherOptions(g.db)...)
 	opts = append(opts, serviceOptions...)
 	s, err := investigation.Open(ctx, g.db, "", opts...)
 	if err != nil {

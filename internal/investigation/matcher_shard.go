@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"slices"
@@ -93,6 +94,9 @@ type MatcherConfig struct {
 	// Poll is how often the bank tables are tailed and the heartbeat
 	// written (default 2 s).
 	Poll time.Duration
+	// Logger, if set, is the matcher's operational log (default the
+	// service's).
+	Logger *slog.Logger
 	// Ready, if set, is called once the partitions are loaded and the
 	// matcher is registered, with the address it listens on.
 	Ready func(addr string)
@@ -115,6 +119,10 @@ func (s *Service) ServeMatcher(ctx context.Context, cfg MatcherConfig) error {
 	if err != nil {
 		return fmt.Errorf("matcher: %v: %w", err, ErrInvalid)
 	}
+	log := s.log
+	if cfg.Logger != nil {
+		log = cfg.Logger
+	}
 	poll := cfg.Poll
 	if poll <= 0 {
 		poll = 2 * time.Second
@@ -128,12 +136,12 @@ func (s *Service) ServeMatcher(ctx context.Context, cfg MatcherConfig) error {
 	for _, n := range shard.Records() {
 		records += n
 	}
-	s.log.Info("matcher partitions loaded", "partitions", len(cfg.Partitions), "of", cfg.Of, "records", records, "took", time.Since(t0))
+	log.Info("matcher partitions loaded", "partitions", len(cfg.Partitions), "of", cfg.Of, "records", records, "took", time.Since(t0))
 	ln, err := net.Listen("tcp", cmp.Or(cfg.Listen, "127.0.0.1:0"))
 	if err != nil {
 		return fmt.Errorf("matcher: %w", err)
 	}
-	srv := &http.Server{Handler: matchshard.Handler(shard, cfg.Secret, s.log), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: matchshard.Handler(shard, cfg.Secret, log), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	addr := cmp.Or(cfg.Advertise, ln.Addr().String())
@@ -145,7 +153,7 @@ func (s *Service) ServeMatcher(ctx context.Context, cfg MatcherConfig) error {
 	defer func() {
 		bg := context.WithoutCancel(ctx)
 		if err := s.db.InTx(bg, func(tx *store.Tx) error { return tx.DeleteMatcher(bg, cfg.Name) }); err != nil {
-			s.log.Warn("matcher: leave the registry", "err", err)
+			log.Warn("matcher: leave the registry", "err", err)
 		}
 		sctx, cancel := context.WithTimeout(bg, 5*time.Second)
 		defer cancel()
@@ -171,10 +179,10 @@ func (s *Service) ServeMatcher(ctx context.Context, cfg MatcherConfig) error {
 		// view); a failed heartbeat lets the registry age this process
 		// out, so clients go to the other owner.
 		if err := shard.Refresh(ctx, src); err != nil && !errors.Is(err, context.Canceled) {
-			s.log.Warn("matcher: refresh", "err", err)
+			log.Warn("matcher: refresh", "err", err)
 		}
 		if err := beat(ctx); err != nil && !errors.Is(err, context.Canceled) {
-			s.log.Warn("matcher: heartbeat", "err", err)
+			log.Warn("matcher: heartbeat", "err", err)
 		}
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -309,13 +310,17 @@ func newSegment(f *feed) (*segment, error) {
 	return &segment{idx: idx, rec: f.rec, qual: f.qual}, nil
 }
 
-// NewSegmentShard is a shard of one partition of p built from hashes
-// directly (record i has ID ids[i], of bank bank), with no Source: for
-// benchmarks that generate partitions instead of loading them.
-func NewSegmentShard(p, part int, bank int64, hashes []pdq.Hash, ids []int64) (*Shard, error) {
-	s, err := NewShard(p, []int{part})
-	if err != nil {
-		return nil, err
+// SetPartition replaces partition part's content by one bank's records
+// given directly (record ids[i] has hashes[i], quality unknown), with no
+// Source: for benchmarks that generate partitions, and tools that load
+// them from elsewhere. A later Refresh replaces it with the Source's
+// banks.
+func (s *Shard) SetPartition(part int, bank int64, hashes []pdq.Hash, ids []int64) error {
+	if !s.isHeld[part] {
+		return fmt.Errorf("partition %d: %w", part, ErrNotHeld)
+	}
+	if len(hashes) != len(ids) || !slices.IsSorted(ids) {
+		return errors.New("set partition: want one ascending record ID per hash")
 	}
 	f := &feed{hashes: hashes, rec: ids, qual: make([]int8, len(ids))}
 	for i := range f.qual {
@@ -323,10 +328,30 @@ func NewSegmentShard(p, part int, bank int64, hashes []pdq.Hash, ids []int64) (*
 	}
 	g, err := newSegment(f)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	s.st.Store(&state{view: "generated", banks: []*bankState{{id: bank, watermark: slices.Max(ids), parts: map[int][]*segment{part: {g}}}}})
-	return s, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := &state{view: "set"}
+	if old := s.st.Load(); old != nil {
+		next.view, next.removed = old.view, old.removed
+		next.banks = slices.Clone(old.banks)
+	}
+	i := slices.IndexFunc(next.banks, func(b *bankState) bool { return b.id == bank })
+	if i < 0 {
+		next.banks = append(next.banks, &bankState{id: bank, parts: map[int][]*segment{}})
+		slices.SortFunc(next.banks, func(a, b *bankState) int { return cmpInt(a.id, b.id) })
+		i = slices.IndexFunc(next.banks, func(b *bankState) bool { return b.id == bank })
+	}
+	nb := *next.banks[i]
+	nb.parts = maps.Clone(nb.parts)
+	nb.parts[part] = []*segment{g}
+	if len(ids) > 0 {
+		nb.watermark = max(nb.watermark, ids[len(ids)-1])
+	}
+	next.banks[i] = &nb
+	s.st.Store(next)
+	return nil
 }
 
 // tail adds a bank's records past its watermark; a partition with too

@@ -300,3 +300,32 @@ func TestNewShardRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestSetPartition(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(13, 14))
+	s, _ := NewShard(2, []int{0, 1})
+	var hs []pdq.Hash
+	var ids []int64
+	q := randomHash(r)
+	for id := int64(2); id < 2000; id += 2 { // partition 0 of 2
+		hs, ids = append(hs, randomHash(r)), append(ids, id)
+	}
+	hs[10] = near(r, q, 7)
+	if err := s.SetPartition(0, 5, hs, ids); err != nil {
+		t.Fatal(err)
+	}
+	_, hits, err := s.Search(ctx, []pdq.Hash{q}, 31, []int{0})
+	if err != nil || len(hits) != 1 || hits[0].Record != ids[10] || hits[0].Distance != 7 || hits[0].Bank != 5 || hits[0].Quality != -1 {
+		t.Fatalf("Search after SetPartition = %+v, %v", hits, err)
+	}
+	if s.Records()[0] != len(ids) || s.Bytes()[0] <= 0 {
+		t.Fatalf("Records %v Bytes %v", s.Records(), s.Bytes())
+	}
+	if err := s.SetPartition(3, 5, hs, ids); err == nil {
+		t.Fatal("SetPartition of a partition not held accepted")
+	}
+	if err := s.SetPartition(1, 5, hs[:2], []int64{9, 3}); err == nil {
+		t.Fatal("SetPartition with unsorted IDs accepted")
+	}
+}
