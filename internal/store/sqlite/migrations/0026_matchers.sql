@@ -1,4 +1,4 @@
--- 0024: the sharded PDQ matcher. bank_record_removals is the tombstone
+-- 0026: the sharded PDQ matcher. bank_record_removals is the tombstone
 -- log of records removed from a live bank (matchers tail it past their
 -- watermark and drop those records without a rebuild); matchers is the
 -- registry of matcher processes: where each listens, which of the P
