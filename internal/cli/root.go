@@ -218,6 +218,7 @@ var commands = []func(*globals) *cobra.Command{
 	newOperationCmd,
 	newPaymentsCmd,
 	newPersonCmd,
+	newPlatformCmd,
 	newReferralCmd,
 	newSeriesCmd,
 	newServeCmd,

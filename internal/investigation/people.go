@@ -67,6 +67,10 @@ type Person struct {
 	AIFiles    int64
 	AIModels   []string
 	AITraining []string
+	// Seized platforms: uploads whose hash a bank knows, and those no
+	// bank knows (possible new material), of the person's platform users.
+	KnownUploaded int64
+	NewUploaded   int64
 	// Countries are where the person's identifiers point (phone calling
 	// codes, ccTLDs, stealer-log country fields, IPs when a GeoIP database
 	// is configured), best first, each with its evidence.
@@ -74,15 +78,16 @@ type Person struct {
 	// Paid and Received are the payments the person made and received
 	// (docs/payments.md); Safeguard flags cross-border ones, whose payee
 	// may be a victim to safeguard, with the evidence.
-	Paid         []PaymentFlow
-	Received     []PaymentFlow
-	Safeguard    []string
-	Score        float64
-	Reasons      []string
-	participants []int64
-	leads        []int64
-	accounts     []int64  // exhibits of full-account exports this person owns
-	ownKeys      []string // identifier keys the person holds as their own (not merely posted)
+	Paid          []PaymentFlow
+	Received      []PaymentFlow
+	Safeguard     []string
+	Score         float64
+	Reasons       []string
+	participants  []int64
+	leads         []int64
+	accounts      []int64  // exhibits of full-account exports this person owns
+	ownKeys       []string // identifier keys the person holds as their own (not merely posted)
+	platformUsers []int64  // platform users (of seized platform databases) this person is
 }
 
 // Role names that weigh in the ranking. Other roles (a Discord server's
@@ -237,6 +242,8 @@ type caseFacts struct {
 	eventsBy map[int64][]store.EventView  // by actor and by target participant
 	owner    map[int64]string             // exhibit -> owner of a full-account export
 	ai       *caseAI
+	// platformUsers are the platform users linked to other sources.
+	platformUsers map[int64]store.PlatformUserSummary
 }
 
 // caseEvidence collects the participants, leads, identifier links,
@@ -256,6 +263,12 @@ func (s *Service) caseEvidence(ctx context.Context, caseID int64) (*caseFacts, e
 	// The suspects of a received referral package are another agency's
 	// findings, listed apart (ReferralSuspects), not sources of persons.
 	ev.links = slices.DeleteFunc(ev.links, func(l store.IdentifierLink) bool { return l.SubjectType == subjectReferral })
+	// Platform users join the people through the identifiers that other
+	// sources of the case also carry (a platform's other users are listed
+	// by PlatformUsers, not here).
+	if err := ev.addPlatformUsers(ctx, s.db, caseID); err != nil {
+		return nil, fmt.Errorf("load platform users: %w", err)
+	}
 	if ev.events, err = s.db.Events(ctx, caseID, 0); err != nil {
 		return nil, fmt.Errorf("load membership events: %w", err)
 	}
@@ -324,6 +337,9 @@ func linkSubject(l store.IdentifierLink) subject { return subject{l.SubjectType,
 
 // who describes a subject for a link: `Rowan in telegram "Group"`.
 func (ev *caseFacts) who(s subject) string {
+	if s.typ == subjectPlatformUser {
+		return platformWho(ev.platformUsers[s.id])
+	}
 	switch s.typ {
 	case subjectParticipant:
 		a := ev.actBy[s.id]
@@ -360,7 +376,7 @@ func newPersonGraph(ev *caseFacts) *personGraph {
 		g.nodeOf(subject{subjectLead, l.ID})
 	}
 	for _, l := range ev.links {
-		if l.SubjectType == subjectAccount {
+		if l.SubjectType == subjectAccount || l.SubjectType == subjectPlatformUser {
 			g.nodeOf(linkSubject(l))
 		}
 	}
@@ -482,6 +498,8 @@ func (g *personGraph) persons() []Person {
 			}
 		case subjectAccount:
 			get(s).accounts = append(get(s).accounts, s.id)
+		case subjectPlatformUser:
+			get(s).platformUsers = append(get(s).platformUsers, s.id)
 		}
 	}
 	for i, l := range g.links {
@@ -523,6 +541,7 @@ func (g *personGraph) persons() []Person {
 		slices.Sort(p.participants)
 		slices.Sort(p.leads)
 		slices.Sort(p.accounts)
+		slices.Sort(p.platformUsers)
 		p.Identifiers = slices.Sorted(maps.Keys(ids[r]))
 		p.ownKeys = slices.Sorted(maps.Keys(own[r]))
 		p.PossibleLinks = uniqueLinks(p.PossibleLinks)
@@ -580,13 +599,16 @@ func (ev *caseFacts) fill(p *Person) {
 			p.Name = ev.owner[ex]
 		}
 	}
+	ev.fillPlatform(p, convs, roles)
 	switch {
 	case len(p.participants) > 0:
 		p.ID = fmt.Sprintf("P%d", p.participants[0])
 	case len(p.leads) > 0:
 		p.ID = fmt.Sprintf("L%d", p.leads[0])
-	default:
+	case len(p.accounts) > 0:
 		p.ID = fmt.Sprintf("A%d", p.accounts[0])
+	default:
+		p.ID = fmt.Sprintf("U%d", p.platformUsers[0])
 	}
 	p.Names = slices.Sorted(maps.Keys(names))
 	p.Conversations = slices.Sorted(maps.Keys(convs))
@@ -715,7 +737,9 @@ func (p *Person) score() {
 	add(min(WeightAIFile*float64(p.AIFiles), MaxAIFileScore), fmt.Sprintf("shared or holds %d AI-generated file(s)", p.AIFiles))
 	add(WeightAIModel*float64(len(p.AIModels)), fmt.Sprintf("shared or holds %d model/LoRA file(s) that generated images of the case name (%s)", len(p.AIModels), strings.Join(p.AIModels, ", ")))
 	add(WeightAITraining*float64(len(p.AITraining)), fmt.Sprintf("shared or holds %d LoRA(s) with training metadata, evidence of the training data (%s)", len(p.AITraining), strings.Join(p.AITraining, ", ")))
-	if extra := len(p.participants) + len(p.leads) + len(p.accounts) - 1; extra > 0 {
+	add(WeightNewFile*float64(p.NewUploaded), fmt.Sprintf("uploaded %d file(s) no bank knows to a seized platform: possible new material, flag for victim identification", p.NewUploaded))
+	add(WeightKnownFile*float64(p.KnownUploaded), fmt.Sprintf("uploaded %d known-material file(s) to a seized platform", p.KnownUploaded))
+	if extra := len(p.participants) + len(p.leads) + len(p.accounts) + len(p.platformUsers) - 1; extra > 0 {
 		add(WeightCrossSources*float64(extra), fmt.Sprintf("same person in %d sources (%s)", extra+1, strings.Join(p.Identifiers, ", ")))
 	}
 	p.Reasons = orEmpty(p.Reasons)

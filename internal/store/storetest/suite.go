@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Series", func(t *testing.T) { testSeries(t, open(t, -1)) })
 	t.Run("Payments", func(t *testing.T) { testPayments(t, open(t, -1)) })
 	t.Run("MatcherFeeds", func(t *testing.T) { testMatcherFeeds(t, open(t, -1)) })
+	t.Run("Platforms", func(t *testing.T) { testPlatforms(t, open(t, -1)) })
 }
 
 // testMigrations builds a database at every earlier version, puts data in

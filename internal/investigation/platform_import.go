@@ -1,0 +1,440 @@
+package investigation
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vibora-project/vibora/internal/access"
+	"github.com/vibora-project/vibora/internal/evidence/source"
+	"github.com/vibora-project/vibora/internal/identifier"
+	"github.com/vibora-project/vibora/internal/platform"
+	"github.com/vibora-project/vibora/internal/platform/dump"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// subjectPlatformUser is the subject type of a platform user in identifier
+// links and payment parties.
+const subjectPlatformUser = "platform_user"
+
+// PlatformImportOptions say what to import: the platform's name in the
+// case, the mapping file and the dump files.
+type PlatformImportOptions struct {
+	Name    string
+	Mapping string
+	Dumps   []string
+	Limits  dump.Limits
+}
+
+// PlatformImportError is a row or value that was not imported.
+type PlatformImportError struct {
+	File    string `json:"file"`
+	Table   string `json:"table"`
+	Line    int64  `json:"line"`
+	Column  string `json:"column,omitempty"`
+	Message string `json:"message"`
+	Skipped bool   `json:"row_skipped"` // false: the row was imported without this value
+}
+
+// PlatformImportReport says what an import read and stored.
+type PlatformImportReport struct {
+	Case          string                `json:"case"`
+	Platform      string                `json:"platform"`
+	MappingSHA256 string                `json:"mapping_sha256"`
+	Files         []string              `json:"files"`
+	Rows          int64                 `json:"rows"`            // rows read from mapped tables
+	Records       map[string]int64      `json:"records"`         // rows imported, by entity
+	Unmapped      map[string]int64      `json:"unmapped_tables"` // rows of tables the mapping leaves out
+	Users         int64                 `json:"users"`           // platform users now stored
+	KnownFiles    int64                 `json:"known_file_rows"` // upload/download/view rows whose hash a bank knows
+	UnknownFiles  int64                 `json:"unknown_file_rows"`
+	Payments      *PaymentsRecorded     `json:"payments,omitempty"`
+	SkippedRows   int64                 `json:"skipped_rows"` // rows not imported (each is an error)
+	ValueErrors   int64                 `json:"value_errors"` // values left out of imported rows
+	Errors        []PlatformImportError `json:"errors"`       // the first MaxReportedErrors of them
+}
+
+// MaxReportedErrors bounds the errors an import report lists; all of them
+// are stored.
+const MaxReportedErrors = 200
+
+// Incomplete reports whether anything was not imported.
+func (r PlatformImportReport) Incomplete() bool { return r.SkippedRows > 0 || r.ValueErrors > 0 }
+
+// ImportPlatform imports a seized platform's database dumps into a case
+// through a mapping file (docs/platform.md): users, their identifiers
+// (e-mail, phone, platform username, IPs with first and last time seen,
+// wallets), uploads, downloads and views (their hashes matched against
+// the banks), messages, deposit addresses and payments (recorded as
+// payment events). The dumps are streamed, never loaded whole; a row that
+// cannot be read or mapped is recorded as an error and the rest is
+// imported. Rerunning the same import stores nothing twice. The whole
+// import is one transaction with its audit record (platform.import).
+func (s *Service) ImportPlatform(ctx context.Context, caseName string, opt PlatformImportOptions) (PlatformImportReport, error) {
+	rep := PlatformImportReport{Case: caseName, Files: []string{}, Records: map[string]int64{}, Unmapped: map[string]int64{}, Errors: []PlatformImportError{}}
+	c, err := s.caseFor(ctx, caseName, access.Write)
+	if err != nil {
+		return rep, err
+	}
+	mf, err := source.OpenInput(opt.Mapping)
+	if err != nil {
+		return rep, fmt.Errorf("mapping: %v: %w", err, ErrInvalid)
+	}
+	h := sha256.New()
+	m, err := platform.ParseMapping(io.TeeReader(mf, h))
+	mf.Close()
+	if err != nil {
+		return rep, fmt.Errorf("mapping %s: %v: %w", opt.Mapping, err, ErrInvalid)
+	}
+	name := cmp.Or(strings.TrimSpace(opt.Name), m.Platform)
+	if err := checkText("platform name", name, 64); err != nil || name == "" {
+		return rep, cmp.Or(err, fmt.Errorf("platform name: empty: %w", ErrInvalid))
+	}
+	rep.Platform, rep.MappingSHA256 = name, hex.EncodeToString(h.Sum(nil))
+	if len(opt.Dumps) == 0 {
+		return rep, fmt.Errorf("no dump files: %w", ErrInvalid)
+	}
+	for _, p := range opt.Dumps {
+		if _, err := source.CheckInput(p, false); err != nil {
+			return rep, fmt.Errorf("dump: %v: %w", err, ErrInvalid)
+		}
+	}
+	matcher, err := s.Matcher(ctx, MatchOptions{})
+	if err != nil {
+		return rep, err
+	}
+	ch := &change{action: "platform.import", object: "case:" + c.Name}
+	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
+		im := &platformImport{s: s, tx: tx, c: c, m: m, rep: &rep, matcher: matcher, users: map[string]int64{},
+			p: store.Platform{CaseID: c.ID, Name: name, MappingSHA256: rep.MappingSHA256, CreatedAt: s.timestamp()}}
+		if err := tx.UpsertPlatform(ctx, &im.p); err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, path := range opt.Dumps {
+			if err := im.file(ctx, path, opt.Limits, seen); err != nil {
+				return err
+			}
+		}
+		for _, t := range m.Missing(seen) {
+			if err := im.fail(ctx, PlatformImportError{File: strings.Join(rep.Files, ", "), Table: t, Message: "the mapping names this table; no dump holds it", Skipped: true}); err != nil {
+				return err
+			}
+			rep.SkippedRows-- // not a row
+		}
+		if err := im.flushPayments(ctx); err != nil {
+			return err
+		}
+		users, err := tx.PlatformUsers(ctx, im.p.ID)
+		rep.Users = int64(len(users))
+		ch.detail = map[string]any{"platform": name, "mapping_sha256": rep.MappingSHA256, "files": rep.Files, "rows": rep.Rows,
+			"records": rep.Records, "skipped_rows": rep.SkippedRows, "value_errors": rep.ValueErrors}
+		return err
+	})
+	if err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// platformImport is one import's state inside its transaction.
+type platformImport struct {
+	s        *Service
+	tx       *store.Tx
+	c        store.Case
+	m        *platform.Mapping
+	p        store.Platform
+	rep      *PlatformImportReport
+	matcher  *Matcher
+	users    map[string]int64 // platform user id -> row
+	payments []PaymentEvent
+	file0    string
+}
+
+func (im *platformImport) fail(ctx context.Context, e PlatformImportError) error {
+	if e.Skipped {
+		im.rep.SkippedRows++
+	} else {
+		im.rep.ValueErrors++
+	}
+	if len(im.rep.Errors) < MaxReportedErrors {
+		im.rep.Errors = append(im.rep.Errors, e)
+	}
+	return im.tx.AddPlatformError(ctx, store.PlatformError{PlatformID: im.p.ID, File: e.File, Table: e.Table, Line: e.Line,
+		Column: e.Column, Message: clipText(e.Message), Skipped: e.Skipped})
+}
+
+// file imports one dump file.
+func (im *platformImport) file(ctx context.Context, path string, lim dump.Limits, seen map[string]bool) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	im.rep.Files = append(im.rep.Files, abs)
+	im.file0 = abs
+	f, err := source.OpenInput(abs)
+	if err != nil {
+		return fmt.Errorf("dump: %v: %w", err, ErrInvalid)
+	}
+	defer f.Close()
+	r, err := dump.Open(abs, f, "", lim)
+	if err != nil {
+		return im.fail(ctx, PlatformImportError{File: abs, Message: err.Error(), Skipped: true})
+	}
+	checked := map[string]error{}
+	for n := 0; ; n++ {
+		if n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		row, err := r.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var de *dump.Error
+			if !errors.As(err, &de) {
+				return err
+			}
+			if im.m.Tables[de.Table] == nil && de.Table != "" && !errors.Is(err, dump.ErrTruncated) {
+				im.rep.Unmapped[de.Table]++ // a bad row of a table nobody asked for
+				continue
+			}
+			if err := im.fail(ctx, PlatformImportError{File: abs, Table: de.Table, Line: de.Line, Column: de.Column, Message: de.Err.Error(), Skipped: true}); err != nil {
+				return err
+			}
+			continue
+		}
+		if im.m.Tables[row.Table] == nil {
+			im.rep.Unmapped[row.Table]++
+			continue
+		}
+		seen[row.Table] = true
+		im.rep.Rows++
+		cerr, ok := checked[row.Table]
+		if !ok {
+			cerr = im.m.CheckColumns(row.Table, row.Columns)
+			checked[row.Table] = cerr
+			if cerr != nil {
+				if err := im.fail(ctx, PlatformImportError{File: abs, Table: row.Table, Line: row.Line, Message: cerr.Error() + " (every row of the table is skipped)", Skipped: true}); err != nil {
+					return err
+				}
+				im.rep.SkippedRows-- // counted per row below
+			}
+		}
+		if cerr != nil {
+			im.rep.SkippedRows++
+			continue
+		}
+		if err := im.row(ctx, abs, &row); err != nil {
+			return err
+		}
+	}
+}
+
+// row imports one mapped row.
+func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) error {
+	rec, problems, err := im.m.Record(row)
+	if errors.Is(err, platform.ErrFiltered) {
+		return nil
+	}
+	for _, p := range problems {
+		e := PlatformImportError{File: file, Table: row.Table, Line: row.Line, Message: p.Error()}
+		var ce *platform.ColumnError
+		if errors.As(p, &ce) {
+			e.Column, e.Message = ce.Column, ce.Err.Error()
+		}
+		if err := im.fail(ctx, e); err != nil {
+			return err
+		}
+	}
+	if err != nil {
+		e := PlatformImportError{File: file, Table: row.Table, Line: row.Line, Message: err.Error(), Skipped: true}
+		var ce *platform.ColumnError
+		if errors.As(err, &ce) {
+			e.Column, e.Message = ce.Column, ce.Err.Error()
+		}
+		return im.fail(ctx, e)
+	}
+	im.rep.Records[rec.Entity]++
+	ref := row.Table + " " + cmp.Or(rec.Ref, fmt.Sprintf("line %d offset %d", row.Line, row.Offset))
+	at := ""
+	if !rec.Time.IsZero() {
+		at = rec.Time.UTC().Format(time.RFC3339)
+	}
+	var uid int64
+	if rec.User != "" {
+		u := store.PlatformUser{PlatformID: im.p.ID, ExtID: rec.User}
+		if rec.Entity == platform.EntityUser {
+			u.Username, u.DisplayName, u.Role, u.Country, u.Created = rec.Username, rec.DisplayName, rec.Role, rec.Country, at
+		}
+		if uid, err = im.user(ctx, u); err != nil {
+			return err
+		}
+	}
+	ids := map[identifier.Kind]string{}
+	if rec.Email != "" {
+		ids[identifier.KindEmail] = rec.Email
+	}
+	if rec.Phone != "" {
+		ids[identifier.KindPhone] = rec.Phone
+	}
+	if rec.Entity == platform.EntityUser && rec.Username != "" {
+		ids[identifier.KindUsername] = im.m.Platform + ":" + strings.ToLower(rec.Username)
+	}
+	if rec.IP != "" {
+		kind := identifier.KindIPv4
+		if strings.Contains(rec.IP, ":") {
+			kind = identifier.KindIPv6
+		}
+		ids[kind] = rec.IP
+	}
+	for kind, v := range ids {
+		if uid == 0 {
+			break
+		}
+		if err := im.tx.AddPlatformIdentifier(ctx, uid, string(kind), identifier.Key(kind, v), at); err != nil {
+			return err
+		}
+	}
+	if rec.Address != "" && uid != 0 && (rec.Entity == platform.EntityUser || rec.Entity == platform.EntityDeposit) {
+		kind, _, _ := strings.Cut(rec.Address, ":")
+		if err := im.tx.AddPlatformIdentifier(ctx, uid, kind, rec.Address, at); err != nil {
+			return err
+		}
+	}
+	switch rec.Entity {
+	case platform.EntityUser, platform.EntityLogin:
+		return nil
+	case platform.EntityPayment:
+		return im.payment(ctx, rec, uid, ref, at, file)
+	}
+	a := store.PlatformActivity{PlatformID: im.p.ID, Ref: ref, Kind: rec.Entity, UserID: uid, At: at, SHA256: rec.SHA256, SHA1: rec.SHA1, MD5: rec.MD5,
+		Name: rec.Name, Size: rec.Size, UploadRef: rec.Upload, Address: rec.Address}
+	if rec.Other != "" {
+		if a.OtherID, err = im.user(ctx, store.PlatformUser{PlatformID: im.p.ID, ExtID: rec.Other}); err != nil {
+			return err
+		}
+	}
+	if rec.SHA256+rec.SHA1+rec.MD5 != "" {
+		if a.Status, a.Matched, err = im.match(ctx, rec); err != nil {
+			return err
+		}
+		if a.Status == "matched" {
+			im.rep.KnownFiles++
+		} else {
+			im.rep.UnknownFiles++
+		}
+	}
+	return im.tx.UpsertPlatformActivity(ctx, a)
+}
+
+func (im *platformImport) user(ctx context.Context, u store.PlatformUser) (int64, error) {
+	if id, ok := im.users[u.ExtID]; ok && u.Username+u.DisplayName+u.Role+u.Country+u.Created == "" {
+		return id, nil
+	}
+	id, err := im.tx.UpsertPlatformUser(ctx, u)
+	if err == nil {
+		im.users[u.ExtID] = id
+	}
+	return id, err
+}
+
+// match looks a row's hashes up in the banks: "matched" (with the banks,
+// categories and series), "ignorable" or "unknown".
+func (im *platformImport) match(ctx context.Context, rec platform.Record) (status, matched string, err error) {
+	var found []Match
+	for _, h := range []struct{ kind, hex string }{{"sha256", rec.SHA256}, {"sha1", rec.SHA1}, {"md5", rec.MD5}} {
+		if h.hex == "" {
+			continue
+		}
+		d, err := hex.DecodeString(h.hex)
+		if err != nil {
+			continue
+		}
+		ms, err := im.matcher.MatchDigest(ctx, h.kind, d)
+		if err != nil {
+			return "", "", err
+		}
+		found = append(found, ms...)
+	}
+	status = "unknown"
+	var parts []string
+	for _, m := range found {
+		if m.BankKind == "ignorable" {
+			if status == "unknown" {
+				status = "ignorable"
+			}
+			continue
+		}
+		status = "matched"
+		parts = append(parts, fmt.Sprintf("%s: %s / %s", m.Bank, cmp.Or(m.NormCategory, m.Category, "(no category)"), cmp.Or(m.Series, "(no series)")))
+	}
+	slices.Sort(parts)
+	return status, strings.Join(slices.Compact(parts), "; "), nil
+}
+
+// payment keeps a mapped payment row as a payment event of the case
+// (source platform, with the table and row behind it) and as activity.
+func (im *platformImport) payment(ctx context.Context, rec platform.Record, uid int64, ref, at, file string) error {
+	if uid != 0 {
+		a := store.PlatformActivity{PlatformID: im.p.ID, Ref: ref, Kind: rec.Entity, UserID: uid, At: at, Address: rec.Address, Amount: rec.Amount, TxID: rec.TxID}
+		if err := im.tx.UpsertPlatformActivity(ctx, a); err != nil {
+			return err
+		}
+	}
+	name := ""
+	if uid != 0 {
+		name = im.p.Name + " user " + rec.User
+	}
+	e := PaymentEvent{Source: PaymentFromPlatform, SourceRef: im.p.Name + ": " + ref,
+		Payer:  PaymentParty{SubjectType: subjectPlatformUser, SubjectID: uid, Name: name},
+		Payee:  PaymentParty{Key: rec.Address, Name: im.p.Name + " deposit address"},
+		Amount: rec.Amount, Currency: cmp.Or(strings.ToUpper(rec.Currency), rec.Chain), At: rec.Time, TxID: rec.TxID,
+		Method:   strings.ToLower(cmp.Or(rec.Chain, strings.SplitN(rec.Address, ":", 2)[0])),
+		Evidence: fmt.Sprintf("row of table %s (%s) in %s", rec.Table, ref, filepath.Base(file))}
+	if uid == 0 {
+		e.Payer = PaymentParty{}
+	}
+	im.payments = append(im.payments, e)
+	if len(im.payments) >= 1000 {
+		return im.flushPayments(ctx)
+	}
+	return nil
+}
+
+func (im *platformImport) flushPayments(ctx context.Context) error {
+	if len(im.payments) == 0 {
+		return nil
+	}
+	res, err := im.s.recordPayments(ctx, im.tx, im.c, im.payments)
+	im.payments = im.payments[:0]
+	if err != nil {
+		return err
+	}
+	if im.rep.Payments == nil {
+		im.rep.Payments = &PaymentsRecorded{Case: res.Case, Rejected: []PaymentRejection{}}
+	}
+	p := im.rep.Payments
+	p.Events += res.Events
+	p.New += res.New
+	p.Existing += res.Existing
+	for _, r := range res.Rejected {
+		if err := im.fail(ctx, PlatformImportError{File: im.file0, Message: "payment " + r.SourceRef + ": " + r.Reason}); err != nil {
+			return err
+		}
+		if len(p.Rejected) < MaxReportedErrors {
+			p.Rejected = append(p.Rejected, r)
+		}
+	}
+	return nil
+}

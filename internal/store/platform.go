@@ -1,0 +1,337 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Platform is a seized platform's database imported into a case.
+type Platform struct {
+	ID            int64
+	CaseID        int64
+	Name          string
+	MappingSHA256 string
+	CreatedAt     string
+}
+
+// PlatformUser is one user of a platform, by the platform's own id.
+type PlatformUser struct {
+	ID          int64
+	PlatformID  int64
+	ExtID       string
+	Username    string
+	DisplayName string
+	Role        string
+	Country     string
+	Created     string
+}
+
+// PlatformActivity is one row of a platform's tables about a user: an
+// upload, download, view, message, payment or deposit address. Ref
+// (table and row) names it within the platform.
+type PlatformActivity struct {
+	PlatformID int64
+	Ref        string
+	Kind       string
+	UserID     int64
+	OtherID    int64 // the recipient of a message (0: none)
+	At         string
+	SHA256     string
+	SHA1       string
+	MD5        string
+	Name       string
+	Size       int64
+	UploadRef  string // downloads and views: the upload they refer to
+	Address    string // identifier key of a wallet
+	Amount     string
+	TxID       string
+	Status     string // files: matched, unknown, ignorable
+	Matched    string // files: the bank matches, "bank: category / series; ..."
+}
+
+// PlatformError is a dump row (or statement) that could not be read or
+// mapped, or a value of a row that could not be read (Skipped false).
+type PlatformError struct {
+	PlatformID int64
+	File       string
+	Table      string
+	Line       int64
+	Column     string
+	Message    string
+	Skipped    bool
+}
+
+// UpsertPlatform returns the id of the case's platform name, creating it.
+func (tx *Tx) UpsertPlatform(ctx context.Context, p *Platform) error {
+	err := tx.queryRow(ctx, "SELECT id FROM platforms WHERE case_id = ? AND name = ?", p.CaseID, p.Name).Scan(&p.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		p.ID, err = tx.insertID(ctx, "INSERT INTO platforms (case_id, name, mapping_sha256, created_at) VALUES (?, ?, ?, ?)",
+			p.CaseID, p.Name, p.MappingSHA256, p.CreatedAt)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, "UPDATE platforms SET mapping_sha256 = ? WHERE id = ?", p.MappingSHA256, p.ID)
+	return err
+}
+
+// UpsertPlatformUser stores a user by (platform, ext id) and returns its
+// id; an empty field does not overwrite a stored one.
+func (tx *Tx) UpsertPlatformUser(ctx context.Context, u PlatformUser) (int64, error) {
+	var id int64
+	err := tx.queryRow(ctx, `INSERT INTO platform_users (platform_id, ext_id, username, display_name, role, country, created) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (platform_id, ext_id) DO UPDATE SET
+		username = CASE WHEN excluded.username <> '' THEN excluded.username ELSE platform_users.username END,
+		display_name = CASE WHEN excluded.display_name <> '' THEN excluded.display_name ELSE platform_users.display_name END,
+		role = CASE WHEN excluded.role <> '' THEN excluded.role ELSE platform_users.role END,
+		country = CASE WHEN excluded.country <> '' THEN excluded.country ELSE platform_users.country END,
+		created = CASE WHEN excluded.created <> '' THEN excluded.created ELSE platform_users.created END
+		RETURNING id`, u.PlatformID, u.ExtID, u.Username, u.DisplayName, u.Role, u.Country, u.Created).Scan(&id)
+	return id, err
+}
+
+// AddPlatformIdentifier records that user holds identifier key, seen at
+// at (RFC 3339 UTC, "" unknown): the first and last times widen.
+func (tx *Tx) AddPlatformIdentifier(ctx context.Context, userID int64, kind, key, at string) error {
+	_, err := tx.exec(ctx, `INSERT INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (user_id, key) DO UPDATE SET
+		first_seen = CASE WHEN excluded.first_seen <> '' AND (platform_identifiers.first_seen = '' OR excluded.first_seen < platform_identifiers.first_seen) THEN excluded.first_seen ELSE platform_identifiers.first_seen END,
+		last_seen = CASE WHEN excluded.last_seen > platform_identifiers.last_seen THEN excluded.last_seen ELSE platform_identifiers.last_seen END`,
+		userID, kind, key, at, at)
+	return err
+}
+
+// UpsertPlatformActivity stores an activity row once per (platform, ref);
+// storing it again refreshes only its bank match.
+func (tx *Tx) UpsertPlatformActivity(ctx context.Context, a PlatformActivity) error {
+	var other any
+	if a.OtherID != 0 {
+		other = a.OtherID
+	}
+	_, err := tx.exec(ctx, `INSERT INTO platform_activity (platform_id, ref, kind, user_id, other_id, at, sha256, sha1, md5, name, size, upload_ref, address, amount, txid, status, matched)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (platform_id, ref) DO UPDATE SET status = excluded.status, matched = excluded.matched`,
+		a.PlatformID, a.Ref, a.Kind, a.UserID, other, a.At, a.SHA256, a.SHA1, a.MD5, a.Name, a.Size, a.UploadRef, a.Address, a.Amount, a.TxID, a.Status, a.Matched)
+	return err
+}
+
+// AddPlatformError records a row that could not be imported, once.
+func (tx *Tx) AddPlatformError(ctx context.Context, e PlatformError) error {
+	_, err := tx.exec(ctx, `INSERT INTO platform_errors (platform_id, file, tbl, line, col, message, skipped) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (platform_id, file, line, tbl, col, message) DO NOTHING`,
+		e.PlatformID, e.File, e.Table, e.Line, e.Column, e.Message, boolInt(e.Skipped))
+	return err
+}
+
+// Platforms lists a case's platforms by name.
+func (q q) Platforms(ctx context.Context, caseID int64) ([]Platform, error) {
+	rows, err := q.query(ctx, "SELECT id, case_id, name, mapping_sha256, created_at FROM platforms WHERE case_id = ? ORDER BY name", caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Platform
+	for rows.Next() {
+		var p Platform
+		if err := rows.Scan(&p.ID, &p.CaseID, &p.Name, &p.MappingSHA256, &p.CreatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// PlatformUsers lists the users of a platform by id.
+func (q q) PlatformUsers(ctx context.Context, platformID int64) ([]PlatformUser, error) {
+	rows, err := q.query(ctx, `SELECT id, platform_id, ext_id, username, display_name, role, country, created FROM platform_users WHERE platform_id = ? ORDER BY id`, platformID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PlatformUser
+	for rows.Next() {
+		var u PlatformUser
+		if err := rows.Scan(&u.ID, &u.PlatformID, &u.ExtID, &u.Username, &u.DisplayName, &u.Role, &u.Country, &u.Created); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// PlatformIdentifier is an identifier a platform user holds.
+type PlatformIdentifier struct {
+	UserID    int64
+	Kind      string
+	Key       string
+	FirstSeen string
+	LastSeen  string
+}
+
+// PlatformIdentifiers lists the identifiers of a platform's users.
+func (q q) PlatformIdentifiers(ctx context.Context, platformID int64) ([]PlatformIdentifier, error) {
+	rows, err := q.query(ctx, `SELECT i.user_id, i.kind, i.key, i.first_seen, i.last_seen FROM platform_identifiers i
+		JOIN platform_users u ON u.id = i.user_id WHERE u.platform_id = ? ORDER BY i.user_id, i.key`, platformID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PlatformIdentifier
+	for rows.Next() {
+		var i PlatformIdentifier
+		if err := rows.Scan(&i.UserID, &i.Kind, &i.Key, &i.FirstSeen, &i.LastSeen); err != nil {
+			return nil, err
+		}
+		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+// PlatformActivityCount is how many activity rows of a kind (and file
+// status) a user has, and the newest time among them.
+type PlatformActivityCount struct {
+	UserID int64
+	Kind   string
+	Status string
+	Count  int64
+	Last   string
+}
+
+// PlatformActivityCounts counts a platform's activity by user, kind and
+// file status.
+func (q q) PlatformActivityCounts(ctx context.Context, platformID int64) ([]PlatformActivityCount, error) {
+	rows, err := q.query(ctx, `SELECT user_id, kind, status, COUNT(*), MAX(at) FROM platform_activity WHERE platform_id = ?
+		GROUP BY user_id, kind, status ORDER BY user_id, kind, status`, platformID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PlatformActivityCount
+	for rows.Next() {
+		var c PlatformActivityCount
+		if err := rows.Scan(&c.UserID, &c.Kind, &c.Status, &c.Count, &c.Last); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// PlatformActivityOf lists a platform's activity rows of the given kinds
+// (all kinds when none), by user then ref.
+func (q q) PlatformActivityOf(ctx context.Context, platformID int64, kinds ...string) ([]PlatformActivity, error) {
+	query := `SELECT platform_id, ref, kind, user_id, COALESCE(other_id, 0), at, sha256, sha1, md5, name, size, upload_ref, address, amount, txid, status, matched
+		FROM platform_activity WHERE platform_id = ?`
+	args := []any{platformID}
+	if len(kinds) > 0 {
+		query += " AND kind IN (?" + strings.Repeat(", ?", len(kinds)-1) + ")"
+		for _, k := range kinds {
+			args = append(args, k)
+		}
+	}
+	rows, err := q.query(ctx, query+" ORDER BY user_id, ref", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PlatformActivity
+	for rows.Next() {
+		var a PlatformActivity
+		if err := rows.Scan(&a.PlatformID, &a.Ref, &a.Kind, &a.UserID, &a.OtherID, &a.At, &a.SHA256, &a.SHA1, &a.MD5, &a.Name, &a.Size,
+			&a.UploadRef, &a.Address, &a.Amount, &a.TxID, &a.Status, &a.Matched); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// PlatformErrorCounts returns how many rows of a platform were skipped
+// and how many values could not be read.
+func (q q) PlatformErrorCounts(ctx context.Context, platformID int64) (skipped, values int64, err error) {
+	err = q.queryRow(ctx, `SELECT COALESCE(SUM(skipped), 0), COALESCE(SUM(1 - skipped), 0) FROM platform_errors WHERE platform_id = ?`, platformID).Scan(&skipped, &values)
+	return skipped, values, err
+}
+
+// PlatformLinks lists the identifiers of a case's platform users that
+// other sources of the case (chat participants, stealer-log leads,
+// accounts) also carry, as identifier links of subject type
+// "platform_user": what joins platform users to the case's people.
+func (q q) PlatformLinks(ctx context.Context, caseID int64) ([]IdentifierLink, error) {
+	rows, err := q.query(ctx, `SELECT DISTINCT pi.user_id, pi.kind, pi.key, p.name, u.username, u.ext_id
+		FROM platforms p JOIN platform_users u ON u.platform_id = p.id JOIN platform_identifiers pi ON pi.user_id = u.id
+		JOIN identifiers i ON i.case_id = p.case_id AND i.key = pi.key
+		WHERE p.case_id = ? ORDER BY pi.user_id, pi.key`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []IdentifierLink
+	for rows.Next() {
+		var l IdentifierLink
+		var platform, username, ext string
+		if err := rows.Scan(&l.SubjectID, &l.Kind, &l.Key, &platform, &username, &ext); err != nil {
+			return nil, err
+		}
+		l.SubjectType = "platform_user"
+		_, l.Normalized, _ = strings.Cut(l.Key, ":")
+		l.Value = l.Normalized
+		l.Source = fmt.Sprintf("%s user %s", platform, cmpOr(username, "#"+ext))
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// PlatformUserSummary is one platform user with its platform's name and
+// its activity counted by kind and file status ("upload/unknown").
+type PlatformUserSummary struct {
+	User     PlatformUser
+	Platform string
+	Counts   map[string]int64
+	Last     string
+}
+
+// PlatformUserSummaryOf reads one platform user of a case.
+func (q q) PlatformUserSummaryOf(ctx context.Context, caseID, userID int64) (PlatformUserSummary, error) {
+	var s PlatformUserSummary
+	u := &s.User
+	err := q.queryRow(ctx, `SELECT u.id, u.platform_id, u.ext_id, u.username, u.display_name, u.role, u.country, u.created, p.name
+		FROM platform_users u JOIN platforms p ON p.id = u.platform_id WHERE u.id = ? AND p.case_id = ?`, userID, caseID).
+		Scan(&u.ID, &u.PlatformID, &u.ExtID, &u.Username, &u.DisplayName, &u.Role, &u.Country, &u.Created, &s.Platform)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("platform user %d: %w", userID, ErrNotFound)
+	}
+	if err != nil {
+		return s, err
+	}
+	rows, err := q.query(ctx, `SELECT kind, status, COUNT(*), MAX(at) FROM platform_activity WHERE user_id = ? GROUP BY kind, status`, userID)
+	if err != nil {
+		return s, err
+	}
+	defer rows.Close()
+	s.Counts = map[string]int64{}
+	for rows.Next() {
+		var kind, status, last string
+		var n int64
+		if err := rows.Scan(&kind, &status, &n, &last); err != nil {
+			return s, err
+		}
+		s.Counts[kind] += n
+		if status != "" {
+			s.Counts[kind+"/"+status] += n
+		}
+		s.Last = max(s.Last, last)
+	}
+	return s, rows.Err()
+}
