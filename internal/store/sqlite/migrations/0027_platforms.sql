@@ -1,4 +1,4 @@
--- 0024: seized platform databases. A platform is imported into a case
+-- 0027: seized platform databases. A platform is imported into a case
 -- under a name; its users (by the platform's own id), their identifiers
 -- (e-mail, phone, platform username, IPs with the first and last time
 -- seen, wallets), their activity (uploads, downloads, views, messages,
