@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -292,24 +293,32 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 	if err != nil {
 		return rep, err
 	}
-	in.FinishedAt, in.Files, in.Bytes, in.Status = s.timestamp(), rep.Files, rep.Bytes, "done"
-	in.Manifest, in.ManifestSHA256 = manifest, rep.Manifest
-	err = s.mutate(ctx, &change{action: "ingest.finish", object: object, after: in.ManifestSHA256,
-		detail: map[string]any{"ingest": in.ID, "files": rep.Files, "skipped": rep.Skipped, "bytes": rep.Bytes, "by_status": rep.ByStatus,
-			"problems": rep.Problems, "batches": batchNo, "manifest_sha256": rep.Manifest}},
-		func(tx *store.Tx) error {
-			if err := tx.FinishIngest(ctx, &in); err != nil {
-				return err
-			}
-			reason := opt.Reason
-			if reason == "" {
-				reason = "ingested " + strings.Join(roots, ", ")
-			}
-			return s.custody(ctx, tx, c.ID, e.ID, "ingested", reason, "manifest-sha256="+rep.Manifest)
-		})
+	err = s.finishIngest(ctx, c, e, &in, &rep, manifest, roots, opt.Reason, map[string]any{"batches": batchNo})
 	rep.ElapsedSeconds = time.Since(start).Seconds()
 	rep.MemoryLimit, rep.PeakMemory = max(cmp.Or(opt.MemoryLimit, evidence.DefaultMemoryLimit), 0), evidence.PeakMemory()
 	return rep, err
+}
+
+// finishIngest records an ingest as done, in one transaction with its
+// audit record: the ingest row with its counts and manifest, and the
+// custody event "ingested" (reason, or the roots read). detail adds to the
+// audit record's detail.
+func (s *Service) finishIngest(ctx context.Context, c store.Case, e store.Exhibit, in *store.Ingest, rep *IngestReport, manifest string, roots []string, reason string, detail map[string]any) error {
+	in.FinishedAt, in.Files, in.Bytes, in.Status = s.timestamp(), rep.Files, rep.Bytes, "done"
+	in.Manifest, in.ManifestSHA256 = manifest, rep.Manifest
+	d := map[string]any{"ingest": in.ID, "files": rep.Files, "skipped": rep.Skipped, "bytes": rep.Bytes, "by_status": rep.ByStatus,
+		"problems": rep.Problems, "manifest_sha256": rep.Manifest}
+	maps.Copy(d, detail)
+	if reason == "" {
+		reason = "ingested " + strings.Join(roots, ", ")
+	}
+	return s.mutate(ctx, &change{action: "ingest.finish", object: "exhibit:" + c.Name + "/" + e.Label, after: in.ManifestSHA256, detail: d},
+		func(tx *store.Tx) error {
+			if err := tx.FinishIngest(ctx, in); err != nil {
+				return err
+			}
+			return s.custody(ctx, tx, c.ID, e.ID, "ingested", reason, "manifest-sha256="+rep.Manifest)
+		})
 }
 
 // problemKind sorts a file's error into the kinds an ingest reports.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/vibora-project/vibora/internal/access"
@@ -248,22 +247,7 @@ func (s *Service) CompleteIngest(ctx context.Context, caseName string, opt Inges
 		rep.ElapsedSeconds = time.Since(start).Seconds()
 		return rep, nil
 	}
-	object := "exhibit:" + c.Name + "/" + e.Label
-	in.FinishedAt, in.Files, in.Bytes, in.Status = s.timestamp(), rep.Files, rep.Bytes, "done"
-	in.Manifest, in.ManifestSHA256 = manifest, rep.Manifest
-	err = s.mutate(ctx, &change{action: "ingest.finish", object: object, after: in.ManifestSHA256,
-		detail: map[string]any{"ingest": in.ID, "files": rep.Files, "skipped": rep.Skipped, "bytes": rep.Bytes, "by_status": rep.ByStatus,
-			"problems": rep.Problems, "manifest_sha256": rep.Manifest}},
-		func(tx *store.Tx) error {
-			if err := tx.FinishIngest(ctx, &in); err != nil {
-				return err
-			}
-			reason := opt.Reason
-			if reason == "" {
-				reason = "ingested " + strings.Join(roots, ", ")
-			}
-			return s.custody(ctx, tx, c.ID, e.ID, "ingested", reason, "manifest-sha256="+rep.Manifest)
-		})
+	err = s.finishIngest(ctx, c, e, &in, &rep, manifest, roots, opt.Reason, nil)
 	rep.ElapsedSeconds = time.Since(start).Seconds()
 	return rep, err
 }
