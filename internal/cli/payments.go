@@ -22,12 +22,7 @@ safeguard. See docs/payments.md.`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			geo, closeGeo, err := openGeoIP(geoip)
-			if err != nil {
-				return err
-			}
-			defer closeGeo()
-			s, done, err := g.openService(ctx, geo...)
+			s, done, err := g.openServiceGeoIP(ctx, geoip)
 			if err != nil {
 				return err
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -10,17 +11,22 @@ import (
 	"github.com/vibora-project/vibora/internal/investigation"
 )
 
-// openGeoIP opens a MaxMind-format database for attribution when path is set.
-// It returns the service option that uses it and the function that closes it.
-func openGeoIP(path string) ([]investigation.Option, func(), error) {
+// openServiceGeoIP opens the service, with a MaxMind-format database for
+// attribution when path is set; done closes both.
+func (g *globals) openServiceGeoIP(ctx context.Context, path string) (*investigation.Service, func(), error) {
 	if path == "" {
-		return nil, func() {}, nil
+		return g.openService(ctx)
 	}
 	db, err := maxminddb.Open(path)
 	if err != nil {
 		return nil, nil, usageError{fmt.Errorf("geoip database: %w", err)}
 	}
-	return []investigation.Option{investigation.WithGeoIP(db)}, func() { db.Close() }, nil
+	s, done, err := g.openService(ctx, investigation.WithGeoIP(db))
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return s, func() { done(); db.Close() }, nil
 }
 
 func newSuspectsCmd(g *globals) *cobra.Command {
@@ -36,12 +42,7 @@ creators and admins are flagged. See docs/suspects.md for the weights.`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			geo, closeGeo, err := openGeoIP(geoip)
-			if err != nil {
-				return err
-			}
-			defer closeGeo()
-			s, done, err := g.openService(ctx, geo...)
+			s, done, err := g.openServiceGeoIP(ctx, geoip)
 			if err != nil {
 				return err
 			}
@@ -102,12 +103,7 @@ func newPersonCmd(g *globals) *cobra.Command {
 		Args:  argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			geo, closeGeo, err := openGeoIP(geoip)
-			if err != nil {
-				return err
-			}
-			defer closeGeo()
-			s, done, err := g.openService(ctx, geo...)
+			s, done, err := g.openServiceGeoIP(ctx, geoip)
 			if err != nil {
 				return err
 			}
