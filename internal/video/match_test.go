@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
@@ -110,14 +111,12 @@ func TestUniqueHashesAndRule(t *testing.T) {
 // TestVariantsMatch: grey, sepia, logo and bar (a black strip over the
 // bottom) variants of the first 10 seconds of a sample video (made here
 // with ffmpeg) match the original and the colour variants under the
-// default rule
-// and match none of the other sample videos; the first half of the clip
-// matches at the query side (q% >= 80) though its c% is about half. A
-// measured limit, logged and not asserted: letterboxing (16 black pixels
-// added above and below, which moves and squeezes the picture) brings q%
-// to 10-25%; PDQ is not made for pads and crops. The logo and bar
-// variants, two different overlays, agree on about 55% of frames with each
-// other (each on 90-100% with the original); a 70x40 logo reached 79%.
+// default rule and match none of the other sample videos; the first half
+// of the clip matches at the query side (q% >= 80) though its c% is about
+// half. A measured limit, logged and not asserted: letterboxing (16 black
+// pixels added above and below, which moves and squeezes the picture)
+// brings q% to 10-25%; PDQ is not made for pads and crops. The logo and bar
+// variants do not match each other (q% about 55): see logoVersusBar.
 func TestVariantsMatch(t *testing.T) {
 	needFFmpeg(t)
 	needRefData(t)
@@ -134,14 +133,15 @@ func TestVariantsMatch(t *testing.T) {
 	}
 	opt := DefaultOptions()
 	opt.SecondsPerHash = 0.5
-	bag := func(path string) []pdq.Hash {
+	hash := func(path string) *Info {
 		info, err := Hash(context.Background(), path, opt)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		return UniqueHashes(info.Frames, QualityThreshold)
+		return info
 	}
-	bags := map[string][]pdq.Hash{}
+	bag := func(path string) []pdq.Hash { return UniqueHashes(hash(path).Frames, QualityThreshold) }
+	bags, infos := map[string][]pdq.Hash{}, map[string]*Info{}
 	for _, v := range variants {
 		out := filepath.Join(dir, v.name+".mp4")
 		args := []string{"-nostdin", "-v", "error", "-y", "-i", src, "-an", "-t", v.dur, "-vf", v.filter,
@@ -149,7 +149,8 @@ func TestVariantsMatch(t *testing.T) {
 		if b, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
 			t.Fatalf("ffmpeg %s: %v\n%s", v.name, err, b)
 		}
-		bags[v.name] = bag(out)
+		infos[v.name] = hash(out)
+		bags[v.name] = UniqueHashes(infos[v.name].Frames, QualityThreshold)
 	}
 	var others [][]pdq.Hash
 	for _, n := range refVideos[1:] {
@@ -165,7 +166,7 @@ func TestVariantsMatch(t *testing.T) {
 			t.Logf("%-8s vs %-8s q%% %5.1f c%% %5.1f", a.name, b.name, qp, cp)
 			if b.name == "half" || a.name == "letterbox" || b.name == "letterbox" ||
 				a.name == "logo" && b.name == "bar" || a.name == "bar" && b.name == "logo" {
-				continue // a clip matches at its own (query) side only; letterbox, logo vs bar: see above
+				continue // a clip matches at its own (query) side only; letterbox: see above; logo vs bar: below
 			}
 			if qp < rule.QueryPercent {
 				t.Errorf("%s does not match %s: q%% %.1f", a.name, b.name, qp)
@@ -192,4 +193,57 @@ func TestVariantsMatch(t *testing.T) {
 			t.Fatalf("half: %+v", ms)
 		}
 	}
+	t.Run("logo vs bar", func(t *testing.T) { logoVersusBar(t, infos, rule) })
+}
+
+// logoVersusBar measures why the logo and bar variants do not match each
+// other, and skips with the figures. It is PDQ, not our decoding: on the
+// sample videos our frame hashes are Meta's reference hashes (identical on
+// 1547 of 1563 frames, the rest 2 bits apart: TestReferenceAgreement), so
+// the reference hasher gives the same. Each overlay moves a frame's hash on
+// its own (at the 20 frames hashed here, the logo by a median of 16 bits
+// from the original, the 24-pixel bar by 22); the two moves are in
+// different places of the picture and partly add up: logo and bar frames
+// of the same frame number lie a median of 28 bits apart, over the rule's
+// 31 on 9 of 20 frames. Hashing every frame of the clip gives the same
+// picture: 131 of 300 frames over 31, q% 57, c% 56.
+// The rule is the issue's own (distance 31, q% >= 80), so the pair cannot
+// match under it; each matches the original and the colour variants.
+func logoVersusBar(t *testing.T, infos map[string]*Info, rule MatchOptions) {
+	median := func(a, b []Frame) (med, over, n int) {
+		var ds []int
+		for i := range min(len(a), len(b)) {
+			if a[i].Number != b[i].Number {
+				t.Fatalf("frame %d: numbers %d and %d", i, a[i].Number, b[i].Number)
+			}
+			if a[i].Quality < rule.MinQuality || b[i].Quality < rule.MinQuality {
+				continue
+			}
+			d := pdq.Distance(a[i].PDQ, b[i].PDQ)
+			ds = append(ds, d)
+			if d > rule.Distance {
+				over++
+			}
+		}
+		if len(ds) == 0 {
+			t.Fatal("no frame of quality in both")
+		}
+		slices.Sort(ds)
+		return ds[len(ds)/2], over, len(ds)
+	}
+	orig, logo, bar := infos["original"].Frames, infos["logo"].Frames, infos["bar"].Frames
+	mLogo, _, _ := median(orig, logo)
+	mBar, _, _ := median(orig, bar)
+	mBoth, over, n := median(logo, bar)
+	qp, cp := Compare(UniqueHashes(logo, rule.MinQuality), UniqueHashes(bar, rule.MinQuality), rule.Distance)
+	t.Logf("same frame, median distance: original-logo %d, original-bar %d, logo-bar %d (over %d on %d of %d frames)",
+		mLogo, mBar, mBoth, rule.Distance, over, n)
+	if qp >= rule.QueryPercent {
+		return // they match after all
+	}
+	if mBoth < max(mLogo, mBar) {
+		t.Errorf("logo vs bar q%% %.1f with a median distance of %d, under each overlay's own (%d, %d): not the overlays adding up", qp, mBoth, mLogo, mBar)
+	}
+	t.Skipf("logo vs bar q%% %.1f c%% %.1f: a PDQ limit, not our hashing: the two overlays add up (median same-frame distance %d bits, %d and %d from the original each; over %d on %d of %d frames); our hashes are the reference's on the samples (TestReferenceAgreement)",
+		qp, cp, mBoth, mLogo, mBar, rule.Distance, over, n)
 }
