@@ -3,8 +3,9 @@
 // InvokeAI, NovelAI, Fooocus, SwarmUI and Midjourney metadata, EXIF
 // UserComment variants, the IPTC DigitalSourceType in XMP and the presence
 // and claims of a C2PA manifest. It works on the container's bytes (PNG
-// chunks, JPEG segments, WebP RIFF chunks, TIFF directories) and never
-// decodes pixels.
+// chunks, JPEG segments, WebP RIFF chunks, TIFF directories); it decodes
+// pixels only to read the stealth (LSB) copy NovelAI writes into a PNG,
+// and only when the first rows spell its signature (stealth.go).
 //
 // Everything read is a claim of the file, recorded with where it was found
 // (container, chunk or tag, offset); nothing is validated, and absence
@@ -14,6 +15,8 @@
 package aigen
 
 import (
+	"bytes"
+	"reflect"
 	"crypto/sha256"
 	"encoding/hex"
 	"slices"
@@ -133,6 +136,8 @@ func Detect(fields []Field) []Record {
 			d.c2pa = append(d.c2pa, f)
 		case "COM":
 			d.comment = append(d.comment, f)
+		case stealthPlace:
+			d.stealth = append(d.stealth, f)
 		}
 	}
 	d.run()
@@ -145,6 +150,7 @@ type detector struct {
 	xmp     []Field
 	c2pa    []Field
 	comment []Field
+	stealth []Field
 	out     []Record
 }
 
@@ -207,6 +213,30 @@ func (d *detector) run() {
 	for _, f := range d.c2pa {
 		d.add(c2paRecord(f))
 	}
+	// Stealth pixels: NovelAI JSON or A1111 infotext. The same claims as
+	// a record read from text chunks join it as one more source.
+	for _, f := range d.stealth {
+		r, ok := novelAIJSON(f)
+		if !ok && !bytes.HasPrefix(bytes.TrimSpace(f.Value), []byte("{")) {
+			r, ok = infotextRecord(f)
+		}
+		if ok {
+			d.addOrJoin(r)
+		}
+	}
+}
+
+// addOrJoin adds r, or joins its sources to a record that claims the same.
+func (d *detector) addOrJoin(r Record) {
+	for i, o := range d.out {
+		a, b := o, r
+		a.Sources, b.Sources = nil, nil
+		if reflect.DeepEqual(a, b) {
+			d.out[i].Sources = append(d.out[i].Sources, r.Sources...)
+			return
+		}
+	}
+	d.add(r)
 }
 
 // parameters reads a PNG "parameters" text: SwarmUI or Fooocus JSON, or
@@ -246,7 +276,7 @@ func (d *detector) userComment(f Field) {
 			d.add(r)
 			return
 		}
-		if r, ok := novelAIWebP(f); ok {
+		if r, ok := novelAIJSON(f); ok {
 			d.add(r)
 			return
 		}

@@ -60,6 +60,7 @@ func (w *walker) add(f Field) {
 
 func pngFields(b []byte) ([]Field, error) {
 	var w walker
+	var img pngImage
 	off := 8
 	for off+12 <= len(b) {
 		n := int(binary.BigEndian.Uint32(b[off:]))
@@ -97,7 +98,17 @@ func pngFields(b []byte) ([]Field, error) {
 			w.tiff("png", data, int64(off+8))
 		case "caBX":
 			w.add(Field{Container: "png", Place: typ, Key: "c2pa", Offset: int64(off), Value: data})
+		case "IHDR":
+			img.ihdr(data)
+		case "IDAT":
+			if len(img.idat) == 0 {
+				img.idatAt = int64(off)
+			}
+			img.idat = append(img.idat, data)
 		case "IEND":
+			if f, ok := img.stealth(MaxStealthPixels); ok {
+				w.add(f)
+			}
 			return w.out, nil
 		}
 		off += 12 + n

@@ -117,16 +117,22 @@ func novelComment(r *Record, b []byte) {
 	r.Width, r.Height = c.Width, c.Height
 }
 
-// novelAIWebP reads NovelAI's WebP form: one JSON object in UserComment
-// holding the PNG keys, Comment a JSON string.
-func novelAIWebP(f Field) (Record, bool) {
-	var m map[string]string
-	if json.Unmarshal(f.Value, &m) != nil || !strings.HasPrefix(m["Software"], "NovelAI") {
+// novelAIJSON reads NovelAI's JSON form (WebP UserComment, and the
+// stealth pixels): one object holding the PNG keys, Comment a JSON string
+// (or an object).
+func novelAIJSON(f Field) (Record, bool) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(f.Value, &m) != nil || !strings.HasPrefix(scalar(m["Software"]), "NovelAI") {
 		return Record{}, false
 	}
-	r := Record{Generator: NovelAI, Sources: []Source{src(f)}, Prompt: m["Description"]}
-	novelModel(&r, m["Source"])
-	novelComment(&r, []byte(m["Comment"]))
+	r := Record{Generator: NovelAI, Sources: []Source{src(f)}, Prompt: scalar(m["Description"])}
+	novelModel(&r, scalar(m["Source"]))
+	comment := m["Comment"]
+	var s string
+	if json.Unmarshal(comment, &s) == nil {
+		comment = []byte(s)
+	}
+	novelComment(&r, comment)
 	return r, true
 }
 
