@@ -16,9 +16,9 @@ package aigen
 
 import (
 	"bytes"
-	"reflect"
 	"crypto/sha256"
 	"encoding/hex"
+	"reflect"
 	"slices"
 	"strings"
 )

@@ -220,7 +220,7 @@ func TestStealthDamage(t *testing.T) {
 	good := stealthPNG(t, 64, 64, true, false, stealthBits(t, "stealth_pnginfo", lighthouseJSON(t)))
 	for off := 8; off+12 <= len(good); {
 		n := int(binary.BigEndian.Uint32(good[off:]))
-		switch data := good[off+8 : off+8+n]; string(good[off+4:off+8]) {
+		switch data := good[off+8 : off+8+n]; string(good[off+4 : off+8]) {
 		case "IHDR":
 			img.ihdr(data)
 		case "IDAT":
