@@ -141,7 +141,12 @@ serves until Ctrl-C.`,
 				return err
 			}
 
-			section(w, "8. Audit trail")
+			section(w, "8. Across borders: an operation and a referral package")
+			if err := demoAcrossBorders(ctx, w, s, l.Root, people); err != nil {
+				return err
+			}
+
+			section(w, "9. Audit trail")
 			ar, err := s.VerifyAudit(ctx)
 			if err != nil {
 				return err
@@ -156,7 +161,7 @@ serves until Ctrl-C.`,
 				newLines(w).Printf("See it in the browser: vibora demo --serve\n")
 				return nil
 			}
-			section(w, "9. The browser workspace")
+			section(w, "10. The browser workspace")
 			return demoServe(ctx, w, g.streams.Err, s, l.Root, listen)
 		},
 	}

@@ -56,7 +56,7 @@ func TestDemoPages(t *testing.T) {
 		clean(t, tab)
 	})
 	var kinds []string
-	for _, want := range []string{"/files", "/chats/", "/people/", "/graph", "/timeline", "/clusters", "/leads", "/suspects", "/jobs", "/banks/"} {
+	for _, want := range []string{"/files", "/chats/", "/people/", "/graph", "/timeline", "/clusters", "/leads", "/suspects", "/jobs", "/banks/", "/operations/"} {
 		found := false
 		for _, p := range pages {
 			found = found || strings.Contains(p, want)
