@@ -1,7 +1,7 @@
 // Command pdq measures PDQ hashing throughput on one core and, on the
 // reference set, agreement with Meta's C++ pdq-photo-hasher.
 //
-//	go run ./bench/pdq [-exact] [-stdlib] [-digests] [-n ROUNDS] [DIR]
+//	go run ./bench/pdq [-exact] [-stdlib] [-digests] [-n ROUNDS] [-cpuprofile FILE] [DIR]
 //	go run ./bench/pdq -synthetic [-digests]
 //	go run ./bench/pdq -write DIR
 //
@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"syscall"
@@ -39,7 +40,22 @@ func main() {
 	synth := flag.Bool("synthetic", false, "benchmark generated photo-like JPEGs (quality 90) and PNGs of 1600x1200 to 4032x3024 instead of DIR")
 	flag.BoolVar(&withDigests, "digests", false, "also compute MD5, SHA-1 and SHA-256 of each image (as vibora hash does)")
 	write := flag.String("write", "", "write the generated photo-like JPEGs (and PNGs) of -synthetic into this directory and exit")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the timed rounds to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pdq bench:", err)
+			os.Exit(1)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 	if *write != "" {
 		if err := writeSynthetic(*write); err != nil {
 			fmt.Fprintln(os.Stderr, "pdq bench:", err)

@@ -3,6 +3,7 @@ package jpegluma
 import (
 	"encoding/binary"
 	"errors"
+	"sync"
 )
 
 const lutBits = 9
@@ -19,7 +20,25 @@ type huffTable struct {
 	// value<<12 | run<<8 | totalBits; 0 when not resolvable. value 0 marks
 	// EOB (run < 15) or ZRL (run 15).
 	fast [1 << fastBits]int32
+	// multi, built for AC tables of sequential scans (buildMulti), resolves
+	// up to two coefficients and a following end-of-block in one lookup.
+	multi    *[1 << fastBits]uint64
+	multiSet bool
 }
+
+// A multi entry packs, from bit 0: the bits consumed (5 bits), the
+// end-of-block flag, the number of coefficients (2 bits), the first
+// coefficient's zig-zag offset from the current index (4 bits), the
+// offset of the last one (6 bits), how far the index advances (6 bits),
+// and the two values as uint16 at bits 32 and 48. 0 means the lookahead
+// does not resolve the first code and its extra bits.
+const (
+	mEOB       = 1 << 5
+	mCntShift  = 6
+	mOff1Shift = 8
+	mOff2Shift = 12
+	mAdvShift  = 18
+)
 
 const fastBits = 12
 
@@ -27,7 +46,7 @@ var errHuffman = errors.New("bad huffman code")
 
 // build fills t from the DHT counts (index 1..16) and symbols.
 func (t *huffTable) build(counts *[17]int, syms []byte) error {
-	*t = huffTable{}
+	*t = huffTable{multi: t.multi} // multi is rebuilt before use
 	copy(t.vals[:], syms)
 	code := int32(0)
 	k := int32(0)
@@ -93,6 +112,99 @@ func (t *huffTable) buildFast(counts *[17]int) {
 		}
 		code <<= 1
 	}
+}
+
+// multiPool recycles multi tables (32 KiB each).
+var multiPool = sync.Pool{New: func() any { return new([1 << fastBits]uint64) }}
+
+// peek decodes the code at the top of window (left-aligned in 32 bits,
+// avail bits valid) and returns its symbol and length, or ok false when the
+// code is not complete within avail bits.
+func (t *huffTable) peek(window uint32, avail int) (sym int, length int, ok bool) {
+	if e := t.lut[window>>(32-lutBits)]; e != 0 {
+		l := int(e >> 8)
+		return int(e & 0xff), l, l <= avail
+	}
+	for l := lutBits + 1; l <= avail && l <= 16; l++ {
+		code := int32(window >> (32 - l))
+		if code <= t.maxcode[l] {
+			return int(t.vals[(code+t.valptr[l])&0xff]), l, true
+		}
+	}
+	return 0, 0, false
+}
+
+// extend sign-extends s extra bits x as JPEG coefficients are.
+func extend(x uint32, s int) int32 {
+	v := int32(x)
+	if v < 1<<(s-1) {
+		v += (-1 << s) + 1
+	}
+	return v
+}
+
+// buildMulti fills t.multi for every fastBits lookahead: the first symbol
+// with its extra bits; if it is a coefficient, a second coefficient that
+// fits too; then an end-of-block that fits.
+func (t *huffTable) buildMulti() {
+	if t.multi == nil {
+		t.multi = multiPool.Get().(*[1 << fastBits]uint64)
+	}
+	for p := range t.multi {
+		t.multi[p] = t.multiEntry(uint32(p) << (32 - fastBits))
+	}
+	t.multiSet = true
+}
+
+func (t *huffTable) multiEntry(w uint32) uint64 {
+	used := 0
+	// next decodes a symbol and its extra bits at used.
+	next := func() (r, s int, v int32, ok bool) {
+		rs, l, ok := t.peek(w<<used, fastBits-used)
+		if !ok {
+			return 0, 0, 0, false
+		}
+		r, s = rs>>4, rs&15
+		if l+s > fastBits-used {
+			return 0, 0, 0, false
+		}
+		if s > 0 {
+			v = extend(w<<(used+l)>>(32-s), s)
+		}
+		used += l + s
+		return r, s, v, true
+	}
+	r, s, v, ok := next()
+	if !ok {
+		return 0
+	}
+	if s == 0 {
+		if r == 15 {
+			return uint64(used) | 16<<mAdvShift
+		}
+		return uint64(used) | mEOB
+	}
+	e := uint64(uint16(v))<<32 | 1<<mCntShift | uint64(r)<<mOff1Shift | uint64(r)<<mOff2Shift | uint64(r+1)<<mAdvShift
+	off := r + 1
+	save := used
+	r2, s2, v2, ok := next()
+	switch {
+	case !ok || (s2 == 0 && r2 == 15):
+		used = save
+	case s2 == 0:
+		e |= mEOB
+	default:
+		off += r2
+		e = e&^(3<<mCntShift|63<<mOff2Shift|63<<mAdvShift) | uint64(uint16(v2))<<48 | 2<<mCntShift |
+			uint64(off)<<mOff2Shift | uint64(off+1)<<mAdvShift
+		save = used
+		if r3, s3, _, ok := next(); ok && s3 == 0 && r3 != 15 {
+			e |= mEOB
+		} else {
+			used = save
+		}
+	}
+	return e&^31 | uint64(used)
 }
 
 // bitReader reads the entropy-coded segment of a scan, removing byte
@@ -213,22 +325,28 @@ func (b *bitReader) bit() bool {
 
 var errCoefIndex = errors.New("jpeg: coefficient index out of range")
 
-// baselineBlock decodes one sequential-mode block. With blk nil it only
-// consumes the bits. Otherwise it writes the dequantized nonzero
-// coefficients into blk (which must be all zero) at natural positions,
-// lists those positions in nz and returns their count. The bit state is
-// kept in locals for speed.
-func (b *bitReader) baselineBlock(dc, ac *huffTable, q *[64]int32, pred *int32, blk *[64]int32, nz *[64]uint8) (int, error) {
+// baselineBlock decodes one sequential-mode block: the DC difference is
+// added to *pred, and the nonzero AC coefficients are listed in ac as
+// zig-zag index<<16 | uint16(value), not dequantized (the caller scatters
+// them when it needs the block). It returns how many it listed.
+//
+// The loop is the decoder's hot spot. It keeps the bit state in locals
+// (few enough to stay in registers), resolves a code and its extra bits
+// with one lookup for all but the rarest codes, and refills the
+// accumulator with one 8-byte load when those bytes hold no 0xFF;
+// anything else (stuffed bytes, markers, the end of the data, codes longer
+// than the table) takes the bitReader's general methods.
+func (b *bitReader) baselineBlock(dcT, acT *huffTable, pred *int32, ac *[128]uint32) (int, error) {
 	if b.n < 32 {
 		b.fill()
 	}
-	if e := dc.fast[b.acc>>(64-fastBits)]; e != 0 {
-		l := uint(e & 0xff)
+	if e := dcT.fast[b.acc>>(64-fastBits)]; e != 0 {
+		l := uint(e) & 31
 		b.acc <<= l
 		b.n -= l
 		*pred += e >> 12
 	} else {
-		s, err := b.decode(dc)
+		s, err := b.decode(dcT)
 		if err != nil {
 			return 0, err
 		}
@@ -237,38 +355,36 @@ func (b *bitReader) baselineBlock(dc, ac *huffTable, q *[64]int32, pred *int32, 
 		}
 		*pred += b.receive(uint(s))
 	}
-	nnz := 0
-	if blk != nil {
-		blk[0] = int32(int16(*pred)) * q[0]
-		nz[0] = 0
-		nnz = 1
-	}
 	acc, n, pos, data := b.acc, b.n, b.pos, b.data
+	multi := acT.multi
+	nnz := 0
 	for k := 1; k < 64; {
 		if n < 32 {
 			if pos+8 <= len(data) {
 				v := binary.BigEndian.Uint64(data[pos:])
-				x := ^v
-				if (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
-					nb := (64 - n) >> 3
-					acc |= v >> n & ^(^uint64(0) >> (n + nb*8))
-					n += nb * 8
-					pos += int(nb)
+				if x := ^v; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
+					// The bits below the n valid ones are zero, or
+					// are the start of data[pos] from the previous
+					// refill: OR-ing the same bytes again is exact.
+					acc |= v >> (n & 63)
+					pos += int((63 - n) >> 3)
+					n |= 56
 				} else {
-					b.acc, b.n, b.pos = acc, n, pos
-					b.fill()
-					acc, n, pos = b.acc, b.n, b.pos
+					acc, n, pos = b.refill(acc, n, pos)
 				}
 			} else {
-				b.acc, b.n, b.pos = acc, n, pos
-				b.fill()
-				acc, n, pos = b.acc, b.n, b.pos
+				acc, n, pos = b.refill(acc, n, pos)
 			}
 		}
-		e := ac.fast[acc>>(64-fastBits)]
-		if e == 0 {
+		e := multi[acc>>(64-fastBits)]
+		last := k + int(e>>mOff2Shift&63)
+		if e == 0 || last >= 63 {
+			// A code longer than the table, code and extra bits together
+			// longer, or an entry reaching the last coefficient (what
+			// follows it may be the next block's DC code, not an end of
+			// block or another coefficient): one symbol the general way.
 			b.acc, b.n, b.pos = acc, n, pos
-			rs, err := b.decode(ac)
+			rs, err := b.decode(acT)
 			if err != nil {
 				return 0, err
 			}
@@ -287,38 +403,32 @@ func (b *bitReader) baselineBlock(dc, ac *huffTable, q *[64]int32, pred *int32, 
 			if k > 63 {
 				return 0, errCoefIndex
 			}
-			if blk != nil {
-				z := zigzag[k]
-				blk[z] = v * q[z]
-				nz[nnz] = z
-				nnz++
-			}
+			ac[nnz&63] = uint32(k)<<16 | uint32(uint16(v))
+			nnz++
 			k++
 			continue
 		}
-		l := uint(e & 0xff)
+		l := uint(e) & 31
 		acc <<= l
 		n -= l
-		v, r := e>>12, int(e>>8)&15
-		if v == 0 {
-			if r != 15 {
-				break
-			}
-			k += 16
-			continue
+		// Both slots are written; only the first cnt count.
+		ac[nnz&127] = uint32(k+int(e>>mOff1Shift&15))<<16 | uint32(e>>32&0xffff)
+		ac[(nnz+1)&127] = uint32(last)<<16 | uint32(e>>48)
+		nnz += int(e >> mCntShift & 3)
+		k += int(e >> mAdvShift & 63)
+		if e&mEOB != 0 {
+			break
 		}
-		k += r
-		if k > 63 {
-			return 0, errCoefIndex
-		}
-		if blk != nil {
-			z := zigzag[k&63]
-			blk[z&63] = v * q[z&63]
-			nz[nnz&63] = z
-			nnz++
-		}
-		k++
 	}
 	b.acc, b.n, b.pos = acc, n, pos
 	return nnz, nil
+}
+
+// refill is the general refill for a caller holding the bit state in
+// locals: it clears the bits past the n valid ones (a fast refill may
+// have left the start of the next byte there) and fills byte by byte.
+func (b *bitReader) refill(acc uint64, n uint, pos int) (uint64, uint, int) {
+	b.acc, b.n, b.pos = acc&^(^uint64(0)>>n), n, pos
+	b.fill()
+	return b.acc, b.n, b.pos
 }

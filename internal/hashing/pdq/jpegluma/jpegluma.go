@@ -102,6 +102,7 @@ type decoder struct {
 	maxPixels   int64
 	blk         [64]int32
 	nz          [64]uint8
+	acList      [128]uint32 // baselineBlock's AC coefficients (64 and slack)
 
 	xs, ys []int // requested grid
 }

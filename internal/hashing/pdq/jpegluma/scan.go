@@ -181,6 +181,12 @@ func (d *decoder) release() {
 		putSlice(&maskPool, c.masks)
 		c.coefs, c.masks = nil, nil
 	}
+	for i := range d.ac {
+		if m := d.ac[i].multi; m != nil {
+			multiPool.Put(m)
+			d.ac[i].multi, d.ac[i].multiSet = nil, false
+		}
+	}
 }
 
 func uniq(s []int) []int {
@@ -270,6 +276,9 @@ func (d *decoder) scan(p []byte) error {
 	}
 	for _, sc := range sh.comps {
 		sc.c.pred = 0
+		if t := &d.ac[sc.acT]; d.baseline && !t.multiSet {
+			t.buildMulti()
+		}
 	}
 	d.eobrun = 0
 	d.br.reset(d.data, d.pos)
@@ -360,18 +369,21 @@ func (d *decoder) block(sh *scanHdr, sc *scanComp, bx, by int) error {
 	c := sc.c
 	br := &d.br
 	if d.baseline {
-		if !d.wantBlock(c, bx, by) {
-			_, err := br.baselineBlock(&d.dc[sc.dcT], &d.ac[sc.acT], nil, &c.pred, nil, nil)
+		nac, err := br.baselineBlock(&d.dc[sc.dcT], &d.ac[sc.acT], &c.pred, &d.acList)
+		if err != nil || !d.wantBlock(c, bx, by) {
 			return err
 		}
-		blk := &d.blk
-		nnz, err := br.baselineBlock(&d.dc[sc.dcT], &d.ac[sc.acT], &d.qt[c.tq], &c.pred, blk, &d.nz)
-		if err != nil {
-			return err
+		blk, nz, q := &d.blk, &d.nz, &d.qt[c.tq]
+		blk[0] = int32(int16(c.pred)) * q[0]
+		nz[0] = 0
+		for i, x := range d.acList[:nac&63] {
+			z := zigzag[(x>>16)&63] & 63
+			blk[z] = int32(int16(x)) * q[z]
+			nz[(i+1)&63] = z
 		}
-		d.emit(c, bx, by, blk, d.nz[:nnz])
-		for _, z := range d.nz[:nnz] {
-			blk[z] = 0
+		d.emit(c, bx, by, blk, nz[:nac+1])
+		for _, z := range nz[:nac+1] {
+			blk[z&63] = 0
 		}
 		return nil
 	}
