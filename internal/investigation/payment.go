@@ -48,7 +48,7 @@ type PaymentEvent struct {
 	MessageExtID   string // chat: the message
 	ExhibitID      int64  // the exhibit the source came from (0: none)
 	Payer, Payee   PaymentParty
-	Amount         string // decimal text as payment.Decimal takes it ("150.00"); "" unknown
+	Amount         string // decimal text as payment.Parse reads it ("150.00", "1.500,00"); "" unknown
 	Currency       string // ISO 4217 or crypto ticker; "" unknown
 	At             time.Time
 	Method         string // the means: an identifier kind (iban, card, btc, paypal…) or a short word
@@ -171,13 +171,13 @@ func paymentRow(caseID int64, e PaymentEvent) (store.Payment, error) {
 		ExhibitID: e.ExhibitID, PayerKey: payer, PayerSubjectType: e.Payer.SubjectType, PayerSubjectID: e.Payer.SubjectID, PayerName: e.Payer.Name,
 		PayeeKey: payee, PayeeSubjectType: e.Payee.SubjectType, PayeeSubjectID: e.Payee.SubjectID, PayeeName: e.Payee.Name,
 		Method: strings.ToLower(strings.TrimSpace(e.Method)), TxID: strings.TrimSpace(e.TxID), Evidence: e.Evidence}
-	if e.Amount != "" {
-		if p.Amount, err = payment.Decimal(e.Amount); err != nil {
+	if e.Currency != "" {
+		if p.Currency, err = payment.Currency(e.Currency); err != nil {
 			return store.Payment{}, err
 		}
 	}
-	if e.Currency != "" {
-		if p.Currency, err = payment.Currency(e.Currency); err != nil {
+	if e.Amount != "" {
+		if p.Amount, err = payment.Parse(e.Amount, p.Currency); err != nil {
 			return store.Payment{}, err
 		}
 	}

@@ -23,13 +23,13 @@ func TestRecordPayments(t *testing.T) {
 		s := f.s
 		at := time.Date(2024, 3, 2, 9, 5, 0, 0, time.FixedZone("CET", 3600))
 		events := []investigation.PaymentEvent{
-			{Source: investigation.PaymentFromPlatform, SourceRef: "payments row 1", Amount: "0150.50", Currency: "eur", At: at, Method: "Phone",
+			{Source: investigation.PaymentFromPlatform, SourceRef: "payments row 1", Amount: "150,50", Currency: "eur", At: at, Method: "Phone",
 				Payer: investigation.PaymentParty{Key: "phone:+1 202 555 0143", Name: "buyer1"},
 				Payee: investigation.PaymentParty{Key: "phone:+44 20 7946 0958"}},
 			{Source: investigation.PaymentFromPlatform, SourceRef: "payments row 2", Amount: "0.00150000", Currency: "BTC", TxID: " ab01 ",
 				Payer: investigation.PaymentParty{Key: "btc:bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"}},
 			{Source: investigation.PaymentFromPlatform, SourceRef: "payments row 1", Amount: "1", Payer: investigation.PaymentParty{Name: "again"}},
-			{Source: investigation.PaymentFromPlatform, SourceRef: "payments row 3", Amount: "1,50", Payer: investigation.PaymentParty{Name: "x"}},
+			{Source: investigation.PaymentFromPlatform, SourceRef: "payments row 3", Amount: "1,5.0", Payer: investigation.PaymentParty{Name: "x"}},
 			{Source: investigation.PaymentFromPlatform, SourceRef: "payments row 4", Payer: investigation.PaymentParty{Key: "btc:notanaddress"}},
 			{Source: investigation.PaymentFromPlatform, SourceRef: "payments row 5", Amount: "5"},
 			{Source: "bank", SourceRef: "payments row 6", Payer: investigation.PaymentParty{Name: "x"}},

@@ -13,7 +13,7 @@ type Amount struct {
 // currencySymbols map a sign to its currency. "$" is taken for USD and
 // "¥" for JPY: both are shared, the evidence keeps the text.
 var currencySymbols = []struct{ sym, code string }{
-	{"R$", "BRL"}, {"€", "EUR"}, {"£", "GBP"}, {"$", "USD"}, {"¥", "JPY"}, {"₽", "RUB"}, {"₴", "UAH"}, {"₹", "INR"},
+	{"R$", "BRL"}, {"US$", "USD"}, {"C$", "CAD"}, {"A$", "AUD"}, {"NZ$", "NZD"}, {"HK$", "HKD"}, {"€", "EUR"}, {"£", "GBP"}, {"$", "USD"}, {"¥", "JPY"}, {"₽", "RUB"}, {"₴", "UAH"}, {"₹", "INR"},
 	{"₺", "TRY"}, {"₱", "PHP"}, {"₦", "NGN"}, {"₿", "BTC"}, {"zł", "PLN"}, {"Kč", "CZK"},
 }
 
@@ -24,9 +24,10 @@ var currencyCodes = map[string]bool{
 	"UAH": true, "PLN": true, "CZK": true, "SEK": true, "NOK": true, "DKK": true, "HUF": true, "RON": true, "BGN": true, "TRY": true,
 	"INR": true, "BRL": true, "MXN": true, "ARS": true, "COP": true, "PEN": true, "CLP": true, "PHP": true, "THB": true, "VND": true,
 	"IDR": true, "MYR": true, "SGD": true, "HKD": true, "KRW": true, "NGN": true, "KES": true, "ZAR": true, "GHS": true, "EGP": true,
-	"MAD": true, "AED": true, "SAR": true, "ILS": true, "PKR": true, "BDT": true,
+	"MAD": true, "AED": true, "SAR": true, "ILS": true, "PKR": true, "BDT": true, "KWD": true, "BHD": true, "OMR": true, "JOD": true,
+	"TND": true, "LYD": true, "IQD": true,
 	"BTC": true, "ETH": true, "LTC": true, "XMR": true, "TRX": true, "TON": true, "USDT": true, "USDC": true, "BNB": true, "SOL": true,
-	"DOGE": true, "BCH": true,
+	"DOGE": true, "BCH": true, "XRP": true, "ZEC": true,
 }
 
 // currencyWords are spelled-out currencies (lower-case, singular and
@@ -39,32 +40,44 @@ var currencyWords = map[string]string{
 
 // Amounts finds the sums of money in text: a number with a currency sign
 // or code right before or after it ("€150", "150 €", "EUR 150",
-// "1,500.00 USD", "0.0015 BTC", "50 dollars"). A number alone is not an
-// amount. Separators: with both ',' and '.', the last one is the decimal
-// point ("1.500,00", "1,500.00"); a lone ',' followed by exactly three
-// digits groups thousands ("1,500"), otherwise it is the decimal point
-// ("1,50"); '.' is the decimal point unless it occurs twice
-// ("1.500.000"); a single space groups thousands only between a group
-// and exactly three digits ("1 500 EUR").
+// "1,500.00 USD", "0.0015 BTC", "50 dollars", "CHF 1'500.50"). A number
+// alone is not an amount. Numbers are read with the separators people
+// use across locales; the ambiguous "1.500" is read by its currency (see
+// number.go and docs/payments.md).
 func Amounts(text string) []Amount {
 	var out []Amount
 	for i := 0; i < len(text); {
-		c := text[i]
-		if c < '0' || c > '9' || i > 0 && isWordByte(text[i-1]) && !symbolEndsAt(text, i) {
+		if !numberStartsAt(text, i) {
 			i++
 			continue
 		}
-		a, b, value, ok := readNumber(text, i)
-		if !ok {
+		n, b := scanNumber(text, i)
+		if b < len(text) && (isDigitByte(text[b]) || isLetterNumberTail(text, b)) {
 			i = max(b, i+1)
 			continue
 		}
-		if cur, lo, hi, found := currencyAround(text, a, b); found {
-			out = append(out, Amount{Value: value, Currency: cur, Offset: lo, Len: hi - lo})
+		if cur, lo, hi, found := currencyAround(text, i, b); found {
+			if v, ok := n.value(cur); ok {
+				out = append(out, Amount{Value: v, Currency: cur, Offset: lo, Len: hi - lo})
+			}
 		}
 		i = b
 	}
 	return out
+}
+
+// numberStartsAt: a digit, or a '.' before a digit (".5"), that does not
+// continue a word or another number.
+func numberStartsAt(text string, i int) bool {
+	c := text[i]
+	if c == '.' {
+		if i+1 >= len(text) || !isDigitByte(text[i+1]) {
+			return false
+		}
+	} else if !isDigitByte(c) {
+		return false
+	}
+	return i == 0 || !isWordByte(text[i-1]) || symbolEndsAt(text, i)
 }
 
 func isWordByte(c byte) bool {
@@ -89,77 +102,26 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 
 func isDigitByte(c byte) bool { return c >= '0' && c <= '9' }
 
-// readNumber reads a number at i: digits with ',', '.' or single-space
-// separators. It returns its span and canonical decimal.
-func readNumber(text string, i int) (a, b int, value string, ok bool) {
-	a, b = i, i
-	var groups []string // digit runs
-	var seps []byte     // separator after each run but the last
-	for {
-		g := b
-		for g < len(text) && isDigitByte(text[g]) && g-b < MaxAmountDigits {
-			g++
+// spaceAt returns the length of a space between a number and its
+// currency at text[p] (a space, a no-break or narrow no-break space), 0
+// when there is none.
+func spaceAt(text string, p int) int {
+	for _, s := range []string{" ", "\u00a0", "\u202f"} {
+		if strings.HasPrefix(text[p:], s) {
+			return len(s)
 		}
-		groups = append(groups, text[b:g])
-		b = g
-		if b+1 < len(text) && (text[b] == ',' || text[b] == '.' || text[b] == ' ') && isDigitByte(text[b+1]) && len(groups) < 8 {
-			if text[b] == ' ' {
-				// "1 500": only a thousands group of exactly three digits.
-				e := b + 1
-				for e < len(text) && isDigitByte(text[e]) {
-					e++
-				}
-				if e-(b+1) != 3 || len(groups[len(groups)-1]) > 3 {
-					break
-				}
-			}
-			seps = append(seps, text[b])
-			b++
-			continue
+	}
+	return 0
+}
+
+// spaceBefore is spaceAt for the space that ends at text[q].
+func spaceBefore(text string, q int) int {
+	for _, s := range []string{" ", "\u00a0", "\u202f"} {
+		if strings.HasSuffix(text[:q], s) {
+			return len(s)
 		}
-		break
 	}
-	if b < len(text) && (isDigitByte(text[b]) || isLetterNumberTail(text, b)) {
-		return a, b, "", false
-	}
-	// Decide the decimal separator.
-	dec := byte(0)
-	last := byte(0)
-	if len(seps) > 0 {
-		last = seps[len(seps)-1]
-	}
-	hasComma, hasDot := strings.IndexByte(string(seps), ',') >= 0, strings.IndexByte(string(seps), '.') >= 0
-	switch {
-	case hasComma && hasDot:
-		dec = last
-	case hasComma && strings.Count(string(seps), ",") == 1 && len(groups[len(groups)-1]) != 3:
-		dec = ','
-	case hasDot && strings.Count(string(seps), ".") == 1:
-		dec = '.'
-	}
-	if dec != 0 && last != dec {
-		return a, b, "", false // "1.500,00.5"
-	}
-	var n strings.Builder
-	for k, g := range groups {
-		if k > 0 {
-			s := seps[k-1]
-			switch {
-			case s == dec && k == len(groups)-1:
-				n.WriteByte('.')
-			case s != dec && len(g) == 3 && (k > 1 || len(groups[0]) <= 3):
-				// a thousands group
-			default:
-				return a, b, "", false
-			}
-		}
-		n.WriteString(g)
-	}
-	v, err := Decimal(n.String())
-	if err != nil {
-		return a, b, "", false
-	}
-	return a, b, v, true
+	return 0
 }
 
 // isLetterNumberTail: "5k", "2x", "10th" are not amounts with a number
@@ -189,10 +151,7 @@ func symbolAt(text string, i int) bool {
 // returns it with the span of the whole amount.
 func currencyAround(text string, a, b int) (code string, lo, hi int, ok bool) {
 	// After: "150 EUR", "150€", "150 euros".
-	p := b
-	if p < len(text) && text[p] == ' ' {
-		p++
-	}
+	p := b + spaceAt(text, b)
 	for _, s := range currencySymbols {
 		if strings.HasPrefix(text[p:], s.sym) && s.sym != "$" || s.sym == "$" && strings.HasPrefix(text[p:], "$") && !startsCashtag(text, p) {
 			return s.code, a, p + len(s.sym), true
@@ -211,14 +170,11 @@ func currencyAround(text string, a, b int) (code string, lo, hi int, ok bool) {
 		}
 	}
 	// Before: "€150", "€ 150", "EUR 150", "USD150".
-	q := a
-	if q > 0 && text[q-1] == ' ' {
-		q--
-	}
+	q := a - spaceBefore(text, a)
 	for _, s := range currencySymbols {
 		if strings.HasSuffix(text[:q], s.sym) {
 			lo := q - len(s.sym)
-			if s.sym == "$" && lo > 0 && isWordByte(text[lo-1]) && text[lo-1] != 'R' {
+			if s.sym == "$" && lo > 0 && isWordByte(text[lo-1]) && text[lo-1] != 'R' || isLetter(s.sym[0]) && lo > 0 && isLetter(text[lo-1]) {
 				continue
 			}
 			return s.code, lo, b, true
