@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -8,6 +10,9 @@ import (
 
 	"github.com/vibora-project/vibora/internal/api"
 	"github.com/vibora-project/vibora/internal/auth"
+	"github.com/vibora-project/vibora/internal/auth/secret"
+	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
@@ -134,6 +139,102 @@ func TestShareRevokedAtOnce(t *testing.T) {
 		}
 		if res, _ := h.do(analystDE, "GET", "/api/v1/cases/alpha", nil); res.StatusCode != http.StatusOK {
 			t.Errorf("after share: %d", res.StatusCode)
+		}
+		h.chainIntact()
+	})
+}
+
+// TestRevokedByAnotherProcess: the server caches what a token grants, and
+// the command line changes accounts through a store of its own (another
+// process on the same file or database). Each change it makes — a token
+// revoked, a user disabled, a role changed, a password changed, a share
+// withdrawn — holds from the server's next request on.
+func TestRevokedByAnotherProcess(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		h := newHub(t, open)
+		ctx := context.Background()
+		cliDB, err := store.Open(ctx, h.db.DSN())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cliDB.Close() })
+		cli := investigation.New(cliDB, "operator", investigation.WithPasswordParams(secret.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
+		roles := func(persona string) string {
+			t.Helper()
+			res, b := h.do(persona, "GET", "/api/v1/me", nil)
+			if res.StatusCode != http.StatusOK {
+				return fmt.Sprint(res.StatusCode)
+			}
+			var me struct {
+				Principal struct {
+					Roles []string `json:"roles"`
+				} `json:"principal"`
+			}
+			decode(t, b, &me)
+			return strings.Join(me.Principal.Roles, ",")
+		}
+		// Twice each, so that the second answer comes from the cache.
+		for range 2 {
+			for _, persona := range []string{analystNL, viewerNL, analystDE} {
+				if got := roles(persona); got == "401" {
+					t.Fatalf("%s before: %s", persona, got)
+				}
+			}
+			if res, _ := h.do(analystBE, "GET", "/api/v1/cases/alpha/files", nil); res.StatusCode != http.StatusOK {
+				t.Fatalf("shared before: %d", res.StatusCode)
+			}
+		}
+		login, _ := h.do(anonymous, "POST", "/api/v1/session", `{"username":"analyst-de","password":"`+password(analystDE)+`"}`)
+		var cookie *http.Cookie
+		for _, c := range login.Cookies() {
+			if c.Name == api.SessionCookie {
+				cookie = c
+			}
+		}
+		if cookie == nil {
+			t.Fatalf("login: %d, no session cookie", login.StatusCode)
+		}
+		bySession := func() int {
+			req := httptest.NewRequest("GET", "/api/v1/me", nil)
+			req.AddCookie(cookie)
+			rec := httptest.NewRecorder()
+			h.h.ServeHTTP(rec, req)
+			return rec.Code
+		}
+		if c := bySession(); c != http.StatusOK {
+			t.Fatalf("session before: %d", c)
+		}
+
+		if _, err := cli.RevokeToken(ctx, h.tokenIDs[analystNL]); err != nil {
+			t.Fatal(err)
+		}
+		if got := roles(analystNL); got != "401" {
+			t.Errorf("token revoked by another process: %s, want 401", got)
+		}
+		if _, err := cli.DisableUser(ctx, viewerNL); err != nil {
+			t.Fatal(err)
+		}
+		if got := roles(viewerNL); got != "401" {
+			t.Errorf("user disabled by another process: %s, want 401", got)
+		}
+		before := roles(analystDE)
+		if _, err := cli.SetRole(ctx, analystDE, "viewer"); err != nil {
+			t.Fatal(err)
+		}
+		if got := roles(analystDE); got == before || !strings.Contains(got, "viewer") {
+			t.Errorf("role changed by another process: roles %s, were %s; want viewer", got, before)
+		}
+		if _, err := cli.SetPassword(ctx, analystDE, "another-synthetic-pass-0002"); err != nil {
+			t.Fatal(err)
+		}
+		if c := bySession(); c != http.StatusUnauthorized {
+			t.Errorf("session after a password change by another process: %d, want 401", c)
+		}
+		if err := cli.UnshareCase(ctx, "alpha", "be"); err != nil {
+			t.Fatal(err)
+		}
+		if res, _ := h.do(analystBE, "GET", "/api/v1/cases/alpha/files", nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("share withdrawn by another process: %d, want 404", res.StatusCode)
 		}
 		h.chainIntact()
 	})

@@ -25,6 +25,7 @@ import (
 	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/job"
 	"github.com/vibora-project/vibora/internal/server"
+	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
@@ -59,6 +60,7 @@ type hub struct {
 	t       testing.TB
 	h       http.Handler
 	svc     *investigation.Service
+	db      *store.DB
 	tokens  map[string]string // persona -> API token
 	log     *bytes.Buffer
 	logMu   *sync.Mutex
@@ -100,7 +102,7 @@ func newHubAuth(t testing.TB, open storetest.Opener, cfg auth.Config) *hub {
 	db := open(t, -1)
 	svc := investigation.New(db, "", investigation.WithCacheDir(t.TempDir()),
 		investigation.WithPasswordParams(secret.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}))
-	h := &hub{t: t, svc: svc, tokens: map[string]string{}, tokenIDs: map[string]int64{}, log: &bytes.Buffer{}, logMu: &sync.Mutex{}}
+	h := &hub{t: t, svc: svc, db: db, tokens: map[string]string{}, tokenIDs: map[string]int64{}, log: &bytes.Buffer{}, logMu: &sync.Mutex{}}
 	logger := slog.New(slog.NewTextHandler(lockedWriter{h.logMu, h.log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h.evidence = filepath.Join(t.TempDir(), "evidence")
 	must(t, os.MkdirAll(filepath.Join(h.evidence, "phone"), 0o700))

@@ -15,6 +15,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"net/netip"
 	"runtime"
@@ -72,6 +73,9 @@ type Authenticator struct {
 	mu   sync.Mutex
 	addr map[netip.Prefix]*addrState
 	oidc oidcState
+
+	tokens tokenCache // token_cache.go
+	epoch  epochGate
 }
 
 type addrState struct {
@@ -103,10 +107,11 @@ func New(svc *investigation.Service, cfg Config) *Authenticator {
 	}
 	return &Authenticator{
 		svc: svc, cfg: cfg,
-		pol:  investigation.LoginPolicy{MaxFailures: cfg.MaxFailures, LockFor: cfg.LockFor, Idle: cfg.Idle, Absolute: cfg.Absolute},
-		sem:  make(chan struct{}, runtime.NumCPU()),
-		addr: map[netip.Prefix]*addrState{},
-		oidc: oidcState{pending: map[string]pendingLogin{}, providers: map[string]*oidc.Provider{}},
+		epoch: epochGate{read: svc.AuthEpoch},
+		pol:   investigation.LoginPolicy{MaxFailures: cfg.MaxFailures, LockFor: cfg.LockFor, Idle: cfg.Idle, Absolute: cfg.Absolute},
+		sem:   make(chan struct{}, runtime.NumCPU()),
+		addr:  map[netip.Prefix]*addrState{},
+		oidc:  oidcState{pending: map[string]pendingLogin{}, providers: map[string]*oidc.Provider{}},
 	}
 }
 
@@ -154,9 +159,25 @@ func (a *Authenticator) Logout(ctx context.Context, sessionID string) error {
 }
 
 // Token returns the principal of an API token (the value of an
-// "Authorization: Bearer" header, without the scheme).
+// "Authorization: Bearer" header, without the scheme). What a token grants
+// is cached while the store's auth epoch stays the same (token_cache.go):
+// a token revoked or a user disabled, by this process or another, is
+// refused from the next request on.
 func (a *Authenticator) Token(ctx context.Context, bearer string) (access.Principal, error) {
-	return a.svc.TokenPrincipal(ctx, bearer)
+	epoch, err := a.epoch.current(ctx)
+	if err != nil {
+		return access.Principal{}, err
+	}
+	key := sha256.Sum256([]byte(bearer))
+	if p, ok := a.tokens.get(key, epoch, a.cfg.Now()); ok {
+		return p, nil
+	}
+	p, until, err := a.svc.TokenPrincipal(ctx, bearer)
+	if err != nil {
+		return access.Principal{}, err
+	}
+	a.tokens.put(key, epoch, p, until)
+	return p, nil
 }
 
 // addressKey is the unit the throttle counts: an IPv4 address, or the /64

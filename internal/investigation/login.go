@@ -319,25 +319,48 @@ func (s *Service) EndSession(ctx context.Context, sessionID string) error {
 // of the token's SHA-256, no password hashing and no audit record. A
 // revoked or expired token, or one of a disabled user, is refused at once.
 // The token's last use is written at most once a minute.
-func (s *Service) TokenPrincipal(ctx context.Context, bearer string) (access.Principal, error) {
+//
+// It also says until when the answer may be reused without another lookup
+// by a caller that checks AuthEpoch before each use (read before this
+// call): the token's expiry, or the next time its last use is due to be
+// written, whichever comes first.
+func (s *Service) TokenPrincipal(ctx context.Context, bearer string) (access.Principal, time.Time, error) {
 	if !secret.LooksLikeToken(bearer) {
-		return access.Principal{}, ErrUnauthenticated
+		return access.Principal{}, time.Time{}, ErrUnauthenticated
 	}
 	t, u, err := s.db.TokenAccount(ctx, secret.Digest(bearer))
 	if errors.Is(err, store.ErrNotFound) {
-		return access.Principal{}, ErrUnauthenticated
+		return access.Principal{}, time.Time{}, ErrUnauthenticated
 	}
 	if err != nil {
-		return access.Principal{}, err
+		return access.Principal{}, time.Time{}, err
 	}
 	now := s.now()
-	if t.RevokedAt != "" || u.Disabled || (t.ExpiresAt != "" && !now.Before(parseTime(t.ExpiresAt))) {
-		return access.Principal{}, ErrUnauthenticated
+	var expires time.Time
+	if t.ExpiresAt != "" {
+		expires = parseTime(t.ExpiresAt)
 	}
+	if t.RevokedAt != "" || u.Disabled || (t.ExpiresAt != "" && !now.Before(expires)) {
+		return access.Principal{}, time.Time{}, ErrUnauthenticated
+	}
+	until := now.Add(touchEvery)
 	if t.LastUsedAt == "" || now.Sub(parseTime(t.LastUsedAt)) >= touchEvery {
 		if err := s.db.TouchToken(ctx, t.ID, audit.FormatTime(now)); err != nil {
-			return access.Principal{}, fmt.Errorf("token last use: %w", err)
+			return access.Principal{}, time.Time{}, fmt.Errorf("token last use: %w", err)
 		}
+	} else {
+		until = parseTime(t.LastUsedAt).Add(touchEvery)
 	}
-	return accountPrincipal(u, access.Token), nil
+	if t.ExpiresAt != "" && expires.Before(until) {
+		until = expires
+	}
+	return accountPrincipal(u, access.Token), until, nil
+}
+
+// AuthEpoch is a counter that every change to accounts, tokens, sessions,
+// case memberships and shares bumps in the change's own transaction,
+// whichever process makes it: a cache of what credentials grant is valid
+// while it stays the same.
+func (s *Service) AuthEpoch(ctx context.Context) (int64, error) {
+	return s.db.AuthEpoch(ctx)
 }

@@ -111,6 +111,22 @@ func (db *DB) TokenAccount(ctx context.Context, secretSHA256 string) (Token, Use
 	return t, u, err
 }
 
+// AuthEpoch is the auth epoch: a counter that every change to accounts,
+// tokens, sessions, memberships and shares bumps in its own transaction
+// (triggers, migration 0028). A reader that caches what a credential grants
+// compares it per request; one prepared single-row read.
+func (db *DB) AuthEpoch(ctx context.Context) (int64, error) {
+	st, err := db.prepared(ctx, "SELECT n FROM auth_epoch WHERE id = 1")
+	if err != nil {
+		return 0, fmt.Errorf("auth epoch: %w", err)
+	}
+	var n int64
+	if err := st.QueryRowContext(ctx).Scan(&n); err != nil {
+		return 0, fmt.Errorf("auth epoch: %w", err)
+	}
+	return n, nil
+}
+
 // TouchToken records when a token was last used. It is no audited change
 // and runs outside a transaction.
 func (q q) TouchToken(ctx context.Context, id int64, at string) error {
