@@ -107,7 +107,7 @@ func New(svc *investigation.Service, cfg Config) *Authenticator {
 	}
 	return &Authenticator{
 		svc: svc, cfg: cfg,
-		epoch: epochGate{read: svc.AuthEpoch},
+		epoch: epochGate{read: svc.AuthEpoch, mark: svc.CommitMark},
 		pol:   investigation.LoginPolicy{MaxFailures: cfg.MaxFailures, LockFor: cfg.LockFor, Idle: cfg.Idle, Absolute: cfg.Absolute},
 		sem:   make(chan struct{}, runtime.NumCPU()),
 		addr:  map[netip.Prefix]*addrState{},

@@ -17,7 +17,8 @@ import (
 // read before the lookup. Every request reads the epoch, so a revocation
 // committed before a request arrives refuses that request; the read is one
 // row, and requests that arrive while a read is in flight share the next
-// one (epochGate).
+// one, or none at all while the store's commit mark has not moved
+// (epochGate).
 //
 // An entry is trusted at most until the token expires or its last use is
 // due to be written again (a minute), so expiry and last-use stay as exact
@@ -73,13 +74,27 @@ func (c *tokenCache) put(key [sha256.Size]byte, epoch int64, p access.Principal,
 // the next, which starts when that one ends and serves every request that
 // arrived meanwhile. Each request so sees a value read after it arrived,
 // and under load one read serves many requests.
+//
+// Where the store offers a commit mark (SQLite: a fingerprint of its last
+// commit by any process, one pread), a request whose mark equals the one
+// taken before the newest read takes that read's value without reading:
+// nothing was committed since that read began.
 type epochGate struct {
 	read func(context.Context) (int64, error)
+	mark func() ([commitMarkSize]byte, bool) // nil: none
 
 	mu   sync.Mutex
 	busy bool       // a read is in flight
 	next *epochRead // the read that follows it, with its waiters
+	// The newest read's value and the mark taken before it began, if it
+	// succeeded and a mark was taken.
+	last     int64
+	lastMark [commitMarkSize]byte
+	haveLast bool
 }
+
+// commitMarkSize is store.CommitMarkSize (auth does not import the store).
+const commitMarkSize = 48
 
 type epochRead struct {
 	done chan struct{}
@@ -87,9 +102,20 @@ type epochRead struct {
 	err  error
 }
 
-// current returns an epoch read after the call began.
+// current returns an epoch read after the call began, or one that the
+// commit mark shows is still the store's.
 func (g *epochGate) current(ctx context.Context) (int64, error) {
+	var mark [commitMarkSize]byte
+	marked := false
+	if g.mark != nil {
+		mark, marked = g.mark()
+	}
 	g.mu.Lock()
+	if marked && g.haveLast && mark == g.lastMark {
+		n := g.last
+		g.mu.Unlock()
+		return n, nil
+	}
 	if !g.busy {
 		g.busy = true
 		g.mu.Unlock()
@@ -113,9 +139,15 @@ func (g *epochGate) current(ctx context.Context) (int64, error) {
 // run performs read r, then hands the gate to the read queued behind it
 // (on a goroutine of its own, so that the caller returns) or frees it.
 func (g *epochGate) run(ctx context.Context, r *epochRead) {
+	var mark [commitMarkSize]byte
+	marked := false
+	if g.mark != nil {
+		mark, marked = g.mark() // before the read: it sees every commit the mark shows
+	}
 	r.n, r.err = g.read(context.WithoutCancel(ctx))
 	close(r.done)
 	g.mu.Lock()
+	g.last, g.lastMark, g.haveLast = r.n, mark, marked && r.err == nil
 	next := g.next
 	g.next = nil
 	g.busy = next != nil

@@ -56,6 +56,54 @@ func TestEpochGate(t *testing.T) {
 	t.Logf("%d reads for %d calls", reads.Load(), callers*calls)
 }
 
+// TestEpochGateMark: with a commit mark, calls while the mark stays put
+// read nothing, and a moved mark is never answered with an older value.
+func TestEpochGateMark(t *testing.T) {
+	var version, reads atomic.Int64
+	g := epochGate{
+		read: func(context.Context) (int64, error) {
+			reads.Add(1)
+			v := version.Load()
+			time.Sleep(100 * time.Microsecond)
+			return v, nil
+		},
+		mark: func() (m [commitMarkSize]byte, ok bool) {
+			binary.LittleEndian.PutUint64(m[:], uint64(version.Load()))
+			return m, true
+		},
+	}
+	ctx := context.Background()
+	for range 100 {
+		if n, err := g.current(ctx); n != 0 || err != nil {
+			t.Fatalf("current = %d, %v", n, err)
+		}
+	}
+	if n := reads.Load(); n != 1 {
+		t.Errorf("%d reads while nothing was committed, want 1", n)
+	}
+	var wg sync.WaitGroup
+	var stale atomic.Int64
+	for c := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				if c == 0 {
+					version.Add(1)
+				}
+				before := version.Load()
+				if got, err := g.current(ctx); err != nil || got < before {
+					stale.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := stale.Load(); n != 0 {
+		t.Errorf("%d calls got an epoch older than a commit made before they called", n)
+	}
+}
+
 // TestEpochGateErrors: a failed read fails the callers that shared it, and
 // a caller whose context ends stops waiting.
 func TestEpochGateErrors(t *testing.T) {

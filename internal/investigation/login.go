@@ -364,3 +364,10 @@ func (s *Service) TokenPrincipal(ctx context.Context, bearer string) (access.Pri
 func (s *Service) AuthEpoch(ctx context.Context) (int64, error) {
 	return s.db.AuthEpoch(ctx)
 }
+
+// CommitMark is the store's fingerprint of its last commit by any process
+// (store.DB.CommitMark): while it is unchanged, an AuthEpoch read after the
+// mark was taken still holds. ok is false where the store has none.
+func (s *Service) CommitMark() (mark [store.CommitMarkSize]byte, ok bool) {
+	return s.db.CommitMark()
+}

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -54,6 +55,8 @@ type DB struct {
 	// stmts holds the statements of the hot paths (credential checks),
 	// prepared once: query text -> *sql.Stmt.
 	stmts sync.Map
+	// shm is a SQLite store's -shm file, read by CommitMark (or nil).
+	shm *os.File
 }
 
 // querier is what both *sql.DB and *sql.Tx offer.
@@ -161,6 +164,7 @@ func OpenAt(ctx context.Context, dsn string, version int) (*DB, error) {
 		sdb.Close()
 		return nil, err
 	}
+	db.shm = openShm(dialect, dsn, db.readOnly)
 	return db, nil
 }
 
@@ -189,6 +193,9 @@ func Redact(dsn string) string {
 // Close closes the store.
 func (db *DB) Close() error {
 	db.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
+	if db.shm != nil {
+		db.shm.Close()
+	}
 	return db.sql.Close()
 }
 

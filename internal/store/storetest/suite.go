@@ -30,6 +30,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open(t, -1)) })
 	t.Run("Credentials", func(t *testing.T) { testCredentials(t, open(t, -1)) })
 	t.Run("AuthEpoch", func(t *testing.T) { testAuthEpoch(t, open(t, -1)) })
+	t.Run("CommitMark", func(t *testing.T) { testCommitMark(t, open(t, -1)) })
 	t.Run("CaseVisibility", func(t *testing.T) { testCaseVisibility(t, open(t, -1)) })
 	t.Run("CasePages", func(t *testing.T) { testCasePages(t, open(t, -1)) })
 	t.Run("AuditPages", func(t *testing.T) { testAuditPages(t, open(t, -1)) })

@@ -96,3 +96,43 @@ func testAuthEpoch(t *testing.T, db *store.DB) {
 		t.Errorf("a rolled-back change moved the epoch %d -> %d", before, after)
 	}
 }
+
+// testCommitMark: a SQLite store's commit mark stays put across reads and
+// moves with every commit, including one by another handle on the file (as
+// the command line is while a server runs); PostgreSQL has none.
+func testCommitMark(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	m0, ok := db.CommitMark()
+	if db.Dialect() == store.Postgres {
+		if ok {
+			t.Error("PostgreSQL store offers a commit mark")
+		}
+		return
+	}
+	if !ok {
+		t.Fatal("no commit mark on a writable SQLite store")
+	}
+	if _, err := db.AuthEpoch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Agencies(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := db.CommitMark(); m != m0 {
+		t.Error("reads moved the commit mark")
+	}
+	other, err := store.Open(ctx, db.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	prev := m0
+	for i, name := range []string{"NL-POL", "BE-FCCU"} {
+		mustAgency(t, other, name, "NL")
+		m, ok := db.CommitMark()
+		if !ok || m == prev {
+			t.Errorf("commit %d by another handle: mark moved %v", i, ok && m != prev)
+		}
+		prev = m
+	}
+}
