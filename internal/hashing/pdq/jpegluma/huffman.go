@@ -27,17 +27,19 @@ type huffTable struct {
 }
 
 // A multi entry packs, from bit 0: the bits consumed (5 bits), the
-// end-of-block flag, the number of coefficients (2 bits), the first
-// coefficient's zig-zag offset from the current index (4 bits), the
-// offset of the last one (6 bits), how far the index advances (6 bits),
-// and the two values as uint16 at bits 32 and 48. 0 means the lookahead
-// does not resolve the first code and its extra bits.
+// end-of-block flag (bit 5), the first coefficient's zig-zag offset from
+// the current index (4 bits at 8), the offset of the last one (6 bits at
+// 12), how far the index advances (8 bits at 18) and the number of
+// coefficients (2 bits at 26) -- together the increment of the decoder's
+// index<<0 | count<<8 counter -- and the two values as uint16 at bits 32
+// and 48. 0 means the lookahead does not resolve the first code and its
+// extra bits.
 const (
 	mEOB       = 1 << 5
-	mCntShift  = 6
 	mOff1Shift = 8
 	mOff2Shift = 12
 	mAdvShift  = 18
+	mCntShift  = 26
 )
 
 const fastBits = 12
@@ -195,7 +197,7 @@ func (t *huffTable) multiEntry(w uint32) uint64 {
 		e |= mEOB
 	default:
 		off += r2
-		e = e&^(3<<mCntShift|63<<mOff2Shift|63<<mAdvShift) | uint64(uint16(v2))<<48 | 2<<mCntShift |
+		e = e&^(3<<mCntShift|63<<mOff2Shift|255<<mAdvShift) | uint64(uint16(v2))<<48 | 2<<mCntShift |
 			uint64(off)<<mOff2Shift | uint64(off+1)<<mAdvShift
 		save = used
 		if r3, s3, _, ok := next(); ok && s3 == 0 && r3 != 15 {
@@ -355,80 +357,93 @@ func (b *bitReader) baselineBlock(dcT, acT *huffTable, pred *int32, ac *[128]uin
 		}
 		*pred += b.receive(uint(s))
 	}
-	acc, n, pos, data := b.acc, b.n, b.pos, b.data
+	// rest is the data from the reader's position; st counts the
+	// zig-zag index k in its low byte and the listed coefficients above.
+	acc, n, rest := b.acc, b.n, b.data[b.pos:]
 	multi := acT.multi
-	nnz := 0
-	for k := 1; k < 64; {
-		if n < 32 {
-			if pos+8 <= len(data) {
-				v := binary.BigEndian.Uint64(data[pos:])
-				if x := ^v; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
-					// The bits below the n valid ones are zero, or
-					// are the start of data[pos] from the previous
-					// refill: OR-ing the same bytes again is exact.
-					acc |= v >> (n & 63)
-					pos += int((63 - n) >> 3)
-					n |= 56
-				} else {
-					acc, n, pos = b.refill(acc, n, pos)
-				}
-			} else {
-				acc, n, pos = b.refill(acc, n, pos)
+	st := 1
+	for st&0xff < 64 {
+		// Refill on every lookup (a data-dependent "if n < 32" would be
+		// mispredicted every few lookups); only a window holding 0xFF or
+		// the end of the data waits until the bits run low.
+		if len(rest) >= 8 {
+			v := binary.BigEndian.Uint64(rest)
+			if x := ^v; (x-0x0101010101010101)&^x&0x8080808080808080 == 0 {
+				// The bits below the n valid ones are zero, or are
+				// the start of rest[0] from the previous refill:
+				// OR-ing the same bytes again is exact.
+				acc |= v >> (n & 63)
+				rest = rest[(63-n)>>3:]
+				n |= 56
+			} else if n < 32 {
+				acc, n, rest = b.refill(acc, n, rest)
 			}
+		} else if n < 32 {
+			acc, n, rest = b.refill(acc, n, rest)
 		}
 		e := multi[acc>>(64-fastBits)]
-		last := k + int(e>>mOff2Shift&63)
-		if e == 0 || last >= 63 {
+		l := uint(e) & 31
+		if e == 0 || st&0xff+int(e>>mOff2Shift&63) >= 63 {
 			// A code longer than the table, code and extra bits together
 			// longer, or an entry reaching the last coefficient (what
 			// follows it may be the next block's DC code, not an end of
 			// block or another coefficient): one symbol the general way.
-			b.acc, b.n, b.pos = acc, n, pos
-			rs, err := b.decode(acT)
+			var done bool
+			var err error
+			acc, n, rest, st, done, err = b.slowSymbol(acT, acc, n, rest, st, ac)
 			if err != nil {
 				return 0, err
 			}
-			r, s := rs>>4, uint(rs&15)
-			if s == 0 {
-				acc, n, pos = b.acc, b.n, b.pos
-				if r != 15 {
-					break
-				}
-				k += 16
-				continue
+			if done {
+				break
 			}
-			k += r
-			v := b.receive(s)
-			acc, n, pos = b.acc, b.n, b.pos
-			if k > 63 {
-				return 0, errCoefIndex
-			}
-			ac[nnz&63] = uint32(k)<<16 | uint32(uint16(v))
-			nnz++
-			k++
 			continue
 		}
-		l := uint(e) & 31
 		acc <<= l
 		n -= l
-		// Both slots are written; only the first cnt count.
-		ac[nnz&127] = uint32(k+int(e>>mOff1Shift&15))<<16 | uint32(e>>32&0xffff)
-		ac[(nnz+1)&127] = uint32(last)<<16 | uint32(e>>48)
-		nnz += int(e >> mCntShift & 3)
-		k += int(e >> mAdvShift & 63)
+		// Both slots are written; only the first count(e) count.
+		k := st & 0xff
+		ac[(st>>8)&127] = uint32(k+int(e>>mOff1Shift&15))<<16 | uint32(e>>32&0xffff)
+		ac[(st>>8+1)&127] = uint32(k+int(e>>mOff2Shift&63))<<16 | uint32(e>>48)
+		st += int(e >> mAdvShift & 0x3ff)
 		if e&mEOB != 0 {
 			break
 		}
 	}
-	b.acc, b.n, b.pos = acc, n, pos
-	return nnz, nil
+	b.acc, b.n, b.pos = acc, n, len(b.data)-len(rest)
+	return st >> 8, nil
+}
+
+// slowSymbol decodes one AC symbol with the general methods for
+// baselineBlock (see there for st); done reports an end of block.
+func (b *bitReader) slowSymbol(acT *huffTable, acc uint64, n uint, rest []byte, st int, ac *[128]uint32) (uint64, uint, []byte, int, bool, error) {
+	b.acc, b.n, b.pos = acc, n, len(b.data)-len(rest)
+	rs, err := b.decode(acT)
+	if err != nil {
+		return 0, 0, nil, 0, false, err
+	}
+	r, s := rs>>4, uint(rs&15)
+	k := st&0xff + r
+	switch {
+	case s == 0 && r != 15:
+		return b.acc, b.n, b.data[b.pos:], st, true, nil
+	case s == 0:
+		st += 16
+	case k > 63:
+		return 0, 0, nil, 0, false, errCoefIndex
+	default:
+		v := b.receive(s)
+		ac[(st>>8)&127] = uint32(k)<<16 | uint32(uint16(v))
+		st += r + 1 + 1<<8
+	}
+	return b.acc, b.n, b.data[b.pos:], st, false, nil
 }
 
 // refill is the general refill for a caller holding the bit state in
 // locals: it clears the bits past the n valid ones (a fast refill may
 // have left the start of the next byte there) and fills byte by byte.
-func (b *bitReader) refill(acc uint64, n uint, pos int) (uint64, uint, int) {
-	b.acc, b.n, b.pos = acc&^(^uint64(0)>>n), n, pos
+func (b *bitReader) refill(acc uint64, n uint, rest []byte) (uint64, uint, []byte) {
+	b.acc, b.n, b.pos = acc&^(^uint64(0)>>n), n, len(b.data)-len(rest)
 	b.fill()
-	return b.acc, b.n, b.pos
+	return b.acc, b.n, b.data[b.pos:]
 }

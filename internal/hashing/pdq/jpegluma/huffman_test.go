@@ -372,7 +372,7 @@ func TestMultiEntries(t *testing.T) {
 				switch {
 				case cnt == 0 && e&mEOB == 0: // ZRL
 					rs, _ := br.decode(tb)
-					if rs != 0xF0 || int(e>>mAdvShift&63) != 16 {
+					if rs != 0xF0 || int(e>>mAdvShift&255) != 16 {
 						t.Fatalf("%s table %d entry %03x: not a ZRL", name, ti, p)
 					}
 				case e&mEOB != 0:
@@ -382,7 +382,7 @@ func TestMultiEntries(t *testing.T) {
 				}
 				if cnt > 0 {
 					if int32(int16(e>>32)) != vals[0] || int(e>>mOff1Shift&15) != offs[0] ||
-						int(e>>mOff2Shift&63) != offs[cnt-1] || int(e>>mAdvShift&63) != k {
+						int(e>>mOff2Shift&63) != offs[cnt-1] || int(e>>mAdvShift&255) != k {
 						t.Fatalf("%s table %d entry %03x: %x, want values %v at %v", name, ti, p, e, vals[:cnt], offs[:cnt])
 					}
 					if cnt == 2 && int32(int16(e>>48)) != vals[1] {

@@ -102,7 +102,8 @@ type decoder struct {
 	maxPixels   int64
 	blk         [64]int32
 	nz          [64]uint8
-	acList      [128]uint32 // baselineBlock's AC coefficients (64 and slack)
+	acList      [128]uint32     // baselineBlock's AC coefficients (64 and slack)
+	rowWeights  [4][8][64]int32 // per quantization table, see setRowWeights
 
 	xs, ys []int // requested grid
 }

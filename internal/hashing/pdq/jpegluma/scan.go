@@ -276,9 +276,13 @@ func (d *decoder) scan(p []byte) error {
 	}
 	for _, sc := range sh.comps {
 		sc.c.pred = 0
-		if t := &d.ac[sc.acT]; d.baseline && !t.multiSet {
+		if !d.baseline {
+			continue
+		}
+		if t := &d.ac[sc.acT]; !t.multiSet {
 			t.buildMulti()
 		}
+		setRowWeights(&d.rowWeights[sc.c.tq], &d.qt[sc.c.tq])
 	}
 	d.eobrun = 0
 	d.br.reset(d.data, d.pos)
@@ -372,6 +376,10 @@ func (d *decoder) block(sh *scanHdr, sc *scanComp, bx, by int) error {
 		nac, err := br.baselineBlock(&d.dc[sc.dcT], &d.ac[sc.acT], &c.pred, &d.acList)
 		if err != nil || !d.wantBlock(c, bx, by) {
 			return err
+		}
+		if sp := c.smp; sp.rowStart[by+1]-sp.rowStart[by] <= listRows {
+			d.emitList(c, bx, by, int32(int16(c.pred)), d.acList[:nac&63])
+			return nil
 		}
 		blk, nz, q := &d.blk, &d.nz, &d.qt[c.tq]
 		blk[0] = int32(int16(c.pred)) * q[0]
@@ -590,6 +598,94 @@ func (d *decoder) emit(c *component, bx, by int, blk *[64]int32, nz []uint8) {
 		return
 	}
 	idctPartial(blk, nz, sp.rowInBlk[r0:r1], sp.colInBlk[c0:c1], sp.samp[r0*nc+c0:], nc)
+}
+
+// listRows is the most sampled rows of a block for which emitList's
+// dot products beat scattering the block for the butterfly column pass.
+const listRows = 4
+
+// setRowWeights fills w[r][k] with the column-pass weight of zig-zag
+// coefficient k for block row r, times its quantizer: the column pass of
+// row r is then, for each listed coefficient, one product added to the
+// workspace column zigzag[k]&7. (int32 products wrap as idctPartial's do,
+// so the results are the same.)
+func setRowWeights(w *[8][64]int32, q *[64]int32) {
+	for r := range w {
+		for k, z := range zigzag {
+			w[r][k] = idctWeights[r][z>>3] * q[z]
+		}
+	}
+}
+
+// emitList is emit for a sequential-mode block given as its DC value and
+// its AC list (baselineBlock's form) and at most listRows (4) sampled rows:
+// each needed workspace row is computed from the listed coefficients
+// directly, so the block is never scattered or cleared. The pixels equal
+// idct8x8's.
+func (d *decoder) emitList(c *component, bx, by int, dc int32, ac []uint32) {
+	const rnd1 = 1 << (pass1Shift - 1)
+	sp := c.smp
+	c0, c1 := sp.colStart[bx], sp.colStart[bx+1]
+	r0, r1 := sp.rowStart[by], sp.rowStart[by+1]
+	nc := len(sp.ux)
+	cols := sp.colInBlk[c0:c1]
+	rw := &d.rowWeights[c.tq]
+	// One pass over the list feeds all rows, two or four at a time (a
+	// missing row repeats the last).
+	last := r1 - 1
+	ia, ib, ic, id := r0, min(r0+1, last), min(r0+2, last), min(r0+3, last)
+	wa, wb := &rw[sp.rowInBlk[ia]&7], &rw[sp.rowInBlk[ib]&7]
+	var ra, rb, rc, rd [8]int32
+	ra[0], rb[0] = wa[0]*dc, wb[0]*dc
+	if r1-r0 <= 2 {
+		for _, x := range ac {
+			k := x >> 16 & 63
+			v := int32(int16(x))
+			z := zigzag[k] & 7
+			ra[z] += wa[k] * v
+			rb[z] += wb[k] * v
+		}
+	} else {
+		wc, wd := &rw[sp.rowInBlk[ic]&7], &rw[sp.rowInBlk[id]&7]
+		rc[0], rd[0] = wc[0]*dc, wd[0]*dc
+		for _, x := range ac {
+			k := x >> 16 & 63
+			v := int32(int16(x))
+			z := zigzag[k] & 7
+			ra[z] += wa[k] * v
+			rb[z] += wb[k] * v
+			rc[z] += wc[k] * v
+			rd[z] += wd[k] * v
+		}
+	}
+	rows := [4]*[8]int32{&ra, &rb, &rc, &rd}
+	for n, i := 0, r0; i < r1; n, i = n+1, i+1 {
+		row := rows[n&3]
+		for v := range row {
+			row[v] = (row[v] + rnd1) >> pass1Shift
+		}
+		rowOut(row, cols, sp.samp[i*nc+c0:i*nc+c1])
+	}
+}
+
+// rowOut is the row pass of one workspace row at block columns cols.
+func rowOut(row *[8]int32, cols []uint8, out []byte) {
+	const rnd2 = 1 << (pass2Shift - 1)
+	out = out[:len(cols)]
+	if len(cols) >= 4 {
+		var full [8]byte
+		idctRow(row[:], full[:])
+		for j, x := range cols {
+			out[j] = full[x&7]
+		}
+		return
+	}
+	for j, x := range cols {
+		wt := &idctWeights[x&7]
+		s := wt[0]*row[0] + wt[1]*row[1] + wt[2]*row[2] + wt[3]*row[3] +
+			wt[4]*row[4] + wt[5]*row[5] + wt[6]*row[6] + wt[7]*row[7]
+		out[j] = rangeLimit[((s+rnd2)>>pass2Shift)&1023]
+	}
 }
 
 // finishProgressive transforms the stored coefficients.
