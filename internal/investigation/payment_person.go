@@ -28,6 +28,14 @@ type PaymentFlow struct {
 	Method       string           `json:"method,omitempty"`
 	Source       string           `json:"source"` // e.g. "chat: telegram conversation 77 message 2 #1"
 	CrossBorder  bool             `json:"cross_border"`
+	// Chat and Message name the chat message behind a chat event: the
+	// conversation as platform:id (its address in the UI and API) and the
+	// message's id in it.
+	Chat    string `json:"chat,omitempty"`
+	Message string `json:"message,omitempty"`
+	// MessagePos is the message's position in its conversation's pages
+	// (a page from MessagePos-1 starts with it); 0 when not found.
+	MessagePos int64 `json:"-"`
 }
 
 // fillPayments attaches the case's payment events to the persons who
@@ -43,7 +51,11 @@ func (s *Service) fillPayments(ctx context.Context, c store.Case, people []Perso
 		v := r.view(row)
 		src := row.SourceKind + ": " + row.SourceRef
 		flow := func(other PaymentPartyView) PaymentFlow {
-			return PaymentFlow{Counterparty: other, Amount: v.Amount, Currency: v.Currency, At: v.At, Method: v.Method, Source: src, CrossBorder: v.CrossBorder}
+			f := PaymentFlow{Counterparty: other, Amount: v.Amount, Currency: v.Currency, At: v.At, Method: v.Method, Source: src, CrossBorder: v.CrossBorder}
+			if row.ChatExtID != "" {
+				f.Chat, f.Message, f.MessagePos = row.Platform+":"+row.ChatExtID, row.MessageExtID, row.MessageID
+			}
+			return f
 		}
 		amount := strings.TrimSpace(v.Amount + " " + v.Currency)
 		if i := r.person(row.PayerSubjectType, row.PayerSubjectID, row.PayerKey); i >= 0 {

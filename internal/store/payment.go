@@ -42,6 +42,8 @@ type Payment struct {
 	Conversation string // the conversation's name
 	Platform     string // the conversation's platform
 	Exhibit      string // the exhibit's label
+	ChatExtID    string // the conversation's platform id
+	MessageID    int64  // the message's row (0: not found), its position in the conversation's pages
 }
 
 // InsertPayments stores payment events, skipping those already stored
@@ -101,8 +103,9 @@ func (q q) Payments(ctx context.Context, f PaymentFilter) ([]Payment, error) {
 	rows, err := q.query(ctx, `SELECT p.id, p.case_id, p.source_kind, p.source_ref, COALESCE(p.conversation_id, 0), p.message_ext_id, COALESCE(p.exhibit_id, 0),
 		p.payer_key, p.payer_subject_type, p.payer_subject_id, p.payer_name, p.payee_key, p.payee_subject_type, p.payee_subject_id, p.payee_name,
 		p.amount, p.currency, p.at_utc, p.method, p.txid, p.evidence, p.created_at, p.created_by,
-		COALESCE(c.name, ''), COALESCE(c.platform, ''), COALESCE(e.label, '')
+		COALESCE(c.name, ''), COALESCE(c.platform, ''), COALESCE(e.label, ''), COALESCE(c.ext_id, ''), COALESCE(m.id, 0)
 		FROM payments p LEFT JOIN conversations c ON c.id = p.conversation_id LEFT JOIN exhibits e ON e.id = p.exhibit_id
+		LEFT JOIN messages m ON m.conversation_id = p.conversation_id AND m.ext_id = p.message_ext_id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY CASE WHEN p.at_utc = '' THEN 1 ELSE 0 END, p.at_utc, p.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("payments: %w", err)
@@ -114,7 +117,7 @@ func (q q) Payments(ctx context.Context, f PaymentFilter) ([]Payment, error) {
 		if err := rows.Scan(&p.ID, &p.CaseID, &p.SourceKind, &p.SourceRef, &p.ConversationID, &p.MessageExtID, &p.ExhibitID,
 			&p.PayerKey, &p.PayerSubjectType, &p.PayerSubjectID, &p.PayerName, &p.PayeeKey, &p.PayeeSubjectType, &p.PayeeSubjectID, &p.PayeeName,
 			&p.Amount, &p.Currency, &p.AtUTC, &p.Method, &p.TxID, &p.Evidence, &p.CreatedAt, &p.CreatedBy,
-			&p.Conversation, &p.Platform, &p.Exhibit); err != nil {
+			&p.Conversation, &p.Platform, &p.Exhibit, &p.ChatExtID, &p.MessageID); err != nil {
 			return nil, err
 		}
 		out = append(out, p)

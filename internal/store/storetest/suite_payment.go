@@ -10,7 +10,8 @@ import (
 
 // testPayments: payment events are stored once per (case, source kind,
 // source reference), list by time with events without a time last, carry
-// their conversation and exhibit names, and filter by party key and kind.
+// their conversation and exhibit names and the message's row (the
+// position a link to it pages from), and filter by party key and kind.
 func testPayments(t *testing.T, db *store.DB) {
 	ctx := context.Background()
 	c := mustCase(t, db, "op-payments")
@@ -18,7 +19,10 @@ func testPayments(t *testing.T, db *store.DB) {
 	ex := mustExhibit(t, db, c.ID, "DUMP-01")
 	conv := store.Conversation{CaseID: c.ID, Platform: "telegram", ExtID: "7700000002", Name: "Example Market", Type: "group"}
 	inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
-		_, err := tx.UpsertConversation(ctx, &conv)
+		if _, err := tx.UpsertConversation(ctx, &conv); err != nil {
+			return err
+		}
+		_, err := tx.InsertMessages(ctx, []store.Message{{ConversationID: conv.ID, ExtID: "40", Text: "price?"}, {ConversationID: conv.ID, ExtID: "41", Text: "150 EUR"}})
 		return err
 	})
 	chat := store.Payment{CaseID: c.ID, SourceKind: "chat", SourceRef: "telegram 7700000002 message 41 #1", ConversationID: conv.ID, MessageExtID: "41",
@@ -55,11 +59,12 @@ func testPayments(t *testing.T, db *store.DB) {
 	if err != nil || len(got) != 3 {
 		t.Fatalf("Payments = %+v, %v", got, err)
 	}
-	if got[0].SourceRef != "payments row 17" || got[0].Exhibit != "DUMP-01" || got[0].ConversationID != 0 || got[0].PayerSubjectID != 3 || got[0].TxID != row.TxID {
+	if got[0].SourceRef != "payments row 17" || got[0].Exhibit != "DUMP-01" || got[0].ConversationID != 0 || got[0].MessageID != 0 || got[0].PayerSubjectID != 3 || got[0].TxID != row.TxID {
 		t.Fatalf("first payment = %+v", got[0])
 	}
 	if g := got[1]; g.Amount != "150.00" || g.Conversation != "Example Market" || g.Platform != "telegram" || g.MessageExtID != "41" || g.ConversationID != conv.ID ||
-		g.PayeeKey != chat.PayeeKey || g.PayerName != "Rowan Example" || g.Evidence != chat.Evidence || g.ExhibitID != 0 {
+		g.PayeeKey != chat.PayeeKey || g.PayerName != "Rowan Example" || g.Evidence != chat.Evidence || g.ExhibitID != 0 ||
+		g.ChatExtID != "7700000002" || g.MessageID == 0 {
 		t.Fatalf("second payment = %+v", g)
 	}
 	if got[2].SourceKind != "manual" || got[2].AtUTC != "" {

@@ -183,6 +183,7 @@ func crawl(t *testing.T, tab *browsertest.Tab, start string, limit int, visit fu
 func TestAccessibility(t *testing.T) {
 	h := webtest.New(t, storetest.OpenSQLite)
 	h.SeedHostile(t)
+	h.SeedPayments(t) // person pages with payment tables and the safeguarding flag
 	site := browsertest.Serve(t, h)
 	for _, who := range []string{webtest.AnalystNL, webtest.HubAdmin} {
 		t.Run(who, func(t *testing.T) {

@@ -94,15 +94,16 @@ func TestChatAndPerson(t *testing.T) {
 }
 
 // TestEvidenceInert: the pages that show chat messages, member and file
-// names and stealer-log fields carrying script and HTML run none of it
+// names, stealer-log fields and payment sources carrying script and HTML run none of it
 // and build no element of it, with every message body opened.
 func TestEvidenceInert(t *testing.T) {
 	h := webtest.New(t, storetest.OpenSQLite)
 	chat := h.SeedHostile(t)
+	payer := h.SeedPayments(t) // a person page with payments, a platform row reference carrying a payload
 	site := browsertest.Serve(t, h)
 	tab := site.NewTab(t)
 	tab.Login(webtest.AnalystNL, webtest.Password(webtest.AnalystNL))
-	pages := []string{"/cases/alpha/chats", "/cases/alpha/chats/" + url.PathEscape(chat), "/cases/alpha/chats/" + url.PathEscape(chat) + "?q=" + url.QueryEscape("<img"),
+	pages := []string{"/cases/alpha/people/" + url.PathEscape(payer), "/cases/alpha/chats", "/cases/alpha/chats/" + url.PathEscape(chat), "/cases/alpha/chats/" + url.PathEscape(chat) + "?q=" + url.QueryEscape("<img"),
 		"/cases/alpha/suspects", "/cases/alpha/leads"}
 	tab.Open("/cases/alpha/suspects")
 	people := browsertest.Run(tab, "person links", chromedp.Evaluate[[]string](`[...document.querySelectorAll("#suspects h2 a")].map(a => a.getAttribute("href"))`))
