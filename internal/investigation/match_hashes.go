@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vibora-project/vibora/internal/access"
@@ -103,22 +106,60 @@ func (s *Service) MatchHashes(ctx context.Context, hashes []string, opt MatchOpt
 		return nil, err
 	}
 	m := &Matcher{matchIndex: idx, db: s.db, opt: opt, Source: "memory"}
-	for i := range out {
+	match := func(i int) error {
 		var ms []Match
+		var err error
 		if out[i].Kind == "pdq" {
 			ms, err = m.MatchPDQ(ctx, qs[i].pdq, -1, nil)
 		} else {
 			ms, err = m.MatchDigest(ctx, out[i].Kind, qs[i].digest)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("match %s: %w", out[i].Kind, err)
+			return fmt.Errorf("match %s: %w", out[i].Kind, err)
 		}
 		if ms != nil {
 			out[i].Matches = ms
 		}
+		return nil
+	}
+	// A large batch is spread over the CPUs (one search uses one), each
+	// worker taking the next query; the answers keep the order asked.
+	workers := min(runtime.GOMAXPROCS(0), len(out)/parallelMatchMin)
+	if workers <= 1 {
+		for i := range out {
+			if err := match(i); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	var next atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(out); i = int(next.Add(1) - 1) {
+				if errs[w] = match(i); errs[w] != nil {
+					next.Store(int64(len(out))) // the others stop too
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
+
+// parallelMatchMin is the number of queries per worker below which a batch
+// is matched on one goroutine (a digest lookup costs less than starting one).
+const parallelMatchMin = 16
 
 // LoadMatchIndex loads (or builds) the match index MatchHashes uses, so that
 // a server is ready before its first request. It reads only the banks'
