@@ -178,8 +178,64 @@ func box1D(in, out []float32, off, length, stride, full int) {
 }
 
 func boxAlongRows(in, out []float32, rows, cols, window int) {
-	for i := 0; i < rows; i++ {
+	i := 0
+	for ; i+4 <= rows; i += 4 {
+		boxRows4(in, out, i, cols, window, nil)
+	}
+	for ; i < rows; i++ {
 		box1D(in, out, i*cols, cols, 1, window)
+	}
+}
+
+// boxRows4 is box1D along rows r..r+3 at once: four independent running
+// sums keep the floating-point adder busy where one sum would wait on its
+// own latency. Each row's operations and their order are box1D's, so the
+// results are identical. With need non-nil only the outputs at columns j
+// with need[j] are stored.
+func boxRows4(in, out []float32, r, cols, full int, need []bool) {
+	half := (full + 2) / 2
+	p1 := half - 1
+	p2 := full - half + 1
+	p3 := cols - full
+	p4 := half - 1
+	row := func(s []float32, i int) []float32 { return s[(r+i)*cols : (r+i+1)*cols] }
+	a, b, c, d := row(in, 0), row(in, 1), row(in, 2), row(in, 3)
+	oa, ob, oc, od := row(out, 0), row(out, 1), row(out, 2), row(out, 3)
+	store := func(oi int, sa, sb, sc, sd, n float32) {
+		if need == nil || need[oi] {
+			oa[oi], ob[oi], oc[oi], od[oi] = sa/n, sb/n, sc/n, sd/n
+		}
+	}
+	var sa, sb, sc, sd float32
+	n := 0
+	li, ri, oi := 0, 0, 0
+	for i := 0; i < p1; i++ {
+		sa, sb, sc, sd = sa+a[ri], sb+b[ri], sc+c[ri], sd+d[ri]
+		n++
+		ri++
+	}
+	for i := 0; i < p2; i++ {
+		sa, sb, sc, sd = sa+a[ri], sb+b[ri], sc+c[ri], sd+d[ri]
+		n++
+		store(oi, sa, sb, sc, sd, float32(n))
+		ri++
+		oi++
+	}
+	fn := float32(n)
+	for i := 0; i < p3; i++ {
+		sa, sb, sc, sd = sa+a[ri], sb+b[ri], sc+c[ri], sd+d[ri]
+		sa, sb, sc, sd = sa-a[li], sb-b[li], sc-c[li], sd-d[li]
+		store(oi, sa, sb, sc, sd, fn)
+		li++
+		ri++
+		oi++
+	}
+	for i := 0; i < p4; i++ {
+		sa, sb, sc, sd = sa-a[li], sb-b[li], sc-c[li], sd-d[li]
+		n--
+		store(oi, sa, sb, sc, sd, float32(n))
+		li++
+		oi++
 	}
 }
 
@@ -271,7 +327,11 @@ func boxAlongRowsSel(in, out []float32, rows, cols, full int, need []bool) {
 	p2 := full - half + 1
 	p3 := cols - full
 	p4 := half - 1
-	for r := 0; r < rows; r++ {
+	r := 0
+	for ; r+4 <= rows; r += 4 {
+		boxRows4(in, out, r, cols, full, need)
+	}
+	for ; r < rows; r++ {
 		src := in[r*cols : r*cols+cols]
 		dst := out[r*cols : r*cols+cols]
 		var sum float32
