@@ -69,7 +69,7 @@ const chunkSize = 1 << 20
 // Hash reads r once to its end and computes every digest.
 func Hash(r io.Reader) (Digests, error) {
 	h := NewHasher()
-	n, err := io.Copy(h, r)
+	n, err := h.ReadFrom(r)
 	d := h.Sum()
 	if err != nil {
 		return Digests{}, fmt.Errorf("read model file at offset %d: %w", n, err)
@@ -78,68 +78,191 @@ func Hash(r io.Reader) (Digests, error) {
 }
 
 // Hasher computes every digest of a stream written to it, and keeps the
-// safetensors header it starts with (under 16 MiB). Each hash
-// runs in its own goroutine over the same 1 MiB chunks, so that on several
-// cores hashing costs about as much as the slowest hash alone. Sum must be
-// called once, after the last Write, to release the goroutines.
+// safetensors header it starts with (under 16 MiB). The stream is cut
+// into 1 MiB chunks that BLAKE3, CRC-32 and two SHA-256 workers read. The
+// SHA-256 workers share the two SHA-256 messages (the whole file with
+// AutoV2, and AutoV3 with AutoV1's slice): a worker that finds both free
+// hashes them side by side, which costs less CPU than two loops (see
+// sha256x2.go), and one that finds only one takes that one, so that free
+// cores run them apart. Sum must be called once, after the last Write, to
+// release the goroutines.
 type Hasher struct {
-	full, v3, v1 hash.Hash
-	b3           *blake3.Hasher
-	crc          hash.Hash32
-	v3skip       int64 // set from the first 8 bytes, before the first chunk is sent
-	chans        []chan *chunk
-	done         sync.WaitGroup
-	pool         sync.Pool
-	cur          *chunk // the chunk being filled
-	off          int64  // bytes written
-	head         []byte // the first bytes, up to the header's end or MaxHeader
-	headWant     int64
+	full, v3 shaStream
+	v1       hash.Hash
+	b3       *blake3.Hasher
+	crc      hash.Hash32
+	v3skip   int64 // set from the first 8 bytes, before the first chunk is sent
+	chans    []chan *chunk
+	sha      shaQueue
+	done     sync.WaitGroup
+	pool     sync.Pool
+	cur      *chunk // the chunk being filled
+	off      int64  // bytes written
+	head     []byte // the first bytes, up to the header's end or MaxHeader
+	headWant int64
 }
 
 type chunk struct {
 	buf  *[]byte
 	n    int
 	off  int64
-	left atomic.Int32 // hashers still to read it; the last returns it to the pool
+	left atomic.Int32 // readers still to read it; the last returns it to the pool
+}
+
+// The chunks a SHA-256 worker may be ahead of the slower message, and
+// the hashes that read every chunk.
+const (
+	shaAhead = 16
+	readers  = 4 // BLAKE3, CRC-32, the two SHA-256 messages
+)
+
+// shaQueue holds the chunks the SHA-256 messages have still to read.
+type shaQueue struct {
+	mu     sync.Mutex
+	cond   sync.Cond
+	chunks []*chunk // from chunk index base on
+	base   int
+	next   [2]int  // the next chunk of each message
+	busy   [2]bool // a worker has the message
+	closed bool
 }
 
 // NewHasher starts a Hasher.
 func NewHasher() *Hasher {
-	h := &Hasher{full: sha256.New(), v3: sha256.New(), v1: sha256.New(), b3: blake3.New(), crc: crc32.NewIEEE(), v3skip: 8, headWant: 8}
+	h := &Hasher{full: newSHAStream(), v3: newSHAStream(), v1: sha256.New(), b3: blake3.New(), crc: crc32.NewIEEE(), v3skip: 8, headWant: 8}
 	h.pool.New = func() any { b := make([]byte, chunkSize); return &b }
-	work := []func(b []byte, off int64){
-		func(b []byte, _ int64) { h.full.Write(b) },
-		func(b []byte, _ int64) { h.b3.Write(b) },
-		func(b []byte, _ int64) { h.crc.Write(b) },
-		func(b []byte, off int64) {
-			writeFrom(h.v3, b, off, h.v3skip)
-			writeRange(h.v1, b, off, autoV1Offset, autoV1Offset+autoV1Length)
-		},
+	h.sha.cond.L = &h.sha.mu
+	work := []func(b []byte){
+		func(b []byte) { h.b3.Write(b) },
+		func(b []byte) { h.crc.Write(b) },
 	}
 	h.chans = make([]chan *chunk, len(work))
 	for i, w := range work {
-		h.chans[i] = make(chan *chunk, 8)
-		h.done.Add(1)
-		go func() {
-			defer h.done.Done()
+		h.chans[i] = make(chan *chunk, shaAhead)
+		h.done.Go(func() {
 			for c := range h.chans[i] {
-				w((*c.buf)[:c.n], c.off)
-				if c.left.Add(-1) == 0 {
-					h.pool.Put(c.buf)
-				}
+				w((*c.buf)[:c.n])
+				h.release(c)
 			}
-		}()
+		})
+	}
+	for range 2 {
+		h.done.Go(h.shaWorker)
 	}
 	return h
+}
+
+func (h *Hasher) release(c *chunk) {
+	if c.left.Add(-1) == 0 {
+		h.pool.Put(c.buf)
+	}
+}
+
+// shaWorker takes both messages when both are free and have a chunk, or
+// the one that is, until every chunk is read.
+func (h *Hasher) shaWorker() {
+	q := &h.sha
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for {
+		var take [2]*chunk
+		for m := range 2 {
+			if !q.busy[m] && q.next[m] < q.base+len(q.chunks) {
+				take[m] = q.chunks[q.next[m]-q.base]
+			}
+		}
+		if take[0] == nil && take[1] == nil {
+			if q.closed && q.next[0] == q.base+len(q.chunks) && q.next[1] == q.base+len(q.chunks) {
+				return
+			}
+			q.cond.Wait()
+			continue
+		}
+		for m, c := range take {
+			if c != nil {
+				q.busy[m] = true
+			}
+		}
+		q.mu.Unlock()
+		var a, b []byte
+		if c := take[0]; c != nil {
+			a = (*c.buf)[:c.n]
+		}
+		if c := take[1]; c != nil {
+			b = tail((*c.buf)[:c.n], c.off, h.v3skip)
+			writeRange(h.v1, (*c.buf)[:c.n], c.off, autoV1Offset, autoV1Offset+autoV1Length)
+		}
+		switch {
+		case take[0] != nil && take[1] != nil:
+			writeBoth(h.full, h.v3, a, b)
+		case take[0] != nil:
+			h.full.write(a)
+		default:
+			h.v3.write(b)
+		}
+		q.mu.Lock()
+		for m, c := range take {
+			if c != nil {
+				q.busy[m] = false
+				q.next[m]++
+				h.release(c)
+			}
+		}
+		// Forget the chunks both messages have read.
+		if k := min(q.next[0], q.next[1]) - q.base; k > shaAhead {
+			q.chunks = append(q.chunks[:0], q.chunks[k:]...)
+			q.base += k
+		}
+		q.cond.Broadcast()
+	}
 }
 
 // Write hashes p. It never fails.
 func (h *Hasher) Write(p []byte) (int, error) {
 	n := len(p)
-	for q := p; len(q) > 0 && int64(len(h.head)) < h.headWant; {
-		take := min(int64(len(q)), h.headWant-int64(len(h.head)))
-		h.head = append(h.head, q[:take]...)
-		q = q[take:]
+	for len(p) > 0 {
+		c := h.chunk()
+		k := copy((*c.buf)[c.n:], p)
+		h.filled(k)
+		p = p[k:]
+	}
+	return n, nil
+}
+
+// ReadFrom reads r to its end straight into the chunks (no copy).
+func (h *Hasher) ReadFrom(r io.Reader) (int64, error) {
+	var total int64
+	for {
+		c := h.chunk()
+		k, err := r.Read((*c.buf)[c.n:])
+		h.filled(k)
+		total += int64(k)
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// chunk returns the chunk being filled.
+func (h *Hasher) chunk() *chunk {
+	if h.cur == nil {
+		h.cur = &chunk{buf: h.pool.Get().(*[]byte), off: h.off}
+	}
+	return h.cur
+}
+
+// filled records k more bytes in the current chunk: the header kept, the
+// chunk sent when full.
+func (h *Hasher) filled(k int) {
+	c := h.cur
+	p := (*c.buf)[c.n : c.n+k]
+	for int64(len(h.head)) < h.headWant && len(p) > 0 {
+		take := min(int64(len(p)), h.headWant-int64(len(h.head)))
+		h.head = append(h.head, p[:take]...)
+		p = p[take:]
 		if len(h.head) == 8 && h.headWant == 8 {
 			hl := binary.LittleEndian.Uint64(h.head)
 			h.v3skip = autoV3Skip(hl)
@@ -148,28 +271,28 @@ func (h *Hasher) Write(p []byte) (int, error) {
 			}
 		}
 	}
-	for len(p) > 0 {
-		if h.cur == nil {
-			h.cur = &chunk{buf: h.pool.Get().(*[]byte), off: h.off}
-		}
-		k := copy((*h.cur.buf)[h.cur.n:], p)
-		h.cur.n += k
-		h.off += int64(k)
-		p = p[k:]
-		if h.cur.n == chunkSize {
-			h.send()
-		}
+	c.n += k
+	h.off += int64(k)
+	if c.n == chunkSize {
+		h.send()
 	}
-	return n, nil
 }
 
 func (h *Hasher) send() {
 	c := h.cur
 	h.cur = nil
-	c.left.Store(int32(len(h.chans)))
+	c.left.Store(readers)
 	for _, ch := range h.chans {
 		ch <- c
 	}
+	q := &h.sha
+	q.mu.Lock()
+	for q.base+len(q.chunks)-min(q.next[0], q.next[1]) >= shaAhead {
+		q.cond.Wait()
+	}
+	q.chunks = append(q.chunks, c)
+	q.cond.Broadcast()
+	q.mu.Unlock()
 }
 
 // Sum flushes what is buffered, waits for every hash and returns the
@@ -181,8 +304,12 @@ func (h *Hasher) Sum() Digests {
 	for _, ch := range h.chans {
 		close(ch)
 	}
+	h.sha.mu.Lock()
+	h.sha.closed = true
+	h.sha.cond.Broadcast()
+	h.sha.mu.Unlock()
 	h.done.Wait()
-	d := Digests{Size: h.off, SHA256: hexOf(h.full), BLAKE3: hexOf(h.b3), AutoV3: hexOf(h.v3)}
+	d := Digests{Size: h.off, SHA256: hex.EncodeToString(h.full.sum()), BLAKE3: hexOf(h.b3), AutoV3: hex.EncodeToString(h.v3.sum())}
 	d.AutoV2 = d.SHA256[:10]
 	d.CRC32 = fmt.Sprintf("%08x", h.crc.Sum32())
 	if h.off > autoV1Offset {
@@ -208,15 +335,15 @@ func autoV3Skip(n uint64) int64 {
 	return 8
 }
 
-// writeFrom writes the part of b (at file offset off) at or after from.
-func writeFrom(h hash.Hash, b []byte, off, from int64) {
+// tail is the part of b (at file offset off) at or after from.
+func tail(b []byte, off, from int64) []byte {
 	if off+int64(len(b)) <= from {
-		return
+		return nil
 	}
 	if off < from {
 		b = b[from-off:]
 	}
-	h.Write(b)
+	return b
 }
 
 // writeRange writes the part of b (at file offset off) within [lo, hi).

@@ -1,15 +1,18 @@
 package modelfile
 
 import (
-	"crypto/sha256"
-
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
-	"github.com/zeebo/blake3"
+	"fmt"
+	"hash/crc32"
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/zeebo/blake3"
 )
 
 // The test vectors come from the research notes (§7.1): "hello world" from
@@ -190,5 +193,37 @@ func TestHasherFacts(t *testing.T) {
 	}
 	if !IsModelName("models/Lora/style.SafeTensors") || IsModelName("notes.txt") {
 		t.Error("IsModelName")
+	}
+}
+
+// TestHashAgainstReference: over many chunks, read (short reads too) or
+// written in odd pieces, every digest equals the one computed directly;
+// the two SHA-256 messages, hashed apart or side by side as the workers
+// find them, give the same.
+func TestHashAgainstReference(t *testing.T) {
+	const size = 7<<20 + 12345
+	b := make([]byte, size)
+	for i := range b {
+		b[i] = byte(i*31 + i>>11)
+	}
+	binary.LittleEndian.PutUint64(b, 1000)
+	copy(b[8:], `{"__metadata__":{"ss_output_name":"lighthouseStyle"}}`)
+	for i := 8 + 54; i < 8+1000; i++ {
+		b[i] = ' '
+	}
+	s, v3, v1 := sha256.Sum256(b), sha256.Sum256(b[1008:]), sha256.Sum256(b[autoV1Offset:autoV1Offset+autoV1Length])
+	b3 := blake3.Sum256(b)
+	want := Digests{Size: size, SHA256: hex.EncodeToString(s[:]), AutoV2: hex.EncodeToString(s[:5]), AutoV3: hex.EncodeToString(v3[:]),
+		AutoV1: hex.EncodeToString(v1[:4]), BLAKE3: hex.EncodeToString(b3[:]), CRC32: fmt.Sprintf("%08x", crc32.ChecksumIEEE(b))}
+	got, err := Hash(iotest.HalfReader(bytes.NewReader(b)))
+	if err != nil || got != want {
+		t.Fatalf("Hash: %v\n got %+v\nwant %+v", err, got, want)
+	}
+	h := NewHasher()
+	for i := 0; i < size; i += 333_333 {
+		h.Write(b[i:min(i+333_333, size)])
+	}
+	if got := h.Sum(); got != want {
+		t.Fatalf("Write:\n got %+v\nwant %+v", got, want)
 	}
 }
