@@ -1,17 +1,22 @@
-// Command platform measures the seized-platform dump readers: it writes a
+// Command platform measures seized-platform imports: it writes a
 // synthetic platform dump (internal/platform/synth) at two sizes, ten times
-// apart, reads each with one core and prints the rate per CPU second and
-// the memory the reader held.
+// apart, and either reads each with one core (the dump readers alone) or,
+// with -import, imports each into a store through 'vibora platform
+// import' (investigation.ImportPlatform, with the mapping Suggest
+// proposes), printing the rate per CPU second and the memory held.
 //
-//	go run ./bench/platform                     # 1/100 and 1/10 of the full scale
+//	go run ./bench/platform                     # readers: 1/100 and 1/10 of the full scale
 //	go run ./bench/platform -div 10 -format postgres
 //	go run ./bench/platform -div 1 -keep        # the full 1M users, 20M logins, 5M uploads
+//	go run ./bench/platform -import -div 100    # whole import into a new SQLite store, 1/100 and 1/10
+//	go run ./bench/platform -import -db 'postgres://...' -div 100
 //
 // Everything is generated in a temporary folder (removed unless -keep);
 // every value is synthetic.
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -20,6 +25,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"time"
 
 	"github.com/vibora-project/vibora/internal/platform/dump"
@@ -38,7 +44,21 @@ func run() error {
 	format := flag.String("format", "mysql", "mysql or postgres")
 	dir := flag.String("dir", "", "work folder (default: a new temporary folder)")
 	keep := flag.Bool("keep", false, "keep the generated files")
+	imp := flag.Bool("import", false, "run the whole import into a store instead of the readers alone")
+	dsn := flag.String("db", "", "with -import: the store, a SQLite file or a postgres:// DSN (default: a new SQLite file in the work folder)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	work := *dir
 	if work == "" {
 		var err error
@@ -54,6 +74,18 @@ func run() error {
 		write = synth.WritePostgres
 	} else if *format != "mysql" {
 		return errors.New("-format must be mysql or postgres")
+	}
+	if *imp {
+		var paths, labels []string
+		for _, d := range []int{*div, max(1, *div/10)} {
+			path := filepath.Join(work, fmt.Sprintf("platform-%d.sql", d))
+			if err := generate(path, synth.Full.Div(d), write); err != nil {
+				return err
+			}
+			paths, labels = append(paths, path), append(labels, fmt.Sprintf("1/%d", d))
+		}
+		fmt.Printf("work folder: %s\ncpus: %d; GOMAXPROCS %d; %s %s/%s\n", work, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return importRun(context.Background(), work, *dsn, paths, labels, write)
 	}
 	fmt.Printf("work folder: %s\nGOMAXPROCS for the read: 1; cpus: %d; %s %s/%s\n", work, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Printf("%-10s %12s %12s %9s %9s %12s %12s\n", "scale", "bytes", "rows", "MB/s-cpu", "MB/s-wall", "heap-peak", "alloc/row")

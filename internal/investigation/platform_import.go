@@ -113,9 +113,12 @@ func (s *Service) ImportPlatform(ctx context.Context, caseName string, opt Platf
 	}
 	ch := &change{action: "platform.import", object: "case:" + c.Name}
 	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
-		im := &platformImport{s: s, tx: tx, c: c, m: m, rep: &rep, matcher: matcher, users: map[string]int64{},
+		im := &platformImport{s: s, tx: tx, c: c, m: m, rep: &rep, matcher: matcher,
 			p: store.Platform{CaseID: c.ID, Name: name, MappingSHA256: rep.MappingSHA256, CreatedAt: s.timestamp()}}
 		if err := tx.UpsertPlatform(ctx, &im.p); err != nil {
+			return err
+		}
+		if im.bulk, err = tx.PlatformBulk(ctx, im.p.ID); err != nil {
 			return err
 		}
 		seen := map[string]bool{}
@@ -133,8 +136,11 @@ func (s *Service) ImportPlatform(ctx context.Context, caseName string, opt Platf
 		if err := im.flushPayments(ctx); err != nil {
 			return err
 		}
-		users, err := tx.PlatformUsers(ctx, im.p.ID)
-		rep.Users = int64(len(users))
+		if err := im.bulk.Close(ctx); err != nil {
+			return err
+		}
+		var err error
+		rep.Users, err = tx.PlatformUserCount(ctx, im.p.ID)
 		ch.detail = map[string]any{"platform": name, "mapping_sha256": rep.MappingSHA256, "files": rep.Files, "rows": rep.Rows,
 			"records": rep.Records, "skipped_rows": rep.SkippedRows, "value_errors": rep.ValueErrors}
 		return err
@@ -154,7 +160,7 @@ type platformImport struct {
 	p        store.Platform
 	rep      *PlatformImportReport
 	matcher  *Matcher
-	users    map[string]int64 // platform user id -> row
+	bulk     *store.PlatformBulk // users, identifiers and activity, in batches
 	payments []PaymentEvent
 	file0    string
 }
@@ -266,65 +272,52 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 		return im.fail(ctx, e)
 	}
 	im.rep.Records[rec.Entity]++
-	ref := row.Table + " " + cmp.Or(rec.Ref, fmt.Sprintf("line %d offset %d", row.Line, row.Offset))
 	at := ""
 	if !rec.Time.IsZero() {
 		at = rec.Time.UTC().Format(time.RFC3339)
 	}
-	var uid int64
 	if rec.User != "" {
-		u := store.PlatformUser{PlatformID: im.p.ID, ExtID: rec.User}
 		if rec.Entity == platform.EntityUser {
-			u.Username, u.DisplayName, u.Role, u.Country, u.Created = rec.Username, rec.DisplayName, rec.Role, rec.Country, at
+			u := store.PlatformUser{ExtID: rec.User, Username: rec.Username, DisplayName: rec.DisplayName, Role: rec.Role, Country: rec.Country, Created: at}
+			if err := im.bulk.User(ctx, u); err != nil {
+				return err
+			}
 		}
-		if uid, err = im.user(ctx, u); err != nil {
-			return err
+		add := func(kind identifier.Kind, v string) error {
+			if v == "" {
+				return nil
+			}
+			return im.bulk.Identifier(ctx, rec.User, string(kind), identifier.Key(kind, v), at)
 		}
-	}
-	ids := map[identifier.Kind]string{}
-	if rec.Email != "" {
-		ids[identifier.KindEmail] = rec.Email
-	}
-	if rec.Phone != "" {
-		ids[identifier.KindPhone] = rec.Phone
-	}
-	if rec.Entity == platform.EntityUser && rec.Username != "" {
-		ids[identifier.KindUsername] = im.m.Platform + ":" + strings.ToLower(rec.Username)
-	}
-	if rec.IP != "" {
-		kind := identifier.KindIPv4
+		username := ""
+		if rec.Entity == platform.EntityUser && rec.Username != "" {
+			username = im.m.Platform + ":" + strings.ToLower(rec.Username)
+		}
+		ipKind := identifier.KindIPv4
 		if strings.Contains(rec.IP, ":") {
-			kind = identifier.KindIPv6
+			ipKind = identifier.KindIPv6
 		}
-		ids[kind] = rec.IP
-	}
-	for kind, v := range ids {
-		if uid == 0 {
-			break
+		for _, err := range []error{add(identifier.KindEmail, rec.Email), add(identifier.KindPhone, rec.Phone), add(identifier.KindUsername, username), add(ipKind, rec.IP)} {
+			if err != nil {
+				return err
+			}
 		}
-		if err := im.tx.AddPlatformIdentifier(ctx, uid, string(kind), identifier.Key(kind, v), at); err != nil {
-			return err
-		}
-	}
-	if rec.Address != "" && uid != 0 && (rec.Entity == platform.EntityUser || rec.Entity == platform.EntityDeposit) {
-		kind, _, _ := strings.Cut(rec.Address, ":")
-		if err := im.tx.AddPlatformIdentifier(ctx, uid, kind, rec.Address, at); err != nil {
-			return err
+		if rec.Address != "" && (rec.Entity == platform.EntityUser || rec.Entity == platform.EntityDeposit) {
+			kind, _, _ := strings.Cut(rec.Address, ":")
+			if err := im.bulk.Identifier(ctx, rec.User, kind, rec.Address, at); err != nil {
+				return err
+			}
 		}
 	}
-	switch rec.Entity {
-	case platform.EntityUser, platform.EntityLogin:
+	if rec.Entity == platform.EntityUser || rec.Entity == platform.EntityLogin {
 		return nil
-	case platform.EntityPayment:
-		return im.payment(ctx, rec, uid, ref, at, file)
 	}
-	a := store.PlatformActivity{PlatformID: im.p.ID, Ref: ref, Kind: rec.Entity, UserID: uid, At: at, SHA256: rec.SHA256, SHA1: rec.SHA1, MD5: rec.MD5,
+	ref := row.Table + " " + cmp.Or(rec.Ref, fmt.Sprintf("line %d offset %d", row.Line, row.Offset))
+	if rec.Entity == platform.EntityPayment {
+		return im.payment(ctx, rec, ref, at, file)
+	}
+	a := store.PlatformActivity{Ref: ref, Kind: rec.Entity, At: at, SHA256: rec.SHA256, SHA1: rec.SHA1, MD5: rec.MD5,
 		Name: rec.Name, Size: rec.Size, UploadRef: rec.Upload, Address: rec.Address}
-	if rec.Other != "" {
-		if a.OtherID, err = im.user(ctx, store.PlatformUser{PlatformID: im.p.ID, ExtID: rec.Other}); err != nil {
-			return err
-		}
-	}
 	if rec.SHA256+rec.SHA1+rec.MD5 != "" {
 		if a.Status, a.Matched, err = im.match(ctx, rec); err != nil {
 			return err
@@ -335,18 +328,7 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 			im.rep.UnknownFiles++
 		}
 	}
-	return im.tx.UpsertPlatformActivity(ctx, a)
-}
-
-func (im *platformImport) user(ctx context.Context, u store.PlatformUser) (int64, error) {
-	if id, ok := im.users[u.ExtID]; ok && u.Username+u.DisplayName+u.Role+u.Country+u.Created == "" {
-		return id, nil
-	}
-	id, err := im.tx.UpsertPlatformUser(ctx, u)
-	if err == nil {
-		im.users[u.ExtID] = id
-	}
-	return id, err
+	return im.bulk.Activity(ctx, rec.User, rec.Other, a)
 }
 
 // match looks a row's hashes up in the banks: "matched" (with the banks,
@@ -385,10 +367,15 @@ func (im *platformImport) match(ctx context.Context, rec platform.Record) (statu
 
 // payment keeps a mapped payment row as a payment event of the case
 // (source platform, with the table and row behind it) and as activity.
-func (im *platformImport) payment(ctx context.Context, rec platform.Record, uid int64, ref, at, file string) error {
-	if uid != 0 {
-		a := store.PlatformActivity{PlatformID: im.p.ID, Ref: ref, Kind: rec.Entity, UserID: uid, At: at, Address: rec.Address, Amount: rec.Amount, TxID: rec.TxID}
-		if err := im.tx.UpsertPlatformActivity(ctx, a); err != nil {
+func (im *platformImport) payment(ctx context.Context, rec platform.Record, ref, at, file string) error {
+	var uid int64
+	if rec.User != "" {
+		var err error
+		if uid, err = im.bulk.UserID(ctx, rec.User); err != nil {
+			return err
+		}
+		a := store.PlatformActivity{Ref: ref, Kind: rec.Entity, At: at, Address: rec.Address, Amount: rec.Amount, TxID: rec.TxID}
+		if err := im.bulk.Activity(ctx, rec.User, "", a); err != nil {
 			return err
 		}
 	}

@@ -64,6 +64,28 @@ type PlatformError struct {
 	Skipped    bool
 }
 
+// The conflict clauses of the platform upserts, shared by the row and the
+// bulk writers.
+const (
+	upsertUserTail = ` ON CONFLICT (platform_id, ext_id) DO UPDATE SET
+		username = CASE WHEN excluded.username <> '' THEN excluded.username ELSE platform_users.username END,
+		display_name = CASE WHEN excluded.display_name <> '' THEN excluded.display_name ELSE platform_users.display_name END,
+		role = CASE WHEN excluded.role <> '' THEN excluded.role ELSE platform_users.role END,
+		country = CASE WHEN excluded.country <> '' THEN excluded.country ELSE platform_users.country END,
+		created = CASE WHEN excluded.created <> '' THEN excluded.created ELSE platform_users.created END`
+	upsertIdentTail = ` ON CONFLICT (user_id, key) DO UPDATE SET
+		first_seen = CASE WHEN excluded.first_seen <> '' AND (platform_identifiers.first_seen = '' OR excluded.first_seen < platform_identifiers.first_seen) THEN excluded.first_seen ELSE platform_identifiers.first_seen END,
+		last_seen = CASE WHEN excluded.last_seen > platform_identifiers.last_seen THEN excluded.last_seen ELSE platform_identifiers.last_seen END`
+	upsertActivityTail = ` ON CONFLICT (platform_id, ref) DO UPDATE SET status = excluded.status, matched = excluded.matched`
+)
+
+// PlatformUserCount counts a platform's users.
+func (q q) PlatformUserCount(ctx context.Context, platformID int64) (int64, error) {
+	var n int64
+	err := q.queryRow(ctx, "SELECT COUNT(*) FROM platform_users WHERE platform_id = ?", platformID).Scan(&n)
+	return n, err
+}
+
 // UpsertPlatform returns the id of the case's platform name, creating it.
 func (tx *Tx) UpsertPlatform(ctx context.Context, p *Platform) error {
 	err := tx.queryRow(ctx, "SELECT id FROM platforms WHERE case_id = ? AND name = ?", p.CaseID, p.Name).Scan(&p.ID)
@@ -84,13 +106,7 @@ func (tx *Tx) UpsertPlatform(ctx context.Context, p *Platform) error {
 func (tx *Tx) UpsertPlatformUser(ctx context.Context, u PlatformUser) (int64, error) {
 	var id int64
 	err := tx.queryRow(ctx, `INSERT INTO platform_users (platform_id, ext_id, username, display_name, role, country, created) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (platform_id, ext_id) DO UPDATE SET
-		username = CASE WHEN excluded.username <> '' THEN excluded.username ELSE platform_users.username END,
-		display_name = CASE WHEN excluded.display_name <> '' THEN excluded.display_name ELSE platform_users.display_name END,
-		role = CASE WHEN excluded.role <> '' THEN excluded.role ELSE platform_users.role END,
-		country = CASE WHEN excluded.country <> '' THEN excluded.country ELSE platform_users.country END,
-		created = CASE WHEN excluded.created <> '' THEN excluded.created ELSE platform_users.created END
-		RETURNING id`, u.PlatformID, u.ExtID, u.Username, u.DisplayName, u.Role, u.Country, u.Created).Scan(&id)
+`+upsertUserTail+` RETURNING id`, u.PlatformID, u.ExtID, u.Username, u.DisplayName, u.Role, u.Country, u.Created).Scan(&id)
 	return id, err
 }
 
@@ -98,9 +114,7 @@ func (tx *Tx) UpsertPlatformUser(ctx context.Context, u PlatformUser) (int64, er
 // at (RFC 3339 UTC, "" unknown): the first and last times widen.
 func (tx *Tx) AddPlatformIdentifier(ctx context.Context, userID int64, kind, key, at string) error {
 	_, err := tx.exec(ctx, `INSERT INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (user_id, key) DO UPDATE SET
-		first_seen = CASE WHEN excluded.first_seen <> '' AND (platform_identifiers.first_seen = '' OR excluded.first_seen < platform_identifiers.first_seen) THEN excluded.first_seen ELSE platform_identifiers.first_seen END,
-		last_seen = CASE WHEN excluded.last_seen > platform_identifiers.last_seen THEN excluded.last_seen ELSE platform_identifiers.last_seen END`,
+`+upsertIdentTail,
 		userID, kind, key, at, at)
 	return err
 }
@@ -114,7 +128,7 @@ func (tx *Tx) UpsertPlatformActivity(ctx context.Context, a PlatformActivity) er
 	}
 	_, err := tx.exec(ctx, `INSERT INTO platform_activity (platform_id, ref, kind, user_id, other_id, at, sha256, sha1, md5, name, size, upload_ref, address, amount, txid, status, matched)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (platform_id, ref) DO UPDATE SET status = excluded.status, matched = excluded.matched`,
+`+upsertActivityTail,
 		a.PlatformID, a.Ref, a.Kind, a.UserID, other, a.At, a.SHA256, a.SHA1, a.MD5, a.Name, a.Size, a.UploadRef, a.Address, a.Amount, a.TxID, a.Status, a.Matched)
 	return err
 }

@@ -51,6 +51,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Payments", func(t *testing.T) { testPayments(t, open(t, -1)) })
 	t.Run("MatcherFeeds", func(t *testing.T) { testMatcherFeeds(t, open(t, -1)) })
 	t.Run("Platforms", func(t *testing.T) { testPlatforms(t, open(t, -1)) })
+	t.Run("PlatformBulk", func(t *testing.T) { testPlatformBulk(t, open(t, -1)) })
 }
 
 // testMigrations builds a database at every earlier version, puts data in

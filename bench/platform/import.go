@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"github.com/vibora-project/vibora/internal/investigation"
+	"github.com/vibora-project/vibora/internal/platform"
+	"github.com/vibora-project/vibora/internal/platform/dump"
+	"github.com/vibora-project/vibora/internal/platform/synth"
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// importRun imports the dumps at paths, one case each, into the store
+// named by dsn (a new SQLite file in work when empty) and prints the
+// import's rate per CPU second of this process and its peak resident
+// memory.
+func importRun(ctx context.Context, work, dsn string, paths, labels []string, write func(io.Writer, synth.Scale) error) error {
+	if dsn == "" {
+		dsn = filepath.Join(work, "store.db")
+	}
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	s := investigation.New(db, "bench", investigation.WithCacheDir(filepath.Join(work, "cache")))
+	defer s.Close()
+	mapPath, err := benchMapping(work, write)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("store: %s (%s)\n", store.Redact(dsn), db.Dialect())
+	fmt.Printf("%-10s %12s %12s %9s %9s %10s %10s %9s\n", "scale", "bytes", "rows", "MB/s-cpu", "MB/s-wall", "cpu-s", "peak-rss", "errors")
+	stamp := time.Now().UTC().Format("150405")
+	for i, path := range paths {
+		st, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("bench-%s-%d", stamp, i)
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: name}); err != nil {
+			return err
+		}
+		runtime.GC()
+		debug.FreeOSMemory()
+		resetPeakRSS()
+		c0, t0 := cpuTime(), time.Now()
+		rep, err := s.ImportPlatform(ctx, name, investigation.PlatformImportOptions{Mapping: mapPath, Dumps: []string{path}})
+		if err != nil {
+			return err
+		}
+		cpu, wall := cpuTime()-c0, time.Since(t0)
+		mb := float64(st.Size()) / 1e6
+		fmt.Printf("%-10s %12d %12d %9.1f %9.1f %10.2f %8.1fMB %9d\n", labels[i], st.Size(), rep.Rows, mb/cpu.Seconds(), mb/wall.Seconds(),
+			cpu.Seconds(), float64(peakRSS())/1e6, rep.SkippedRows+rep.ValueErrors)
+	}
+	fmt.Println("MB/s-cpu divides the dump's size by this process's user+system CPU time (SQLite runs in the process; PostgreSQL's own work is not counted);")
+	fmt.Println("peak-rss is the process's resident set high-water mark during that import.")
+	return nil
+}
+
+// benchMapping writes the mapping Suggest proposes for a small dump of
+// the same generator.
+func benchMapping(work string, write func(io.Writer, synth.Scale) error) (string, error) {
+	var buf bytes.Buffer
+	if err := write(&buf, synth.Full.Div(10_000)); err != nil {
+		return "", err
+	}
+	r, err := dump.Open("sample.sql", bytes.NewReader(buf.Bytes()), "", dump.Limits{})
+	if err != nil {
+		return "", err
+	}
+	y, err := platform.Suggest("benchvid", []dump.Reader{r})
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(work, "map.yaml")
+	return path, os.WriteFile(path, y, 0o600)
+}

@@ -1,0 +1,9 @@
+//go:build !linux
+
+package main
+
+// resetPeakRSS cannot reset the high-water mark here.
+func resetPeakRSS() {}
+
+// peakRSS is not measured here.
+func peakRSS() int64 { return 0 }

@@ -1,0 +1,358 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// PlatformBulk writes one platform import's users, identifiers and
+// activity in batches: rows are queued by the platform's own user ids and
+// written, when enough are queued or on Flush, through prepared
+// multi-row statements in the caller's transaction. A user named by a
+// queued row is created (with that id only) unless stored; the users a
+// batch names are resolved to their row ids in one statement per batch,
+// with a cache of bounded size in front, so memory does not grow with the
+// dump. The result is what the row-at-a-time calls (UpsertPlatformUser,
+// AddPlatformIdentifier, UpsertPlatformActivity) store.
+type PlatformBulk struct {
+	tx         *Tx
+	platformID int64
+	stmts      map[string]*sql.Stmt
+	cache      map[string]int64 // ext id -> row id, cleared when full
+	users      []PlatformUser
+	userAt     map[string]int // ext id -> index in users
+	idents     []bulkIdent
+	identAt    map[bulkIdentKey]int
+	acts       []bulkActivity
+	actAt      map[string]int // ref -> index in acts
+	queued     int
+}
+
+type bulkIdentKey struct{ ext, key string }
+
+type bulkIdent struct {
+	ext, kind, key, first, last string
+	uid                         int64
+}
+
+type bulkActivity struct {
+	ext, other string
+	a          PlatformActivity
+}
+
+// Batch sizes: rows queued before a flush, and rows per statement.
+const (
+	bulkQueue     = 1 << 15
+	bulkChunk     = 128
+	bulkCacheSize = 1 << 16
+	// bulkPageCache is SQLite's page cache (KiB) while a bulk writer
+	// works: the indexes it inserts into stay cached far longer than in
+	// the default 2 MB, and memory is still bounded.
+	bulkPageCache = 128 << 10
+)
+
+// PlatformBulk starts a bulk writer for the platform in tx. Call Close
+// before the transaction ends.
+func (tx *Tx) PlatformBulk(ctx context.Context, platformID int64) (*PlatformBulk, error) {
+	if tx.dialect == SQLite {
+		if _, err := tx.exec(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", bulkPageCache)); err != nil {
+			return nil, err
+		}
+	}
+	return &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: map[string]int64{},
+		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}}, nil
+}
+
+// User queues a user by its ext id; an empty field does not overwrite a
+// stored (or earlier queued) one.
+func (b *PlatformBulk) User(ctx context.Context, u PlatformUser) error {
+	if i, ok := b.userAt[u.ExtID]; ok {
+		p := &b.users[i]
+		p.Username, p.DisplayName, p.Role = cmpOr(u.Username, p.Username), cmpOr(u.DisplayName, p.DisplayName), cmpOr(u.Role, p.Role)
+		p.Country, p.Created = cmpOr(u.Country, p.Country), cmpOr(u.Created, p.Created)
+		return nil
+	}
+	u.PlatformID = b.platformID
+	b.userAt[u.ExtID] = len(b.users)
+	b.users = append(b.users, u)
+	return b.queue(ctx)
+}
+
+// Identifier queues that the user ext holds identifier key, seen at at
+// (RFC 3339 UTC, "" unknown): the first and last times widen.
+func (b *PlatformBulk) Identifier(ctx context.Context, ext, kind, key, at string) error {
+	k := bulkIdentKey{ext, key}
+	if i, ok := b.identAt[k]; ok {
+		p := &b.idents[i]
+		if at != "" && (p.first == "" || at < p.first) {
+			p.first = at
+		}
+		p.last = max(p.last, at)
+		return nil
+	}
+	b.identAt[k] = len(b.idents)
+	b.idents = append(b.idents, bulkIdent{ext: ext, kind: kind, key: key, first: at, last: at})
+	return b.queue(ctx)
+}
+
+// Activity queues an activity row of user ext (and other, a message's
+// recipient, "" none); a.UserID and a.OtherID are set from them. Stored
+// once per ref; storing it again refreshes only its bank match.
+func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a PlatformActivity) error {
+	a.PlatformID = b.platformID
+	if i, ok := b.actAt[a.Ref]; ok {
+		b.acts[i] = bulkActivity{ext, other, a}
+		return nil
+	}
+	b.actAt[a.Ref] = len(b.acts)
+	b.acts = append(b.acts, bulkActivity{ext, other, a})
+	return b.queue(ctx)
+}
+
+// UserID returns the row id of user ext, creating the user (with that id
+// only) unless stored.
+func (b *PlatformBulk) UserID(ctx context.Context, ext string) (int64, error) {
+	if id, ok := b.cache[ext]; ok {
+		return id, nil
+	}
+	ids, err := b.resolve(ctx, []string{ext})
+	return ids[ext], err
+}
+
+func (b *PlatformBulk) queue(ctx context.Context) error {
+	b.queued++
+	if b.queued >= bulkQueue {
+		return b.Flush(ctx)
+	}
+	return nil
+}
+
+// Flush writes everything queued.
+func (b *PlatformBulk) Flush(ctx context.Context) error {
+	if b.queued == 0 {
+		return nil
+	}
+	if err := b.flushUsers(ctx); err != nil {
+		return err
+	}
+	// ids holds the batch's users: the cached ones now (the cache may be
+	// cleared while the others are resolved), then the resolved ones.
+	ids := map[string]int64{}
+	var need []string
+	want := func(ext string) {
+		if _, ok := ids[ext]; ok || ext == "" {
+			return
+		}
+		if v, ok := b.cache[ext]; ok {
+			ids[ext] = v
+			return
+		}
+		ids[ext] = 0
+		need = append(need, ext)
+	}
+	for _, i := range b.idents {
+		want(i.ext)
+	}
+	for _, a := range b.acts {
+		want(a.ext)
+		want(a.other)
+	}
+	got, err := b.resolve(ctx, need)
+	if err != nil {
+		return err
+	}
+	for ext, v := range got {
+		ids[ext] = v
+	}
+	id := func(ext string) int64 { return ids[ext] }
+	if err := b.flushIdents(ctx, id); err != nil {
+		return err
+	}
+	if err := b.flushActs(ctx, id); err != nil {
+		return err
+	}
+	b.queued = 0
+	return nil
+}
+
+// remember adds to the bounded cache, clearing it when full.
+func (b *PlatformBulk) remember(ext string, id int64) {
+	if len(b.cache) >= bulkCacheSize {
+		clear(b.cache)
+	}
+	b.cache[ext] = id
+}
+
+// resolve returns the row ids of users exts (distinct, not cached),
+// creating the missing ones.
+func (b *PlatformBulk) resolve(ctx context.Context, exts []string) (map[string]int64, error) {
+	out := make(map[string]int64, len(exts))
+	for start := 0; start < len(exts); start += bulkChunk {
+		part := exts[start:min(len(exts), start+bulkChunk)]
+		args := make([]any, 0, 2*len(part))
+		for _, e := range part {
+			args = append(args, b.platformID, e)
+		}
+		st, err := b.stmt(ctx, "INSERT INTO platform_users (platform_id, ext_id) VALUES ", "(?, ?)", len(part), " ON CONFLICT (platform_id, ext_id) DO NOTHING")
+		if err != nil {
+			return nil, err
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return nil, fmt.Errorf("platform users: %w", err)
+		}
+		args = args[:0]
+		args = append(args, b.platformID)
+		for _, e := range part {
+			args = append(args, e)
+		}
+		st, err = b.stmt(ctx, "SELECT id, ext_id FROM platform_users WHERE platform_id = ? AND ext_id IN (", "?", len(part), ")")
+		if err != nil {
+			return nil, err
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return nil, fmt.Errorf("platform users: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var ext string
+			if err := rows.Scan(&id, &ext); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[ext] = id
+			b.remember(ext, id)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (b *PlatformBulk) flushUsers(ctx context.Context) error {
+	for start := 0; start < len(b.users); start += bulkChunk {
+		part := b.users[start:min(len(b.users), start+bulkChunk)]
+		args := make([]any, 0, 7*len(part))
+		for _, u := range part {
+			args = append(args, u.PlatformID, u.ExtID, u.Username, u.DisplayName, u.Role, u.Country, u.Created)
+		}
+		st, err := b.stmt(ctx, "INSERT INTO platform_users (platform_id, ext_id, username, display_name, role, country, created) VALUES ",
+			"(?, ?, ?, ?, ?, ?, ?)", len(part), upsertUserTail+" RETURNING id, ext_id")
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("platform users: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var ext string
+			if err := rows.Scan(&id, &ext); err != nil {
+				rows.Close()
+				return err
+			}
+			b.remember(ext, id)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	b.users = b.users[:0]
+	clear(b.userAt)
+	return nil
+}
+
+func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) error {
+	// In index order: each statement then walks the index forward.
+	for i := range b.idents {
+		b.idents[i].uid = id(b.idents[i].ext)
+	}
+	slices.SortFunc(b.idents, func(x, y bulkIdent) int { return cmp.Or(cmp.Compare(x.uid, y.uid), strings.Compare(x.key, y.key)) })
+	for start := 0; start < len(b.idents); start += bulkChunk {
+		part := b.idents[start:min(len(b.idents), start+bulkChunk)]
+		args := make([]any, 0, 5*len(part))
+		for _, i := range part {
+			args = append(args, i.uid, i.kind, i.key, i.first, i.last)
+		}
+		st, err := b.stmt(ctx, "INSERT INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES ", "(?, ?, ?, ?, ?)", len(part), upsertIdentTail)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("platform identifiers: %w", err)
+		}
+	}
+	b.idents = b.idents[:0]
+	clear(b.identAt)
+	return nil
+}
+
+func (b *PlatformBulk) flushActs(ctx context.Context, id func(string) int64) error {
+	for start := 0; start < len(b.acts); start += bulkChunk {
+		part := b.acts[start:min(len(b.acts), start+bulkChunk)]
+		args := make([]any, 0, 17*len(part))
+		for _, x := range part {
+			a := x.a
+			var other any
+			if x.other != "" {
+				other = id(x.other)
+			}
+			args = append(args, a.PlatformID, a.Ref, a.Kind, id(x.ext), other, a.At, a.SHA256, a.SHA1, a.MD5, a.Name, a.Size, a.UploadRef, a.Address, a.Amount, a.TxID, a.Status, a.Matched)
+		}
+		st, err := b.stmt(ctx, "INSERT INTO platform_activity (platform_id, ref, kind, user_id, other_id, at, sha256, sha1, md5, name, size, upload_ref, address, amount, txid, status, matched) VALUES ",
+			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(part), upsertActivityTail)
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("platform activity: %w", err)
+		}
+	}
+	b.acts = b.acts[:0]
+	clear(b.actAt)
+	return nil
+}
+
+// stmt returns the prepared statement head + n times row (comma
+// separated) + tail, preparing it once per transaction.
+func (b *PlatformBulk) stmt(ctx context.Context, head, row string, n int, tail string) (*sql.Stmt, error) {
+	key := fmt.Sprintf("%s|%d", head, n)
+	if st, ok := b.stmts[key]; ok {
+		return st, nil
+	}
+	var sb strings.Builder
+	sb.WriteString(head)
+	for i := range n {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(row)
+	}
+	sb.WriteString(tail)
+	st, err := b.tx.tx.PrepareContext(ctx, b.tx.rebind(sb.String()))
+	if err != nil {
+		return nil, err
+	}
+	b.stmts[key] = st
+	return st, nil
+}
+
+// Close flushes, releases the prepared statements and gives SQLite its
+// usual page cache back.
+func (b *PlatformBulk) Close(ctx context.Context) error {
+	err := b.Flush(ctx)
+	for k, st := range b.stmts {
+		st.Close()
+		delete(b.stmts, k)
+	}
+	if b.tx.dialect == SQLite && err == nil {
+		_, err = b.tx.exec(ctx, "PRAGMA cache_size = -2000")
+	}
+	return err
+}

@@ -1,0 +1,105 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// testPlatformBulk: the bulk writer stores what the row-at-a-time calls
+// do: users named by other rows before the users table, fields a later
+// row leaves empty kept, identifier times widened within and across
+// batches, activity once per ref with its users resolved (sender and
+// recipient), across statements and automatic flushes; a rerun stores
+// nothing twice.
+func testPlatformBulk(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	c := mustCase(t, db, "op-bulk")
+	p := store.Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
+	const users = 700
+	load := func() {
+		inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.UpsertPlatform(ctx, &p); err != nil {
+				return err
+			}
+			b, err := tx.PlatformBulk(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			// Logins and messages first, as mysqldump orders tables.
+			for i := 1; i <= users; i++ {
+				ext := fmt.Sprint(i)
+				for _, at := range []string{"2024-03-02T00:00:00Z", "2024-01-02T00:00:00Z", ""} {
+					if err := b.Identifier(ctx, ext, "ipv4", fmt.Sprintf("ipv4:192.0.2.%d", i%200+1), at); err != nil {
+						return err
+					}
+				}
+				a := store.PlatformActivity{Ref: fmt.Sprintf("messages id=%d", i), Kind: "message", At: "2024-01-05T00:00:00Z"}
+				if err := b.Activity(ctx, ext, fmt.Sprint(i%users+1), a); err != nil {
+					return err
+				}
+				if i == 5 {
+					if err := b.Flush(ctx); err != nil {
+						return err
+					}
+				}
+			}
+			for i := 1; i <= users; i++ {
+				u := store.PlatformUser{ExtID: fmt.Sprint(i), Username: fmt.Sprintf("user%d", i), Role: "member"}
+				if i == 1 {
+					u.Role = "admin"
+				}
+				if err := b.User(ctx, u); err != nil {
+					return err
+				}
+				if err := b.User(ctx, store.PlatformUser{ExtID: fmt.Sprint(i), Country: "NL"}); err != nil { // the same user again, other fields
+					return err
+				}
+				if err := b.Identifier(ctx, fmt.Sprint(i), "ipv4", fmt.Sprintf("ipv4:192.0.2.%d", i%200+1), "2024-04-01T00:00:00Z"); err != nil {
+					return err
+				}
+			}
+			id, err := b.UserID(ctx, "9999") // a payer the users table lacks
+			if err != nil || id == 0 {
+				return fmt.Errorf("UserID = %d, %v", id, err)
+			}
+			return b.Close(ctx)
+		})
+	}
+	load()
+	load()
+	us, err := db.PlatformUsers(ctx, p.ID)
+	if err != nil || len(us) != users+1 {
+		t.Fatalf("PlatformUsers = %d, %v", len(us), err)
+	}
+	byExt := map[string]store.PlatformUser{}
+	for _, u := range us {
+		byExt[u.ExtID] = u
+	}
+	if u := byExt["1"]; u.Username != "user1" || u.Role != "admin" || u.Country != "NL" {
+		t.Errorf("user 1 = %+v", u)
+	}
+	if n, err := db.PlatformUserCount(ctx, p.ID); err != nil || n != users+1 {
+		t.Errorf("PlatformUserCount = %d, %v", n, err)
+	}
+	ids, err := db.PlatformIdentifiers(ctx, p.ID)
+	if err != nil || len(ids) != users {
+		t.Fatalf("PlatformIdentifiers = %d, %v", len(ids), err)
+	}
+	for _, i := range ids {
+		if i.FirstSeen != "2024-01-02T00:00:00Z" || i.LastSeen != "2024-04-01T00:00:00Z" {
+			t.Fatalf("identifier %+v: want first 2024-01-02, last 2024-04-01", i)
+		}
+	}
+	acts, err := db.PlatformActivityOf(ctx, p.ID, "message")
+	if err != nil || len(acts) != users {
+		t.Fatalf("PlatformActivityOf = %d, %v", len(acts), err)
+	}
+	for _, a := range acts {
+		if a.Ref == "messages id=3" && (a.UserID != byExt["3"].ID || a.OtherID != byExt["4"].ID) {
+			t.Errorf("message 3 = %+v, want from %d to %d", a, byExt["3"].ID, byExt["4"].ID)
+		}
+	}
+}
