@@ -71,27 +71,11 @@ type AuditFilter struct {
 	Actor        string // the displayed name of who acted, exactly
 }
 
-// AuditSearch is AuditPage with every filter of f. The action and actor
-// are not indexed: a rare one is found by reading the trail in sequence.
+// AuditSearch is AuditPage with every filter of f. Each filter has an
+// index ending in seq (migration 0029), so a rare actor, action or object
+// is found without reading the trail.
 func (q q) AuditSearch(ctx context.Context, f AuditFilter, after int64, limit int, fn func(audit.Record) error) error {
-	query := "SELECT seq, version, at, actor, actor_id, agency, roles, auth_method, request_id, remote_addr, action, object, before_digest, after_digest, detail, prev_hash, hash FROM audit WHERE seq > ?"
-	args := []any{after}
-	if f.ObjectPrefix != "" {
-		query += " AND substr(object, 1, ?) = ?"
-		args = append(args, len(f.ObjectPrefix), f.ObjectPrefix)
-	}
-	if f.ActionPrefix != "" {
-		query += " AND substr(action, 1, ?) = ?"
-		args = append(args, len(f.ActionPrefix), f.ActionPrefix)
-	}
-	if f.Actor != "" {
-		query += " AND actor = ?"
-		args = append(args, f.Actor)
-	}
-	query += " ORDER BY seq"
-	if limit > 0 {
-		query += fmt.Sprintf(" LIMIT %d", limit)
-	}
+	query, args := auditSearchSQL(q.dialect, f, after, limit)
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {
 		return err
@@ -107,4 +91,49 @@ func (q q) AuditSearch(ctx context.Context, f AuditFilter, after int64, limit in
 		}
 	}
 	return rows.Err()
+}
+
+// auditSearchSQL is AuditSearch's query. A prefix is matched by substr,
+// and also, when it ends in an ASCII character, by the byte range from it
+// to it with that character incremented, which the index serves (in byte
+// order: PostgreSQL compares under COLLATE "C", as its index is built).
+func auditSearchSQL(dialect string, f AuditFilter, after int64, limit int) (string, []any) {
+	query := "SELECT seq, version, at, actor, actor_id, agency, roles, auth_method, request_id, remote_addr, action, object, before_digest, after_digest, detail, prev_hash, hash FROM audit WHERE seq > ?"
+	args := []any{after}
+	prefix := func(col, p string) {
+		if end, ok := prefixEnd(p); ok {
+			c := col
+			if dialect == Postgres {
+				c += ` COLLATE "C"`
+			}
+			query += " AND " + c + " >= ? AND " + c + " < ?"
+			args = append(args, p, end)
+		}
+		query += " AND substr(" + col + ", 1, ?) = ?"
+		args = append(args, len(p), p)
+	}
+	if f.ObjectPrefix != "" {
+		prefix("object", f.ObjectPrefix)
+	}
+	if f.ActionPrefix != "" {
+		prefix("action", f.ActionPrefix)
+	}
+	if f.Actor != "" {
+		query += " AND actor = ?"
+		args = append(args, f.Actor)
+	}
+	query += " ORDER BY seq"
+	if limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	return query, args
+}
+
+// prefixEnd is the least string above every string that starts with p,
+// when p ends in an ASCII character below DEL: p with it incremented.
+func prefixEnd(p string) (string, bool) {
+	if p == "" || p[len(p)-1] >= 0x7e {
+		return "", false
+	}
+	return p[:len(p)-1] + string(p[len(p)-1]+1), true
 }

@@ -20,6 +20,9 @@ func testAuditSearch(t *testing.T, db *store.DB) {
 		{"bram", "cluster.review", "case:c2/cluster:9"},
 		{"alex", "cluster.review", "case:c1/cluster:8"},
 		{"bram", "bank.export", "bank:known"},
+		{"zoë", "case.note", "case:zoë"},
+		{"alex", "case.note", "case:c1~"},
+		{"alex", "case.note", "case:c2"},
 	}
 	for _, x := range recs {
 		r := audit.Record{At: "2024-01-20T10:00:00.000000000Z", Actor: x.actor, Action: x.action, Object: x.object}
@@ -41,12 +44,21 @@ func testAuditSearch(t *testing.T, db *store.DB) {
 		limit int
 		want  string
 	}{
-		{store.AuditFilter{}, 0, 0, "[1 2 3 4 5 6]"},
+		{store.AuditFilter{}, 0, 0, "[1 2 3 4 5 6 7 8 9]"},
+		// Prefixes ending in a non-ASCII character or "~" are matched
+		// without the index's byte range; "case:c1" takes "case:c1~" but
+		// not "case:c2", the first string past its range.
+		{store.AuditFilter{ObjectPrefix: "case:zoë"}, 0, 0, "[7]"},
+		{store.AuditFilter{ObjectPrefix: "case:zo"}, 0, 0, "[7]"},
+		{store.AuditFilter{ObjectPrefix: "case:c1~"}, 0, 0, "[8]"},
+		{store.AuditFilter{ObjectPrefix: "case:c1"}, 0, 0, "[1 2 5 8]"},
+		{store.AuditFilter{Actor: "zoë", ActionPrefix: "case.n"}, 0, 0, "[7]"},
 		{store.AuditFilter{ActionPrefix: "cluster."}, 0, 0, "[2 4 5]"},
 		{store.AuditFilter{ActionPrefix: "cluster.", Actor: "bram"}, 0, 0, "[2 4]"},
 		{store.AuditFilter{ActionPrefix: "cluster.", ObjectPrefix: "case:c1"}, 0, 0, "[2 5]"},
 		{store.AuditFilter{ActionPrefix: "bank."}, 3, 5, "[6]"},
 		{store.AuditFilter{Actor: "alex"}, 0, 2, "[1 3]"},
+		{store.AuditFilter{Actor: "alex"}, 3, 0, "[5 8 9]"},
 		{store.AuditFilter{Actor: "nobody"}, 0, 0, "[]"},
 	} {
 		if got := fmt.Sprint(search(c.f, c.after, c.limit)); got != c.want {
