@@ -173,13 +173,21 @@ func decode(ctx context.Context, input string, opt Options, info *Info) error {
 	if err != nil {
 		return err
 	}
-	stdout, err := cmd.StdoutPipe()
+	// The frames come straight from the pipe into the reader's frame
+	// buffers (no copy between). A pipe of 1 MiB rather than Linux's
+	// 64 KiB lets ffmpeg write a frame in a few large writes.
+	stdout, pw, err := os.Pipe()
 	if err != nil {
 		return err
 	}
+	defer stdout.Close()
+	growPipe(stdout)
+	cmd.Stdout = pw
 	var stderr headBuffer
 	cmd.Stderr = &stderr
-	if err := start(cmd, opt); err != nil {
+	err = start(cmd, opt)
+	pw.Close() // the child holds its own copy
+	if err != nil {
 		return fmt.Errorf("ffmpeg: %w", err)
 	}
 

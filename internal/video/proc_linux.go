@@ -1,6 +1,7 @@
 package video
 
 import (
+	"os"
 	"os/exec"
 	"syscall"
 	"unsafe"
@@ -31,4 +32,16 @@ func limitMemory(pid int, bytes int64) error {
 		return errno
 	}
 	return nil
+}
+
+// growPipe asks for a 1 MiB pipe buffer (F_SETPIPE_SZ; Linux's default
+// maximum for an unprivileged process); the default size stays when the
+// kernel refuses.
+func growPipe(f *os.File) {
+	const setPipeSize = 1031  // F_SETPIPE_SZ
+	c, err := f.SyscallConn() // not Fd, which would make the pipe blocking
+	if err != nil {
+		return
+	}
+	c.Control(func(fd uintptr) { syscall.Syscall(syscall.SYS_FCNTL, fd, setPipeSize, 1<<20) })
 }
