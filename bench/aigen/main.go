@@ -25,6 +25,7 @@ import (
 	"image"
 	"image/draw"
 	"image/jpeg"
+	"image/png"
 	"io"
 	"log"
 	"math/rand/v2"
@@ -79,6 +80,40 @@ func photoShare(photos [][]byte, total int64) {
 	meta := (cpu() - c0) / rounds
 	fmt.Printf("photos=%d bytes=%d process_cpu_s=%.3f metadata_cpu_s=%.5f metadata_share=%.3f%%\n",
 		len(photos), total, process.Seconds(), meta.Seconds(), 100*meta.Seconds()/(process-meta).Seconds())
+	// The same photos as RGBA PNGs (one translucent pixel, so the encoder
+	// writes colour type 6): the stealth probe runs on each.
+	var pngs [][]byte
+	total = 0
+	for _, p := range photos[:max(1, len(photos)/5)] {
+		img, err := jpeg.Decode(bytes.NewReader(p))
+		if err != nil {
+			log.Fatal(err)
+		}
+		rgba := image.NewNRGBA(img.Bounds())
+		draw.Draw(rgba, rgba.Bounds(), img, image.Point{}, draw.Src)
+		rgba.Pix[3] = 200
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, rgba); err != nil {
+			log.Fatal(err)
+		}
+		pngs = append(pngs, buf.Bytes())
+		total += int64(buf.Len())
+	}
+	c0 = cpu()
+	for _, p := range pngs {
+		var r evidence.Result
+		proc.Process(bytes.NewReader(p), &r)
+	}
+	process = cpu() - c0
+	c0 = cpu()
+	for range rounds {
+		for _, p := range pngs {
+			aigen.Read(p)
+		}
+	}
+	meta = (cpu() - c0) / rounds
+	fmt.Printf("rgba_pngs=%d bytes=%d process_cpu_s=%.3f metadata_cpu_s=%.5f metadata_share=%.3f%%\n",
+		len(pngs), total, process.Seconds(), meta.Seconds(), 100*meta.Seconds()/(process-meta).Seconds())
 }
 
 func modelHashes(size int64, rounds int, d string) {
