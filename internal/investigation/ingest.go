@@ -177,14 +177,30 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 		matches []store.FileMatch
 	}
 	var batch []stored
+	// The files of a batch are matched together, their PDQ queries in one
+	// search (one scatter and gather when the matchers answer).
+	var items []evidence.Item
 	flush := func() error {
-		if len(batch) == 0 {
+		if len(items) == 0 {
 			return nil
 		}
+		rs := make([]*evidence.Result, len(items))
+		for i := range items {
+			rs[i] = &items[i].Result
+		}
+		ms, sts, err := m.MatchResults(ctx, rs)
+		if err != nil {
+			return err
+		}
+		batch = batch[:0]
+		for i, it := range items {
+			batch = append(batch, stored{file: toStoreFile(e.ID, it, sts[i]), matches: toFileMatches(ms[i])})
+		}
+		items = items[:0]
 		batchNo++
 		ch := &change{action: "ingest.batch", object: object}
 		var inserted []*store.File
-		err := s.mutate(ctx, ch, func(tx *store.Tx) error {
+		err = s.mutate(ctx, ch, func(tx *store.Tx) error {
 			files := make([]*store.File, len(batch))
 			matches := make([][]store.FileMatch, len(batch))
 			sealed := map[int64][]store.FileMatch{}
@@ -253,12 +269,8 @@ func (s *Service) Ingest(ctx context.Context, caseName string, opt IngestOptions
 	}
 	lastFlush := time.Now()
 	err = evidence.Run(ctx, roots, runOpt, func(it evidence.Item) error {
-		ms, status, err := m.MatchResult(ctx, &it.Result)
-		if err != nil {
-			return err
-		}
-		batch = append(batch, stored{file: toStoreFile(e.ID, it, status), matches: toFileMatches(ms)})
-		if len(batch) >= batchSize || time.Since(lastFlush) > 2*time.Second {
+		items = append(items, it)
+		if len(items) >= batchSize || time.Since(lastFlush) > 2*time.Second {
 			lastFlush = time.Now()
 			return flush()
 		}

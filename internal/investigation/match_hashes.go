@@ -106,14 +106,20 @@ func (s *Service) MatchHashes(ctx context.Context, hashes []string, opt MatchOpt
 		return nil, err
 	}
 	m := &Matcher{matchIndex: idx, db: s.db, opt: opt, Source: "memory"}
-	match := func(i int) error {
-		var ms []Match
-		var err error
+	// The PDQ hashes are matched in one search (one scatter and gather
+	// when the matchers answer; spread over the CPUs in process), the
+	// digests one by one.
+	var pqs []pdqQuery
+	var pat, digests []int
+	for i := range out {
 		if out[i].Kind == "pdq" {
-			ms, err = m.MatchPDQ(ctx, qs[i].pdq, -1, nil)
+			pqs, pat = append(pqs, pdqQuery{h: qs[i].pdq, quality: -1}), append(pat, i)
 		} else {
-			ms, err = m.MatchDigest(ctx, out[i].Kind, qs[i].digest)
+			digests = append(digests, i)
 		}
+	}
+	match := func(i int) error {
+		ms, err := m.MatchDigest(ctx, out[i].Kind, qs[i].digest)
 		if err != nil {
 			return fmt.Errorf("match %s: %w", out[i].Kind, err)
 		}
@@ -122,36 +128,45 @@ func (s *Service) MatchHashes(ctx context.Context, hashes []string, opt MatchOpt
 		}
 		return nil
 	}
-	// A large batch is spread over the CPUs (one search uses one), each
-	// worker taking the next query; the answers keep the order asked.
-	workers := min(runtime.GOMAXPROCS(0), len(out)/parallelMatchMin)
+	// A large batch of digests is spread over the CPUs, each worker taking
+	// the next query; the answers keep the order asked.
+	workers := min(runtime.GOMAXPROCS(0), len(digests)/parallelMatchMin)
 	if workers <= 1 {
-		for i := range out {
+		for _, i := range digests {
 			if err := match(i); err != nil {
 				return nil, err
 			}
 		}
-		return out, nil
-	}
-	var next atomic.Int64
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < len(out); i = int(next.Add(1) - 1) {
-				if errs[w] = match(i); errs[w] != nil {
-					next.Store(int64(len(out))) // the others stop too
-					return
+	} else {
+		var next atomic.Int64
+		errs := make([]error, workers)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := int(next.Add(1) - 1); k < len(digests); k = int(next.Add(1) - 1) {
+					if errs[w] = match(digests[k]); errs[w] != nil {
+						next.Store(int64(len(digests))) // the others stop too
+						return
+					}
 				}
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return nil, err
 			}
-		}()
+		}
 	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
+	pms, err := m.matchPDQBatch(ctx, pqs)
+	if err != nil {
+		return nil, err
+	}
+	for j, ms := range pms {
+		if ms != nil {
+			out[pat[j]].Matches = ms
 		}
 	}
 	return out, nil

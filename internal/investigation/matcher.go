@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 
@@ -120,9 +119,11 @@ type matchIndex struct {
 	videoOrd   []uint32
 	videoStart []uint32
 	frameVideo []uint32 // frame -> video
-	// remote, when set, answers PDQ queries instead of pdq (which is then
-	// empty): the matchers of the registry (WithMatchers).
-	remote matchshard.Searcher
+	// search answers the photos' PDQ queries: the matchers of the
+	// registry (WithMatchers; pdq then holds the video frames only), or a
+	// matchshard.Local wrapping pdq, all partitions in process.
+	search matchshard.Searcher
+	remote bool
 	// recs caches the bank records seen in hits, for every matcher that
 	// shares the index; it is emptied when it reaches maxCachedRecords.
 	mu   sync.Mutex
@@ -161,7 +162,7 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 	var remote matchshard.Searcher
 	if s.shards != nil {
 		// PDQ hashes are matched by the matchers: the index files here
-		// hold digests only, under a key of their own.
+		// hold digests and video frames only, under a key of their own.
 		remote, key = s.shards, key[:31]+"r"
 	}
 	// One call at a time looks up or builds the index, so that concurrent
@@ -172,14 +173,20 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 		m.matchIndex, m.Source = idx, "memory"
 		return m, nil
 	}
-	m.matchIndex = &matchIndex{key: key, banks: banks, remote: remote}
-	if s.cacheDir != "" && m.load(s.cacheDir, key) == nil {
+	fresh := func() *matchIndex {
+		return &matchIndex{key: key, banks: banks, search: remote, remote: remote != nil}
+	}
+	m.matchIndex = fresh()
+	if s.cacheDir != "" && m.load(s.cacheDir, key) == nil && m.searchLocal() == nil {
 		m.Source = "cache"
 		s.index.idx = m.matchIndex
 		return m, nil
 	}
-	m.matchIndex = &matchIndex{key: key, banks: banks, remote: remote} // drop what a failed load left
+	m.matchIndex = fresh() // drop what a failed load left
 	if err := m.build(ctx); err != nil {
+		return nil, err
+	}
+	if err := m.searchLocal(); err != nil {
 		return nil, err
 	}
 	m.Source = "built"
@@ -190,6 +197,24 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 	}
 	s.index.idx = m.matchIndex
 	return m, nil
+}
+
+// searchLocal makes the index's PDQ searcher, unless it is the matchers:
+// one partition in process over the whole index (matchshard.NewLocal).
+func (x *matchIndex) searchLocal() error {
+	if x.remote {
+		return nil
+	}
+	bankIDs := make([]int64, len(x.banks))
+	for i, b := range x.banks {
+		bankIDs[i] = b.ID
+	}
+	l, err := matchshard.NewLocal(x.pdq, matchshard.Table{Record: x.ids, Banks: bankIDs, BankOf: x.bank, Quality: x.qual})
+	if err != nil {
+		return fmt.Errorf("match index: %w", err)
+	}
+	x.search = l
+	return nil
 }
 
 func indexKey(banks []store.Bank) string {
@@ -230,7 +255,7 @@ func (m *Matcher) build(ctx context.Context) error {
 					return fmt.Errorf("bank %s record %d: %w", b.Name, id, err)
 				}
 			}
-			if p != "" && m.remote == nil {
+			if p != "" && !m.remote {
 				ph, err := pdq.ParseHex(p)
 				if err != nil {
 					return fmt.Errorf("bank %s record %d: %w", b.Name, id, err)
@@ -445,16 +470,6 @@ func (m *Matcher) record(ctx context.Context, ord uint32) (store.BankRecord, err
 	return m.recordByID(ctx, m.ids[ord])
 }
 
-// bankByID finds a bank of this matcher's bank list.
-func (m *Matcher) bankByID(id int64) (store.Bank, bool) {
-	for _, b := range m.banks {
-		if b.ID == id {
-			return b, true
-		}
-	}
-	return store.Bank{}, false
-}
-
 func (m *Matcher) recordByID(ctx context.Context, id int64) (store.BankRecord, error) {
 	m.mu.Lock()
 	r, ok := m.recs[id]
@@ -530,57 +545,13 @@ var dihedralNames = []string{"", "rot90", "rot180", "rot270", "flipx", "flipy", 
 // MatchPDQ finds near-duplicates of a PDQ hash of the given quality
 // (dihedral holds its 8 transforms when dihedral matching is wanted). The
 // quality gate applies to the query and to bank records that carry a
-// quality.
+// quality. Best first: by distance, then in bank and record order.
 func (m *Matcher) MatchPDQ(ctx context.Context, h pdq.Hash, quality int, dihedral []pdq.Hash) ([]Match, error) {
-	if (m.pdq == nil && m.remote == nil) || (m.opt.MinQuality > 0 && quality >= 0 && quality < m.opt.MinQuality) {
-		return nil, nil
+	out, err := m.matchPDQBatch(ctx, []pdqQuery{{h, quality, dihedral}})
+	if err != nil {
+		return nil, err
 	}
-	queries := []pdq.Hash{h}
-	if m.opt.Dihedral && len(dihedral) == 8 {
-		queries = dihedral
-	}
-	if m.remote != nil {
-		return m.matchPDQRemote(ctx, queries)
-	}
-	best := map[uint32]struct {
-		dist int
-		tr   int
-	}{}
-	for ti, q := range queries {
-		m.pdq.Search(q, m.opt.MaxDistance, func(ord uint32, dist int) {
-			if ord&frameBit != 0 {
-				return // a bank video's frame
-			}
-			if m.opt.MinQuality > 0 && m.qual[ord] >= 0 && int(m.qual[ord]) < m.opt.MinQuality {
-				return
-			}
-			if b, ok := best[ord]; !ok || dist < b.dist {
-				best[ord] = struct {
-					dist int
-					tr   int
-				}{dist, ti}
-			}
-		})
-	}
-	ords := make([]uint32, 0, len(best))
-	for o := range best {
-		ords = append(ords, o)
-	}
-	sort.Slice(ords, func(i, j int) bool {
-		if best[ords[i]].dist != best[ords[j]].dist {
-			return best[ords[i]].dist < best[ords[j]].dist
-		}
-		return ords[i] < ords[j]
-	})
-	var out []Match
-	for _, o := range ords {
-		hm, err := m.hit(ctx, o, "pdq", best[o].dist, dihedralNames[best[o].tr])
-		if err != nil {
-			return out, err
-		}
-		out = append(out, hm)
-	}
-	return out, nil
+	return out[0], nil
 }
 
 // MatchResult matches one processed file: exact digests, then PDQ. It
@@ -588,35 +559,56 @@ func (m *Matcher) MatchPDQ(ctx context.Context, h pdq.Hash, quality int, dihedra
 // bank that is not ignorable), ignorable (hits only in ignorable banks),
 // unknown, or error.
 func (m *Matcher) MatchResult(ctx context.Context, r *evidence.Result) ([]Match, string, error) {
-	var all []Match
-	if r.Hashed {
-		for _, d := range []struct {
-			kind string
-			b    []byte
-		}{{"md5", r.Digests.MD5[:]}, {"sha1", r.Digests.SHA1[:]}, {"sha256", r.Digests.SHA256[:]}} {
-			ms, err := m.MatchDigest(ctx, d.kind, d.b)
-			if err != nil {
-				return nil, "", err
+	ms, sts, err := m.MatchResults(ctx, []*evidence.Result{r})
+	if err != nil {
+		return nil, "", err
+	}
+	return ms[0], sts[0], nil
+}
+
+// MatchResults is MatchResult for several files at once, their PDQ
+// queries in one search (one scatter and gather through the matchers).
+func (m *Matcher) MatchResults(ctx context.Context, rs []*evidence.Result) ([][]Match, []string, error) {
+	all := make([][]Match, len(rs))
+	var pqs []pdqQuery
+	var pfile []int
+	for i, r := range rs {
+		if r.Hashed {
+			for _, d := range []struct {
+				kind string
+				b    []byte
+			}{{"md5", r.Digests.MD5[:]}, {"sha1", r.Digests.SHA1[:]}, {"sha256", r.Digests.SHA256[:]}} {
+				ms, err := m.MatchDigest(ctx, d.kind, d.b)
+				if err != nil {
+					return nil, nil, err
+				}
+				all[i] = append(all[i], ms...)
 			}
-			all = append(all, ms...)
+		}
+		if r.PDQ != nil {
+			pqs, pfile = append(pqs, pdqQuery{*r.PDQ, r.PDQQuality, r.Dihedral}), append(pfile, i)
 		}
 	}
-	if r.PDQ != nil {
-		ms, err := m.MatchPDQ(ctx, *r.PDQ, r.PDQQuality, r.Dihedral)
-		if err != nil {
-			return nil, "", err
-		}
-		all = append(all, ms...)
+	pms, err := m.matchPDQBatch(ctx, pqs)
+	if err != nil {
+		return nil, nil, err
 	}
-	if r.Video != nil {
-		ms, err := m.MatchVideo(ctx, r.Video.Frames)
-		if err != nil {
-			return nil, "", err
-		}
-		all = append(all, ms...)
+	for j, ms := range pms {
+		all[pfile[j]] = append(all[pfile[j]], ms...)
 	}
-	all = dedupMatches(all)
-	return all, Status(r, all), nil
+	status := make([]string, len(rs))
+	for i, r := range rs {
+		if r.Video != nil {
+			ms, err := m.MatchVideo(ctx, r.Video.Frames)
+			if err != nil {
+				return nil, nil, err
+			}
+			all[i] = append(all[i], ms...)
+		}
+		all[i] = dedupMatches(all[i])
+		status[i] = Status(r, all[i])
+	}
+	return all, status, nil
 }
 
 // dedupMatches keeps one match per (bank, record, kind).

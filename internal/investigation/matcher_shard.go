@@ -215,52 +215,90 @@ type MatcherNodeView struct {
 	Live       bool   `json:"live"`
 }
 
-// matchPDQRemote is MatchPDQ through the matchers: one batch with every
-// transform, the best distance per record kept.
-func (m *Matcher) matchPDQRemote(ctx context.Context, queries []pdq.Hash) ([]Match, error) {
-	hits, err := m.remote.SearchPDQ(ctx, queries, m.opt.MaxDistance)
+// pdqQuery is one PDQ query: a hash of a quality (-1: unknown) and, when
+// dihedral matching is wanted, its 8 transforms.
+type pdqQuery struct {
+	h        pdq.Hash
+	quality  int
+	dihedral []pdq.Hash
+}
+
+// matchPDQBatch is MatchPDQ for several queries in one search of the
+// matchers or the local shard: every query's hashes (its transforms, when
+// dihedral) in one batch, the best distance per record kept (the first
+// transform at that distance). out[i] are queries[i]'s matches.
+func (m *Matcher) matchPDQBatch(ctx context.Context, queries []pdqQuery) ([][]Match, error) {
+	out := make([][]Match, len(queries))
+	if m.search == nil {
+		return out, nil
+	}
+	var hashes []pdq.Hash
+	var owner []int // hash -> query
+	first := make([]int, len(queries))
+	for i, q := range queries {
+		first[i] = len(hashes)
+		if m.opt.MinQuality > 0 && q.quality >= 0 && q.quality < m.opt.MinQuality {
+			continue
+		}
+		hs := []pdq.Hash{q.h}
+		if m.opt.Dihedral && len(q.dihedral) == 8 {
+			hs = q.dihedral
+		}
+		for _, h := range hs {
+			hashes, owner = append(hashes, h), append(owner, i)
+		}
+	}
+	if len(hashes) == 0 {
+		return out, nil
+	}
+	hits, err := m.search.SearchPDQ(ctx, hashes, m.opt.MaxDistance)
 	if err != nil {
 		return nil, fmt.Errorf("match pdq: %w", err)
 	}
 	type best struct {
-		bank     int64
+		bank     int // in m.banks
 		dist, tr int
 	}
-	bestOf := map[int64]best{}
+	bestOf := make([]map[int64]best, len(queries))
 	for _, h := range hits {
 		if m.opt.MinQuality > 0 && h.Quality >= 0 && h.Quality < m.opt.MinQuality {
 			continue
 		}
-		if b, ok := bestOf[h.Record]; !ok || h.Distance < b.dist {
-			bestOf[h.Record] = best{h.Bank, h.Distance, h.Query}
-		}
-	}
-	recs := make([]int64, 0, len(bestOf))
-	for r := range bestOf {
-		recs = append(recs, r)
-	}
-	slices.SortFunc(recs, func(a, b int64) int {
-		if d := bestOf[a].dist - bestOf[b].dist; d != 0 {
-			return d
-		}
-		return cmp.Compare(a, b)
-	})
-	var out []Match
-	for _, id := range recs {
-		b := bestOf[id]
-		bank, ok := m.bankByID(b.bank)
-		if !ok {
+		bi := slices.IndexFunc(m.banks, func(b store.Bank) bool { return b.ID == h.Bank })
+		if bi < 0 {
 			continue // replaced or removed since this matcher's bank list: no longer live
 		}
-		r, err := m.recordByID(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // removed since the matchers answered
+		qi := owner[h.Query]
+		tr := h.Query - first[qi]
+		if bestOf[qi] == nil {
+			bestOf[qi] = map[int64]best{}
 		}
-		if err != nil {
-			return out, err
+		if b, ok := bestOf[qi][h.Record]; !ok || h.Distance < b.dist || h.Distance == b.dist && tr < b.tr {
+			bestOf[qi][h.Record] = best{bi, h.Distance, tr}
 		}
-		out = append(out, Match{Bank: bank.Name, BankKind: bank.Kind, BankVersion: bank.Version, Record: r.ID, Kind: "pdq", Hash: r.PDQ,
-			Distance: b.dist, Category: r.Category, NormCategory: r.NormCategory, Series: r.Series, Dihedral: dihedralNames[b.tr]})
+	}
+	for qi, bo := range bestOf {
+		recs := make([]int64, 0, len(bo))
+		for r := range bo {
+			recs = append(recs, r)
+		}
+		// The order of the index's ordinals: bank (by name), then record.
+		slices.SortFunc(recs, func(a, b int64) int {
+			return cmp.Or(cmp.Compare(bo[a].dist, bo[b].dist), cmp.Compare(bo[a].bank, bo[b].bank), cmp.Compare(a, b))
+		})
+		for _, id := range recs {
+			b := bo[id]
+			bank := m.banks[b.bank]
+			r, err := m.recordByID(ctx, id)
+			if errors.Is(err, store.ErrNotFound) {
+				continue // removed since the matchers answered
+			}
+			if err != nil {
+				return out, err
+			}
+			out[qi] = append(out[qi], Match{Bank: bank.Name, BankKind: bank.Kind, BankVersion: bank.Version, Record: r.ID, Kind: "pdq", Hash: r.PDQ,
+				Distance: b.dist, Category: r.Category, NormCategory: r.NormCategory, Series: r.Series, Dihedral: dihedralNames[b.tr]})
+		}
 	}
 	return out, nil
 }

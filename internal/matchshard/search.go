@@ -39,28 +39,44 @@ func (s *Shard) Search(ctx context.Context, qs []pdq.Hash, maxDist int, parts []
 		}
 	}
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(qs)/64))
+	// search appends the hits of queries w, w+workers, ... to hits.
+	search := func(w int, hits []Hit) []Hit {
+		for qi := w; qi < len(qs); qi += workers {
+			if qi%256 == w && ctx.Err() != nil {
+				return hits
+			}
+			for _, sg := range segs {
+				g := sg.g
+				g.idx.Search(qs[qi], maxDist, func(ord uint32, d int) {
+					if int(ord) >= len(g.rec) || g.dead[ord] {
+						return
+					}
+					bank := sg.bank
+					if g.banks != nil {
+						bank = g.banks[g.bankOf[ord]]
+					}
+					hits = append(hits, Hit{Query: qi, Record: g.rec[ord], Bank: bank, Distance: d, Quality: int(g.qual[ord])})
+				})
+			}
+		}
+		return hits
+	}
+	if workers == 1 {
+		// A small batch (one file's queries) is searched here: no
+		// goroutine to start and wait for.
+		hits := search(0, nil)
+		if err := ctx.Err(); err != nil {
+			return "", nil, err
+		}
+		return st.view, hits, nil
+	}
 	out := make([][]Hit, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var hits []Hit
-			for qi := w; qi < len(qs); qi += workers {
-				if qi%256 == w && ctx.Err() != nil {
-					return
-				}
-				for _, sg := range segs {
-					g := sg.g
-					g.idx.Search(qs[qi], maxDist, func(ord uint32, d int) {
-						if g.dead[ord] {
-							return
-						}
-						hits = append(hits, Hit{Query: qi, Record: g.rec[ord], Bank: sg.bank, Distance: d, Quality: int(g.qual[ord])})
-					})
-				}
-			}
-			out[w] = hits
+			out[w] = search(w, nil)
 		}()
 	}
 	wg.Wait()

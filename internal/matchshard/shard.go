@@ -86,11 +86,17 @@ var (
 
 // segment is one immutable PDQ index over some records of one bank in
 // one partition; dead hides tombstoned ordinals (replaced, never changed).
+// A segment given by SetIndex spans several banks: banks and bankOf name
+// each ordinal's bank, and rec is ascending within each bank only (no
+// tombstone reaches it: it belongs to no live bank of a Source). IDs of
+// the index from len(rec) on are not records and never hit.
 type segment struct {
-	idx  *matchindex.PDQ
-	rec  []int64 // ordinal -> record ID, ascending
-	qual []int8
-	dead map[uint32]bool
+	idx    *matchindex.PDQ
+	rec    []int64 // ordinal -> record ID, ascending
+	qual   []int8
+	dead   map[uint32]bool
+	banks  []int64
+	bankOf []uint16
 }
 
 type bankState struct {
@@ -352,6 +358,83 @@ func (s *Shard) SetPartition(part int, bank int64, hashes []pdq.Hash, ids []int6
 	next.banks[i] = &nb
 	s.st.Store(next)
 	return nil
+}
+
+// Table names the records of a PDQ index built elsewhere: ID i of the
+// index, for i < len(Record), is record Record[i] of bank
+// Banks[BankOf[i]], of PDQ quality Quality[i] (-1: unknown). IDs from
+// len(Record) on are not records and never hit (the embedded matcher
+// keeps the bank videos' frames in the same index, under IDs above every
+// ordinal).
+type Table struct {
+	Record  []int64
+	Banks   []int64
+	BankOf  []uint16
+	Quality []int8
+}
+
+// SetIndex makes partition part hold exactly idx, whose IDs t names,
+// with no Source: the embedded matcher wraps its cached index this way,
+// so that it loads from the index files in well under a second and is
+// searched by the same code as the matchers. A later Refresh replaces it
+// with the Source's banks.
+func (s *Shard) SetIndex(part int, idx *matchindex.PDQ, t Table) error {
+	if !s.isHeld[part] {
+		return fmt.Errorf("partition %d: %w", part, ErrNotHeld)
+	}
+	n := len(t.Record)
+	if len(t.BankOf) != n || len(t.Quality) != n || idx == nil {
+		return errors.New("set index: want one bank and one quality per record")
+	}
+	for i, b := range t.BankOf {
+		if int(b) >= len(t.Banks) {
+			return fmt.Errorf("set index: record %d: bank %d of %d", i, b, len(t.Banks))
+		}
+	}
+	g := &segment{idx: idx, rec: t.Record, qual: t.Quality, banks: t.Banks, bankOf: t.BankOf}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := &state{view: "set"}
+	if old := s.st.Load(); old != nil {
+		next.view, next.removed = old.view, old.removed
+		for _, b := range old.banks {
+			if _, ok := b.parts[part]; !ok {
+				next.banks = append(next.banks, b)
+				continue
+			}
+			nb := *b
+			nb.parts = maps.Clone(b.parts)
+			delete(nb.parts, part)
+			next.banks = append(next.banks, &nb)
+		}
+	}
+	// The index lives under bank 0, which no Source names (record and bank
+	// IDs start at 1); each hit's bank comes from the table.
+	i := slices.IndexFunc(next.banks, func(b *bankState) bool { return b.id == 0 })
+	if i < 0 {
+		next.banks = slices.Insert(next.banks, 0, &bankState{id: 0, parts: map[int][]*segment{}})
+		i = 0
+	} else {
+		nb := *next.banks[i]
+		nb.parts = maps.Clone(nb.parts)
+		next.banks[i] = &nb
+	}
+	next.banks[i].parts[part] = []*segment{g}
+	s.st.Store(next)
+	return nil
+}
+
+// NewLocal is a Local of one partition, the index idx that t names (see
+// SetIndex): the embedded matcher, all of its partitions in process.
+func NewLocal(idx *matchindex.PDQ, t Table) (Local, error) {
+	s, err := NewShard(1, []int{0})
+	if err != nil {
+		return Local{}, err
+	}
+	if err := s.SetIndex(0, idx, t); err != nil {
+		return Local{}, err
+	}
+	return Local{s}, nil
 }
 
 // tail adds a bank's records past its watermark; a partition with too

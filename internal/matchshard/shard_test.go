@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
+	"github.com/vibora-project/vibora/internal/matchindex"
 )
 
 // memSource is a hand-written in-memory Source: banks of records with
@@ -327,5 +328,105 @@ func TestSetPartition(t *testing.T) {
 	}
 	if err := s.SetPartition(1, 5, hs[:2], []int64{9, 3}); err == nil {
 		t.Fatal("SetPartition with unsorted IDs accepted")
+	}
+}
+
+// TestLocalIndexEqualsPartitions: the embedded matcher's shape (one
+// partition wrapping an index over several banks, video frames under IDs
+// past the records) answers as P partitions loaded from the Source and
+// as brute force, bank and quality included, for a one-query batch (searched
+// inline) and a large one (on all cores).
+func TestLocalIndexEqualsPartitions(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(21, 22))
+	src := newMemSource()
+	qs := fixture(r, src, 3, 4000, 150)
+	qs = append(qs, fixture(r, src, 9, 3000, 150)...)
+	for bank, recs := range src.recs {
+		for i := range recs {
+			recs[i].q = int(bank) + i%60 // qualities differ per record
+		}
+	}
+	src.setLive(Bank{ID: 3, Digest: "a"}, Bank{ID: 9, Digest: "b"})
+	want := brute(src, qs, 31)
+
+	// The wrapped index: bank 9 first (its own bank order), then bank 3,
+	// then frames near every query that must never hit.
+	var hashes []pdq.Hash
+	var ids []uint32
+	tbl := Table{Banks: []int64{9, 3}}
+	for bi, bank := range tbl.Banks {
+		for _, rec := range src.recs[bank] {
+			ids = append(ids, uint32(len(tbl.Record)))
+			hashes = append(hashes, rec.h)
+			tbl.Record, tbl.BankOf, tbl.Quality = append(tbl.Record, rec.id), append(tbl.BankOf, uint16(bi)), append(tbl.Quality, int8(rec.q))
+		}
+	}
+	for f, q := range qs {
+		hashes, ids = append(hashes, near(r, q, 1)), append(ids, 1<<31|uint32(f))
+	}
+	idx, err := matchindex.NewPDQ(hashes, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local, err := NewLocal(idx, tbl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, _ := NewShard(16, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15})
+	if err := parts.Refresh(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	quality := map[int64]int{}
+	for bank, recs := range src.recs {
+		for _, rec := range recs {
+			quality[rec.id] = rec.q + int(bank)<<16
+		}
+	}
+	for _, batch := range [][]pdq.Hash{qs[:1], qs} {
+		var got [2][]Hit
+		for i, s := range []Searcher{local, Local{parts}} {
+			hits, err := s.SearchPDQ(ctx, batch, 31)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range hits {
+				if quality[h.Record] != h.Quality+int(h.Bank)<<16 {
+					t.Fatalf("searcher %d: hit %+v: wrong bank or quality", i, h)
+				}
+			}
+			got[i] = hits
+		}
+		w := want
+		if len(batch) == 1 {
+			w = map[key]int{}
+			for k, d := range want {
+				if k.q == 0 {
+					w[k] = d
+				}
+			}
+		}
+		sameHits(t, got[0], w)
+		sameHits(t, got[1], w)
+	}
+}
+
+func TestSetIndexRejects(t *testing.T) {
+	idx, err := matchindex.NewPDQ([]pdq.Hash{{1}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tbl := range []Table{
+		{Record: []int64{1}, Banks: []int64{4}, BankOf: []uint16{1}, Quality: []int8{-1}}, // bank out of range
+		{Record: []int64{1}, Banks: []int64{4}, BankOf: []uint16{0}},                      // no quality
+		{Record: []int64{1, 2}, Banks: []int64{4}, BankOf: []uint16{0}, Quality: []int8{-1}},
+	} {
+		if _, err := NewLocal(idx, tbl); err == nil {
+			t.Errorf("NewLocal accepted %+v", tbl)
+		}
+	}
+	s, _ := NewShard(2, []int{1})
+	if err := s.SetIndex(0, idx, Table{Record: []int64{1}, Banks: []int64{4}, BankOf: []uint16{0}, Quality: []int8{-1}}); err == nil {
+		t.Error("SetIndex of a partition not held accepted")
 	}
 }
