@@ -163,7 +163,7 @@ func (u *UI) jobCancel(w http.ResponseWriter, r *http.Request) error {
 	if _, err := m.Cancel(r.Context(), id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/jobs/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	http.Redirect(w, r, queueBack(r, "/jobs/"+strconv.FormatInt(id, 10)), http.StatusSeeOther)
 	return nil
 }
 

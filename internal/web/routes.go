@@ -58,6 +58,9 @@ var routes = []route{
 	{"GET", "/jobs/{job}", false, (*UI).jobShow},
 	{"GET", "/jobs/{job}/progress", false, (*UI).jobProgress},
 	{"POST", "/jobs/{job}/cancel", false, (*UI).jobCancel},
+	{"POST", "/jobs/{job}/retry", false, (*UI).jobRetry},
+	// The engine's queues for operators (queue_list.go).
+	{"GET", "/queues", false, (*UI).queueList},
 	// Operations across agencies (operation_list.go, operation_show.go,
 	// operation_export.go).
 	{"GET", "/operations", false, (*UI).operationList},
