@@ -24,7 +24,12 @@ func (w *walker) walkRoot(root string) error {
 	raw := filepath.Base(abs)
 	disp, _, _ := displayName(raw)
 	if info.IsDir() {
-		return stopErr(w.walkDir(abs, disp, raw, []os.FileInfo{info}))
+		dir, err := openDirRoot(nil, abs, raw, info)
+		if err != nil {
+			return fmt.Errorf("source %s: %w", root, err)
+		}
+		defer dir.Close()
+		return stopErr(w.walkDir(dir, abs, disp, raw, []os.FileInfo{info}))
 	}
 	if !w.selected(raw, info.Size()) {
 		return nil
@@ -41,13 +46,16 @@ func (w *walker) diskItem(abs, disp, raw string, info os.FileInfo, follow bool) 
 		path: disp, raw: raw, size: info.Size(), mod: info.ModTime(), mode: info.Mode(),
 		pwIndex: -1,
 	}
-	it.reopen = func() (io.ReadCloser, error) { return openRegular(abs, disp, follow) }
+	it.reopen = func() (io.ReadCloser, error) { return openRegular(abs, disp, follow, info) }
 	return it
 }
 
 // openRegular opens a file read-only and makes sure it is (still) a
-// regular file, so a FIFO or device swapped in is never read.
-func openRegular(abs, disp string, follow bool) (*os.File, error) {
+// regular file, so a FIFO or device swapped in is never read, and that it
+// is the very file the walk listed (want, from a Lstat relative to its
+// directory's descriptor): a path component swapped for a symlink after
+// the listing leads to another file, which is refused with ErrChanged.
+func openRegular(abs, disp string, follow bool, want os.FileInfo) (*os.File, error) {
 	f, err := openReadOnly(abs, follow)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", disp, err)
@@ -61,16 +69,56 @@ func openRegular(abs, disp string, follow bool) (*os.File, error) {
 		f.Close()
 		return nil, fmt.Errorf("open %s: %w (%s)", disp, ErrNotRegular, kindName(st.Mode()))
 	}
+	if want != nil && !os.SameFile(st, want) {
+		f.Close()
+		return nil, fmt.Errorf("open %s: %w", disp, ErrChanged)
+	}
 	return f, nil
 }
 
-// walkDir visits a directory's entries sorted by name. ancestors are the
-// directories on the way down (for symlink loop detection).
-func (w *walker) walkDir(abs, disp, raw string, ancestors []os.FileInfo) error {
+// testHookListed, when set by a test, runs after each entry is Lstat'ed
+// and before it is opened: the window in which a hostile evidence tree
+// can swap a path component.
+var testHookListed func(abs string)
+
+// openDirRoot opens the directory name of parent (parent nil: name is an
+// absolute path the user gave) as an *os.Root and checks that it is the
+// directory the walk listed (want): a directory swapped for a symlink
+// between the listing and the open is refused, whether the link points
+// outside the parent (os.Root refuses it) or inside it (ErrChanged).
+func openDirRoot(parent *os.Root, name, disp string, want os.FileInfo) (*os.Root, error) {
+	var dir *os.Root
+	var err error
+	if parent == nil {
+		dir, err = os.OpenRoot(name)
+	} else {
+		dir, err = parent.OpenRoot(name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open directory %s: %w", disp, err)
+	}
+	st, err := dir.Stat(".")
+	if err != nil {
+		dir.Close()
+		return nil, fmt.Errorf("stat directory %s: %w", disp, err)
+	}
+	if !os.SameFile(st, want) {
+		dir.Close()
+		return nil, fmt.Errorf("directory %s: %w", disp, ErrChanged)
+	}
+	return dir, nil
+}
+
+// walkDir visits the entries of dir (the directory at abs) sorted by name.
+// Entries are listed and Lstat'ed through dir's descriptor, and
+// subdirectories opened from it, so a path component swapped for a symlink
+// in the middle of the walk never leads the walk elsewhere. ancestors are
+// the directories on the way down (for symlink loop detection).
+func (w *walker) walkDir(dir *os.Root, abs, disp, raw string, ancestors []os.FileInfo) error {
 	if err := w.checkCtx(); err != nil {
 		return err
 	}
-	names, err := readDirNames(abs)
+	names, err := readDirNames(dir)
 	if err != nil {
 		if !w.selected(raw, -1) {
 			return nil
@@ -84,7 +132,10 @@ func (w *walker) walkDir(abs, disp, raw string, ancestors []os.FileInfo) error {
 		cabs := filepath.Join(abs, name)
 		cd, bad, ctl := displayName(name)
 		cdisp, craw := disp+"/"+cd, raw+"/"+name
-		li, err := os.Lstat(cabs)
+		li, err := dir.Lstat(name)
+		if testHookListed != nil {
+			testHookListed(cabs)
+		}
 		if err != nil {
 			if !w.selected(craw, -1) {
 				continue
@@ -104,7 +155,19 @@ func (w *walker) walkDir(abs, disp, raw string, ancestors []os.FileInfo) error {
 		mode := li.Mode()
 		switch {
 		case mode.IsDir():
-			if err := w.walkDir(cabs, cdisp, craw, append(ancestors, li)); err != nil {
+			sub, err := openDirRoot(dir, name, cdisp, li)
+			if err != nil {
+				if !w.selected(craw, -1) {
+					continue
+				}
+				if err := w.emit(&item{path: cdisp, raw: craw, size: -1, mode: li.Mode(), pwIndex: -1, err: err}); err != nil {
+					return err
+				}
+				continue
+			}
+			err = w.walkDir(sub, cabs, cdisp, craw, append(ancestors, li))
+			sub.Close()
+			if err != nil {
 				return err
 			}
 			continue
@@ -128,7 +191,17 @@ func (w *walker) walkDir(abs, disp, raw string, ancestors []os.FileInfo) error {
 					it.reopen = nil
 					break
 				}
-				if err := w.walkDir(cabs, cdisp, craw, append(ancestors, si)); err != nil {
+				// A followed link is a new root: the user asked for links
+				// to be followed wherever they lead.
+				sub, err := openDirRoot(nil, cabs, cdisp, si)
+				if err != nil {
+					it.err = fmt.Errorf("follow symlink %s: %w", cdisp, err)
+					it.reopen = nil
+					break
+				}
+				err = w.walkDir(sub, cabs, cdisp, craw, append(ancestors, si))
+				sub.Close()
+				if err != nil {
 					return err
 				}
 				continue
@@ -153,10 +226,14 @@ func (w *walker) walkDir(abs, disp, raw string, ancestors []os.FileInfo) error {
 	return nil
 }
 
-// readDirNames lists a directory without following a final symlink swap
-// and without changing its atime where possible.
-func readDirNames(abs string) ([]string, error) {
-	f, err := openReadOnly(abs, true)
+// readDirNames lists the directory dir refers to, through its descriptor,
+// without changing its atime where possible.
+func readDirNames(dir *os.Root) ([]string, error) {
+	f, err := dir.OpenFile(".", os.O_RDONLY|noATime, 0)
+	if err != nil && noATime != 0 {
+		// O_NOATIME needs ownership of the directory (or CAP_FOWNER).
+		f, err = dir.Open(".")
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -32,7 +32,10 @@ func snapshot(t *testing.T, root string) map[string]fileState {
 		out[p] = st
 		switch {
 		case info.IsDir():
-			names, err := readDirNames(p) // O_NOATIME
+			dir, err := os.OpenRoot(p)
+			must(t, err)
+			names, err := readDirNames(dir) // O_NOATIME
+			dir.Close()
 			must(t, err)
 			for _, n := range names {
 				visit(filepath.Join(p, n))

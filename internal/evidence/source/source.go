@@ -148,6 +148,10 @@ var (
 	ErrNotRegular = errors.New("not a regular file")
 	// ErrSymlinkLoop: following a symlink would revisit a directory.
 	ErrSymlinkLoop = errors.New("symlink loop")
+	// ErrChanged marks a file or directory that is no longer the one the
+	// walk listed (replaced, for instance by a symlink, or moved in from
+	// elsewhere): it is not read.
+	ErrChanged = errors.New("changed since it was listed")
 	// ErrCorrupt: the archive structure is invalid or truncated; members
 	// read before the damage were reported.
 	ErrCorrupt = errors.New("corrupt archive")
