@@ -63,7 +63,7 @@ func checkNothingOutside(t *testing.T, got []seen) {
 // opens it. The walk records an error for it and reads nothing outside.
 func TestWalkDirectorySwappedForSymlink(t *testing.T) {
 	for _, tc := range []struct{ name, target string }{
-		{"outside", ""},       // absolute link out of the tree
+		{"outside", ""}, // absolute link out of the tree
 		{"inside", "b"}, // relative link to another directory of the tree
 	} {
 		t.Run(tc.name, func(t *testing.T) {
