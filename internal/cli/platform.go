@@ -62,7 +62,7 @@ before an import. Nothing is stored.`,
 	suggest.Flags().StringVar(&name, "name", "platform", "the platform's name in the mapping")
 	suggest.Flags().StringVarP(&out, "output", "o", "", "write the mapping to this file instead of standard output")
 	mapping.AddCommand(suggest)
-	cmd.AddCommand(mapping, newPlatformImportCmd(g), newPlatformUsersCmd(g), newPlatformTagPackCmd(g))
+	cmd.AddCommand(mapping, newPlatformImportCmd(g), newPlatformUsersCmd(g), newPlatformLoginsCmd(g), newPlatformTagPackCmd(g))
 	return cmd
 }
 

@@ -139,6 +139,11 @@ func (s *Service) ImportPlatform(ctx context.Context, caseName string, opt Platf
 		if err := im.bulk.Close(ctx); err != nil {
 			return err
 		}
+		for _, src := range im.sources {
+			if err := tx.FoldPlatformLogins(ctx, src.id, src.stored); err != nil {
+				return err
+			}
+		}
 		var err error
 		rep.Users, err = tx.PlatformUserCount(ctx, im.p.ID)
 		ch.detail = map[string]any{"platform": name, "mapping_sha256": rep.MappingSHA256, "files": rep.Files, "rows": rep.Rows,
@@ -160,7 +165,8 @@ type platformImport struct {
 	p        store.Platform
 	rep      *PlatformImportReport
 	matcher  *Matcher
-	bulk     *store.PlatformBulk // users, identifiers and activity, in batches
+	bulk     *store.PlatformBulk // users, identifiers, activity and logins, in batches
+	sources  map[[2]string]*loginSource
 	payments []PaymentEvent
 	file0    string
 }
@@ -293,11 +299,14 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 		if rec.Entity == platform.EntityUser && rec.Username != "" {
 			username = im.m.Platform + ":" + strings.ToLower(rec.Username)
 		}
-		ipKind := identifier.KindIPv4
+		ipKind, ip := identifier.KindIPv4, rec.IP
 		if strings.Contains(rec.IP, ":") {
 			ipKind = identifier.KindIPv6
 		}
-		for _, err := range []error{add(identifier.KindEmail, rec.Email), add(identifier.KindPhone, rec.Phone), add(identifier.KindUsername, username), add(ipKind, rec.IP)} {
+		if rec.Entity == platform.EntityLogin {
+			ip = "" // folded from the stored logins at the end (store.FoldPlatformLogins)
+		}
+		for _, err := range []error{add(identifier.KindEmail, rec.Email), add(identifier.KindPhone, rec.Phone), add(identifier.KindUsername, username), add(ipKind, ip)} {
 			if err != nil {
 				return err
 			}
@@ -309,7 +318,10 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 			}
 		}
 	}
-	if rec.Entity == platform.EntityUser || rec.Entity == platform.EntityLogin {
+	if rec.Entity == platform.EntityLogin {
+		return im.login(ctx, file, row, rec, at)
+	}
+	if rec.Entity == platform.EntityUser {
 		return nil
 	}
 	ref := row.Table + " " + cmp.Or(rec.Ref, fmt.Sprintf("line %d offset %d", row.Line, row.Offset))
@@ -329,6 +341,32 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 		}
 	}
 	return im.bulk.Activity(ctx, rec.User, rec.Other, a)
+}
+
+// loginSource is a file and table logins come from, and the offset of
+// the last login an earlier import stored from it (-1: none).
+type loginSource struct{ id, stored int64 }
+
+// login stores a login row with its source row, unless an earlier
+// import of the same file stored it.
+func (im *platformImport) login(ctx context.Context, file string, row *dump.Row, rec platform.Record, at string) error {
+	key := [2]string{file, row.Table}
+	src := im.sources[key]
+	if src == nil {
+		id, stored, err := im.tx.PlatformSourceOf(ctx, im.p.ID, file, row.Table)
+		if err != nil {
+			return err
+		}
+		if im.sources == nil {
+			im.sources = map[[2]string]*loginSource{}
+		}
+		src = &loginSource{id, stored}
+		im.sources[key] = src
+	}
+	if row.Offset <= src.stored {
+		return nil
+	}
+	return im.bulk.Login(ctx, rec.User, store.PlatformLogin{SourceID: src.id, Offset: row.Offset, Line: row.Line, IP: rec.IP, At: at, Agent: rec.UserAgent})
 }
 
 // match looks a row's hashes up in the banks: "matched" (with the banks,

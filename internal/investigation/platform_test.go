@@ -77,6 +77,18 @@ func TestImportPlatform(t *testing.T) {
 		if again.Users != 120 || again.Payments.New != 0 || again.Payments.Existing != 12 {
 			t.Fatalf("rerun %+v payments %+v", again, again.Payments)
 		}
+		logins, err := s.PlatformLogins(ctx, "op-stream", investigation.PlatformLoginsOptions{Limit: 1000})
+		if err != nil || logins.Total != 300 || len(logins.Logins) != 300 || logins.Logins[0].Table != "logins" || logins.Logins[0].Line == 0 ||
+			logins.Logins[0].IP == "" || logins.Logins[0].UserAgent == "" || logins.Logins[0].At == "" {
+			t.Fatalf("logins after a rerun: total %d, %d listed, %v; first %+v", logins.Total, len(logins.Logins), err, logins.Logins)
+		}
+		one, err := s.PlatformLogins(ctx, "op-stream", investigation.PlatformLoginsOptions{User: logins.Logins[0].User})
+		if err != nil || one.Total == 0 || one.Logins[0].User != logins.Logins[0].User {
+			t.Fatalf("one user's logins %+v, %v", one, err)
+		}
+		if _, err := s.PlatformLogins(ctx, "op-stream", investigation.PlatformLoginsOptions{User: "no-such-user"}); err == nil {
+			t.Error("logins of an unknown user: no error")
+		}
 		pays, err := s.Payments(ctx, "op-stream")
 		if err != nil || len(pays) != 12 {
 			t.Fatalf("payments %d, %v", len(pays), err)
@@ -90,8 +102,12 @@ func TestImportPlatform(t *testing.T) {
 		if top.NewUploads == 0 || !slices.Contains(top.Roles, investigation.PlatformRoleUploader) || !strings.Contains(strings.Join(top.Reasons, "; "), "no bank knows") {
 			t.Errorf("top user %+v", top)
 		}
-		known := 0
+		known, loginSum := 0, int64(0)
 		for _, u := range users.Users {
+			loginSum += u.Logins
+			if u.Logins > 0 && (u.FirstLogin == "" || u.LastLogin < u.FirstLogin) {
+				t.Errorf("user %s logins %d first %q last %q", u.ID, u.Logins, u.FirstLogin, u.LastLogin)
+			}
 			known += int(u.KnownUploads)
 			if u.ID == "50" && (u.Country != "US" || !slices.Contains(u.Identifiers, "phone:+12025550101")) {
 				t.Errorf("user 50: %+v", u)
@@ -99,6 +115,9 @@ func TestImportPlatform(t *testing.T) {
 			if u.ID == "1" && !slices.Contains(u.Roles, investigation.PlatformRoleAdmin) {
 				t.Errorf("user 1 (admin): %+v", u)
 			}
+		}
+		if loginSum != 300 {
+			t.Errorf("logins per user add up to %d, want 300", loginSum)
 		}
 		if known != 1 {
 			t.Errorf("%d known uploads, want 1", known)

@@ -63,6 +63,9 @@ type PlatformUserView struct {
 	Messages     int64                  `json:"messages"`
 	Payments     int64                  `json:"payments"`
 	LastActivity string                 `json:"last_activity"`
+	Logins       int64                  `json:"logins"`
+	FirstLogin   string                 `json:"first_login"`
+	LastLogin    string                 `json:"last_login"`
 	Identifiers  []string               `json:"identifiers"`
 	Country      string                 `json:"country"`
 	Countries    []identifier.Candidate `json:"countries"`
@@ -190,6 +193,15 @@ func (s *Service) platformUsersOf(ctx context.Context, p store.Platform) ([]Plat
 		}
 		v.LastActivity = max(v.LastActivity, c.Last)
 		newest = max(newest, c.Last)
+	}
+	logins, err := s.db.PlatformLoginStats(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range logins {
+		if i, ok := index[l.UserID]; ok {
+			views[i].Logins, views[i].FirstLogin, views[i].LastLogin = l.Count, l.First, l.Last
+		}
 	}
 	var recentFrom string
 	if t, err := time.Parse(time.RFC3339, newest); err == nil {

@@ -29,7 +29,14 @@ type PlatformBulk struct {
 	identAt    map[bulkIdentKey]int
 	acts       []bulkActivity
 	actAt      map[string]int // ref -> index in acts
+	logins     []bulkLogin
+	agents     map[string]int64 // user agent -> row id, cleared when full
 	queued     int
+}
+
+type bulkLogin struct {
+	ext string
+	l   PlatformLogin
 }
 
 type bulkIdentKey struct{ ext, key string }
@@ -64,7 +71,7 @@ func (tx *Tx) PlatformBulk(ctx context.Context, platformID int64) (*PlatformBulk
 		}
 	}
 	return &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: map[string]int64{},
-		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}}, nil
+		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}, agents: map[string]int64{}}, nil
 }
 
 // User queues a user by its ext id; an empty field does not overwrite a
@@ -110,6 +117,13 @@ func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a Platfo
 	}
 	b.actAt[a.Ref] = len(b.acts)
 	b.acts = append(b.acts, bulkActivity{ext, other, a})
+	return b.queue(ctx)
+}
+
+// Login queues a login row of user ext (l.UserID is set from it). A
+// login is stored once per source and offset.
+func (b *PlatformBulk) Login(ctx context.Context, ext string, l PlatformLogin) error {
+	b.logins = append(b.logins, bulkLogin{ext, l})
 	return b.queue(ctx)
 }
 
@@ -161,6 +175,9 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 		want(a.ext)
 		want(a.other)
 	}
+	for _, l := range b.logins {
+		want(l.ext)
+	}
 	got, err := b.resolve(ctx, need)
 	if err != nil {
 		return err
@@ -173,6 +190,9 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 		return err
 	}
 	if err := b.flushActs(ctx, id); err != nil {
+		return err
+	}
+	if err := b.flushLogins(ctx, id); err != nil {
 		return err
 	}
 	b.queued = 0
@@ -316,6 +336,94 @@ func (b *PlatformBulk) flushActs(ctx context.Context, id func(string) int64) err
 	}
 	b.acts = b.acts[:0]
 	clear(b.actAt)
+	return nil
+}
+
+func (b *PlatformBulk) flushLogins(ctx context.Context, id func(string) int64) error {
+	if len(b.logins) == 0 {
+		return nil
+	}
+	if err := b.resolveAgents(ctx); err != nil {
+		return err
+	}
+	for start := 0; start < len(b.logins); start += bulkChunk {
+		part := b.logins[start:min(len(b.logins), start+bulkChunk)]
+		args := make([]any, 0, 7*len(part))
+		for _, x := range part {
+			l := x.l
+			args = append(args, l.SourceID, l.Offset, l.Line, id(x.ext), l.IP, l.At, b.agents[l.Agent])
+		}
+		st, err := b.stmt(ctx, "INSERT INTO platform_logins (source_id, off, line, user_id, ip, at, agent_id) VALUES ",
+			"(?, ?, ?, ?, ?, ?, ?)", len(part), " ON CONFLICT (source_id, off) DO NOTHING")
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("platform logins: %w", err)
+		}
+	}
+	b.logins = b.logins[:0]
+	return nil
+}
+
+// resolveAgents stores the queued logins' user agents once per platform
+// and caches their row ids ("" is 0).
+func (b *PlatformBulk) resolveAgents(ctx context.Context) error {
+	var need []string
+	seen := map[string]bool{}
+	for _, x := range b.logins {
+		if a := x.l.Agent; a != "" && !seen[a] {
+			seen[a] = true
+			if _, ok := b.agents[a]; !ok {
+				need = append(need, a)
+			}
+		}
+	}
+	if len(b.agents)+len(need) > bulkCacheSize {
+		clear(b.agents)
+		need = need[:0]
+		for a := range seen {
+			need = append(need, a)
+		}
+	}
+	for start := 0; start < len(need); start += bulkChunk {
+		part := need[start:min(len(need), start+bulkChunk)]
+		args := make([]any, 0, 2*len(part))
+		for _, a := range part {
+			args = append(args, b.platformID, a)
+		}
+		st, err := b.stmt(ctx, "INSERT INTO platform_agents (platform_id, agent) VALUES ", "(?, ?)", len(part), " ON CONFLICT (platform_id, agent) DO NOTHING")
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("platform user agents: %w", err)
+		}
+		args = append(args[:0], b.platformID)
+		for _, a := range part {
+			args = append(args, a)
+		}
+		st, err = b.stmt(ctx, "SELECT id, agent FROM platform_agents WHERE platform_id = ? AND agent IN (", "?", len(part), ")")
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("platform user agents: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var a string
+			if err := rows.Scan(&id, &a); err != nil {
+				rows.Close()
+				return err
+			}
+			b.agents[a] = id
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
