@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vibora-project/vibora/internal/access"
+	"github.com/vibora-project/vibora/internal/identifier"
 	"github.com/vibora-project/vibora/internal/store"
 )
 
@@ -83,8 +84,11 @@ func attachmentLabel(a store.MessageAttachment) AttachmentLabel {
 	return l
 }
 
+// messageView is a stored message as every page, the API and the CLI
+// show it: a card number typed in it is masked to its last four digits
+// (identifier.MaskCards); the store keeps the text as exported.
 func messageView(m store.MessageRow) Message {
-	v := Message{ID: m.ExtID, At: m.AtUTC, UTCOffset: m.UTCOffset, Sender: m.Sender, Service: m.Service, Action: m.Action, Text: m.Text,
+	v := Message{ID: m.ExtID, At: m.AtUTC, UTCOffset: m.UTCOffset, Sender: m.Sender, Service: m.Service, Action: m.Action, Text: identifier.MaskCards(m.Text),
 		ReplyTo: m.ReplyTo, ForwardedFrom: m.ForwardedFrom, EditedAt: m.EditedAt, Conversation: m.Conversation}
 	for _, a := range m.Attachments {
 		v.Attachments = append(v.Attachments, attachmentLabel(a))

@@ -433,7 +433,7 @@ func (s *Service) referralSuspect(ctx context.Context, src referralSource) (refe
 			return sp, nil, err
 		}
 		for _, m := range msgs {
-			sp.Messages = append(sp.Messages, referral.Message{Conversation: m.Conversation, ID: m.ExtID, Time: m.AtUTC, Text: m.Text})
+			sp.Messages = append(sp.Messages, referral.Message{Conversation: m.Conversation, ID: m.ExtID, Time: m.AtUTC, Text: identifier.MaskCards(m.Text)})
 		}
 		if len(sp.Messages) >= MaxReferralMessages {
 			break

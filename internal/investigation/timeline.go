@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vibora-project/vibora/internal/access"
+	"github.com/vibora-project/vibora/internal/identifier"
 	"github.com/vibora-project/vibora/internal/stealerlog"
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -179,7 +180,7 @@ func (s *Service) personEvents(ctx context.Context, c store.Case, opt TimelineOp
 		if m.Service {
 			label += ": " + m.Action
 		}
-		out = append(out, TimelineEvent{At: m.AtUTC, Kind: EventMessage, Label: label, Detail: excerpt(m.Text, 160)})
+		out = append(out, TimelineEvent{At: m.AtUTC, Kind: EventMessage, Label: label, Detail: excerpt(identifier.MaskCards(m.Text), 160)})
 	}
 	for _, lid := range p.leads {
 		out = append(out, leadEvents(ev.leadBy[lid])...)

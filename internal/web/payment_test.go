@@ -17,7 +17,8 @@ import (
 // they are a person of the case), countries with their evidence, amounts,
 // currencies, times, the safeguarding flag with its sentence, and the
 // source behind each flow: a link that opens the conversation at the
-// message, or the platform row as text (escaped).
+// message, or the platform row as text (escaped). A card number typed in
+// a message shows masked on every page.
 func TestPersonPagePayments(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		h := webtest.New(t, open)
@@ -53,6 +54,12 @@ func TestPersonPagePayments(t *testing.T) {
 		res, chat := b.get(html.UnescapeString(link[1]))
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("%s: %d", link[1], res.StatusCode)
+		}
+		if strings.Contains(chat, webtest.PaymentCard) || !strings.Contains(chat, "**** **** **** 1111") {
+			t.Errorf("the chat page does not mask the card typed in a message")
+		}
+		if strings.Contains(body, webtest.PaymentCard) || !strings.Contains(body, "**** **** **** 1111") {
+			t.Errorf("the person page does not mask the card typed in a message")
 		}
 		first := regexp.MustCompile(`(?s)<p class="text">(.*?)</p>`).FindStringSubmatch(chat)
 		if first == nil || !strings.Contains(first[1], "sent 150 EUR to GB82") {
