@@ -9,7 +9,7 @@ import (
 )
 
 func newPaymentsCmd(g *globals) *cobra.Command {
-	var caseName, geoip string
+	var caseName, geoip, exchanges string
 	cmd := &cobra.Command{
 		Use:   "payments --case C [--json]",
 		Short: "List a case's payment events: who paid whom, how much, where, and payees to safeguard",
@@ -22,7 +22,7 @@ safeguard. See docs/payments.md.`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, done, err := g.openServiceGeoIP(ctx, geoip)
+			s, done, err := g.openServiceGeoIP(ctx, geoip, exchanges)
 			if err != nil {
 				return err
 			}
@@ -56,6 +56,7 @@ safeguard. See docs/payments.md.`,
 	cmd.Flags().StringVar(&caseName, "case", "", "case name (required)")
 	cmd.MarkFlagRequired("case")
 	cmd.Flags().StringVar(&geoip, "geoip", "", "MaxMind-format .mmdb database to place IP addresses")
+	cmd.Flags().StringVar(&exchanges, "exchanges", "", exchangesFlag)
 	cmd.AddCommand(newPaymentsScanCmd(g))
 	return cmd
 }

@@ -139,7 +139,7 @@ Rerunning the same import stores nothing twice.`,
 }
 
 func newPlatformUsersCmd(g *globals) *cobra.Command {
-	var caseName, geoip string
+	var caseName, geoip, exchanges string
 	var opt investigation.PlatformUsersOptions
 	cmd := &cobra.Command{
 		Use:   "users --case C [--country CC] [--role uploader|payer|admin|viewer] [--geoip FILE.mmdb] [--json]",
@@ -154,6 +154,13 @@ registration IPs. A per-country summary follows the list.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			var opts []investigation.Option
+			if exchanges != "" {
+				o, err := exchangesOption(exchanges)
+				if err != nil {
+					return err
+				}
+				opts = append(opts, o)
+			}
 			if geoip != "" {
 				db, err := maxminddb.Open(geoip)
 				if err != nil {
@@ -194,6 +201,7 @@ registration IPs. A per-country summary follows the list.`,
 	f.StringVar(&opt.Country, "country", "", "only users attributed to this country (ISO code)")
 	f.StringVar(&opt.Role, "role", "", "only users with this role: uploader, payer, admin or viewer")
 	f.StringVar(&geoip, "geoip", "", "MaxMind database to place login IPs")
+	f.StringVar(&exchanges, "exchanges", "", exchangesFlag)
 	cmd.MarkFlagRequired("case")
 	return cmd
 }

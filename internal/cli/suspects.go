@@ -3,25 +3,38 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/oschwald/maxminddb-golang/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/vibora-project/vibora/internal/identifier"
 	"github.com/vibora-project/vibora/internal/investigation"
 )
 
 // openServiceGeoIP opens the service, with a MaxMind-format database for
-// attribution when path is set; done closes both.
-func (g *globals) openServiceGeoIP(ctx context.Context, path string) (*investigation.Service, func(), error) {
+// attribution when path is set and the operator's exchange list when
+// exchanges is; done closes both.
+func (g *globals) openServiceGeoIP(ctx context.Context, path, exchanges string) (*investigation.Service, func(), error) {
+	var opts []investigation.Option
+	if exchanges != "" {
+		o, err := exchangesOption(exchanges)
+		if err != nil {
+			return nil, nil, err
+		}
+		opts = append(opts, o)
+	}
 	if path == "" {
-		return g.openService(ctx)
+		return g.openService(ctx, opts...)
 	}
 	db, err := maxminddb.Open(path)
 	if err != nil {
 		return nil, nil, usageError{fmt.Errorf("geoip database: %w", err)}
 	}
-	s, done, err := g.openService(ctx, investigation.WithGeoIP(db))
+	s, done, err := g.openService(ctx, append(opts, investigation.WithGeoIP(db))...)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -29,8 +42,25 @@ func (g *globals) openServiceGeoIP(ctx context.Context, path string) (*investiga
 	return s, func() { done(); db.Close() }, nil
 }
 
+// exchangesFlag documents --exchanges.
+const exchangesFlag = "CSV of chain,address,exchange,country: addresses known to belong to exchanges place their holders (docs/payments.md)"
+
+// exchangesOption reads the operator's exchange list.
+func exchangesOption(path string) (investigation.Option, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("exchange list: %w", err)}
+	}
+	defer f.Close()
+	book, err := identifier.ReadExchangeBook(filepath.Base(path), io.LimitReader(f, 256<<20))
+	if err != nil {
+		return nil, withHint(usageError{err}, "one line per address: chain,address,exchange,country (e.g. btc,bc1q…,Example Exchange,DE)")
+	}
+	return investigation.WithExchanges(book), nil
+}
+
 func newSuspectsCmd(g *globals) *cobra.Command {
-	var caseName, geoip string
+	var caseName, geoip, exchanges string
 	cmd := &cobra.Command{
 		Use:   "suspects --case C [--json]",
 		Short: "Rank the people of a case as suspects, with the facts behind every score",
@@ -42,7 +72,7 @@ creators and admins are flagged. See docs/suspects.md for the weights.`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, done, err := g.openServiceGeoIP(ctx, geoip)
+			s, done, err := g.openServiceGeoIP(ctx, geoip, exchanges)
 			if err != nil {
 				return err
 			}
@@ -67,6 +97,7 @@ creators and admins are flagged. See docs/suspects.md for the weights.`,
 	cmd.Flags().StringVar(&caseName, "case", "", "case name (required)")
 	cmd.MarkFlagRequired("case")
 	cmd.Flags().StringVar(&geoip, "geoip", "", "MaxMind-format .mmdb database to place IP addresses")
+	cmd.Flags().StringVar(&exchanges, "exchanges", "", exchangesFlag)
 	return cmd
 }
 
@@ -95,7 +126,7 @@ func renderSuspects(g *globals, people []investigation.Person, limit int) {
 
 func newPersonCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "person", Short: "Show what the evidence says about one person"}
-	var caseName, geoip string
+	var caseName, geoip, exchanges string
 	show := &cobra.Command{
 		Use:   "show --case C PERSON",
 		Short: "Show a person: identifiers, sources and why they are one person, activity, shared material, score",
@@ -103,7 +134,7 @@ func newPersonCmd(g *globals) *cobra.Command {
 		Args:  argsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, done, err := g.openServiceGeoIP(ctx, geoip)
+			s, done, err := g.openServiceGeoIP(ctx, geoip, exchanges)
 			if err != nil {
 				return err
 			}
@@ -172,6 +203,7 @@ func newPersonCmd(g *globals) *cobra.Command {
 	}
 	show.Flags().StringVar(&caseName, "case", "", "case name (required)")
 	show.Flags().StringVar(&geoip, "geoip", "", "MaxMind-format .mmdb database to place IP addresses")
+	show.Flags().StringVar(&exchanges, "exchanges", "", exchangesFlag)
 	show.MarkFlagRequired("case")
 	cmd.AddCommand(show)
 	return cmd

@@ -57,6 +57,7 @@ const (
 	WeightBIC            = 0.3  // a bank office's country
 	WeightVenmo          = 0.3  // Venmo serves US accounts only
 	WeightCashApp        = 0.2  // Cash App serves the US and the UK, mostly the US
+	WeightExchange       = 0.3  // an exchange's address (ExchangeBook): the holder may live anywhere it serves
 )
 
 // Attributor turns signals into candidate countries.
@@ -65,6 +66,10 @@ type Attributor struct {
 	// Country or City, or any database with country.iso_code or
 	// registered_country.iso_code) used for IP addresses.
 	GeoIP *maxminddb.Reader
+	// Exchanges, optional, names the addresses an operator knows to
+	// belong to an exchange (ReadExchangeBook): such an address points to
+	// the exchange's country.
+	Exchanges ExchangeBook
 }
 
 type geoRecord struct {
@@ -151,6 +156,10 @@ func (a *Attributor) identifier(v string, add func(string, Evidence)) {
 
 // byKind adds the evidence of identifier v of kind, normalized norm.
 func (a *Attributor) byKind(v string, kind Kind, norm string, add func(string, Evidence)) {
+	if e, ok := a.Exchanges[Key(kind, norm)]; ok {
+		add(e.Country, Evidence{v, fmt.Sprintf("%s address of the exchange %s (operator's exchange list) → an account with an exchange in %s",
+			kind, e.Name, CountryName(e.Country)), WeightExchange})
+	}
 	switch kind {
 	case KindPhone:
 		region, cc, shared := phoneRegion(norm)

@@ -128,7 +128,7 @@ func (r *partyResolver) party(typ string, id int64, key, name string) PaymentPar
 		}
 	}
 	if key != "" {
-		a := identifier.Attributor{GeoIP: r.s.geoIP}
+		a := r.s.attributor()
 		if cs := a.Attribute([]identifier.Signal{{Kind: identifier.SignalKey, Value: key}}); len(cs) > 0 {
 			v.Country = cs[0].Country
 			v.CountryEvidence = evidenceLines(cs[0])

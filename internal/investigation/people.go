@@ -705,7 +705,7 @@ func (s *Service) attribute(keys []string, leads []int64, leadBy map[int64]store
 			sig = append(sig, identifier.Signal{Kind: identifier.SignalStealerCountry, Value: c})
 		}
 	}
-	a := identifier.Attributor{GeoIP: s.geoIP}
+	a := s.attributor()
 	return orEmpty(a.Attribute(sig))
 }
 

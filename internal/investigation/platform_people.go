@@ -3,6 +3,8 @@ package investigation
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -16,7 +18,8 @@ func platformWho(s store.PlatformUserSummary) string {
 }
 
 // addPlatformUsers adds to the case's identifier links the identifiers of
-// platform users that other sources of the case carry too, and reads
+// platform users that other sources of the case carry too, or another
+// platform user (of the same or another seized platform), and reads
 // those users. A platform user holds its identifiers as its own (the
 // platform's account records), so they are strong links.
 func (ev *caseFacts) addPlatformUsers(ctx context.Context, db *store.DB, caseID int64) error {
@@ -24,11 +27,21 @@ func (ev *caseFacts) addPlatformUsers(ctx context.Context, db *store.DB, caseID 
 	if err != nil {
 		return err
 	}
+	shared, err := db.PlatformSharedLinks(ctx, caseID, slices.Sorted(maps.Keys(linkKinds)))
+	if err != nil {
+		return err
+	}
+	type userKey struct {
+		user int64
+		key  string
+	}
+	seen := map[userKey]bool{}
 	ev.platformUsers = map[int64]store.PlatformUserSummary{}
-	for _, l := range links {
-		if !joinsPersons(l.Kind, l.Key) {
+	for _, l := range slices.Concat(links, shared) {
+		if !joinsPersons(l.Kind, l.Key) || seen[userKey{l.SubjectID, l.Key}] {
 			continue
 		}
+		seen[userKey{l.SubjectID, l.Key}] = true
 		if _, ok := ev.platformUsers[l.SubjectID]; !ok {
 			s, err := db.PlatformUserSummaryOf(ctx, caseID, l.SubjectID)
 			if err != nil {

@@ -207,7 +207,7 @@ func (s *Service) platformUsersOf(ctx context.Context, p store.Platform) ([]Plat
 	if t, err := time.Parse(time.RFC3339, newest); err == nil {
 		recentFrom = t.Add(-RecentWindow).Format(time.RFC3339)
 	}
-	a := identifier.Attributor{GeoIP: s.geoIP}
+	a := s.attributor()
 	for i, u := range users {
 		v := &views[i]
 		v.score(u.Role, recentFrom)
@@ -216,6 +216,8 @@ func (s *Service) platformUsersOf(ctx context.Context, p store.Platform) ([]Plat
 			kind, val, _ := strings.Cut(k, ":")
 			if kind == "email" || kind == "phone" || kind == "ipv4" || kind == "ipv6" {
 				sig = append(sig, identifier.Signal{Kind: identifier.SignalIdentifier, Value: val})
+			} else if s.exchanges[k].Country != "" {
+				sig = append(sig, identifier.Signal{Kind: identifier.SignalKey, Value: k}) // an exchange's address
 			}
 		}
 		if u.Country != "" {

@@ -23,6 +23,7 @@ import (
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/audit"
 	"github.com/vibora-project/vibora/internal/auth/secret"
+	"github.com/vibora-project/vibora/internal/identifier"
 	"github.com/vibora-project/vibora/internal/matchshard"
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -41,6 +42,8 @@ type Service struct {
 	cacheDir string
 	// geoIP, optional, geolocates IP addresses for country attribution.
 	geoIP *maxminddb.Reader
+	// exchanges, optional, names addresses of exchanges (their country).
+	exchanges identifier.ExchangeBook
 	// pwParams are the argon2id parameters of new password hashes.
 	pwParams secret.Params
 	// dummyHash is checked when a login names no account, so that an
@@ -80,6 +83,17 @@ func WithCacheDir(dir string) Option { return func(s *Service) { s.cacheDir = di
 // WithGeoIP sets the MaxMind database that geolocates IP addresses for
 // country attribution. The caller keeps it open while the service is used.
 func WithGeoIP(r *maxminddb.Reader) Option { return func(s *Service) { s.geoIP = r } }
+
+// WithExchanges sets the operator's list of addresses known to belong to
+// exchanges (identifier.ReadExchangeBook): a person's or platform user's
+// address in it points to the exchange's country.
+func WithExchanges(b identifier.ExchangeBook) Option { return func(s *Service) { s.exchanges = b } }
+
+// attributor places identifiers with the service's GeoIP database and
+// exchange list.
+func (s *Service) attributor() identifier.Attributor {
+	return identifier.Attributor{GeoIP: s.geoIP, Exchanges: s.exchanges}
+}
 
 // New returns a Service on db. A non-empty localActor makes calls whose
 // context carries no principal act as the owner of a local store shown as

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MatcherFeeds", func(t *testing.T) { testMatcherFeeds(t, open(t, -1)) })
 	t.Run("Platforms", func(t *testing.T) { testPlatforms(t, open(t, -1)) })
 	t.Run("PlatformBulk", func(t *testing.T) { testPlatformBulk(t, open(t, -1)) })
+	t.Run("PlatformSharedLinks", func(t *testing.T) { testPlatformSharedLinks(t, open(t, -1)) })
 }
 
 // testMigrations builds a database at every earlier version, puts data in
