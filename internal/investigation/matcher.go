@@ -115,13 +115,15 @@ type matchIndex struct {
 	// Bank videos: their unique frame hashes (quality 50 or more) are in
 	// pdq beside the photos' hashes, under IDs with frameBit set: frame f
 	// of the index is frameBit|f, f in videoStart[v]:videoStart[v+1] for
-	// video v, whose record is the ordinal videoOrd[v].
+	// video v, whose record is the ordinal videoOrd[v] (with matchers,
+	// videoOrd only: the matchers hold the frames).
 	videoOrd   []uint32
 	videoStart []uint32
 	frameVideo []uint32 // frame -> video
 	// search answers the photos' PDQ queries: the matchers of the
-	// registry (WithMatchers; pdq then holds the video frames only), or a
-	// matchshard.Local wrapping pdq, all partitions in process.
+	// registry (WithMatchers; they hold the video frames too, under each
+	// video's record ID, and pdq is empty), or a matchshard.Local wrapping
+	// pdq, all partitions in process.
 	search matchshard.Searcher
 	remote bool
 	// recs caches the bank records seen in hits, for every matcher that
@@ -162,7 +164,7 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 	var remote matchshard.Searcher
 	if s.shards != nil {
 		// PDQ hashes are matched by the matchers: the index files here
-		// hold digests and video frames only, under a key of their own.
+		// hold digests only, under a key of their own.
 		remote, key = s.shards, key[:31]+"r"
 	}
 	// One call at a time looks up or builds the index, so that concurrent
@@ -262,7 +264,11 @@ func (m *Matcher) build(ctx context.Context) error {
 				}
 				pdqHashes, pdqOrds = append(pdqHashes, ph), append(pdqOrds, ord)
 			}
-			if vp != "" {
+			if vp != "" && m.remote {
+				// The matchers hold its frames (shardSource).
+				m.videoOrd = append(m.videoOrd, ord)
+				m.videoStart = append(m.videoStart, uint32(len(m.frameVideo)))
+			} else if vp != "" {
 				frames, err := video.ReadText(strings.NewReader(vp), 0)
 				if err != nil {
 					return fmt.Errorf("bank %s record %d: vpdq %w", b.Name, id, err)

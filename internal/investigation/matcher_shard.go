@@ -9,12 +9,14 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/matchshard"
 	"github.com/vibora-project/vibora/internal/store"
+	"github.com/vibora-project/vibora/internal/video"
 )
 
 // WithMatchers makes the service match PDQ hashes through the matcher
@@ -54,13 +56,33 @@ func (src shardSource) LiveBanks(ctx context.Context) ([]matchshard.Bank, error)
 	return out, nil
 }
 
+// PDQAfter feeds photo records' PDQ hashes and, under the same record
+// ID, each bank video's unique frame hashes of quality 50 or more (as the
+// embedded index holds them), quality unknown (-1).
 func (src shardSource) PDQAfter(ctx context.Context, bank, after int64, fn func(int64, pdq.Hash, int) error) error {
-	return src.db.BankPDQAfter(ctx, bank, after, func(id int64, h string, q int) error {
-		ph, err := pdq.ParseHex(h)
-		if err != nil {
-			return fmt.Errorf("bank %d record %d: %w", bank, id, err)
+	return src.db.BankMatchHashesAfter(ctx, bank, after, func(id int64, h string, q int, vp string) error {
+		if h != "" {
+			ph, err := pdq.ParseHex(h)
+			if err != nil {
+				return fmt.Errorf("bank %d record %d: %w", bank, id, err)
+			}
+			if err := fn(id, ph, q); err != nil {
+				return err
+			}
 		}
-		return fn(id, ph, q)
+		if vp == "" {
+			return nil
+		}
+		frames, err := video.ReadText(strings.NewReader(vp), 0)
+		if err != nil {
+			return fmt.Errorf("bank %d record %d: vpdq %w", bank, id, err)
+		}
+		for _, fh := range video.UniqueHashes(frames, video.QualityThreshold) {
+			if err := fn(id, fh, -1); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -295,6 +317,9 @@ func (m *Matcher) matchPDQBatch(ctx context.Context, queries []pdqQuery) ([][]Ma
 			}
 			if err != nil {
 				return out, err
+			}
+			if r.PDQ == "" {
+				continue // a bank video's frame (MatchVideo's)
 			}
 			out[qi] = append(out[qi], Match{Bank: bank.Name, BankKind: bank.Kind, BankVersion: bank.Version, Record: r.ID, Kind: "pdq", Hash: r.PDQ,
 				Distance: b.dist, Category: r.Category, NormCategory: r.NormCategory, Series: r.Series, Dihedral: dihedralNames[b.tr]})

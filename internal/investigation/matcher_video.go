@@ -2,6 +2,7 @@ package investigation
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -9,8 +10,11 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
+	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/video"
 )
 
@@ -43,12 +47,15 @@ func (m *Matcher) Videos() int { return len(m.videoOrd) }
 // query's (looked up in the PDQ index the photos use), and it matches when
 // q% >= VideoQueryPercent and c% >= VideoComparedPercent. Best first.
 func (m *Matcher) MatchVideo(ctx context.Context, frames []video.Frame) ([]Match, error) {
-	if m.pdq == nil || len(m.videoOrd) == 0 || len(frames) == 0 {
-		return nil, nil
-	}
 	query := video.UniqueHashes(frames, max(m.opt.MinQuality, 0))
 	opt := video.MatchOptions{Distance: m.opt.MaxDistance, QueryPercent: m.opt.VideoQueryPercent,
 		ComparedPercent: m.opt.VideoComparedPercent, MinQuality: max(m.opt.MinQuality, 0)}
+	if m.remote && len(m.videoOrd) > 0 && len(query) > 0 {
+		return m.matchVideoRemote(ctx, query, opt)
+	}
+	if m.pdq == nil || len(m.videoOrd) == 0 || len(query) == 0 {
+		return nil, nil
+	}
 	var out []Match
 	for _, vm := range video.SearchIndex(m.matchIndex, query, opt) {
 		h, err := m.hit(ctx, m.videoOrd[vm.Video], "vpdq", 0, "")
@@ -60,6 +67,65 @@ func (m *Matcher) MatchVideo(ctx context.Context, frames []video.Frame) ([]Match
 		out = append(out, h)
 	}
 	return out, nil
+}
+
+// matchVideoRemote is MatchVideo through the matchers, which hold the
+// bank videos' unique frame hashes under their records' IDs
+// (shardSource): the query's frames in one batch name the candidate
+// videos, and each candidate's q% and c% are counted exactly from its
+// frames in the store (video.Compare), as video.SearchIndex counts them
+// over the embedded index; the order is the same too (q%, c%, then bank
+// and record, the embedded index's video order).
+func (m *Matcher) matchVideoRemote(ctx context.Context, query []pdq.Hash, opt video.MatchOptions) ([]Match, error) {
+	hits, err := m.search.SearchPDQ(ctx, query, opt.Distance)
+	if err != nil {
+		return nil, fmt.Errorf("match video: %w", err)
+	}
+	type cand struct {
+		bank int // in m.banks
+		rec  store.BankRecord
+		q, c float64
+	}
+	seen := map[int64]bool{}
+	var out []cand
+	for _, h := range hits {
+		if seen[h.Record] {
+			continue
+		}
+		seen[h.Record] = true
+		bi := slices.IndexFunc(m.banks, func(b store.Bank) bool { return b.ID == h.Bank })
+		if bi < 0 {
+			continue // replaced or removed since this matcher's bank list
+		}
+		r, err := m.recordByID(ctx, h.Record)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // removed since the matchers answered
+		}
+		if err != nil {
+			return nil, err
+		}
+		if r.VPDQ == "" {
+			continue // a photo's hash near a query frame
+		}
+		frames, err := video.ReadText(strings.NewReader(r.VPDQ), 0)
+		if err != nil {
+			return nil, fmt.Errorf("bank record %d: vpdq %w", r.ID, err)
+		}
+		q, c := video.Compare(query, video.UniqueHashes(frames, video.QualityThreshold), opt.Distance)
+		if q >= opt.QueryPercent && c >= opt.ComparedPercent {
+			out = append(out, cand{bi, r, q, c})
+		}
+	}
+	slices.SortFunc(out, func(a, b cand) int {
+		return cmp.Or(cmp.Compare(b.q, a.q), cmp.Compare(b.c, a.c), cmp.Compare(a.bank, b.bank), cmp.Compare(a.rec.ID, b.rec.ID))
+	})
+	var ms []Match
+	for _, c := range out {
+		b, r := m.banks[c.bank], c.rec
+		ms = append(ms, Match{Bank: b.Name, BankKind: b.Kind, BankVersion: b.Version, Record: r.ID, Kind: "vpdq", Hash: r.SourceID,
+			Category: r.Category, NormCategory: r.NormCategory, Series: r.Series, QueryMatchPercent: &c.q, ComparedMatchPercent: &c.c})
+	}
+	return ms, nil
 }
 
 // The .videos file holds the bank videos' tables:

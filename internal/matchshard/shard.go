@@ -71,8 +71,9 @@ type Removal struct {
 type Source interface {
 	// LiveBanks lists the live banks in one consistent snapshot.
 	LiveBanks(ctx context.Context) ([]Bank, error)
-	// PDQAfter calls fn for every PDQ record of a bank with an ID above
-	// after, in ID order.
+	// PDQAfter calls fn for every PDQ hash of a bank's records with an ID
+	// above after, in ID order: a photo record's hash, and each unique
+	// frame hash of a video record, one call per frame under the same ID.
 	PDQAfter(ctx context.Context, bank, after int64, fn func(id int64, h pdq.Hash, quality int) error) error
 	// RemovalsAfter returns up to limit tombstones past seq, oldest first.
 	RemovalsAfter(ctx context.Context, seq int64, limit int) ([]Removal, error)
@@ -92,7 +93,7 @@ var (
 // the index from len(rec) on are not records and never hit.
 type segment struct {
 	idx    *matchindex.PDQ
-	rec    []int64 // ordinal -> record ID, ascending
+	rec    []int64 // ordinal -> record ID, ascending (a video's frames repeat its ID)
 	qual   []int8
 	dead   map[uint32]bool
 	banks  []int64
@@ -471,8 +472,13 @@ func applyRemovals(st *state, rs []Removal, p int) {
 		part := Partition(r.Record, p)
 		segs := b.parts[part]
 		for i, g := range segs {
-			j, ok := slices.BinarySearch(g.rec, r.Record)
-			if !ok || g.dead[uint32(j)] {
+			// The record's ordinals: one, or a video's frames.
+			j, _ := slices.BinarySearch(g.rec, r.Record)
+			k := j
+			for k < len(g.rec) && g.rec[k] == r.Record {
+				k++
+			}
+			if j == k || g.dead[uint32(j)] {
 				continue
 			}
 			if !cloned[b] {
@@ -487,11 +493,13 @@ func applyRemovals(st *state, rs []Removal, p int) {
 				g = segs[i]
 			}
 			ng := *g
-			ng.dead = make(map[uint32]bool, len(g.dead)+1)
-			for k := range g.dead {
-				ng.dead[k] = true
+			ng.dead = make(map[uint32]bool, len(g.dead)+k-j)
+			for o := range g.dead {
+				ng.dead[o] = true
 			}
-			ng.dead[uint32(j)] = true
+			for o := j; o < k; o++ {
+				ng.dead[uint32(o)] = true
+			}
 			segs[i] = &ng
 		}
 	}

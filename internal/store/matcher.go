@@ -58,6 +58,30 @@ func (q q) BankPDQAfter(ctx context.Context, bankID, afterID int64, fn func(id i
 	return rows.Err()
 }
 
+// BankMatchHashesAfter is BankPDQAfter for a matcher that holds video
+// frames too: every record of a bank with a PDQ hash or a video's frame
+// hashes (vpdq, the reference text form) and an ID above afterID, in ID
+// order.
+func (q q) BankMatchHashesAfter(ctx context.Context, bankID, afterID int64, fn func(id int64, pdq string, quality int, vpdq string) error) error {
+	rows, err := q.query(ctx, "SELECT id, pdq, pdq_quality, vpdq FROM bank_records WHERE bank_id = ? AND id > ? AND (pdq <> '' OR vpdq <> '') ORDER BY id", bankID, afterID)
+	if err != nil {
+		return fmt.Errorf("bank %d match hashes: %w", bankID, err)
+	}
+	defer rows.Close()
+	var id int64
+	var h, vp string
+	var quality int
+	for rows.Next() {
+		if err := rows.Scan(&id, &h, &quality, &vp); err != nil {
+			return err
+		}
+		if err := fn(id, h, quality, vp); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // BankRemoval is one tombstone: a record removed from a live bank.
 type BankRemoval struct {
 	Seq      int64

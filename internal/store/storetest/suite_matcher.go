@@ -32,6 +32,7 @@ func testMatcherFeeds(t *testing.T, db *store.DB) {
 			recs = append(recs, r)
 		}
 		recs = append(recs, store.BankRecord{BankID: stage.ID, PDQ: fmt.Sprintf("%064x", 99)})
+		recs = append(recs, store.BankRecord{BankID: live.ID, VPDQ: fmt.Sprintf("0,100,%064x,0.000\n", 7)}) // a video
 		return tx.InsertBankRecords(ctx, recs)
 	})
 	if err != nil {
@@ -64,6 +65,22 @@ func testMatcherFeeds(t *testing.T, db *store.DB) {
 	feed(all[2])
 	if !slices.Equal(ids, all[3:]) {
 		t.Fatalf("BankPDQAfter(%d) = %v, want %v", all[2], ids, all[3:])
+	}
+	// With video frames: the PDQ records and the video, in ID order.
+	var mids []int64
+	var video string
+	err = db.BankMatchHashesAfter(ctx, live.ID, all[2], func(id int64, h string, q int, vp string) error {
+		mids = append(mids, id)
+		if vp != "" {
+			video = vp
+			if h != "" {
+				t.Errorf("video record %d: pdq %q", id, h)
+			}
+		}
+		return nil
+	})
+	if err != nil || len(mids) != 3 || !slices.IsSorted(mids) || !slices.Equal(mids[:2], all[3:]) || video == "" {
+		t.Fatalf("BankMatchHashesAfter(%d) = %v (video %q), %v; want %v and the video", all[2], mids, video, err, all[3:])
 	}
 
 	if mark, err := db.BankRemovalMark(ctx); err != nil || mark != 0 {
