@@ -18,7 +18,7 @@ import (
 const envMatcherSecret = "VIBORA_MATCHER_SECRET"
 
 func newMatcherCmd(g *globals) *cobra.Command {
-	var parts, listen, advertise, name string
+	var parts, listen, advertise, name, dir string
 	var of int
 	cmd := &cobra.Command{
 		Use:   "matcher --partitions 0-15 [--partition-count 16] [--listen ADDR] [--name NAME]",
@@ -37,7 +37,12 @@ match, ingest) matches PDQ hashes through the registered matchers instead
 of holding the PDQ index itself; give every partition two owners so that
 a dead matcher costs only latency.
 
-Environment: VIBORA_MATCHER_SECRET (required), VIBORA_MATCHER_LISTEN.`,
+With --dir, the partitions are kept on disk there: a matcher restarted on
+the same directory loads them from it and reads from the store only what
+changed since.
+
+Environment: VIBORA_MATCHER_SECRET (required), VIBORA_MATCHER_LISTEN,
+VIBORA_MATCHER_DIR.`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			secret := os.Getenv(envMatcherSecret)
@@ -49,6 +54,7 @@ Environment: VIBORA_MATCHER_SECRET (required), VIBORA_MATCHER_LISTEN.`,
 				return usageError{err}
 			}
 			listen = cmp.Or(listen, os.Getenv("VIBORA_MATCHER_LISTEN"), "127.0.0.1:0")
+			dir = cmp.Or(dir, os.Getenv("VIBORA_MATCHER_DIR"))
 			if name == "" {
 				host, _ := os.Hostname()
 				name = fmt.Sprintf("%s-%d", cmp.Or(host, "matcher"), os.Getpid())
@@ -60,7 +66,7 @@ Environment: VIBORA_MATCHER_SECRET (required), VIBORA_MATCHER_LISTEN.`,
 			}
 			defer done()
 			return s.ServeMatcher(ctx, investigation.MatcherConfig{Name: name, Of: of, Partitions: held, Listen: listen, Advertise: advertise, Secret: secret,
-				Logger: g.serveLogger(),
+				Dir: dir, Logger: g.serveLogger(),
 				Ready: func(addr string) {
 					if g.json {
 						newJSONLines(g.streams.Out).Write(map[string]any{"name": name, "addr": addr, "partitions": held, "of": of})
@@ -76,6 +82,7 @@ Environment: VIBORA_MATCHER_SECRET (required), VIBORA_MATCHER_LISTEN.`,
 	f.StringVar(&listen, "listen", "", "address to listen on (env VIBORA_MATCHER_LISTEN, default 127.0.0.1 on a free port)")
 	f.StringVar(&advertise, "advertise", "", "address others reach this matcher at, when not the one listened on")
 	f.StringVar(&name, "name", "", "this matcher's name in the registry (default HOST-PID)")
+	f.StringVar(&dir, "dir", "", "keep the partitions on disk in this directory, to load them from there on a restart (env VIBORA_MATCHER_DIR)")
 	cmd.MarkFlagRequired("partitions")
 	cmd.AddCommand(newMatcherListCmd(g))
 	return cmd

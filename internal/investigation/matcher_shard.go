@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -122,6 +123,11 @@ type MatcherConfig struct {
 	// Ready, if set, is called once the partitions are loaded and the
 	// matcher is registered, with the address it listens on.
 	Ready func(addr string)
+	// Dir, if set, keeps the partitions on disk (matchshard.Shard.Save):
+	// a matcher restarted on it loads them from there and reads from the
+	// store only what changed since (records past its watermarks,
+	// tombstones, replaced banks).
+	Dir string
 }
 
 // ServeMatcher runs a matcher process: it loads its partitions from the
@@ -151,14 +157,30 @@ func (s *Service) ServeMatcher(ctx context.Context, cfg MatcherConfig) error {
 	}
 	src := shardSource{s.db}
 	t0 := time.Now()
+	from := "store"
+	if cfg.Dir != "" {
+		if err := shard.Load(cfg.Dir); err == nil {
+			from = "disk"
+		} else if !errors.Is(err, os.ErrNotExist) {
+			log.Warn("matcher: partitions on disk not loaded: reading the store", "dir", cfg.Dir, "err", err)
+		}
+	}
 	if err := shard.Refresh(ctx, src); err != nil {
 		return fmt.Errorf("matcher: load partitions: %w", err)
 	}
+	save := func() {
+		if cfg.Dir != "" {
+			if err := shard.Save(cfg.Dir); err != nil {
+				log.Warn("matcher: partitions not saved", "dir", cfg.Dir, "err", err)
+			}
+		}
+	}
+	save()
 	var records int
 	for _, n := range shard.Records() {
 		records += n
 	}
-	log.Info("matcher partitions loaded", "partitions", len(cfg.Partitions), "of", cfg.Of, "records", records, "took", time.Since(t0))
+	log.Info("matcher partitions loaded", "from", from, "partitions", len(cfg.Partitions), "of", cfg.Of, "records", records, "took", time.Since(t0))
 	ln, err := net.Listen("tcp", cmp.Or(cfg.Listen, "127.0.0.1:0"))
 	if err != nil {
 		return fmt.Errorf("matcher: %w", err)
@@ -200,8 +222,12 @@ func (s *Service) ServeMatcher(ctx context.Context, cfg MatcherConfig) error {
 		// A failed refresh keeps the last state (still one consistent
 		// view); a failed heartbeat lets the registry age this process
 		// out, so clients go to the other owner.
-		if err := shard.Refresh(ctx, src); err != nil && !errors.Is(err, context.Canceled) {
-			log.Warn("matcher: refresh", "err", err)
+		if err := shard.Refresh(ctx, src); err != nil {
+			if !errors.Is(err, context.Canceled) {
+				log.Warn("matcher: refresh", "err", err)
+			}
+		} else {
+			save()
 		}
 		if err := beat(ctx); err != nil && !errors.Is(err, context.Canceled) {
 			log.Warn("matcher: heartbeat", "err", err)

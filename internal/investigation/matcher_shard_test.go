@@ -3,6 +3,7 @@ package investigation_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -132,6 +133,89 @@ func TestMatchersAnswerAsTheEmbeddedIndex(t *testing.T) {
 		}
 		if ns, _ := local.MatcherNodes(context.Background()); len(ns) != 0 {
 			t.Fatalf("stopped matchers still registered: %+v", ns)
+		}
+	})
+}
+
+// TestMatcherRestartsFromDisk: a matcher given a directory keeps its
+// partitions there; started again on it, it loads them from disk (its
+// log says so), tails what the banks gained meanwhile, and answers as
+// the embedded index.
+func TestMatcherRestartsFromDisk(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		db := open(t, -1)
+		r := rand.New(rand.NewPCG(61, 62))
+		qs := make([]pdq.Hash, 20)
+		for i := range qs {
+			for j := range qs[i] {
+				qs[i][j] = byte(r.Uint32())
+			}
+		}
+		dir := t.TempDir()
+		writePDQBank(t, filepath.Join(dir, "b.csv"), r, 2000, qs)
+		writePDQBank(t, filepath.Join(dir, "c.csv"), r, 500, qs[:10])
+		local := investigation.New(db, "alex")
+		if _, err := local.ImportBank(context.Background(), filepath.Join(dir, "b.csv"), investigation.BankImportOptions{Name: "b", Kind: "known", Format: "plain"}); err != nil {
+			t.Fatal(err)
+		}
+		shardDir := filepath.Join(dir, "shard")
+		run := func() (stop func(), log *strings.Builder) {
+			ctx, cancel := context.WithCancel(context.Background())
+			log = &strings.Builder{}
+			done := make(chan error, 1)
+			ready := make(chan struct{})
+			go func() {
+				done <- local.ServeMatcher(ctx, investigation.MatcherConfig{Name: "m", Of: 4, Partitions: []int{0, 1, 2, 3}, Secret: "k", Dir: shardDir,
+					Poll: 100 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(log, nil)), Ready: func(string) { close(ready) }})
+			}()
+			select {
+			case <-ready:
+			case err := <-done:
+				t.Fatal(err)
+			}
+			return func() {
+				cancel()
+				if err := <-done; err != nil {
+					t.Fatal(err)
+				}
+			}, log
+		}
+		stop, log := run()
+		stop()
+		if !strings.Contains(log.String(), "from=store") {
+			t.Fatalf("first start: %s", log)
+		}
+		// A bank added while no matcher runs.
+		if _, err := local.ImportBank(context.Background(), filepath.Join(dir, "c.csv"), investigation.BankImportOptions{Name: "c", Kind: "known", Format: "plain"}); err != nil {
+			t.Fatal(err)
+		}
+		stop, log = run()
+		defer stop()
+		if !strings.Contains(log.String(), "from=disk") {
+			t.Fatalf("restart: %s", log)
+		}
+		ctx := context.Background()
+		answers := func(s *investigation.Service) []investigation.QueryMatches {
+			hs := make([]string, len(qs))
+			for i, q := range qs {
+				hs[i] = "pdq:" + q.String()
+			}
+			out, err := s.MatchHashes(ctx, hs, investigation.MatchOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return out
+		}
+		want := answers(local)
+		n := 0
+		for _, q := range want {
+			n += len(q.Matches)
+		}
+		if n < 10 {
+			t.Fatalf("only %d matches in the fixture", n)
+		}
+		if got := answers(investigation.New(db, "alex", investigation.WithMatchers("k"))); !reflect.DeepEqual(got, want) {
+			t.Fatalf("restarted matcher:\n%v\nembedded:\n%v", got, want)
 		}
 	})
 }
