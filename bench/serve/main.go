@@ -51,6 +51,7 @@ func main() {
 	dur := flag.Duration("for", 20*time.Second, "how long to send")
 	batch := flag.Int("batch", 1000, "hashes per request in pdq-batch mode")
 	pid := flag.Int("pid", 0, "server process id, to report its CPU time")
+	rate := flag.Float64("rate", 0, "requests per second across all clients, paced (open loop: each latency counts from the request's scheduled time, so a slow answer delays nothing unseen); 0: every client as fast as it can")
 	flag.Parse()
 	var err error
 	switch {
@@ -60,7 +61,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	default:
-		err = load(*url, *token, *mode, flag.Arg(0), *clients, *batch, *dur, *pid)
+		err = load(*url, *token, *mode, flag.Arg(0), *clients, *batch, *dur, *pid, *rate)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "serve:", err)
@@ -150,7 +151,7 @@ func readLines(path string) ([]string, error) {
 	return out, nil
 }
 
-func load(url, token, mode, queries string, clients, batch int, dur time.Duration, pid int) error {
+func load(url, token, mode, queries string, clients, batch int, dur time.Duration, pid int, rate float64) error {
 	qs, err := readLines(queries)
 	if err != nil {
 		return err
@@ -189,12 +190,28 @@ func load(url, token, mode, queries string, clients, batch int, dur time.Duratio
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// With a rate, client c sends at t0 + (c + k*clients)/rate.
+			var every time.Duration
+			sched := t0
+			if rate > 0 {
+				every = time.Duration(float64(clients) / rate * float64(time.Second))
+				sched = t0.Add(time.Duration(float64(c) / rate * float64(time.Second)))
+			}
 			for time.Now().Before(deadline) {
+				if every > 0 {
+					if d := time.Until(sched); d > 0 {
+						time.Sleep(d)
+					}
+				}
 				body := bodies[int(next.Add(1)-1)%len(bodies)]
 				req, _ := http.NewRequest(http.MethodPost, url+"/api/v1/match", bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
 				req.Header.Set("Authorization", "Bearer "+token)
 				s := time.Now()
+				if every > 0 {
+					s = sched
+					sched = sched.Add(every)
+				}
 				resp, err := hc.Do(req)
 				if err == nil {
 					_, err = io.Copy(io.Discard, resp.Body)

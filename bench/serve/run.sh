@@ -10,6 +10,7 @@
 # readiness (/readyz) and resident memory from the cached index, and runs:
 # MD5 and PDQ single-hash requests from 64 clients, PDQ batches of 1,000
 # hashes from 2 clients, and bench/pdqindex's one-core rate on the same bank.
+# MD5 and PDQ also run paced at the rates (20,000 and 4,000 a second).
 # Every hash is random bytes. The first run imports 10M records (minutes).
 set -euo pipefail
 DIR=${1:-/tmp/vibora-serve-bench}
@@ -50,6 +51,10 @@ stop
 start "start from the cached index"
 "$DIR/servebench" -url "$URL" -token "$TOKEN" -mode md5 -c 64 -for 15s -pid "$PID" "$DIR/md5-queries.txt"
 "$DIR/servebench" -url "$URL" -token "$TOKEN" -mode pdq -c 64 -for 15s -pid "$PID" "$DIR/queries.txt"
+# The same at the rates, paced (open loop; latency from each
+# request's scheduled time): the p99 at the goal rate, not at saturation.
+"$DIR/servebench" -url "$URL" -token "$TOKEN" -mode md5 -c 64 -rate 20000 -for 15s -pid "$PID" "$DIR/md5-queries.txt"
+"$DIR/servebench" -url "$URL" -token "$TOKEN" -mode pdq -c 64 -rate 4000 -for 15s -pid "$PID" "$DIR/queries.txt"
 "$DIR/servebench" -url "$URL" -token "$TOKEN" -mode pdq-batch -c 2 -batch 1000 -for 20s -pid "$PID" "$DIR/queries.txt"
 echo "server rss after the load: $(($(awk '/VmRSS/{print $2}' /proc/$PID/status) / 1024)) MB"
 stop
