@@ -283,6 +283,12 @@ func (q q) PlatformLinks(ctx context.Context, caseID int64) ([]IdentifierLink, e
 	if err != nil {
 		return nil, err
 	}
+	return scanPlatformLinks(rows)
+}
+
+// scanPlatformLinks reads rows of (user id, kind, key, platform name,
+// username, external id) as identifier links of platform users.
+func scanPlatformLinks(rows *sql.Rows) ([]IdentifierLink, error) {
 	defer rows.Close()
 	var out []IdentifierLink
 	for rows.Next() {

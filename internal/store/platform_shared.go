@@ -33,19 +33,5 @@ func (q q) PlatformSharedLinks(ctx context.Context, caseID int64, kinds []string
 	if err != nil {
 		return nil, fmt.Errorf("shared platform identifiers: %w", err)
 	}
-	defer rows.Close()
-	var out []IdentifierLink
-	for rows.Next() {
-		var l IdentifierLink
-		var platform, username, ext string
-		if err := rows.Scan(&l.SubjectID, &l.Kind, &l.Key, &platform, &username, &ext); err != nil {
-			return nil, err
-		}
-		l.SubjectType = "platform_user"
-		_, l.Normalized, _ = strings.Cut(l.Key, ":")
-		l.Value = l.Normalized
-		l.Source = fmt.Sprintf("%s user %s", platform, cmpOr(username, "#"+ext))
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return scanPlatformLinks(rows)
 }
