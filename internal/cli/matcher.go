@@ -105,13 +105,7 @@ func newMatcherListCmd(g *globals) *cobra.Command {
 				return err
 			}
 			if g.json {
-				out := newJSONLines(g.streams.Out)
-				for _, n := range ns {
-					if err := out.Write(n); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeAll(g.streams.Out, ns)
 			}
 			w := newLines(g.streams.Out)
 			for _, n := range ns {

@@ -32,13 +32,7 @@ safeguard. See docs/payments.md.`,
 				return classify(err, "'vibora case list' shows the cases")
 			}
 			if g.json {
-				out := newJSONLines(g.streams.Out)
-				for _, p := range list {
-					if err := out.Write(p); err != nil {
-						return err
-					}
-				}
-				return nil
+				return writeAll(g.streams.Out, list)
 			}
 			t := newTable(g.streams.Out, "AT", "PAYER", "PAYEE", "AMOUNT", "METHOD", "SOURCE", "FLAG")
 			for _, p := range list {
