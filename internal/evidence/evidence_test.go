@@ -163,3 +163,50 @@ func TestListFilesAndHashFilesOrder(t *testing.T) {
 		t.Fatal("missing path accepted")
 	}
 }
+
+// TestProcessModelFileSHA256Once checks that a model file's digests are
+// unchanged now that its SHA-256 comes from the model hasher alone: the
+// recorded SHA-256 (both of them), MD5 and size are the file's, for a file
+// inside one read buffer and one across many, and the processor computes
+// SHA-256 itself again for the next file.
+func TestProcessModelFileSHA256Once(t *testing.T) {
+	for _, size := range []int{100, 3<<20 + 17} {
+		header := []byte(`{"__metadata__":{"ss_output_name":"lighthouse"},"w":{"dtype":"F16","shape":[1],"data_offsets":[0,2]}}`)
+		data := make([]byte, 8, size)
+		data[0] = byte(len(header))
+		data = append(data, header...)
+		for len(data) < size {
+			data = append(data, byte(len(data)*7))
+		}
+		data = data[:max(size, len(data))]
+		for _, parallel := range []bool{false, true} {
+			p := NewProcessor(ProcessOptions{PDQ: true})
+			p.SetParallel(parallel)
+			r := Result{Path: "models/lighthouse.safetensors"}
+			p.Process(bytes.NewReader(data), &r)
+			if !r.Hashed || r.Err != "" || r.Model == nil {
+				t.Fatalf("size %d: not hashed as a model file: %+v", size, r)
+			}
+			want := sha256.Sum256(data)
+			if got := r.Digests.SHA256Hex(); got != hex.EncodeToString(want[:]) {
+				t.Errorf("size %d parallel=%v: recorded sha256 %s", size, parallel, got)
+			}
+			if r.Model.Digests.SHA256 != hex.EncodeToString(want[:]) || r.Model.Digests.AutoV2 != hex.EncodeToString(want[:])[:10] {
+				t.Errorf("size %d parallel=%v: model digests %+v", size, parallel, r.Model.Digests)
+			}
+			if m := md5.Sum(data); r.Digests.MD5Hex() != hex.EncodeToString(m[:]) || r.Size != int64(len(data)) {
+				t.Errorf("size %d parallel=%v: md5 %s size %d", size, parallel, r.Digests.MD5Hex(), r.Size)
+			}
+			if r.Model.Format != "safetensors" || r.Model.Training == nil || r.Model.Training.OutputName != "lighthouse" {
+				t.Errorf("size %d: model facts %+v", size, r.Model)
+			}
+			// The next file, not a model file, gets its SHA-256 from the
+			// digests pass again.
+			var next Result
+			p.Process(bytes.NewReader(data), &next)
+			if next.Model != nil || next.Digests.SHA256Hex() != hex.EncodeToString(want[:]) {
+				t.Errorf("size %d parallel=%v: the next file's sha256 %s", size, parallel, next.Digests.SHA256Hex())
+			}
+		}
+	}
+}

@@ -7,6 +7,7 @@
 package evidence
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -34,7 +35,8 @@ type Result struct {
 	Video      *video.Info // a video's facts and vPDQ frame hashes
 	// Generation is what image generators wrote into the file (prompt,
 	// models, seed, C2PA and IPTC declarations): claims of the file, read
-	// from its container without decoding pixels.
+	// from its container; pixels are decoded only for a PNG whose low bits
+	// spell a stealth signature (NovelAI, stealth pnginfo: docs/ai.md).
 	Generation []aigen.Record
 	// Model is a model file's format, generator hashes (AutoV1/V2/V3,
 	// BLAKE3, CRC32) and training claims, for files named like model files
@@ -95,14 +97,24 @@ func (p *Processor) Process(r io.Reader, res *Result) {
 	var sink io.Writer = &p.cap
 	var mh *modelfile.Hasher
 	if modelfile.IsModelName(res.Path) {
+		// The model hasher computes the file's SHA-256 (paired with
+		// AutoV3's): the digests pass leaves it out and takes it from there.
 		mh = modelfile.NewHasher()
 		sink = io.MultiWriter(&p.cap, mh)
+		p.hasher.SetSHA256(false)
 	}
 	d, err := p.hasher.SumTee(r, sink)
 	if mh != nil {
+		p.hasher.SetSHA256(true)
 		f := mh.Facts()
 		if err == nil {
-			res.Model = &f
+			sum, herr := hex.DecodeString(f.Digests.SHA256)
+			if herr != nil || len(sum) != len(d.SHA256) {
+				err = fmt.Errorf("model file SHA-256 %q: %v", f.Digests.SHA256, herr)
+			} else {
+				copy(d.SHA256[:], sum)
+				res.Model = &f
+			}
 		}
 	}
 	res.MediaType = hashing.MediaType(p.cap.head())

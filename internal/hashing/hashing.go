@@ -69,6 +69,7 @@ type Hasher struct {
 	md5, sha1, sha256 hash.Hash
 	bufs              [ringSize][]byte
 	parallel          bool
+	noSHA256          bool
 }
 
 // NewHasher returns a Hasher. It hashes in parallel (MD5 in a second
@@ -89,6 +90,12 @@ func NewHasher() *Hasher {
 // Turn it off when many Hashers already keep every CPU busy (hashing many
 // files at once): it then only adds hand-over overhead.
 func (h *Hasher) SetParallel(on bool) { h.parallel = on }
+
+// SetSHA256 turns the SHA-256 digest on (the default) or off. Off, Sum
+// leaves Digests.SHA256 zero: for a caller whose tee writer computes the
+// same SHA-256 already (a model file's hasher) and fills it in, so that
+// the file's SHA-256 is computed once.
+func (h *Hasher) SetSHA256(on bool) { h.noSHA256 = !on }
 
 // Sum reads r to its end and returns its size and digests.
 func (h *Hasher) Sum(r io.Reader) (Digests, error) {
@@ -128,7 +135,9 @@ func (h *Hasher) SumTee(r io.Reader, w io.Writer) (Digests, error) {
 	d := Digests{Size: size}
 	h.md5.Sum(d.MD5[:0])
 	h.sha1.Sum(d.SHA1[:0])
-	h.sha256.Sum(d.SHA256[:0])
+	if !h.noSHA256 {
+		h.sha256.Sum(d.SHA256[:0])
+	}
 	return d, nil
 }
 
@@ -138,7 +147,9 @@ func (h *Hasher) both(p []byte, w io.Writer) error {
 		return nil
 	}
 	h.sha1.Write(p)
-	h.sha256.Write(p)
+	if !h.noSHA256 {
+		h.sha256.Write(p)
+	}
 	if w != nil {
 		if _, err := w.Write(p); err != nil {
 			return &teeError{fmt.Errorf("hash: tee write: %w", err)}

@@ -139,6 +139,29 @@ func TestSumTee(t *testing.T) {
 	}
 }
 
+// TestSetSHA256 checks that SHA-256 off leaves only it zero, and that
+// turning it back on gives the whole digest set again.
+func TestSetSHA256(t *testing.T) {
+	data := randomBytes(3*bufSize+7, 5)
+	for _, parallel := range []bool{false, true} {
+		h := NewHasher()
+		h.SetParallel(parallel)
+		h.SetSHA256(false)
+		d, err := h.Sum(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := want(data)
+		if d.SHA256 != [32]byte{} || d.MD5 != w.MD5 || d.SHA1 != w.SHA1 || d.Size != w.Size {
+			t.Fatalf("parallel=%v: SHA-256 off gave %v", parallel, d)
+		}
+		h.SetSHA256(true)
+		if d, err = h.Sum(bytes.NewReader(data)); err != nil || d != w {
+			t.Fatalf("parallel=%v: SHA-256 back on gave %v, %v", parallel, d, err)
+		}
+	}
+}
+
 func benchSum(b *testing.B, size int, parallel bool) {
 	data := randomBytes(size, 1)
 	h := NewHasher()
