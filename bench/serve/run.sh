@@ -11,6 +11,10 @@
 # MD5 and PDQ single-hash requests from 64 clients, PDQ batches of 1,000
 # hashes from 2 clients, and bench/pdqindex's one-core rate on the same bank.
 # MD5 and PDQ also run paced at the rates (20,000 and 4,000 a second).
+# The load generator's lean client (raw keep-alive connections) sends the
+# requests; one MD5 run with net/http's client (-client nethttp) follows for
+# comparison: that client costs several times the CPU per request, taken
+# from the server on these 2 cores.
 # Every hash is random bytes. The first run imports 10M records (minutes).
 set -euo pipefail
 DIR=${1:-/tmp/vibora-serve-bench}
@@ -56,6 +60,7 @@ start "start from the cached index"
 "$DIR/servebench" -url "$URL" -token "$TOKEN" -mode md5 -c 64 -rate 20000 -for 15s -pid "$PID" "$DIR/md5-queries.txt"
 "$DIR/servebench" -url "$URL" -token "$TOKEN" -mode pdq -c 64 -rate 4000 -for 15s -pid "$PID" "$DIR/queries.txt"
 "$DIR/servebench" -url "$URL" -token "$TOKEN" -mode pdq-batch -c 2 -batch 1000 -for 20s -pid "$PID" "$DIR/queries.txt"
+"$DIR/servebench" -url "$URL" -token "$TOKEN" -mode md5 -c 64 -for 15s -pid "$PID" -client nethttp "$DIR/md5-queries.txt"
 echo "server rss after the load: $(($(awk '/VmRSS/{print $2}' /proc/$PID/status) / 1024)) MB"
 stop
 echo "one core, same bank (bench/pdqindex):"
