@@ -2,6 +2,7 @@ package dump
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -11,38 +12,24 @@ import (
 // tsvReader reads a tab-separated export whose first line names the
 // columns; the rows use the COPY text format (\N, backslash escapes).
 type tsvReader struct {
-	sc     *scanner
-	file   string
-	table  string
-	lim    Limits
-	cols   []string
-	done   bool
-	line   []byte
-	values []Value
+	textLines
+	table string
+	cols  []string
 }
 
 func (r *tsvReader) Format() Format { return TSV }
 
 func (r *tsvReader) Next() (Row, error) {
-	for {
-		if r.done {
-			return Row{}, io.EOF
-		}
-		lineNo, off := r.sc.lineNo(), r.sc.offset()
-		line, tooLong, ok := r.sc.readLine(r.line[:0], r.lim.MaxRow)
-		r.line = line
+	for !r.done {
+		line, lineNo, off, tooLong, ok, err := r.read(r.table)
 		if !ok {
-			r.done = true
-			if r.sc.err != nil {
-				return Row{}, &Error{File: r.file, Table: r.table, Line: lineNo, Offset: off, Err: fmt.Errorf("read: %w", r.sc.err)}
-			}
-			return Row{}, io.EOF
+			return Row{}, cmp.Or(err, io.EOF)
 		}
 		if tooLong {
 			if r.cols == nil {
 				r.done = true
 			}
-			return Row{}, &Error{File: r.file, Table: r.table, Line: lineNo, Offset: off, Err: fmt.Errorf("%w: a line over %d bytes", ErrTooLarge, r.lim.MaxRow)}
+			return Row{}, r.tooLong(r.table, lineNo, off)
 		}
 		if r.cols == nil {
 			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
@@ -59,17 +46,13 @@ func (r *tsvReader) Next() (Row, error) {
 		if len(line) == 0 && len(r.cols) > 1 {
 			continue
 		}
-		vals, col, err := splitText(line, r.values[:0], r.lim.MaxValue)
-		r.values = vals
+		vals, err := r.row(r.table, r.cols, "the header", line, lineNo, off)
 		if err != nil {
-			return Row{}, &Error{File: r.file, Table: r.table, Line: lineNo, Offset: off, Column: colName(r.cols, col), Err: err}
-		}
-		if len(vals) != len(r.cols) {
-			return Row{}, &Error{File: r.file, Table: r.table, Line: lineNo, Offset: off,
-				Err: fmt.Errorf("%w: the row has %d, the header %d columns", ErrColumnCount, len(vals), len(r.cols))}
+			return Row{}, err
 		}
 		return Row{Table: r.table, Columns: r.cols, Values: vals, Line: lineNo, Offset: off}, nil
 	}
+	return Row{}, io.EOF
 }
 
 // csvReader reads an RFC 4180 export (comma or semicolon, sniffed from

@@ -159,11 +159,11 @@ func open(name, plain string, sc *scanner, format Format, lim Limits) (Reader, e
 	case MySQL:
 		return &mysqlReader{sc: sc, file: name, lim: lim, tables: map[string][]string{}}, nil
 	case Postgres:
-		return &pgReader{sc: sc, file: name, lim: lim}, nil
+		return &pgReader{textLines: textLines{sc: sc, file: name, lim: lim}}, nil
 	case CSV:
 		return newCSVReader(name, table, sc, lim), nil
 	case TSV:
-		return &tsvReader{sc: sc, file: name, table: table, lim: lim}, nil
+		return &tsvReader{textLines: textLines{sc: sc, file: name, lim: lim}, table: table}, nil
 	}
 	return nil, fmt.Errorf("%s: format %q: %w", name, format, ErrNotSupported)
 }

@@ -2,6 +2,7 @@ package dump
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,38 +13,24 @@ import (
 // COPY name (columns) FROM stdin; blocks, up to a line \. ; everything
 // else (DDL, SET, functions) is skipped line by line.
 type pgReader struct {
-	sc     *scanner
-	file   string
-	lim    Limits
-	done   bool
+	textLines
 	inCopy bool
 	copyAt int64
 	table  string
 	cols   []string
-	line   []byte
-	values []Value
 }
 
 func (r *pgReader) Format() Format { return Postgres }
 
 func (r *pgReader) Next() (Row, error) {
-	for {
-		if r.done {
-			return Row{}, io.EOF
-		}
-		lineNo, off := r.sc.lineNo(), r.sc.offset()
-		line, tooLong, ok := r.sc.readLine(r.line[:0], r.lim.MaxRow)
-		r.line = line
+	for !r.done {
+		line, lineNo, off, tooLong, ok, err := r.read(r.table)
 		if !ok {
-			r.done = true
-			if r.sc.err != nil {
-				return Row{}, &Error{File: r.file, Table: r.table, Line: lineNo, Offset: off, Err: fmt.Errorf("read: %w", r.sc.err)}
-			}
-			if r.inCopy {
-				return Row{}, &Error{File: r.file, Table: r.table, Line: lineNo, Offset: off,
+			if err == nil && r.inCopy {
+				err = &Error{File: r.file, Table: r.table, Line: lineNo, Offset: off,
 					Err: fmt.Errorf("%w: no \\. ends the COPY block of line %d", ErrTruncated, r.copyAt)}
 			}
-			return Row{}, io.EOF
+			return Row{}, cmp.Or(err, io.EOF)
 		}
 		if !r.inCopy {
 			if tooLong || !bytes.HasPrefix(line, []byte("COPY ")) || !bytes.HasSuffix(line, []byte("FROM stdin;")) {
@@ -57,21 +44,15 @@ func (r *pgReader) Next() (Row, error) {
 			continue
 		}
 		if tooLong {
-			return Row{}, &Error{File: r.file, Table: r.table, Line: lineNo, Offset: off,
-				Err: fmt.Errorf("%w: a line over %d bytes", ErrTooLarge, r.lim.MaxRow)}
+			return Row{}, r.tooLong(r.table, lineNo, off)
 		}
 		if len(line) == 2 && line[0] == '\\' && line[1] == '.' {
 			r.inCopy = false
 			continue
 		}
-		vals, col, err := splitText(line, r.values[:0], r.lim.MaxValue)
-		r.values = vals
+		vals, err := r.row(r.table, r.cols, "the table", line, lineNo, off)
 		if err != nil {
-			return Row{}, &Error{File: r.file, Table: r.table, Line: lineNo, Offset: off, Column: colName(r.cols, col), Err: err}
-		}
-		if r.cols != nil && len(vals) != len(r.cols) {
-			return Row{}, &Error{File: r.file, Table: r.table, Line: lineNo, Offset: off,
-				Err: fmt.Errorf("%w: the row has %d, the table %d columns", ErrColumnCount, len(vals), len(r.cols))}
+			return Row{}, err
 		}
 		cols := r.cols
 		if cols == nil {
@@ -79,6 +60,7 @@ func (r *pgReader) Next() (Row, error) {
 		}
 		return Row{Table: r.table, Columns: cols, Values: vals, Line: lineNo, Offset: off}, nil
 	}
+	return Row{}, io.EOF
 }
 
 func colName(cols []string, i int) string {
