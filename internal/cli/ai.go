@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -43,34 +44,7 @@ func newAIFilesCmd(g *globals) *cobra.Command {
 				if g.json {
 					return writeAll(g.streams.Out, files)
 				}
-				t := newTable(g.streams.Out, "FILE", "EXHIBIT", "PATH", "STATUS", "VERDICT", "GENERATOR", "SEED", "MODELS", "FOUND")
-				for _, f := range files {
-					seed := ""
-					for _, r := range f.Generation {
-						if r.Seed != "" {
-							seed = r.Seed
-							break
-						}
-					}
-					var names, found []string
-					unnamed := 0
-					for _, r := range f.Resources {
-						names = append(names, r.Kind+":"+orDash(r.Name))
-						for _, m := range r.Files {
-							found = append(found, m.Case+"/"+m.Exhibit)
-						}
-						unnamed += r.FilesUnnamed
-					}
-					if unnamed > 0 {
-						found = append(found, fmt.Sprintf("also seen in %d other case(s)", unnamed))
-					}
-					gen := strings.Join(f.Generators, ",")
-					if f.NearFile != 0 {
-						gen = fmt.Sprintf("like file %d (PDQ %d)", f.NearFile, f.NearDistance)
-					}
-					t.Row(f.FileID, f.Exhibit, f.Path, f.Status, f.Verdict, orDash(gen), orDash(seed), orDash(strings.Join(names, " ")), orDash(strings.Join(found, " ")))
-				}
-				return t.Flush()
+				return renderAIFiles(g.streams.Out, files)
 			})
 		},
 	}
@@ -97,19 +71,7 @@ func newAIModelsCmd(g *globals) *cobra.Command {
 				if g.json {
 					return writeAll(g.streams.Out, models)
 				}
-				t := newTable(g.streams.Out, "FILE", "EXHIBIT", "PATH", "FORMAT", "AUTOV2", "AUTOV3", "TRAINED AS", "USED BY")
-				for _, m := range models {
-					trained := ""
-					if m.Training != nil {
-						trained = m.Training.OutputName
-					}
-					used := fmt.Sprintf("%d image(s)", len(m.UsedBy))
-					if m.UsedByUnnamed > 0 {
-						used += fmt.Sprintf(", also seen in %d other case(s)", m.UsedByUnnamed)
-					}
-					t.Row(m.FileID, m.Exhibit, m.Path, m.Format, m.Digests.AutoV2, shortHash(m.Digests.AutoV3), orDash(trained), used)
-				}
-				return t.Flush()
+				return renderAIModels(g.streams.Out, models)
 			})
 		},
 	}
@@ -133,14 +95,7 @@ func newAIProducersCmd(g *globals) *cobra.Command {
 				if g.json {
 					return writeAll(g.streams.Out, groups)
 				}
-				l := newLines(g.streams.Out)
-				for _, p := range groups {
-					l.Printf("producer %d: score %.1f, %d file(s) on %s\n", p.ID, p.Score, len(p.Files), strings.Join(p.Exhibits, ", "))
-					for _, r := range p.Reasons {
-						l.Printf("  %s\n", r)
-					}
-				}
-				return nil
+				return renderAIProducers(g.streams.Out, groups)
 			})
 		},
 	}
@@ -154,4 +109,66 @@ func shortHash(h string) string {
 		return h[:12]
 	}
 	return h
+}
+
+// renderAIFiles prints AI files as the table of `vibora ai files` (no
+// prompts: they are evidence text, for --json only).
+func renderAIFiles(w io.Writer, files []investigation.AIFileView) error {
+	t := newTable(w, "FILE", "EXHIBIT", "PATH", "STATUS", "VERDICT", "GENERATOR", "SEED", "MODELS", "FOUND")
+	for _, f := range files {
+		seed := ""
+		for _, r := range f.Generation {
+			if r.Seed != "" {
+				seed = r.Seed
+				break
+			}
+		}
+		var names, found []string
+		unnamed := 0
+		for _, r := range f.Resources {
+			names = append(names, r.Kind+":"+orDash(r.Name))
+			for _, m := range r.Files {
+				found = append(found, m.Case+"/"+m.Exhibit)
+			}
+			unnamed += r.FilesUnnamed
+		}
+		if unnamed > 0 {
+			found = append(found, fmt.Sprintf("also seen in %d other case(s)", unnamed))
+		}
+		gen := strings.Join(f.Generators, ",")
+		if f.NearFile != 0 {
+			gen = fmt.Sprintf("like file %d (PDQ %d)", f.NearFile, f.NearDistance)
+		}
+		t.Row(f.FileID, f.Exhibit, f.Path, f.Status, f.Verdict, orDash(gen), orDash(seed), orDash(strings.Join(names, " ")), orDash(strings.Join(found, " ")))
+	}
+	return t.Flush()
+}
+
+// renderAIModels prints model files as the table of `vibora ai models`.
+func renderAIModels(w io.Writer, models []investigation.AIModelView) error {
+	t := newTable(w, "FILE", "EXHIBIT", "PATH", "FORMAT", "AUTOV2", "AUTOV3", "TRAINED AS", "USED BY")
+	for _, m := range models {
+		trained := ""
+		if m.Training != nil {
+			trained = m.Training.OutputName
+		}
+		used := fmt.Sprintf("%d image(s)", len(m.UsedBy))
+		if m.UsedByUnnamed > 0 {
+			used += fmt.Sprintf(", also seen in %d other case(s)", m.UsedByUnnamed)
+		}
+		t.Row(m.FileID, m.Exhibit, m.Path, m.Format, m.Digests.AutoV2, shortHash(m.Digests.AutoV3), orDash(trained), used)
+	}
+	return t.Flush()
+}
+
+// renderAIProducers prints producer groups as `vibora ai producers` does.
+func renderAIProducers(w io.Writer, groups []investigation.AIProducerView) error {
+	l := newLines(w)
+	for _, p := range groups {
+		l.Printf("producer %d: score %.1f, %d file(s) on %s\n", p.ID, p.Score, len(p.Files), strings.Join(p.Exhibits, ", "))
+		for _, r := range p.Reasons {
+			l.Printf("  %s\n", r)
+		}
+	}
+	return nil
 }

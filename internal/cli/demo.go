@@ -20,13 +20,16 @@ func newDemoCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo [--dir DIR] [--serve [--listen 127.0.0.1:PORT]]",
 		Short: "Run the main job on generated synthetic demo data",
-		Long: `Generate a synthetic scenario (abstract images, hash banks, a group chat,
-stealer logs; every value invented) in a new directory and run Vibora's
-pipeline on it: import the banks, ingest a seized phone, triage it into
-known, ignorable and new material, analyse a group chat and stealer logs,
-rank suspects, serve the REST API to two agencies' analysts on a loopback
-port, and verify the audit trail. The store is
-a new file in the demo directory unless --db or VIBORA_DB names one.
+		Long: `Generate a synthetic scenario (abstract images, hash banks, group chats,
+stealer logs, a platform dump, generator outputs; every value invented) in
+a new directory and run Vibora's pipeline on it: import the banks, ingest
+a seized phone, triage it into known, ignorable and new material, analyse
+a group chat and stealer logs, rank suspects, serve the REST API to two
+agencies' analysts on a loopback port, refer the top suspect to their
+country, find payments in chats, import a seized platform's database,
+read AI generator metadata, match a video by vPDQ (when ffmpeg is on
+PATH; skipped otherwise), and verify the audit trail. The store is a new
+file in the demo directory unless --db or VIBORA_DB names one.
 
 With --serve, the demo then serves the browser workspace (and the REST API)
 on its store on loopback (a random port unless --listen names one), prints
@@ -146,7 +149,27 @@ serves until Ctrl-C.`,
 				return err
 			}
 
-			section(w, "9. Audit trail")
+			section(w, "9. Payments in the chats")
+			if err := demoPayments(ctx, w, s, l); err != nil {
+				return err
+			}
+
+			section(w, "10. A seized platform's database")
+			if err := demoPlatform(ctx, w, s, l); err != nil {
+				return err
+			}
+
+			section(w, "11. AI-generated material")
+			if err := demoAI(ctx, w, s, l); err != nil {
+				return err
+			}
+
+			section(w, "12. Video (vPDQ)")
+			if err := demoVideo(ctx, w, s, l.Root); err != nil {
+				return err
+			}
+
+			section(w, "13. Audit trail")
 			ar, err := s.VerifyAudit(ctx)
 			if err != nil {
 				return err
@@ -161,7 +184,7 @@ serves until Ctrl-C.`,
 				newLines(w).Printf("See it in the browser: vibora demo --serve\n")
 				return nil
 			}
-			section(w, "10. The browser workspace")
+			section(w, "14. The browser workspace")
 			return demoServe(ctx, w, g.streams.Err, s, l.Root, listen)
 		},
 	}

@@ -12,7 +12,8 @@ import (
 // shows each analyst: the owner's analyst sees the case, the partner's
 // analyst gets 404 until the case is shared, can match hashes, reads the
 // shared files, may not reshare, and gets 404 again once unshared. Then
-// it checks the operation and referral section (checkDemoReferral).
+// it checks the operation and referral section (checkDemoReferral) and
+// the payments, platform, AI and video sections (checkDemoEvidence).
 func TestDemoShowsTheHub(t *testing.T) {
 	for name, db := range dbs(t) {
 		t.Run(name, func(t *testing.T) {
@@ -22,6 +23,7 @@ func TestDemoShowsTheHub(t *testing.T) {
 				t.Fatalf("demo exit %d: %s", code, stderr)
 			}
 			checkDemoReferral(t, db, dir, out)
+			checkDemoEvidence(t, out)
 			_, hub, ok := strings.Cut(out, "== 7. The hub")
 			if !ok {
 				t.Fatalf("no hub section in:\n%s", out)
@@ -58,7 +60,7 @@ func checkDemoReferral(t *testing.T, db, dir, out string) {
 	if !ok {
 		t.Fatalf("no operation section in:\n%s", out)
 	}
-	sec, _, _ = strings.Cut(sec, "== 9.")
+	sec, _, _ = strings.Cut(sec, "== 9. Payments")
 	for _, w := range []string{
 		`Rowan Example \(P1\): identified, attributed to US, deconflicted, referred`,
 		`referral VIB-DEMO-US-\d{8} to US: 1 suspect\(s\), 3 media hash record\(s\)`,

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"cmp"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -34,17 +35,7 @@ safeguard. See docs/payments.md.`,
 			if g.json {
 				return writeAll(g.streams.Out, list)
 			}
-			t := newTable(g.streams.Out, "AT", "PAYER", "PAYEE", "AMOUNT", "METHOD", "SOURCE", "FLAG")
-			for _, p := range list {
-				flag := ""
-				if p.CrossBorder {
-					flag = "safeguard: " + p.Payee.Country + " payee"
-				}
-				t.Row(cmp.Or(p.At, "-"), party(p.Payer), party(p.Payee), cmp.Or(p.Amount+" "+p.Currency, "-"), cmp.Or(p.Method, "-"),
-					p.Source+": "+p.SourceRef, flag)
-			}
-			t.Flush()
-			return nil
+			return renderPayments(g.streams.Out, list)
 		},
 	}
 	cmd.Flags().StringVar(&caseName, "case", "", "case name (required)")
@@ -53,6 +44,20 @@ safeguard. See docs/payments.md.`,
 	cmd.Flags().StringVar(&exchanges, "exchanges", "", exchangesFlag)
 	cmd.AddCommand(newPaymentsScanCmd(g))
 	return cmd
+}
+
+// renderPayments prints payment events as the table of `vibora payments`.
+func renderPayments(w io.Writer, list []investigation.PaymentView) error {
+	t := newTable(w, "AT", "PAYER", "PAYEE", "AMOUNT", "METHOD", "SOURCE", "FLAG")
+	for _, p := range list {
+		flag := ""
+		if p.CrossBorder {
+			flag = "safeguard: " + p.Payee.Country + " payee"
+		}
+		t.Row(cmp.Or(p.At, "-"), party(p.Payer), party(p.Payee), cmp.Or(p.Amount+" "+p.Currency, "-"), cmp.Or(p.Method, "-"),
+			p.Source+": "+p.SourceRef, flag)
+	}
+	return t.Flush()
 }
 
 // party is one side of a payment in a table cell: name or person,

@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"slices"
@@ -181,19 +182,7 @@ registration IPs. A per-country summary follows the list.`,
 			if g.json {
 				return newJSONLines(g.streams.Out).Write(rep)
 			}
-			t := newTable(g.streams.Out, "SCORE", "PLATFORM", "ID", "USERNAME", "ROLES", "COUNTRY", "UPLOADS", "NEW", "PAYMENTS", "LAST", "REASONS")
-			for _, u := range rep.Users {
-				t.Row(fmt.Sprintf("%.1f", u.Score), u.Platform, u.ID, u.Username, strings.Join(u.Roles, ","), u.Country, u.Uploads, u.NewUploads, u.Payments, u.LastActivity, strings.Join(u.Reasons, "; "))
-			}
-			if err := t.Flush(); err != nil {
-				return err
-			}
-			fmt.Fprintln(g.streams.Out)
-			ct := newTable(g.streams.Out, "COUNTRY", "USERS", "NEW-MATERIAL", "PAYERS", "ADMINS")
-			for _, c := range rep.Countries {
-				ct.Row(cmp.Or(c.Country, "(none)"), c.Users, c.NewMaterialUsers, c.Payers, c.Admins)
-			}
-			return ct.Flush()
+			return renderPlatformUsers(g.streams.Out, rep)
 		},
 	}
 	f := cmd.Flags()
@@ -204,6 +193,24 @@ registration IPs. A per-country summary follows the list.`,
 	f.StringVar(&exchanges, "exchanges", "", exchangesFlag)
 	cmd.MarkFlagRequired("case")
 	return cmd
+}
+
+// renderPlatformUsers prints the ranked users and the per-country
+// summary as `vibora platform users` does.
+func renderPlatformUsers(w io.Writer, rep investigation.PlatformUsersReport) error {
+	t := newTable(w, "SCORE", "PLATFORM", "ID", "USERNAME", "ROLES", "COUNTRY", "UPLOADS", "NEW", "PAYMENTS", "LAST", "REASONS")
+	for _, u := range rep.Users {
+		t.Row(fmt.Sprintf("%.1f", u.Score), u.Platform, u.ID, u.Username, strings.Join(u.Roles, ","), u.Country, u.Uploads, u.NewUploads, u.Payments, u.LastActivity, strings.Join(u.Reasons, "; "))
+	}
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	ct := newTable(w, "COUNTRY", "USERS", "NEW-MATERIAL", "PAYERS", "ADMINS")
+	for _, c := range rep.Countries {
+		ct.Row(cmp.Or(c.Country, "(none)"), c.Users, c.NewMaterialUsers, c.Payers, c.Admins)
+	}
+	return ct.Flush()
 }
 
 func newPlatformTagPackCmd(g *globals) *cobra.Command {

@@ -1,9 +1,12 @@
 // Package demo generates Vibora's built-in demonstration data: synthetic
 // abstract images (a "known" set with near-duplicates, new material in
 // clusters, ignorable files, a zip), the hash banks that classify some of
-// them, a group chat whose members post them, and infostealer logs that
-// touch a demo watchlist. Everything is invented and reproducible from a
-// seed: no real people, no real media, no real hashes.
+// them, a group chat whose members post them, infostealer logs that touch
+// a demo watchlist, a seller's group where members pay, a seized
+// platform's database dump, and a generator machine's outputs and LoRA
+// (WriteVideos adds videos where ffmpeg is installed). Everything is
+// invented and reproducible from a seed: no real people, no real media,
+// no real hashes.
 package demo
 
 import (
@@ -37,6 +40,15 @@ type Layout struct {
 	Stealer     string  // folder of victim logs
 	Watchlist   string  // watchlist file
 	Banks       []BankFile
+	// MarketChat is a second Telegram export (a seller's group) in which
+	// members pay: an IBAN abroad, a Cash App tag, a Bitcoin address.
+	MarketChat string
+	// PlatformDump and PlatformMapping are a seized platform's MySQL dump
+	// and the mapping file that reads it.
+	PlatformDump, PlatformMapping string
+	// AIEvidence is the evidence root of exhibit PC-02, a generator
+	// machine: generated PNGs, a LoRA, a stripped copy.
+	AIEvidence string
 }
 
 // BankFile is a generated hash list to import.

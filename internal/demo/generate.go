@@ -28,5 +28,14 @@ func Generate(dir string) (*Layout, error) {
 	if err := writeStealerLogs(l); err != nil {
 		return nil, fmt.Errorf("write demo stealer logs: %w", err)
 	}
+	if err := writeMarketChat(l); err != nil {
+		return nil, fmt.Errorf("write demo market chat: %w", err)
+	}
+	if err := writePlatform(l); err != nil {
+		return nil, fmt.Errorf("write demo platform dump: %w", err)
+	}
+	if err := writeAI(l); err != nil {
+		return nil, fmt.Errorf("write demo generator machine: %w", err)
+	}
 	return l, nil
 }
