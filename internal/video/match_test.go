@@ -108,27 +108,36 @@ func TestUniqueHashesAndRule(t *testing.T) {
 	}
 }
 
-// TestVariantsMatch: grey, sepia, logo and bar (a black strip over the
-// bottom) variants of the first 10 seconds of a sample video (made here
-// with ffmpeg) match the original and the colour variants under the
-// default rule and match none of the other sample videos; the first half
-// of the clip matches at the query side (q% >= 80) though its c% is about
-// half. A measured limit, logged and not asserted: letterboxing (16 black
-// pixels added above and below, which moves and squeezes the picture)
-// brings q% to 10-25%; PDQ is not made for pads and crops. The logo and bar
-// variants do not match each other (q% about 55): see logoVersusBar.
+// TestVariantsMatch: variants of the first 10 seconds of a sample video
+// (made here with ffmpeg), modelled as Meta names its TMK sample videos
+// (tmk/sample-videos: chair-orig-22-sd-bar, chair-22-sd-grey-bar,
+// chair-22-sd-sepia-bar, chair-22-with-large-logo-bar,
+// chair-22-with-small-logo-bar): the bar is on every variant and the
+// logo variants carry it too. Here "bar" is the sample with a 24-pixel
+// black strip over the bottom, and grey, sepia and logo are made from the
+// barred clip. Under the default rule every pair of bar, grey, sepia and
+// logo matches both ways, the original (the sample as published) matches
+// bar, grey and sepia both ways, and no variant matches another sample
+// video; the first half of the barred clip matches every variant and the
+// original at the query side (q% >= 80) though its c% is about half.
+// Measured limits, logged and not asserted: the original and the logo
+// variant differ by two overlays (the bar and the logo), which add up past
+// the rule (see twoOverlays); letterboxing (16 black pixels added above
+// and below, which moves and squeezes the picture) brings q% to 10-25%;
+// PDQ is not made for pads and crops.
 func TestVariantsMatch(t *testing.T) {
 	needFFmpeg(t)
 	needRefData(t)
 	src := filepath.Join(refDir, "chair-19-sd-bar.mp4")
 	dir := t.TempDir()
+	const bar = "drawbox=x=0:y=ih-24:w=iw:h=24:color=black:t=fill"
 	variants := []struct{ name, dur, filter string }{
 		{"original", "10", "null"},
-		{"grey", "10", "format=gray,format=yuv420p"},
-		{"sepia", "10", "colorchannelmixer=.393:.769:.189:0:.349:.686:.168:0:.272:.534:.131"},
-		{"logo", "10", "drawbox=x=iw-60:y=20:w=40:h=24:color=white@0.8:t=fill"},
-		{"bar", "10", "drawbox=x=0:y=ih-24:w=iw:h=24:color=black:t=fill"},
-		{"half", "5", "null"},
+		{"bar", "10", bar},
+		{"grey", "10", bar + ",format=gray,format=yuv420p"},
+		{"sepia", "10", bar + ",colorchannelmixer=.393:.769:.189:0:.349:.686:.168:0:.272:.534:.131"},
+		{"logo", "10", bar + ",drawbox=x=iw-60:y=20:w=40:h=24:color=white@0.8:t=fill"},
+		{"half", "5", bar},
 		{"letterbox", "10", "pad=iw:ih+32:0:16:black"},
 	}
 	opt := DefaultOptions()
@@ -157,17 +166,31 @@ func TestVariantsMatch(t *testing.T) {
 		others = append(others, bag(filepath.Join(refDir, n+".mp4")))
 	}
 	rule := DefaultMatchOptions()
+	// limit: the pairs not asserted (the query side first), with the reason.
+	limit := func(a, b string) string {
+		switch {
+		case a == "letterbox" || b == "letterbox":
+			return "letterbox, a pad"
+		case a == "original" && b == "logo" || a == "logo" && b == "original":
+			return "two overlays"
+		case b == "half":
+			return "a clip matches at its own (query) side"
+		}
+		return ""
+	}
+	asserted := 0
 	for _, a := range variants {
 		for _, b := range variants {
 			if a == b {
 				continue
 			}
 			qp, cp := Compare(bags[a.name], bags[b.name], rule.Distance)
-			t.Logf("%-8s vs %-8s q%% %5.1f c%% %5.1f", a.name, b.name, qp, cp)
-			if b.name == "half" || a.name == "letterbox" || b.name == "letterbox" ||
-				a.name == "logo" && b.name == "bar" || a.name == "bar" && b.name == "logo" {
-				continue // a clip matches at its own (query) side only; letterbox: see above; logo vs bar: below
+			why := limit(a.name, b.name)
+			t.Logf("%-9s vs %-9s q%% %5.1f c%% %5.1f %s", a.name, b.name, qp, cp, why)
+			if why != "" {
+				continue
 			}
+			asserted++
 			if qp < rule.QueryPercent {
 				t.Errorf("%s does not match %s: q%% %.1f", a.name, b.name, qp)
 			}
@@ -177,6 +200,11 @@ func TestVariantsMatch(t *testing.T) {
 				t.Errorf("%s matches %s: q%% %.1f", a.name, refVideos[i+1], qp)
 			}
 		}
+	}
+	// bar, grey, sepia, logo each way (12), original with bar, grey and
+	// sepia each way (6), half against those five (5).
+	if asserted != 23 {
+		t.Fatalf("%d pairs asserted, want 23", asserted)
 	}
 	// Through the index, as a bank holds them: the half finds the original
 	// and the variants, nothing else.
@@ -193,23 +221,22 @@ func TestVariantsMatch(t *testing.T) {
 			t.Fatalf("half: %+v", ms)
 		}
 	}
-	t.Run("logo vs bar", func(t *testing.T) { logoVersusBar(t, infos, rule) })
+	twoOverlays(t, infos, rule)
 }
 
-// logoVersusBar measures why the logo and bar variants do not match each
-// other, and skips with the figures. It is PDQ, not our decoding: on the
-// sample videos our frame hashes are Meta's reference hashes (identical on
-// 1547 of 1563 frames, the rest 2 bits apart: TestReferenceAgreement), so
-// the reference hasher gives the same. Each overlay moves a frame's hash on
-// its own (at the 20 frames hashed here, the logo by a median of 16 bits
-// from the original, the 24-pixel bar by 22); the two moves are in
-// different places of the picture and partly add up: logo and bar frames
-// of the same frame number lie a median of 28 bits apart, over the rule's
-// 31 on 9 of 20 frames. Hashing every frame of the clip gives the same
-// picture: 131 of 300 frames over 31, q% 57, c% 56.
-// The rule is the issue's own (distance 31, q% >= 80), so the pair cannot
-// match under it; each matches the original and the colour variants.
-func logoVersusBar(t *testing.T, infos map[string]*Info, rule MatchOptions) {
+// twoOverlays measures, and logs, why the original and the logo variant
+// (the bar and a logo over it) do not match each other. It is PDQ, not
+// our decoding: on the sample videos our frame hashes are Meta's reference
+// hashes (identical on 1547 of 1563 frames, the rest 2 bits apart:
+// TestReferenceAgreement), so the reference hasher gives the same. Each
+// overlay moves a frame's hash on its own (the bar from the original, the
+// logo from the barred clip); the two moves are in different places of the
+// picture and partly add up, so the original and the logo variant lie
+// further apart than either overlay alone. The rule is the issue's own
+// (distance 31, q% >= 80), so the pair may fall short of it; the test
+// asserts only that, when it does, the overlays add up (the same-frame
+// median distance over both is at least each one's own).
+func twoOverlays(t *testing.T, infos map[string]*Info, rule MatchOptions) {
 	median := func(a, b []Frame) (med, over, n int) {
 		var ds []int
 		for i := range min(len(a), len(b)) {
@@ -231,19 +258,14 @@ func logoVersusBar(t *testing.T, infos map[string]*Info, rule MatchOptions) {
 		slices.Sort(ds)
 		return ds[len(ds)/2], over, len(ds)
 	}
-	orig, logo, bar := infos["original"].Frames, infos["logo"].Frames, infos["bar"].Frames
-	mLogo, _, _ := median(orig, logo)
+	orig, bar, logo := infos["original"].Frames, infos["bar"].Frames, infos["logo"].Frames
 	mBar, _, _ := median(orig, bar)
-	mBoth, over, n := median(logo, bar)
-	qp, cp := Compare(UniqueHashes(logo, rule.MinQuality), UniqueHashes(bar, rule.MinQuality), rule.Distance)
-	t.Logf("same frame, median distance: original-logo %d, original-bar %d, logo-bar %d (over %d on %d of %d frames)",
-		mLogo, mBar, mBoth, rule.Distance, over, n)
-	if qp >= rule.QueryPercent {
-		return // they match after all
+	mLogo, _, _ := median(bar, logo)
+	mBoth, over, n := median(orig, logo)
+	qp, cp := Compare(UniqueHashes(orig, rule.MinQuality), UniqueHashes(logo, rule.MinQuality), rule.Distance)
+	t.Logf("limit, two overlays: original vs logo (bar and logo) q%% %.1f c%% %.1f; same frame, median distance: bar alone %d, logo alone %d, both %d (over %d on %d of %d frames)",
+		qp, cp, mBar, mLogo, mBoth, rule.Distance, over, n)
+	if qp < rule.QueryPercent && mBoth < max(mLogo, mBar) {
+		t.Errorf("original vs logo q%% %.1f with a median distance of %d, under each overlay's own (%d, %d): not the overlays adding up", qp, mBoth, mBar, mLogo)
 	}
-	if mBoth < max(mLogo, mBar) {
-		t.Errorf("logo vs bar q%% %.1f with a median distance of %d, under each overlay's own (%d, %d): not the overlays adding up", qp, mBoth, mLogo, mBar)
-	}
-	t.Skipf("logo vs bar q%% %.1f c%% %.1f: a PDQ limit, not our hashing: the two overlays add up (median same-frame distance %d bits, %d and %d from the original each; over %d on %d of %d frames); our hashes are the reference's on the samples (TestReferenceAgreement)",
-		qp, cp, mBoth, mLogo, mBar, rule.Distance, over, n)
 }
