@@ -56,7 +56,7 @@ func TestEmitList(t *testing.T) {
 		c := &component{bw: 1, bh: 1, bwPad: 1, bhPad: 1, dw: 8, dh: 8}
 		c.smp = newSampling(ux, uy, c, false)
 		d := &decoder{}
-		setRowWeights(&d.rowWeights[0], &q)
+		d.rowWeightMax[0] = setRowWeights(&d.rowWeights[0], &q)
 		d.emitList(c, 0, 0, dc, list)
 		for i, y := range uy {
 			for j, x := range ux {
@@ -65,5 +65,65 @@ func TestEmitList(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestListPairs checks the packed two-row sums against one int32 sum per
+// row: equal whenever listPairs accepts a block, accepted for photo-like
+// coefficients, and refused (so emitList sums row by row) when the low
+// rows' sums could leave the int32 range.
+func TestListPairs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	accepted, refused := 0, 0
+	for iter := 0; iter < 4000; iter++ {
+		var q [64]int32
+		for i := range q {
+			q[i] = int32(1 + rng.IntN(255))
+			if iter%2 == 0 {
+				q[i] = int32(1 + rng.IntN(16))
+			}
+		}
+		big := iter%4 == 3
+		dc := int32(rng.IntN(255) - 127)
+		var list []uint32
+		for k := 1; k < 64; k++ {
+			if rng.IntN(3) != 0 {
+				continue
+			}
+			v := int32(rng.IntN(61) - 30)
+			if big {
+				v = int32(rng.IntN(2047) - 1023)
+				dc = int32(rng.IntN(4095) - 2047)
+			}
+			if v != 0 {
+				list = append(list, uint32(k)<<16|uint32(uint16(v)))
+			}
+		}
+		nr := 2 + rng.IntN(listRows-1)
+		uy := rng.Perm(8)[:nr]
+		slices.Sort(uy)
+		c := &component{bw: 1, bh: 1, bwPad: 1, bhPad: 1, dw: 8, dh: 8}
+		c.smp = newSampling([]int{0}, uy, c, false)
+		d := &decoder{}
+		d.rowWeightMax[0] = setRowWeights(&d.rowWeights[0], &q)
+		var got, want [4][8]int32
+		ok := d.listPairs(c, 0, dc, list, &got)
+		d.listRowsInt32(c, 0, nr, dc, list, &want)
+		if !ok {
+			refused++
+			if !big {
+				t.Fatalf("iter %d: photo-like block refused", iter)
+			}
+			continue
+		}
+		accepted++
+		for r := 0; r < nr; r++ {
+			if got[r] != want[r] {
+				t.Fatalf("iter %d: row %d packed %v, int32 %v", iter, r, got[r], want[r])
+			}
+		}
+	}
+	if refused == 0 || accepted < 2000 {
+		t.Errorf("accepted %d, refused %d: both paths must be exercised", accepted, refused)
 	}
 }

@@ -83,27 +83,29 @@ type decoder struct {
 	pos  int
 	mode Mode
 
-	info        Info
-	frame       bool
-	baseline    bool
-	comps       []component
-	hmax, vmax  int
-	mcusX       int
-	mcusY       int
-	qt          [4][64]int32 // natural order
-	qtSet       [4]bool
-	dc, ac      [4]huffTable
-	restart     int
-	jfif, adobe bool
-	adobeXform  int
-	eobrun      int
-	br          bitReader
-	scans       int
-	maxPixels   int64
-	blk         [64]int32
-	nz          [64]uint8
-	acList      [128]uint32     // baselineBlock's AC coefficients (64 and slack)
-	rowWeights  [4][8][64]int32 // per quantization table, see setRowWeights
+	info         Info
+	frame        bool
+	baseline     bool
+	comps        []component
+	hmax, vmax   int
+	mcusX        int
+	mcusY        int
+	qt           [4][64]int32 // natural order
+	qtSet        [4]bool
+	dc, ac       [4]huffTable
+	restart      int
+	jfif, adobe  bool
+	adobeXform   int
+	eobrun       int
+	br           bitReader
+	scans        int
+	maxPixels    int64
+	blk          [64]int32
+	nz           [64]uint8
+	acList       [128]uint32     // baselineBlock's AC coefficients (64 and slack)
+	rowWeights   [4][8][64]int32 // per quantization table, see setRowWeights
+	rowWeightMax [4]uint64       // largest weight magnitude of each table
+	pairs        [4]pairCache    // see pairWeights
 
 	xs, ys []int // requested grid
 }

@@ -282,7 +282,8 @@ func (d *decoder) scan(p []byte) error {
 		if t := &d.ac[sc.acT]; !t.multiSet {
 			t.buildMulti()
 		}
-		setRowWeights(&d.rowWeights[sc.c.tq], &d.qt[sc.c.tq])
+		d.rowWeightMax[sc.c.tq] = setRowWeights(&d.rowWeights[sc.c.tq], &d.qt[sc.c.tq])
+		d.pairs = [4]pairCache{} // the tables may have changed
 	}
 	d.eobrun = 0
 	d.br.reset(d.data, d.pos)
@@ -609,12 +610,18 @@ const listRows = 4
 // row r is then, for each listed coefficient, one product added to the
 // workspace column zigzag[k]&7. (int32 products wrap as idctPartial's do,
 // so the results are the same.)
-func setRowWeights(w *[8][64]int32, q *[64]int32) {
+//
+// It returns the largest magnitude among the weights (for emitList's
+// bound).
+func setRowWeights(w *[8][64]int32, q *[64]int32) uint64 {
+	var m uint64
 	for r := range w {
 		for k, z := range zigzag {
 			w[r][k] = idctWeights[r][z>>3] * q[z]
+			m = max(m, uint64(max(int64(w[r][k]), -int64(w[r][k]))))
 		}
 	}
+	return m
 }
 
 // emitList is emit for a sequential-mode block given as its DC value and
@@ -622,49 +629,130 @@ func setRowWeights(w *[8][64]int32, q *[64]int32) {
 // each needed workspace row is computed from the listed coefficients
 // directly, so the block is never scattered or cleared. The pixels equal
 // idct8x8's.
+//
+// One row is summed in int32. Two rows share one uint64 accumulator per
+// column (row a in the low 32 bits, row b above; pairWeights): the low
+// half is row a's int32 sum exactly, and the high half is row b's once
+// row a's borrow is taken out, which is exact while row a's true sum fits
+// in an int32. A bound on that sum (the largest weight times the sum of
+// the magnitudes) is checked, and blocks that could exceed it (never a
+// photo's: it takes coefficients near the 8-bit limits) are summed row by
+// row in int32 as before.
 func (d *decoder) emitList(c *component, bx, by int, dc int32, ac []uint32) {
-	const rnd1 = 1 << (pass1Shift - 1)
 	sp := c.smp
 	c0, c1 := sp.colStart[bx], sp.colStart[bx+1]
 	r0, r1 := sp.rowStart[by], sp.rowStart[by+1]
 	nc := len(sp.ux)
 	cols := sp.colInBlk[c0:c1]
-	rw := &d.rowWeights[c.tq]
-	// One pass over the list feeds all rows, two or four at a time (a
-	// missing row repeats the last).
-	last := r1 - 1
-	ia, ib, ic, id := r0, min(r0+1, last), min(r0+2, last), min(r0+3, last)
-	wa, wb := &rw[sp.rowInBlk[ia]&7], &rw[sp.rowInBlk[ib]&7]
-	var ra, rb, rc, rd [8]int32
-	ra[0], rb[0] = wa[0]*dc, wb[0]*dc
-	if r1-r0 <= 2 {
+	var rows [4][8]int32
+	if r1-r0 == 1 {
+		w := &d.rowWeights[c.tq][sp.rowInBlk[r0]&7]
+		row := &rows[0]
+		row[0] = w[0] * dc
 		for _, x := range ac {
 			k := x >> 16 & 63
-			v := int32(int16(x))
-			z := zigzag[k] & 7
-			ra[z] += wa[k] * v
-			rb[z] += wb[k] * v
+			row[zigzag[k]&7] += w[k] * int32(int16(x))
 		}
-	} else {
-		wc, wd := &rw[sp.rowInBlk[ic]&7], &rw[sp.rowInBlk[id]&7]
-		rc[0], rd[0] = wc[0]*dc, wd[0]*dc
-		for _, x := range ac {
-			k := x >> 16 & 63
-			v := int32(int16(x))
-			z := zigzag[k] & 7
-			ra[z] += wa[k] * v
-			rb[z] += wb[k] * v
-			rc[z] += wc[k] * v
-			rd[z] += wd[k] * v
-		}
+	} else if !d.listPairs(c, by, dc, ac, &rows) {
+		d.listRowsInt32(c, r0, r1, dc, ac, &rows)
 	}
-	rows := [4]*[8]int32{&ra, &rb, &rc, &rd}
 	for n, i := 0, r0; i < r1; n, i = n+1, i+1 {
-		row := rows[n&3]
+		row := &rows[n&3]
 		for v := range row {
-			row[v] = (row[v] + rnd1) >> pass1Shift
+			row[v] = (row[v] + 1<<(pass1Shift-1)) >> pass1Shift
 		}
 		rowOut(row, cols, sp.samp[i*nc+c0:i*nc+c1])
+	}
+}
+
+// pairCache holds the packed weights of the sampled rows of one block row
+// of one component (see pairWeights).
+type pairCache struct {
+	c  *component
+	by int
+	w  [2][64]uint64
+}
+
+// pairWeights returns, for block row by of c, the packed weights of its
+// sampled rows taken two by two (a missing row repeats the last): entry k
+// is row a's weight of zig-zag coefficient k plus row b's times 2^32.
+// Blocks of one MCU row alternate between up to four block rows, so four
+// are cached.
+func (d *decoder) pairWeights(c *component, by int) *[2][64]uint64 {
+	pc := &d.pairs[by&3]
+	if pc.c == c && pc.by == by {
+		return &pc.w
+	}
+	sp := c.smp
+	r0, r1 := sp.rowStart[by], sp.rowStart[by+1]
+	last := r1 - 1
+	rw := &d.rowWeights[c.tq]
+	for p := range pc.w {
+		wa := &rw[sp.rowInBlk[min(r0+2*p, last)]&7]
+		wb := &rw[sp.rowInBlk[min(r0+2*p+1, last)]&7]
+		for k := range pc.w[p] {
+			pc.w[p][k] = uint64(int64(wa[k]) + int64(wb[k])<<32)
+		}
+	}
+	pc.c, pc.by = c, by
+	return &pc.w
+}
+
+// listPairs computes the workspace rows of a block with two to four
+// sampled rows with packed accumulators (see emitList). It returns false,
+// leaving rows undefined, when the bound on the low rows' sums is not met.
+func (d *decoder) listPairs(c *component, by int, dc int32, ac []uint32, rows *[4][8]int32) bool {
+	pw := d.pairWeights(c, by)
+	w0, w1 := &pw[0], &pw[1]
+	var p0, p1 [8]uint64
+	udc := uint64(int64(dc))
+	mag := uint64(dc ^ dc>>31 - dc>>31)
+	p0[0] = w0[0] * udc
+	if r := c.smp; r.rowStart[by+1]-r.rowStart[by] <= 2 {
+		for _, x := range ac {
+			k := x >> 16 & 63
+			v := int64(int16(x))
+			mag += uint64(v ^ v>>63 - v>>63)
+			p0[zigzag[k]&7] += w0[k] * uint64(v)
+		}
+	} else {
+		p1[0] = w1[0] * udc
+		for _, x := range ac {
+			k := x >> 16 & 63
+			v := int64(int16(x))
+			mag += uint64(v ^ v>>63 - v>>63)
+			z := zigzag[k] & 7
+			p0[z] += w0[k] * uint64(v)
+			p1[z] += w1[k] * uint64(v)
+		}
+	}
+	if mag*d.rowWeightMax[c.tq] >= 1<<31 {
+		return false
+	}
+	for v := range 8 {
+		a := int32(p0[v])
+		rows[0][v] = a
+		rows[1][v] = int32((p0[v] - uint64(int64(a))) >> 32)
+		a = int32(p1[v])
+		rows[2][v] = a
+		rows[3][v] = int32((p1[v] - uint64(int64(a))) >> 32)
+	}
+	return true
+}
+
+// listRowsInt32 computes the workspace rows r0..r1-1 (two to four) of a
+// block one int32 sum per row and column.
+func (d *decoder) listRowsInt32(c *component, r0, r1 int, dc int32, ac []uint32, rows *[4][8]int32) {
+	sp := c.smp
+	rw := &d.rowWeights[c.tq]
+	for n, i := 0, r0; i < r1; n, i = n+1, i+1 {
+		w := &rw[sp.rowInBlk[i]&7]
+		row := &rows[n&3]
+		row[0] = w[0] * dc
+		for _, x := range ac {
+			k := x >> 16 & 63
+			row[zigzag[k]&7] += w[k] * int32(int16(x))
+		}
 	}
 }
 
@@ -672,7 +760,7 @@ func (d *decoder) emitList(c *component, bx, by int, dc int32, ac []uint32) {
 func rowOut(row *[8]int32, cols []uint8, out []byte) {
 	const rnd2 = 1 << (pass2Shift - 1)
 	out = out[:len(cols)]
-	if len(cols) >= 4 {
+	if len(cols) >= 3 {
 		var full [8]byte
 		idctRow(row[:], full[:])
 		for j, x := range cols {
