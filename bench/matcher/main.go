@@ -1,26 +1,37 @@
-// Command matcher measures the sharded PDQ matcher (internal/matchshard)
-// with real processes on loopback.
+// Command matcher measures the sharded PDQ matcher with real `vibora
+// matcher --dir` processes on loopback, queried through matchshard.Client
+// over the store's registry.
 //
-//	go run ./bench/matcher [-n 100000000] [-procs 4] [-p 16] [-ref 10000000] [-ref-partitions 1,16] [-q 1000] [-batch 1000] [-rounds 3]
+//	go run ./bench/matcher -dsn postgres://... [-n 100000000] [-procs 4] [-p 16] [-ref 10000000] [-ref-p 1] [-q 1000] [-batch 1000] [-rounds 5] [-dir /tmp/vibora-bench-matcher] [-vibora BIN] [-skip-truth]
 //
-// It runs several configurations in one invocation, so that their ratios
-// are measured on the same machine at the same time: "refK", one process
-// holding -ref hashes in K partitions for each K of -ref-partitions (K = 1
-// is the embedded index: one table set over everything), then "main", -n
-// hashes in -p partitions spread over -procs processes. Each process is this
-// program re-executed as a child: it generates its partitions (record IDs
-// 1..n, a record's partition its ID modulo p, its hash a fixed function
-// of the ID; plus, for every even query j, a near-duplicate at j/2 mod 40
-// bits), builds each partition's index, and serves it with
-// matchshard.Handler; children start one after another so that only one
-// builds at a time. Partitions are generated, not loaded through the
-// store: the store's load rate is a separate figure (docs/scale.md).
+// It runs two configurations in one invocation, so that their figures
+// come from the same machine at the same time: "ref", -ref hashes in -ref-p
+// partitions held by one process, then "main", -n hashes in -p partitions
+// spread over -procs processes (contiguous ranges, as --partitions 0-3).
 //
-// It prints, per partition, records, generation and build CPU time and
-// index bytes; per process its resident memory; then batched queries per
-// second (wall) and the matchers' CPU time per query over -rounds batches
-// of -batch queries, and recall against a linear scan of every partition
-// (each child scans its own) for all -q queries.
+// A configuration's bank is one row in a fresh database on the server
+// -dsn names, with no record rows: 100 million rows would take the shared
+// PostgreSQL more than a day to take in (docs/scale.md, the store side).
+// Its records are generated (IDs 1..n, a record's hash a fixed function
+// of its ID, plus for every even query j a near-duplicate at j/2 mod 40
+// bits, ID n+1+j) and fed to matchshard.Shard.Refresh through a Source,
+// exactly as a matcher reads a bank from the store, and each process's
+// partitions are written with Shard.Save into -dir/CONFIG/I, one process
+// at a time (only one build's scratch in memory). A directory saved
+// earlier for the same figures is reused (-regen rebuilds it). Then
+// `vibora matcher --dir -dir/CONFIG/I` processes start one after another:
+// each loads its partitions from disk (Shard.Load, the index files
+// mapped), finds the bank row with the digest it saved, tails nothing
+// past its watermark, and registers.
+//
+// It prints, per process: build CPU and wall time, index bytes on disk;
+// load wall and CPU time to ready, resident memory (anonymous and
+// file-backed) after the load and after the queries. Then batched queries
+// per second (wall) and the matchers' CPU time per query over -rounds
+// batches of -batch queries, and recall against a brute force: a linear
+// scan of every generated record against every query, run once in this
+// process on all cores and kept in -dir (its wall and CPU time are
+// printed when it runs).
 package main
 
 import (
@@ -29,60 +40,73 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
+	"log"
 	"math/bits"
-	"net"
-	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/matchshard"
+	"github.com/vibora-project/vibora/internal/store"
 )
 
 const secret = "bench-secret"
 
+type config struct {
+	name     string
+	n        int64
+	procs, p int
+}
+
 func main() {
-	child := flag.Bool("child", false, "run as a matcher child (internal)")
+	dsn := flag.String("dsn", os.Getenv("VIBORA_TEST_POSTGRES"), "PostgreSQL server (a fresh database on it per configuration, dropped at the end)")
 	n := flag.Int64("n", 100_000_000, "records of the main configuration")
 	procs := flag.Int("procs", 4, "matcher processes of the main configuration")
-	p := flag.Int("p", 16, "virtual partitions")
-	ref := flag.Int64("ref", 10_000_000, "records of the reference configurations (one process each; 0: skip)")
-	refParts := flag.String("ref-partitions", "1,16", "the partition counts of the reference configurations")
+	p := flag.Int("p", 16, "virtual partitions of the main configuration")
+	ref := flag.Int64("ref", 10_000_000, "records of the reference configuration, one process (0: skip)")
+	refP := flag.Int("ref-p", 1, "virtual partitions of the reference configuration")
 	nq := flag.Int("q", 1000, "queries (recall is checked on all of them)")
 	batch := flag.Int("batch", 1000, "queries per batch")
-	rounds := flag.Int("rounds", 3, "timed batches")
-	parts := flag.String("parts", "", "child: the partitions to hold, comma-separated")
+	rounds := flag.Int("rounds", 5, "timed batches")
+	dir := flag.String("dir", filepath.Join(os.TempDir(), "vibora-bench-matcher"), "where the partitions and the brute force are kept between runs")
+	bin := flag.String("vibora", "", "the vibora binary (default: built from this tree)")
+	regen := flag.Bool("regen", false, "rebuild saved partitions")
+	skipTruth := flag.Bool("skip-truth", false, "skip the brute force and the recall (queries per second only)")
 	flag.Parse()
-	if *child {
-		if err := runChild(*n, *p, *parts, *nq); err != nil {
-			fmt.Fprintln(os.Stderr, "child:", err)
-			os.Exit(1)
+	if *dsn == "" {
+		log.Fatal("-dsn (or VIBORA_TEST_POSTGRES) is required")
+	}
+	if *bin == "" {
+		*bin = filepath.Join(os.TempDir(), fmt.Sprintf("vibora-bench-matcher-%d", os.Getpid()))
+		if out, err := exec.Command("go", "build", "-o", *bin, "./cmd/vibora").CombinedOutput(); err != nil {
+			log.Fatalf("build vibora: %v\n%s", err, out)
 		}
-		return
+		defer os.Remove(*bin)
 	}
 	qs := queries(*nq)
-	for _, rp := range strings.Split(*refParts, ",") {
-		k, err := strconv.Atoi(rp)
-		if *ref == 0 || err != nil {
-			continue
-		}
-		if err := runConfig(fmt.Sprintf("ref%d", k), *ref, 1, k, qs, *batch, *rounds); err != nil {
-			fmt.Fprintln(os.Stderr, "ref:", err)
-			os.Exit(1)
-		}
+	var cs []config
+	if *ref > 0 {
+		cs = append(cs, config{"ref", *ref, 1, *refP})
 	}
-	if err := runConfig("main", *n, *procs, *p, qs, *batch, *rounds); err != nil {
-		fmt.Fprintln(os.Stderr, "main:", err)
-		os.Exit(1)
+	cs = append(cs, config{"main", *n, *procs, *p})
+	for _, c := range cs {
+		if err := run(c, *dsn, *bin, *dir, qs, *batch, *rounds, *regen, *skipTruth); err != nil {
+			log.Fatalf("%s: %v", c.name, err)
+		}
 	}
 }
 
@@ -94,18 +118,32 @@ func splitmix64(x uint64) uint64 {
 	return x ^ (x >> 31)
 }
 
-func hashOf(stream, id uint64) pdq.Hash {
-	var h pdq.Hash
+// words is the hash of record (or query) id of stream: four words, the
+// hash's bytes in big-endian order.
+func words(stream, id uint64) [4]uint64 {
+	var w [4]uint64
 	for k := uint64(0); k < 4; k++ {
-		binary.BigEndian.PutUint64(h[8*k:], splitmix64(stream<<56^id<<2|k))
+		w[k] = splitmix64(stream<<56 ^ id<<2 | k)
+	}
+	return w
+}
+
+func hashOf(w [4]uint64) pdq.Hash {
+	var h pdq.Hash
+	for k := range w {
+		binary.BigEndian.PutUint64(h[8*k:], w[k])
 	}
 	return h
+}
+
+func wordsOf(h *pdq.Hash) [4]uint64 {
+	return [4]uint64{binary.BigEndian.Uint64(h[0:]), binary.BigEndian.Uint64(h[8:]), binary.BigEndian.Uint64(h[16:]), binary.BigEndian.Uint64(h[24:])}
 }
 
 func queries(nq int) []pdq.Hash {
 	qs := make([]pdq.Hash, nq)
 	for j := range qs {
-		qs[j] = hashOf(2, uint64(j))
+		qs[j] = hashOf(words(2, uint64(j)))
 	}
 	return qs
 }
@@ -125,168 +163,153 @@ func planted(q pdq.Hash, j int) pdq.Hash {
 	return q
 }
 
-func words(h *pdq.Hash) [4]uint64 {
-	return [4]uint64{binary.BigEndian.Uint64(h[0:]), binary.BigEndian.Uint64(h[8:]), binary.BigEndian.Uint64(h[16:]), binary.BigEndian.Uint64(h[24:])}
+// source is a bank of generated records, read as a matcher reads the
+// store: one live bank, records in ID order, no tombstones.
+type source struct {
+	bank   matchshard.Bank
+	n      int64
+	qs     []pdq.Hash
+	p      int
+	isHeld map[int]bool
 }
 
-// records calls fn for every record of partition part: IDs 1..n, then
-// the planted near-duplicates n+1+j.
-func records(n int64, p, part int, qs []pdq.Hash, fn func(id int64, h pdq.Hash)) {
-	first := int64(part)
-	if first == 0 {
-		first = int64(p)
-	}
-	for id := first; id <= n; id += int64(p) {
-		fn(id, hashOf(1, uint64(id)))
-	}
-	for j := 0; j < len(qs); j += 2 {
-		id := n + 1 + int64(j)
-		if matchshard.Partition(id, p) == part {
-			fn(id, planted(qs[j], j))
+func (s source) LiveBanks(context.Context) ([]matchshard.Bank, error) {
+	return []matchshard.Bank{s.bank}, nil
+}
+
+func (s source) RemovalsAfter(context.Context, int64, int) ([]matchshard.Removal, error) {
+	return nil, nil
+}
+
+// PDQAfter yields every record past after. The hashes of partitions the
+// shard does not hold are not computed (the shard skips them: a store
+// would read their rows anyway).
+func (s source) PDQAfter(ctx context.Context, bank, after int64, fn func(int64, pdq.Hash, int) error) error {
+	var zero pdq.Hash
+	for id := after + 1; id <= s.n; id++ {
+		h := zero
+		if s.isHeld[matchshard.Partition(id, s.p)] {
+			h = hashOf(words(1, uint64(id)))
+		}
+		if err := fn(id, h, 90); err != nil {
+			return err
 		}
 	}
+	for j := 0; j < len(s.qs); j += 2 {
+		if id := s.n + 1 + int64(j); id > after {
+			if err := fn(id, planted(s.qs[j], j), 90); err != nil {
+				return err
+			}
+		}
+	}
+	return ctx.Err()
 }
 
-type partStat struct {
-	Part     int     `json:"part"`
-	Records  int     `json:"records"`
-	GenCPU   float64 `json:"gen_cpu_s"`
-	BuildCPU float64 `json:"build_cpu_s"`
-	Bytes    int64   `json:"bytes"`
+// held is process i's contiguous range of the p partitions.
+func held(i, procs, p int) []int {
+	var out []int
+	for part := i * p / procs; part < (i+1)*p/procs; part++ {
+		out = append(out, part)
+	}
+	return out
 }
 
-type ready struct {
-	Addr  string     `json:"addr"`
-	Parts []partStat `json:"parts"`
-	RSS   int64      `json:"rss_bytes"`
+func spec(parts []int) string {
+	return fmt.Sprintf("%d-%d", parts[0], parts[len(parts)-1])
 }
 
-func runChild(n int64, p int, spec string, nq int) error {
-	var held []int
-	for _, s := range strings.Split(spec, ",") {
-		v, err := strconv.Atoi(s)
+func run(c config, dsn, bin, base string, qs []pdq.Hash, batch, rounds int, regen, skipTruth bool) error {
+	ctx := context.Background()
+	db, drop, err := freshDatabase(ctx, dsn, c.name)
+	if err != nil {
+		return err
+	}
+	defer drop()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	records := c.n + int64((len(qs)+1)/2)
+	digest := fmt.Sprintf("bench-matcher-n%d-q%d", c.n, len(qs))
+	bank := store.Bank{Name: "generated", Kind: "known", Version: 1, ImportedAt: time.Now().UTC().Format(time.RFC3339), ImportedBy: "bench", RecordCount: records, ContentDigest: digest}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.InsertBank(ctx, &bank) }); err != nil {
+		return err
+	}
+	src := source{bank: matchshard.Bank{ID: bank.ID, Digest: fmt.Sprintf("%d:%s", bank.Version, digest)}, n: c.n, qs: qs, p: c.p}
+	fmt.Printf("config=%s records=%d processes=%d partitions=%d loadavg=%q\n", c.name, records, c.procs, c.p, loadavg())
+
+	// Build and save each process's partitions, one process at a time.
+	dirs := make([]string, c.procs)
+	for i := range c.procs {
+		parts := held(i, c.procs, c.p)
+		dirs[i] = filepath.Join(base, fmt.Sprintf("%s-n%d-p%d-q%d-b%d", c.name, c.n, c.p, len(qs), bank.ID), fmt.Sprint(i))
+		if _, err := os.Stat(filepath.Join(dirs[i], "state.json")); err == nil && !regen {
+			fmt.Printf("  %s proc=%d partitions=%s saved earlier in %s\n", c.name, i, spec(parts), dirs[i])
+			continue
+		}
+		os.RemoveAll(dirs[i])
+		shard, err := matchshard.NewShard(c.p, parts)
 		if err != nil {
 			return err
 		}
-		held = append(held, v)
-	}
-	qs := queries(nq)
-	shard, err := matchshard.NewShard(p, held)
-	if err != nil {
-		return err
-	}
-	var out ready
-	for _, part := range held {
-		c0 := cpuTime()
-		var hs []pdq.Hash
-		var ids []int64
-		records(n, p, part, qs, func(id int64, h pdq.Hash) { hs, ids = append(hs, h), append(ids, id) })
-		c1 := cpuTime()
-		if err := shard.SetPartition(part, 1, hs, ids); err != nil {
+		src.isHeld = map[int]bool{}
+		for _, part := range parts {
+			src.isHeld[part] = true
+		}
+		c0, t0 := cpuTime(), time.Now()
+		if err := shard.Refresh(ctx, src); err != nil {
 			return err
 		}
-		c2 := cpuTime()
-		out.Parts = append(out.Parts, partStat{Part: part, Records: len(ids), GenCPU: (c1 - c0).Seconds(), BuildCPU: (c2 - c1).Seconds(), Bytes: shard.Bytes()[part]})
-		hs, ids = nil, nil
-		debug.FreeOSMemory() // the input and build scratch: not part of the resident figure
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/v1/", matchshard.Handler(shard, secret, slog.New(slog.NewTextHandler(io.Discard, nil))))
-	// /bench/scan: the brute force over this child's partitions, as
-	// "query record distance" lines.
-	mux.HandleFunc("GET /bench/scan", func(w http.ResponseWriter, r *http.Request) {
-		qw := make([][4]uint64, len(qs))
-		for j := range qs {
-			qw[j] = words(&qs[j])
+		c1, t1 := cpuTime(), time.Now()
+		heap := heapInUse()
+		if err := shard.Save(dirs[i]); err != nil {
+			return err
 		}
-		bw := bufio.NewWriter(w)
-		for _, part := range held {
-			records(n, p, part, qs, func(id int64, h pdq.Hash) {
-				x := words(&h)
-				for j, q := range qw {
-					if bits.OnesCount64(q[0]^x[0])+bits.OnesCount64(q[1]^x[1])+bits.OnesCount64(q[2]^x[2])+bits.OnesCount64(q[3]^x[3]) <= 31 {
-						d := bits.OnesCount64(q[0]^x[0]) + bits.OnesCount64(q[1]^x[1]) + bits.OnesCount64(q[2]^x[2]) + bits.OnesCount64(q[3]^x[3])
-						fmt.Fprintf(bw, "%d %d %d\n", j, id, d)
-					}
-				}
-			})
+		c2, t2 := cpuTime(), time.Now()
+		var recs int
+		var bytes int64
+		for _, part := range parts {
+			recs += shard.Records()[part]
+			bytes += shard.Bytes()[part]
 		}
-		bw.Flush()
-	})
-	out.Addr = ln.Addr().String()
-	out.RSS = rss()
-	if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
-		return err
+		fmt.Printf("  %s proc=%d partitions=%s records=%d build_cpu_s=%.1f build_wall_s=%.1f (per partition %.1f CPU-s) heap_after_build=%d save_cpu_s=%.1f save_wall_s=%.1f index_bytes=%d bytes_per_record=%.1f loadavg=%q\n",
+			c.name, i, spec(parts), recs, (c1 - c0).Seconds(), t1.Sub(t0).Seconds(), (c1-c0).Seconds()/float64(len(parts)), heap,
+			(c2 - c1).Seconds(), t2.Sub(t1).Seconds(), bytes, float64(bytes)/float64(recs), loadavg())
+		shard = nil
+		runtime.GC()
+		debug.FreeOSMemory()
 	}
-	return http.Serve(ln, mux)
-}
 
-type proc struct {
-	cmd   *exec.Cmd
-	ready ready
-	parts []int
-}
-
-func runConfig(name string, n int64, procs, p int, qs []pdq.Hash, batch, rounds int) error {
-	exe, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	var ps []*proc
+	// The matcher processes, one after another.
+	var ms []*matcher
 	defer func() {
-		for _, c := range ps {
-			c.cmd.Process.Kill()
-			c.cmd.Wait()
+		for _, m := range ms {
+			m.stop()
 		}
 	}()
-	fmt.Printf("config=%s records=%d processes=%d partitions=%d\n", name, n, procs, p)
-	for i := range procs {
-		var held []string
-		c := &proc{}
-		for part := i; part < p; part += procs {
-			held = append(held, strconv.Itoa(part))
-			c.parts = append(c.parts, part)
-		}
-		c.cmd = exec.Command(exe, "-child", "-n", fmt.Sprint(n), "-p", fmt.Sprint(p), "-q", fmt.Sprint(len(qs)), "-parts", strings.Join(held, ","))
-		c.cmd.Stderr = os.Stderr
-		stdout, err := c.cmd.StdoutPipe()
+	for i := range c.procs {
+		parts := held(i, c.procs, c.p)
+		m, err := startMatcher(bin, db, dirs[i], fmt.Sprintf("%s-%d", c.name, i), spec(parts), c.p)
 		if err != nil {
 			return err
 		}
-		t0 := time.Now()
-		if err := c.cmd.Start(); err != nil {
-			return err
-		}
-		ps = append(ps, c)
-		line, err := bufio.NewReader(stdout).ReadBytes('\n')
-		if err != nil {
-			return fmt.Errorf("process %d: %w", i, err)
-		}
-		if err := json.Unmarshal(line, &c.ready); err != nil {
-			return err
-		}
-		for _, s := range c.ready.Parts {
-			fmt.Printf("  %s proc=%d part=%d records=%d gen_cpu_s=%.2f build_cpu_s=%.2f index_bytes=%d bytes_per_record=%.1f\n",
-				name, i, s.Part, s.Records, s.GenCPU, s.BuildCPU, s.Bytes, float64(s.Bytes)/float64(s.Records))
-		}
-		fmt.Printf("  %s proc=%d ready_wall_s=%.1f rss_bytes=%d\n", name, i, time.Since(t0).Seconds(), c.ready.RSS)
+		ms = append(ms, m)
+		anon, file := m.rss()
+		fmt.Printf("  %s proc=%d partitions=%s load_wall_s=%.2f load_cpu_s=%.2f rss_anon=%d rss_file=%d on_disk=%d loadavg=%q\n",
+			c.name, i, spec(parts), m.readyAfter.Seconds(), m.cpu().Seconds(), anon, file, dirSize(dirs[i]), loadavg())
 	}
-	nodes := make([]matchshard.Node, len(ps))
-	for i, c := range ps {
-		nodes[i] = matchshard.Node{Name: fmt.Sprint(i), Addr: c.ready.Addr, Partitions: c.parts, Of: p}
-	}
-	cl := &matchshard.Client{Secret: secret, Nodes: func(context.Context) ([]matchshard.Node, error) {
-		for i := range nodes {
-			nodes[i].Heartbeat = time.Now()
+	cl := &matchshard.Client{Secret: secret, Nodes: func(ctx context.Context) ([]matchshard.Node, error) {
+		ns, err := st.Matchers(ctx)
+		out := make([]matchshard.Node, len(ns))
+		for i, m := range ns {
+			out[i] = matchshard.Node{Name: m.Name, Addr: m.Addr, Partitions: m.Partitions, Of: m.Of, Heartbeat: time.UnixMilli(m.HeartbeatMS)}
 		}
-		return nodes, nil
+		return out, err
 	}}
-	ctx := context.Background()
-	// Every query once, for recall; then the timed rounds.
+
+	// Every query once, for recall (and to touch the mapped index); then
+	// the timed rounds.
 	got := map[[2]int64]int{}
 	for off := 0; off < len(qs); off += batch {
 		hits, err := cl.SearchPDQ(ctx, qs[off:min(off+batch, len(qs))], 31)
@@ -297,7 +320,7 @@ func runConfig(name string, n int64, procs, p int, qs []pdq.Hash, batch, rounds 
 			got[[2]int64{int64(off + h.Query), h.Record}] = h.Distance
 		}
 	}
-	cpu0 := childCPU(ps)
+	cpu0 := totalCPU(ms)
 	t0 := time.Now()
 	done := 0
 	for r := range rounds {
@@ -309,45 +332,31 @@ func runConfig(name string, n int64, procs, p int, qs []pdq.Hash, batch, rounds 
 		done += len(b)
 	}
 	wall := time.Since(t0)
-	cpu := childCPU(ps) - cpu0
-	fmt.Printf("  %s batched_qps_wall=%.0f matcher_cpu_us_per_query=%.0f (%d queries in batches of %d)\n",
-		name, float64(done)/wall.Seconds(), float64(cpu.Microseconds())/float64(done), done, batch)
-	// Brute force, each child over its own partitions, concurrently.
-	want := map[[2]int64]int{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	errs := make(chan error, len(ps))
-	t1 := time.Now()
-	for _, c := range ps {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			resp, err := http.Get("http://" + c.ready.Addr + "/bench/scan")
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer resp.Body.Close()
-			sc := bufio.NewScanner(resp.Body)
-			for sc.Scan() {
-				var j, id int64
-				var d int
-				fmt.Sscan(sc.Text(), &j, &id, &d)
-				mu.Lock()
-				want[[2]int64{j, id}] = d
-				mu.Unlock()
-			}
-		}()
+	cpu := totalCPU(ms) - cpu0
+	fmt.Printf("  %s batched_qps_wall=%.0f matcher_cpu_us_per_query=%.0f (%d queries in batches of %d) loadavg=%q\n",
+		c.name, float64(done)/wall.Seconds(), float64(cpu.Microseconds())/float64(done), done, batch, loadavg())
+	for i, m := range ms {
+		anon, file := m.rss()
+		fmt.Printf("  %s proc=%d after_queries rss_anon=%d rss_file=%d\n", c.name, i, anon, file)
 	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	if skipTruth {
+		return nil
+	}
+	want, err := truth(base, c.n, qs)
+	if err != nil {
 		return err
 	}
-	found, wrong := 0, 0
+	found, wrong, plantedFound, plantedWant := 0, 0, 0, 0
 	for k, d := range want {
-		if gd, ok := got[k]; ok && gd == d {
+		gd, ok := got[k]
+		if ok && gd == d {
 			found++
+		}
+		if k[1] > c.n {
+			plantedWant++
+			if ok && gd == d {
+				plantedFound++
+			}
 		}
 	}
 	for k, d := range got {
@@ -355,38 +364,219 @@ func runConfig(name string, n int64, procs, p int, qs []pdq.Hash, batch, rounds 
 			wrong++
 		}
 	}
-	fmt.Printf("  %s recall=%.6f (%d of %d brute-force matches, %d not in the brute force) scan_wall_s=%.0f\n",
-		name, float64(found)/float64(max(1, len(want))), found, len(want), wrong, time.Since(t1).Seconds())
+	fmt.Printf("  %s recall=%.6f (%d of %d brute-force matches, %d of %d planted; %d answers not in the brute force)\n",
+		c.name, float64(found)/float64(max(1, len(want))), found, len(want), plantedFound, plantedWant, wrong)
 	return nil
 }
 
-// childCPU sums the children's user+system CPU time from /proc.
-func childCPU(ps []*proc) time.Duration {
-	var total time.Duration
-	for _, c := range ps {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", c.cmd.Process.Pid))
-		if err != nil {
-			continue
+// truth is the brute force: every (query, record) pair within distance 31,
+// from a linear scan of records 1..n and the planted near-duplicates,
+// computed once and kept in dir.
+func truth(dir string, n int64, qs []pdq.Hash) (map[[2]int64]int, error) {
+	path := filepath.Join(dir, fmt.Sprintf("truth-n%d-q%d.txt", n, len(qs)))
+	want := map[[2]int64]int{}
+	if data, err := os.ReadFile(path); err == nil {
+		for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var j, id int64
+			var d int
+			if _, err := fmt.Sscan(l, &j, &id, &d); err != nil {
+				return nil, fmt.Errorf("%s: %w", path, err)
+			}
+			want[[2]int64{j, id}] = d
 		}
-		f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
-		ut, _ := strconv.ParseInt(f[11], 10, 64)
-		st, _ := strconv.ParseInt(f[12], 10, 64)
-		total += time.Duration(ut+st) * time.Second / 100 // USER_HZ
+		fmt.Printf("  brute force over %d records read from %s: %d matches\n", n, path, len(want))
+		return want, nil
+	}
+	qw := make([][4]uint64, len(qs))
+	for j := range qs {
+		qw[j] = wordsOf(&qs[j])
+	}
+	scan := func(id int64, x [4]uint64, out map[[2]int64]int) {
+		for j := range qw {
+			q := &qw[j]
+			d := bits.OnesCount64(q[0]^x[0]) + bits.OnesCount64(q[1]^x[1])
+			if d > 31 {
+				continue
+			}
+			if d += bits.OnesCount64(q[2]^x[2]) + bits.OnesCount64(q[3]^x[3]); d <= 31 {
+				out[[2]int64{int64(j), id}] = d
+			}
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	c0, t0 := cpuTime(), time.Now()
+	parts := make([]map[[2]int64]int, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		parts[w] = map[[2]int64]int{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := int64(w) + 1; id <= n; id += int64(workers) {
+				scan(id, words(1, uint64(id)), parts[w])
+			}
+		}()
+	}
+	wg.Wait()
+	for j := 0; j < len(qs); j += 2 {
+		h := planted(qs[j], j)
+		scan(n+1+int64(j), wordsOf(&h), want)
+	}
+	var buf bytes.Buffer
+	for _, part := range parts {
+		for k, d := range part {
+			want[k] = d
+		}
+	}
+	for k, d := range want {
+		fmt.Fprintf(&buf, "%d %d %d\n", k[0], k[1], d)
+	}
+	fmt.Printf("  brute force over %d records x %d queries: %d matches, wall_s=%.0f cpu_s=%.0f on %d threads loadavg=%q\n",
+		n, len(qs), len(want), time.Since(t0).Seconds(), (cpuTime() - c0).Seconds(), workers, loadavg())
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return want, os.WriteFile(path, buf.Bytes(), 0o600)
+}
+
+// matcher is one `vibora matcher` process.
+type matcher struct {
+	cmd        *exec.Cmd
+	readyAfter time.Duration
+}
+
+func startMatcher(bin, db, dir, name, parts string, of int) (*matcher, error) {
+	cmd := exec.Command(bin, "--db", db, "--json", "matcher", "--name", name, "--dir", dir, "--partitions", parts, "--partition-count", fmt.Sprint(of))
+	cmd.Env = append(os.Environ(), "VIBORA_MATCHER_SECRET="+secret)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	// The matcher's log goes to a file (the child writes it directly), read
+	// once it is ready.
+	logf, err := os.CreateTemp("", "vibora-bench-matcher-*.log")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(logf.Name())
+	defer logf.Close()
+	m := &matcher{cmd: cmd}
+	cmd.Stderr = logf
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	m.readyAfter = time.Since(t0)
+	var ready struct{ Addr string }
+	if err != nil || json.Unmarshal([]byte(line), &ready) != nil || ready.Addr == "" {
+		m.stop()
+		logs, _ := os.ReadFile(logf.Name())
+		return nil, fmt.Errorf("matcher %s did not get ready: %q %v\n%s", name, line, err, logs)
+	}
+	if logs, _ := os.ReadFile(logf.Name()); !bytes.Contains(logs, []byte("from=disk")) {
+		m.stop()
+		return nil, fmt.Errorf("matcher %s did not load its partitions from disk:\n%s", name, logs)
+	}
+	return m, nil
+}
+
+func (m *matcher) stop() {
+	m.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { m.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		m.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// cpu is the process's user+system CPU time from /proc.
+func (m *matcher) cpu() time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", m.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+2:]))
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100 // USER_HZ
+}
+
+// rss is the process's resident memory, anonymous and file-backed (the
+// mapped index files), from /proc.
+func (m *matcher) rss() (anon, file int64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", m.cmd.Process.Pid))
+	if err != nil {
+		return 0, 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		k, v, _ := strings.Cut(l, ":")
+		kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+		switch k {
+		case "RssAnon":
+			anon = kb << 10
+		case "RssFile":
+			file = kb << 10
+		}
+	}
+	return anon, file
+}
+
+func totalCPU(ms []*matcher) time.Duration {
+	var t time.Duration
+	for _, m := range ms {
+		t += m.cpu()
+	}
+	return t
+}
+
+func dirSize(dir string) int64 {
+	var total int64
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if fi, err := e.Info(); err == nil {
+			total += fi.Size()
+		}
 	}
 	return total
 }
 
-// rss is this process's resident memory from /proc (0 elsewhere).
-func rss() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+func heapInUse() uint64 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapInuse
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// freshDatabase creates a database for one configuration on the server.
+func freshDatabase(ctx context.Context, dsn, name string) (string, func(), error) {
+	name = fmt.Sprintf("bench_matcher_%s_%d", name, os.Getpid())
+	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
-		return 0
+		return "", nil, err
 	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb << 10
-		}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		conn.Close(ctx)
+		return "", nil, err
 	}
-	return 0
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", nil, errors.Join(err, conn.Close(ctx))
+	}
+	u.Path = "/" + name
+	return u.String(), func() {
+		conn.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)")
+		conn.Close(ctx)
+	}, nil
 }
