@@ -26,7 +26,6 @@ import (
 	"path"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/zeebo/blake3"
 )
@@ -78,143 +77,181 @@ func Hash(r io.Reader) (Digests, error) {
 }
 
 // Hasher computes every digest of a stream written to it, and keeps the
-// safetensors header it starts with (under 16 MiB). The stream is cut
-// into 1 MiB chunks that BLAKE3, CRC-32 and two SHA-256 workers read. The
-// SHA-256 workers share the two SHA-256 messages (the whole file with
-// AutoV2, and AutoV3 with AutoV1's slice): a worker that finds both free
-// hashes them side by side, which costs less CPU than two loops (see
-// sha256x2.go), and one that finds only one takes that one, so that free
-// cores run them apart. Sum must be called once, after the last Write, to
-// release the goroutines.
+// safetensors header it starts with (under 16 MiB). The stream is read
+// into a ring of chunks that two workers consume, each chunk once by
+// each, so that both cores hash the same read:
+//
+//   - the SHA-256 worker hashes the whole file (and AutoV2) and, in the
+//     same loop, AutoV3's message (and AutoV1's slice) whenever that
+//     message is at the same chunk: two messages side by side cost less
+//     CPU than two loops (sha256x2.go);
+//   - the other worker hashes BLAKE3 and CRC-32 and, when it has no chunk
+//     left to read (the SHA-256 worker is the slower), takes AutoV3's
+//     message for the next chunk, so that the work moves to the idle core.
+//
+// AutoV3's message is hashed in order by whichever worker holds it. Sum
+// must be called once, after the last Write, to release the workers.
 type Hasher struct {
 	full, v3 shaStream
 	v1       hash.Hash
 	b3       *blake3.Hasher
 	crc      hash.Hash32
 	v3skip   int64 // set from the first 8 bytes, before the first chunk is sent
-	chans    []chan *chunk
-	sha      shaQueue
+	q        chunkQueue
 	done     sync.WaitGroup
-	pool     sync.Pool
 	cur      *chunk // the chunk being filled
 	off      int64  // bytes written
 	head     []byte // the first bytes, up to the header's end or MaxHeader
 	headWant int64
+	// Chunks of AutoV3's message hashed side by side with the whole
+	// file's, and alone (under the queue's lock); stealFirst (tests) makes
+	// the BLAKE3 worker take AutoV3's message whenever it is free.
+	paired, alone int
+	stealFirst    bool
 }
 
 type chunk struct {
-	buf  *[]byte
+	buf  []byte
 	n    int
 	off  int64
-	left atomic.Int32 // readers still to read it; the last returns it to the pool
+	left int // readers still to read it (under the queue's lock)
 }
 
-// The chunks a SHA-256 worker may be ahead of the slower message, and
-// the hashes that read every chunk.
+// The chunks in flight, and the readers of each: the whole file's
+// SHA-256, AutoV3's, and BLAKE3 with CRC-32.
 const (
-	shaAhead = 16
-	readers  = 4 // BLAKE3, CRC-32, the two SHA-256 messages
+	ringSize = 16
+	readers  = 3
 )
 
-// shaQueue holds the chunks the SHA-256 messages have still to read.
-type shaQueue struct {
+// chunkQueue holds the chunks sent and not yet read by every reader.
+// Positions are chunk indices from the start of the stream.
+type chunkQueue struct {
 	mu     sync.Mutex
 	cond   sync.Cond
 	chunks []*chunk // from chunk index base on
 	base   int
-	next   [2]int  // the next chunk of each message
-	busy   [2]bool // a worker has the message
+	full   int  // the SHA-256 worker's next chunk
+	v3     int  // AutoV3's next chunk
+	v3busy bool // a worker holds AutoV3's message
+	b3     int  // the BLAKE3 and CRC-32 worker's next chunk
+	free   []*chunk
+	made   int
 	closed bool
 }
+
+func (q *chunkQueue) sent() int { return q.base + len(q.chunks) }
 
 // NewHasher starts a Hasher.
 func NewHasher() *Hasher {
 	h := &Hasher{full: newSHAStream(), v3: newSHAStream(), v1: sha256.New(), b3: blake3.New(), crc: crc32.NewIEEE(), v3skip: 8, headWant: 8}
-	h.pool.New = func() any { b := make([]byte, chunkSize); return &b }
-	h.sha.cond.L = &h.sha.mu
-	work := []func(b []byte){
-		func(b []byte) { h.b3.Write(b) },
-		func(b []byte) { h.crc.Write(b) },
-	}
-	h.chans = make([]chan *chunk, len(work))
-	for i, w := range work {
-		h.chans[i] = make(chan *chunk, shaAhead)
-		h.done.Go(func() {
-			for c := range h.chans[i] {
-				w((*c.buf)[:c.n])
-				h.release(c)
-			}
-		})
-	}
-	for range 2 {
-		h.done.Go(h.shaWorker)
-	}
+	h.q.cond.L = &h.q.mu
+	h.done.Go(h.shaWorker)
+	h.done.Go(h.blakeWorker)
 	return h
 }
 
-func (h *Hasher) release(c *chunk) {
-	if c.left.Add(-1) == 0 {
-		h.pool.Put(c.buf)
+// release marks c read by one more reader (under the lock): the last
+// returns it to the ring, and the chunks every reader has passed leave
+// the queue.
+func (q *chunkQueue) release(c *chunk) {
+	if c.left--; c.left == 0 {
+		q.free = append(q.free, c)
 	}
+	if k := min(q.full, q.v3, q.b3) - q.base; k > 0 {
+		q.chunks = append(q.chunks[:0], q.chunks[k:]...)
+		q.base += k
+	}
+	q.cond.Broadcast()
 }
 
-// shaWorker takes both messages when both are free and have a chunk, or
-// the one that is, until every chunk is read.
+// v3Bytes hashes chunk c into AutoV1's slice and returns the part of it
+// in AutoV3's message.
+func (h *Hasher) v3Bytes(c *chunk) []byte {
+	b := c.buf[:c.n]
+	writeRange(h.v1, b, c.off, autoV1Offset, autoV1Offset+autoV1Length)
+	return tail(b, c.off, h.v3skip)
+}
+
+// shaWorker hashes every chunk into the whole file's SHA-256, paired with
+// AutoV3's when that message is free at the same chunk; once the whole
+// file is hashed, it helps finish AutoV3's.
 func (h *Hasher) shaWorker() {
-	q := &h.sha
+	q := &h.q
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for {
-		var take [2]*chunk
-		for m := range 2 {
-			if !q.busy[m] && q.next[m] < q.base+len(q.chunks) {
-				take[m] = q.chunks[q.next[m]-q.base]
-			}
-		}
-		if take[0] == nil && take[1] == nil {
-			if q.closed && q.next[0] == q.base+len(q.chunks) && q.next[1] == q.base+len(q.chunks) {
-				return
-			}
-			q.cond.Wait()
-			continue
-		}
-		for m, c := range take {
-			if c != nil {
-				q.busy[m] = true
-			}
-		}
-		q.mu.Unlock()
-		var a, b []byte
-		if c := take[0]; c != nil {
-			a = (*c.buf)[:c.n]
-		}
-		if c := take[1]; c != nil {
-			b = tail((*c.buf)[:c.n], c.off, h.v3skip)
-			writeRange(h.v1, (*c.buf)[:c.n], c.off, autoV1Offset, autoV1Offset+autoV1Length)
-		}
 		switch {
-		case take[0] != nil && take[1] != nil:
-			writeBoth(h.full, h.v3, a, b)
-		case take[0] != nil:
-			h.full.write(a)
-		default:
-			h.v3.write(b)
-		}
-		q.mu.Lock()
-		for m, c := range take {
-			if c != nil {
-				q.busy[m] = false
-				q.next[m]++
-				h.release(c)
+		case q.full < q.sent():
+			c := q.chunks[q.full-q.base]
+			pair := !q.v3busy && q.v3 == q.full
+			q.v3busy = q.v3busy || pair
+			q.mu.Unlock()
+			if pair {
+				writeBoth(h.full, h.v3, c.buf[:c.n], h.v3Bytes(c))
+			} else {
+				h.full.write(c.buf[:c.n])
 			}
+			q.mu.Lock()
+			q.full++
+			if pair {
+				q.v3++
+				q.v3busy = false
+				h.paired++
+				q.release(c)
+			}
+			q.release(c)
+		case !q.v3busy && q.v3 < q.sent():
+			h.v3Alone()
+		case q.closed && q.v3 == q.sent():
+			return
+		default:
+			q.cond.Wait()
 		}
-		// Forget the chunks both messages have read.
-		if k := min(q.next[0], q.next[1]) - q.base; k > shaAhead {
-			q.chunks = append(q.chunks[:0], q.chunks[k:]...)
-			q.base += k
-		}
-		q.cond.Broadcast()
 	}
+}
+
+// blakeWorker hashes every chunk into BLAKE3 and CRC-32 and, when it has
+// caught up with the reader, AutoV3's message alone.
+func (h *Hasher) blakeWorker() {
+	q := &h.q
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for {
+		switch {
+		case h.stealFirst && !q.v3busy && q.v3 < q.sent():
+			h.v3Alone()
+		case q.b3 < q.sent():
+			c := q.chunks[q.b3-q.base]
+			q.mu.Unlock()
+			h.b3.Write(c.buf[:c.n])
+			h.crc.Write(c.buf[:c.n])
+			q.mu.Lock()
+			q.b3++
+			q.release(c)
+		case !q.v3busy && q.v3 < q.sent():
+			h.v3Alone()
+		case q.closed:
+			return
+		default:
+			q.cond.Wait()
+		}
+	}
+}
+
+// v3Alone hashes AutoV3's next chunk alone (called and returning with the
+// lock held).
+func (h *Hasher) v3Alone() {
+	q := &h.q
+	c := q.chunks[q.v3-q.base]
+	q.v3busy = true
+	q.mu.Unlock()
+	h.v3.write(h.v3Bytes(c))
+	q.mu.Lock()
+	q.v3++
+	q.v3busy = false
+	h.alone++
+	q.release(c)
 }
 
 // Write hashes p. It never fails.
@@ -222,7 +259,7 @@ func (h *Hasher) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
 		c := h.chunk()
-		k := copy((*c.buf)[c.n:], p)
+		k := copy(c.buf[c.n:], p)
 		h.filled(k)
 		p = p[k:]
 	}
@@ -234,7 +271,7 @@ func (h *Hasher) ReadFrom(r io.Reader) (int64, error) {
 	var total int64
 	for {
 		c := h.chunk()
-		k, err := r.Read((*c.buf)[c.n:])
+		k, err := r.Read(c.buf[c.n:])
 		h.filled(k)
 		total += int64(k)
 		if err == io.EOF {
@@ -246,19 +283,35 @@ func (h *Hasher) ReadFrom(r io.Reader) (int64, error) {
 	}
 }
 
-// chunk returns the chunk being filled.
+// chunk returns the chunk being filled: a free one of the ring, waiting
+// for one when all are in flight.
 func (h *Hasher) chunk() *chunk {
-	if h.cur == nil {
-		h.cur = &chunk{buf: h.pool.Get().(*[]byte), off: h.off}
+	if h.cur != nil {
+		return h.cur
 	}
-	return h.cur
+	q := &h.q
+	q.mu.Lock()
+	for len(q.free) == 0 && q.made == ringSize {
+		q.cond.Wait()
+	}
+	var c *chunk
+	if k := len(q.free); k > 0 {
+		c, q.free = q.free[k-1], q.free[:k-1]
+	} else {
+		c = &chunk{buf: make([]byte, chunkSize)}
+		q.made++
+	}
+	q.mu.Unlock()
+	c.n, c.off = 0, h.off
+	h.cur = c
+	return c
 }
 
 // filled records k more bytes in the current chunk: the header kept, the
 // chunk sent when full.
 func (h *Hasher) filled(k int) {
 	c := h.cur
-	p := (*c.buf)[c.n : c.n+k]
+	p := c.buf[c.n : c.n+k]
 	for int64(len(h.head)) < h.headWant && len(p) > 0 {
 		take := min(int64(len(p)), h.headWant-int64(len(h.head)))
 		h.head = append(h.head, p[:take]...)
@@ -281,15 +334,9 @@ func (h *Hasher) filled(k int) {
 func (h *Hasher) send() {
 	c := h.cur
 	h.cur = nil
-	c.left.Store(readers)
-	for _, ch := range h.chans {
-		ch <- c
-	}
-	q := &h.sha
+	q := &h.q
 	q.mu.Lock()
-	for q.base+len(q.chunks)-min(q.next[0], q.next[1]) >= shaAhead {
-		q.cond.Wait()
-	}
+	c.left = readers
 	q.chunks = append(q.chunks, c)
 	q.cond.Broadcast()
 	q.mu.Unlock()
@@ -301,13 +348,10 @@ func (h *Hasher) Sum() Digests {
 	if h.cur != nil && h.cur.n > 0 {
 		h.send()
 	}
-	for _, ch := range h.chans {
-		close(ch)
-	}
-	h.sha.mu.Lock()
-	h.sha.closed = true
-	h.sha.cond.Broadcast()
-	h.sha.mu.Unlock()
+	h.q.mu.Lock()
+	h.q.closed = true
+	h.q.cond.Broadcast()
+	h.q.mu.Unlock()
 	h.done.Wait()
 	d := Digests{Size: h.off, SHA256: hex.EncodeToString(h.full.sum()), BLAKE3: hexOf(h.b3), AutoV3: hex.EncodeToString(h.v3.sum())}
 	d.AutoV2 = d.SHA256[:10]

@@ -226,4 +226,15 @@ func TestHashAgainstReference(t *testing.T) {
 	if got := h.Sum(); got != want {
 		t.Fatalf("Write:\n got %+v\nwant %+v", got, want)
 	}
+	// The BLAKE3 worker taking AutoV3's message whenever it is free: the
+	// chunks hashed alone give the same digests.
+	h = NewHasher()
+	h.stealFirst = true
+	if _, err := h.ReadFrom(iotest.OneByteReader(bytes.NewReader(b[:3<<20]))); err != nil {
+		t.Fatal(err)
+	}
+	h.ReadFrom(bytes.NewReader(b[3<<20:]))
+	if got := h.Sum(); got != want || h.alone == 0 || h.paired+h.alone != size>>20+1 {
+		t.Fatalf("stealing: %d chunks alone, %d paired\n got %+v\nwant %+v", h.alone, h.paired, got, want)
+	}
 }
