@@ -656,6 +656,39 @@ func (d *decoder) emitList(c *component, bx, by int, dc int32, ac []uint32) {
 	} else if !d.listPairs(c, by, dc, ac, &rows) {
 		d.listRowsInt32(c, r0, r1, dc, ac, &rows)
 	}
+	if len(cols) == 1 {
+		// One sampled column (most blocks of the largest photos): the
+		// descaling of the workspace row and the column's dot product
+		// in one pass.
+		const rnd1, rnd2 = 1 << (pass1Shift - 1), 1 << (pass2Shift - 1)
+		wt := &idctWeights[cols[0]&7]
+		for n, i := 0, r0; i < r1; n, i = n+1, i+1 {
+			row := &rows[n&3]
+			s := wt[0]*((row[0]+rnd1)>>pass1Shift) + wt[1]*((row[1]+rnd1)>>pass1Shift) +
+				wt[2]*((row[2]+rnd1)>>pass1Shift) + wt[3]*((row[3]+rnd1)>>pass1Shift) +
+				wt[4]*((row[4]+rnd1)>>pass1Shift) + wt[5]*((row[5]+rnd1)>>pass1Shift) +
+				wt[6]*((row[6]+rnd1)>>pass1Shift) + wt[7]*((row[7]+rnd1)>>pass1Shift)
+			sp.samp[i*nc+c0] = rangeLimit[((s+rnd2)>>pass2Shift)&1023]
+		}
+		return
+	}
+	if len(cols) == 2 {
+		const rnd1, rnd2 = 1 << (pass1Shift - 1), 1 << (pass2Shift - 1)
+		wt, wu := &idctWeights[cols[0]&7], &idctWeights[cols[1]&7]
+		for n, i := 0, r0; i < r1; n, i = n+1, i+1 {
+			row := &rows[n&3]
+			x0, x1 := (row[0]+rnd1)>>pass1Shift, (row[1]+rnd1)>>pass1Shift
+			x2, x3 := (row[2]+rnd1)>>pass1Shift, (row[3]+rnd1)>>pass1Shift
+			x4, x5 := (row[4]+rnd1)>>pass1Shift, (row[5]+rnd1)>>pass1Shift
+			x6, x7 := (row[6]+rnd1)>>pass1Shift, (row[7]+rnd1)>>pass1Shift
+			s := wt[0]*x0 + wt[1]*x1 + wt[2]*x2 + wt[3]*x3 + wt[4]*x4 + wt[5]*x5 + wt[6]*x6 + wt[7]*x7
+			u := wu[0]*x0 + wu[1]*x1 + wu[2]*x2 + wu[3]*x3 + wu[4]*x4 + wu[5]*x5 + wu[6]*x6 + wu[7]*x7
+			out := sp.samp[i*nc+c0 : i*nc+c0+2]
+			out[0] = rangeLimit[((s+rnd2)>>pass2Shift)&1023]
+			out[1] = rangeLimit[((u+rnd2)>>pass2Shift)&1023]
+		}
+		return
+	}
 	for n, i := 0, r0; i < r1; n, i = n+1, i+1 {
 		row := &rows[n&3]
 		for v := range row {
