@@ -40,5 +40,5 @@ func (a *API) match(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, matchResponse{res})
+	return writeMatchResponse(w, res)
 }
