@@ -44,7 +44,8 @@ func TestPeoplePagesEscapeEvidence(t *testing.T) {
 				t.Errorf("%s: a stealer-log password unmasked", p)
 			}
 			if strings.Contains(p, "/people/") {
-				hits = hits || strings.Contains(body, "https://board.example.org/")
+				// Hit values wrap after their separators (<wbr>).
+				hits = hits || strings.Contains(strings.ReplaceAll(body, "<wbr>", ""), "https://board.example.org/")
 				messages = messages || strings.Contains(body, "and a link")
 			}
 			checkInert(t, p, body)

@@ -33,7 +33,11 @@ var funcs = template.FuncMap{
 	// line stores it by default, even when the store kept it in clear.
 	"maskPassword": func(p string) string { return stealerlog.MaskPassword(p, stealerlog.ProfileOptions{}) },
 	"thousands":    thousands,
-	"bytes":        humanBytes,
+	// breakPoints splits a long value (a URL, a login) after its
+	// separators, so that a template can offer a line break there (<wbr>)
+	// instead of the browser breaking it mid-name.
+	"breakPoints": breakPoints,
+	"bytes":       humanBytes,
 	// percent shows a vPDQ q% or c% ("" when absent).
 	"percent": func(p *float64) string {
 		if p == nil {
@@ -233,4 +237,27 @@ func thousands(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// breakSeparators are the characters after which a long value may wrap:
+// those that end the parts of e-mail addresses, host names, paths, query
+// strings and user names.
+const breakSeparators = "@./:?&=_-+#"
+
+// breakPoints splits s into pieces that each end with one of
+// breakSeparators (the last piece may not); joined, they are s.
+func breakPoints(s string) []string {
+	var out []string
+	for len(s) > 0 {
+		i := strings.IndexAny(s, breakSeparators)
+		if i < 0 {
+			break
+		}
+		out = append(out, s[:i+1])
+		s = s[i+1:]
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
 }
