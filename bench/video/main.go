@@ -1,12 +1,13 @@
 // Command video measures vPDQ hashing against ffmpeg's bare decode, and
 // vPDQ matching against a large generated bank.
 //
-//	go run ./bench/video decode [-runs 5] [-gen-minutes 10] [-gen-runs 2] [VIDEO...]
+//	go run ./bench/video decode [-runs 5] [-gen-minutes 10] [-gen-runs 2] [-gen-file PATH] [VIDEO...]
 //	go run ./bench/video match [-bank 100000] [-frames 100] [-queries 1000]
 //
 // decode: for each video (default: the sample videos in
 // ../shared/testdata/vpdq plus a generated 1080p H.264 test pattern of
-// -gen-minutes minutes, made in a temporary directory and removed), it
+// -gen-minutes minutes, made in a temporary directory and removed, or
+// kept at -gen-file and reused from there when it exists), it
 // times `ffmpeg -i VIDEO -f null -` and then Vibora's vPDQ at one hash a
 // second, alternating, -runs times each (-gen-runs on the generated
 // video), each as wall time and CPU time (ffmpeg's, from the children's
@@ -98,6 +99,7 @@ func decode(args []string) error {
 	threads := fs.Int("threads", 0, "ffmpeg decoding threads for both runs (0: ffmpeg's choice)")
 	runs := fs.Int("runs", 5, "runs of each side per sample video, alternating; the best (least CPU) is kept")
 	longRuns := fs.Int("gen-runs", 2, "runs of each side on the generated video")
+	genFile := fs.String("gen-file", "", "keep the generated video at this path, and reuse it when it is there")
 	fs.Parse(args)
 	videos := fs.Args()
 	if len(videos) == 0 {
@@ -106,19 +108,28 @@ func decode(args []string) error {
 	}
 	gen := ""
 	if *minutes > 0 {
-		dir, err := os.MkdirTemp("", "vibora-bench-video")
-		if err != nil {
-			return err
+		gen = *genFile
+		if gen == "" {
+			dir, err := os.MkdirTemp("", "vibora-bench-video")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(dir)
+			gen = filepath.Join(dir, fmt.Sprintf("testsrc-1080p-%gmin.mp4", *minutes))
 		}
-		defer os.RemoveAll(dir)
-		gen = filepath.Join(dir, fmt.Sprintf("testsrc-1080p-%gmin.mp4", *minutes))
-		fmt.Fprintf(os.Stderr, "generating %s ...\n", gen)
-		cmd := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi",
-			"-i", "testsrc2=size=1920x1080:rate=30", "-t", fmt.Sprint(*minutes*60),
-			"-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", gen)
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("generate: %w", err)
+		if _, err := os.Stat(gen); err != nil {
+			fmt.Fprintf(os.Stderr, "generating %s ...\n", gen)
+			tmp := gen + ".part.mp4"
+			cmd := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi",
+				"-i", "testsrc2=size=1920x1080:rate=30", "-t", fmt.Sprint(*minutes*60),
+				"-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", tmp)
+			cmd.Stderr = os.Stderr
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("generate: %w", err)
+			}
+			if err := os.Rename(tmp, gen); err != nil {
+				return err
+			}
 		}
 		videos = append(videos, gen)
 	}

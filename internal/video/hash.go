@@ -70,7 +70,7 @@ func Hash(ctx context.Context, path string, opt Options) (*Info, error) {
 		return nil, err
 	}
 	input := "file:" + abs // never a protocol or device name
-	info, err := probe(ctx, input, opt)
+	info, err := probe(ctx, abs, input, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -95,9 +95,54 @@ type probeOutput struct {
 	} `json:"format"`
 }
 
-// probe reads the first video stream's facts and checks them against the
-// limits.
-func probe(ctx context.Context, input string, opt Options) (*Info, error) {
+// probe reads the first video stream's facts, from the header when the
+// file is a plain MP4/MOV that readMP4Header is sure about (no ffprobe
+// child: its start-up alone is a fifth of decoding a short clip), else
+// with ffprobe, and checks them against the limits.
+func probe(ctx context.Context, path, input string, opt Options) (*Info, error) {
+	f, ok := headerOf(path)
+	if !ok {
+		var err error
+		if f, err = ffprobeFacts(ctx, input, opt); err != nil {
+			return nil, err
+		}
+	}
+	info := &Info{Format: f.Format, Codec: f.Codec, Width: f.Width, Height: f.Height, FPS: f.FPS,
+		Duration: f.Duration, SecondsPerHash: opt.SecondsPerHash, Size: opt.Size}
+	switch {
+	case f.Width <= 0 || f.Height <= 0:
+		return nil, fmt.Errorf("%w: no frame size declared (%dx%d)", ErrNoFrames, f.Width, f.Height)
+	case int64(f.Width)*int64(f.Height) > opt.maxPixels():
+		return nil, fmt.Errorf("%w: %dx%d is over %d pixels", ErrLimit, f.Width, f.Height, opt.maxPixels())
+	case f.FPS <= 0:
+		return nil, fmt.Errorf("%w: no frame rate declared (%s)", ErrNoFrames, f.Rates)
+	case f.FPS > MaxFPS:
+		return nil, fmt.Errorf("%w: frame rate %.0f is over %.0f", ErrLimit, f.FPS, MaxFPS)
+	}
+	info.FrameMod = frameMod(opt.SecondsPerHash, f.FPS)
+	return info, nil
+}
+
+// headerOf reads the facts from the header of the regular file at path
+// (readMP4Header); ok is false when it cannot.
+func headerOf(path string) (headerFacts, bool) {
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return headerFacts{}, false // a FIFO or device: never opened here
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return headerFacts{}, false
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return headerFacts{}, false
+	}
+	return readMP4Header(fh, st.Size())
+}
+
+// ffprobeFacts runs ffprobe for the first video stream's facts.
+func ffprobeFacts(ctx context.Context, input string, opt Options) (headerFacts, error) {
 	ctx, cancel := context.WithTimeout(ctx, min(probeTimeout, opt.timeout()))
 	defer cancel()
 	out, stderr, err := run(ctx, opt, opt.ffprobe(),
@@ -106,38 +151,27 @@ func probe(ctx context.Context, input string, opt Options) (*Info, error) {
 		"-show_entries", "stream=codec_name,width,height,avg_frame_rate,r_frame_rate,duration:format=format_name,duration",
 		"-of", "json", input)
 	if err != nil {
-		return nil, fmt.Errorf("ffprobe: %w%s", err, detail(stderr))
+		return headerFacts{}, fmt.Errorf("ffprobe: %w%s", err, detail(stderr))
 	}
 	var p probeOutput
 	if err := json.Unmarshal(out, &p); err != nil {
-		return nil, fmt.Errorf("ffprobe output: %w", err)
+		return headerFacts{}, fmt.Errorf("ffprobe output: %w", err)
 	}
 	if len(p.Streams) == 0 {
-		return nil, ErrNotVideo
+		return headerFacts{}, ErrNotVideo
 	}
 	s := p.Streams[0]
-	info := &Info{Format: p.Format.FormatName, Codec: s.CodecName, Width: s.Width, Height: s.Height,
-		SecondsPerHash: opt.SecondsPerHash, Size: opt.Size}
-	info.FPS = parseRate(s.AvgFrameRate)
-	if info.FPS <= 0 {
-		info.FPS = parseRate(s.RFrameRate)
+	f := headerFacts{Format: p.Format.FormatName, Codec: s.CodecName, Width: s.Width, Height: s.Height,
+		Rates: fmt.Sprintf("avg %q, r %q", s.AvgFrameRate, s.RFrameRate)}
+	f.FPS = parseRate(s.AvgFrameRate)
+	if f.FPS <= 0 {
+		f.FPS = parseRate(s.RFrameRate)
 	}
-	info.Duration = parseRate(p.Format.Duration)
-	if info.Duration <= 0 {
-		info.Duration = parseRate(s.Duration)
+	f.Duration = parseRate(p.Format.Duration)
+	if f.Duration <= 0 {
+		f.Duration = parseRate(s.Duration)
 	}
-	switch {
-	case s.Width <= 0 || s.Height <= 0:
-		return nil, fmt.Errorf("%w: no frame size declared (%dx%d)", ErrNoFrames, s.Width, s.Height)
-	case int64(s.Width)*int64(s.Height) > opt.maxPixels():
-		return nil, fmt.Errorf("%w: %dx%d is over %d pixels", ErrLimit, s.Width, s.Height, opt.maxPixels())
-	case info.FPS <= 0:
-		return nil, fmt.Errorf("%w: no frame rate declared (avg %q, r %q)", ErrNoFrames, s.AvgFrameRate, s.RFrameRate)
-	case info.FPS > MaxFPS:
-		return nil, fmt.Errorf("%w: frame rate %.0f is over %.0f", ErrLimit, info.FPS, MaxFPS)
-	}
-	info.FrameMod = frameMod(opt.SecondsPerHash, info.FPS)
-	return info, nil
+	return f, nil
 }
 
 // decode runs ffmpeg over the video, hashing each kept frame as it

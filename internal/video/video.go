@@ -2,8 +2,11 @@
 // quality of selected frames of a video's first video stream, with each
 // frame's number and timestamp.
 //
-// Decoding runs ffprobe and ffmpeg (Debian's ffmpeg package) as child
-// processes; there is no cgo. Frames are selected as the reference
+// Decoding runs ffmpeg (Debian's ffmpeg package) as a child process; there
+// is no cgo. The stream's facts (frame rate, size, codec, duration) come
+// from the header of a plain MP4/MOV/3GP file, read in Go as FFmpeg's mov
+// demuxer reads it (mp4.go), and from an ffprobe child for every other
+// file. Frames are selected as the reference
 // vpdq-hash-video selects them, by decoded-frame index: with fps the
 // stream's average frame rate (its r_frame_rate when that is unknown) and
 // mod = max(1, floor(SecondsPerHash * fps)), frame n is kept when
