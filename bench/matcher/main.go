@@ -3,11 +3,15 @@
 // over the store's registry.
 //
 //	go run ./bench/matcher -dsn postgres://... [-n 100000000] [-procs 4] [-p 16] [-ref 10000000] [-ref-p 1] [-q 1000] [-batch 1000] [-rounds 5] [-dir /tmp/vibora-bench-matcher] [-vibora BIN] [-skip-truth]
+//	go run ./bench/matcher -local [-n 10000000] [-local-p 1,4,16] [-q 1000] [-batch 1000] [-rounds 3]
 //
-// It runs two configurations in one invocation, so that their figures
-// come from the same machine at the same time: "ref", -ref hashes in -ref-p
-// partitions held by one process, then "main", -n hashes in -p partitions
-// spread over -procs processes (contiguous ranges, as --partitions 0-3).
+// The first runs two configurations in one invocation, so that their
+// figures come from the same machine at the same time: "ref", -ref hashes
+// in -ref-p partitions held by one process, and "main", -n hashes in -p
+// partitions spread over -procs processes (contiguous ranges, as
+// --partitions 0-3). Both stay up, and their timed batches alternate.
+// The second (-local, no database, no network) measures P partitions in
+// one process against one: see runLocal.
 //
 // A configuration's bank is one row in a fresh database on the server
 // -dsn names, with no record rows: 100 million rows would take the shared
@@ -28,7 +32,8 @@
 // load wall and CPU time to ready, resident memory (anonymous and
 // file-backed) after the load and after the queries. Then batched queries
 // per second (wall) and the matchers' CPU time per query over -rounds
-// batches of -batch queries, and recall against a brute force: a linear
+// batches of -batch queries (alternated between the configurations), and
+// recall against a brute force: a linear
 // scan of every generated record against every query, run once in this
 // process on all cores and kept in -dir (its wall and CPU time are
 // printed when it runs).
@@ -86,7 +91,23 @@ func main() {
 	bin := flag.String("vibora", "", "the vibora binary (default: built from this tree)")
 	regen := flag.Bool("regen", false, "rebuild saved partitions")
 	skipTruth := flag.Bool("skip-truth", false, "skip the brute force and the recall (queries per second only)")
+	local := flag.Bool("local", false, "measure P partitions in one process against one (the embedded matcher's question), -n records, no network and no database")
+	localP := flag.String("local-p", "1,4,16", "with -local: the partition counts")
 	flag.Parse()
+	if *local {
+		var ps []int
+		for _, s := range strings.Split(*localP, ",") {
+			v, err := strconv.Atoi(s)
+			if err != nil || v < 1 {
+				log.Fatalf("-local-p %q: want partition counts", *localP)
+			}
+			ps = append(ps, v)
+		}
+		if err := runLocal(*n, ps, queries(*nq), *batch, *rounds, *dir); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if *dsn == "" {
 		log.Fatal("-dsn (or VIBORA_TEST_POSTGRES) is required")
 	}
@@ -103,9 +124,41 @@ func main() {
 		cs = append(cs, config{"ref", *ref, 1, *refP})
 	}
 	cs = append(cs, config{"main", *n, *procs, *p})
+	// Every configuration is set up and stays up; the timed rounds then
+	// alternate between them, so that their ratio is measured under the
+	// same load.
+	var lives []*live
+	defer func() {
+		for _, l := range lives {
+			l.close()
+		}
+	}()
 	for _, c := range cs {
-		if err := run(c, *dsn, *bin, *dir, qs, *batch, *rounds, *regen, *skipTruth); err != nil {
-			log.Fatalf("%s: %v", c.name, err)
+		l, err := setup(c, *dsn, *bin, *dir, qs, *batch, *regen)
+		if l != nil {
+			lives = append(lives, l)
+		}
+		if err != nil {
+			log.Printf("%s: %v", c.name, err)
+			return
+		}
+	}
+	for r := range *rounds {
+		for _, l := range lives {
+			if err := l.timed(r, qs, *batch); err != nil {
+				log.Printf("%s: %v", l.c.name, err)
+				return
+			}
+		}
+	}
+	for _, l := range lives {
+		l.report()
+		if *skipTruth {
+			continue
+		}
+		if err := l.recall(*dir, qs); err != nil {
+			log.Printf("%s: %v", l.c.name, err)
+			return
 		}
 	}
 }
@@ -218,23 +271,49 @@ func spec(parts []int) string {
 	return fmt.Sprintf("%d-%d", parts[0], parts[len(parts)-1])
 }
 
-func run(c config, dsn, bin, base string, qs []pdq.Hash, batch, rounds int, regen, skipTruth bool) error {
+// live is a configuration's database, matcher processes and client.
+type live struct {
+	c     config
+	ms    []*matcher
+	cl    *matchshard.Client
+	st    *store.DB
+	drop  func()
+	got   map[[2]int64]int // the matchers' answers to every query
+	cpu   time.Duration    // of the timed rounds, all processes
+	wall  time.Duration
+	done  int
+	loads []string
+}
+
+func (l *live) close() {
+	for _, m := range l.ms {
+		m.stop()
+	}
+	if l.st != nil {
+		l.st.Close()
+	}
+	l.drop()
+}
+
+// setup builds and saves the configuration's partitions (or reuses those
+// saved earlier), starts its matchers, and asks them every query once.
+func setup(c config, dsn, bin, base string, qs []pdq.Hash, batch int, regen bool) (*live, error) {
 	ctx := context.Background()
 	db, drop, err := freshDatabase(ctx, dsn, c.name)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer drop()
+	l := &live{c: c, drop: drop, got: map[[2]int64]int{}}
 	st, err := store.Open(ctx, db)
 	if err != nil {
-		return err
+		return l, err
 	}
-	defer st.Close()
+	l.st = st
 	records := c.n + int64((len(qs)+1)/2)
 	digest := fmt.Sprintf("bench-matcher-n%d-q%d", c.n, len(qs))
 	bank := store.Bank{Name: "generated", Kind: "known", Version: 1, ImportedAt: time.Now().UTC().Format(time.RFC3339), ImportedBy: "bench", RecordCount: records, ContentDigest: digest}
 	if err := st.InTx(ctx, func(tx *store.Tx) error { return tx.InsertBank(ctx, &bank) }); err != nil {
-		return err
+		return l, err
 	}
 	src := source{bank: matchshard.Bank{ID: bank.ID, Digest: fmt.Sprintf("%d:%s", bank.Version, digest)}, n: c.n, qs: qs, p: c.p}
 	fmt.Printf("config=%s records=%d processes=%d partitions=%d loadavg=%q\n", c.name, records, c.procs, c.p, loadavg())
@@ -251,7 +330,7 @@ func run(c config, dsn, bin, base string, qs []pdq.Hash, batch, rounds int, rege
 		os.RemoveAll(dirs[i])
 		shard, err := matchshard.NewShard(c.p, parts)
 		if err != nil {
-			return err
+			return l, err
 		}
 		src.isHeld = map[int]bool{}
 		for _, part := range parts {
@@ -259,12 +338,12 @@ func run(c config, dsn, bin, base string, qs []pdq.Hash, batch, rounds int, rege
 		}
 		c0, t0 := cpuTime(), time.Now()
 		if err := shard.Refresh(ctx, src); err != nil {
-			return err
+			return l, err
 		}
 		c1, t1 := cpuTime(), time.Now()
 		heap := heapInUse()
 		if err := shard.Save(dirs[i]); err != nil {
-			return err
+			return l, err
 		}
 		c2, t2 := cpuTime(), time.Now()
 		var recs int
@@ -282,24 +361,18 @@ func run(c config, dsn, bin, base string, qs []pdq.Hash, batch, rounds int, rege
 	}
 
 	// The matcher processes, one after another.
-	var ms []*matcher
-	defer func() {
-		for _, m := range ms {
-			m.stop()
-		}
-	}()
 	for i := range c.procs {
 		parts := held(i, c.procs, c.p)
 		m, err := startMatcher(bin, db, dirs[i], fmt.Sprintf("%s-%d", c.name, i), spec(parts), c.p)
 		if err != nil {
-			return err
+			return l, err
 		}
-		ms = append(ms, m)
+		l.ms = append(l.ms, m)
 		anon, file := m.rss()
 		fmt.Printf("  %s proc=%d partitions=%s load_wall_s=%.2f load_cpu_s=%.2f rss_anon=%d rss_file=%d on_disk=%d loadavg=%q\n",
 			c.name, i, spec(parts), m.readyAfter.Seconds(), m.cpu().Seconds(), anon, file, dirSize(dirs[i]), loadavg())
 	}
-	cl := &matchshard.Client{Secret: secret, Nodes: func(ctx context.Context) ([]matchshard.Node, error) {
+	l.cl = &matchshard.Client{Secret: secret, Nodes: func(ctx context.Context) ([]matchshard.Node, error) {
 		ns, err := st.Matchers(ctx)
 		out := make([]matchshard.Node, len(ns))
 		for i, m := range ns {
@@ -308,64 +381,72 @@ func run(c config, dsn, bin, base string, qs []pdq.Hash, batch, rounds int, rege
 		return out, err
 	}}
 
-	// Every query once, for recall (and to touch the mapped index); then
-	// the timed rounds.
-	got := map[[2]int64]int{}
+	// Every query once, for recall (and to touch the mapped index).
 	for off := 0; off < len(qs); off += batch {
-		hits, err := cl.SearchPDQ(ctx, qs[off:min(off+batch, len(qs))], 31)
+		hits, err := l.cl.SearchPDQ(ctx, qs[off:min(off+batch, len(qs))], 31)
 		if err != nil {
-			return err
+			return l, err
 		}
 		for _, h := range hits {
-			got[[2]int64{int64(off + h.Query), h.Record}] = h.Distance
+			l.got[[2]int64{int64(off + h.Query), h.Record}] = h.Distance
 		}
 	}
-	cpu0 := totalCPU(ms)
-	t0 := time.Now()
-	done := 0
-	for r := range rounds {
-		off := (r * batch) % len(qs)
-		b := qs[off:min(off+batch, len(qs))]
-		if _, err := cl.SearchPDQ(ctx, b, 31); err != nil {
-			return err
-		}
-		done += len(b)
+	return l, nil
+}
+
+// timed is round r: one batch, its wall time and the matchers' CPU time.
+func (l *live) timed(r int, qs []pdq.Hash, batch int) error {
+	off := (r * batch) % len(qs)
+	b := qs[off:min(off+batch, len(qs))]
+	cpu0, t0 := totalCPU(l.ms), time.Now()
+	if _, err := l.cl.SearchPDQ(context.Background(), b, 31); err != nil {
+		return err
 	}
-	wall := time.Since(t0)
-	cpu := totalCPU(ms) - cpu0
-	fmt.Printf("  %s batched_qps_wall=%.0f matcher_cpu_us_per_query=%.0f (%d queries in batches of %d) loadavg=%q\n",
-		c.name, float64(done)/wall.Seconds(), float64(cpu.Microseconds())/float64(done), done, batch, loadavg())
-	for i, m := range ms {
+	if l.loads == nil {
+		l.loads = []string{loadavg()}
+	}
+	l.wall += time.Since(t0)
+	l.cpu += totalCPU(l.ms) - cpu0
+	l.done += len(b)
+	l.loads = append(l.loads[:1], loadavg())
+	return nil
+}
+
+func (l *live) report() {
+	fmt.Printf("  %s batched_qps_wall=%.0f matcher_cpu_us_per_query=%.0f (%d queries in batches, rounds alternated with the other configurations) loadavg=%q\n",
+		l.c.name, float64(l.done)/l.wall.Seconds(), float64(l.cpu.Microseconds())/float64(max(1, l.done)), l.done, l.loads[0]+" .. "+l.loads[len(l.loads)-1])
+	for i, m := range l.ms {
 		anon, file := m.rss()
-		fmt.Printf("  %s proc=%d after_queries rss_anon=%d rss_file=%d\n", c.name, i, anon, file)
+		fmt.Printf("  %s proc=%d after_queries rss_anon=%d rss_file=%d\n", l.c.name, i, anon, file)
 	}
-	if skipTruth {
-		return nil
-	}
-	want, err := truth(base, c.n, qs)
+}
+
+// recall compares the matchers' answers with the brute force.
+func (l *live) recall(base string, qs []pdq.Hash) error {
+	want, err := truth(base, l.c.n, qs)
 	if err != nil {
 		return err
 	}
 	found, wrong, plantedFound, plantedWant := 0, 0, 0, 0
 	for k, d := range want {
-		gd, ok := got[k]
+		gd, ok := l.got[k]
 		if ok && gd == d {
 			found++
 		}
-		if k[1] > c.n {
+		if k[1] > l.c.n {
 			plantedWant++
 			if ok && gd == d {
 				plantedFound++
 			}
 		}
 	}
-	for k, d := range got {
+	for k, d := range l.got {
 		if wd, ok := want[k]; !ok || wd != d {
 			wrong++
 		}
 	}
 	fmt.Printf("  %s recall=%.6f (%d of %d brute-force matches, %d of %d planted; %d answers not in the brute force)\n",
-		c.name, float64(found)/float64(max(1, len(want))), found, len(want), plantedFound, plantedWant, wrong)
+		l.c.name, float64(found)/float64(max(1, len(want))), found, len(want), plantedFound, plantedWant, wrong)
 	return nil
 }
 
