@@ -320,6 +320,9 @@ func (m *Mapping) time(f Field, row *dump.Row) (time.Time, error) {
 		}
 		return time.Unix(n, 0).UTC(), nil
 	}
+	if t, ok := plainDateTime(s, m.loc); ok {
+		return t.UTC(), nil
+	}
 	for _, l := range zonedLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.UTC(), nil
@@ -331,6 +334,36 @@ func (m *Mapping) time(f Field, row *dump.Row) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("time %q: not a datetime or unix time", clip(s))
+}
+
+// plainDateTime reads the commonest dump time, "2006-01-02 15:04:05"
+// (or with a T), without the layout loop's failed attempts; ok is false
+// for anything else, which the layouts then read (or reject).
+func plainDateTime(s string, loc *time.Location) (time.Time, bool) {
+	if len(s) != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	var f [6]int
+	for i, at := range [6]int{0, 5, 8, 11, 14, 17} {
+		end := at + 2
+		if i == 0 {
+			end = 4
+		}
+		for _, c := range []byte(s[at:end]) {
+			if c < '0' || c > '9' {
+				return time.Time{}, false
+			}
+			f[i] = 10*f[i] + int(c-'0')
+		}
+	}
+	if f[1] < 1 || f[1] > 12 || f[2] < 1 || f[3] > 23 || f[4] > 59 || f[5] > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], 0, loc)
+	if t.Day() != f[2] { // past the month's end: the layouts reject it
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // hashValue reads a hash of n bytes: hex text, or n raw bytes.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -32,6 +33,9 @@ type PlatformBulk struct {
 	logins     []bulkLogin
 	agents     map[string]int64 // user agent -> row id, cleared when full
 	queued     int
+	written    int64    // identifier, activity and login rows written
+	deferAt    int64    // rows written before the secondary indexes are dropped (0: never)
+	deferred   []string // the CREATE INDEX statements of the indexes dropped, run again by Close
 }
 
 type bulkLogin struct {
@@ -62,16 +66,36 @@ const (
 	bulkPageCache = 128 << 10
 )
 
+// bulkDeferMin is the fewest rows a writer writes before it drops the
+// secondary indexes of the tables it fills (SQLite), and only once it
+// has written a quarter of what those tables held. A variable for tests.
+var bulkDeferMin int64 = 1 << 16
+
+// bulkDeferred are the secondary indexes a large bulk write drops and
+// rebuilds at the end (SQLite): each row would otherwise be a random
+// insert into them (a page read and a page written once they outgrow the
+// page cache), while CREATE INDEX sorts the whole table once. Indexes
+// the writer's own upserts need (the unique keys) are kept.
+var bulkDeferred = []string{"platform_identifiers_key", "platform_activity_user"}
+
 // PlatformBulk starts a bulk writer for the platform in tx. Call Close
 // before the transaction ends.
 func (tx *Tx) PlatformBulk(ctx context.Context, platformID int64) (*PlatformBulk, error) {
+	b := &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: map[string]int64{},
+		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}, agents: map[string]int64{}}
 	if tx.dialect == SQLite {
+		// On PostgreSQL, DROP INDEX would lock the tables against every
+		// reader until the import commits; there the indexes stay.
 		if _, err := tx.exec(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", bulkPageCache)); err != nil {
 			return nil, err
 		}
+		var held int64
+		if err := tx.queryRow(ctx, "SELECT (SELECT COALESCE(MAX(rowid), 0) FROM platform_identifiers) + (SELECT COALESCE(MAX(rowid), 0) FROM platform_activity)").Scan(&held); err != nil {
+			return nil, err
+		}
+		b.deferAt = max(bulkDeferMin, held/4)
 	}
-	return &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: map[string]int64{},
-		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}, agents: map[string]int64{}}, nil
+	return b, nil
 }
 
 // User queues a user by its ext id; an empty field does not overwrite a
@@ -149,6 +173,12 @@ func (b *PlatformBulk) queue(ctx context.Context) error {
 func (b *PlatformBulk) Flush(ctx context.Context) error {
 	if b.queued == 0 {
 		return nil
+	}
+	b.written += int64(len(b.idents) + len(b.acts) + len(b.logins))
+	if b.deferAt > 0 && b.written >= b.deferAt && b.deferred == nil {
+		if err := b.dropIndexes(ctx); err != nil {
+			return err
+		}
 	}
 	if err := b.flushUsers(ctx); err != nil {
 		return err
@@ -451,14 +481,67 @@ func (b *PlatformBulk) stmt(ctx context.Context, head, row string, n int, tail s
 	return st, nil
 }
 
-// Close flushes, releases the prepared statements and gives SQLite its
-// usual page cache back.
+// FoldLogins flushes and then folds the logins of a source past offset
+// after into identifiers (Tx.FoldPlatformLogins). Call it after the last
+// row and before Close: the grouped statement then inserts into no
+// dropped index, and it runs with SQLite's usual page cache (it walks
+// the tables in order; its sorter, bounded by the cache size, spills to
+// temporary files instead of holding the logins in memory).
+func (b *PlatformBulk) FoldLogins(ctx context.Context, sourceID, after int64) error {
+	if err := b.Flush(ctx); err != nil {
+		return err
+	}
+	if b.tx.dialect == SQLite {
+		if _, err := b.tx.exec(ctx, "PRAGMA cache_size = -2000"); err != nil {
+			return err
+		}
+	}
+	return b.tx.FoldPlatformLogins(ctx, sourceID, after)
+}
+
+// dropIndexes drops the secondary indexes of bulkDeferred and keeps
+// their definitions for Close.
+func (b *PlatformBulk) dropIndexes(ctx context.Context) error {
+	b.deferred = []string{}
+	for _, name := range bulkDeferred {
+		var def string
+		err := b.tx.queryRow(ctx, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", name).Scan(&def)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := b.tx.exec(ctx, "DROP INDEX "+name); err != nil {
+			return fmt.Errorf("defer index %s: %w", name, err)
+		}
+		b.deferred = append(b.deferred, def)
+	}
+	return nil
+}
+
+// Close flushes, rebuilds the secondary indexes a large write dropped,
+// releases the prepared statements and gives SQLite its usual page
+// cache back. It must run before the transaction commits; statements
+// over many of the written rows (FoldPlatformLogins) are cheaper before
+// it, after a Flush.
 func (b *PlatformBulk) Close(ctx context.Context) error {
 	err := b.Flush(ctx)
 	for k, st := range b.stmts {
 		st.Close()
 		delete(b.stmts, k)
 	}
+	if b.tx.dialect == SQLite && err == nil && len(b.deferred) > 0 {
+		_, err = b.tx.exec(ctx, "PRAGMA cache_size = -2000") // CREATE INDEX's sorter is bounded by it
+	}
+	for _, def := range b.deferred {
+		if err == nil {
+			if _, err = b.tx.exec(ctx, def); err != nil {
+				err = fmt.Errorf("rebuild index: %w", err)
+			}
+		}
+	}
+	b.deferred = nil
 	if b.tx.dialect == SQLite && err == nil {
 		_, err = b.tx.exec(ctx, "PRAGMA cache_size = -2000")
 	}

@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+)
+
+// A large bulk write on SQLite drops the secondary indexes of the tables
+// it fills and Close rebuilds them as they were: afterwards they exist
+// and the queries that use them find every row.
+func TestPlatformBulkDefersIndexes(t *testing.T) {
+	defer func(v int64) { bulkDeferMin = v }(bulkDeferMin)
+	bulkDeferMin = 100
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "vibora.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	indexes := func(tx *Tx) map[string]string {
+		rows, err := tx.query(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN ('platform_identifiers_key', 'platform_activity_user')")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var name, def string
+			if err := rows.Scan(&name, &def); err != nil {
+				t.Fatal(err)
+			}
+			out[name] = def
+		}
+		return out
+	}
+	var before map[string]string
+	var p Platform
+	err = db.InTx(ctx, func(tx *Tx) error {
+		before = indexes(tx)
+		c := Case{Name: "op-bulk", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
+		if err := tx.InsertCase(ctx, &c); err != nil {
+			return err
+		}
+		p = Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
+		if err := tx.UpsertPlatform(ctx, &p); err != nil {
+			return err
+		}
+		b, err := tx.PlatformBulk(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for i := range 300 {
+			ext := fmt.Sprint(i)
+			if err := b.Identifier(ctx, ext, "email", fmt.Sprintf("email:u%d@example.org", i), "2024-03-01T00:00:00Z"); err != nil {
+				return err
+			}
+			if err := b.Activity(ctx, ext, "", PlatformActivity{Ref: "uploads id=" + ext, Kind: "upload"}); err != nil {
+				return err
+			}
+		}
+		if err := b.Flush(ctx); err != nil {
+			return err
+		}
+		if err := b.Identifier(ctx, "1", "email", "email:late@example.org", ""); err != nil { // a flush past the threshold
+			return err
+		}
+		if err := b.Flush(ctx); err != nil {
+			return err
+		}
+		if during := indexes(tx); len(during) != 0 {
+			t.Errorf("indexes kept during a large bulk write: %v", during)
+		}
+		return b.Close(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) != 2 {
+		t.Fatalf("the migrations' indexes: %v", before)
+	}
+	err = db.InTx(ctx, func(tx *Tx) error {
+		if after := indexes(tx); fmt.Sprint(after) != fmt.Sprint(before) {
+			t.Errorf("indexes after Close %v, want %v", after, before)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.PlatformUserByExt(ctx, p.ID, "7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM platform_identifiers WHERE key = ?", "email:u7@example.org").Scan(&n); err != nil || n != 1 {
+		t.Errorf("identifier by key: %d, %v", n, err)
+	}
+	if err := db.queryRow(ctx, "SELECT COUNT(*) FROM platform_activity WHERE user_id = ? AND kind = 'upload'", u.ID).Scan(&n); err != nil || n != 1 {
+		t.Errorf("activity by user: %d, %v", n, err)
+	}
+}
