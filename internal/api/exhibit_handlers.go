@@ -1,7 +1,9 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/vibora-project/vibora/internal/investigation"
 )
@@ -49,4 +51,39 @@ func (a *API) exhibitCustody(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, custodyResponse{d.Custody})
+}
+
+type ownerRequest struct {
+	Person string `json:"person"`
+}
+
+type exhibitOwnerResponse struct {
+	Exhibit investigation.Exhibit `json:"exhibit"`
+}
+
+// setExhibitOwner attributes an exhibit to a person of the case (exhibit
+// owner set --json).
+func (a *API) setExhibitOwner(w http.ResponseWriter, r *http.Request) error {
+	var req ownerRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		return err
+	}
+	if strings.TrimSpace(req.Person) == "" {
+		return fmt.Errorf("person is empty (DELETE the owner to clear it): %w", investigation.ErrInvalid)
+	}
+	e, err := a.svc.SetExhibitOwner(r.Context(), r.PathValue("case"), r.PathValue("exhibit"), req.Person)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, exhibitOwnerResponse{e})
+}
+
+// clearExhibitOwner takes an exhibit's attribution back (exhibit owner
+// clear --json).
+func (a *API) clearExhibitOwner(w http.ResponseWriter, r *http.Request) error {
+	e, err := a.svc.SetExhibitOwner(r.Context(), r.PathValue("case"), r.PathValue("exhibit"), "")
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, exhibitOwnerResponse{e})
 }

@@ -45,6 +45,8 @@ var routes = []route{
 	{"GET", "/api/v1/cases/{case}/exhibits", false, (*API).listExhibits},
 	{"GET", "/api/v1/cases/{case}/exhibits/{exhibit}", false, (*API).showExhibit},
 	{"GET", "/api/v1/cases/{case}/exhibits/{exhibit}/custody", false, (*API).exhibitCustody},
+	{"PUT", "/api/v1/cases/{case}/exhibits/{exhibit}/owner", false, (*API).setExhibitOwner},
+	{"DELETE", "/api/v1/cases/{case}/exhibits/{exhibit}/owner", false, (*API).clearExhibitOwner},
 	{"GET", "/api/v1/cases/{case}/clusters", false, (*API).listClusters},
 	{"POST", "/api/v1/cases/{case}/clusters/{file}/review", false, (*API).reviewCluster},
 	{"GET", "/api/v1/cases/{case}/chats", false, (*API).listChats},

@@ -62,6 +62,20 @@ func TestCaseExhibitAudit(t *testing.T) {
 			if _, _, code := run(t, db, "exhibit", "add", "--case", "nope", "X"); code != ExitUsage {
 				t.Fatalf("unknown case: code %d", code)
 			}
+			// The case has no persons yet: attributing the phone is a usage
+			// error with a hint; the list shows the OWNER column empty.
+			if _, e, code := run(t, db, "exhibit", "owner", "set", "--case", "op-tidewater", "PHONE-1", "--person", "P1"); code != ExitUsage || !strings.Contains(e, "vibora suspects --case op-tidewater") {
+				t.Fatalf("owner of a person the case lacks: code %d, stderr %q", code, e)
+			}
+			if _, e, code := run(t, db, "exhibit", "owner", "set", "--case", "op-tidewater", "PHONE-1"); code != ExitUsage || !strings.Contains(e, "person") {
+				t.Fatalf("owner set without --person: code %d, stderr %q", code, e)
+			}
+			if out, _, code := run(t, db, "exhibit", "owner", "clear", "--case", "op-tidewater", "PHONE-1"); code != ExitOK || !strings.Contains(out, "attributed to no one") {
+				t.Fatalf("owner clear: code %d, %q", code, out)
+			}
+			if out, _, _ := run(t, db, "exhibit", "list", "--case", "op-tidewater"); !strings.Contains(out, "OWNER") {
+				t.Fatalf("exhibit list lacks the OWNER column: %s", out)
+			}
 		})
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 func newExhibitCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "exhibit", Short: "Register and list seized items"}
-	cmd.AddCommand(newExhibitAddCmd(g), newExhibitListCmd(g), newExhibitShowCmd(g))
+	cmd.AddCommand(newExhibitAddCmd(g), newExhibitListCmd(g), newExhibitShowCmd(g), newExhibitOwnerCmd(g))
 	return cmd
 }
 
@@ -73,9 +73,9 @@ func newExhibitListCmd(g *globals) *cobra.Command {
 			if g.json {
 				return writeAll(g.streams.Out, list)
 			}
-			t := newTable(g.streams.Out, "EXHIBIT", "TYPE", "MAKE", "MODEL", "SERIAL", "IMEI", "SEIZED")
+			t := newTable(g.streams.Out, "EXHIBIT", "TYPE", "MAKE", "MODEL", "SERIAL", "IMEI", "SEIZED", "OWNER")
 			for _, e := range list {
-				t.Row(e.Label, e.Type, e.Make, e.Model, e.Serial, e.IMEI, e.SeizedAt)
+				t.Row(e.Label, e.Type, e.Make, e.Model, e.Serial, e.IMEI, e.SeizedAt, e.Owner)
 			}
 			return t.Flush()
 		},
@@ -110,7 +110,7 @@ func newExhibitShowCmd(g *globals) *cobra.Command {
 			t := newTable(w)
 			for _, kv := range [][2]string{{"Exhibit", e.Label}, {"Case", c.Name}, {"Type", e.Type}, {"Description", e.Description},
 				{"Make", e.Make}, {"Model", e.Model}, {"Serial", e.Serial}, {"IMEI", e.IMEI}, {"Seized at", e.SeizedAt},
-				{"Seized where", e.SeizedWhere}, {"Seized by", e.SeizedBy}, {"Legal authority", e.LegalAuthority}, {"Registered", e.CreatedAt + " by " + e.CreatedBy}} {
+				{"Seized where", e.SeizedWhere}, {"Seized by", e.SeizedBy}, {"Legal authority", e.LegalAuthority}, {"Owner", e.Owner}, {"Registered", e.CreatedAt + " by " + e.CreatedBy}} {
 				t.Row(kv[0], kv[1])
 			}
 			t.Flush()
@@ -124,5 +124,52 @@ func newExhibitShowCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&caseName, "case", "", "case name (required)")
 	cmd.MarkFlagRequired("case")
+	return cmd
+}
+
+func newExhibitOwnerCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{Use: "owner", Short: "Attribute an exhibit (a seized device) to a person of the case"}
+	cmd.AddCommand(newExhibitOwnerSetCmd(g, true), newExhibitOwnerSetCmd(g, false))
+	return cmd
+}
+
+// newExhibitOwnerSetCmd is "owner set" (set) or "owner clear".
+func newExhibitOwnerSetCmd(g *globals, set bool) *cobra.Command {
+	var caseName, person string
+	use, short := "clear --case CASE LABEL", "Take back an exhibit's attribution to a person"
+	if set {
+		use, short = "set --case CASE LABEL --person ID", "Attribute an exhibit to a person (an ID of 'vibora suspects'): they hold what is on it"
+	}
+	cmd := &cobra.Command{
+		Use:   use,
+		Short: short,
+		Args:  argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, done, err := g.openService(ctx)
+			if err != nil {
+				return err
+			}
+			defer done()
+			e, err := s.SetExhibitOwner(ctx, caseName, args[0], person)
+			if err != nil {
+				return classify(err, "'vibora suspects --case "+caseName+"' lists the persons, 'vibora exhibit list --case "+caseName+"' the exhibits")
+			}
+			if g.json {
+				return newJSONLines(g.streams.Out).Write(e)
+			}
+			if e.Owner == "" {
+				return newLines(g.streams.Out).Printf("exhibit %s of case %s is attributed to no one\n", e.Label, caseName)
+			}
+			return newLines(g.streams.Out).Printf("exhibit %s of case %s attributed to person %s\n", e.Label, caseName, e.Owner)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&caseName, "case", "", "case name (required)")
+	cmd.MarkFlagRequired("case")
+	if set {
+		f.StringVar(&person, "person", "", "person ID from 'vibora suspects' (P12, L3, A7, U4) (required)")
+		cmd.MarkFlagRequired("person")
+	}
 	return cmd
 }

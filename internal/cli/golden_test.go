@@ -143,6 +143,12 @@ func TestJSONGolden(t *testing.T) {
 		step{"series-show", []string{"series", "show", "--case", c, "Garden"}, investigation.SeriesView{}},
 		step{"series-export-icse", []string{"series", "export", "--case", c, "Garden", "--format", "icse"}, nil},
 		step{"series-export-vics", []string{"series", "export", "--case", c, "Garden", "--format", "vics"}, nil},
+		// The phone attributed to the first suspect, who then holds what is
+		// on it (docs/ai.md), and the attribution taken back.
+		step{"exhibit-owner-set", []string{"exhibit", "owner", "set", "--case", c, "PHONE-01", "--person", "P1"}, investigation.Exhibit{}},
+		step{"exhibit-owner-list", []string{"exhibit", "list", "--case", c}, investigation.Exhibit{}},
+		step{"exhibit-owner-person", []string{"person", "show", "--case", c, "P1"}, investigation.PersonView{}},
+		step{"exhibit-owner-clear", []string{"exhibit", "owner", "clear", "--case", c, "PHONE-01"}, investigation.Exhibit{}},
 	)
 	for _, st := range steps {
 		out, errOut, code := run(t, db, append([]string{"--json"}, st.args...)...)

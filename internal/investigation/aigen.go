@@ -103,6 +103,9 @@ type AIModelRef struct {
 	Path    string `json:"path"`
 	SHA256  string `json:"sha256"`
 	By      string `json:"by"` // the hash that matched ("autov3 prefix") or "name"
+	// HeldBy is the person of the case the exhibit is attributed to
+	// (vibora exhibit owner set), in a producer group's held files.
+	HeldBy string `json:"held_by,omitempty"`
 }
 
 // AIFileView is one file of a case that is, or probably is, AI-generated

@@ -45,6 +45,9 @@ type AIProducerView struct {
 	// HeldUnnamed counts the other cases the caller may not read that hold
 	// a model file the outputs name.
 	HeldUnnamed int `json:"held_unnamed_cases"`
+	// Persons hold those files: the persons of the case their exhibits
+	// are attributed to (vibora exhibit owner set), by person ID.
+	Persons []string `json:"persons,omitempty"`
 }
 
 // AIFileRef is one output of a producer group.
@@ -74,7 +77,17 @@ func (s *Service) AIProducers(ctx context.Context, caseName string) ([]AIProduce
 	if err != nil {
 		return nil, err
 	}
-	return producers(files, a, caseName), nil
+	exhibits, err := s.db.Exhibits(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	owners := map[string]string{}
+	for _, e := range exhibits {
+		if e.Owner != "" {
+			owners[e.Label] = e.Owner
+		}
+	}
+	return producers(files, a, caseName, owners), nil
 }
 
 // producerKey is one tie between files, with how to describe it.
@@ -84,7 +97,9 @@ type producerKey struct {
 	what string
 }
 
-func producers(all []AIFileView, a *aiFacts, caseName string) []AIProducerView {
+// producers groups the files; owners are the persons the case's exhibits
+// are attributed to, by label.
+func producers(all []AIFileView, a *aiFacts, caseName string, owners map[string]string) []AIProducerView {
 	var files []AIFileView
 	for _, f := range all {
 		if f.Verdict == VerdictAI && len(f.Generation) > 0 {
@@ -114,7 +129,7 @@ func producers(all []AIFileView, a *aiFacts, caseName string) []AIProducerView {
 	}
 	var out []AIProducerView
 	for _, g := range groups {
-		v := producerOf(files, g, keys, a, caseName)
+		v := producerOf(files, g, keys, a, caseName, owners)
 		if len(v.Reasons) > 1 { // more than the file count: a tie or a held model
 			out = append(out, v)
 		}
@@ -197,7 +212,7 @@ func seedSeries(files []AIFileView) map[producerKey][]int {
 }
 
 // producerOf describes and scores one group of files.
-func producerOf(files []AIFileView, g []int, keys map[producerKey][]int, a *aiFacts, caseName string) AIProducerView {
+func producerOf(files []AIFileView, g []int, keys map[producerKey][]int, a *aiFacts, caseName string, owners map[string]string) AIProducerView {
 	slices.Sort(g)
 	in := map[int]bool{}
 	for _, i := range g {
@@ -267,11 +282,16 @@ func producerOf(files []AIFileView, g []int, keys map[producerKey][]int, a *aiFa
 	}
 	for _, id := range slices.Sorted(maps.Keys(held)) {
 		m := held[id]
-		v.Held = append(v.Held, m)
 		where := m.Exhibit
 		if m.Case != caseName {
 			where = m.Case + "/" + m.Exhibit
+		} else if m.HeldBy = owners[m.Exhibit]; m.HeldBy != "" {
+			where += " of person " + m.HeldBy
+			if !slices.Contains(v.Persons, m.HeldBy) {
+				v.Persons = append(v.Persons, m.HeldBy)
+			}
 		}
+		v.Held = append(v.Held, m)
 		add(WeightProducerHeld, fmt.Sprintf("%s file %s named by the outputs (%s) is on seized exhibit %s", heldKind[id], m.Path, m.By, where))
 		if trained[id] {
 			add(WeightProducerTraining, fmt.Sprintf("%s carries training metadata (training data evidence: see vibora ai models)", m.Path))
@@ -282,6 +302,7 @@ func producerOf(files []AIFileView, g []int, keys map[producerKey][]int, a *aiFa
 		add(WeightProducerHeld, fmt.Sprintf("a model file the outputs name is also seen in %d other case(s)", len(unnamed)))
 	}
 	v.Exhibits = slices.Sorted(maps.Keys(exhibits))
+	slices.Sort(v.Persons)
 	return v
 }
 

@@ -67,6 +67,9 @@ type Person struct {
 	AIFiles    int64
 	AIModels   []string
 	AITraining []string
+	// Exhibits are the seized devices attributed to the person
+	// (SetExhibitOwner): what is on them the person holds.
+	Exhibits []string
 	// Seized platforms: uploads whose hash a bank knows, and those no
 	// bank knows (possible new material), of the person's platform users.
 	KnownUploaded int64
@@ -241,6 +244,7 @@ type caseFacts struct {
 	sharedBy map[int64][]store.SharedFile // by participant
 	eventsBy map[int64][]store.EventView  // by actor and by target participant
 	owner    map[int64]string             // exhibit -> owner of a full-account export
+	exhibits []store.Exhibit              // with the person each is attributed to (Owner)
 	ai       *caseAI
 	// platformUsers are the platform users linked to other sources.
 	platformUsers map[int64]store.PlatformUserSummary
@@ -280,6 +284,9 @@ func (s *Service) caseEvidence(ctx context.Context, caseID int64) (*caseFacts, e
 	}
 	if ev.ai, err = s.caseAI(ctx, caseID); err != nil {
 		return nil, fmt.Errorf("load AI generation records: %w", err)
+	}
+	if ev.exhibits, err = s.db.Exhibits(ctx, caseID); err != nil {
+		return nil, fmt.Errorf("load exhibits: %w", err)
 	}
 	ev.index()
 	return ev, nil
@@ -593,10 +600,16 @@ func (ev *caseFacts) fill(p *Person) {
 		}
 	}
 	for _, ex := range p.accounts {
-		ev.ai.fillHeld(p, ex, seenFile)
+		ev.ai.fillHeld(p, ex, seenFile, "")
 		convs["telegram: owner of the full-account export"] = true
 		if p.Name == "" {
 			p.Name = ev.owner[ex]
+		}
+	}
+	for _, e := range ev.exhibits {
+		if e.Owner != "" && p.hasSource(e.Owner) {
+			p.Exhibits = append(p.Exhibits, e.Label)
+			ev.ai.fillHeld(p, e.ID, seenFile, " on exhibit "+e.Label)
 		}
 	}
 	ev.fillPlatform(p, convs, roles)
@@ -625,7 +638,7 @@ func (ev *caseFacts) fillShared(p *Person, pid int64, seen map[int64]bool) {
 			continue
 		}
 		seen[f.FileID] = true
-		ev.ai.fill(p, f.FileID)
+		ev.ai.fill(p, f.FileID, "")
 		switch {
 		case f.Status == "matched":
 			p.KnownShared++

@@ -48,8 +48,9 @@ func (s *Service) caseAI(ctx context.Context, caseID int64) (*caseAI, error) {
 	return a, nil
 }
 
-// fill counts one file a person shared or holds.
-func (a *caseAI) fill(p *Person, fileID int64) {
+// fill counts one file a person shared or holds; where, when not empty,
+// follows the file's path in the reasons (" on exhibit PC-1").
+func (a *caseAI) fill(p *Person, fileID int64, where string) {
 	if a == nil {
 		return
 	}
@@ -57,23 +58,24 @@ func (a *caseAI) fill(p *Person, fileID int64) {
 		p.AIFiles++
 	}
 	if path, ok := a.named[fileID]; ok {
-		p.AIModels = append(p.AIModels, path)
+		p.AIModels = append(p.AIModels, path+where)
 	}
 	if path, ok := a.trained[fileID]; ok {
-		p.AITraining = append(p.AITraining, path)
+		p.AITraining = append(p.AITraining, path+where)
 	}
 }
 
 // fillHeld counts the AI files and model files on exhibit ex, which the
-// person owns (a full-account export's device), each file once.
-func (a *caseAI) fillHeld(p *Person, ex int64, seen map[int64]bool) {
+// person owns (a full-account export's device, or a device attributed to
+// them: where then names it), each file once.
+func (a *caseAI) fillHeld(p *Person, ex int64, seen map[int64]bool, where string) {
 	if a == nil {
 		return
 	}
 	for _, id := range a.byExhibit[ex] {
 		if !seen[id] {
 			seen[id] = true
-			a.fill(p, id)
+			a.fill(p, id, where)
 		}
 	}
 }

@@ -46,6 +46,9 @@ type Exhibit struct {
 	LegalAuthority string `json:"legal_authority,omitempty"`
 	CreatedAt      string `json:"created_at"`
 	CreatedBy      string `json:"created_by"`
+	// Owner is the person of the case the exhibit (a seized device) is
+	// attributed to, by the person ID of the suspect ranking (P12).
+	Owner string `json:"owner,omitempty"`
 }
 
 func exhibitView(e store.Exhibit) Exhibit { return Exhibit(e) }

@@ -315,6 +315,7 @@ type PersonView struct {
 	Departures    int64                  `json:"departures"`
 	InvitedBy     []string               `json:"invited_by"`
 	WatchedSites  int                    `json:"watched_sites"`
+	Exhibits      []string               `json:"exhibits,omitempty"` // seized devices attributed to the person
 	Countries     []identifier.Candidate `json:"countries"`
 	Paid          []PaymentFlow          `json:"paid,omitempty"`      // payments made (docs/payments.md)
 	Received      []PaymentFlow          `json:"received,omitempty"`  // payments received
@@ -330,7 +331,7 @@ func (p Person) View() PersonView {
 		Links: sentences(p.Links), PossibleLinks: sentences(p.PossibleLinks), Roles: sentences(p.Roles),
 		Messages: p.Messages, Forwards: p.Forwards, First: p.First, Last: p.Last,
 		KnownShared: p.KnownShared, KnownSeries: p.KnownSeries, NewShared: p.NewShared,
-		Invited: p.Invited, Joins: p.Joins, Departures: p.Departures, InvitedBy: p.InvitedBy, WatchedSites: p.WatchedSites,
+		Invited: p.Invited, Joins: p.Joins, Departures: p.Departures, InvitedBy: p.InvitedBy, WatchedSites: p.WatchedSites, Exhibits: p.Exhibits,
 		Countries: p.Countries, Paid: p.Paid, Received: p.Received, Safeguard: p.Safeguard, Score: p.Score, Reasons: p.Reasons,
 	}
 }

@@ -25,18 +25,22 @@ type Exhibit struct {
 	LegalAuthority string
 	CreatedAt      string
 	CreatedBy      string
+	// Owner is the person the exhibit is attributed to (a person ID of
+	// the suspect ranking, P12), empty when none is.
+	Owner string
 }
 
-const exhibitCols = "id, case_id, label, type, description, make, model, serial, imei, seized_at, seized_where, seized_by, legal_authority, created_at, created_by"
+const exhibitCols = "id, case_id, label, type, description, make, model, serial, imei, seized_at, seized_where, seized_by, legal_authority, created_at, created_by, owner"
 
 func scanExhibit(s interface{ Scan(...any) error }) (Exhibit, error) {
 	var e Exhibit
 	err := s.Scan(&e.ID, &e.CaseID, &e.Label, &e.Type, &e.Description, &e.Make, &e.Model, &e.Serial, &e.IMEI,
-		&e.SeizedAt, &e.SeizedWhere, &e.SeizedBy, &e.LegalAuthority, &e.CreatedAt, &e.CreatedBy)
+		&e.SeizedAt, &e.SeizedWhere, &e.SeizedBy, &e.LegalAuthority, &e.CreatedAt, &e.CreatedBy, &e.Owner)
 	return e, err
 }
 
-// InsertExhibit stores a new exhibit and sets its ID.
+// InsertExhibit stores a new exhibit and sets its ID. It has no owner
+// yet (SetExhibitOwner attributes it).
 func (tx *Tx) InsertExhibit(ctx context.Context, e *Exhibit) error {
 	id, err := tx.insertID(ctx, "INSERT INTO exhibits (case_id, label, type, description, make, model, serial, imei, seized_at, seized_where, seized_by, legal_authority, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		e.CaseID, e.Label, e.Type, e.Description, e.Make, e.Model, e.Serial, e.IMEI, e.SeizedAt, e.SeizedWhere, e.SeizedBy, e.LegalAuthority, e.CreatedAt, e.CreatedBy)
@@ -47,6 +51,19 @@ func (tx *Tx) InsertExhibit(ctx context.Context, e *Exhibit) error {
 		return fmt.Errorf("insert exhibit %q: %w", e.Label, err)
 	}
 	e.ID = id
+	return nil
+}
+
+// SetExhibitOwner sets the person an exhibit is attributed to (empty:
+// none). No such exhibit is ErrNotFound.
+func (tx *Tx) SetExhibitOwner(ctx context.Context, exhibitID int64, owner string) error {
+	res, err := tx.exec(ctx, "UPDATE exhibits SET owner = ? WHERE id = ?", owner, exhibitID)
+	if err != nil {
+		return fmt.Errorf("set the owner of exhibit %d: %w", exhibitID, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("exhibit %d: %w", exhibitID, ErrNotFound)
+	}
 	return nil
 }
 

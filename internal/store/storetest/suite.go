@@ -182,8 +182,43 @@ func testExhibits(t *testing.T, db *store.DB) {
 	other := mustCase(t, db, "other")
 	mustExhibit(t, db, other.ID, "PHONE-01") // labels are per case
 	list, err := db.Exhibits(ctx, c.ID)
-	if err != nil || len(list) != 1 {
+	if err != nil || len(list) != 1 || list[0].Owner != "" {
 		t.Fatalf("Exhibits = %+v, %v", list, err)
+	}
+
+	// An owner is set, read back by label and in the list, and cleared;
+	// the other case's exhibit of the same label keeps none.
+	setOwner := func(id int64, owner string) error {
+		return db.InTx(ctx, func(tx *store.Tx) error { return tx.SetExhibitOwner(ctx, id, owner) })
+	}
+	if err := setOwner(e.ID, "P12"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.ExhibitByLabel(ctx, c.ID, "PHONE-01"); err != nil || got.Owner != "P12" {
+		t.Fatalf("owner after set: %+v, %v", got, err)
+	}
+	if list, err := db.Exhibits(ctx, c.ID); err != nil || len(list) != 1 || list[0].Owner != "P12" {
+		t.Fatalf("Exhibits after set: %+v, %v", list, err)
+	}
+	if got, err := db.ExhibitByLabel(ctx, other.ID, "PHONE-01"); err != nil || got.Owner != "" {
+		t.Fatalf("other case's exhibit: %+v, %v", got, err)
+	}
+	if err := setOwner(e.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.ExhibitByLabel(ctx, c.ID, "PHONE-01"); err != nil || got.Owner != "" {
+		t.Fatalf("owner after clear: %+v, %v", got, err)
+	}
+	if err := setOwner(e.ID+1000, "P1"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("owner of a missing exhibit: %v", err)
+	}
+	// A new exhibit has no owner, whatever the value says.
+	owned := store.Exhibit{CaseID: c.ID, Label: "PC-02", Owner: "L3", CreatedAt: "x", CreatedBy: "y"}
+	if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.InsertExhibit(ctx, &owned) }); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.ExhibitByLabel(ctx, c.ID, "PC-02"); err != nil || got.Owner != "" {
+		t.Fatalf("a new exhibit's owner: %+v, %v", got, err)
 	}
 }
 

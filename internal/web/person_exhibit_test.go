@@ -1,0 +1,42 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/vibora-project/vibora/internal/store/storetest"
+	"github.com/vibora-project/vibora/internal/web/webtest"
+)
+
+// TestPersonPageExhibits: a seized device attributed to a person is one
+// of their sources on their page, linked to its files; taken back, it is
+// gone.
+func TestPersonPageExhibits(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		h := webtest.New(t, open)
+		person := h.SeedPayments(t)
+		if _, err := h.Service.SetExhibitOwner(h.Seed, webtest.CaseNL, "phone-1", person); err != nil {
+			t.Fatal(err)
+		}
+		b := newBrowser(t, h)
+		b.login(webtest.AnalystNL)
+		page := "/cases/" + webtest.CaseNL + "/people/" + url.PathEscape(person)
+		res, body := b.get(page)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %s", page, res.StatusCode, body)
+		}
+		checkInert(t, page, body)
+		i, j := strings.Index(body, `id="sources"`), strings.Index(body, "Country candidates")
+		if i < 0 || j < i || !strings.Contains(body[i:j], `Seized device <a href="/cases/alpha/files?exhibit=phone-1">phone-1</a>, attributed to this person`) {
+			t.Fatalf("sources lack the attributed device:\n%s", body[max(i, 0):max(j, 0)])
+		}
+		if _, err := h.Service.SetExhibitOwner(h.Seed, webtest.CaseNL, "phone-1", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, body = b.get(page); strings.Contains(body, "Seized device") {
+			t.Error("the device is still listed after the attribution was taken back")
+		}
+	})
+}
