@@ -78,6 +78,14 @@ type config struct {
 }
 
 func main() {
+	// A failure exits 1 once the matchers are stopped and the databases
+	// dropped (deferred below).
+	failed := false
+	defer func() {
+		if failed {
+			os.Exit(1)
+		}
+	}()
 	dsn := flag.String("dsn", os.Getenv("VIBORA_TEST_POSTGRES"), "PostgreSQL server (a fresh database on it per configuration, dropped at the end)")
 	n := flag.Int64("n", 100_000_000, "records of the main configuration")
 	procs := flag.Int("procs", 4, "matcher processes of the main configuration")
@@ -140,6 +148,7 @@ func main() {
 		}
 		if err != nil {
 			log.Printf("%s: %v", c.name, err)
+			failed = true
 			return
 		}
 	}
@@ -147,6 +156,7 @@ func main() {
 		for _, l := range lives {
 			if err := l.timed(r, qs, *batch); err != nil {
 				log.Printf("%s: %v", l.c.name, err)
+				failed = true
 				return
 			}
 		}
@@ -158,6 +168,7 @@ func main() {
 		}
 		if err := l.recall(*dir, qs); err != nil {
 			log.Printf("%s: %v", l.c.name, err)
+			failed = true
 			return
 		}
 	}
