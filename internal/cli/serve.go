@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -71,7 +72,9 @@ VIBORA_RECEIVED_DIR.`,
 			ctx, cancel := context.WithCancel(ctx)
 			defer cancel()
 			go func() { <-cmd.Context().Done(); cancel() }()
-			log := g.serveLogger()
+			logOut := newLogBuffer(g.streams.Err)
+			defer logOut.Close()
+			log := g.serveLoggerTo(logOut)
 			s, done, err := g.openService(ctx)
 			if err != nil {
 				return err
@@ -150,10 +153,13 @@ func Site(s *investigation.Service, a *auth.Authenticator, log *slog.Logger, sec
 
 // serveLogger is the server's operational log: info by default, so that
 // the access log shows (VIBORA_LOG changes the level).
-func (g *globals) serveLogger() *slog.Logger {
+func (g *globals) serveLogger() *slog.Logger { return g.serveLoggerTo(g.streams.Err) }
+
+// serveLoggerTo is serveLogger writing to w (vibora serve: a logBuffer).
+func (g *globals) serveLoggerTo(w io.Writer) *slog.Logger {
 	level := slog.LevelInfo
 	if os.Getenv("VIBORA_LOG") != "" {
 		level = logLevel()
 	}
-	return slog.New(slog.NewTextHandler(g.streams.Err, &slog.HandlerOptions{Level: level}))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }

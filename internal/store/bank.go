@@ -221,10 +221,26 @@ func (q q) BankRecords(ctx context.Context, bankID int64, fn func(BankRecord) er
 	return rows.Err()
 }
 
+const bankRecordByIDSQL = "SELECT " + recordCols + " FROM bank_records WHERE id = ?"
+
 // BankRecordByID returns one record.
 func (q q) BankRecordByID(ctx context.Context, id int64) (BankRecord, error) {
+	return scanBankRecord(q.queryRow(ctx, bankRecordByIDSQL, id), id)
+}
+
+// BankRecordByID returns one record, by a statement prepared once: the
+// server's match path fetches the record of every hit.
+func (db *DB) BankRecordByID(ctx context.Context, id int64) (BankRecord, error) {
+	st, err := db.prepared(ctx, bankRecordByIDSQL)
+	if err != nil {
+		return BankRecord{}, err
+	}
+	return scanBankRecord(st.QueryRowContext(ctx, id), id)
+}
+
+func scanBankRecord(row *sql.Row, id int64) (BankRecord, error) {
 	var r BankRecord
-	err := q.queryRow(ctx, "SELECT "+recordCols+" FROM bank_records WHERE id = ?", id).Scan(&r.ID, &r.BankID, &r.MD5, &r.SHA1, &r.SHA256, &r.PDQ, &r.PDQQuality, &r.PhotoDNA, &r.Category, &r.Profile, &r.NormCategory, &r.Series, &r.VictimIdentified, &r.OffenderIdentified, &r.Distributed, &r.Tags, &r.SourceID, &r.VPDQ)
+	err := row.Scan(&r.ID, &r.BankID, &r.MD5, &r.SHA1, &r.SHA256, &r.PDQ, &r.PDQQuality, &r.PhotoDNA, &r.Category, &r.Profile, &r.NormCategory, &r.Series, &r.VictimIdentified, &r.OffenderIdentified, &r.Distributed, &r.Tags, &r.SourceID, &r.VPDQ)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("bank record %d: %w", id, ErrNotFound)
 	}

@@ -106,9 +106,13 @@ func testBanks(t *testing.T, db *store.DB) {
 		t.Fatalf("duplicate bank: %v", err)
 	}
 	n := 0
+	var mid store.BankRecord
 	db.BankRecords(ctx, b.ID, func(r store.BankRecord) error {
 		if r.PDQQuality != n {
 			t.Fatalf("record %d out of order", n)
+		}
+		if n == len(recs)/2 {
+			mid = r
 		}
 		n++
 		return nil
@@ -116,8 +120,28 @@ func testBanks(t *testing.T, db *store.DB) {
 	if n != len(recs) {
 		t.Fatalf("BankRecords returned %d, want %d", n, len(recs))
 	}
+	// One record by its ID: on the DB (a statement prepared once, asked
+	// twice) and in a transaction.
+	for range 2 {
+		if r, err := db.BankRecordByID(ctx, mid.ID); err != nil || r != mid {
+			t.Fatalf("BankRecordByID(%d) = %+v, %v; want %+v", mid.ID, r, err, mid)
+		}
+	}
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		r, err := tx.BankRecordByID(ctx, mid.ID)
+		if err == nil && r != mid {
+			err = fmt.Errorf("in a transaction: %+v, want %+v", r, mid)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.DeleteBank(ctx, b.ID) }); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := db.BankRecordByID(ctx, mid.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("record of a removed bank: %v, want ErrNotFound", err)
 	}
 	if _, err := db.BankByName(ctx, "demo-known"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("removed bank still there: %v", err)
