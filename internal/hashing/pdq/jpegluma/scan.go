@@ -672,6 +672,25 @@ func (d *decoder) emitList(c *component, bx, by int, dc int32, ac []uint32) {
 		}
 		return
 	}
+	if len(cols) == 3 {
+		const rnd1, rnd2 = 1 << (pass1Shift - 1), 1 << (pass2Shift - 1)
+		wt, wu, ww := &idctWeights[cols[0]&7], &idctWeights[cols[1]&7], &idctWeights[cols[2]&7]
+		for n, i := 0, r0; i < r1; n, i = n+1, i+1 {
+			row := &rows[n&3]
+			x0, x1 := (row[0]+rnd1)>>pass1Shift, (row[1]+rnd1)>>pass1Shift
+			x2, x3 := (row[2]+rnd1)>>pass1Shift, (row[3]+rnd1)>>pass1Shift
+			x4, x5 := (row[4]+rnd1)>>pass1Shift, (row[5]+rnd1)>>pass1Shift
+			x6, x7 := (row[6]+rnd1)>>pass1Shift, (row[7]+rnd1)>>pass1Shift
+			s := wt[0]*x0 + wt[1]*x1 + wt[2]*x2 + wt[3]*x3 + wt[4]*x4 + wt[5]*x5 + wt[6]*x6 + wt[7]*x7
+			u := wu[0]*x0 + wu[1]*x1 + wu[2]*x2 + wu[3]*x3 + wu[4]*x4 + wu[5]*x5 + wu[6]*x6 + wu[7]*x7
+			q := ww[0]*x0 + ww[1]*x1 + ww[2]*x2 + ww[3]*x3 + ww[4]*x4 + ww[5]*x5 + ww[6]*x6 + ww[7]*x7
+			out := sp.samp[i*nc+c0 : i*nc+c0+3]
+			out[0] = rangeLimit[((s+rnd2)>>pass2Shift)&1023]
+			out[1] = rangeLimit[((u+rnd2)>>pass2Shift)&1023]
+			out[2] = rangeLimit[((q+rnd2)>>pass2Shift)&1023]
+		}
+		return
+	}
 	if len(cols) == 2 {
 		const rnd1, rnd2 = 1 << (pass1Shift - 1), 1 << (pass2Shift - 1)
 		wt, wu := &idctWeights[cols[0]&7], &idctWeights[cols[1]&7]
@@ -789,23 +808,15 @@ func (d *decoder) listRowsInt32(c *component, r0, r1 int, dc int32, ac []uint32,
 	}
 }
 
-// rowOut is the row pass of one workspace row at block columns cols.
+// rowOut is the row pass of one workspace row at four or more block
+// columns cols (emitList handles fewer with dot products): the butterfly
+// computes the whole row.
 func rowOut(row *[8]int32, cols []uint8, out []byte) {
-	const rnd2 = 1 << (pass2Shift - 1)
 	out = out[:len(cols)]
-	if len(cols) >= 3 {
-		var full [8]byte
-		idctRow(row[:], full[:])
-		for j, x := range cols {
-			out[j] = full[x&7]
-		}
-		return
-	}
+	var full [8]byte
+	idctRow(row[:], full[:])
 	for j, x := range cols {
-		wt := &idctWeights[x&7]
-		s := wt[0]*row[0] + wt[1]*row[1] + wt[2]*row[2] + wt[3]*row[3] +
-			wt[4]*row[4] + wt[5]*row[5] + wt[6]*row[6] + wt[7]*row[7]
-		out[j] = rangeLimit[((s+rnd2)>>pass2Shift)&1023]
+		out[j] = full[x&7]
 	}
 }
 
