@@ -103,6 +103,7 @@ type scanner struct {
 	ids   []Identifier // identifiers of the current token, sorted before emitting
 	memo  *phoneMemo   // per-region; shared across chunks of one stream
 	ctx   []byte       // when set, text plus what follows it, for Context
+	bic   bool         // the current token may hold a BIC (see token)
 }
 
 // run scans text[from:to]; bytes before from are only looked at for context
@@ -190,11 +191,11 @@ func (s *scanner) token(start, end int, f uint16) int {
 	if f&clDollar != 0 {
 		s.cashtags(start, end)
 	}
-	if f&clUpper != 0 && end-start >= 8 {
-		s.bics(start, end)
-	}
-	if f&(clDigit|clUpper|clLower) != 0 && end-start >= 9 {
-		s.words(start, end)
+	// One pass over the token's alphanumeric runs looks for BICs (after a
+	// label) and classifies words.
+	s.bic = f&clUpper != 0 && end-start >= 8
+	if words := f&(clDigit|clUpper|clLower) != 0 && end-start >= 9; words || s.bic {
+		s.words(start, end, words)
 	}
 	if len(s.ids) > 1 {
 		sortByOffset(s.ids)
@@ -380,7 +381,7 @@ func isBase64Char(c byte) bool { return isAlnum(c) || c == '-' || c == '_' || c 
 
 // words examines each run of letters and digits in the token for the
 // address and id kinds.
-func (s *scanner) words(start, end int) {
+func (s *scanner) words(start, end int, words bool) {
 	text := s.text
 	for p := start; p < end; {
 		if !isAlnum(text[p]) {
@@ -392,6 +393,14 @@ func (s *scanner) words(start, end int) {
 			p++
 		}
 		b := p
+		// A BIC is taken before the run is classified as a word (its span
+		// then keeps the word from claiming it).
+		if s.bic {
+			s.bicRun(a, b, true)
+		}
+		if !words {
+			continue
+		}
 		if next := s.word(a, b, end); next > p {
 			p = next
 		}
@@ -411,7 +420,9 @@ func (s *scanner) word(a, b, end int) int {
 			e++
 		}
 		if e-a == 48 && (e >= len(text) || text[e] != '=') && !s.overlaps(a, e, false) {
-			if raw, err := tonFriendly(string(text[a:e])); err == nil {
+			// A BIC inside the address (in a run not reached yet) wins,
+			// as when BICs were found before words.
+			if raw, err := tonFriendly(string(text[a:e])); err == nil && !s.bicWithin(b, e) {
 				s.add(KindTON, a, e, raw, "", false)
 				return e
 			}

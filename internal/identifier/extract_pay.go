@@ -223,24 +223,45 @@ func (s *scanner) contiguousCard(a, b int) bool {
 	return true
 }
 
-// bics finds BICs after a "BIC" or "SWIFT" label on the same line.
-func (s *scanner) bics(start, end int) {
+// bicRun reports whether the alphanumeric run text[a:b] is a BIC: 8 or 11
+// capitals and digits of a BIC's shape after a "BIC" or "SWIFT" label on
+// the same line, overlapping nothing found before. With add it records it.
+func (s *scanner) bicRun(a, b int, add bool) bool {
 	text := s.text
-	for p := start; p < end; {
+	if n := b - a; (n != 8 && n != 11) || s.overlaps(a, b, false) || !labelWordBefore(text, a, "bic", "swift") {
+		return false
+	}
+	norm, err := normBIC(string(text[a:b]))
+	if err != nil || strings.ToUpper(string(text[a:b])) != string(text[a:b]) {
+		return false
+	}
+	if add {
+		s.add(KindBIC, a, b, norm, "", false)
+	}
+	return true
+}
+
+// bicWithin reports whether an alphanumeric run of text[from:to] (the
+// first starting at from or later) is a BIC, when the token may hold one.
+func (s *scanner) bicWithin(from, to int) bool {
+	if !s.bic {
+		return false
+	}
+	text := s.text
+	for p := from; p < to; {
 		if !isAlnum(text[p]) {
 			p++
 			continue
 		}
 		a := p
-		for p < end && isAlnum(text[p]) {
+		for p < to && isAlnum(text[p]) {
 			p++
 		}
-		if n := p - a; (n == 8 || n == 11) && !s.overlaps(a, p, false) && labelWordBefore(text, a, "bic", "swift") {
-			if norm, err := normBIC(string(text[a:p])); err == nil && strings.ToUpper(string(text[a:p])) == string(text[a:p]) {
-				s.add(KindBIC, a, p, norm, "", false)
-			}
+		if s.bicRun(a, p, false) {
+			return true
 		}
 	}
+	return false
 }
 
 // cashtags finds Cash App $cashtags: a letter first, and a lower-case
