@@ -139,13 +139,17 @@ func (s *Server) recoverPanic(h http.Handler) http.Handler {
 	})
 }
 
-// Security headers, shared slices set without allocating per request.
-var securityHeaderValues = map[string][]string{
-	"Content-Security-Policy":    {"default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"},
-	"X-Frame-Options":            {"DENY"},
-	"X-Content-Type-Options":     {"nosniff"},
-	"Referrer-Policy":            {"no-referrer"},
-	"Cross-Origin-Opener-Policy": {"same-origin"},
+// Security headers, shared slices set without allocating per request
+// (a slice, not a map: ranging over a map costs more per request).
+var securityHeaderValues = []struct {
+	key   string
+	value []string
+}{
+	{"Content-Security-Policy", []string{"default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Referrer-Policy", []string{"no-referrer"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
 }
 
 var hsts = []string{"max-age=31536000"}
@@ -154,8 +158,8 @@ func (s *Server) securityHeaders(h http.Handler) http.Handler {
 	tls := s.TLS()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		for k, v := range securityHeaderValues {
-			hd[k] = v
+		for _, h := range securityHeaderValues {
+			hd[h.key] = h.value
 		}
 		if tls {
 			hd["Strict-Transport-Security"] = hsts
