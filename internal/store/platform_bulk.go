@@ -59,7 +59,10 @@ type bulkActivity struct {
 const (
 	bulkQueue     = 1 << 15
 	bulkChunk     = 128
-	bulkCacheSize = 1 << 16
+	// bulkCacheSize bounds the user and user agent caches (some 20 MB
+	// when full): a user named by a login, view or message is otherwise
+	// looked up again in each batch, and those name users at random.
+	bulkCacheSize = 1 << 18
 	// bulkPageCache is SQLite's page cache (KiB) while a bulk writer
 	// works: the indexes it inserts into stay cached far longer than in
 	// the default 2 MB, and memory is still bounded.
@@ -344,6 +347,8 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 }
 
 func (b *PlatformBulk) flushActs(ctx context.Context, id func(string) int64) error {
+	// In key order: each statement then walks the unique (platform, ref) index forward.
+	slices.SortFunc(b.acts, func(x, y bulkActivity) int { return strings.Compare(x.a.Ref, y.a.Ref) })
 	for start := 0; start < len(b.acts); start += bulkChunk {
 		part := b.acts[start:min(len(b.acts), start+bulkChunk)]
 		args := make([]any, 0, 17*len(part))
