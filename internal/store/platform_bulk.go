@@ -57,8 +57,8 @@ type bulkActivity struct {
 
 // Batch sizes: rows queued before a flush, and rows per statement.
 const (
-	bulkQueue     = 1 << 15
-	bulkChunk     = 128
+	bulkQueue = 1 << 15
+	bulkChunk = 128
 	// bulkCacheSize bounds the user and user agent caches (some 20 MB
 	// when full): a user named by a login, view or message is otherwise
 	// looked up again in each batch, and those name users at random.
