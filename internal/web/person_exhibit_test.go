@@ -12,7 +12,7 @@ import (
 
 // TestPersonPageExhibits: a seized device attributed to a person is one
 // of their sources on their page, linked to its files; taken back, it is
-// gone.
+// gone. The case's front page names the owner in its exhibit table.
 func TestPersonPageExhibits(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		h := webtest.New(t, open)
@@ -32,11 +32,19 @@ func TestPersonPageExhibits(t *testing.T) {
 		if i < 0 || j < i || !strings.Contains(body[i:j], `Seized device <a href="/cases/alpha/files?exhibit=phone-1">phone-1</a>, attributed to this person`) {
 			t.Fatalf("sources lack the attributed device:\n%s", body[max(i, 0):max(j, 0)])
 		}
+		owner := `<td><a href="/cases/alpha/people/` + url.PathEscape(person) + `">` + person + `</a></td>`
+		casePage := "/cases/" + webtest.CaseNL
+		if _, body := b.get(casePage); !strings.Contains(body, owner) {
+			t.Errorf("%s: the exhibit table does not name the owner %s", casePage, person)
+		}
 		if _, err := h.Service.SetExhibitOwner(h.Seed, webtest.CaseNL, "phone-1", ""); err != nil {
 			t.Fatal(err)
 		}
 		if _, body = b.get(page); strings.Contains(body, "Seized device") {
 			t.Error("the device is still listed after the attribution was taken back")
+		}
+		if _, body := b.get(casePage); strings.Contains(body, owner) {
+			t.Errorf("%s: the owner is still shown after the attribution was taken back", casePage)
 		}
 	})
 }
