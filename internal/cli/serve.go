@@ -75,7 +75,7 @@ VIBORA_RECEIVED_DIR.`,
 			logOut := newLogBuffer(g.streams.Err)
 			defer logOut.Close()
 			log := g.serveLoggerTo(logOut)
-			s, done, err := g.openService(ctx)
+			s, done, err := g.openService(ctx, investigation.WithResidentIndex())
 			if err != nil {
 				return err
 			}

@@ -12,8 +12,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/evidence"
@@ -182,6 +184,9 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 	if s.cacheDir != "" && m.load(s.cacheDir, key) == nil && m.searchLocal() == nil {
 		m.Source = "cache"
 		s.index.idx = m.matchIndex
+		if s.residentIndex && m.pdq != nil && !m.remote {
+			go s.makeResident(m.matchIndex)
+		}
 		return m, nil
 	}
 	m.matchIndex = fresh() // drop what a failed load left
@@ -199,6 +204,33 @@ func (s *Service) Matcher(ctx context.Context, opt MatchOptions) (*Matcher, erro
 	}
 	s.index.idx = m.matchIndex
 	return m, nil
+}
+
+// makeResident copies x's PDQ index into memory of its own and, when x is
+// still the service's index, swaps the copy in for later calls (calls
+// under way finish on x). x's mapping is released once nothing holds it.
+func (s *Service) makeResident(x *matchIndex) {
+	start := time.Now()
+	nx := &matchIndex{key: x.key, banks: x.banks, ids: x.ids, bank: x.bank, qual: x.qual, exact: x.exact,
+		pdq: x.pdq.Resident(), videoOrd: x.videoOrd, videoStart: x.videoStart, frameVideo: x.frameVideo}
+	if err := nx.searchLocal(); err != nil {
+		s.log.Warn("match index kept mapped", "err", err)
+		return
+	}
+	s.index.Lock()
+	swapped := s.index.idx == x
+	if swapped {
+		s.index.idx = nx
+	}
+	s.index.Unlock()
+	if !swapped {
+		return // the banks changed meanwhile: the index was replaced
+	}
+	if l := s.live.Load(); l != nil && l.idx == x {
+		s.live.CompareAndSwap(l, &liveIndex{idx: nx, checked: l.checked})
+	}
+	runtime.GC() // the mapping's cleanup runs once x is unreachable
+	s.log.Info("match index copied into memory", "pdq_bytes", nx.pdq.Bytes(), "seconds", time.Since(start).Seconds())
 }
 
 // searchLocal makes the index's PDQ searcher, unless it is the matchers:

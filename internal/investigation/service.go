@@ -63,6 +63,9 @@ type Service struct {
 	shards *matchshard.Client
 	// live is the index MatchHashes uses (match_hashes.go).
 	live atomic.Pointer[liveIndex]
+	// residentIndex: a PDQ index loaded from the cache is copied into
+	// memory of its own in the background (WithResidentIndex).
+	residentIndex bool
 	// oprfLimit is the OPRF evaluations a principal may have in 24 hours
 	// (0: DefaultOPRFLimit).
 	oprfLimit int64
@@ -79,6 +82,14 @@ func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.log = l } }
 
 // WithCacheDir sets where derived data (match indexes) is kept.
 func WithCacheDir(dir string) Option { return func(s *Service) { s.cacheDir = dir } }
+
+// WithResidentIndex makes a long-lived service (a server) copy a PDQ
+// index it loaded from the cache (mapped in the page cache's small pages)
+// into memory advised to huge pages, in the background, and swap the copy
+// in: the service is ready as soon as the mapping is, and its PDQ
+// searches then cost what a freshly built index's do
+// (matchindex.(*PDQ).Resident). Commands that run once do not need it.
+func WithResidentIndex() Option { return func(s *Service) { s.residentIndex = true } }
 
 // WithGeoIP sets the MaxMind database that geolocates IP addresses for
 // country attribution. The caller keeps it open while the service is used.

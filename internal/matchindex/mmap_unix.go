@@ -19,3 +19,16 @@ func mapFile(f *os.File, size int64) ([]byte, func([]byte)) {
 	}
 	return mem, func(m []byte) { syscall.Munmap(m) }
 }
+
+// anonMap maps size bytes of new private memory outside the Go heap (its
+// size then does not raise the collector's target), or returns nil.
+func anonMap(size int) ([]byte, func([]byte)) {
+	if size <= 0 {
+		return nil, nil
+	}
+	mem, err := syscall.Mmap(-1, 0, size, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		return nil, nil
+	}
+	return mem, func(m []byte) { syscall.Munmap(m) }
+}

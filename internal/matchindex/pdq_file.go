@@ -2,7 +2,9 @@ package matchindex
 
 import (
 	"io"
+	"runtime"
 	"sync"
+	"unsafe"
 )
 
 const pdqMagic = "VIBPDQ\x00\x00"
@@ -228,4 +230,66 @@ func (t *pdqTable) checkOffsets(n uint32) error {
 		}
 	}
 	return nil
+}
+
+// Resident returns a copy of x whose arrays live in new memory advised to
+// transparent huge pages, as a freshly built index's are. An index read
+// from its cache file is mapped in the page cache's 4 KiB pages, and a
+// search's random reads of posting lists and candidate hashes then miss
+// the TLB far more: on a 10M-hash index, searches over the mapped file
+// cost about 25% more CPU than over a built one. The copy is one
+// anonymous mapping outside the Go heap (a heap the size of the index
+// would double the collector's target), released when the copy is no
+// longer reachable; it takes the index's size in new memory, first
+// touched here, so a long-lived server makes it after it is ready and
+// swaps it in.
+func (x *PDQ) Resident() *PDQ {
+	size := 0
+	grow := func(n int) { size += (n + 63) &^ 63 }
+	grow(len(byteView(x.words)))
+	grow(len(byteView(x.idOff)))
+	grow(len(byteView(x.ids)))
+	for _, t := range x.tables {
+		grow(len(byteView(t.base)))
+		grow(len(byteView(t.rel)))
+		grow(len(byteView(t.off)))
+		grow(len(byteView(t.post)))
+	}
+	mem, unmap := anonMap(size)
+	if mem != nil {
+		adviseHuge(mem)
+	}
+	rest := mem
+	y := &PDQ{n: x.n, tables: make([]pdqTable, len(x.tables))}
+	y.words = residentCopy(x.words, &rest)
+	y.idOff = residentCopy(x.idOff, &rest)
+	y.ids = residentCopy(x.ids, &rest)
+	for i, t := range x.tables {
+		t.base, t.rel, t.off, t.post = residentCopy(t.base, &rest), residentCopy(t.rel, &rest), residentCopy(t.off, &rest), residentCopy(t.post, &rest)
+		y.tables[i] = t
+	}
+	if mem != nil {
+		runtime.AddCleanup(y, unmap, mem)
+	}
+	return y
+}
+
+// residentCopy copies s into the front of *mem (advancing it by the
+// copy's size rounded up to 64 bytes), or onto the heap when *mem is nil.
+func residentCopy[T uint32 | uint64 | byte](s []T, mem *[]byte) []T {
+	if s == nil {
+		return nil
+	}
+	var d []T
+	if *mem == nil {
+		d = make([]T, len(s))
+		adviseHuge(d)
+	} else {
+		n := len(byteView(s))
+		var z T
+		d = unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(*mem))), n/int(unsafe.Sizeof(z)))
+		*mem = (*mem)[min((n+63)&^63, len(*mem)):]
+	}
+	copy(d, s)
+	return d
 }

@@ -306,3 +306,53 @@ func flipByte(b []byte, i int) []byte {
 	c[i] ^= 0x10
 	return c
 }
+
+// TestPDQResident: the resident copy of an index read from its file
+// answers every search as the mapped index does, encodes to the same
+// bytes, and shares no array with the mapping.
+func TestPDQResident(t *testing.T) {
+	px, hs := smallPDQ(t)
+	pp := filepath.Join(t.TempDir(), "x.pdq")
+	if err := WriteFile(pp, px); err != nil {
+		t.Fatal(err)
+	}
+	mapped, err := ReadPDQFile(pp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := mapped.Resident()
+	if !bytes.Equal(encode(t, res), encode(t, mapped)) {
+		t.Fatal("the resident copy encodes differently")
+	}
+	r := rand.New(rand.NewPCG(31, 32))
+	for i := range hs {
+		q := hs[i]
+		for range r.IntN(40) {
+			b := r.IntN(256)
+			q[b/8] ^= 1 << (b % 8)
+		}
+		for _, d := range []int{0, 16, 31} {
+			a, b := mapped.AppendMatches(nil, q, d), res.AppendMatches(nil, q, d)
+			if !slices.Equal(a, b) {
+				t.Fatalf("hash %d at %d: mapped %v, resident %v", i, d, a, b)
+			}
+		}
+	}
+	same := func(a, b []uint32) bool { return len(a) > 0 && len(b) > 0 && &a[0] == &b[0] }
+	if &res.words[0] == &mapped.words[0] || same(res.ids, mapped.ids) || same(res.idOff, mapped.idOff) {
+		t.Fatal("the resident copy shares the mapping's arrays")
+	}
+	for i := range res.tables {
+		if same(res.tables[i].post, mapped.tables[i].post) || same(res.tables[i].base, mapped.tables[i].base) || same(res.tables[i].off, mapped.tables[i].off) {
+			t.Fatalf("table %d shares the mapping's arrays", i)
+		}
+	}
+	// With the mapping released, the copy still answers.
+	want := res.AppendMatches(nil, hs[3], 31)
+	mapped = nil
+	runtime.GC()
+	runtime.GC()
+	if got := res.AppendMatches(nil, hs[3], 31); !slices.Equal(got, want) || len(got) == 0 {
+		t.Fatalf("after the mapping's release: %v, want %v", got, want)
+	}
+}
