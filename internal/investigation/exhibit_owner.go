@@ -3,6 +3,7 @@ package investigation
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,11 +40,7 @@ func (s *Service) SetExhibitOwner(ctx context.Context, caseName, label, person s
 		if err != nil {
 			return Exhibit{}, err
 		}
-		found := false
-		for _, p := range people {
-			found = found || p.ID == person
-		}
-		if !found {
+		if !slices.ContainsFunc(people, func(p Person) bool { return p.ID == person }) {
 			return Exhibit{}, fmt.Errorf("no person %s in case %s ('vibora suspects --case %s' lists them): %w", person, c.Name, c.Name, ErrInvalid)
 		}
 	}
@@ -89,10 +86,5 @@ func (p *Person) hasSource(owner string) bool {
 	case 'U':
 		rows = p.platformUsers
 	}
-	for _, r := range rows {
-		if r == row {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(rows, row)
 }
