@@ -152,9 +152,42 @@ func demoAI(ctx context.Context, w io.Writer, s *investigation.Service, l *demo.
 	if err := renderAIProducers(w, groups); err != nil {
 		return err
 	}
+	if err := demoOwner(ctx, w, s); err != nil {
+		return err
+	}
 	out.Printf("Why it matters: the images name the LoRA on the same machine by its hash, so they were made here with that model;\n" +
 		"its kohya claims (training folders, tag counts) describe its training data. Everything read is a claim of the file,\n" +
 		"and absence proves nothing: platforms strip metadata, which is why the stripped copy is found by its picture.\n")
+	return nil
+}
+
+// demoOwner attributes the seized computer PC-02 to the top suspect
+// (vibora exhibit owner set) and shows what that adds to their ranking.
+func demoOwner(ctx context.Context, w io.Writer, s *investigation.Service) error {
+	people, err := s.People(ctx, DemoCase)
+	if err != nil || len(people) == 0 {
+		return err
+	}
+	before := people[0]
+	if _, err := s.SetExhibitOwner(ctx, DemoCase, "PC-02", before.ID); err != nil {
+		return err
+	}
+	people, err = s.People(ctx, DemoCase)
+	if err != nil {
+		return err
+	}
+	out := newLines(w)
+	for _, p := range people {
+		if p.ID != before.ID {
+			continue
+		}
+		out.Printf("PC-02 attributed to %s (%s; vibora exhibit owner set): score %.1f -> %.1f\n", p.Name, p.ID, before.Score, p.Score)
+		for _, r := range p.Reasons {
+			if strings.Contains(r, "AI-generated") || strings.Contains(r, "model/LoRA") || strings.Contains(r, "training metadata") {
+				out.Printf("  %s\n", r)
+			}
+		}
+	}
 	return nil
 }
 

@@ -60,7 +60,9 @@ func checkDemoEvidence(t *testing.T, out string) {
 		`PC-02/Downloads/lighthouse.jpg +unknown +probably_ai +like file \d+ \(PDQ \d+\)`,
 		`PC-02/models/loras/lighthouseStyle.safetensors +safetensors .* lighthouseStyle +3 image\(s\)`,
 		`producer 1: score [0-9.]+, 2 file\(s\) on PC-02`,
-		`seed series 1001..1002`)
+		`seed series 1001..1002`,
+		`PC-02 attributed to Rowan Example \(P1; vibora exhibit owner set\): score [0-9.]+ -> [0-9.]+`,
+		`\+5\.0 shared or holds 1 LoRA\(s\) with training metadata, evidence of the training data \(PC-02/models/loras/lighthouseStyle\.safetensors on exhibit PC-02\)`)
 	if strings.Contains(out, "lighthouse at dusk") || strings.Contains(out, "paper boat") {
 		t.Errorf("the demo printed a prompt (evidence text, --json only):\n%s", demoSection(t, out, "11. AI-generated"))
 	}
