@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/vibora-project/vibora/internal/access"
+	"github.com/vibora-project/vibora/internal/display"
 	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/server"
 	"github.com/vibora-project/vibora/internal/stealerlog"
@@ -118,13 +120,23 @@ func (u *UI) render(w http.ResponseWriter, r *http.Request, status int, name, ti
 	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
+	body := visible(&buf)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err := io.WriteString(w, body)
 	return err
 }
+
+// visible is the rendered page with evidence text's control, format and
+// invisible characters made visible, as the command line shows them
+// (display.EscapeText): html/template escapes markup, not a bidirectional
+// override that makes "gpj.exe" read "exe.jpg" or a zero-width space that
+// makes two names look alike. The templates themselves hold none of these
+// characters, and the escapes are plain ASCII without markup, so the pass
+// over the whole page touches only text that came from data.
+func visible(buf *bytes.Buffer) string { return display.EscapeText(buf.String()) }
 
 // renderFragment writes one template of a view, without the layout: the
 // part of a page an htmx request replaces.
@@ -137,9 +149,10 @@ func (u *UI) renderFragment(w http.ResponseWriter, view, name string, data any) 
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		return fmt.Errorf("render %s/%s: %w", view, name, err)
 	}
+	body := visible(&buf)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, err := w.Write(buf.Bytes())
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, err := io.WriteString(w, body)
 	return err
 }
 
