@@ -1,11 +1,13 @@
 // Command platform measures seized-platform imports: it writes a
 // synthetic platform dump (internal/platform/synth) at two sizes, ten times
-// apart, and either reads each with one core (the dump readers alone) or,
-// with -import, imports each into a store through 'vibora platform
-// import' (investigation.ImportPlatform, with the mapping Suggest
-// proposes), printing the rate per CPU second and the memory held.
+// apart, and either reads each with one core (the dump readers alone;
+// with -map also every row through the mapping Suggest proposes, as the
+// import does) or, with -import, imports each into a store through
+// 'vibora platform import' (investigation.ImportPlatform, with that
+// mapping), printing the rate per CPU second and the memory held.
 //
 //	go run ./bench/platform                     # readers: 1/100 and 1/10 of the full scale
+//	go run ./bench/platform -map                # readers and mapping (Mapping.Record)
 //	go run ./bench/platform -div 10 -format postgres
 //	go run ./bench/platform -div 1 -keep        # the full 1M users, 20M logins, 5M uploads
 //	go run ./bench/platform -import -div 100    # whole import into a new SQLite store, 1/100 and 1/10
@@ -28,6 +30,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/platform"
 	"github.com/vibora-project/vibora/internal/platform/dump"
 	"github.com/vibora-project/vibora/internal/platform/synth"
 )
@@ -45,6 +48,7 @@ func run() error {
 	dir := flag.String("dir", "", "work folder (default: a new temporary folder)")
 	keep := flag.Bool("keep", false, "keep the generated files")
 	imp := flag.Bool("import", false, "run the whole import into a store instead of the readers alone")
+	mapped := flag.Bool("map", false, "read every row through the mapping too (CheckColumns once per table, Record per row)")
 	dsn := flag.String("db", "", "with -import: the store, a SQLite file or a postgres:// DSN (default: a new SQLite file in the work folder)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
@@ -87,15 +91,31 @@ func run() error {
 		fmt.Printf("work folder: %s\ncpus: %d; GOMAXPROCS %d; %s %s/%s\n", work, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return importRun(context.Background(), work, *dsn, paths, labels, write)
 	}
-	fmt.Printf("work folder: %s\nGOMAXPROCS for the read: 1; cpus: %d; %s %s/%s\n", work, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
-	fmt.Printf("%-10s %12s %12s %9s %9s %12s %12s\n", "scale", "bytes", "rows", "MB/s-cpu", "MB/s-wall", "heap-peak", "alloc/row")
+	var m *platform.Mapping
+	if *mapped {
+		path, err := benchMapping(work, write)
+		if err != nil {
+			return err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		m, err = platform.ParseMapping(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	fmt.Printf("work folder: %s\nGOMAXPROCS for the read: 1; cpus: %d; %s %s/%s; mapped: %v\n", work, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, *mapped)
+	fmt.Printf("%-10s %12s %12s %9s %9s %11s %12s %12s\n", "scale", "bytes", "rows", "MB/s-cpu", "MB/s-wall", "ns-cpu/row", "heap-peak", "alloc/row")
 	for _, d := range []int{*div, max(1, *div/10)} {
 		sc := synth.Full.Div(d)
 		path := filepath.Join(work, fmt.Sprintf("platform-%d.sql", d))
 		if err := generate(path, sc, write); err != nil {
 			return err
 		}
-		if err := measure(path, fmt.Sprintf("1/%d", d)); err != nil {
+		if err := measure(path, fmt.Sprintf("1/%d", d), m); err != nil {
 			return err
 		}
 	}
@@ -115,7 +135,9 @@ func generate(path string, sc synth.Scale, write func(io.Writer, synth.Scale) er
 	return f.Close()
 }
 
-func measure(path, label string) error {
+// measure reads the dump at path with one core and, when m is not nil,
+// reads every row through m as the import does.
+func measure(path, label string, m *platform.Mapping) error {
 	// Warm the page cache.
 	if f, err := os.Open(path); err == nil {
 		io.Copy(io.Discard, f)
@@ -144,8 +166,10 @@ func measure(path, label string) error {
 	}
 	var rows, bad int64
 	var peak uint64
+	checked := map[string]bool{}
+	var row dump.Row
 	for {
-		_, err := r.Next()
+		row, err = r.Next()
 		if err == io.EOF {
 			break
 		}
@@ -154,6 +178,17 @@ func measure(path, label string) error {
 			continue
 		}
 		rows++
+		if m != nil {
+			if !checked[row.Table] {
+				if err := m.CheckColumns(row.Table, row.Columns); err != nil {
+					return err
+				}
+				checked[row.Table] = true
+			}
+			if _, problems, err := m.Record(&row); err != nil || len(problems) > 0 {
+				bad++
+			}
+		}
 		if rows%1_000_000 == 0 {
 			runtime.ReadMemStats(&ms)
 			peak = max(peak, ms.HeapInuse)
@@ -163,10 +198,10 @@ func measure(path, label string) error {
 	runtime.ReadMemStats(&ms)
 	peak = max(peak, ms.HeapInuse)
 	if bad > 0 {
-		return fmt.Errorf("%s: %d rows could not be read", path, bad)
+		return fmt.Errorf("%s: %d rows could not be read or mapped", path, bad)
 	}
 	mb := float64(st.Size()) / 1e6
-	fmt.Printf("%-10s %12d %12d %9.1f %9.1f %10.1fMB %12.1f\n", label, st.Size(), rows, mb/cpu.Seconds(), mb/wall.Seconds(),
-		float64(peak)/1e6, float64(ms.TotalAlloc-alloc0)/float64(max(rows, 1)))
+	fmt.Printf("%-10s %12d %12d %9.1f %9.1f %11.1f %10.1fMB %12.1f\n", label, st.Size(), rows, mb/cpu.Seconds(), mb/wall.Seconds(),
+		float64(cpu.Nanoseconds())/float64(max(rows, 1)), float64(peak)/1e6, float64(ms.TotalAlloc-alloc0)/float64(max(rows, 1)))
 	return nil
 }

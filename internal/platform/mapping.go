@@ -18,6 +18,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -72,6 +73,7 @@ type Mapping struct {
 	PhoneRegion string            `yaml:"phone_region"` // ISO country of numbers without a country code
 	Tables      map[string]*Table `yaml:"tables"`
 	loc         *time.Location
+	offset      int // of loc, seconds east of UTC
 }
 
 // Table maps one table of the dump.
@@ -80,6 +82,7 @@ type Table struct {
 	Properties map[string]Field  `yaml:"properties"`
 	Filter     map[string]string `yaml:"filter"` // only rows whose column equals the value
 	name       string
+	plan       atomic.Pointer[plan] // the last columns' plan (plan.go)
 }
 
 // Field says where a property's value comes from: a column (optionally
@@ -146,6 +149,7 @@ func (m *Mapping) check() error {
 		}
 		_, off := t.Zone()
 		m.loc = time.FixedZone(m.Timezone, off)
+		m.offset = off
 	}
 	if len(m.Tables) == 0 {
 		return mapErr("no tables")

@@ -1,6 +1,7 @@
 package platform
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -9,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vibora-project/vibora/internal/identifier"
 	"github.com/vibora-project/vibora/internal/platform/dump"
@@ -72,108 +72,115 @@ const (
 // Record reads row through the mapping of its table. A value that cannot
 // be read is listed in problems and left empty; err (a *ColumnError, or
 // ErrFiltered) means the row yields no record: a required property is
-// missing or unreadable.
+// missing or unreadable. The table's mapping is resolved against the
+// row's columns once and reused for the rows with the same columns; a
+// Mapping must not be changed once it has read a row.
 func (m *Mapping) Record(row *dump.Row) (rec Record, problems []error, err error) {
 	t := m.Tables[row.Table]
 	if t == nil {
 		return rec, nil, ErrFiltered
 	}
-	for col, want := range t.Filter {
-		v, _ := row.Get(col)
-		if string(v.B) != want || v.Null {
-			return rec, nil, ErrFiltered
-		}
+	p := t.planFor(row.Columns)
+	if p.filtered(row) {
+		return rec, nil, ErrFiltered
 	}
 	rec = Record{Entity: t.Entity, Table: row.Table, Line: row.Line}
-	get := func(prop string) (string, string, bool) { return m.text(t, row, prop, &problems) }
-	set := func(prop string, dst *string) { *dst, _, _ = get(prop) }
-	for _, p := range []struct {
-		prop string
-		dst  *string
-	}{{"username", &rec.Username}, {"display_name", &rec.DisplayName}, {"role", &rec.Role}, {"user_agent", &rec.UserAgent},
-		{"name", &rec.Name}, {"txid", &rec.TxID}, {"currency", &rec.Currency}, {"upload", &rec.Upload}, {"to", &rec.Other}, {"payee", &rec.Other}} {
-		set(p.prop, p.dst)
+	text := func(pr prop) (string, string, bool) {
+		if !p.f[pr].on {
+			return "", "", false
+		}
+		return p.text(pr, row, &problems)
 	}
+	rec.Username, _, _ = text(propUsername)
+	rec.DisplayName, _, _ = text(propDisplayName)
+	rec.Role, _, _ = text(propRole)
+	rec.UserAgent, _, _ = text(propUserAgent)
+	rec.Name, _, _ = text(propName)
+	rec.TxID, _, _ = text(propTxID)
+	rec.Currency, _, _ = text(propCurrency)
+	rec.Upload, _, _ = text(propUpload)
+	rec.Other, _, _ = text(propTo)
+	rec.Other, _, _ = text(propPayee)
 	switch t.Entity {
 	case EntityUser:
-		set("id", &rec.User)
+		rec.User, _, _ = text(propID)
 	case EntityMessage:
-		set("from", &rec.User)
+		rec.User, _, _ = text(propFrom)
 	default:
-		set("user", &rec.User)
-		set("id", &rec.ID)
+		rec.User, _, _ = text(propUser)
+		rec.ID, _, _ = text(propID)
 	}
 	if rec.User == "" && t.Entity != EntityPayment {
-		return rec, problems, &ColumnError{Column: t.Properties[required(t.Entity)].Column, Err: errors.New("no user: the row names nobody")}
+		return rec, problems, &ColumnError{Column: p.userCol, Err: errNoUser}
 	}
-	if v, col, ok := get("email"); ok {
+	if v, col, ok := text(propEmail); ok {
 		if n, err := identifier.Normalize(identifier.KindEmail, v, identifier.NormalizeOptions{}); err == nil {
 			rec.Email = n
 		} else {
 			problems = append(problems, &ColumnError{col, fmt.Errorf("e-mail %q: %v", clip(v), err)})
 		}
 	}
-	if v, col, ok := get("phone"); ok {
+	if v, col, ok := text(propPhone); ok {
 		if n, err := identifier.Normalize(identifier.KindPhone, v, identifier.NormalizeOptions{DefaultRegion: m.PhoneRegion}); err == nil {
 			rec.Phone = n
 		} else {
 			problems = append(problems, &ColumnError{col, fmt.Errorf("phone %q: %v", clip(v), err)})
 		}
 	}
-	if v, col, ok := get("country"); ok {
+	if v, col, ok := text(propCountry); ok {
 		if cc, ok := identifier.ParseCountry(v); ok {
 			rec.Country = cc
 		} else {
 			problems = append(problems, &ColumnError{col, fmt.Errorf("country %q not understood", clip(v))})
 		}
 	}
-	if f, ok := t.Properties["ip"]; ok {
-		if ip, err := m.ip(f, row); err != nil {
-			problems = append(problems, &ColumnError{f.Column, err})
+	if f := &p.f[propIP]; f.on {
+		if ip, err := p.ip(row); err != nil {
+			problems = append(problems, &ColumnError{f.name, err})
 		} else {
 			rec.IP = ip
 		}
 	}
-	for _, prop := range []string{"time", "created"} {
-		if f, ok := t.Properties[prop]; ok {
-			if tm, err := m.time(f, row); err != nil {
-				problems = append(problems, &ColumnError{f.Column, err})
+	for _, pr := range [...]prop{propTime, propCreated} {
+		if f := &p.f[pr]; f.on {
+			if tm, err := m.time(p, pr, row); err != nil {
+				problems = append(problems, &ColumnError{f.name, err})
 			} else if !tm.IsZero() {
 				rec.Time = tm
 			}
 		}
 	}
-	for _, h := range []struct {
-		prop string
-		n    int
-		dst  *string
-	}{{"sha256", 32, &rec.SHA256}, {"sha1", 20, &rec.SHA1}, {"md5", 16, &rec.MD5}} {
-		if f, ok := t.Properties[h.prop]; ok {
-			if v, err := hashValue(f, row, h.n); err != nil {
-				problems = append(problems, &ColumnError{f.Column, err})
+	for _, h := range [...]struct {
+		pr  prop
+		n   int
+		dst *string
+	}{{propSHA256, 32, &rec.SHA256}, {propSHA1, 20, &rec.SHA1}, {propMD5, 16, &rec.MD5}} {
+		if f := &p.f[h.pr]; f.on {
+			if v, err := p.hash(h.pr, row, h.n); err != nil {
+				problems = append(problems, &ColumnError{f.name, err})
 			} else {
 				*h.dst = v
 			}
 		}
 	}
-	if v, col, ok := get("size"); ok {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+	if b, col, ok := p.textBytes(propSize, row, &problems); ok {
+		if n, ok := byteCount(b); ok {
 			rec.Size = n
 		} else {
-			problems = append(problems, &ColumnError{col, fmt.Errorf("size %q is not a byte count", clip(v))})
+			problems = append(problems, &ColumnError{col, fmt.Errorf("size %q is not a byte count", clip(string(b)))})
 		}
 	}
-	if v, col, ok := get("amount"); ok {
+	if v, col, ok := text(propAmount); ok {
 		if isDecimal(v) {
 			rec.Amount = v
 		} else {
 			problems = append(problems, &ColumnError{col, fmt.Errorf("amount %q is not a decimal number", clip(v))})
 		}
 	}
-	set("chain", &rec.Chain)
+	rec.Chain, _, _ = text(propChain)
 	rec.Chain = strings.ToUpper(rec.Chain)
-	for _, prop := range []string{"address", "wallet"} {
-		if v, col, ok := get(prop); ok {
+	for _, pr := range [...]prop{propAddress, propWallet} {
+		if v, col, ok := text(pr); ok {
 			if key, err := walletKey(rec.Chain, v); err == nil {
 				rec.Address = key
 			} else {
@@ -181,20 +188,26 @@ func (m *Mapping) Record(row *dump.Row) (rec Record, problems []error, err error
 			}
 		}
 	}
-	if (t.Entity == EntityDeposit) && rec.Address == "" {
-		return rec, problems, &ColumnError{Column: t.Properties["address"].Column, Err: errors.New("no valid address")}
+	if t.Entity == EntityDeposit && rec.Address == "" {
+		return rec, problems, &ColumnError{Column: p.addressCol, Err: errors.New("no valid address")}
 	}
-	if (t.Entity == EntityUpload || t.Entity == EntityDownload || t.Entity == EntityView) && rec.SHA256+rec.SHA1+rec.MD5+rec.Upload == "" {
-		return rec, problems, &ColumnError{Column: t.Properties[firstOf(t, "sha256", "sha1", "md5", "upload")].Column, Err: errors.New("no file hash and no upload")}
+	if (t.Entity == EntityUpload || t.Entity == EntityDownload || t.Entity == EntityView) && rec.SHA256 == "" && rec.SHA1 == "" && rec.MD5 == "" && rec.Upload == "" {
+		return rec, problems, &ColumnError{Column: p.fileCol, Err: errors.New("no file hash and no upload")}
 	}
 	if t.Entity == EntityPayment && rec.User == "" && rec.Address == "" {
-		return rec, problems, &ColumnError{Column: t.Properties["user"].Column, Err: errors.New("no payer and no address")}
+		return rec, problems, &ColumnError{Column: p.payerCol, Err: errors.New("no payer and no address")}
 	}
-	if key := firstOf(t, "id"); key != "" && rec.ID+rec.User != "" && t.Entity != EntityLogin && t.Entity != EntityMessage && t.Entity != EntityPayment {
+	if p.hasID && (rec.ID != "" || rec.User != "") && t.Entity != EntityLogin && t.Entity != EntityMessage && t.Entity != EntityPayment {
 		rec.Ref = "id=" + cmpOr(rec.ID, rec.User)
 	}
 	return rec, problems, nil
 }
+
+var (
+	errNoUser      = errors.New("no user: the row names nobody")
+	errNotUTF8     = errors.New("not valid UTF-8 (a latin1 or binary value?)")
+	errOverMaxText = fmt.Errorf("value over %d bytes", maxText)
+)
 
 func required(entity string) string { return properties[entity].required[0] }
 
@@ -214,44 +227,22 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// raw returns the bytes of a field: its literal, or its column's value
-// through its map; ok is false for NULL, an empty value or a missing column.
-func raw(f Field, row *dump.Row) ([]byte, bool) {
-	if f.Literal != "" {
-		return []byte(f.Literal), true
-	}
-	v, ok := row.Get(f.Column)
-	if !ok || v.Null || len(v.B) == 0 {
-		return nil, false
-	}
-	if f.Map != nil {
-		if m, ok := f.Map[string(v.B)]; ok {
-			return []byte(m), m != ""
+// byteCount reads a size: plain decimal digits, or what strconv reads as
+// a non-negative int64.
+func byteCount(b []byte) (int64, bool) {
+	if len(b) > 0 && len(b) <= 18 {
+		var n int64
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				goto general
+			}
+			n = 10*n + int64(c-'0')
 		}
+		return n, true
 	}
-	return v.B, true
-}
-
-// text reads a property as trimmed UTF-8 text (at most maxText bytes).
-func (m *Mapping) text(t *Table, row *dump.Row, prop string, problems *[]error) (string, string, bool) {
-	f, ok := t.Properties[prop]
-	if !ok {
-		return "", "", false
-	}
-	b, ok := raw(f, row)
-	if !ok {
-		return "", f.Column, false
-	}
-	if !utf8.Valid(b) {
-		*problems = append(*problems, &ColumnError{f.Column, errors.New("not valid UTF-8 (a latin1 or binary value?)")})
-		return "", f.Column, false
-	}
-	s := strings.TrimSpace(string(b))
-	if len(s) > maxText {
-		*problems = append(*problems, &ColumnError{f.Column, fmt.Errorf("value over %d bytes", maxText)})
-		return "", f.Column, false
-	}
-	return s, f.Column, s != ""
+general:
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	return n, err == nil && n >= 0
 }
 
 func clip(s string) string {
@@ -262,12 +253,12 @@ func clip(s string) string {
 }
 
 // ip reads an address: text, an INET_ATON integer or INET6_ATON bytes.
-func (m *Mapping) ip(f Field, row *dump.Row) (string, error) {
-	b, ok := raw(f, row)
+func (p *plan) ip(row *dump.Row) (string, error) {
+	b, ok := p.raw(propIP, row)
 	if !ok {
 		return "", nil
 	}
-	switch f.Type {
+	switch p.f[propIP].typ {
 	case TypeIPInt:
 		n, err := strconv.ParseUint(string(b), 10, 32)
 		if err != nil {
@@ -282,6 +273,9 @@ func (m *Mapping) ip(f Field, row *dump.Row) (string, error) {
 		}
 		return "", fmt.Errorf("IP bytes: %d bytes, want 4 or 16", len(b))
 	}
+	if canonicalIPv4(b) {
+		return string(b), nil
+	}
 	a, err := netip.ParseAddr(strings.TrimSpace(string(b)))
 	if err != nil {
 		if a, ok := netip.AddrFromSlice(b); ok && (len(b) == 4 || len(b) == 16) {
@@ -292,22 +286,58 @@ func (m *Mapping) ip(f Field, row *dump.Row) (string, error) {
 	return a.Unmap().WithZone("").String(), nil
 }
 
+// canonicalIPv4 reports whether b is an IPv4 address as netip writes it:
+// four decimal octets up to 255, without leading zeros or spaces.
+func canonicalIPv4(b []byte) bool {
+	if len(b) < 7 || len(b) > 15 {
+		return false
+	}
+	octets, digits, v := 0, 0, 0
+	for i, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			if digits == 1 && v == 0 { // a leading zero
+				return false
+			}
+			v = 10*v + int(c-'0')
+			digits++
+			if v > 255 {
+				return false
+			}
+		case c == '.' && digits > 0 && i < len(b)-1:
+			octets++
+			digits, v = 0, 0
+		default:
+			return false
+		}
+	}
+	return octets == 3 && digits > 0
+}
+
 var timeLayouts = []string{time.DateTime, "2006-01-02 15:04:05.999999999", time.DateOnly, "2006-01-02T15:04:05", "2006-01-02T15:04:05.999999999"}
 var zonedLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05.999999999-07", "2006-01-02 15:04:05.999999999-07:00", "2006-01-02 15:04:05-07"}
 
 // time reads a time: a datetime (naive ones in the mapping's zone, zoned
 // ones as written) or a unix time.
-func (m *Mapping) time(f Field, row *dump.Row) (time.Time, error) {
-	b, ok := raw(f, row)
+func (m *Mapping) time(p *plan, pr prop, row *dump.Row) (time.Time, error) {
+	b, ok := p.raw(pr, row)
 	if !ok {
 		return time.Time{}, nil
 	}
-	s := strings.TrimSpace(string(b))
+	typ := p.f[pr].typ
+	b = bytes.TrimSpace(b)
+	if typ != TypeUnix && typ != TypeUnixMs {
+		// The commonest shape first, without a copy of the text.
+		if sec, ok := plainSeconds(b); ok {
+			return time.Unix(sec-int64(m.offset), 0).UTC(), nil
+		}
+	}
+	s := string(b)
 	if s == "0000-00-00 00:00:00" || s == "0000-00-00" {
 		return time.Time{}, nil
 	}
-	unix := f.Type == TypeUnix || f.Type == TypeUnixMs
-	if f.Type == "" && len(s) >= 9 && len(s) <= 13 && strings.Trim(s, "0123456789") == "" {
+	unix := typ == TypeUnix || typ == TypeUnixMs
+	if typ == "" && len(s) >= 9 && len(s) <= 13 && strings.Trim(s, "0123456789") == "" {
 		unix = true
 	}
 	if unix {
@@ -315,7 +345,7 @@ func (m *Mapping) time(f Field, row *dump.Row) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, fmt.Errorf("unix time %q: %v", clip(s), err)
 		}
-		if f.Type == TypeUnixMs || (f.Type == "" && len(s) == 13) {
+		if typ == TypeUnixMs || (typ == "" && len(s) == 13) {
 			return time.UnixMilli(n).UTC(), nil
 		}
 		return time.Unix(n, 0).UTC(), nil
@@ -336,27 +366,39 @@ func (m *Mapping) time(f Field, row *dump.Row) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("time %q: not a datetime or unix time", clip(s))
 }
 
-// plainDateTime reads the commonest dump time, "2006-01-02 15:04:05"
-// (or with a T), without the layout loop's failed attempts; ok is false
-// for anything else, which the layouts then read (or reject).
-func plainDateTime(s string, loc *time.Location) (time.Time, bool) {
+// plainFields reads the commonest dump time, "2006-01-02 15:04:05" (or
+// with a T), into year, month, day, hour, minute and second; ok is false
+// for any other shape and for a field out of its range (but not for a
+// day past the month's end).
+func plainFields(s string) (f [6]int, ok bool) {
 	if len(s) != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' {
-		return time.Time{}, false
+		return f, false
 	}
-	var f [6]int
 	for i, at := range [6]int{0, 5, 8, 11, 14, 17} {
 		end := at + 2
 		if i == 0 {
 			end = 4
 		}
-		for _, c := range []byte(s[at:end]) {
+		for j := at; j < end; j++ {
+			c := s[j]
 			if c < '0' || c > '9' {
-				return time.Time{}, false
+				return f, false
 			}
 			f[i] = 10*f[i] + int(c-'0')
 		}
 	}
 	if f[1] < 1 || f[1] > 12 || f[2] < 1 || f[3] > 23 || f[4] > 59 || f[5] > 59 {
+		return f, false
+	}
+	return f, true
+}
+
+// plainDateTime reads the commonest dump time, "2006-01-02 15:04:05"
+// (or with a T), without the layout loop's failed attempts; ok is false
+// for anything else, which the layouts then read (or reject).
+func plainDateTime(s string, loc *time.Location) (time.Time, bool) {
+	f, ok := plainFields(s)
+	if !ok {
 		return time.Time{}, false
 	}
 	t := time.Date(f[0], time.Month(f[1]), f[2], f[3], f[4], f[5], 0, loc)
@@ -366,11 +408,73 @@ func plainDateTime(s string, loc *time.Location) (time.Time, bool) {
 	return t, true
 }
 
-// hashValue reads a hash of n bytes: hex text, or n raw bytes.
-func hashValue(f Field, row *dump.Row, n int) (string, error) {
-	b, ok := raw(f, row)
+// plainSeconds reads "2006-01-02 15:04:05" (or with a T) as seconds
+// since 1970-01-01 00:00:00 of the same wall clock: what time.Date gives
+// in UTC, by arithmetic (civilSeconds). ok is false for any other shape,
+// a field out of its range and a day past the month's end.
+func plainSeconds(b []byte) (int64, bool) {
+	if len(b) != 19 || b[4] != '-' || b[7] != '-' || (b[10] != ' ' && b[10] != 'T') || b[13] != ':' || b[16] != ':' {
+		return 0, false
+	}
+	y1, ok1 := twoDigits(b, 0)
+	y2, ok2 := twoDigits(b, 2)
+	mo, ok3 := twoDigits(b, 5)
+	d, ok4 := twoDigits(b, 8)
+	h, ok5 := twoDigits(b, 11)
+	mi, ok6 := twoDigits(b, 14)
+	sec, ok7 := twoDigits(b, 17)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
+		return 0, false
+	}
+	return civilSeconds([6]int{100*y1 + y2, mo, d, h, mi, sec})
+}
+
+func twoDigits(b []byte, i int) (int, bool) {
+	hi, lo := b[i]-'0', b[i+1]-'0'
+	return 10*int(hi) + int(lo), hi <= 9 && lo <= 9
+}
+
+// civilSeconds is the date and time f (year, month, day, hour, minute,
+// second, each in its range but the day) as seconds since 1970-01-01
+// 00:00:00 in the proleptic Gregorian calendar; ok is false for a day
+// past the month's end.
+func civilSeconds(f [6]int) (int64, bool) {
+	y, mo, d := f[0], f[1], f[2]
+	if d > 28 {
+		days := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[mo]
+		if mo == 2 && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			days = 29
+		}
+		if d > days {
+			return 0, false
+		}
+	}
+	// Count years from March, so that the leap day ends a year.
+	if mo <= 2 {
+		y--
+		mo += 9
+	} else {
+		mo -= 3
+	}
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	doy := (153*mo+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	days := era*146097 + doe - 719468
+	return int64(days)*86400 + int64(f[3]*3600+f[4]*60+f[5]), true
+}
+
+// hash reads a hash of n bytes: hex text, or n raw bytes.
+func (p *plan) hash(pr prop, row *dump.Row, n int) (string, error) {
+	b, ok := p.raw(pr, row)
 	if !ok {
 		return "", nil
+	}
+	if len(b) == 2*n && lowerHex(b) {
+		return string(b), nil
 	}
 	s := strings.ToLower(strings.TrimSpace(string(b)))
 	if len(s) == 2*n {
@@ -383,6 +487,22 @@ func hashValue(f Field, row *dump.Row, n int) (string, error) {
 	}
 	return "", fmt.Errorf("not a %d-byte hash in hex", n)
 }
+
+func lowerHex(b []byte) bool {
+	for _, c := range b {
+		if !isLowerHex[c] {
+			return false
+		}
+	}
+	return true
+}
+
+var isLowerHex = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'f'
+	}
+	return t
+}()
 
 func isDecimal(s string) bool {
 	s = strings.TrimPrefix(s, "-")
