@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -186,23 +188,71 @@ type PlatformIdentifier struct {
 	LastSeen  string
 }
 
-// PlatformIdentifiers lists the identifiers of a platform's users.
+// PlatformIdentifiers lists the identifiers of a platform's users by
+// user and key: the identifier rows and the IPs their logins came from
+// (platform_login_ips), one row per user and key with the widest first
+// and last times of both.
 func (q q) PlatformIdentifiers(ctx context.Context, platformID int64) ([]PlatformIdentifier, error) {
 	rows, err := q.query(ctx, `SELECT i.user_id, i.kind, i.key, i.first_seen, i.last_seen FROM platform_identifiers i
 		JOIN platform_users u ON u.id = i.user_id WHERE u.platform_id = ? ORDER BY i.user_id, i.key`, platformID)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []PlatformIdentifier
 	for rows.Next() {
 		var i PlatformIdentifier
 		if err := rows.Scan(&i.UserID, &i.Kind, &i.Key, &i.FirstSeen, &i.LastSeen); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		out = append(out, i)
 	}
-	return out, rows.Err()
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.query(ctx, `SELECT l.user_id, i.kind, i.key, l.first_at, l.last_at FROM platform_ips i
+		JOIN platform_login_ips l ON l.ip_id = i.id WHERE i.platform_id = ?`, platformID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	stored := len(out)
+	for rows.Next() {
+		var i PlatformIdentifier
+		var first, last sql.NullInt64
+		if err := rows.Scan(&i.UserID, &i.Kind, &i.Key, &first, &last); err != nil {
+			return nil, err
+		}
+		i.FirstSeen, i.LastSeen = loginText(first), loginText(last)
+		out = append(out, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == stored {
+		return out, nil
+	}
+	slices.SortStableFunc(out, func(a, b PlatformIdentifier) int {
+		return cmp.Or(cmp.Compare(a.UserID, b.UserID), strings.Compare(a.Key, b.Key))
+	})
+	// One row per user and key: an IP both a user row and the logins name
+	// (or folded before migration 0032) widens to both times.
+	merged := out[:0]
+	for _, i := range out {
+		if n := len(merged); n > 0 && merged[n-1].UserID == i.UserID && merged[n-1].Key == i.Key {
+			p := &merged[n-1]
+			if i.FirstSeen != "" && (p.FirstSeen == "" || i.FirstSeen < p.FirstSeen) {
+				p.FirstSeen = i.FirstSeen
+			}
+			p.LastSeen = max(p.LastSeen, i.LastSeen)
+			continue
+		}
+		merged = append(merged, i)
+	}
+	return merged, nil
 }
 
 // PlatformActivityCount is how many activity rows of a kind (and file
@@ -276,10 +326,17 @@ func (q q) PlatformErrorCounts(ctx context.Context, platformID int64) (skipped, 
 // accounts) also carry, as identifier links of subject type
 // "platform_user": what joins platform users to the case's people.
 func (q q) PlatformLinks(ctx context.Context, caseID int64) ([]IdentifierLink, error) {
-	rows, err := q.query(ctx, `SELECT DISTINCT pi.user_id, pi.kind, pi.key, p.name, u.username, u.ext_id
+	rows, err := q.query(ctx, `SELECT pi.user_id, pi.kind, pi.key, p.name, u.username, u.ext_id
 		FROM platforms p JOIN platform_users u ON u.platform_id = p.id JOIN platform_identifiers pi ON pi.user_id = u.id
 		JOIN identifiers i ON i.case_id = p.case_id AND i.key = pi.key
-		WHERE p.case_id = ? ORDER BY pi.user_id, pi.key`, caseID)
+		WHERE p.case_id = ?
+		UNION
+		SELECT l.user_id, ip.kind, ip.key, p.name, u.username, u.ext_id
+		FROM platforms p JOIN platform_ips ip ON ip.platform_id = p.id
+		JOIN identifiers i ON i.case_id = p.case_id AND i.key = ip.key
+		JOIN platform_login_ips l ON l.ip_id = ip.id JOIN platform_users u ON u.id = l.user_id
+		WHERE p.case_id = ?
+		ORDER BY 1, 3`, caseID, caseID)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,7 @@ type PlatformBulk struct {
 	actAt      map[string]int // ref -> index in acts
 	logins     []bulkLogin
 	agents     map[string]int64 // user agent -> row id, cleared when full
+	ips        map[string]int64 // login IP -> platform_ips row id, cleared when full
 	queued     int
 	written    int64    // identifier, activity and login rows written
 	deferAt    int64    // rows written before the secondary indexes are dropped (0: never)
@@ -40,6 +41,7 @@ type PlatformBulk struct {
 
 type bulkLogin struct {
 	ext string
+	at  any // Unix seconds, nil unknown
 	l   PlatformLogin
 }
 
@@ -85,7 +87,7 @@ var bulkDeferred = []string{"platform_identifiers_key", "platform_activity_user"
 // before the transaction ends.
 func (tx *Tx) PlatformBulk(ctx context.Context, platformID int64) (*PlatformBulk, error) {
 	b := &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: map[string]int64{},
-		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}, agents: map[string]int64{}}
+		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}, agents: map[string]int64{}, ips: map[string]int64{}}
 	if tx.dialect == SQLite {
 		// On PostgreSQL, DROP INDEX would lock the tables against every
 		// reader until the import commits; there the indexes stay.
@@ -150,7 +152,11 @@ func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a Platfo
 // Login queues a login row of user ext (l.UserID is set from it). A
 // login is stored once per source and offset.
 func (b *PlatformBulk) Login(ctx context.Context, ext string, l PlatformLogin) error {
-	b.logins = append(b.logins, bulkLogin{ext, l})
+	at, err := loginUnix(l.At)
+	if err != nil {
+		return err
+	}
+	b.logins = append(b.logins, bulkLogin{ext, at, l})
 	return b.queue(ctx)
 }
 
@@ -378,7 +384,14 @@ func (b *PlatformBulk) flushLogins(ctx context.Context, id func(string) int64) e
 	if len(b.logins) == 0 {
 		return nil
 	}
-	if err := b.resolveAgents(ctx); err != nil {
+	agents, ips := make([]string, len(b.logins)), make([]string, len(b.logins))
+	for i, x := range b.logins {
+		agents[i], ips[i] = x.l.Agent, x.l.IP
+	}
+	if err := b.dictionary(ctx, agentDict, b.agents, agents); err != nil {
+		return err
+	}
+	if err := b.dictionary(ctx, ipDict, b.ips, ips); err != nil {
 		return err
 	}
 	for start := 0; start < len(b.logins); start += bulkChunk {
@@ -386,9 +399,9 @@ func (b *PlatformBulk) flushLogins(ctx context.Context, id func(string) int64) e
 		args := make([]any, 0, 7*len(part))
 		for _, x := range part {
 			l := x.l
-			args = append(args, l.SourceID, l.Offset, l.Line, id(x.ext), l.IP, l.At, b.agents[l.Agent])
+			args = append(args, l.SourceID, l.Offset, l.Line, id(x.ext), b.ips[l.IP], x.at, b.agents[l.Agent])
 		}
-		st, err := b.stmt(ctx, "INSERT INTO platform_logins (source_id, off, line, user_id, ip, at, agent_id) VALUES ",
+		st, err := b.stmt(ctx, "INSERT INTO platform_logins (source_id, off, line, user_id, ip_id, at, agent_id) VALUES ",
 			"(?, ?, ?, ?, ?, ?, ?)", len(part), " ON CONFLICT (source_id, off) DO NOTHING")
 		if err != nil {
 			return err
@@ -401,59 +414,79 @@ func (b *PlatformBulk) flushLogins(ctx context.Context, id func(string) int64) e
 	return nil
 }
 
-// resolveAgents stores the queued logins' user agents once per platform
-// and caches their row ids ("" is 0).
-func (b *PlatformBulk) resolveAgents(ctx context.Context) error {
+// bulkDict is a per-platform dictionary table of the logins: a text
+// stored once per platform and named by its row id.
+type bulkDict struct {
+	what, table, col string
+	row              string               // the VALUES row: platform id, the text, then extra
+	extra            func(v string) []any // the values of the row's other columns
+	insert           string               // INSERT INTO table (platform_id, col, ...) VALUES
+}
+
+var (
+	agentDict = bulkDict{what: "user agents", table: "platform_agents", col: "agent", row: "(?, ?)",
+		insert: "INSERT INTO platform_agents (platform_id, agent) VALUES "}
+	ipDict = bulkDict{what: "login IPs", table: "platform_ips", col: "ip", row: "(?, ?, ?, ?)",
+		insert: "INSERT INTO platform_ips (platform_id, ip, kind, key) VALUES ",
+		extra:  func(ip string) []any { k := ipKind(ip); return []any{k, k + ":" + ip} }}
+)
+
+// dictionary stores the texts vals (one per queued login, "" none and 0)
+// in d's table once per platform and caches their row ids in cache.
+func (b *PlatformBulk) dictionary(ctx context.Context, d bulkDict, cache map[string]int64, vals []string) error {
 	var need []string
 	seen := map[string]bool{}
-	for _, x := range b.logins {
-		if a := x.l.Agent; a != "" && !seen[a] {
-			seen[a] = true
-			if _, ok := b.agents[a]; !ok {
-				need = append(need, a)
+	for _, v := range vals {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			if _, ok := cache[v]; !ok {
+				need = append(need, v)
 			}
 		}
 	}
-	if len(b.agents)+len(need) > bulkCacheSize {
-		clear(b.agents)
+	if len(cache)+len(need) > bulkCacheSize {
+		clear(cache)
 		need = need[:0]
-		for a := range seen {
-			need = append(need, a)
+		for v := range seen {
+			need = append(need, v)
 		}
 	}
 	for start := 0; start < len(need); start += bulkChunk {
 		part := need[start:min(len(need), start+bulkChunk)]
-		args := make([]any, 0, 2*len(part))
-		for _, a := range part {
-			args = append(args, b.platformID, a)
+		args := make([]any, 0, 4*len(part))
+		for _, v := range part {
+			args = append(args, b.platformID, v)
+			if d.extra != nil {
+				args = append(args, d.extra(v)...)
+			}
 		}
-		st, err := b.stmt(ctx, "INSERT INTO platform_agents (platform_id, agent) VALUES ", "(?, ?)", len(part), " ON CONFLICT (platform_id, agent) DO NOTHING")
+		st, err := b.stmt(ctx, d.insert, d.row, len(part), " ON CONFLICT (platform_id, "+d.col+") DO NOTHING")
 		if err != nil {
 			return err
 		}
 		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("platform user agents: %w", err)
+			return fmt.Errorf("platform %s: %w", d.what, err)
 		}
 		args = append(args[:0], b.platformID)
-		for _, a := range part {
-			args = append(args, a)
+		for _, v := range part {
+			args = append(args, v)
 		}
-		st, err = b.stmt(ctx, "SELECT id, agent FROM platform_agents WHERE platform_id = ? AND agent IN (", "?", len(part), ")")
+		st, err = b.stmt(ctx, "SELECT id, "+d.col+" FROM "+d.table+" WHERE platform_id = ? AND "+d.col+" IN (", "?", len(part), ")")
 		if err != nil {
 			return err
 		}
 		rows, err := st.QueryContext(ctx, args...)
 		if err != nil {
-			return fmt.Errorf("platform user agents: %w", err)
+			return fmt.Errorf("platform %s: %w", d.what, err)
 		}
 		for rows.Next() {
 			var id int64
-			var a string
-			if err := rows.Scan(&id, &a); err != nil {
+			var v string
+			if err := rows.Scan(&id, &v); err != nil {
 				rows.Close()
 				return err
 			}
-			b.agents[a] = id
+			cache[v] = id
 		}
 		if err := rows.Close(); err != nil {
 			return err

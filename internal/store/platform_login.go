@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 )
 
 // PlatformLogin is one login row of a platform: its user, IP, time and
@@ -42,18 +44,51 @@ func (tx *Tx) PlatformSourceOf(ctx context.Context, platformID int64, file, tabl
 }
 
 // FoldPlatformLogins records the IPs of a source's logins past offset
-// after as identifiers of their users, with the first and last time
-// seen (widening those stored), in one statement: the database groups
-// the rows instead of the import upserting one identifier per login.
+// after as IPs their users logged in from (platform_login_ips), with the
+// first and last time seen (widening those stored), in one statement:
+// the database groups the rows by integers (IP id, user) and inserts
+// them in key order instead of the import upserting one identifier per
+// login.
 func (tx *Tx) FoldPlatformLogins(ctx context.Context, sourceID, after int64) error {
-	_, err := tx.exec(ctx, `INSERT INTO platform_identifiers (user_id, kind, key, first_seen, last_seen)
-		SELECT user_id, CASE WHEN ip LIKE '%:%' THEN 'ipv6' ELSE 'ipv4' END, CASE WHEN ip LIKE '%:%' THEN 'ipv6:' ELSE 'ipv4:' END || ip,
-			COALESCE(MIN(NULLIF(at, '')), ''), MAX(at)
-		FROM platform_logins WHERE source_id = ? AND off > ? AND ip <> '' GROUP BY user_id, ip ORDER BY user_id, ip`+upsertIdentTail, sourceID, after)
+	_, err := tx.exec(ctx, `INSERT INTO platform_login_ips (user_id, ip_id, first_at, last_at)
+		SELECT user_id, ip_id, MIN(at), MAX(at) FROM platform_logins WHERE source_id = ? AND off > ? AND ip_id <> 0
+		GROUP BY ip_id, user_id ORDER BY ip_id, user_id
+		ON CONFLICT (ip_id, user_id) DO UPDATE SET
+		first_at = CASE WHEN platform_login_ips.first_at IS NULL OR excluded.first_at < platform_login_ips.first_at THEN excluded.first_at ELSE platform_login_ips.first_at END,
+		last_at = CASE WHEN platform_login_ips.last_at IS NULL OR excluded.last_at > platform_login_ips.last_at THEN excluded.last_at ELSE platform_login_ips.last_at END`, sourceID, after)
 	if err != nil {
 		return fmt.Errorf("fold logins into identifiers: %w", err)
 	}
 	return nil
+}
+
+// loginUnix is a login time (RFC 3339, "" unknown) as stored: Unix
+// seconds, or nil.
+func loginUnix(at string) (any, error) {
+	if at == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return nil, fmt.Errorf("login time %q: %w", at, err)
+	}
+	return t.Unix(), nil
+}
+
+// loginText is a stored login time as RFC 3339 UTC ("" unknown).
+func loginText(at sql.NullInt64) string {
+	if !at.Valid {
+		return ""
+	}
+	return time.Unix(at.Int64, 0).UTC().Format(time.RFC3339)
+}
+
+// ipKind is the identifier kind of an IP's canonical text.
+func ipKind(ip string) string {
+	if strings.Contains(ip, ":") {
+		return "ipv6"
+	}
+	return "ipv4"
 }
 
 // PlatformLoginStat is how many logins a platform user has and the
@@ -67,7 +102,7 @@ type PlatformLoginStat struct {
 
 // PlatformLoginStats counts the logins of a platform's users.
 func (q q) PlatformLoginStats(ctx context.Context, platformID int64) ([]PlatformLoginStat, error) {
-	rows, err := q.query(ctx, `SELECT l.user_id, COUNT(*), COALESCE(MIN(NULLIF(l.at, '')), ''), MAX(l.at)
+	rows, err := q.query(ctx, `SELECT l.user_id, COUNT(*), MIN(l.at), MAX(l.at)
 		FROM platform_sources s JOIN platform_logins l ON l.source_id = s.id
 		WHERE s.platform_id = ? GROUP BY l.user_id ORDER BY l.user_id`, platformID)
 	if err != nil {
@@ -77,9 +112,11 @@ func (q q) PlatformLoginStats(ctx context.Context, platformID int64) ([]Platform
 	var out []PlatformLoginStat
 	for rows.Next() {
 		var s PlatformLoginStat
-		if err := rows.Scan(&s.UserID, &s.Count, &s.First, &s.Last); err != nil {
+		var first, last sql.NullInt64
+		if err := rows.Scan(&s.UserID, &s.Count, &first, &last); err != nil {
 			return nil, err
 		}
+		s.First, s.Last = loginText(first), loginText(last)
 		out = append(out, s)
 	}
 	return out, rows.Err()
@@ -96,10 +133,10 @@ func (q q) PlatformLogins(ctx context.Context, platformID, userID int64, limit i
 	if err := q.queryRow(ctx, "SELECT COUNT(*) FROM platform_sources s JOIN platform_logins l ON l.source_id = s.id WHERE "+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
 	}
-	rows, err := q.query(ctx, `SELECT l.source_id, l.off, l.line, l.user_id, l.ip, l.at, COALESCE(a.agent, ''), u.ext_id, s.file, s.tbl
+	rows, err := q.query(ctx, `SELECT l.source_id, l.off, l.line, l.user_id, COALESCE(i.ip, ''), l.at, COALESCE(a.agent, ''), u.ext_id, s.file, s.tbl
 		FROM platform_sources s JOIN platform_logins l ON l.source_id = s.id
-		JOIN platform_users u ON u.id = l.user_id LEFT JOIN platform_agents a ON a.id = l.agent_id
-		WHERE `+where+` ORDER BY l.at, s.file, s.tbl, l.off LIMIT ?`, append(args, limit)...)
+		JOIN platform_users u ON u.id = l.user_id LEFT JOIN platform_agents a ON a.id = l.agent_id LEFT JOIN platform_ips i ON i.id = l.ip_id
+		WHERE `+where+` ORDER BY l.at NULLS FIRST, s.file, s.tbl, l.off LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -107,9 +144,11 @@ func (q q) PlatformLogins(ctx context.Context, platformID, userID int64, limit i
 	var out []PlatformLogin
 	for rows.Next() {
 		var l PlatformLogin
-		if err := rows.Scan(&l.SourceID, &l.Offset, &l.Line, &l.UserID, &l.IP, &l.At, &l.Agent, &l.UserExt, &l.File, &l.Table); err != nil {
+		var at sql.NullInt64
+		if err := rows.Scan(&l.SourceID, &l.Offset, &l.Line, &l.UserID, &l.IP, &at, &l.Agent, &l.UserExt, &l.File, &l.Table); err != nil {
 			return nil, 0, err
 		}
+		l.At = loginText(at)
 		out = append(out, l)
 	}
 	return out, total, rows.Err()

@@ -53,6 +53,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Platforms", func(t *testing.T) { testPlatforms(t, open(t, -1)) })
 	t.Run("PlatformBulk", func(t *testing.T) { testPlatformBulk(t, open(t, -1)) })
 	t.Run("PlatformSharedLinks", func(t *testing.T) { testPlatformSharedLinks(t, open(t, -1)) })
+	t.Run("PlatformLogins", func(t *testing.T) { testPlatformLogins(t, open(t, -1)) })
+	t.Run("PlatformLoginsUpgrade", func(t *testing.T) { testPlatformLoginsUpgrade(t, open) })
 }
 
 // testMigrations builds a database at every earlier version, puts data in

@@ -1,0 +1,237 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/vibora-project/vibora/internal/store"
+)
+
+// testPlatformLogins: logins written by the bulk writer read back as
+// written (IP, time, user agent, source row), by time with unknown times
+// first, of one user or all, within a limit; folding them records each
+// user's IPs with the first and last login time, merged with the same IP
+// from a user row, linked to the case's other sources and shared between
+// users; a rerun past the stored offset adds only the new logins and
+// widens the times.
+func testPlatformLogins(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	c := mustCase(t, db, "op-logins")
+	p := store.Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
+	type login struct {
+		user, ip, at, agent string
+	}
+	first := []login{
+		{"anna", "192.0.2.7", "2024-03-02T10:00:00Z", "Mozilla/5.0"},
+		{"anna", "2001:db8::1", "2024-03-01T09:00:00Z", ""},
+		{"anna", "192.0.2.7", "2024-03-05T08:30:00Z", "Mozilla/5.0"},
+		{"bert", "192.0.2.7", "", "curl/8.0"},
+		{"bert", "", "2024-02-28T23:59:59Z", ""},
+		{"carl", "198.51.100.9", "1969-12-31T23:59:00Z", ""},
+	}
+	var srcID int64
+	load := func(logins []login, from int64) {
+		inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.UpsertPlatform(ctx, &p); err != nil {
+				return err
+			}
+			id, stored, err := tx.PlatformSourceOf(ctx, p.ID, "/dumps/examplevid.sql", "logins")
+			if err != nil {
+				return err
+			}
+			srcID = id
+			b, err := tx.PlatformBulk(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			// anna's user row names the IP her logins show, later.
+			if err := b.Identifier(ctx, "anna", "ipv4", "ipv4:192.0.2.7", "2024-03-10T00:00:00Z"); err != nil {
+				return err
+			}
+			for i, l := range logins {
+				off := from + int64(i)*100
+				if off <= stored {
+					continue
+				}
+				if err := b.Login(ctx, l.user, store.PlatformLogin{SourceID: id, Offset: off, Line: off/100 + 1, IP: l.ip, At: l.at, Agent: l.agent}); err != nil {
+					return err
+				}
+			}
+			if err := b.FoldLogins(ctx, id, stored); err != nil {
+				return err
+			}
+			return b.Close(ctx)
+		})
+	}
+	load(first, 0)
+	logins, total, err := db.PlatformLogins(ctx, p.ID, 0, 100)
+	if err != nil || total != 6 || len(logins) != 6 {
+		t.Fatalf("PlatformLogins = %d of %d, %v", len(logins), total, err)
+	}
+	var got []string
+	for _, l := range logins {
+		if l.SourceID != srcID || l.File != "/dumps/examplevid.sql" || l.Table != "logins" || l.Line != l.Offset/100+1 {
+			t.Errorf("login %+v: source row", l)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s %s @%d", l.UserExt, l.IP, l.At, l.Agent, l.Offset))
+	}
+	want := []string{
+		"bert 192.0.2.7  curl/8.0 @300",
+		"carl 198.51.100.9 1969-12-31T23:59:00Z  @500",
+		"bert  2024-02-28T23:59:59Z  @400",
+		"anna 2001:db8::1 2024-03-01T09:00:00Z  @100",
+		"anna 192.0.2.7 2024-03-02T10:00:00Z Mozilla/5.0 @0",
+		"anna 192.0.2.7 2024-03-05T08:30:00Z Mozilla/5.0 @200",
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("PlatformLogins =\n%q\nwant\n%q", got, want)
+	}
+	anna, err := db.PlatformUserByExt(ctx, p.ID, "anna")
+	if err != nil {
+		t.Fatal(err)
+	}
+	some, total, err := db.PlatformLogins(ctx, p.ID, anna.ID, 2)
+	if err != nil || total != 3 || len(some) != 2 || some[0].At != "2024-03-01T09:00:00Z" || some[0].UserID != anna.ID {
+		t.Errorf("PlatformLogins of anna, limit 2 = %+v of %d, %v", some, total, err)
+	}
+	stats := func() map[string]string {
+		t.Helper()
+		ss, err := db.PlatformLoginStats(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		users, err := db.PlatformUsers(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ext := map[int64]string{}
+		for _, u := range users {
+			ext[u.ID] = u.ExtID
+		}
+		out := map[string]string{}
+		for _, s := range ss {
+			out[ext[s.UserID]] = fmt.Sprintf("%d %s %s", s.Count, s.First, s.Last)
+		}
+		return out
+	}
+	if s := stats(); s["anna"] != "3 2024-03-01T09:00:00Z 2024-03-05T08:30:00Z" || s["bert"] != "2 2024-02-28T23:59:59Z 2024-02-28T23:59:59Z" ||
+		s["carl"] != "1 1969-12-31T23:59:00Z 1969-12-31T23:59:00Z" || len(s) != 3 {
+		t.Errorf("PlatformLoginStats = %v", s)
+	}
+	idents := func() []string {
+		t.Helper()
+		is, err := db.PlatformIdentifiers(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		users, err := db.PlatformUsers(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ext := map[int64]string{}
+		for _, u := range users {
+			ext[u.ID] = u.ExtID
+		}
+		var out []string
+		for _, i := range is {
+			out = append(out, fmt.Sprintf("%s %s %s %s..%s", ext[i.UserID], i.Kind, i.Key, i.FirstSeen, i.LastSeen))
+		}
+		return out
+	}
+	wantIdents := []string{
+		"anna ipv4 ipv4:192.0.2.7 2024-03-02T10:00:00Z..2024-03-10T00:00:00Z",
+		"anna ipv6 ipv6:2001:db8::1 2024-03-01T09:00:00Z..2024-03-01T09:00:00Z",
+		"bert ipv4 ipv4:192.0.2.7 ..",
+		"carl ipv4 ipv4:198.51.100.9 1969-12-31T23:59:00Z..1969-12-31T23:59:00Z",
+	}
+	if got := idents(); fmt.Sprint(got) != fmt.Sprint(wantIdents) {
+		t.Errorf("PlatformIdentifiers =\n%q\nwant\n%q", got, wantIdents)
+	}
+
+	// A rerun of a longer dump: the stored logins are not stored again,
+	// the new ones widen the times.
+	load(append(first, login{"bert", "192.0.2.7", "2024-04-01T00:00:00Z", ""}, login{"anna", "2001:db8::1", "2024-02-01T00:00:00Z", ""}), 0)
+	if _, total, err := db.PlatformLogins(ctx, p.ID, 0, 1); err != nil || total != 8 {
+		t.Errorf("logins after a rerun = %d, %v; want 8", total, err)
+	}
+	wantIdents[1] = "anna ipv6 ipv6:2001:db8::1 2024-02-01T00:00:00Z..2024-03-01T09:00:00Z"
+	wantIdents[2] = "bert ipv4 ipv4:192.0.2.7 2024-04-01T00:00:00Z..2024-04-01T00:00:00Z"
+	if got := idents(); fmt.Sprint(got) != fmt.Sprint(wantIdents) {
+		t.Errorf("PlatformIdentifiers after a rerun =\n%q\nwant\n%q", got, wantIdents)
+	}
+	if s := stats(); s["bert"] != "3 2024-02-28T23:59:59Z 2024-04-01T00:00:00Z" {
+		t.Errorf("PlatformLoginStats after a rerun = %v", s)
+	}
+
+	// An IP only logins show links the user to the case's other sources,
+	// and two users who logged in from one IP share it.
+	inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+		return tx.LinkIdentifier(ctx, c.ID, "ipv4", "198.51.100.9", "ipv4:198.51.100.9", "participant", 7, "profile", "198.51.100.9")
+	})
+	links, err := db.PlatformLinks(ctx, c.ID)
+	if err != nil || len(links) != 1 || links[0].Key != "ipv4:198.51.100.9" || links[0].Source != "examplevid user #carl" || links[0].SubjectType != "platform_user" {
+		t.Errorf("PlatformLinks = %+v, %v", links, err)
+	}
+	shared, err := db.PlatformSharedLinks(ctx, c.ID, []string{"ipv4", "ipv6"})
+	got = got[:0]
+	for _, l := range shared {
+		got = append(got, l.Source+" "+l.Key)
+	}
+	if err != nil || fmt.Sprint(got) != fmt.Sprint([]string{"examplevid user #anna ipv4:192.0.2.7", "examplevid user #bert ipv4:192.0.2.7"}) {
+		t.Errorf("PlatformSharedLinks = %q, %v", got, err)
+	}
+}
+
+// testPlatformLoginsUpgrade: logins stored before version 32 (IP and
+// time as text) read back the same after the upgrade, and their IPs are
+// the users' identifiers.
+func testPlatformLoginsUpgrade(t *testing.T, open Opener) {
+	ctx := context.Background()
+	old := open(t, 31)
+	c := mustCase(t, old, "op-old-logins")
+	var pid, uid int64
+	err := old.InTx(ctx, func(tx *store.Tx) error {
+		p := store.Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
+		if err := tx.UpsertPlatform(ctx, &p); err != nil {
+			return err
+		}
+		pid = p.ID
+		var err error
+		uid, err = tx.UpsertPlatformUser(ctx, store.PlatformUser{PlatformID: p.ID, ExtID: "anna"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"INSERT INTO platform_sources (id, platform_id, file, tbl) VALUES (41, ?, '/dumps/old.sql', 'logins')",
+		"INSERT INTO platform_agents (id, platform_id, agent) VALUES (5, ?, 'Mozilla/5.0')",
+	} {
+		if _, err := old.SQL().ExecContext(ctx, rebind(old, q), pid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, l := range [][]any{{0, uid, "192.0.2.7", "2024-03-02T10:00:00Z", 5}, {90, uid, "192.0.2.7", "", 0}, {180, uid, "", "2024-01-01T00:00:00Z", 0}} {
+		if _, err := old.SQL().ExecContext(ctx, rebind(old, "INSERT INTO platform_logins (source_id, off, line, user_id, ip, at, agent_id) VALUES (41, ?, 1, ?, ?, ?, ?)"), l...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	up, err := store.Open(ctx, old.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	logins, total, err := up.PlatformLogins(ctx, pid, uid, 10)
+	var got []string
+	for _, l := range logins {
+		got = append(got, fmt.Sprintf("%d %s %s %s", l.Offset, l.IP, l.At, l.Agent))
+	}
+	if want := []string{"90 192.0.2.7  ", "180  2024-01-01T00:00:00Z ", "0 192.0.2.7 2024-03-02T10:00:00Z Mozilla/5.0"}; err != nil || total != 3 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("logins after the upgrade = %q of %d, %v; want %q", got, total, err, want)
+	}
+	ids, err := up.PlatformIdentifiers(ctx, pid)
+	if err != nil || len(ids) != 1 || ids[0].Key != "ipv4:192.0.2.7" || ids[0].FirstSeen != "2024-03-02T10:00:00Z" || ids[0].LastSeen != "2024-03-02T10:00:00Z" {
+		t.Errorf("identifiers after the upgrade = %+v, %v", ids, err)
+	}
+}
