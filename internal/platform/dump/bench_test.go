@@ -8,7 +8,7 @@ import (
 	"github.com/vibora-project/vibora/internal/platform/synth"
 )
 
-func benchRead(b *testing.B, write func(io.Writer, synth.Scale) error) {
+func benchRead(b *testing.B, write func(io.Writer, synth.Scale) error, general bool) {
 	var buf bytes.Buffer
 	if err := write(&buf, synth.Full.Div(1000)); err != nil {
 		b.Fatal(err)
@@ -20,6 +20,9 @@ func benchRead(b *testing.B, write func(io.Writer, synth.Scale) error) {
 		r, err := Open("bench.sql", bytes.NewReader(data), "", Limits{})
 		if err != nil {
 			b.Fatal(err)
+		}
+		if m, ok := r.(*mysqlReader); ok {
+			m.general = general
 		}
 		for {
 			_, err := r.Next()
@@ -33,5 +36,9 @@ func benchRead(b *testing.B, write func(io.Writer, synth.Scale) error) {
 	}
 }
 
-func BenchmarkMySQL(b *testing.B)    { benchRead(b, synth.WriteMySQL) }
-func BenchmarkPostgres(b *testing.B) { benchRead(b, synth.WritePostgres) }
+func BenchmarkMySQL(b *testing.B)    { benchRead(b, synth.WriteMySQL, false) }
+func BenchmarkPostgres(b *testing.B) { benchRead(b, synth.WritePostgres, false) }
+
+// BenchmarkMySQLGeneral reads every row the general way (no plainRow),
+// for a comparison with BenchmarkMySQL in one run.
+func BenchmarkMySQLGeneral(b *testing.B) { benchRead(b, synth.WriteMySQL, true) }

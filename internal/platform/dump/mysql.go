@@ -30,6 +30,8 @@ type mysqlReader struct {
 	spans  []span
 	values []Value
 	synth  [][]string
+
+	general bool // read every row the general way (tests compare the two)
 }
 
 type span struct {
@@ -505,6 +507,11 @@ func (m *mysqlReader) insertStep() (row Row, err error, ok bool) {
 func (m *mysqlReader) row() (Row, error, bool) {
 	s := m.sc
 	line, off := s.lineNo(), s.offset()
+	if !m.general {
+		if cols, ok := m.plainRow(); ok {
+			return Row{Table: m.table, Columns: cols, Values: m.values, Line: line, Offset: off}, nil, true
+		}
+	}
 	s.pos++
 	m.arena = m.arena[:0]
 	m.spans = m.spans[:0]
@@ -567,6 +574,100 @@ func (m *mysqlReader) row() (Row, error, bool) {
 	}
 	return Row{Table: m.table, Columns: cols, Values: m.values, Line: line, Offset: off}, nil, true
 }
+
+// plainRow reads a row as mysqldump writes it, when it lies wholly in the
+// buffer: '(' values ')' with no space or comment around a value, each
+// value NULL, a number or other bare word, or a quoted string without a
+// backslash or doubled quote, all within the limits, as many as the
+// table has columns. Its values point into the buffer rather than being
+// copied. ok is false, with nothing consumed, for any other row, which
+// row then reads the general way (and reports, if it is bad).
+func (m *mysqlReader) plainRow() (cols []string, ok bool) {
+	s := m.sc
+	buf := s.buf[s.pos:s.end] // buf[0] is '('
+	m.values = m.values[:0]
+	total, i := 0, 1
+	for {
+		if i >= len(buf) {
+			return nil, false
+		}
+		var v Value
+		n := 0 // bytes the value has in the general reading's arena
+		switch c := buf[i]; {
+		case c == '\'' || c == '"':
+			// Short values byte by byte, the rest of longer ones by
+			// vectorised searches.
+			j, short := i+1, min(len(buf), i+17)
+			for j < short && buf[j] != c && buf[j] != '\\' {
+				j++
+			}
+			if j == short && j < len(buf) {
+				k := bytes.IndexByte(buf[j:], c)
+				if k < 0 || bytes.IndexByte(buf[j:j+k], '\\') >= 0 {
+					return nil, false
+				}
+				j += k
+			}
+			if j+1 >= len(buf) || buf[j] != c || buf[j+1] == c {
+				return nil, false
+			}
+			v.B = buf[i+1 : j : j]
+			n, i = len(v.B), j+1
+		case bareByte[c]:
+			j := i + 1
+			for j < len(buf) && bareByte[buf[j]] {
+				j++
+			}
+			tok := buf[i:j:j]
+			if len(tok) > 1 && (tok[0] == '-' && tok[1] == '-' || tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X')) {
+				return nil, false // a comment, or a hex literal
+			}
+			if len(tok) == 4 && bytes.EqualFold(tok, []byte("NULL")) {
+				v.B, v.Null = tok[:0:0], true
+			} else {
+				v.B = tok
+			}
+			n, i = len(tok), j
+		default:
+			return nil, false
+		}
+		if n > m.lim.MaxValue || total+n > m.lim.MaxRow {
+			return nil, false
+		}
+		if !v.Null {
+			total += n
+		}
+		m.values = append(m.values, v)
+		if i >= len(buf) {
+			return nil, false
+		}
+		if buf[i] == ')' {
+			i++
+			break
+		}
+		if buf[i] != ',' {
+			return nil, false
+		}
+		i++
+	}
+	cols = m.cols
+	if cols == nil {
+		cols = m.synthCols(len(m.values))
+	}
+	if len(m.values) != len(cols) {
+		return nil, false
+	}
+	s.pos += i
+	return cols, true
+}
+
+// bareByte is the bytes of the bare values plainRow reads.
+var bareByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '+' || c == '-'
+	}
+	return t
+}()
 
 func (m *mysqlReader) colName(i int) string {
 	if i >= 0 && i < len(m.cols) {
