@@ -54,6 +54,7 @@ type bulkIdent struct {
 
 type bulkActivity struct {
 	ext, other string
+	shape      int // actShape
 	a          PlatformActivity
 }
 
@@ -141,11 +142,11 @@ func (b *PlatformBulk) Identifier(ctx context.Context, ext, kind, key, at string
 func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a PlatformActivity) error {
 	a.PlatformID = b.platformID
 	if i, ok := b.actAt[a.Ref]; ok {
-		b.acts[i] = bulkActivity{ext, other, a}
+		b.acts[i] = bulkActivity{ext: ext, other: other, a: a}
 		return nil
 	}
 	b.actAt[a.Ref] = len(b.acts)
-	b.acts = append(b.acts, bulkActivity{ext, other, a})
+	b.acts = append(b.acts, bulkActivity{ext: ext, other: other, a: a})
 	return b.queue(ctx)
 }
 
@@ -352,22 +353,76 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 	return nil
 }
 
+// actGroups are the optional column groups of an activity row: a row
+// binds only the groups it has a value in (the others take their
+// defaults, which are what it would bind), so a view or a message binds
+// 6-7 values instead of 17. Its shape is the bit set of its groups.
+var actGroups = []struct {
+	cols []string
+	has  func(a *PlatformActivity) bool
+	args func(a *PlatformActivity, args []any) []any
+}{
+	{[]string{"sha256", "sha1", "md5"}, func(a *PlatformActivity) bool { return a.SHA256+a.SHA1+a.MD5 != "" },
+		func(a *PlatformActivity, args []any) []any { return append(args, a.SHA256, a.SHA1, a.MD5) }},
+	{[]string{"name", "size"}, func(a *PlatformActivity) bool { return a.Name != "" || a.Size != 0 },
+		func(a *PlatformActivity, args []any) []any { return append(args, a.Name, a.Size) }},
+	{[]string{"upload_ref"}, func(a *PlatformActivity) bool { return a.UploadRef != "" },
+		func(a *PlatformActivity, args []any) []any { return append(args, a.UploadRef) }},
+	{[]string{"address", "amount", "txid"}, func(a *PlatformActivity) bool { return a.Address+a.Amount+a.TxID != "" },
+		func(a *PlatformActivity, args []any) []any { return append(args, a.Address, a.Amount, a.TxID) }},
+	{[]string{"status", "matched"}, func(a *PlatformActivity) bool { return a.Status+a.Matched != "" },
+		func(a *PlatformActivity, args []any) []any { return append(args, a.Status, a.Matched) }},
+}
+
+func actShape(a *PlatformActivity) int {
+	shape := 0
+	for i, g := range actGroups {
+		if g.has(a) {
+			shape |= 1 << i
+		}
+	}
+	return shape
+}
+
 func (b *PlatformBulk) flushActs(ctx context.Context, id func(string) int64) error {
-	// In key order: each statement then walks the unique (platform, ref) index forward.
-	slices.SortFunc(b.acts, func(x, y bulkActivity) int { return strings.Compare(x.a.Ref, y.a.Ref) })
-	for start := 0; start < len(b.acts); start += bulkChunk {
-		part := b.acts[start:min(len(b.acts), start+bulkChunk)]
+	// By shape, then in key order: each statement then walks the unique
+	// (platform, ref) index forward.
+	for i := range b.acts {
+		b.acts[i].shape = actShape(&b.acts[i].a)
+	}
+	slices.SortFunc(b.acts, func(x, y bulkActivity) int {
+		return cmp.Or(cmp.Compare(x.shape, y.shape), strings.Compare(x.a.Ref, y.a.Ref))
+	})
+	for start := 0; start < len(b.acts); {
+		shape := b.acts[start].shape
+		end := start + 1
+		for end < len(b.acts) && end-start < bulkChunk && b.acts[end].shape == shape {
+			end++
+		}
+		part := b.acts[start:end]
+		start = end
+		head, row := "INSERT INTO platform_activity (platform_id, ref, kind, user_id, other_id, at", "(?, ?, ?, ?, ?, ?"
+		for i, g := range actGroups {
+			if shape&(1<<i) != 0 {
+				head += ", " + strings.Join(g.cols, ", ")
+				row += strings.Repeat(", ?", len(g.cols))
+			}
+		}
 		args := make([]any, 0, 17*len(part))
 		for _, x := range part {
-			a := x.a
+			a := &x.a
 			var other any
 			if x.other != "" {
 				other = id(x.other)
 			}
-			args = append(args, a.PlatformID, a.Ref, a.Kind, id(x.ext), other, a.At, a.SHA256, a.SHA1, a.MD5, a.Name, a.Size, a.UploadRef, a.Address, a.Amount, a.TxID, a.Status, a.Matched)
+			args = append(args, a.PlatformID, a.Ref, a.Kind, id(x.ext), other, a.At)
+			for i, g := range actGroups {
+				if shape&(1<<i) != 0 {
+					args = g.args(a, args)
+				}
+			}
 		}
-		st, err := b.stmt(ctx, "INSERT INTO platform_activity (platform_id, ref, kind, user_id, other_id, at, sha256, sha1, md5, name, size, upload_ref, address, amount, txid, status, matched) VALUES ",
-			"(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", len(part), upsertActivityTail)
+		st, err := b.stmt(ctx, head+") VALUES ", row+")", len(part), upsertActivityTail)
 		if err != nil {
 			return err
 		}

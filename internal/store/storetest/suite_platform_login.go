@@ -1,8 +1,11 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/store"
@@ -233,5 +236,69 @@ func testPlatformLoginsUpgrade(t *testing.T, open Opener) {
 	ids, err := up.PlatformIdentifiers(ctx, pid)
 	if err != nil || len(ids) != 1 || ids[0].Key != "ipv4:192.0.2.7" || ids[0].FirstSeen != "2024-03-02T10:00:00Z" || ids[0].LastSeen != "2024-03-02T10:00:00Z" {
 		t.Errorf("identifiers after the upgrade = %+v, %v", ids, err)
+	}
+}
+
+// testPlatformActivityUpgrade: activity rows stored before version 33
+// (when SQLite copies the table to drop the user's foreign key) read back
+// the same after the upgrade, and a rerun still
+// updates a row in place.
+func testPlatformActivityUpgrade(t *testing.T, open Opener) {
+	ctx := context.Background()
+	old := open(t, 32)
+	c := mustCase(t, old, "op-old-activity")
+	var pid int64
+	want := []store.PlatformActivity{
+		{Ref: "uploads:1", Kind: "upload", At: "2024-03-02T10:00:00Z", SHA256: strings.Repeat("ab", 32), MD5: strings.Repeat("cd", 16), Name: "holiday.jpg", Size: 2048},
+		{Ref: "payments:7", Kind: "payment", At: "2024-03-03T11:00:00Z", Address: "bc1qexampleaddress0000000000000000000000", Amount: "0.01 BTC", TxID: strings.Repeat("ef", 32), Status: "paid"},
+		{Ref: "views:3", Kind: "view", UploadRef: "uploads:1"},
+	}
+	err := old.InTx(ctx, func(tx *store.Tx) error {
+		p := store.Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
+		if err := tx.UpsertPlatform(ctx, &p); err != nil {
+			return err
+		}
+		pid = p.ID
+		anna, err := tx.UpsertPlatformUser(ctx, store.PlatformUser{PlatformID: p.ID, ExtID: "anna"})
+		if err != nil {
+			return err
+		}
+		bert, err := tx.UpsertPlatformUser(ctx, store.PlatformUser{PlatformID: p.ID, ExtID: "bert"})
+		if err != nil {
+			return err
+		}
+		for i := range want {
+			want[i].PlatformID, want[i].UserID = p.ID, anna
+			if want[i].Kind == "view" {
+				want[i].UserID = bert
+			}
+			if err := tx.UpsertPlatformActivity(ctx, want[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := store.Open(ctx, old.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	got, err := up.PlatformActivityOf(ctx, pid)
+	slices.SortFunc(want, func(a, b store.PlatformActivity) int {
+		return cmp.Or(cmp.Compare(a.UserID, b.UserID), strings.Compare(a.Ref, b.Ref))
+	})
+	if err != nil || fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+		t.Fatalf("activity after the upgrade = %+v, %v; want %+v", got, err, want)
+	}
+	again := want[0]
+	again.Matched = "bank:example"
+	if err := up.InTx(ctx, func(tx *store.Tx) error { return tx.UpsertPlatformActivity(ctx, again) }); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := up.PlatformActivityOf(ctx, pid, want[0].Kind); err != nil || len(got) != 1 || got[0].Matched != "bank:example" {
+		t.Errorf("rerun after the upgrade = %+v, %v", got, err)
 	}
 }
