@@ -17,11 +17,14 @@
 // and a count; SHA-1 and SHA-256 buckets are two lines (five and three
 // entries). Buckets are filled to 90%, so MD5 costs 64/2.7 = 23.7 bytes
 // per distinct digest. A lookup reads its two buckets (two independent
-// memory accesses whose misses overlap) and compares every entry without a
-// branch on the data (differences OR-ed, the id selected by a mask), so
-// its work is small and fixed and the processor overlaps consecutive
+// memory accesses whose misses overlap) and compares every slot of both
+// without a branch on the data (differences OR-ed, the id selected by a
+// conditional move), in one function with the layout's constants, so its
+// work is small and fixed and the processor overlaps many consecutive
 // lookups; a scan whose length depends on the data, as in the earlier
-// ordered linear-probing layout, stops that. A digest with several ids
+// ordered linear-probing layout, stops that. The build leaves unused slots
+// zero, so the compare needs no entry count, except for the all-zero
+// digest, which is looked up by counts. A digest with several ids
 // points into a side list; the few entries the insertion cannot place
 // (digests that agree in bytes 0..15) go to a sorted stash, which a lookup
 // searches only when one of its buckets is flagged. Full digests are

@@ -307,102 +307,160 @@ func (x *Exact) Bytes() int64 {
 
 // get returns digest's id field and whether digest is present.
 func (t *exactTable) get(digest []byte) (uint32, bool) {
-	if len(digest) != t.keyLen || t.buckets == 0 {
-		return 0, false
+	switch t.keyLen {
+	case 16:
+		return t.getMD5(digest)
+	case 20:
+		return t.getSHA1(digest)
+	case 32:
+		return t.getSHA256(digest)
 	}
-	h1, h2 := t.homes(digest)
-	if t.keyLen == 16 {
-		return t.getMD5(h1, h2, digest)
-	}
-	return t.getAt(h1, h2, digest)
+	return 0, false
 }
 
-// getAt looks digest up in its buckets h1 and h2, and in the stash when
-// either bucket says so. The compares have no branch that depends on the
-// table's contents (differences are OR-ed and the matching slot selected
-// by conditional moves), so the processor runs ahead into the next lookup
-// while this one waits for memory.
-func (t *exactTable) getAt(h1, h2 uint64, digest []byte) (uint32, bool) {
-	sz, stride, kl, per := t.bucketSz, t.stride, t.keyLen, t.perBucket
-	if h1 >= t.buckets || h2 >= t.buckets || len(digest) < kl {
+// getMD5, getSHA1 and getSHA256 look digest up in its two buckets, and in
+// the stash when either bucket says so.
+//
+// They are written for the processor's window. Every slot of both
+// buckets is loaded and compared with no branch on the loaded data (a
+// match selects its id field by conditional moves, which the compiler
+// emits because no later load's address depends on them), so the
+// processor runs ahead into the next lookups while this one waits for
+// memory; and the instructions between loads are few (one function with
+// the layout's constants, one bounds check per bucket), so several
+// lookups fit in that window (docs/performance.md has the figures). Slots past a bucket's count are not masked: the build leaves
+// them zero (an entry is only ever appended to a bucket or swapped with
+// one of its entries), so only a digest whose bytes are all zero could
+// match one, and that digest takes getScan, which checks the counts. (A
+// forged file with other bytes there can give wrong answers, as the file
+// format allows, but every access stays in bounds.)
+func (t *exactTable) getMD5(digest []byte) (uint32, bool) {
+	if len(digest) != 16 || t.buckets == 0 {
 		return 0, false
 	}
-	if kl == 16 {
-		return t.getMD5(h1, h2, digest)
-	}
-	b1 := t.recs[int(h1)*sz : int(h1+1)*sz]
-	b2 := t.recs[int(h2)*sz : int(h2+1)*sz]
-	c1, c2 := b1[sz-1], b2[sz-1] // both loads issue before either compares
-	if h2 == h1 {
-		c2 &^= exactCountMask // one bucket: look at it once
-	}
 	w0, w1 := binary.LittleEndian.Uint64(digest), binary.LittleEndian.Uint64(digest[8:])
-	var w2, w3 uint64
-	switch kl {
-	case 20:
-		w2 = uint64(binary.LittleEndian.Uint32(digest[16:]))
-	case 32:
-		w2, w3 = binary.LittleEndian.Uint64(digest[16:]), binary.LittleEndian.Uint64(digest[24:])
-	}
-	// At most one slot matches, since every digest has one entry: OR
-	// together each slot's id field masked by whether it matches.
+	h1, h2 := mulHi(w0, t.buckets), mulHi(w1, t.buckets)
+	b1, b2 := (*[64]byte)(t.recs[h1*64:]), (*[64]byte)(t.recs[h2*64:])
 	var id, found uint64
-	for e := 0; e < 2*per; e++ {
-		bk, slot, cnt := b1, e, int(c1&exactCountMask)
-		if e >= per {
-			bk, slot, cnt = b2, e-per, int(c2&exactCountMask)
+	slot := func(b *[64]byte, off int) {
+		x := (binary.LittleEndian.Uint64(b[off:]) ^ w0) | (binary.LittleEndian.Uint64(b[off+8:]) ^ w1)
+		f := uint64(binary.LittleEndian.Uint32(b[off+16:]))
+		if x == 0 {
+			id, found = f, 1
 		}
-		r := bk[slot*stride : slot*stride+stride]
-		x := (binary.LittleEndian.Uint64(r) ^ w0) | (binary.LittleEndian.Uint64(r[8:]) ^ w1)
-		switch kl {
-		case 20:
-			x |= (uint64(binary.LittleEndian.Uint32(r[16:])) ^ w2)
-		case 32:
-			x |= (binary.LittleEndian.Uint64(r[16:]) ^ w2) | (binary.LittleEndian.Uint64(r[24:]) ^ w3)
-		}
-		x |= uint64(cnt-1-slot) >> 63 // a slot past the count never matches
-		m := (x|-x)>>63 - 1           // all ones when x == 0
-		id |= uint64(binary.LittleEndian.Uint32(r[kl:])) & m
-		found |= m
+	}
+	slot(b1, 0)
+	slot(b1, 20)
+	slot(b1, 40)
+	slot(b2, 0)
+	slot(b2, 20)
+	slot(b2, 40)
+	if w0|w1 == 0 {
+		return t.getScan(h1, h2, digest)
 	}
 	if found != 0 {
 		return uint32(id), true
 	}
-	if (c1|c2)&exactStashFlag != 0 {
+	if (b1[63]|b2[63])&exactStashFlag != 0 {
 		return t.getStash(digest)
 	}
 	return 0, false
 }
 
-// getMD5 is getAt for MD5 with the layout's constants (64-byte buckets
-// of three 20-byte entries), so the compiler unrolls it without bounds
-// checks: fewer instructions per lookup let more lookups be in flight.
-func (t *exactTable) getMD5(h1, h2 uint64, digest []byte) (uint32, bool) {
-	b1 := (*[64]byte)(t.recs[h1*64:])
-	b2 := (*[64]byte)(t.recs[h2*64:])
-	c1, c2 := uint64(b1[63]), uint64(b2[63])
-	if h2 == h1 {
-		c2 &^= exactCountMask
+// getSHA1: see getMD5; five entries 24 bytes apart in 128-byte buckets.
+func (t *exactTable) getSHA1(digest []byte) (uint32, bool) {
+	if len(digest) != 20 || t.buckets == 0 {
+		return 0, false
 	}
 	w0, w1 := binary.LittleEndian.Uint64(digest), binary.LittleEndian.Uint64(digest[8:])
+	w2 := uint64(binary.LittleEndian.Uint32(digest[16:]))
+	h1, h2 := mulHi(w0, t.buckets), mulHi(w1, t.buckets)
+	b1, b2 := (*[128]byte)(t.recs[h1*128:]), (*[128]byte)(t.recs[h2*128:])
 	var id, found uint64
-	slot := func(b *[64]byte, c uint64, e uint64) {
-		x := (binary.LittleEndian.Uint64(b[e*20:]) ^ w0) | (binary.LittleEndian.Uint64(b[e*20+8:]) ^ w1)
-		x |= ((c & exactCountMask) - 1 - e) >> 63
-		m := (x|-x)>>63 - 1
-		id |= uint64(binary.LittleEndian.Uint32(b[e*20+16:])) & m
-		found |= m
+	slot := func(b *[128]byte, off int) {
+		x := (binary.LittleEndian.Uint64(b[off:]) ^ w0) | (binary.LittleEndian.Uint64(b[off+8:]) ^ w1) |
+			(uint64(binary.LittleEndian.Uint32(b[off+16:])) ^ w2)
+		f := uint64(binary.LittleEndian.Uint32(b[off+20:]))
+		if x == 0 {
+			id, found = f, 1
+		}
 	}
-	slot(b1, c1, 0)
-	slot(b1, c1, 1)
-	slot(b1, c1, 2)
-	slot(b2, c2, 0)
-	slot(b2, c2, 1)
-	slot(b2, c2, 2)
+	slot(b1, 0)
+	slot(b1, 24)
+	slot(b1, 48)
+	slot(b1, 72)
+	slot(b1, 96)
+	slot(b2, 0)
+	slot(b2, 24)
+	slot(b2, 48)
+	slot(b2, 72)
+	slot(b2, 96)
+	if w0|w1|w2 == 0 {
+		return t.getScan(h1, h2, digest)
+	}
 	if found != 0 {
 		return uint32(id), true
 	}
-	if (c1|c2)&exactStashFlag != 0 {
+	if (b1[127]|b2[127])&exactStashFlag != 0 {
+		return t.getStash(digest)
+	}
+	return 0, false
+}
+
+// getSHA256: see getMD5; three entries 36 bytes apart in 128-byte
+// buckets.
+func (t *exactTable) getSHA256(digest []byte) (uint32, bool) {
+	if len(digest) != 32 || t.buckets == 0 {
+		return 0, false
+	}
+	d := (*[32]byte)(digest)
+	w0, w1 := binary.LittleEndian.Uint64(d[0:]), binary.LittleEndian.Uint64(d[8:])
+	w2, w3 := binary.LittleEndian.Uint64(d[16:]), binary.LittleEndian.Uint64(d[24:])
+	h1, h2 := mulHi(w0, t.buckets), mulHi(w1, t.buckets)
+	b1, b2 := (*[128]byte)(t.recs[h1*128:]), (*[128]byte)(t.recs[h2*128:])
+	var id, found uint64
+	slot := func(b *[128]byte, off int) {
+		x := (binary.LittleEndian.Uint64(b[off:]) ^ w0) | (binary.LittleEndian.Uint64(b[off+8:]) ^ w1) |
+			(binary.LittleEndian.Uint64(b[off+16:]) ^ w2) | (binary.LittleEndian.Uint64(b[off+24:]) ^ w3)
+		f := uint64(binary.LittleEndian.Uint32(b[off+32:]))
+		if x == 0 {
+			id, found = f, 1
+		}
+	}
+	slot(b1, 0)
+	slot(b1, 36)
+	slot(b1, 72)
+	slot(b2, 0)
+	slot(b2, 36)
+	slot(b2, 72)
+	if w0|w1|w2|w3 == 0 {
+		return t.getScan(h1, h2, digest)
+	}
+	if found != 0 {
+		return uint32(id), true
+	}
+	if (b1[127]|b2[127])&exactStashFlag != 0 {
+		return t.getStash(digest)
+	}
+	return 0, false
+}
+
+// getScan looks digest up among the first count entries of buckets h1
+// and h2, one by one, then in the stash when either bucket says so: the
+// plain form of the compares above, for the digest that could match an
+// unused slot.
+func (t *exactTable) getScan(h1, h2 uint64, digest []byte) (uint32, bool) {
+	sz, stride, kl, stash := t.bucketSz, t.stride, t.keyLen, false
+	for _, h := range [2]uint64{h1, h2} {
+		bk := t.recs[int(h)*sz : int(h+1)*sz]
+		for e := range min(int(bk[sz-1]&exactCountMask), t.perBucket) {
+			if r := bk[e*stride : e*stride+stride]; bytes.Equal(r[:kl], digest) {
+				return binary.LittleEndian.Uint32(r[kl:]), true
+			}
+		}
+		stash = stash || bk[sz-1]&exactStashFlag != 0
+	}
+	if stash {
 		return t.getStash(digest)
 	}
 	return 0, false
@@ -461,17 +519,15 @@ func (x *Exact) LookupBatch(k Kind, digests []byte, fn func(i int, id uint32)) i
 	}
 	nd := len(digests) / size
 	calls := 0
-	var homes [exactBatch][2]uint64
 	var sink byte
 	for base := 0; base < nd; base += exactBatch {
 		cnt := min(exactBatch, nd-base)
 		for j := 0; j < cnt; j++ {
 			h1, h2 := t.homes(digests[(base+j)*size:])
-			homes[j] = [2]uint64{h1, h2}
 			sink += t.recs[int(h1)*t.bucketSz] + t.recs[int(h2)*t.bucketSz]
 		}
 		for j := 0; j < cnt; j++ {
-			f, ok := t.getAt(homes[j][0], homes[j][1], digests[(base+j)*size:(base+j+1)*size])
+			f, ok := t.get(digests[(base+j)*size : (base+j+1)*size])
 			if !ok {
 				continue
 			}

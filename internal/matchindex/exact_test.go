@@ -3,6 +3,7 @@ package matchindex
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -301,6 +302,117 @@ func TestExactCompareWords(t *testing.T) {
 		}
 		if !x.Contains(k, stored) {
 			t.Errorf("%s: stored digest not found", k)
+		}
+	}
+}
+
+// TestExactUnusedSlots: the lookups compare every slot of a bucket, also
+// those past its count, and rely on the build leaving those zero.
+func TestExactUnusedSlots(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for _, n := range []int{1, 7, 5000, 60_000} {
+		x, _ := exactFixture(t, r, n)
+		for _, k := range []Kind{MD5, SHA1, SHA256} {
+			tb := &x.tables[k]
+			for h := 0; h < int(tb.buckets); h++ {
+				bk := tb.recs[h*tb.bucketSz : (h+1)*tb.bucketSz]
+				c := int(bk[tb.bucketSz-1] & exactCountMask)
+				if c > tb.perBucket {
+					t.Fatalf("n=%d %s bucket %d: count %d", n, k, h, c)
+				}
+				for i, v := range bk[c*tb.stride : tb.bucketSz-1] {
+					if v != 0 {
+						t.Fatalf("n=%d %s bucket %d (count %d): byte %d after the entries is %#x", n, k, h, c, c*tb.stride+i, v)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestExactZeroDigest: the digest of all zero bytes equals an unused slot
+// (with id field 0), so it is looked up by counts; it is found exactly
+// when it was added, with its ids, also when its bucket is full or
+// empty, in single and batched lookups.
+func TestExactZeroDigest(t *testing.T) {
+	for _, k := range []Kind{MD5, SHA1, SHA256} {
+		for _, tt := range []struct {
+			others int // other digests (bucket 0 is the zero digest's both buckets)
+			crowd  int // of them in bucket 0 (first 8 bytes zero, not all)
+			ids    []uint32
+		}{
+			{0, 0, nil}, {0, 0, []uint32{0}}, {5, 0, nil}, {5, 0, []uint32{0}},
+			{500, 1, nil}, {500, 1, []uint32{3, 9}}, {500, 40, nil}, {500, 40, []uint32{0}},
+		} {
+			var b ExactBuilder
+			r := rand.New(rand.NewPCG(uint64(k), uint64(tt.others+tt.crowd)))
+			for i := 0; i < tt.others; i++ {
+				d := randDigests(r, 1, k.Size())
+				if i < tt.crowd {
+					clear(d[:8])
+				}
+				if err := b.Add(k, d, uint32(i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			zero := make([]byte, k.Size())
+			for _, id := range tt.ids {
+				if err := b.Add(k, zero, id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			x := b.Build()
+			name := fmt.Sprintf("%s others=%d crowd=%d ids=%v", k, tt.others, tt.crowd, tt.ids)
+			if got := x.AppendIDs(nil, k, zero); !slices.Equal(got, tt.ids) {
+				t.Errorf("%s: AppendIDs %v", name, got)
+			}
+			if x.Contains(k, zero) != (len(tt.ids) > 0) {
+				t.Errorf("%s: Contains %v", name, !(len(tt.ids) > 0))
+			}
+			var got []uint32
+			x.LookupBatch(k, append(randDigests(r, 1, k.Size()), zero...), func(i int, id uint32) {
+				if i == 1 {
+					got = append(got, id)
+				}
+			})
+			if !slices.Equal(got, tt.ids) {
+				t.Errorf("%s: LookupBatch %v", name, got)
+			}
+		}
+	}
+}
+
+// TestExactAgainstScan: on tables with full, crowded and nearly empty
+// buckets, the branch-free compares give getScan's answer for present
+// digests, absent ones, and digests that share one or all but one of
+// their words with a stored one.
+func TestExactAgainstScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for _, n := range []int{3, 40, 20_000} {
+		x, want := exactFixture(t, r, n)
+		for _, k := range []Kind{MD5, SHA1, SHA256} {
+			tb := &x.tables[k]
+			var queries [][]byte
+			for d := range want[k] {
+				queries = append(queries, []byte(d))
+				for w := 0; w < k.Size(); w += 4 {
+					q := []byte(d)
+					q[w] ^= 0x10 // one word differs
+					queries = append(queries, q)
+					q = randDigests(r, 1, k.Size())
+					copy(q[w:w+4], d[w:w+4]) // one word agrees
+					queries = append(queries, q)
+				}
+			}
+			for _, q := range queries {
+				f, ok := tb.get(q)
+				h1, h2 := tb.homes(q)
+				sf, sok := tb.getScan(h1, h2, q)
+				_, present := want[k][string(q)]
+				if ok != sok || f != sf || ok != present {
+					t.Fatalf("n=%d %s %x: get (%d, %v), getScan (%d, %v), present %v", n, k, q, f, ok, sf, sok, present)
+				}
+			}
 		}
 	}
 }
