@@ -23,7 +23,7 @@ type PlatformBulk struct {
 	tx         *Tx
 	platformID int64
 	stmts      map[string]*sql.Stmt
-	cache      map[string]int64 // ext id -> row id, cleared when full
+	cache      userCache
 	users      []PlatformUser
 	userAt     map[string]int // ext id -> index in users
 	idents     []bulkIdent
@@ -62,10 +62,18 @@ type bulkActivity struct {
 const (
 	bulkQueue = 1 << 15
 	bulkChunk = 128
-	// bulkCacheSize bounds the user and user agent caches (some 20 MB
-	// when full): a user named by a login, view or message is otherwise
-	// looked up again in each batch, and those name users at random.
+	// bulkLookupChunk is how many users one lookup statement names.
+	bulkLookupChunk = 512
+	// bulkCacheSize bounds the caches of user agents, login IPs and
+	// users with other ext ids than decimals (some 20 MB when full): a
+	// user named by a login, view or message is otherwise looked up
+	// again in each batch, and those name users at random.
 	bulkCacheSize = 1 << 18
+	// bulkNumCacheSize bounds the user cache's part for decimal ext ids
+	// (some 20 MB when full: an entry is two integers): the users of a
+	// platform of a million are all cached, where at random they would
+	// otherwise be looked up in three logins out of four.
+	bulkNumCacheSize = 1 << 20
 	// bulkPageCache is SQLite's page cache (KiB) while a bulk writer
 	// works: the indexes it inserts into stay cached far longer than in
 	// the default 2 MB, and memory is still bounded.
@@ -87,7 +95,7 @@ var bulkDeferred = []string{"platform_identifiers_key", "platform_activity_user"
 // PlatformBulk starts a bulk writer for the platform in tx. Call Close
 // before the transaction ends.
 func (tx *Tx) PlatformBulk(ctx context.Context, platformID int64) (*PlatformBulk, error) {
-	b := &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: map[string]int64{},
+	b := &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: newUserCache(),
 		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}, agents: map[string]int64{}, ips: map[string]int64{}}
 	if tx.dialect == SQLite {
 		// On PostgreSQL, DROP INDEX would lock the tables against every
@@ -164,7 +172,7 @@ func (b *PlatformBulk) Login(ctx context.Context, ext string, l PlatformLogin) e
 // UserID returns the row id of user ext, creating the user (with that id
 // only) unless stored.
 func (b *PlatformBulk) UserID(ctx context.Context, ext string) (int64, error) {
-	if id, ok := b.cache[ext]; ok {
+	if id, ok := b.cache.get(ext); ok {
 		return id, nil
 	}
 	ids, err := b.resolve(ctx, []string{ext})
@@ -201,7 +209,7 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 		if _, ok := ids[ext]; ok || ext == "" {
 			return
 		}
-		if v, ok := b.cache[ext]; ok {
+		if v, ok := b.cache.get(ext); ok {
 			ids[ext] = v
 			return
 		}
@@ -239,59 +247,80 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 	return nil
 }
 
-// remember adds to the bounded cache, clearing it when full.
-func (b *PlatformBulk) remember(ext string, id int64) {
-	if len(b.cache) >= bulkCacheSize {
-		clear(b.cache)
-	}
-	b.cache[ext] = id
-}
+// remember adds to the bounded user cache.
+func (b *PlatformBulk) remember(ext string, id int64) { b.cache.put(ext, id) }
 
 // resolve returns the row ids of users exts (distinct, not cached),
-// creating the missing ones.
+// creating the missing ones. It looks them up first, in key order (each
+// statement walks the unique (platform, ext id) index forward), and
+// inserts only those not stored: the users of logins, views and
+// messages are nearly always stored already, and an INSERT that finds
+// its key costs the same index walk again.
 func (b *PlatformBulk) resolve(ctx context.Context, exts []string) (map[string]int64, error) {
 	out := make(map[string]int64, len(exts))
-	for start := 0; start < len(exts); start += bulkChunk {
-		part := exts[start:min(len(exts), start+bulkChunk)]
-		args := make([]any, 0, 2*len(part))
-		for _, e := range part {
-			args = append(args, b.platformID, e)
-		}
-		st, err := b.stmt(ctx, "INSERT INTO platform_users (platform_id, ext_id) VALUES ", "(?, ?)", len(part), " ON CONFLICT (platform_id, ext_id) DO NOTHING")
-		if err != nil {
-			return nil, err
-		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return nil, fmt.Errorf("platform users: %w", err)
-		}
-		args = args[:0]
+	slices.Sort(exts)
+	var missing []string
+	for start := 0; start < len(exts); start += bulkLookupChunk {
+		part := exts[start:min(len(exts), start+bulkLookupChunk)]
+		args := make([]any, 0, 1+len(part))
 		args = append(args, b.platformID)
 		for _, e := range part {
 			args = append(args, e)
 		}
-		st, err = b.stmt(ctx, "SELECT id, ext_id FROM platform_users WHERE platform_id = ? AND ext_id IN (", "?", len(part), ")")
+		st, err := b.stmt(ctx, "SELECT id, ext_id FROM platform_users WHERE platform_id = ? AND ext_id IN (", "?", len(part), ")")
 		if err != nil {
 			return nil, err
 		}
-		rows, err := st.QueryContext(ctx, args...)
-		if err != nil {
-			return nil, fmt.Errorf("platform users: %w", err)
+		if err := b.scanUsers(ctx, st, args, out); err != nil {
+			return nil, err
 		}
-		for rows.Next() {
-			var id int64
-			var ext string
-			if err := rows.Scan(&id, &ext); err != nil {
-				rows.Close()
-				return nil, err
+		for _, e := range part {
+			if _, ok := out[e]; !ok {
+				missing = append(missing, e)
 			}
-			out[ext] = id
-			b.remember(ext, id)
 		}
-		if err := rows.Close(); err != nil {
+	}
+	for start := 0; start < len(missing); start += bulkChunk {
+		part := missing[start:min(len(missing), start+bulkChunk)]
+		args := make([]any, 0, 2*len(part))
+		for _, e := range part {
+			args = append(args, b.platformID, e)
+		}
+		// DO UPDATE (a no-op) rather than DO NOTHING, so that RETURNING
+		// names every row, stored or not.
+		st, err := b.stmt(ctx, "INSERT INTO platform_users (platform_id, ext_id) VALUES ", "(?, ?)", len(part),
+			" ON CONFLICT (platform_id, ext_id) DO UPDATE SET ext_id = excluded.ext_id RETURNING id, ext_id")
+		if err != nil {
+			return nil, err
+		}
+		if err := b.scanUsers(ctx, st, args, out); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// scanUsers runs st, a statement giving (id, ext id) rows, and records
+// them in out and the cache.
+func (b *PlatformBulk) scanUsers(ctx context.Context, st *sql.Stmt, args []any, out map[string]int64) error {
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return fmt.Errorf("platform users: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var ext string
+		if err := rows.Scan(&id, &ext); err != nil {
+			return fmt.Errorf("platform users: %w", err)
+		}
+		out[ext] = id
+		b.remember(ext, id)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("platform users: %w", err)
+	}
+	return rows.Close()
 }
 
 func (b *PlatformBulk) flushUsers(ctx context.Context) error {
@@ -639,4 +668,60 @@ func (b *PlatformBulk) Close(ctx context.Context) error {
 		_, err = b.tx.exec(ctx, "PRAGMA cache_size = -2000")
 	}
 	return err
+}
+
+// userCache maps users' ext ids to row ids, in two bounded parts, each
+// cleared when full. Ext ids in canonical decimal (most platforms number
+// their users) are keyed by their value: an entry is two integers, with
+// no string to keep, so four times as many fit in the same memory. Every
+// other ext id is keyed by its text. A canonical decimal has no sign and
+// no leading zero, so distinct texts never share a value ("007" and "7"
+// are different users: "007" is keyed by its text).
+type userCache struct {
+	num map[uint64]int64
+	str map[string]int64
+}
+
+func newUserCache() userCache {
+	return userCache{num: map[uint64]int64{}, str: map[string]int64{}}
+}
+
+// decimalID is ext as a number when it is a canonical decimal below
+// 10^19.
+func decimalID(ext string) (uint64, bool) {
+	if len(ext) == 0 || len(ext) > 19 || (ext[0] == '0' && len(ext) > 1) {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(ext); i++ {
+		c := ext[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		n = n*10 + uint64(c)
+	}
+	return n, true
+}
+
+func (c userCache) get(ext string) (int64, bool) {
+	if n, ok := decimalID(ext); ok {
+		id, ok := c.num[n]
+		return id, ok
+	}
+	id, ok := c.str[ext]
+	return id, ok
+}
+
+func (c userCache) put(ext string, id int64) {
+	if n, ok := decimalID(ext); ok {
+		if len(c.num) >= bulkNumCacheSize {
+			clear(c.num)
+		}
+		c.num[n] = id
+		return
+	}
+	if len(c.str) >= bulkCacheSize {
+		clear(c.str)
+	}
+	c.str[ext] = id
 }

@@ -101,3 +101,46 @@ func TestPlatformBulkDefersIndexes(t *testing.T) {
 		t.Errorf("activity by user: %d, %v", n, err)
 	}
 }
+
+// The user cache keys canonical decimal ext ids by value and every other
+// ext id by its text, so that no two distinct ext ids share an entry.
+func TestUserCacheKeys(t *testing.T) {
+	for _, c := range []struct {
+		ext string
+		num bool
+	}{
+		{"0", true}, {"7", true}, {"1234567", true}, {"9999999999999999999", true},
+		{"", false}, {"007", false}, {"00", false}, {"-7", false}, {"+7", false}, {"7a", false}, {" 7", false},
+		{"7.0", false}, {"١٢", false}, {"10000000000000000000", false}, {"anna", false},
+	} {
+		if _, ok := decimalID(c.ext); ok != c.num {
+			t.Errorf("decimalID(%q) numeric = %v, want %v", c.ext, ok, c.num)
+		}
+	}
+	cache := newUserCache()
+	exts := []string{"7", "007", "07", "0", "00", "anna", "9999999999999999999", "18446744073709551615", "1844674407370955161"}
+	for i, e := range exts {
+		cache.put(e, int64(i+1))
+	}
+	for i, e := range exts {
+		if id, ok := cache.get(e); !ok || id != int64(i+1) {
+			t.Errorf("get(%q) = %d, %v; want %d", e, id, ok, i+1)
+		}
+	}
+	if _, ok := cache.get("70"); ok {
+		t.Error("an ext id never stored was found")
+	}
+	if len(cache.num) != 4 || len(cache.str) != 5 {
+		t.Errorf("%d numeric and %d text entries, want 4 and 5", len(cache.num), len(cache.str))
+	}
+	// Full, a part starts again; the other part keeps its entries.
+	for n := range uint64(bulkNumCacheSize) {
+		cache.put(fmt.Sprint(n+100), 1)
+	}
+	if _, ok := cache.get("7"); ok || len(cache.num) > bulkNumCacheSize {
+		t.Errorf("the numeric part held %d entries past its bound, or kept an entry from before it was cleared", len(cache.num))
+	}
+	if id, ok := cache.get("anna"); !ok || id != 6 {
+		t.Errorf("the text part lost an entry when the numeric part was cleared: %d, %v", id, ok)
+	}
+}
