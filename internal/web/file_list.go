@@ -20,6 +20,9 @@ type fileListView struct {
 	Limit    int
 	Limits   []int
 	Exhibits []investigation.Exhibit
+	// Owners are the persons the case's exhibits are attributed to, by
+	// exhibit label (none when not attributed).
+	Owners   map[string]string
 	Statuses []string
 	Files    []investigation.FileView
 	// First and Next are the URLs of the first and the next page; Filter
@@ -86,7 +89,12 @@ func (u *UI) fileList(w http.ResponseWriter, r *http.Request) error {
 	base := "/cases/" + url.PathEscape(name) + "/files"
 	filter := encodeFileQuery(q, limit)
 	v := fileListView{Case: name, Query: q, Limit: limit, Limits: fileLimits, Exhibits: exhibits, Statuses: investigation.FileStatuses,
-		Files: page.Files, Filter: filter.Encode()}
+		Files: page.Files, Filter: filter.Encode(), Owners: map[string]string{}}
+	for _, e := range exhibits {
+		if e.Owner != "" {
+			v.Owners[e.Label] = e.Owner
+		}
+	}
 	if after != 0 {
 		v.First = base + "?" + filter.Encode()
 	}

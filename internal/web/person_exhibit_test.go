@@ -12,7 +12,8 @@ import (
 
 // TestPersonPageExhibits: a seized device attributed to a person is one
 // of their sources on their page, linked to its files; taken back, it is
-// gone. The case's front page names the owner in its exhibit table.
+// gone. The case's front page names the owner in its exhibit table, and
+// the files table beside the exhibit of each of the device's files.
 func TestPersonPageExhibits(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		h := webtest.New(t, open)
@@ -37,6 +38,11 @@ func TestPersonPageExhibits(t *testing.T) {
 		if _, body := b.get(casePage); !strings.Contains(body, owner) {
 			t.Errorf("%s: the exhibit table does not name the owner %s", casePage, person)
 		}
+		held := `<td>phone-1 <span class="muted">held by <a href="/cases/alpha/people/` + url.PathEscape(person) + `">` + person + `</a></span></td>`
+		filesPage := "/cases/" + webtest.CaseNL + "/files"
+		if _, body := b.get(filesPage); !strings.Contains(body, held) {
+			t.Errorf("%s: the files of phone-1 do not name its owner %s:\n%s", filesPage, person, body)
+		}
 		if _, err := h.Service.SetExhibitOwner(h.Seed, webtest.CaseNL, "phone-1", ""); err != nil {
 			t.Fatal(err)
 		}
@@ -45,6 +51,9 @@ func TestPersonPageExhibits(t *testing.T) {
 		}
 		if _, body := b.get(casePage); strings.Contains(body, owner) {
 			t.Errorf("%s: the owner is still shown after the attribution was taken back", casePage)
+		}
+		if _, body := b.get(filesPage); strings.Contains(body, "held by") || !strings.Contains(body, "<td>phone-1</td>") {
+			t.Errorf("%s: after the attribution was taken back:\n%s", filesPage, body)
 		}
 	})
 }
