@@ -32,13 +32,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/zeebo/blake3"
 
 	"github.com/vibora-project/vibora/internal/aigen"
 	"github.com/vibora-project/vibora/internal/aigen/modelfile"
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/evidence"
 )
 
@@ -64,20 +64,20 @@ func main() {
 
 func photoShare(photos [][]byte, total int64) {
 	proc := evidence.NewProcessor(evidence.ProcessOptions{PDQ: true})
-	c0 := cpu()
+	c0 := cputime.Process()
 	for _, p := range photos {
 		var r evidence.Result
 		proc.Process(bytes.NewReader(p), &r)
 	}
-	process := cpu() - c0
+	process := cputime.Process() - c0
 	const rounds = 20
-	c0 = cpu()
+	c0 = cputime.Process()
 	for range rounds {
 		for _, p := range photos {
 			aigen.Read(p)
 		}
 	}
-	meta := (cpu() - c0) / rounds
+	meta := (cputime.Process() - c0) / rounds
 	fmt.Printf("photos=%d bytes=%d process_cpu_s=%.3f metadata_cpu_s=%.5f metadata_share=%.3f%%\n",
 		len(photos), total, process.Seconds(), meta.Seconds(), 100*meta.Seconds()/(process-meta).Seconds())
 	// The same photos as RGBA PNGs (one translucent pixel, so the encoder
@@ -99,19 +99,19 @@ func photoShare(photos [][]byte, total int64) {
 		pngs = append(pngs, buf.Bytes())
 		total += int64(buf.Len())
 	}
-	c0 = cpu()
+	c0 = cputime.Process()
 	for _, p := range pngs {
 		var r evidence.Result
 		proc.Process(bytes.NewReader(p), &r)
 	}
-	process = cpu() - c0
-	c0 = cpu()
+	process = cputime.Process() - c0
+	c0 = cputime.Process()
 	for range rounds {
 		for _, p := range pngs {
 			aigen.Read(p)
 		}
 	}
-	meta = (cpu() - c0) / rounds
+	meta = (cputime.Process() - c0) / rounds
 	fmt.Printf("rgba_pngs=%d bytes=%d process_cpu_s=%.3f metadata_cpu_s=%.5f metadata_share=%.3f%%\n",
 		len(pngs), total, process.Seconds(), meta.Seconds(), 100*meta.Seconds()/(process-meta).Seconds())
 }
@@ -136,9 +136,9 @@ func modelHashes(size int64, rounds int, d string) {
 			log.Fatal(err)
 		}
 		defer f.Close()
-		c, w := cpu(), time.Now()
+		c, w := cputime.Process(), time.Now()
 		fn(f)
-		cpus, wall = (cpu() - c).Seconds(), time.Since(w).Seconds()
+		cpus, wall = (cputime.Process() - c).Seconds(), time.Since(w).Seconds()
 		mb := float64(size) / (1 << 20)
 		fmt.Printf("%s bytes=%d wall_s=%.2f cpu_s=%.2f wall_mb_per_s=%.0f cpu_mb_per_s=%.0f\n", name, size, wall, cpus, mb/wall, mb/cpus)
 		return wall, cpus
@@ -159,13 +159,6 @@ func modelHashes(size int64, rounds int, d string) {
 		})
 		fmt.Printf("round=%d ratio_wall=%.2f all_cpu_over_sha256_cpu=%.2f\n", i+1, sw/aw, ac/sc)
 	}
-}
-
-// cpu is the process's user and system time so far.
-func cpu() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // generate makes n synthetic JPEG photos of mixed sizes (as bench/ingest):

@@ -26,11 +26,11 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/vibora-project/vibora/internal/chatexport"
 	"github.com/vibora-project/vibora/internal/chatexport/telegram"
+	"github.com/vibora-project/vibora/internal/cputime"
 )
 
 type result struct {
@@ -128,25 +128,21 @@ func parseChild(name string) error {
 			}
 		}
 	}()
-	var ru0, ru1 syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	cpu0 := cputime.Process()
 	start := time.Now()
 	var count int64
 	h := chatexport.Funcs{OnMessage: func(m *chatexport.Message) error { count++; return nil }}
 	st, err := telegram.Parse(context.Background(), os.DirFS(filepath.Dir(name)), "result.json", h)
 	wall := time.Since(start).Seconds()
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	cpu := (cputime.Process() - cpu0).Seconds()
 	close(stop)
 	<-done
 	if err != nil {
 		return err
 	}
-	cpu := tv(ru1.Utime) + tv(ru1.Stime) - tv(ru0.Utime) - tv(ru0.Stime)
 	r := result{Messages: count, Bytes: st.Bytes, Wall: wall, CPU: cpu, PeakHeap: peak.Load(), VmHWM: vmHWM(), Warnings: len(st.Warnings), Participants: st.Participants}
 	return json.NewEncoder(os.Stdout).Encode(r)
 }
-
-func tv(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
 
 func vmHWM() uint64 {
 	b, err := os.ReadFile("/proc/self/status")

@@ -26,6 +26,7 @@ import (
 	"log"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/deconflict"
 	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/store"
@@ -67,13 +68,13 @@ func main() {
 			log.Fatal(err)
 		}
 		query := time.Since(t0)
-		cpu0, t1 := cpuTime(), time.Now()
+		cpu0, t1 := cputime.Process(), time.Now()
 		v, err := s.CheckDeconfliction(ctx, *name)
 		if err != nil {
 			log.Fatal(err)
 		}
 		fmt.Printf("dialect=%s held=%d own=%d overlap=%d hits=%d/%d new_matches=%d check_ms=%d query_ms=%d cpu_ms=%d\n", db.Dialect(), *held, *own, *overlap,
-			len(hits), v.Hits, v.NewMatches, time.Since(t1).Milliseconds(), query.Milliseconds(), (cpuTime() - cpu0).Milliseconds())
+			len(hits), v.Hits, v.NewMatches, time.Since(t1).Milliseconds(), query.Milliseconds(), (cputime.Process() - cpu0).Milliseconds())
 	}
 }
 

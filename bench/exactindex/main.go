@@ -28,6 +28,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/matchindex"
 )
 
@@ -68,7 +69,7 @@ func singles(x *matchindex.Exact, kind matchindex.Kind, n, lookups int, r uint64
 	d := make([]byte, kind.Size())
 	found := 0
 	count := func(uint32) { found++ }
-	t0, c0 := time.Now(), cpuTime()
+	t0, c0 := time.Now(), cputime.Process()
 	for j := 0; j < lookups; j++ {
 		if hits {
 			digest(d, seed, present(&r, n))
@@ -81,7 +82,7 @@ func singles(x *matchindex.Exact, kind matchindex.Kind, n, lookups int, r uint64
 			count(uint32(d[0]))
 		}
 	}
-	return found, cpuTime() - c0, time.Since(t0)
+	return found, cputime.Process() - c0, time.Since(t0)
 }
 
 const seed = 20261129
@@ -128,7 +129,7 @@ func run(n int, kindName string, lookups int, save, load string) error {
 		writeMS := time.Since(t1).Milliseconds()
 		x = nil
 		runtime.GC()
-		t2, c2 := time.Now(), cpuTime()
+		t2, c2 := time.Now(), cputime.Process()
 		f, err := os.Open(save)
 		if err != nil {
 			return err
@@ -138,7 +139,7 @@ func run(n int, kindName string, lookups int, save, load string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("write_ms=%d load_ms=%d load_cpu_ms=%d file_mb=%.0f\n", writeMS, time.Since(t2).Milliseconds(), (cpuTime() - c2).Milliseconds(), fileMB(save))
+		fmt.Printf("write_ms=%d load_ms=%d load_cpu_ms=%d file_mb=%.0f\n", writeMS, time.Since(t2).Milliseconds(), (cputime.Process() - c2).Milliseconds(), fileMB(save))
 	}
 
 	prev := runtime.GOMAXPROCS(1)
@@ -158,10 +159,10 @@ func run(n int, kindName string, lookups int, save, load string) error {
 		for k := 0; k < 256; k++ {
 			digest(batch[k*kind.Size():(k+1)*kind.Size()], seed, present(&r, n))
 		}
-		t5, c5 := time.Now(), cpuTime()
+		t5, c5 := time.Now(), cputime.Process()
 		found += x.LookupBatch(kind, batch, func(int, uint32) {})
 		batchDur += time.Since(t5)
-		batchCPU += cpuTime() - c5
+		batchCPU += cputime.Process() - c5
 	}
 	batched := (lookups + 255) / 256 * 256
 	if found != batched {
@@ -180,7 +181,7 @@ func run(n int, kindName string, lookups int, save, load string) error {
 // buildOrLoad builds the index of n digests, or reads it from load, and
 // says how long the Build call (or the read) took.
 func buildOrLoad(n int, kind matchindex.Kind, seed uint64, load string) (*matchindex.Exact, time.Duration, time.Duration, error) {
-	t0, c0 := time.Now(), cpuTime()
+	t0, c0 := time.Now(), cputime.Process()
 	if load != "" {
 		f, err := os.Open(load)
 		if err != nil {
@@ -194,7 +195,7 @@ func buildOrLoad(n int, kind matchindex.Kind, seed uint64, load string) (*matchi
 		if x.Len(kind) != n {
 			return nil, 0, 0, fmt.Errorf("%s holds %d %s records, not -n %d", load, x.Len(kind), kind, n)
 		}
-		return x, time.Since(t0), cpuTime() - c0, nil
+		return x, time.Since(t0), cputime.Process() - c0, nil
 	}
 	var b matchindex.ExactBuilder
 	b.Grow(kind, n)
@@ -205,9 +206,9 @@ func buildOrLoad(n int, kind matchindex.Kind, seed uint64, load string) (*matchi
 			return nil, 0, 0, err
 		}
 	}
-	t0, c0 = time.Now(), cpuTime()
+	t0, c0 = time.Now(), cputime.Process()
 	x := b.Build()
-	return x, time.Since(t0), cpuTime() - c0, nil
+	return x, time.Since(t0), cputime.Process() - c0, nil
 }
 
 func fileMB(path string) float64 {

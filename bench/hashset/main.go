@@ -20,9 +20,9 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/hashset"
 	"github.com/vibora-project/vibora/internal/hashset/format"
 	"github.com/vibora-project/vibora/internal/hashset/hashsettest"
@@ -128,7 +128,7 @@ func measure(path string, want int) error {
 			}
 		}
 	}()
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), cputime.Process()
 	f, err := format.Open(context.Background(), path, format.Options{})
 	if err != nil {
 		return err
@@ -149,7 +149,7 @@ func measure(path string, want int) error {
 		}
 		n++
 	}
-	readTime, cpu := time.Since(start), cpuTime()-cpu0
+	readTime, cpu := time.Since(start), cputime.Process()-cpu0
 	if _, err := f.SHA256(); err != nil {
 		return err
 	}
@@ -165,13 +165,4 @@ func measure(path string, want int) error {
 	fmt.Printf("%-6s %10d %10.1f %9.2f %12.0f %14.0f %9.1f %14.1f %14.1f\n", f.Format, n, mb, readTime.Seconds(),
 		float64(n)/readTime.Seconds(), float64(n)/cpu.Seconds(), mb/readTime.Seconds(), float64(peak.Load())/1e6, float64(ms.HeapAlloc)/1e6)
 	return nil
-}
-
-// cpuTime is the process's user+system CPU time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

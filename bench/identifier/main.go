@@ -14,9 +14,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"syscall"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/identifier"
 	"github.com/vibora-project/vibora/internal/identifier/identifiertest"
 )
@@ -42,13 +42,13 @@ func main() {
 		found := 0
 		for r := 0; r < *runs; r++ {
 			runtime.GC()
-			start, cpu0 := time.Now(), cpuTime()
+			start, cpu0 := time.Now(), cputime.Process()
 			n := 0
 			err := identifier.ExtractReader(bytes.NewReader(c.text), c.opt, func(identifier.Identifier) error {
 				n++
 				return nil
 			})
-			d, dc := time.Since(start), cpuTime()-cpu0
+			d, dc := time.Since(start), cputime.Process()-cpu0
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "bench:", err)
 				os.Exit(1)
@@ -60,13 +60,4 @@ func main() {
 		fmt.Printf("%-20s %6.1f MiB %8d identifiers  wall %7.1f MiB/s  cpu %7.1f MiB/s\n",
 			c.name, size, found, size/best.Seconds(), size/bestCPU.Seconds())
 	}
-}
-
-// cpuTime is the user+system CPU time of the process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

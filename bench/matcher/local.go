@@ -10,6 +10,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/matchshard"
 )
@@ -41,11 +42,11 @@ func runLocal(n int64, ps []int, qs []pdq.Hash, batch, rounds int, base string) 
 			return err
 		}
 		if err := shard.Load(dir); err != nil {
-			c0, t0 := cpuTime(), time.Now()
+			c0, t0 := cputime.Process(), time.Now()
 			if err := shard.Refresh(ctx, src); err != nil {
 				return err
 			}
-			fmt.Printf("  local p=%d build_cpu_s=%.1f build_wall_s=%.1f\n", p, (cpuTime() - c0).Seconds(), time.Since(t0).Seconds())
+			fmt.Printf("  local p=%d build_cpu_s=%.1f build_wall_s=%.1f\n", p, (cputime.Process() - c0).Seconds(), time.Since(t0).Seconds())
 			os.RemoveAll(dir)
 			if err := shard.Save(dir); err != nil {
 				return err
@@ -58,7 +59,7 @@ func runLocal(n int64, ps []int, qs []pdq.Hash, batch, rounds int, base string) 
 		if err != nil {
 			return err
 		}
-		c0, t0 := cpuTime(), time.Now()
+		c0, t0 := cputime.Process(), time.Now()
 		if err := loaded.Load(dir); err != nil {
 			return err
 		}
@@ -67,7 +68,7 @@ func runLocal(n int64, ps []int, qs []pdq.Hash, batch, rounds int, base string) 
 			bytes += b
 		}
 		fmt.Printf("  local p=%d load_cpu_s=%.2f load_wall_s=%.2f index_bytes=%d bytes_per_record=%.1f loadavg=%q\n",
-			p, (cpuTime() - c0).Seconds(), time.Since(t0).Seconds(), bytes, float64(bytes)/float64(n+int64((len(qs)+1)/2)), loadavg())
+			p, (cputime.Process() - c0).Seconds(), time.Since(t0).Seconds(), bytes, float64(bytes)/float64(n+int64((len(qs)+1)/2)), loadavg())
 		locals[i] = matchshard.Local{Shard: loaded}
 	}
 	// Every query once per P (touches the mapped pages), checked equal.
@@ -94,20 +95,20 @@ func runLocal(n int64, ps []int, qs []pdq.Hash, batch, rounds int, base string) 
 	defer runtime.GOMAXPROCS(prev)
 	for r := range rounds {
 		for i, l := range locals {
-			c0 := cpuTime()
+			c0 := cputime.Process()
 			for j := range qs {
 				if _, err := l.SearchPDQ(ctx, qs[j:j+1], 31); err != nil {
 					return err
 				}
 			}
-			single := cpuTime() - c0
-			c0 = cpuTime()
+			single := cputime.Process() - c0
+			c0 = cputime.Process()
 			for off := 0; off < len(qs); off += batch {
 				if _, err := l.SearchPDQ(ctx, qs[off:min(off+batch, len(qs))], 31); err != nil {
 					return err
 				}
 			}
-			batched := cpuTime() - c0
+			batched := cputime.Process() - c0
 			fmt.Printf("  local round=%d p=%d single_cpu_us_per_query=%.0f batched_cpu_us_per_query=%.0f loadavg=%q\n",
 				r, ps[i], float64(single.Microseconds())/float64(len(qs)), float64(batched.Microseconds())/float64(len(qs)), loadavg())
 		}

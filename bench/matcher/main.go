@@ -64,6 +64,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/matchshard"
 	"github.com/vibora-project/vibora/internal/store"
@@ -347,16 +348,16 @@ func setup(c config, dsn, bin, base string, qs []pdq.Hash, batch int, regen bool
 		for _, part := range parts {
 			src.isHeld[part] = true
 		}
-		c0, t0 := cpuTime(), time.Now()
+		c0, t0 := cputime.Process(), time.Now()
 		if err := shard.Refresh(ctx, src); err != nil {
 			return l, err
 		}
-		c1, t1 := cpuTime(), time.Now()
+		c1, t1 := cputime.Process(), time.Now()
 		heap := heapInUse()
 		if err := shard.Save(dirs[i]); err != nil {
 			return l, err
 		}
-		c2, t2 := cpuTime(), time.Now()
+		c2, t2 := cputime.Process(), time.Now()
 		var recs int
 		var bytes int64
 		for _, part := range parts {
@@ -496,7 +497,7 @@ func truth(dir string, n int64, qs []pdq.Hash) (map[[2]int64]int, error) {
 		}
 	}
 	workers := runtime.GOMAXPROCS(0)
-	c0, t0 := cpuTime(), time.Now()
+	c0, t0 := cputime.Process(), time.Now()
 	parts := make([]map[[2]int64]int, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
@@ -524,7 +525,7 @@ func truth(dir string, n int64, qs []pdq.Hash) (map[[2]int64]int, error) {
 		fmt.Fprintf(&buf, "%d %d %d\n", k[0], k[1], d)
 	}
 	fmt.Printf("  brute force over %d records x %d queries: %d matches, wall_s=%.0f cpu_s=%.0f on %d threads loadavg=%q\n",
-		n, len(qs), len(want), time.Since(t0).Seconds(), (cpuTime() - c0).Seconds(), workers, loadavg())
+		n, len(qs), len(want), time.Since(t0).Seconds(), (cputime.Process() - c0).Seconds(), workers, loadavg())
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}

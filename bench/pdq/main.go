@@ -26,9 +26,9 @@ import (
 	"runtime/pprof"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/hashing"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 )
@@ -139,9 +139,9 @@ func run(dir string, exact, stdlib bool, rounds int) error {
 	var bytesN int
 	for r := 0; r < rounds; r++ {
 		for _, it := range items {
-			t0, c0 := time.Now(), cpuTime()
+			t0, c0 := time.Now(), cputime.Process()
 			res, err := hashOne(it.data)
-			el, cel := time.Since(t0), cpuTime()-c0
+			el, cel := time.Since(t0), cputime.Process()-c0
 			if err != nil {
 				fmt.Printf("%-28s error: %v\n", it.name, err)
 				continue
@@ -271,13 +271,4 @@ func loadExpected(dir string) map[string]exp {
 		}
 	}
 	return out
-}
-
-// cpuTime is the process's user+system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/hashing/pdq/pdqtest"
 )
@@ -73,7 +74,7 @@ func timeOne(kind string, sz [2]int, data []byte, exact, stdlib bool, rounds int
 	var wall, cpu time.Duration
 	n := 0
 	for r := 0; r < max(rounds, 2); r++ {
-		t0, c0 := time.Now(), cpuTime()
+		t0, c0 := time.Now(), cputime.Process()
 		var err error
 		digest(data)
 		if stdlib && kind == "jpeg" {
@@ -90,7 +91,7 @@ func timeOne(kind string, sz [2]int, data []byte, exact, stdlib bool, rounds int
 		}
 		if r > 0 {
 			wall += time.Since(t0)
-			cpu += cpuTime() - c0
+			cpu += cputime.Process() - c0
 			n++
 		}
 	}

@@ -40,6 +40,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/hashing/pdq"
 	"github.com/vibora-project/vibora/internal/matchindex"
 )
@@ -210,12 +211,12 @@ func run(bankPath, queryPath string, dist, tables int, bruteCheck bool, sample i
 		return err
 	}
 	runtime.GC()
-	t0, c0 := time.Now(), cpuTime()
+	t0, c0 := time.Now(), cputime.Process()
 	x, err := matchindex.NewPDQWith(bank, nil, matchindex.PDQOptions{Tables: tables})
 	if err != nil {
 		return err
 	}
-	buildMS, buildCPU := time.Since(t0).Milliseconds(), cpuTime()-c0
+	buildMS, buildCPU := time.Since(t0).Milliseconds(), cputime.Process()-c0
 	cores := runtime.GOMAXPROCS(0)
 	if !bruteCheck {
 		bank = nil // the index does not need the input
@@ -230,7 +231,7 @@ func run(bankPath, queryPath string, dist, tables int, bruteCheck bool, sample i
 			return err
 		}
 		writeMS := time.Since(t1).Milliseconds()
-		t2, c2 := time.Now(), cpuTime()
+		t2, c2 := time.Now(), cputime.Process()
 		f, err := os.Open(save)
 		if err != nil {
 			return err
@@ -240,7 +241,7 @@ func run(bankPath, queryPath string, dist, tables int, bruteCheck bool, sample i
 		if err != nil {
 			return err
 		}
-		fmt.Printf("write_ms=%d load_ms=%d load_cpu_ms=%d file_mb=%.0f\n", writeMS, time.Since(t2).Milliseconds(), (cpuTime() - c2).Milliseconds(), fileMB(save))
+		fmt.Printf("write_ms=%d load_ms=%d load_cpu_ms=%d file_mb=%.0f\n", writeMS, time.Since(t2).Milliseconds(), (cputime.Process() - c2).Milliseconds(), fileMB(save))
 		x = y // search the loaded copy
 		runtime.GC()
 	}
@@ -248,11 +249,11 @@ func run(bankPath, queryPath string, dist, tables int, bruteCheck bool, sample i
 	prev := runtime.GOMAXPROCS(1)
 	results := make([][]matchindex.PDQMatch, len(queries))
 	hits, withHits := 0, 0
-	t3, c3 := time.Now(), cpuTime()
+	t3, c3 := time.Now(), cputime.Process()
 	for i, q := range queries {
 		results[i] = x.AppendMatches(results[i][:0], q, dist)
 	}
-	queryDur, queryCPU := time.Since(t3), cpuTime()-c3
+	queryDur, queryCPU := time.Since(t3), cputime.Process()-c3
 	runtime.GOMAXPROCS(prev)
 	for _, r := range results {
 		hits += len(r)

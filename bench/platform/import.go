@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/platform"
 	"github.com/vibora-project/vibora/internal/platform/dump"
@@ -51,12 +52,12 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 		runtime.GC()
 		debug.FreeOSMemory()
 		resetPeakRSS()
-		c0, t0 := cpuTime(), time.Now()
+		c0, t0 := cputime.Process(), time.Now()
 		rep, err := s.ImportPlatform(ctx, name, investigation.PlatformImportOptions{Mapping: mapPath, Dumps: []string{path}})
 		if err != nil {
 			return err
 		}
-		cpu, wall := cpuTime()-c0, time.Since(t0)
+		cpu, wall := cputime.Process()-c0, time.Since(t0)
 		mb := float64(st.Size()) / 1e6
 		fmt.Printf("%-10s %12d %12d %9.1f %9.1f %10.2f %8.1fMB %9d\n", labels[i], st.Size(), rep.Rows, mb/cpu.Seconds(), mb/wall.Seconds(),
 			cpu.Seconds(), float64(peakRSS())/1e6, rep.SkippedRows+rep.ValueErrors)

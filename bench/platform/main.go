@@ -30,6 +30,7 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/platform"
 	"github.com/vibora-project/vibora/internal/platform/dump"
 	"github.com/vibora-project/vibora/internal/platform/synth"
@@ -159,7 +160,7 @@ func measure(path, label string, m *platform.Mapping) error {
 		return err
 	}
 	defer f.Close()
-	c0, t0 := cpuTime(), time.Now()
+	c0, t0 := cputime.Process(), time.Now()
 	r, err := dump.Open(path, f, "", dump.Limits{})
 	if err != nil {
 		return err
@@ -194,7 +195,7 @@ func measure(path, label string, m *platform.Mapping) error {
 			peak = max(peak, ms.HeapInuse)
 		}
 	}
-	cpu, wall := cpuTime()-c0, time.Since(t0)
+	cpu, wall := cputime.Process()-c0, time.Since(t0)
 	runtime.ReadMemStats(&ms)
 	peak = max(peak, ms.HeapInuse)
 	if bad > 0 {

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vibora-project/vibora/internal/cputime"
 )
 
 type loadConfig struct {
@@ -130,7 +132,7 @@ func load(cfg loadConfig) error {
 	hists := make([]histogram, cfg.clients)
 	deadline := time.Now().Add(cfg.dur)
 	srv0 := procCPU(cfg.pid)
-	c0, t0 := cpuTime(), time.Now()
+	c0, t0 := cputime.Process(), time.Now()
 	var wg sync.WaitGroup
 	for c := 0; c < cfg.clients; c++ {
 		wg.Add(1)
@@ -178,7 +180,7 @@ func load(cfg loadConfig) error {
 		}()
 	}
 	wg.Wait()
-	wall, cpu := time.Since(t0), cpuTime()-c0
+	wall, cpu := time.Since(t0), cputime.Process()-c0
 	srv := procCPU(cfg.pid) - srv0
 	var all histogram
 	for i := range hists {

@@ -23,9 +23,9 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/store/sqlite"
 )
 
@@ -67,7 +67,7 @@ func main() {
 				fail(err)
 			}
 		}
-		cpu0, wall0 := cpuTime(), time.Now()
+		cpu0, wall0 := cputime.Process(), time.Now()
 		tx, err := db.BeginTx(ctx, nil)
 		if err != nil {
 			fail(err)
@@ -78,7 +78,7 @@ func main() {
 		if err := tx.Commit(); err != nil {
 			fail(err)
 		}
-		cpu, wall := cpuTime()-cpu0, time.Since(wall0)
+		cpu, wall := cputime.Process()-cpu0, time.Since(wall0)
 		var got int
 		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM logins").Scan(&got); err != nil || got != *n {
 			fail(fmt.Errorf("%s: %d rows stored of %d (%v)", w.name, got, *n, err))
@@ -167,14 +167,6 @@ func jsonEach(ctx context.Context, tx *sql.Tx, n int) error {
 		}
 	}
 	return nil
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func fail(err error) {

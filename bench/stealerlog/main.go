@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/stealerlog"
 	"github.com/vibora-project/vibora/internal/stealerlog/synth"
 	"github.com/vibora-project/vibora/internal/stealerlog/watchlist"
@@ -87,7 +88,7 @@ func run() error {
 	}
 
 	prev := runtime.GOMAXPROCS(1)
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	f, err := os.Open(ulpPath)
 	if err != nil {
 		return err
@@ -98,7 +99,7 @@ func run() error {
 		return nil
 	})
 	f.Close()
-	scanCPU := cpuTime() - cpu0
+	scanCPU := cputime.Process() - cpu0
 	runtime.GOMAXPROCS(prev)
 	if err != nil {
 		return err
@@ -148,12 +149,12 @@ func run() error {
 		for _, procs := range []int{1, runtime.NumCPU()} {
 			prev := runtime.GOMAXPROCS(procs)
 			var profiles int
-			c0 := cpuTime()
+			c0 := cputime.Process()
 			sst, err := stealerlog.Scan(context.Background(), os.DirFS(root), wl, stealerlog.ScanOptions{}, func(*stealerlog.Profile) error {
 				profiles++
 				return nil
 			})
-			c := cpuTime() - c0
+			c := cputime.Process() - c0
 			runtime.GOMAXPROCS(prev)
 			if err != nil {
 				return err

@@ -37,6 +37,7 @@ import (
 	"github.com/vibora-project/vibora/internal/access"
 	"github.com/vibora-project/vibora/internal/auth"
 	"github.com/vibora-project/vibora/internal/cli"
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -101,7 +102,7 @@ func run(dsn string, n, runs int) error {
 			return nil
 		}
 		var times []time.Duration
-		cpu0 := cpuTime()
+		cpu0 := cputime.Process()
 		for range runs {
 			start := time.Now()
 			code, body := get(path)
@@ -110,7 +111,7 @@ func run(dsn string, n, runs int) error {
 				return fmt.Errorf("%s: %s answered %d: %.300s", label, path, code, body)
 			}
 		}
-		cpu := cpuTime() - cpu0
+		cpu := cputime.Process() - cpu0
 		slices.Sort(times)
 		fmt.Printf("page=%s runs=%d p50_ms=%.1f max_ms=%.1f cpu_ms_per_req=%.1f\n", label, runs, ms(times[len(times)/2]), ms(times[len(times)-1]), ms(cpu)/float64(runs))
 		return nil

@@ -3,25 +3,18 @@ package deconflict
 import (
 	"crypto/rand"
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/vibora-project/vibora/internal/cputime"
 )
 
 // The machine's cores are shared: rates are reported per CPU second of
 // this process (user + system), as well as per wall second (ns/op).
 
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // reportCPU reports CPU ns per item and items per CPU second.
 func reportCPU(b *testing.B, start time.Duration, items int, unit string) {
-	per := float64((cpuTime() - start).Nanoseconds()) / float64(items)
+	per := float64((cputime.Process() - start).Nanoseconds()) / float64(items)
 	b.ReportMetric(per, "cpu-ns/"+unit)
 	b.ReportMetric(1e9/per, unit+"s/cpu-s")
 }
@@ -41,7 +34,7 @@ func BenchmarkHMACTokens(b *testing.B) {
 	keys := benchKeys(4096)
 	tk := NewTokenizer(k)
 	dst := make([]Token, 0, len(keys))
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		dst = tk.Tokens(dst[:0], keys)
 	}
@@ -55,7 +48,7 @@ func BenchmarkOPRFEvaluate(b *testing.B) {
 	ev, _ := NewEvaluator(priv)
 	bl, _ := NewBlinder(ev.PublicKey())
 	_, els, _ := bl.Blind(benchKeys(1000))
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		if _, _, err := ev.Evaluate(els); err != nil {
 			b.Fatal(err)
@@ -72,7 +65,7 @@ func BenchmarkOPRFClient(b *testing.B) {
 	ev, _ := NewEvaluator(priv)
 	bl, _ := NewBlinder(ev.PublicKey())
 	keys := benchKeys(1000)
-	start := cpuTime()
+	start := cputime.Process()
 	for b.Loop() {
 		st, els, err := bl.Blind(keys)
 		if err != nil {

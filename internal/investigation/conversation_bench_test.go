@@ -8,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/investigation"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
@@ -118,19 +118,11 @@ func benchConversation(b *testing.B, open storetest.Opener, n int) {
 // next to the wall time (the machine is shared; for SQLite, in-process,
 // the CPU time is the query's; for PostgreSQL the server's is not in it).
 func measured(b *testing.B, fn func()) {
-	before := cpuTime()
+	before := cputime.Process()
 	n := 0
 	for b.Loop() {
 		fn()
 		n++
 	}
-	b.ReportMetric(float64((cpuTime()-before).Microseconds())/1000/float64(n), "cpu-ms/op")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64((cputime.Process()-before).Microseconds())/1000/float64(n), "cpu-ms/op")
 }

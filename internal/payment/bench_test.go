@@ -3,9 +3,9 @@ package payment
 import (
 	"bytes"
 	"fmt"
-	"syscall"
 	"testing"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/identifier/identifiertest"
 )
 
@@ -43,7 +43,7 @@ func BenchmarkFinder(b *testing.B) {
 	b.SetBytes(n)
 	b.ResetTimer()
 	events := 0
-	cpu0 := cpuSeconds()
+	cpu0 := cputime.Process().Seconds()
 	for b.Loop() {
 		f := NewFinder("")
 		for _, m := range msgs {
@@ -53,17 +53,8 @@ func BenchmarkFinder(b *testing.B) {
 	}
 	// The machine is shared: CPU time, not wall time, is the rate to
 	// compare.
-	cpu := cpuSeconds() - cpu0
+	cpu := cputime.Process().Seconds() - cpu0
 	b.ReportMetric(float64(n)*float64(b.N)/cpu/1e6, "MB/cpu-s")
 	b.ReportMetric(float64(events), "events")
 	b.ReportMetric(float64(len(msgs)), "messages")
-}
-
-// cpuSeconds is the process's user and system CPU time.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/platform/dump"
 	"github.com/vibora-project/vibora/internal/platform/synth"
 )
@@ -44,7 +45,7 @@ func benchReadMap(b *testing.B, write func(io.Writer, synth.Scale) error, record
 	var cpu0 time.Duration
 	for b.Loop() {
 		if cpu0 == 0 {
-			cpu0 = cpuTime()
+			cpu0 = cputime.Process()
 		}
 		r, err := dump.Open("bench.sql", bytes.NewReader(data), "", dump.Limits{})
 		if err != nil {
@@ -75,7 +76,7 @@ func benchReadMap(b *testing.B, write func(io.Writer, synth.Scale) error, record
 			}
 		}
 	}
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Process() - cpu0
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(max(rows, 1)), "ns/row")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(max(rows, 1)), "cpu-ns/row")
 	b.ReportMetric(float64(len(data))*float64(b.N)/1e6/cpu.Seconds(), "MB/cpu-s")
@@ -131,13 +132,13 @@ func BenchmarkRecord(b *testing.B) {
 				var cpu0 time.Duration
 				for i := 0; b.Loop(); i++ {
 					if i == 0 {
-						cpu0 = cpuTime()
+						cpu0 = cputime.Process()
 					}
 					if _, problems, err := f.record(m, &rs[i%len(rs)]); err != nil || len(problems) > 0 {
 						b.Fatal(err, problems)
 					}
 				}
-				b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+				b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 			})
 		}
 	}

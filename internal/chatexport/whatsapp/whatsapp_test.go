@@ -8,12 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"github.com/vibora-project/vibora/internal/chatexport"
+	"github.com/vibora-project/vibora/internal/cputime"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -434,24 +434,15 @@ func BenchmarkParseLocales(b *testing.B) {
 func benchParse(b *testing.B, data []byte, msgs int) {
 	fsys := fstest.MapFS{"b.txt": {Data: data}}
 	b.SetBytes(int64(len(data)))
-	cpu0 := cpuTime()
+	cpu0 := cputime.Process()
 	for b.Loop() {
 		if _, err := Parse(context.Background(), fsys, "b.txt", chatexport.Funcs{}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpu := cpuTime() - cpu0
+	cpu := cputime.Process() - cpu0
 	b.ReportMetric(float64(msgs*b.N)/b.Elapsed().Seconds(), "msgs/s")
 	b.ReportMetric(float64(msgs*b.N)/cpu.Seconds(), "msgs/cpu-s")
-}
-
-// cpuTime is the process's user plus system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func TestConversationType(t *testing.T) {

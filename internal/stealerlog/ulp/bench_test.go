@@ -5,6 +5,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/vibora-project/vibora/internal/cputime"
 	"github.com/vibora-project/vibora/internal/stealerlog/synth"
 )
 
@@ -15,12 +16,12 @@ func BenchmarkScan(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	c0 := cpuTime()
+	c0 := cputime.Process()
 	for b.Loop() {
 		if _, err := Scan(context.Background(), bytes.NewReader(data), "bench", wl, Options{}, func(Hit) error { return nil }); err != nil {
 			b.Fatal(err)
 		}
 	}
 	// CPU time is steadier than wall time on a shared machine.
-	b.ReportMetric(float64(len(data))*float64(b.N)/1e6/(cpuTime()-c0).Seconds(), "MB/s-cpu")
+	b.ReportMetric(float64(len(data))*float64(b.N)/1e6/(cputime.Process()-c0).Seconds(), "MB/s-cpu")
 }
