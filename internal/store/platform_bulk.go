@@ -62,7 +62,7 @@ type bulkActivity struct {
 const (
 	bulkQueue = 1 << 15
 	bulkChunk = 128
-	// bulkLookupChunk is how many users one lookup statement names.
+	// bulkLookupChunk is how many texts one lookup statement names.
 	bulkLookupChunk = 512
 	// bulkCacheSize bounds the caches of user agents, login IPs and
 	// users with other ext ids than decimals (some 20 MB when full): a
@@ -251,76 +251,14 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 func (b *PlatformBulk) remember(ext string, id int64) { b.cache.put(ext, id) }
 
 // resolve returns the row ids of users exts (distinct, not cached),
-// creating the missing ones. It looks them up first, in key order (each
-// statement walks the unique (platform, ext id) index forward), and
-// inserts only those not stored: the users of logins, views and
-// messages are nearly always stored already, and an INSERT that finds
-// its key costs the same index walk again.
+// creating the missing ones.
 func (b *PlatformBulk) resolve(ctx context.Context, exts []string) (map[string]int64, error) {
 	out := make(map[string]int64, len(exts))
-	slices.Sort(exts)
-	var missing []string
-	for start := 0; start < len(exts); start += bulkLookupChunk {
-		part := exts[start:min(len(exts), start+bulkLookupChunk)]
-		args := make([]any, 0, 1+len(part))
-		args = append(args, b.platformID)
-		for _, e := range part {
-			args = append(args, e)
-		}
-		st, err := b.stmt(ctx, "SELECT id, ext_id FROM platform_users WHERE platform_id = ? AND ext_id IN (", "?", len(part), ")")
-		if err != nil {
-			return nil, err
-		}
-		if err := b.scanUsers(ctx, st, args, out); err != nil {
-			return nil, err
-		}
-		for _, e := range part {
-			if _, ok := out[e]; !ok {
-				missing = append(missing, e)
-			}
-		}
-	}
-	for start := 0; start < len(missing); start += bulkChunk {
-		part := missing[start:min(len(missing), start+bulkChunk)]
-		args := make([]any, 0, 2*len(part))
-		for _, e := range part {
-			args = append(args, b.platformID, e)
-		}
-		// DO UPDATE (a no-op) rather than DO NOTHING, so that RETURNING
-		// names every row, stored or not.
-		st, err := b.stmt(ctx, "INSERT INTO platform_users (platform_id, ext_id) VALUES ", "(?, ?)", len(part),
-			" ON CONFLICT (platform_id, ext_id) DO UPDATE SET ext_id = excluded.ext_id RETURNING id, ext_id")
-		if err != nil {
-			return nil, err
-		}
-		if err := b.scanUsers(ctx, st, args, out); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// scanUsers runs st, a statement giving (id, ext id) rows, and records
-// them in out and the cache.
-func (b *PlatformBulk) scanUsers(ctx context.Context, st *sql.Stmt, args []any, out map[string]int64) error {
-	rows, err := st.QueryContext(ctx, args...)
-	if err != nil {
-		return fmt.Errorf("platform users: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var ext string
-		if err := rows.Scan(&id, &ext); err != nil {
-			return fmt.Errorf("platform users: %w", err)
-		}
+	err := b.rowIDs(ctx, userDict, exts, func(ext string, id int64) {
 		out[ext] = id
 		b.remember(ext, id)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("platform users: %w", err)
-	}
-	return rows.Close()
+	})
+	return out, err
 }
 
 func (b *PlatformBulk) flushUsers(ctx context.Context) error {
@@ -498,8 +436,9 @@ func (b *PlatformBulk) flushLogins(ctx context.Context, id func(string) int64) e
 	return nil
 }
 
-// bulkDict is a per-platform dictionary table of the logins: a text
-// stored once per platform and named by its row id.
+// bulkDict is a per-platform table of texts, each stored once per
+// platform and named by its row id: users by their ext id, and the
+// logins' user agents and IPs.
 type bulkDict struct {
 	what, table, col string
 	row              string               // the VALUES row: platform id, the text, then extra
@@ -508,6 +447,8 @@ type bulkDict struct {
 }
 
 var (
+	userDict = bulkDict{what: "users", table: "platform_users", col: "ext_id", row: "(?, ?)",
+		insert: "INSERT INTO platform_users (platform_id, ext_id) VALUES "}
 	agentDict = bulkDict{what: "user agents", table: "platform_agents", col: "agent", row: "(?, ?)",
 		insert: "INSERT INTO platform_agents (platform_id, agent) VALUES "}
 	ipDict = bulkDict{what: "login IPs", table: "platform_ips", col: "ip", row: "(?, ?, ?, ?)",
@@ -535,8 +476,41 @@ func (b *PlatformBulk) dictionary(ctx context.Context, d bulkDict, cache map[str
 			need = append(need, v)
 		}
 	}
-	for start := 0; start < len(need); start += bulkChunk {
-		part := need[start:min(len(need), start+bulkChunk)]
+	return b.rowIDs(ctx, d, need, func(v string, id int64) { cache[v] = id })
+}
+
+// rowIDs finds the row ids of the distinct texts vals in d's table,
+// inserting those not stored (in the order given), and calls found with
+// each. It looks them up first, in key order (each statement walks the
+// unique (platform, text) index forward), 512 to a statement: the texts
+// of a batch are nearly always stored already, and an INSERT that finds
+// its key costs the same index walk again.
+func (b *PlatformBulk) rowIDs(ctx context.Context, d bulkDict, vals []string, found func(v string, id int64)) error {
+	sorted := slices.Sorted(slices.Values(vals))
+	got := make(map[string]bool, len(vals))
+	for start := 0; start < len(sorted); start += bulkLookupChunk {
+		part := sorted[start:min(len(sorted), start+bulkLookupChunk)]
+		args := make([]any, 0, 1+len(part))
+		args = append(args, b.platformID)
+		for _, v := range part {
+			args = append(args, v)
+		}
+		st, err := b.stmt(ctx, "SELECT id, "+d.col+" FROM "+d.table+" WHERE platform_id = ? AND "+d.col+" IN (", "?", len(part), ")")
+		if err != nil {
+			return err
+		}
+		if err := d.scan(ctx, st, args, func(v string, id int64) { got[v] = true; found(v, id) }); err != nil {
+			return err
+		}
+	}
+	var missing []string
+	for _, v := range vals {
+		if !got[v] {
+			missing = append(missing, v)
+		}
+	}
+	for start := 0; start < len(missing); start += bulkChunk {
+		part := missing[start:min(len(missing), start+bulkChunk)]
 		args := make([]any, 0, 4*len(part))
 		for _, v := range part {
 			args = append(args, b.platformID, v)
@@ -544,39 +518,39 @@ func (b *PlatformBulk) dictionary(ctx context.Context, d bulkDict, cache map[str
 				args = append(args, d.extra(v)...)
 			}
 		}
-		st, err := b.stmt(ctx, d.insert, d.row, len(part), " ON CONFLICT (platform_id, "+d.col+") DO NOTHING")
+		// DO UPDATE (a no-op) rather than DO NOTHING, so that RETURNING
+		// names every row, stored or not.
+		st, err := b.stmt(ctx, d.insert, d.row, len(part), " ON CONFLICT (platform_id, "+d.col+") DO UPDATE SET "+d.col+" = excluded."+d.col+" RETURNING id, "+d.col)
 		if err != nil {
 			return err
 		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("platform %s: %w", d.what, err)
-		}
-		args = append(args[:0], b.platformID)
-		for _, v := range part {
-			args = append(args, v)
-		}
-		st, err = b.stmt(ctx, "SELECT id, "+d.col+" FROM "+d.table+" WHERE platform_id = ? AND "+d.col+" IN (", "?", len(part), ")")
-		if err != nil {
-			return err
-		}
-		rows, err := st.QueryContext(ctx, args...)
-		if err != nil {
-			return fmt.Errorf("platform %s: %w", d.what, err)
-		}
-		for rows.Next() {
-			var id int64
-			var v string
-			if err := rows.Scan(&id, &v); err != nil {
-				rows.Close()
-				return err
-			}
-			cache[v] = id
-		}
-		if err := rows.Close(); err != nil {
+		if err := d.scan(ctx, st, args, found); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// scan runs st, a statement giving (id, text) rows of d's table, and
+// calls found with each.
+func (d bulkDict) scan(ctx context.Context, st *sql.Stmt, args []any, found func(v string, id int64)) error {
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return fmt.Errorf("platform %s: %w", d.what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var v string
+		if err := rows.Scan(&id, &v); err != nil {
+			return fmt.Errorf("platform %s: %w", d.what, err)
+		}
+		found(v, id)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("platform %s: %w", d.what, err)
+	}
+	return rows.Close()
 }
 
 // stmt returns the prepared statement head + n times row (comma
