@@ -136,12 +136,10 @@ func (s *Service) ImportPlatform(ctx context.Context, caseName string, opt Platf
 		if err := im.flushPayments(ctx); err != nil {
 			return err
 		}
-		for _, src := range im.sources {
-			if err := im.bulk.FoldLogins(ctx, src.id, src.stored); err != nil {
-				return err
-			}
+		if err := im.bulk.PackLogins(ctx); err != nil {
+			return err
 		}
-		if err := im.bulk.Close(ctx); err != nil { // after the fold: it rebuilds the indexes a large import dropped
+		if err := im.bulk.Close(ctx); err != nil { // after the packs: it rebuilds the indexes a large import dropped
 			return err
 		}
 		var err error
@@ -304,7 +302,7 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 			ipKind = identifier.KindIPv6
 		}
 		if rec.Entity == platform.EntityLogin {
-			ip = "" // folded from the stored logins at the end (store.PlatformBulk.FoldLogins)
+			ip = "" // packed with the logins at the end (store.PlatformBulk.PackLogins)
 		}
 		for _, err := range []error{add(identifier.KindEmail, rec.Email), add(identifier.KindPhone, rec.Phone), add(identifier.KindUsername, username), add(ipKind, ip)} {
 			if err != nil {

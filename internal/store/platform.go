@@ -190,7 +190,7 @@ type PlatformIdentifier struct {
 
 // PlatformIdentifiers lists the identifiers of a platform's users by
 // user and key: the identifier rows and the IPs their logins came from
-// (platform_login_ips), one row per user and key with the widest first
+// (the login packs, and platform_login_ips before them), one row per user and key with the widest first
 // and last times of both.
 func (q q) PlatformIdentifiers(ctx context.Context, platformID int64) ([]PlatformIdentifier, error) {
 	rows, err := q.query(ctx, `SELECT i.user_id, i.kind, i.key, i.first_seen, i.last_seen FROM platform_identifiers i
@@ -232,6 +232,20 @@ func (q q) PlatformIdentifiers(ctx context.Context, platformID int64) ([]Platfor
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	keys, err := q.ipKeys(ctx, "platform_ips ip", "ip.platform_id = ?", platformID)
+	if err != nil {
+		return nil, err
+	}
+	err = q.packedIPs(ctx, "platform_sources s", "s.platform_id = ?", []any{platformID}, func(l loginIP) {
+		k := keys[l.ip]
+		out = append(out, PlatformIdentifier{UserID: l.user, Kind: k[0], Key: k[1], FirstSeen: l.first, LastSeen: l.last})
+	})
+	if err != nil {
+		return nil, err
+	}
 	if len(out) == stored {
 		return out, nil
 	}
@@ -239,7 +253,8 @@ func (q q) PlatformIdentifiers(ctx context.Context, platformID int64) ([]Platfor
 		return cmp.Or(cmp.Compare(a.UserID, b.UserID), strings.Compare(a.Key, b.Key))
 	})
 	// One row per user and key: an IP both a user row and the logins name
-	// (or folded before migration 0032) widens to both times.
+	// (or folded before migration 0032, or in packs of two imports)
+	// widens to both times.
 	merged := out[:0]
 	for _, i := range out {
 		if n := len(merged); n > 0 && merged[n-1].UserID == i.UserID && merged[n-1].Key == i.Key {
@@ -324,7 +339,9 @@ func (q q) PlatformErrorCounts(ctx context.Context, platformID int64) (skipped, 
 // PlatformLinks lists the identifiers of a case's platform users that
 // other sources of the case (chat participants, stealer-log leads,
 // accounts) also carry, as identifier links of subject type
-// "platform_user": what joins platform users to the case's people.
+// "platform_user": what joins platform users to the case's people. The
+// IPs logins came from are read from the login packs only when one of
+// them is an identifier of the case.
 func (q q) PlatformLinks(ctx context.Context, caseID int64) ([]IdentifierLink, error) {
 	rows, err := q.query(ctx, `SELECT pi.user_id, pi.kind, pi.key, p.name, u.username, u.ext_id
 		FROM platforms p JOIN platform_users u ON u.platform_id = p.id JOIN platform_identifiers pi ON pi.user_id = u.id
@@ -340,7 +357,28 @@ func (q q) PlatformLinks(ctx context.Context, caseID int64) ([]IdentifierLink, e
 	if err != nil {
 		return nil, err
 	}
-	return scanPlatformLinks(rows)
+	out, err := scanPlatformLinks(rows)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := q.ipKeys(ctx, "platforms p JOIN platform_ips ip ON ip.platform_id = p.id JOIN identifiers i ON i.case_id = p.case_id AND i.key = ip.key",
+		"p.case_id = ?", caseID)
+	if err != nil || len(keys) == 0 {
+		return out, err
+	}
+	var held []heldKey
+	err = q.packedIPs(ctx, "platforms p JOIN platform_sources s ON s.platform_id = p.id", "p.case_id = ?", []any{caseID}, func(l loginIP) {
+		if k, ok := keys[l.ip]; ok {
+			held = append(held, heldKey{l.user, k[0], k[1]})
+		}
+	})
+	if err != nil || len(held) == 0 {
+		return out, err
+	}
+	for _, l := range out {
+		held = append(held, heldKey{l.SubjectID, l.Kind, l.Key})
+	}
+	return q.platformLinksOf(ctx, held)
 }
 
 // scanPlatformLinks reads rows of (user id, kind, key, platform name,
@@ -349,18 +387,23 @@ func scanPlatformLinks(rows *sql.Rows) ([]IdentifierLink, error) {
 	defer rows.Close()
 	var out []IdentifierLink
 	for rows.Next() {
-		var l IdentifierLink
-		var platform, username, ext string
-		if err := rows.Scan(&l.SubjectID, &l.Kind, &l.Key, &platform, &username, &ext); err != nil {
+		var user int64
+		var kind, key, platform, username, ext string
+		if err := rows.Scan(&user, &kind, &key, &platform, &username, &ext); err != nil {
 			return nil, err
 		}
-		l.SubjectType = "platform_user"
-		_, l.Normalized, _ = strings.Cut(l.Key, ":")
-		l.Value = l.Normalized
-		l.Source = fmt.Sprintf("%s user %s", platform, cmpOr(username, "#"+ext))
-		out = append(out, l)
+		out = append(out, platformLink(user, kind, key, platform, username, ext))
 	}
 	return out, rows.Err()
+}
+
+// platformLink is the link of a platform user holding key.
+func platformLink(user int64, kind, key, platform, username, ext string) IdentifierLink {
+	l := IdentifierLink{SubjectType: "platform_user", SubjectID: user, Kind: kind, Key: key}
+	_, l.Normalized, _ = strings.Cut(l.Key, ":")
+	l.Value = l.Normalized
+	l.Source = fmt.Sprintf("%s user %s", platform, cmpOr(username, "#"+ext))
+	return l
 }
 
 func cmpOr(a, b string) string {

@@ -31,10 +31,12 @@ type PlatformBulk struct {
 	acts       []bulkActivity
 	actAt      map[string]int // ref -> index in acts
 	logins     []bulkLogin
+	spill      loginSpill
+	loginsOff  map[int64]int64 // source id -> the highest offset of its logins spilled
 	agents     map[string]int64 // user agent -> row id, cleared when full
 	ips        map[string]int64 // login IP -> platform_ips row id, cleared when full
 	queued     int
-	written    int64    // identifier, activity and login rows written
+	written    int64    // identifier and activity rows written
 	deferAt    int64    // rows written before the secondary indexes are dropped (0: never)
 	deferred   []string // the CREATE INDEX statements of the indexes dropped, run again by Close
 }
@@ -96,7 +98,8 @@ var bulkDeferred = []string{"platform_identifiers_key", "platform_activity_user"
 // before the transaction ends.
 func (tx *Tx) PlatformBulk(ctx context.Context, platformID int64) (*PlatformBulk, error) {
 	b := &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: newUserCache(),
-		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}, agents: map[string]int64{}, ips: map[string]int64{}}
+		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}, agents: map[string]int64{}, ips: map[string]int64{},
+		loginsOff: map[int64]int64{}}
 	if tx.dialect == SQLite {
 		// On PostgreSQL, DROP INDEX would lock the tables against every
 		// reader until the import commits; there the indexes stay.
@@ -192,7 +195,7 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 	if b.queued == 0 {
 		return nil
 	}
-	b.written += int64(len(b.idents) + len(b.acts) + len(b.logins))
+	b.written += int64(len(b.idents) + len(b.acts))
 	if b.deferAt > 0 && b.written >= b.deferAt && b.deferred == nil {
 		if err := b.dropIndexes(ctx); err != nil {
 			return err
@@ -416,20 +419,17 @@ func (b *PlatformBulk) flushLogins(ctx context.Context, id func(string) int64) e
 	if err := b.dictionary(ctx, ipDict, b.ips, ips); err != nil {
 		return err
 	}
-	for start := 0; start < len(b.logins); start += bulkChunk {
-		part := b.logins[start:min(len(b.logins), start+bulkChunk)]
-		args := make([]any, 0, 7*len(part))
-		for _, x := range part {
-			l := x.l
-			args = append(args, l.SourceID, l.Offset, l.Line, id(x.ext), b.ips[l.IP], x.at, b.agents[l.Agent])
+	for _, x := range b.logins {
+		l := x.l
+		p := packLogin{source: l.SourceID, user: id(x.ext), off: l.Offset, line: l.Line, ip: b.ips[l.IP], agent: b.agents[l.Agent]}
+		if t, ok := x.at.(int64); ok {
+			p.at, p.hasAt = t, true
 		}
-		st, err := b.stmt(ctx, "INSERT INTO platform_logins (source_id, off, line, user_id, ip_id, at, agent_id) VALUES ",
-			"(?, ?, ?, ?, ?, ?, ?)", len(part), " ON CONFLICT (source_id, off) DO NOTHING")
-		if err != nil {
+		if err := b.spill.add(p); err != nil {
 			return err
 		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("platform logins: %w", err)
+		if last, ok := b.loginsOff[l.SourceID]; !ok || l.Offset > last {
+			b.loginsOff[l.SourceID] = l.Offset
 		}
 	}
 	b.logins = b.logins[:0]
@@ -577,22 +577,71 @@ func (b *PlatformBulk) stmt(ctx context.Context, head, row string, n int, tail s
 	return st, nil
 }
 
-// FoldLogins flushes and then folds the logins of a source past offset
-// after into identifiers (Tx.FoldPlatformLogins). Call it after the last
-// row and before Close: the grouped statement then inserts into no
-// dropped index, and it runs with SQLite's usual page cache (it walks
-// the tables in order; its sorter, bounded by the cache size, spills to
-// temporary files instead of holding the logins in memory).
-func (b *PlatformBulk) FoldLogins(ctx context.Context, sourceID, after int64) error {
+// PackLogins flushes and then writes the logins queued since the
+// writer started as packs (platform_login_packs): one row per source and
+// user, with the IPs of those logins and their first and last times,
+// merged from the sorted runs the logins were spilled to; and records
+// on each source the offset of the last login stored from it. Call it
+// after the last login and before Close.
+func (b *PlatformBulk) PackLogins(ctx context.Context) error {
 	if err := b.Flush(ctx); err != nil {
 		return err
 	}
-	if b.tx.dialect == SQLite {
-		if _, err := b.tx.exec(ctx, "PRAGMA cache_size = -2000"); err != nil {
+	defer b.spill.close()
+	if b.spill.len() == 0 {
+		return nil
+	}
+	const cols = 8
+	var rows []any
+	var ips []packIP
+	put := func() error {
+		if len(rows) == 0 {
+			return nil
+		}
+		st, err := b.stmt(ctx, "INSERT INTO platform_login_packs (source_id, user_id, first_off, n, first_at, last_at, logins, ips) VALUES ",
+			"(?, ?, ?, ?, ?, ?, ?, ?)", len(rows)/cols, "")
+		if err != nil {
 			return err
 		}
+		if _, err := st.ExecContext(ctx, rows...); err != nil {
+			return fmt.Errorf("platform login packs: %w", err)
+		}
+		rows = rows[:0]
+		return nil
 	}
-	return b.tx.FoldPlatformLogins(ctx, sourceID, after)
+	err := b.spill.merge(func(ls []packLogin) error {
+		firstOff := ls[0].off
+		var first, last any
+		for i := range ls {
+			firstOff = min(firstOff, ls[i].off)
+			if ls[i].hasAt {
+				if first == nil {
+					first = ls[i].at
+				}
+				last = ls[i].at
+			}
+		}
+		ips = foldIPs(ls, ips)
+		rows = append(rows, ls[0].source, ls[0].user, firstOff, int64(len(ls)), first, last,
+			encodeLogins(make([]byte, 0, 8*len(ls)+1), ls), encodeIPs(make([]byte, 0, 8*len(ips)+1), ips))
+		if len(rows) >= cols*bulkChunk {
+			return put()
+		}
+		return nil
+	})
+	if err == nil {
+		err = put()
+	}
+	if err != nil {
+		return err
+	}
+	for src, off := range b.loginsOff {
+		if _, err := b.tx.exec(ctx, "UPDATE platform_sources SET logins_off = ? WHERE id = ? AND logins_off < ?", off, src, off); err != nil {
+			return fmt.Errorf("platform login source: %w", err)
+		}
+	}
+	clear(b.loginsOff)
+	return nil
 }
 
 // dropIndexes drops the secondary indexes of bulkDeferred and keeps
@@ -618,11 +667,14 @@ func (b *PlatformBulk) dropIndexes(ctx context.Context) error {
 
 // Close flushes, rebuilds the secondary indexes a large write dropped,
 // releases the prepared statements and gives SQLite its usual page
-// cache back. It must run before the transaction commits; statements
-// over many of the written rows (FoldPlatformLogins) are cheaper before
-// it, after a Flush.
+// cache back. It must run before the transaction commits, after
+// PackLogins.
 func (b *PlatformBulk) Close(ctx context.Context) error {
 	err := b.Flush(ctx)
+	if err == nil && b.spill.len() > 0 {
+		err = errors.New("platform bulk writer closed with logins not packed (PackLogins)")
+	}
+	err = errors.Join(err, b.spill.close())
 	for k, st := range b.stmts {
 		st.Close()
 		delete(b.stmts, k)

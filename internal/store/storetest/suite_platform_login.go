@@ -61,7 +61,7 @@ func testPlatformLogins(t *testing.T, db *store.DB) {
 					return err
 				}
 			}
-			if err := b.FoldLogins(ctx, id, stored); err != nil {
+			if err := b.PackLogins(ctx); err != nil {
 				return err
 			}
 			return b.Close(ctx)

@@ -1,0 +1,426 @@
+package store
+
+import (
+	"bufio"
+	"cmp"
+	"container/heap"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+)
+
+// A platform's logins are stored in packs (migration 0034): one row per
+// source, user and import holding that user's logins from the source, by
+// time, and the IPs they came from with the first and last time from
+// each. An import cannot write them as the dump yields logins (a dump
+// lists logins by time or by id, not by user), so it spills them: each
+// run of loginRunSize logins is sorted and written to a temporary file,
+// and at the end the runs are merged into packs, one user at a time.
+// Memory is one run and a read buffer per run, whatever the dump's size.
+
+// packLogin is one login as spilled and packed: all integers.
+type packLogin struct {
+	source, user int64
+	off, line    int64
+	at           int64 // Unix seconds when hasAt
+	hasAt        bool
+	ip, agent    int64 // row ids, 0 none
+}
+
+// packOrder is the order of a run and of the merge: by source and user
+// (a pack's key), then as a pack lists its logins: unknown times first,
+// then by time and offset.
+func packOrder(a, b *packLogin) int {
+	if c := cmp.Or(cmp.Compare(a.source, b.source), cmp.Compare(a.user, b.user)); c != 0 {
+		return c
+	}
+	if a.hasAt != b.hasAt {
+		if a.hasAt {
+			return 1
+		}
+		return -1
+	}
+	return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.off, b.off))
+}
+
+// loginRunSize is how many logins a run holds in memory (64 bytes each)
+// before it is sorted and spilled. A variable for tests.
+var loginRunSize = 1 << 20
+
+// loginSpill collects an import's logins in sorted runs.
+type loginSpill struct {
+	mem  []packLogin
+	runs []*spillFile
+}
+
+type spillFile struct {
+	f    *os.File
+	name string
+	n    int
+}
+
+func (s *loginSpill) add(l packLogin) error {
+	if s.mem == nil {
+		s.mem = make([]packLogin, 0, min(loginRunSize, 1<<12))
+	}
+	s.mem = append(s.mem, l)
+	if len(s.mem) >= loginRunSize {
+		return s.spill()
+	}
+	return nil
+}
+
+func (s *loginSpill) len() int {
+	n := len(s.mem)
+	for _, r := range s.runs {
+		n += r.n
+	}
+	return n
+}
+
+// spill sorts the logins in memory and writes them to a temporary file.
+// The file is removed at once where the system allows an open file to
+// be (it then goes with the process whatever happens), else on close.
+func (s *loginSpill) spill() error {
+	slices.SortFunc(s.mem, func(a, b packLogin) int { return packOrder(&a, &b) })
+	f, err := os.CreateTemp("", "vibora-logins-*.run")
+	if err != nil {
+		return fmt.Errorf("spill logins: %w", err)
+	}
+	r := &spillFile{f: f, name: f.Name(), n: len(s.mem)}
+	if os.Remove(r.name) == nil {
+		r.name = ""
+	}
+	s.runs = append(s.runs, r)
+	w := bufio.NewWriterSize(f, 1<<16)
+	var buf []byte
+	for i := range s.mem {
+		buf = appendSpilled(buf[:0], &s.mem[i])
+		if _, err := w.Write(buf); err != nil {
+			return fmt.Errorf("spill logins: %w", err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("spill logins: %w", err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("spill logins: %w", err)
+	}
+	s.mem = s.mem[:0]
+	return nil
+}
+
+// close removes the runs' files and forgets every login.
+func (s *loginSpill) close() error {
+	var errs []error
+	for _, r := range s.runs {
+		errs = append(errs, r.f.Close())
+		if r.name != "" {
+			errs = append(errs, os.Remove(r.name))
+		}
+	}
+	s.runs, s.mem = nil, nil
+	return errors.Join(errs...)
+}
+
+func appendSpilled(buf []byte, l *packLogin) []byte {
+	buf = binary.AppendUvarint(buf, uint64(l.source))
+	buf = binary.AppendUvarint(buf, uint64(l.user))
+	buf = binary.AppendVarint(buf, l.off)
+	buf = binary.AppendVarint(buf, l.line)
+	buf = binary.AppendUvarint(buf, uint64(l.ip)<<1|b2u(l.hasAt))
+	if l.hasAt {
+		buf = binary.AppendVarint(buf, l.at)
+	}
+	return binary.AppendUvarint(buf, uint64(l.agent))
+}
+
+func readSpilled(r *bufio.Reader, l *packLogin) error {
+	var u [3]uint64
+	var v [2]int64
+	var err error
+	if u[0], err = binary.ReadUvarint(r); err != nil {
+		return err
+	}
+	if u[1], err = binary.ReadUvarint(r); err != nil {
+		return err
+	}
+	if v[0], err = binary.ReadVarint(r); err != nil {
+		return err
+	}
+	if v[1], err = binary.ReadVarint(r); err != nil {
+		return err
+	}
+	if u[2], err = binary.ReadUvarint(r); err != nil {
+		return err
+	}
+	*l = packLogin{source: int64(u[0]), user: int64(u[1]), off: v[0], line: v[1], ip: int64(u[2] >> 1), hasAt: u[2]&1 == 1}
+	if l.hasAt {
+		if l.at, err = binary.ReadVarint(r); err != nil {
+			return err
+		}
+	}
+	agent, err := binary.ReadUvarint(r)
+	l.agent = int64(agent)
+	return err
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// runCursor reads one sorted run: from memory or from its file.
+type runCursor struct {
+	cur  packLogin
+	mem  []packLogin
+	r    *bufio.Reader
+	left int
+}
+
+func (c *runCursor) next() (bool, error) {
+	if c.left == 0 {
+		return false, nil
+	}
+	c.left--
+	if c.r == nil {
+		c.cur, c.mem = c.mem[0], c.mem[1:]
+		return true, nil
+	}
+	if err := readSpilled(c.r, &c.cur); err != nil {
+		return false, fmt.Errorf("read spilled logins: %w", err)
+	}
+	return true, nil
+}
+
+type runHeap []*runCursor
+
+func (h runHeap) Len() int           { return len(h) }
+func (h runHeap) Less(i, j int) bool { return packOrder(&h[i].cur, &h[j].cur) < 0 }
+func (h runHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *runHeap) Push(x any)        { *h = append(*h, x.(*runCursor)) }
+func (h *runHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// merge calls pack with each source and user's logins in pack order, the
+// runs merged; the slice is reused between calls.
+func (s *loginSpill) merge(pack func(ls []packLogin) error) error {
+	slices.SortFunc(s.mem, func(a, b packLogin) int { return packOrder(&a, &b) })
+	h := runHeap{}
+	for _, r := range s.runs {
+		h = append(h, &runCursor{r: bufio.NewReaderSize(r.f, 1<<16), left: r.n})
+	}
+	h = append(h, &runCursor{mem: s.mem, left: len(s.mem)})
+	live := h[:0]
+	for _, c := range h {
+		ok, err := c.next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			live = append(live, c)
+		}
+	}
+	h = live
+	heap.Init(&h)
+	var group []packLogin
+	for len(h) > 0 {
+		c := h[0]
+		l := c.cur
+		if n := len(group); n > 0 && (group[n-1].source != l.source || group[n-1].user != l.user) {
+			if err := pack(group); err != nil {
+				return err
+			}
+			group = group[:0]
+		}
+		group = append(group, l)
+		ok, err := c.next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			heap.Fix(&h, 0)
+		} else {
+			heap.Pop(&h)
+		}
+	}
+	if len(group) > 0 {
+		return pack(group)
+	}
+	return nil
+}
+
+// packVersion is the first byte of a packed blob.
+const packVersion = 1
+
+// encodeLogins packs one pack's logins (in pack order): offset and line
+// as the difference from the login before, the IP id with a bit saying
+// whether a time follows, the time as the difference from the last
+// known one, the user agent's id.
+func encodeLogins(buf []byte, ls []packLogin) []byte {
+	buf = append(buf, packVersion)
+	var off, line, at int64
+	for i := range ls {
+		l := &ls[i]
+		buf = binary.AppendVarint(buf, l.off-off)
+		buf = binary.AppendVarint(buf, l.line-line)
+		buf = binary.AppendUvarint(buf, uint64(l.ip)<<1|b2u(l.hasAt))
+		if l.hasAt {
+			buf = binary.AppendVarint(buf, l.at-at)
+			at = l.at
+		}
+		buf = binary.AppendUvarint(buf, uint64(l.agent))
+		off, line = l.off, l.line
+	}
+	return buf
+}
+
+// decodeLogins unpacks n logins of a pack of source and user.
+func decodeLogins(data []byte, source, user, n int64) ([]packLogin, error) {
+	if len(data) == 0 || data[0] != packVersion {
+		return nil, errors.New("login pack: unknown version")
+	}
+	d := packReader{b: data[1:]}
+	out := make([]packLogin, 0, n)
+	var off, line, at int64
+	for range n {
+		l := packLogin{source: source, user: user}
+		off += d.varint()
+		line += d.varint()
+		ip := d.uvarint()
+		l.off, l.line, l.ip, l.hasAt = off, line, int64(ip>>1), ip&1 == 1
+		if l.hasAt {
+			at += d.varint()
+			l.at = at
+		}
+		l.agent = int64(d.uvarint())
+		if d.err != nil {
+			return nil, fmt.Errorf("login pack: %w", d.err)
+		}
+		out = append(out, l)
+	}
+	if len(d.b) != 0 {
+		return nil, fmt.Errorf("login pack: %d bytes past its %d logins", len(d.b), n)
+	}
+	return out, nil
+}
+
+// packIP is an IP a pack's logins came from: its row id, and the first
+// and last time among those logins that have one.
+type packIP struct {
+	ip          int64
+	hasAt       bool
+	first, last int64
+}
+
+// foldIPs lists the IPs of a pack's logins (those with one), by id.
+func foldIPs(ls []packLogin, out []packIP) []packIP {
+	out = out[:0]
+	for i := range ls {
+		l := &ls[i]
+		if l.ip == 0 {
+			continue
+		}
+		out = append(out, packIP{ip: l.ip, hasAt: l.hasAt, first: l.at, last: l.at})
+	}
+	slices.SortFunc(out, func(a, b packIP) int { return cmp.Compare(a.ip, b.ip) })
+	merged := out[:0]
+	for _, p := range out {
+		if n := len(merged); n > 0 && merged[n-1].ip == p.ip {
+			m := &merged[n-1]
+			switch {
+			case !p.hasAt:
+			case !m.hasAt:
+				m.hasAt, m.first, m.last = true, p.first, p.last
+			default:
+				m.first, m.last = min(m.first, p.first), max(m.last, p.last)
+			}
+			continue
+		}
+		merged = append(merged, p)
+	}
+	return merged
+}
+
+// encodeIPs packs a pack's IPs (by id): the id as the difference from
+// the one before with a bit saying whether times follow, the first time
+// and the last as the difference from it.
+func encodeIPs(buf []byte, ips []packIP) []byte {
+	buf = append(buf, packVersion)
+	var prev int64
+	for _, p := range ips {
+		buf = binary.AppendUvarint(buf, uint64(p.ip-prev)<<1|b2u(p.hasAt))
+		if p.hasAt {
+			buf = binary.AppendVarint(buf, p.first)
+			buf = binary.AppendUvarint(buf, uint64(p.last-p.first))
+		}
+		prev = p.ip
+	}
+	return buf
+}
+
+func decodeIPs(data []byte) ([]packIP, error) {
+	if len(data) == 0 || data[0] != packVersion {
+		return nil, errors.New("login IP pack: unknown version")
+	}
+	d := packReader{b: data[1:]}
+	var out []packIP
+	var prev int64
+	for len(d.b) > 0 {
+		u := d.uvarint()
+		p := packIP{ip: prev + int64(u>>1), hasAt: u&1 == 1}
+		if p.hasAt {
+			p.first = d.varint()
+			p.last = p.first + int64(d.uvarint())
+		}
+		if d.err != nil {
+			return nil, fmt.Errorf("login IP pack: %w", d.err)
+		}
+		prev = p.ip
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// packReader reads varints from a blob, keeping the first error.
+type packReader struct {
+	b   []byte
+	err error
+}
+
+func (d *packReader) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errors.New("truncated or overlong varint")
+		d.b = nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *packReader) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.b)
+	if n <= 0 {
+		d.err = errors.New("truncated or overlong varint")
+		d.b = nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
