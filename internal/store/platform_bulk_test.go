@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // A large bulk write on SQLite drops the secondary indexes of the tables
@@ -142,5 +144,127 @@ func TestUserCacheKeys(t *testing.T) {
 	}
 	if id, ok := cache.get("anna"); !ok || id != 6 {
 		t.Errorf("the text part lost an entry when the numeric part was cleared: %d, %v", id, ok)
+	}
+}
+
+// Logins of an import larger than a run are spilled to several runs and
+// merged into packs: every login reads back once, by time, with its IP,
+// user agent and source row, and each user's count, first and last time
+// and IPs are those of their logins.
+func TestPlatformBulkSpillsLogins(t *testing.T) {
+	defer func(n int) { loginRunSize = n }(loginRunSize)
+	loginRunSize = 97
+	t.Setenv("TMPDIR", t.TempDir())
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "vibora.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const n = 2000
+	var p Platform
+	var src int64
+	type stat struct {
+		count       int64
+		first, last string
+		ips         map[string][2]string
+	}
+	want := map[string]*stat{}
+	err = db.InTx(ctx, func(tx *Tx) error {
+		c := Case{Name: "op-spill", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
+		if err := tx.InsertCase(ctx, &c); err != nil {
+			return err
+		}
+		p = Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
+		if err := tx.UpsertPlatform(ctx, &p); err != nil {
+			return err
+		}
+		if src, _, err = tx.PlatformSourceOf(ctx, p.ID, "/dumps/x.sql", "logins"); err != nil {
+			return err
+		}
+		b, err := tx.PlatformBulk(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			user := fmt.Sprintf("u%d", i%37)
+			ip := fmt.Sprintf("192.0.2.%d", i%11)
+			at := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration((i*7919)%n) * time.Minute).Format(time.RFC3339)
+			if err := b.Login(ctx, user, PlatformLogin{SourceID: src, Offset: int64(i) * 50, Line: int64(i) + 1, IP: ip, At: at, Agent: fmt.Sprintf("agent/%d", i%5)}); err != nil {
+				return err
+			}
+			s := want[user]
+			if s == nil {
+				s = &stat{first: at, last: at, ips: map[string][2]string{}}
+				want[user] = s
+			}
+			s.count++
+			s.first, s.last = min(s.first, at), max(s.last, at)
+			r, ok := s.ips[ip]
+			if !ok {
+				r = [2]string{at, at}
+			}
+			s.ips[ip] = [2]string{min(r[0], at), max(r[1], at)}
+		}
+		if err := b.PackLogins(ctx); err != nil {
+			return err
+		}
+		return b.Close(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logins, total, err := db.PlatformLogins(ctx, p.ID, 0, n)
+	if err != nil || total != n || len(logins) != n {
+		t.Fatalf("PlatformLogins = %d of %d, %v", len(logins), total, err)
+	}
+	seen := map[int64]bool{}
+	for i, l := range logins {
+		if seen[l.Offset] || l.Line != l.Offset/50+1 || l.IP != fmt.Sprintf("192.0.2.%d", (l.Line-1)%11) || l.Agent != fmt.Sprintf("agent/%d", (l.Line-1)%5) ||
+			l.UserExt != fmt.Sprintf("u%d", (l.Line-1)%37) || l.File != "/dumps/x.sql" || (i > 0 && l.At < logins[i-1].At) {
+			t.Fatalf("login %d: %+v", i, l)
+		}
+		seen[l.Offset] = true
+	}
+	some, _, err := db.PlatformLogins(ctx, p.ID, 0, 10)
+	if err != nil || fmt.Sprint(some) != fmt.Sprint(logins[:10]) {
+		t.Errorf("the first 10 logins = %v, %v; want %v", some, err, logins[:10])
+	}
+	stats, err := db.PlatformLoginStats(ctx, p.ID)
+	if err != nil || len(stats) != len(want) {
+		t.Fatalf("PlatformLoginStats = %d users, %v", len(stats), err)
+	}
+	users, err := db.PlatformUsers(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext := map[int64]string{}
+	for _, u := range users {
+		ext[u.ID] = u.ExtID
+	}
+	for _, s := range stats {
+		w := want[ext[s.UserID]]
+		if s.Count != w.count || s.First != w.first || s.Last != w.last {
+			t.Errorf("user %s: %+v, want %+v", ext[s.UserID], s, *w)
+		}
+	}
+	ids, err := db.PlatformIdentifiers(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := 0
+	for _, i := range ids {
+		w := want[ext[i.UserID]].ips[strings.TrimPrefix(i.Key, "ipv4:")]
+		if i.FirstSeen != w[0] || i.LastSeen != w[1] {
+			t.Errorf("user %s IP %s seen %s..%s, want %s..%s", ext[i.UserID], i.Key, i.FirstSeen, i.LastSeen, w[0], w[1])
+		}
+		count++
+	}
+	wantIPs := 0
+	for _, s := range want {
+		wantIPs += len(s.ips)
+	}
+	if count != wantIPs {
+		t.Errorf("%d user IPs, want %d", count, wantIPs)
 	}
 }

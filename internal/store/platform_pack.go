@@ -290,7 +290,7 @@ func decodeLogins(data []byte, source, user, n int64) ([]packLogin, error) {
 		return nil, errors.New("login pack: unknown version")
 	}
 	d := packReader{b: data[1:]}
-	out := make([]packLogin, 0, n)
+	out := make([]packLogin, 0, max(0, min(n, int64(len(data))/4))) // a login takes 4 bytes at least
 	var off, line, at int64
 	for range n {
 		l := packLogin{source: source, user: user}

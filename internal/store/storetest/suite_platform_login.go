@@ -188,7 +188,8 @@ func testPlatformLogins(t *testing.T, db *store.DB) {
 
 // testPlatformLoginsUpgrade: logins stored before version 32 (IP and
 // time as text) read back the same after the upgrade, and their IPs are
-// the users' identifiers.
+// the users' identifiers; a rerun after version 34 adds packs past them,
+// and every reader reads both.
 func testPlatformLoginsUpgrade(t *testing.T, open Opener) {
 	ctx := context.Background()
 	old := open(t, 31)
@@ -236,6 +237,73 @@ func testPlatformLoginsUpgrade(t *testing.T, open Opener) {
 	ids, err := up.PlatformIdentifiers(ctx, pid)
 	if err != nil || len(ids) != 1 || ids[0].Key != "ipv4:192.0.2.7" || ids[0].FirstSeen != "2024-03-02T10:00:00Z" || ids[0].LastSeen != "2024-03-02T10:00:00Z" {
 		t.Errorf("identifiers after the upgrade = %+v, %v", ids, err)
+	}
+
+	// A rerun of the grown dump after version 34 stores the new logins in
+	// packs, past the rows' last offset, and readers read both.
+	err = up.InTx(ctx, func(tx *store.Tx) error {
+		src, stored, err := tx.PlatformSourceOf(ctx, pid, "/dumps/old.sql", "logins")
+		if err != nil || src != 41 || stored != 180 {
+			return fmt.Errorf("source after the upgrade = %d, stored to %d, %v; want 41, 180", src, stored, err)
+		}
+		b, err := tx.PlatformBulk(ctx, pid)
+		if err != nil {
+			return err
+		}
+		for _, l := range []struct {
+			user string
+			off  int64
+			at   string
+		}{{"anna", 0, "2030-01-01T00:00:00Z"}, {"anna", 270, "2024-04-01T00:00:00Z"}, {"bert", 360, "2024-05-01T00:00:00Z"}} {
+			if l.off <= stored {
+				continue
+			}
+			if err := b.Login(ctx, l.user, store.PlatformLogin{SourceID: src, Offset: l.off, Line: 2, IP: "192.0.2.7", At: l.at, Agent: "Mozilla/5.0"}); err != nil {
+				return err
+			}
+		}
+		if err := b.PackLogins(ctx); err != nil {
+			return err
+		}
+		return b.Close(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logins, total, err = up.PlatformLogins(ctx, pid, uid, 10)
+	got = got[:0]
+	for _, l := range logins {
+		got = append(got, fmt.Sprintf("%d %s %s %s", l.Offset, l.IP, l.At, l.Agent))
+	}
+	if want := []string{"90 192.0.2.7  ", "180  2024-01-01T00:00:00Z ", "0 192.0.2.7 2024-03-02T10:00:00Z Mozilla/5.0", "270 192.0.2.7 2024-04-01T00:00:00Z Mozilla/5.0"}; err != nil || total != 4 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("logins after a rerun = %q of %d, %v; want %q", got, total, err, want)
+	}
+	stats, err := up.PlatformLoginStats(ctx, pid)
+	if err != nil || len(stats) != 2 || stats[0].UserID != uid || stats[0].Count != 4 || stats[0].First != "2024-01-01T00:00:00Z" || stats[0].Last != "2024-04-01T00:00:00Z" ||
+		stats[1].Count != 1 || stats[1].First != "2024-05-01T00:00:00Z" {
+		t.Errorf("login stats after a rerun = %+v, %v", stats, err)
+	}
+	ids, err = up.PlatformIdentifiers(ctx, pid)
+	if err != nil || len(ids) != 2 || ids[0].UserID != uid || ids[0].FirstSeen != "2024-03-02T10:00:00Z" || ids[0].LastSeen != "2024-04-01T00:00:00Z" || ids[1].FirstSeen != "2024-05-01T00:00:00Z" {
+		t.Errorf("identifiers after a rerun = %+v, %v", ids, err)
+	}
+	shared, err := up.PlatformSharedLinks(ctx, c.ID, []string{"email", "ipv4"})
+	got = got[:0]
+	for _, l := range shared {
+		got = append(got, l.Source+" "+l.Key)
+	}
+	if err != nil || fmt.Sprint(got) != fmt.Sprint([]string{"examplevid user #anna ipv4:192.0.2.7", "examplevid user #bert ipv4:192.0.2.7"}) {
+		t.Errorf("shared IPs after a rerun = %q, %v", got, err)
+	}
+	err = up.InTx(ctx, func(tx *store.Tx) error {
+		_, stored, err := tx.PlatformSourceOf(ctx, pid, "/dumps/old.sql", "logins")
+		if err == nil && stored != 360 {
+			err = fmt.Errorf("stored to %d after the rerun, want 360", stored)
+		}
+		return err
+	})
+	if err != nil {
+		t.Error(err)
 	}
 }
 

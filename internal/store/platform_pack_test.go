@@ -1,0 +1,165 @@
+package store
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+)
+
+// randomLogins are n logins of a few sources and users, some without a
+// time, IP or user agent, with times before 1970 too.
+func randomLogins(r *rand.Rand, n int) []packLogin {
+	out := make([]packLogin, n)
+	for i := range out {
+		l := packLogin{source: 1 + r.Int64N(3), user: 1 + r.Int64N(40), off: int64(i) * 97, line: int64(i) + 1}
+		if r.IntN(5) > 0 {
+			l.hasAt, l.at = true, r.Int64N(4e9)-1e9
+		}
+		if r.IntN(4) > 0 {
+			l.ip = 1 + r.Int64N(6)
+		}
+		if r.IntN(2) > 0 {
+			l.agent = 1 + r.Int64N(1000)
+		}
+		out[i] = l
+	}
+	return out
+}
+
+// TestLoginSpillMerge: logins spilled to several sorted runs and merged
+// come out grouped by source and user exactly as one sort of them all
+// groups them, each group in pack order, every login once; the runs'
+// files are gone once the spill is closed.
+func TestLoginSpillMerge(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	for _, run := range []int{1, 7, 64, 1 << 20} {
+		t.Run(fmt.Sprint(run), func(t *testing.T) {
+			defer func(n int) { loginRunSize = n }(loginRunSize)
+			loginRunSize = run
+			ls := randomLogins(rand.New(rand.NewPCG(1, uint64(run))), 1000)
+			var s loginSpill
+			for _, l := range ls {
+				if err := s.add(l); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if s.len() != len(ls) || (run < len(ls)) != (len(s.runs) > 0) {
+				t.Fatalf("spill holds %d logins in %d runs", s.len(), len(s.runs))
+			}
+			want := slices.Clone(ls)
+			slices.SortFunc(want, func(a, b packLogin) int { return packOrder(&a, &b) })
+			var got []packLogin
+			groups := 0
+			err := s.merge(func(g []packLogin) error {
+				groups++
+				for _, l := range g {
+					if l.source != g[0].source || l.user != g[0].user {
+						t.Fatalf("group of source %d user %d holds %+v", g[0].source, g[0].user, l)
+					}
+				}
+				if n := len(got); n > 0 && packOrder(&got[n-1], &g[0]) >= 0 {
+					t.Fatalf("group %+v comes after %+v", g[0], got[n-1])
+				}
+				got = append(got, g...)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("merged %d logins differ from the %d sorted", len(got), len(want))
+			}
+			if groups > 3*40 || groups < 40 {
+				t.Errorf("%d groups of 3 sources and 40 users", groups)
+			}
+			if err := s.close(); err != nil {
+				t.Fatal(err)
+			}
+			if left, _ := filepath.Glob(filepath.Join(dir, "vibora-logins-*")); len(left) > 0 {
+				t.Errorf("run files left: %v", left)
+			}
+		})
+	}
+}
+
+// TestPackRoundTrip: a pack's logins and IPs read back as written, times
+// unknown, negative and far apart, ids and offsets up to the largest.
+func TestPackRoundTrip(t *testing.T) {
+	ls := randomLogins(rand.New(rand.NewPCG(2, 3)), 300)
+	for i := range ls {
+		ls[i].source, ls[i].user = 9, 4
+	}
+	ls = append(ls, packLogin{source: 9, user: 4, off: math.MaxInt64, line: math.MaxInt64, hasAt: true, at: math.MinInt64 / 2, ip: math.MaxInt64 >> 1, agent: math.MaxInt64})
+	slices.SortFunc(ls, func(a, b packLogin) int { return packOrder(&a, &b) })
+	got, err := decodeLogins(encodeLogins(nil, ls), 9, 4, int64(len(ls)))
+	if err != nil || !reflect.DeepEqual(got, ls) {
+		t.Fatalf("logins read back differ: %v", err)
+	}
+	if _, err := decodeLogins(encodeLogins(nil, ls), 9, 4, int64(len(ls))+1); err == nil {
+		t.Error("a pack read for one login more than it holds: no error")
+	}
+	if _, err := decodeLogins(encodeLogins(nil, ls), 9, 4, int64(len(ls))-1); err == nil {
+		t.Error("a pack read for one login fewer than it holds: no error")
+	}
+
+	ips := foldIPs(ls, nil)
+	want := map[int64]packIP{}
+	for _, l := range ls {
+		if l.ip == 0 {
+			continue
+		}
+		p, ok := want[l.ip]
+		switch {
+		case !ok:
+			p = packIP{ip: l.ip, hasAt: l.hasAt, first: l.at, last: l.at}
+		case l.hasAt && !p.hasAt:
+			p = packIP{ip: l.ip, hasAt: true, first: l.at, last: l.at}
+		case l.hasAt:
+			p.first, p.last = min(p.first, l.at), max(p.last, l.at)
+		}
+		want[l.ip] = p
+	}
+	if len(ips) != len(want) {
+		t.Fatalf("%d IPs folded, want %d", len(ips), len(want))
+	}
+	for _, p := range ips {
+		if p != want[p.ip] {
+			t.Errorf("IP %d folded to %+v, want %+v", p.ip, p, want[p.ip])
+		}
+	}
+	back, err := decodeIPs(encodeIPs(nil, ips))
+	if err != nil || !reflect.DeepEqual(back, ips) {
+		t.Fatalf("IPs read back = %+v, %v; want %+v", back, err, ips)
+	}
+	if _, err := decodeIPs(nil); err == nil {
+		t.Error("an empty IP pack: no error")
+	}
+}
+
+// FuzzPackDecode: any bytes given as a pack of logins or IPs are read
+// without a panic, and what reads writes back to the same.
+func FuzzPackDecode(f *testing.F) {
+	ls := randomLogins(rand.New(rand.NewPCG(4, 5)), 20)
+	f.Add(encodeLogins(nil, ls), uint8(20))
+	f.Add(encodeIPs(nil, foldIPs(ls, nil)), uint8(0))
+	f.Add([]byte{packVersion, 0x80}, uint8(1))
+	f.Fuzz(func(t *testing.T, data []byte, n uint8) {
+		if got, err := decodeLogins(data, 1, 2, int64(n)); err == nil {
+			again, err := decodeLogins(encodeLogins(nil, got), 1, 2, int64(n))
+			if err != nil || !reflect.DeepEqual(again, got) {
+				t.Fatalf("logins %+v read back as %+v, %v", got, again, err)
+			}
+		}
+		if got, err := decodeIPs(data); err == nil {
+			again, err := decodeIPs(encodeIPs(nil, got))
+			if err != nil || !reflect.DeepEqual(again, got) {
+				t.Fatalf("IPs %+v read back as %+v, %v", got, again, err)
+			}
+		}
+	})
+}
