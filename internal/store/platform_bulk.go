@@ -32,7 +32,7 @@ type PlatformBulk struct {
 	actAt      map[string]int // ref -> index in acts
 	logins     []bulkLogin
 	spill      loginSpill
-	loginsOff  map[int64]int64 // source id -> the highest offset of its logins spilled
+	loginsOff  map[int64]int64  // source id -> the highest offset of its logins spilled
 	agents     map[string]int64 // user agent -> row id, cleared when full
 	ips        map[string]int64 // login IP -> platform_ips row id, cleared when full
 	queued     int
