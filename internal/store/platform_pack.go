@@ -47,8 +47,8 @@ func packOrder(a, b *packLogin) int {
 }
 
 // loginRunSize is how many logins a run holds in memory (64 bytes each)
-// before it is sorted and spilled. A variable for tests.
-var loginRunSize = 1 << 20
+// before it is sorted and spilled (32 MB). A variable for tests.
+var loginRunSize = 1 << 19
 
 // loginSpill collects an import's logins in sorted runs.
 type loginSpill struct {
