@@ -41,10 +41,11 @@ type PlatformBulk struct {
 	deferred   []string // the CREATE INDEX statements of the indexes dropped, run again by Close
 }
 
+// bulkLogin is a queued login: the ids known when it was queued (from
+// the caches), and the texts of those still to look up ("" none).
 type bulkLogin struct {
-	ext string
-	at  any // Unix seconds, nil unknown
-	l   PlatformLogin
+	ext, ip, agent string
+	p              packLogin
 }
 
 type bulkIdentKey struct{ ext, key string }
@@ -164,11 +165,27 @@ func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a Platfo
 // Login queues a login row of user ext (l.UserID is set from it). A
 // login is stored once per source and offset.
 func (b *PlatformBulk) Login(ctx context.Context, ext string, l PlatformLogin) error {
-	at, err := loginUnix(l.At)
-	if err != nil {
+	x := bulkLogin{p: packLogin{source: l.SourceID, off: l.Offset, line: l.Line}}
+	var err error
+	if x.p.at, x.p.hasAt, err = loginUnix(l.At); err != nil {
 		return err
 	}
-	b.logins = append(b.logins, bulkLogin{ext, at, l})
+	if id, ok := b.cache.get(ext); ok {
+		x.p.user = id
+	} else {
+		x.ext = ext
+	}
+	if id, ok := b.ips[l.IP]; ok || l.IP == "" {
+		x.p.ip = id
+	} else {
+		x.ip = l.IP
+	}
+	if id, ok := b.agents[l.Agent]; ok || l.Agent == "" {
+		x.p.agent = id
+	} else {
+		x.agent = l.Agent
+	}
+	b.logins = append(b.logins, x)
 	return b.queue(ctx)
 }
 
@@ -409,9 +426,14 @@ func (b *PlatformBulk) flushLogins(ctx context.Context, id func(string) int64) e
 	if len(b.logins) == 0 {
 		return nil
 	}
-	agents, ips := make([]string, len(b.logins)), make([]string, len(b.logins))
-	for i, x := range b.logins {
-		agents[i], ips[i] = x.l.Agent, x.l.IP
+	var agents, ips []string
+	for _, x := range b.logins {
+		if x.agent != "" {
+			agents = append(agents, x.agent)
+		}
+		if x.ip != "" {
+			ips = append(ips, x.ip)
+		}
 	}
 	if err := b.dictionary(ctx, agentDict, b.agents, agents); err != nil {
 		return err
@@ -419,17 +441,22 @@ func (b *PlatformBulk) flushLogins(ctx context.Context, id func(string) int64) e
 	if err := b.dictionary(ctx, ipDict, b.ips, ips); err != nil {
 		return err
 	}
-	for _, x := range b.logins {
-		l := x.l
-		p := packLogin{source: l.SourceID, user: id(x.ext), off: l.Offset, line: l.Line, ip: b.ips[l.IP], agent: b.agents[l.Agent]}
-		if t, ok := x.at.(int64); ok {
-			p.at, p.hasAt = t, true
+	for i := range b.logins {
+		x := &b.logins[i]
+		if x.ext != "" {
+			x.p.user = id(x.ext)
 		}
-		if err := b.spill.add(p); err != nil {
+		if x.ip != "" {
+			x.p.ip = b.ips[x.ip]
+		}
+		if x.agent != "" {
+			x.p.agent = b.agents[x.agent]
+		}
+		if err := b.spill.add(x.p); err != nil {
 			return err
 		}
-		if last, ok := b.loginsOff[l.SourceID]; !ok || l.Offset > last {
-			b.loginsOff[l.SourceID] = l.Offset
+		if last, ok := b.loginsOff[x.p.source]; !ok || x.p.off > last {
+			b.loginsOff[x.p.source] = x.p.off
 		}
 	}
 	b.logins = b.logins[:0]
@@ -456,8 +483,9 @@ var (
 		extra:  func(ip string) []any { k := ipKind(ip); return []any{k, k + ":" + ip} }}
 )
 
-// dictionary stores the texts vals (one per queued login, "" none and 0)
-// in d's table once per platform and caches their row ids in cache.
+// dictionary stores the texts vals (of queued logins, not cached when
+// queued) in d's table once per platform and caches their row ids in
+// cache.
 func (b *PlatformBulk) dictionary(ctx context.Context, d bulkDict, cache map[string]int64, vals []string) error {
 	var need []string
 	seen := map[string]bool{}

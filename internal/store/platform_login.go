@@ -47,16 +47,47 @@ func (tx *Tx) PlatformSourceOf(ctx context.Context, platformID int64, file, tabl
 }
 
 // loginUnix is a login time (RFC 3339, "" unknown) as stored: Unix
-// seconds, or nil.
-func loginUnix(at string) (any, error) {
+// seconds, and whether there is one. The form the importer writes
+// (2006-01-02T15:04:05Z) is read without the general parser.
+func loginUnix(at string) (int64, bool, error) {
 	if at == "" {
-		return nil, nil
+		return 0, false, nil
+	}
+	if t, ok := utcSeconds(at); ok {
+		return t, true, nil
 	}
 	t, err := time.Parse(time.RFC3339, at)
 	if err != nil {
-		return nil, fmt.Errorf("login time %q: %w", at, err)
+		return 0, false, fmt.Errorf("login time %q: %w", at, err)
 	}
-	return t.Unix(), nil
+	return t.Unix(), true, nil
+}
+
+// utcSeconds reads s in the form 2006-01-02T15:04:05Z as Unix seconds,
+// when it is a valid time in that form.
+func utcSeconds(s string) (int64, bool) {
+	if len(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' {
+		return 0, false
+	}
+	num := func(i, n int) int {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return -1
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v
+	}
+	y, mo, d, h, mi, sec := num(0, 4), num(5, 2), num(8, 2), num(11, 2), num(14, 2), num(17, 2)
+	if y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59 {
+		return 0, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC)
+	if t.Day() != d { // 30 February, 31 April
+		return 0, false
+	}
+	return t.Unix(), true
 }
 
 // loginText is a stored login time as RFC 3339 UTC ("" unknown).
