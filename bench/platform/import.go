@@ -38,7 +38,7 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 		return err
 	}
 	fmt.Printf("store: %s (%s)\n", store.Redact(dsn), db.Dialect())
-	fmt.Printf("%-10s %12s %12s %9s %9s %10s %10s %9s\n", "scale", "bytes", "rows", "MB/s-cpu", "MB/s-wall", "cpu-s", "peak-rss", "errors")
+	fmt.Printf("%-10s %12s %12s %9s %9s %10s %10s %9s %10s\n", "scale", "bytes", "rows", "MB/s-cpu", "MB/s-wall", "cpu-s", "peak-rss", "errors", "store-MB")
 	stamp := time.Now().UTC().Format("150405")
 	for i, path := range paths {
 		st, err := os.Stat(path)
@@ -52,6 +52,7 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 		runtime.GC()
 		debug.FreeOSMemory()
 		resetPeakRSS()
+		size0 := storeSize(dsn)
 		c0, t0 := cputime.Process(), time.Now()
 		rep, err := s.ImportPlatform(ctx, name, investigation.PlatformImportOptions{Mapping: mapPath, Dumps: []string{path}})
 		if err != nil {
@@ -59,11 +60,15 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 		}
 		cpu, wall := cputime.Process()-c0, time.Since(t0)
 		mb := float64(st.Size()) / 1e6
-		fmt.Printf("%-10s %12d %12d %9.1f %9.1f %10.2f %8.1fMB %9d\n", labels[i], st.Size(), rep.Rows, mb/cpu.Seconds(), mb/wall.Seconds(),
-			cpu.Seconds(), float64(peakRSS())/1e6, rep.SkippedRows+rep.ValueErrors)
+		grown := "-"
+		if size0 >= 0 {
+			grown = fmt.Sprintf("%.1f", float64(storeSize(dsn)-size0)/1e6)
+		}
+		fmt.Printf("%-10s %12d %12d %9.1f %9.1f %10.2f %8.1fMB %9d %10s\n", labels[i], st.Size(), rep.Rows, mb/cpu.Seconds(), mb/wall.Seconds(),
+			cpu.Seconds(), float64(peakRSS())/1e6, rep.SkippedRows+rep.ValueErrors, grown)
 	}
 	fmt.Println("MB/s-cpu divides the dump's size by this process's user+system CPU time (SQLite runs in the process; PostgreSQL's own work is not counted);")
-	fmt.Println("peak-rss is the process's resident set high-water mark during that import.")
+	fmt.Println("peak-rss is the process's resident set high-water mark during that import; store-MB is how much the SQLite store's files grew (- on PostgreSQL).")
 	return nil
 }
 
@@ -84,4 +89,19 @@ func benchMapping(work string, write func(io.Writer, synth.Scale) error) (string
 	}
 	path := filepath.Join(work, "map.yaml")
 	return path, os.WriteFile(path, y, 0o600)
+}
+
+// storeSize is the bytes of a SQLite store's file and its write-ahead
+// log, -1 for PostgreSQL.
+func storeSize(dsn string) int64 {
+	if store.IsPostgres(dsn) {
+		return -1
+	}
+	var n int64
+	for _, f := range []string{dsn, dsn + "-wal"} {
+		if st, err := os.Stat(f); err == nil {
+			n += st.Size()
+		}
+	}
+	return n
 }
