@@ -40,6 +40,7 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 	fmt.Printf("store: %s (%s)\n", store.Redact(dsn), db.Dialect())
 	fmt.Printf("%-10s %12s %12s %9s %9s %10s %10s %9s %10s\n", "scale", "bytes", "rows", "MB/s-cpu", "MB/s-wall", "cpu-s", "peak-rss", "errors", "store-MB")
 	stamp := time.Now().UTC().Format("150405")
+	var reads []string
 	for i, path := range paths {
 		st, err := os.Stat(path)
 		if err != nil {
@@ -66,6 +67,15 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 		}
 		fmt.Printf("%-10s %12d %12d %9.1f %9.1f %10.2f %8.1fMB %9d %10s\n", labels[i], st.Size(), rep.Rows, mb/cpu.Seconds(), mb/wall.Seconds(),
 			cpu.Seconds(), float64(peakRSS())/1e6, rep.SkippedRows+rep.ValueErrors, grown)
+		r, err := timeReaders(ctx, s, name)
+		if err != nil {
+			return err
+		}
+		reads = append(reads, fmt.Sprintf("%-10s %s", labels[i], r))
+	}
+	fmt.Println("readers after each import (wall ms): the platform's first 100 logins by time; the logins of the user of the first; every user ranked")
+	for _, r := range reads {
+		fmt.Println(r)
 	}
 	fmt.Println("MB/s-cpu divides the dump's size by this process's user+system CPU time (SQLite runs in the process; PostgreSQL's own work is not counted);")
 	fmt.Println("peak-rss is the process's resident set high-water mark during that import; store-MB is how much the SQLite store's files grew (- on PostgreSQL).")
@@ -104,4 +114,33 @@ func storeSize(dsn string) int64 {
 		}
 	}
 	return n
+}
+
+// timeReaders times what a user of the imported case reads: the
+// platform's first logins by time, one user's logins (a user with a
+// median count), and the ranked users, in wall milliseconds.
+func timeReaders(ctx context.Context, s *investigation.Service, name string) (string, error) {
+	t0 := time.Now()
+	all, err := s.PlatformLogins(ctx, name, investigation.PlatformLoginsOptions{Limit: 100})
+	if err != nil {
+		return "", err
+	}
+	first := time.Since(t0)
+	if len(all.Logins) == 0 {
+		return "", fmt.Errorf("no logins")
+	}
+	t0 = time.Now()
+	one, err := s.PlatformLogins(ctx, name, investigation.PlatformLoginsOptions{User: all.Logins[0].User, Limit: 1000})
+	if err != nil {
+		return "", err
+	}
+	user := time.Since(t0)
+	t0 = time.Now()
+	users, err := s.PlatformUsers(ctx, name, investigation.PlatformUsersOptions{})
+	if err != nil {
+		return "", err
+	}
+	ranked := time.Since(t0)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	return fmt.Sprintf("first-100 %.1f  user(%d logins) %.1f  ranked(%d users) %.1f", ms(first), one.Total, ms(user), len(users.Users), ms(ranked)), nil
 }
