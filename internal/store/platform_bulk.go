@@ -724,17 +724,23 @@ func (b *PlatformBulk) Close(ctx context.Context) error {
 	return err
 }
 
-// userCache maps users' ext ids to row ids, in two bounded parts, each
-// cleared when full. Ext ids in canonical decimal (most platforms number
-// their users) are keyed by their value: an entry is two integers, with
-// no string to keep, so four times as many fit in the same memory. Every
-// other ext id is keyed by its text. A canonical decimal has no sign and
-// no leading zero, so distinct texts never share a value ("007" and "7"
-// are different users: "007" is keyed by its text).
+// userCache maps users' ext ids to row ids, in three bounded parts.
+// Ext ids in canonical decimal (most platforms number their users) are
+// keyed by their value: below bulkDenseSize in a slice indexed by it (no
+// hashing, one memory read; never cleared, it is bounded by its length),
+// above it in a map of integers cleared when full. Every other ext id is
+// keyed by its text, in a map cleared when full. A canonical decimal has
+// no sign and no leading zero, so distinct texts never share a value
+// ("007" and "7" are different users: "007" is keyed by its text).
 type userCache struct {
-	num map[uint64]int64
-	str map[string]int64
+	dense []int64 // by value, 0 not cached (row ids start at 1)
+	num   map[uint64]int64
+	str   map[string]int64
 }
+
+// bulkDenseSize bounds the dense part of the user cache (16 MB when
+// full), which grows with the largest decimal ext id cached below it.
+const bulkDenseSize = 1 << 21
 
 func newUserCache() userCache {
 	return userCache{num: map[uint64]int64{}, str: map[string]int64{}}
@@ -757,8 +763,12 @@ func decimalID(ext string) (uint64, bool) {
 	return n, true
 }
 
-func (c userCache) get(ext string) (int64, bool) {
+func (c *userCache) get(ext string) (int64, bool) {
 	if n, ok := decimalID(ext); ok {
+		if n < uint64(len(c.dense)) {
+			id := c.dense[n]
+			return id, id != 0
+		}
 		id, ok := c.num[n]
 		return id, ok
 	}
@@ -766,8 +776,16 @@ func (c userCache) get(ext string) (int64, bool) {
 	return id, ok
 }
 
-func (c userCache) put(ext string, id int64) {
+func (c *userCache) put(ext string, id int64) {
 	if n, ok := decimalID(ext); ok {
+		if n < bulkDenseSize {
+			if n >= uint64(len(c.dense)) {
+				size := max(int(n)+1, min(2*len(c.dense), bulkDenseSize))
+				c.dense = slices.Grow(c.dense, size-len(c.dense))[:size]
+			}
+			c.dense[n] = id
+			return
+		}
 		if len(c.num) >= bulkNumCacheSize {
 			clear(c.num)
 		}

@@ -120,7 +120,7 @@ func TestUserCacheKeys(t *testing.T) {
 		}
 	}
 	cache := newUserCache()
-	exts := []string{"7", "007", "07", "0", "00", "anna", "9999999999999999999", "18446744073709551615", "1844674407370955161"}
+	exts := []string{"7", "007", "07", "0", "00", "anna", "9999999999999999999", "18446744073709551615", "1844674407370955161", "2097151", "2097152"}
 	for i, e := range exts {
 		cache.put(e, int64(i+1))
 	}
@@ -129,21 +129,32 @@ func TestUserCacheKeys(t *testing.T) {
 			t.Errorf("get(%q) = %d, %v; want %d", e, id, ok, i+1)
 		}
 	}
-	if _, ok := cache.get("70"); ok {
-		t.Error("an ext id never stored was found")
+	for _, e := range []string{"70", "6", "2097150", "2097153"} {
+		if _, ok := cache.get(e); ok {
+			t.Errorf("%q never stored was found", e)
+		}
 	}
-	if len(cache.num) != 4 || len(cache.str) != 5 {
-		t.Errorf("%d numeric and %d text entries, want 4 and 5", len(cache.num), len(cache.str))
+	dense := 0
+	for _, id := range cache.dense {
+		if id != 0 {
+			dense++
+		}
 	}
-	// Full, a part starts again; the other part keeps its entries.
+	if dense != 3 || len(cache.dense) != bulkDenseSize || len(cache.num) != 3 || len(cache.str) != 5 {
+		t.Errorf("%d dense (of %d), %d numeric and %d text entries, want 3 (of %d), 3 and 5", dense, len(cache.dense), len(cache.num), len(cache.str), bulkDenseSize)
+	}
+	// Full, the numeric map starts again; the other parts keep their entries.
 	for n := range uint64(bulkNumCacheSize) {
-		cache.put(fmt.Sprint(n+100), 1)
+		cache.put(fmt.Sprint(n+bulkDenseSize+100), 1)
 	}
-	if _, ok := cache.get("7"); ok || len(cache.num) > bulkNumCacheSize {
+	if _, ok := cache.get("2097152"); ok || len(cache.num) > bulkNumCacheSize {
 		t.Errorf("the numeric part held %d entries past its bound, or kept an entry from before it was cleared", len(cache.num))
 	}
 	if id, ok := cache.get("anna"); !ok || id != 6 {
 		t.Errorf("the text part lost an entry when the numeric part was cleared: %d, %v", id, ok)
+	}
+	if id, ok := cache.get("7"); !ok || id != 1 {
+		t.Errorf("the dense part lost an entry when the numeric part was cleared: %d, %v", id, ok)
 	}
 }
 
