@@ -152,17 +152,13 @@ func (s *Service) platformUsersOf(ctx context.Context, p store.Platform) ([]Plat
 	if err != nil {
 		return nil, err
 	}
-	ids, err := s.db.PlatformIdentifiers(ctx, p.ID)
+	keys, err := s.db.PlatformUserKeys(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
 	counts, err := s.db.PlatformActivityCounts(ctx, p.ID)
 	if err != nil {
 		return nil, err
-	}
-	keys := map[int64][]string{}
-	for _, i := range ids {
-		keys[i.UserID] = append(keys[i.UserID], i.Key)
 	}
 	views := make([]PlatformUserView, len(users))
 	index := map[int64]int{}
@@ -213,11 +209,10 @@ func (s *Service) platformUsersOf(ctx context.Context, p store.Platform) ([]Plat
 		v.score(u.Role, recentFrom)
 		var sig []identifier.Signal
 		for _, k := range v.Identifiers {
-			kind, val, _ := strings.Cut(k, ":")
-			if kind == "email" || kind == "phone" || kind == "ipv4" || kind == "ipv6" {
-				sig = append(sig, identifier.Signal{Kind: identifier.SignalIdentifier, Value: val})
-			} else if s.exchanges[k].Country != "" {
-				sig = append(sig, identifier.Signal{Kind: identifier.SignalKey, Value: k}) // an exchange's address
+			// By key: its kind was classified when it was stored.
+			kind, _, _ := strings.Cut(k, ":")
+			if kind == "email" || kind == "phone" || kind == "ipv4" || kind == "ipv6" || s.exchanges[k].Country != "" { // or an exchange's address
+				sig = append(sig, identifier.Signal{Kind: identifier.SignalKey, Value: k})
 			}
 		}
 		if u.Country != "" {

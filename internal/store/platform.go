@@ -239,9 +239,10 @@ func (q q) PlatformIdentifiers(ctx context.Context, platformID int64) ([]Platfor
 	if err != nil {
 		return nil, err
 	}
-	err = q.packedIPs(ctx, "platform_sources s", "s.platform_id = ?", []any{platformID}, func(l loginIP) {
-		k := keys[l.ip]
-		out = append(out, PlatformIdentifier{UserID: l.user, Kind: k[0], Key: k[1], FirstSeen: l.first, LastSeen: l.last})
+	err = q.packedIPs(ctx, "platform_sources s", "s.platform_id = ?", []any{platformID}, func(user int64, p packIP) {
+		k := keys[p.ip]
+		first, last := p.seen()
+		out = append(out, PlatformIdentifier{UserID: user, Kind: k[0], Key: k[1], FirstSeen: first, LastSeen: last})
 	})
 	if err != nil {
 		return nil, err
@@ -268,6 +269,47 @@ func (q q) PlatformIdentifiers(ctx context.Context, platformID int64) ([]Platfor
 		merged = append(merged, i)
 	}
 	return merged, nil
+}
+
+// PlatformUserKeys lists the identifier keys each user of a platform
+// holds, sorted, once each: those of PlatformIdentifiers without their
+// times, for readers that need only the keys (the ranking attributes a
+// million users by them). A key's text is shared by every user holding it.
+func (q q) PlatformUserKeys(ctx context.Context, platformID int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	rows, err := q.query(ctx, `SELECT i.user_id, i.key FROM platform_identifiers i JOIN platform_users u ON u.id = i.user_id WHERE u.platform_id = ?
+		UNION ALL
+		SELECT l.user_id, i.key FROM platform_ips i JOIN platform_login_ips l ON l.ip_id = i.id WHERE i.platform_id = ?`, platformID, platformID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var user int64
+		var key string
+		if err := rows.Scan(&user, &key); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[user] = append(out[user], key)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	keys, err := q.ipKeys(ctx, "platform_ips ip", "ip.platform_id = ?", platformID)
+	if err != nil {
+		return nil, err
+	}
+	err = q.packedIPs(ctx, "platform_sources s", "s.platform_id = ?", []any{platformID}, func(user int64, p packIP) {
+		out[user] = append(out[user], keys[p.ip][1])
+	})
+	if err != nil {
+		return nil, err
+	}
+	for u, ks := range out {
+		slices.Sort(ks)
+		out[u] = slices.Compact(ks)
+	}
+	return out, nil
 }
 
 // PlatformActivityCount is how many activity rows of a kind (and file
@@ -367,9 +409,9 @@ func (q q) PlatformLinks(ctx context.Context, caseID int64) ([]IdentifierLink, e
 		return out, err
 	}
 	var held []heldKey
-	err = q.packedIPs(ctx, "platforms p JOIN platform_sources s ON s.platform_id = p.id", "p.case_id = ?", []any{caseID}, func(l loginIP) {
-		if k, ok := keys[l.ip]; ok {
-			held = append(held, heldKey{l.user, k[0], k[1]})
+	err = q.packedIPs(ctx, "platforms p JOIN platform_sources s ON s.platform_id = p.id", "p.case_id = ?", []any{caseID}, func(user int64, p packIP) {
+		if k, ok := keys[p.ip]; ok {
+			held = append(held, heldKey{user, k[0], k[1]})
 		}
 	})
 	if err != nil || len(held) == 0 {

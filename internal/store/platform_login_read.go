@@ -242,24 +242,18 @@ func (q q) textsByID(ctx context.Context, table, col string, ids []int64) (map[i
 	return out, nil
 }
 
-// loginIP is an IP a platform user logged in from, by the IP's row id,
-// with the first and last login time from it ("" unknown).
-type loginIP struct {
-	user, ip    int64
-	first, last string
-}
-
 // packedIPs calls f with the IPs of every login pack over the sources
-// `from` selects (a FROM clause naming platform_sources s) and where.
-func (q q) packedIPs(ctx context.Context, from, where string, args []any, f func(loginIP)) error {
+// `from` selects (a FROM clause naming platform_sources s) and where,
+// with the user whose logins came from it.
+func (q q) packedIPs(ctx context.Context, from, where string, args []any, f func(user int64, p packIP)) error {
 	rows, err := q.query(ctx, "SELECT x.source_id, x.user_id, x.ips FROM "+from+" JOIN platform_login_packs x ON x.source_id = s.id WHERE "+where, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	var data []byte
 	for rows.Next() {
 		var src, user int64
-		var data []byte
 		if err := rows.Scan(&src, &user, &data); err != nil {
 			return err
 		}
@@ -268,14 +262,18 @@ func (q q) packedIPs(ctx context.Context, from, where string, args []any, f func
 			return fmt.Errorf("platform source %d, user %d: %w", src, user, err)
 		}
 		for _, p := range ips {
-			l := loginIP{user: user, ip: p.ip}
-			if p.hasAt {
-				l.first, l.last = loginText(sql.NullInt64{Int64: p.first, Valid: true}), loginText(sql.NullInt64{Int64: p.last, Valid: true})
-			}
-			f(l)
+			f(user, p)
 		}
 	}
 	return rows.Err()
+}
+
+// seen is a packed IP's first and last time as text ("" unknown).
+func (p packIP) seen() (first, last string) {
+	if !p.hasAt {
+		return "", ""
+	}
+	return loginText(sql.NullInt64{Int64: p.first, Valid: true}), loginText(sql.NullInt64{Int64: p.last, Valid: true})
 }
 
 // ipKeys reads the kind and key of the IPs where (over platform_ips ip)

@@ -84,9 +84,9 @@ func (q q) sharedIPs(ctx context.Context, caseID int64, kinds []string) ([]Ident
 	if err != nil {
 		return nil, err
 	}
-	err = q.packedIPs(ctx, "platforms p JOIN platform_sources s ON s.platform_id = p.id", "p.case_id = ?", []any{caseID}, func(l loginIP) {
-		if k, ok := keys[l.ip]; ok {
-			held = append(held, heldKey{l.user, k[0], k[1]})
+	err = q.packedIPs(ctx, "platforms p JOIN platform_sources s ON s.platform_id = p.id", "p.case_id = ?", []any{caseID}, func(user int64, p packIP) {
+		if k, ok := keys[p.ip]; ok {
+			held = append(held, heldKey{user, k[0], k[1]})
 		}
 	})
 	if err != nil {

@@ -166,6 +166,8 @@ func testPlatformLogins(t *testing.T, db *store.DB) {
 	if s := stats(); s["bert"] != "3 2024-02-28T23:59:59Z 2024-04-01T00:00:00Z" {
 		t.Errorf("PlatformLoginStats after a rerun = %v", s)
 	}
+	// The keys alone, per user, are those of the identifiers.
+	sameKeys(t, db, p.ID)
 
 	// An IP only logins show links the user to the case's other sources,
 	// and two users who logged in from one IP share it.
@@ -283,6 +285,7 @@ func testPlatformLoginsUpgrade(t *testing.T, open Opener) {
 		stats[1].Count != 1 || stats[1].First != "2024-05-01T00:00:00Z" {
 		t.Errorf("login stats after a rerun = %+v, %v", stats, err)
 	}
+	sameKeys(t, up, pid)
 	ids, err = up.PlatformIdentifiers(ctx, pid)
 	if err != nil || len(ids) != 2 || ids[0].UserID != uid || ids[0].FirstSeen != "2024-03-02T10:00:00Z" || ids[0].LastSeen != "2024-04-01T00:00:00Z" || ids[1].FirstSeen != "2024-05-01T00:00:00Z" {
 		t.Errorf("identifiers after a rerun = %+v, %v", ids, err)
@@ -368,5 +371,24 @@ func testPlatformActivityUpgrade(t *testing.T, open Opener) {
 	}
 	if got, err := up.PlatformActivityOf(ctx, pid, want[0].Kind); err != nil || len(got) != 1 || got[0].Matched != "bank:example" {
 		t.Errorf("rerun after the upgrade = %+v, %v", got, err)
+	}
+}
+
+// sameKeys checks that PlatformUserKeys lists, per user, the keys of
+// PlatformIdentifiers, in order.
+func sameKeys(t *testing.T, db *store.DB, platformID int64) {
+	t.Helper()
+	ctx := context.Background()
+	ids, err := db.PlatformIdentifiers(ctx, platformID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64][]string{}
+	for _, i := range ids {
+		want[i.UserID] = append(want[i.UserID], i.Key)
+	}
+	got, err := db.PlatformUserKeys(ctx, platformID)
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) || len(got) == 0 {
+		t.Errorf("PlatformUserKeys = %v, %v; want %v", got, err, want)
 	}
 }
