@@ -172,7 +172,7 @@ func TestPlatformBulkSpillsLogins(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	const n = 2000
+	const n = 6000 // the first 10 are then kept by cutting (past 2*limit+4096)
 	var p Platform
 	var src int64
 	type stat struct {
@@ -237,9 +237,11 @@ func TestPlatformBulkSpillsLogins(t *testing.T) {
 		}
 		seen[l.Offset] = true
 	}
-	some, _, err := db.PlatformLogins(ctx, p.ID, 0, 10)
-	if err != nil || fmt.Sprint(some) != fmt.Sprint(logins[:10]) {
-		t.Errorf("the first 10 logins = %v, %v; want %v", some, err, logins[:10])
+	for _, limit := range []int{1, 10, 100} {
+		some, _, err := db.PlatformLogins(ctx, p.ID, 0, limit)
+		if err != nil || fmt.Sprint(some) != fmt.Sprint(logins[:limit]) {
+			t.Errorf("the first %d logins = %v, %v; want %v", limit, some, err, logins[:limit])
+		}
 	}
 	stats, err := db.PlatformLoginStats(ctx, p.ID)
 	if err != nil || len(stats) != len(want) {

@@ -155,7 +155,10 @@ func (q q) packedLogins(ctx context.Context, platformID int64, where string, arg
 	if err != nil {
 		return nil, err
 	}
+	// keep holds the first logins so far; once it has been cut to limit,
+	// a login after the last one kept is not kept.
 	var keep []packLogin
+	var cut *packLogin
 	for rows.Next() {
 		var src, user, n int64
 		var data []byte
@@ -168,10 +171,16 @@ func (q q) packedLogins(ctx context.Context, platformID int64, where string, arg
 			rows.Close()
 			return nil, fmt.Errorf("platform source %d, user %d: %w", src, user, err)
 		}
-		keep = append(keep, ls...)
+		for _, l := range ls {
+			if cut == nil || before(l, *cut) < 0 {
+				keep = append(keep, l)
+			}
+		}
 		if len(keep) >= 2*limit+4096 {
 			slices.SortFunc(keep, before)
 			keep = keep[:limit]
+			last := keep[limit-1]
+			cut = &last
 		}
 	}
 	if err := rows.Close(); err != nil {
