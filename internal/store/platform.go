@@ -235,14 +235,9 @@ func (q q) PlatformIdentifiers(ctx context.Context, platformID int64) ([]Platfor
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
-	keys, err := q.ipKeys(ctx, "platform_ips ip", "ip.platform_id = ?", platformID)
-	if err != nil {
-		return nil, err
-	}
-	err = q.packedIPs(ctx, "platform_sources s", "s.platform_id = ?", []any{platformID}, func(user int64, p packIP) {
-		k := keys[p.ip]
+	err = q.platformPackedIPs(ctx, platformID, func(user int64, kind, key string, p packIP) {
 		first, last := p.seen()
-		out = append(out, PlatformIdentifier{UserID: user, Kind: k[0], Key: k[1], FirstSeen: first, LastSeen: last})
+		out = append(out, PlatformIdentifier{UserID: user, Kind: kind, Key: key, FirstSeen: first, LastSeen: last})
 	})
 	if err != nil {
 		return nil, err
@@ -295,12 +290,8 @@ func (q q) PlatformUserKeys(ctx context.Context, platformID int64) (map[int64][]
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
-	keys, err := q.ipKeys(ctx, "platform_ips ip", "ip.platform_id = ?", platformID)
-	if err != nil {
-		return nil, err
-	}
-	err = q.packedIPs(ctx, "platform_sources s", "s.platform_id = ?", []any{platformID}, func(user int64, p packIP) {
-		out[user] = append(out[user], keys[p.ip][1])
+	err = q.platformPackedIPs(ctx, platformID, func(user int64, _, key string, _ packIP) {
+		out[user] = append(out[user], key)
 	})
 	if err != nil {
 		return nil, err

@@ -218,37 +218,47 @@ func (q q) packedLogins(ctx context.Context, platformID int64, where string, arg
 }
 
 // textsByID reads column col of the rows of table with the given ids
-// (0 ignored), 512 ids to a statement.
+// (0 ignored).
 func (q q) textsByID(ctx context.Context, table, col string, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	err := q.eachByID(ctx, "SELECT id, "+col+" FROM "+table+" WHERE id IN ", ids, func(rows *sql.Rows) error {
+		var id int64
+		var v string
+		err := rows.Scan(&id, &v)
+		out[id] = v
+		return err
+	})
+	return out, err
+}
+
+// eachByID runs head followed by a list of ids, for the distinct ids
+// given (0 ignored), 512 to a statement, and calls scan on each row.
+func (q q) eachByID(ctx context.Context, head string, ids []int64, scan func(*sql.Rows) error) error {
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	if len(ids) > 0 && ids[0] == 0 {
 		ids = ids[1:]
 	}
-	out := make(map[int64]string, len(ids))
 	for start := 0; start < len(ids); start += bulkLookupChunk {
 		part := ids[start:min(len(ids), start+bulkLookupChunk)]
 		args := make([]any, len(part))
 		for i, id := range part {
 			args[i] = id
 		}
-		rows, err := q.query(ctx, "SELECT id, "+col+" FROM "+table+" WHERE id IN (?"+strings.Repeat(", ?", len(part)-1)+")", args...)
+		rows, err := q.query(ctx, head+"(?"+strings.Repeat(", ?", len(part)-1)+")", args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for rows.Next() {
-			var id int64
-			var v string
-			if err := rows.Scan(&id, &v); err != nil {
+			if err := scan(rows); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
-			out[id] = v
 		}
 		if err := rows.Close(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // packedIPs calls f with the IPs of every login pack over the sources
@@ -275,6 +285,19 @@ func (q q) packedIPs(ctx context.Context, from, where string, args []any, f func
 		}
 	}
 	return rows.Err()
+}
+
+// platformPackedIPs calls f with the IPs of every login pack of a
+// platform, with the IP's identifier kind and key.
+func (q q) platformPackedIPs(ctx context.Context, platformID int64, f func(user int64, kind, key string, p packIP)) error {
+	keys, err := q.ipKeys(ctx, "platform_ips ip", "ip.platform_id = ?", platformID)
+	if err != nil {
+		return err
+	}
+	return q.packedIPs(ctx, "platform_sources s", "s.platform_id = ?", []any{platformID}, func(user int64, p packIP) {
+		k := keys[p.ip]
+		f(user, k[0], k[1], p)
+	})
 }
 
 // seen is a packed IP's first and last time as text ("" unknown).
@@ -320,31 +343,18 @@ func (q q) platformLinksOf(ctx context.Context, held []heldKey) ([]IdentifierLin
 	for i, h := range held {
 		ids[i] = h.user
 	}
-	ids = slices.Compact(ids)
 	type who struct{ platform, username, ext string }
 	users := map[int64]who{}
-	for start := 0; start < len(ids); start += bulkLookupChunk {
-		part := ids[start:min(len(ids), start+bulkLookupChunk)]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		rows, err := q.query(ctx, "SELECT u.id, p.name, u.username, u.ext_id FROM platform_users u JOIN platforms p ON p.id = u.platform_id WHERE u.id IN (?"+strings.Repeat(", ?", len(part)-1)+")", args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
+	err := q.eachByID(ctx, "SELECT u.id, p.name, u.username, u.ext_id FROM platform_users u JOIN platforms p ON p.id = u.platform_id WHERE u.id IN ", ids,
+		func(rows *sql.Rows) error {
 			var id int64
 			var w who
-			if err := rows.Scan(&id, &w.platform, &w.username, &w.ext); err != nil {
-				rows.Close()
-				return nil, err
-			}
+			err := rows.Scan(&id, &w.platform, &w.username, &w.ext)
 			users[id] = w
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
-		}
+			return err
+		})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]IdentifierLink, 0, len(held))
 	for _, h := range held {
