@@ -113,6 +113,9 @@ func (s *Service) PlatformUsers(ctx context.Context, caseName string, opt Platfo
 		if err != nil {
 			return rep, err
 		}
+		if opt.Country == "" && opt.Role == "" {
+			rep.Users = slices.Grow(rep.Users, len(users)) // the views are not copied again each time the slice would grow
+		}
 		for _, u := range users {
 			cv := byCountry[u.Country]
 			if cv == nil {
