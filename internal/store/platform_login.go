@@ -95,8 +95,11 @@ func loginText(at sql.NullInt64) string {
 	if !at.Valid {
 		return ""
 	}
-	return time.Unix(at.Int64, 0).UTC().Format(time.RFC3339)
+	return unixText(at.Int64)
 }
+
+// unixText is Unix seconds as RFC 3339 UTC.
+func unixText(t int64) string { return time.Unix(t, 0).UTC().Format(time.RFC3339) }
 
 // ipKind is the identifier kind of an IP's canonical text.
 func ipKind(ip string) string {

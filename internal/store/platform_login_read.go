@@ -143,13 +143,7 @@ func (q q) packedLogins(ctx context.Context, platformID int64, where string, arg
 		return nil, err
 	}
 	before := func(a, b packLogin) int {
-		if a.hasAt != b.hasAt {
-			if a.hasAt {
-				return 1
-			}
-			return -1
-		}
-		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(sources[a.source].rank, sources[b.source].rank), cmp.Compare(a.off, b.off))
+		return cmp.Or(atOrder(&a, &b), cmp.Compare(sources[a.source].rank, sources[b.source].rank), cmp.Compare(a.off, b.off))
 	}
 	rows, err := q.query(ctx, "SELECT x.source_id, x.user_id, x.n, x.logins FROM platform_sources s JOIN platform_login_packs x ON x.source_id = s.id WHERE "+where, args...)
 	if err != nil {
@@ -211,7 +205,7 @@ func (q q) packedLogins(ctx context.Context, platformID int64, where string, arg
 		out[i] = PlatformLogin{SourceID: l.source, Offset: l.off, Line: l.line, UserID: l.user, IP: ipText[l.ip], Agent: agentText[l.agent],
 			UserExt: exts[l.user], File: s.file, Table: s.table}
 		if l.hasAt {
-			out[i].At = loginText(sql.NullInt64{Int64: l.at, Valid: true})
+			out[i].At = unixText(l.at)
 		}
 	}
 	return out, nil
@@ -305,7 +299,7 @@ func (p packIP) seen() (first, last string) {
 	if !p.hasAt {
 		return "", ""
 	}
-	return loginText(sql.NullInt64{Int64: p.first, Valid: true}), loginText(sql.NullInt64{Int64: p.last, Valid: true})
+	return unixText(p.first), unixText(p.last)
 }
 
 // ipKeys reads the kind and key of the IPs where (over platform_ips ip)

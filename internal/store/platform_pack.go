@@ -34,16 +34,19 @@ type packLogin struct {
 // (a pack's key), then as a pack lists its logins: unknown times first,
 // then by time and offset.
 func packOrder(a, b *packLogin) int {
-	if c := cmp.Or(cmp.Compare(a.source, b.source), cmp.Compare(a.user, b.user)); c != 0 {
-		return c
-	}
+	return cmp.Or(cmp.Compare(a.source, b.source), cmp.Compare(a.user, b.user), atOrder(a, b), cmp.Compare(a.off, b.off))
+}
+
+// atOrder orders logins by time as readers list them: unknown times
+// first.
+func atOrder(a, b *packLogin) int {
 	if a.hasAt != b.hasAt {
 		if a.hasAt {
 			return 1
 		}
 		return -1
 	}
-	return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.off, b.off))
+	return cmp.Compare(a.at, b.at)
 }
 
 // loginRunSize is how many logins a run holds in memory (64 bytes each)
@@ -397,25 +400,16 @@ type packReader struct {
 	err error
 }
 
-func (d *packReader) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = errors.New("truncated or overlong varint")
-		d.b = nil
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
+func (d *packReader) uvarint() uint64 { return readVarint(d, binary.Uvarint) }
 
-func (d *packReader) varint() int64 {
+func (d *packReader) varint() int64 { return readVarint(d, binary.Varint) }
+
+// readVarint reads one varint with read (binary.Uvarint or Varint).
+func readVarint[T uint64 | int64](d *packReader, read func([]byte) (T, int)) T {
 	if d.err != nil {
 		return 0
 	}
-	v, n := binary.Varint(d.b)
+	v, n := read(d.b)
 	if n <= 0 {
 		d.err = errors.New("truncated or overlong varint")
 		d.b = nil
