@@ -136,7 +136,7 @@ func (s *Service) ImportPlatform(ctx context.Context, caseName string, opt Platf
 		if err := im.flushPayments(ctx); err != nil {
 			return err
 		}
-		if err := im.bulk.PackLogins(ctx); err != nil {
+		if err := im.bulk.Pack(ctx); err != nil {
 			return err
 		}
 		if err := im.bulk.Close(ctx); err != nil { // after the packs: it rebuilds the indexes a large import dropped
@@ -164,7 +164,7 @@ type platformImport struct {
 	rep      *PlatformImportReport
 	matcher  *Matcher
 	bulk     *store.PlatformBulk // users, identifiers, activity and logins, in batches
-	sources  map[[2]string]*loginSource
+	sources  map[[2]string]*dumpSource
 	payments []PaymentEvent
 	file0    string
 }
@@ -302,7 +302,7 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 			ipKind = identifier.KindIPv6
 		}
 		if rec.Entity == platform.EntityLogin {
-			ip = "" // packed with the logins at the end (store.PlatformBulk.PackLogins)
+			ip = "" // packed with the logins at the end (store.PlatformBulk.Pack)
 		}
 		for _, err := range []error{add(identifier.KindEmail, rec.Email), add(identifier.KindPhone, rec.Phone), add(identifier.KindUsername, username), add(ipKind, ip)} {
 			if err != nil {
@@ -323,11 +323,15 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 		return nil
 	}
 	ref := row.Table + " " + cmp.Or(rec.Ref, fmt.Sprintf("line %d offset %d", row.Line, row.Offset))
+	src, err := im.source(ctx, file, row.Table)
+	if err != nil {
+		return err
+	}
 	if rec.Entity == platform.EntityPayment {
-		return im.payment(ctx, rec, ref, at, file)
+		return im.payment(ctx, rec, ref, at, file, src.id, row)
 	}
 	a := store.PlatformActivity{Ref: ref, Kind: rec.Entity, At: at, SHA256: rec.SHA256, SHA1: rec.SHA1, MD5: rec.MD5,
-		Name: rec.Name, Size: rec.Size, UploadRef: rec.Upload, Address: rec.Address}
+		Name: rec.Name, Size: rec.Size, UploadRef: rec.Upload, Address: rec.Address, SourceID: src.id, Offset: row.Offset, Line: row.Line}
 	if rec.SHA256+rec.SHA1+rec.MD5 != "" {
 		if a.Status, a.Matched, err = im.match(ctx, rec); err != nil {
 			return err
@@ -341,30 +345,39 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 	return im.bulk.Activity(ctx, rec.User, rec.Other, a)
 }
 
-// loginSource is a file and table logins come from, and the offset of
-// the last login an earlier import stored from it (-1: none).
-type loginSource struct{ id, stored int64 }
+// dumpSource is a file and table rows come from, and the offset of the
+// last login an earlier import stored from it (-1: none).
+type dumpSource struct{ id, stored int64 }
 
 // login stores a login row with its source row, unless an earlier
 // import of the same file stored it.
 func (im *platformImport) login(ctx context.Context, file string, row *dump.Row, rec platform.Record, at string) error {
-	key := [2]string{file, row.Table}
-	src := im.sources[key]
-	if src == nil {
-		id, stored, err := im.tx.PlatformSourceOf(ctx, im.p.ID, file, row.Table)
-		if err != nil {
-			return err
-		}
-		if im.sources == nil {
-			im.sources = map[[2]string]*loginSource{}
-		}
-		src = &loginSource{id, stored}
-		im.sources[key] = src
+	src, err := im.source(ctx, file, row.Table)
+	if err != nil {
+		return err
 	}
 	if row.Offset <= src.stored {
 		return nil
 	}
 	return im.bulk.Login(ctx, rec.User, store.PlatformLogin{SourceID: src.id, Offset: row.Offset, Line: row.Line, IP: rec.IP, At: at, Agent: rec.UserAgent})
+}
+
+// source is the platform's source of rows of table in file.
+func (im *platformImport) source(ctx context.Context, file, table string) (*dumpSource, error) {
+	key := [2]string{file, table}
+	if src := im.sources[key]; src != nil {
+		return src, nil
+	}
+	id, stored, err := im.tx.PlatformSourceOf(ctx, im.p.ID, file, table)
+	if err != nil {
+		return nil, err
+	}
+	if im.sources == nil {
+		im.sources = map[[2]string]*dumpSource{}
+	}
+	src := &dumpSource{id, stored}
+	im.sources[key] = src
+	return src, nil
 }
 
 // match looks a row's hashes up in the banks: "matched" (with the banks,
@@ -403,14 +416,15 @@ func (im *platformImport) match(ctx context.Context, rec platform.Record) (statu
 
 // payment keeps a mapped payment row as a payment event of the case
 // (source platform, with the table and row behind it) and as activity.
-func (im *platformImport) payment(ctx context.Context, rec platform.Record, ref, at, file string) error {
+func (im *platformImport) payment(ctx context.Context, rec platform.Record, ref, at, file string, source int64, row *dump.Row) error {
 	var uid int64
 	if rec.User != "" {
 		var err error
 		if uid, err = im.bulk.UserID(ctx, rec.User); err != nil {
 			return err
 		}
-		a := store.PlatformActivity{Ref: ref, Kind: rec.Entity, At: at, Address: rec.Address, Amount: rec.Amount, TxID: rec.TxID}
+		a := store.PlatformActivity{Ref: ref, Kind: rec.Entity, At: at, Address: rec.Address, Amount: rec.Amount, TxID: rec.TxID,
+			SourceID: source, Offset: row.Offset, Line: row.Line}
 		if err := im.bulk.Activity(ctx, rec.User, "", a); err != nil {
 			return err
 		}

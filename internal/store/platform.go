@@ -52,6 +52,10 @@ type PlatformActivity struct {
 	TxID       string
 	Status     string // files: matched, unknown, ignorable
 	Matched    string // files: the bank matches, "bank: category / series; ..."
+	// The dump row behind it: its source (a file and a table, see
+	// PlatformSourceOf), byte offset and line. A row with a source is
+	// stored in a pack (PlatformBulk), one without as a row of its own.
+	SourceID, Offset, Line int64
 }
 
 // PlatformError is a dump row (or statement) that could not be read or
@@ -303,65 +307,6 @@ func (q q) PlatformUserKeys(ctx context.Context, platformID int64) (map[int64][]
 	return out, nil
 }
 
-// PlatformActivityCount is how many activity rows of a kind (and file
-// status) a user has, and the newest time among them.
-type PlatformActivityCount struct {
-	UserID int64
-	Kind   string
-	Status string
-	Count  int64
-	Last   string
-}
-
-// PlatformActivityCounts counts a platform's activity by user, kind and
-// file status.
-func (q q) PlatformActivityCounts(ctx context.Context, platformID int64) ([]PlatformActivityCount, error) {
-	rows, err := q.query(ctx, `SELECT user_id, kind, status, COUNT(*), MAX(at) FROM platform_activity WHERE platform_id = ?
-		GROUP BY user_id, kind, status ORDER BY user_id, kind, status`, platformID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []PlatformActivityCount
-	for rows.Next() {
-		var c PlatformActivityCount
-		if err := rows.Scan(&c.UserID, &c.Kind, &c.Status, &c.Count, &c.Last); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// PlatformActivityOf lists a platform's activity rows of the given kinds
-// (all kinds when none), by user then ref.
-func (q q) PlatformActivityOf(ctx context.Context, platformID int64, kinds ...string) ([]PlatformActivity, error) {
-	query := `SELECT platform_id, ref, kind, user_id, COALESCE(other_id, 0), at, sha256, sha1, md5, name, size, upload_ref, address, amount, txid, status, matched
-		FROM platform_activity WHERE platform_id = ?`
-	args := []any{platformID}
-	if len(kinds) > 0 {
-		query += " AND kind IN (?" + strings.Repeat(", ?", len(kinds)-1) + ")"
-		for _, k := range kinds {
-			args = append(args, k)
-		}
-	}
-	rows, err := q.query(ctx, query+" ORDER BY user_id, ref", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []PlatformActivity
-	for rows.Next() {
-		var a PlatformActivity
-		if err := rows.Scan(&a.PlatformID, &a.Ref, &a.Kind, &a.UserID, &a.OtherID, &a.At, &a.SHA256, &a.SHA1, &a.MD5, &a.Name, &a.Size,
-			&a.UploadRef, &a.Address, &a.Amount, &a.TxID, &a.Status, &a.Matched); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
 // PlatformErrorCounts returns how many rows of a platform were skipped
 // and how many values could not be read.
 func (q q) PlatformErrorCounts(ctx context.Context, platformID int64) (skipped, values int64, err error) {
@@ -468,23 +413,17 @@ func (q q) PlatformUserSummaryOf(ctx context.Context, caseID, userID int64) (Pla
 	if err != nil {
 		return s, err
 	}
-	rows, err := q.query(ctx, `SELECT kind, status, COUNT(*), MAX(at) FROM platform_activity WHERE user_id = ? GROUP BY kind, status`, userID)
+	counts, err := q.activityCounts(ctx, u.PlatformID, userID)
 	if err != nil {
 		return s, err
 	}
-	defer rows.Close()
 	s.Counts = map[string]int64{}
-	for rows.Next() {
-		var kind, status, last string
-		var n int64
-		if err := rows.Scan(&kind, &status, &n, &last); err != nil {
-			return s, err
+	for _, c := range counts {
+		s.Counts[c.Kind] += c.Count
+		if c.Status != "" {
+			s.Counts[c.Kind+"/"+c.Status] += c.Count
 		}
-		s.Counts[kind] += n
-		if status != "" {
-			s.Counts[kind+"/"+status] += n
-		}
-		s.Last = max(s.Last, last)
+		s.Last = max(s.Last, c.Last)
 	}
-	return s, rows.Err()
+	return s, nil
 }

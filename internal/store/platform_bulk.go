@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -30,6 +31,12 @@ type PlatformBulk struct {
 	identAt    map[bulkIdentKey]int
 	acts       []bulkActivity
 	actAt      map[string]int // ref -> index in acts
+	packed     []bulkActivity // activity with a source, spilled to packs
+	actSpill   actSpill
+	actSources map[int64]bool   // sources of the activity spilled
+	kinds      map[string]uint8 // activity kind -> its index in kindNames
+	kindNames  []string
+	rowsOnly   bool // the platform's activity is in rows from before packs: it stays there
 	logins     []bulkLogin
 	spill      loginSpill
 	loginsOff  map[int64]int64  // source id -> the highest offset of its logins spilled
@@ -100,7 +107,17 @@ var bulkDeferred = []string{"platform_identifiers_key", "platform_activity_user"
 func (tx *Tx) PlatformBulk(ctx context.Context, platformID int64) (*PlatformBulk, error) {
 	b := &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: newUserCache(),
 		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}, agents: map[string]int64{}, ips: map[string]int64{},
-		loginsOff: map[int64]int64{}}
+		loginsOff: map[int64]int64{}, actSources: map[int64]bool{}, kinds: map[string]uint8{}}
+	// A platform with activity rows from before packs (migration 0035) and
+	// no packs keeps its activity in rows, each stored once per ref, so
+	// that a rerun of an import made then stores nothing twice.
+	var rows, packs int64
+	if err := tx.queryRow(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM platform_activity WHERE platform_id = ? LIMIT 1) r),
+		(SELECT COUNT(*) FROM (SELECT 1 FROM platform_sources s JOIN platform_activity_packs p ON p.source_id = s.id WHERE s.platform_id = ? LIMIT 1) k)`,
+		platformID, platformID).Scan(&rows, &packs); err != nil {
+		return nil, err
+	}
+	b.rowsOnly = rows > 0 && packs == 0
 	if tx.dialect == SQLite {
 		// On PostgreSQL, DROP INDEX would lock the tables against every
 		// reader until the import commits; there the indexes stay.
@@ -149,10 +166,18 @@ func (b *PlatformBulk) Identifier(ctx context.Context, ext, kind, key, at string
 }
 
 // Activity queues an activity row of user ext (and other, a message's
-// recipient, "" none); a.UserID and a.OtherID are set from them. Stored
-// once per ref; storing it again refreshes only its bank match.
+// recipient, "" none); a.UserID and a.OtherID are set from them. A row
+// with a source (a.SourceID) is packed by Pack: the packs of each source
+// a writer stores activity from replace those an earlier import stored
+// from it. A row without one (or of a platform whose activity is in rows
+// from before packs) is stored once per ref; storing it again refreshes
+// only its bank match.
 func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a PlatformActivity) error {
 	a.PlatformID = b.platformID
+	if a.SourceID != 0 && !b.rowsOnly {
+		b.packed = append(b.packed, bulkActivity{ext: ext, other: other, a: a})
+		return b.queue(ctx)
+	}
 	if i, ok := b.actAt[a.Ref]; ok {
 		b.acts[i] = bulkActivity{ext: ext, other: other, a: a}
 		return nil
@@ -243,6 +268,10 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 		want(a.ext)
 		want(a.other)
 	}
+	for _, a := range b.packed {
+		want(a.ext)
+		want(a.other)
+	}
 	for _, l := range b.logins {
 		want(l.ext)
 	}
@@ -261,6 +290,9 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 		return err
 	}
 	if err := b.flushLogins(ctx, id); err != nil {
+		return err
+	}
+	if err := b.spillActs(id); err != nil {
 		return err
 	}
 	b.queued = 0
@@ -605,38 +637,63 @@ func (b *PlatformBulk) stmt(ctx context.Context, head, row string, n int, tail s
 	return st, nil
 }
 
-// PackLogins flushes and then writes the logins queued since the
-// writer started as packs (platform_login_packs): one row per source and
-// user, with the IPs of those logins and their first and last times,
-// merged from the sorted runs the logins were spilled to; and records
-// on each source the offset of the last login stored from it. Call it
-// after the last login and before Close.
-func (b *PlatformBulk) PackLogins(ctx context.Context) error {
+// Pack flushes, then writes what the writer spilled as packs: the
+// logins queued since it started (platform_login_packs: one row per
+// source and user, with the IPs of those logins and their first and
+// last times), recording on each source the offset of the last login
+// stored from it; and the activity with a source (platform_activity_packs:
+// one row per source, user and kind), replacing the packs an earlier
+// import stored from those sources. Call it after the last row and
+// before Close.
+func (b *PlatformBulk) Pack(ctx context.Context) error {
 	if err := b.Flush(ctx); err != nil {
 		return err
 	}
+	return errors.Join(b.packLogins(ctx), b.packActs(ctx))
+}
+
+// packRows inserts rows of cols values each into table, bulkChunk rows a
+// statement.
+type packRows struct {
+	b          *PlatformBulk
+	what, head string
+	row        string
+	cols       int
+	args       []any
+}
+
+func (p *packRows) add(ctx context.Context, vals ...any) error {
+	p.args = append(p.args, vals...)
+	if len(p.args) >= p.cols*bulkChunk {
+		return p.flush(ctx)
+	}
+	return nil
+}
+
+func (p *packRows) flush(ctx context.Context) error {
+	if len(p.args) == 0 {
+		return nil
+	}
+	st, err := p.b.stmt(ctx, p.head, p.row, len(p.args)/p.cols, "")
+	if err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(ctx, p.args...); err != nil {
+		return fmt.Errorf("platform %s: %w", p.what, err)
+	}
+	clear(p.args)
+	p.args = p.args[:0]
+	return nil
+}
+
+func (b *PlatformBulk) packLogins(ctx context.Context) error {
 	defer b.spill.close()
 	if b.spill.len() == 0 {
 		return nil
 	}
-	const cols = 8
-	var rows []any
+	out := packRows{b: b, what: "login packs", cols: 8, row: "(?, ?, ?, ?, ?, ?, ?, ?)",
+		head: "INSERT INTO platform_login_packs (source_id, user_id, first_off, n, first_at, last_at, logins, ips) VALUES "}
 	var ips []packIP
-	put := func() error {
-		if len(rows) == 0 {
-			return nil
-		}
-		st, err := b.stmt(ctx, "INSERT INTO platform_login_packs (source_id, user_id, first_off, n, first_at, last_at, logins, ips) VALUES ",
-			"(?, ?, ?, ?, ?, ?, ?, ?)", len(rows)/cols, "")
-		if err != nil {
-			return err
-		}
-		if _, err := st.ExecContext(ctx, rows...); err != nil {
-			return fmt.Errorf("platform login packs: %w", err)
-		}
-		rows = rows[:0]
-		return nil
-	}
 	err := b.spill.merge(func(ls []packLogin) error {
 		firstOff := ls[0].off
 		var first, last any
@@ -650,15 +707,11 @@ func (b *PlatformBulk) PackLogins(ctx context.Context) error {
 			}
 		}
 		ips = foldIPs(ls, ips)
-		rows = append(rows, ls[0].source, ls[0].user, firstOff, int64(len(ls)), first, last,
+		return out.add(ctx, ls[0].source, ls[0].user, firstOff, int64(len(ls)), first, last,
 			encodeLogins(make([]byte, 0, 8*len(ls)+1), ls), encodeIPs(make([]byte, 0, 8*len(ips)+1), ips))
-		if len(rows) >= cols*bulkChunk {
-			return put()
-		}
-		return nil
 	})
 	if err == nil {
-		err = put()
+		err = out.flush(ctx)
 	}
 	if err != nil {
 		return err
@@ -670,6 +723,97 @@ func (b *PlatformBulk) PackLogins(ctx context.Context) error {
 	}
 	clear(b.loginsOff)
 	return nil
+}
+
+// spillActs spills the queued activity with a source, its users resolved.
+func (b *PlatformBulk) spillActs(id func(string) int64) error {
+	if len(b.packed) == 0 {
+		return nil
+	}
+	data := make([]byte, 0, 128*len(b.packed))
+	for i := range b.packed {
+		x := &b.packed[i]
+		a := &x.a
+		k, ok := b.kinds[a.Kind]
+		if !ok {
+			if len(b.kindNames) > 255 {
+				return fmt.Errorf("platform activity: more than 256 kinds (%q)", a.Kind)
+			}
+			k = uint8(len(b.kindNames))
+			b.kinds[a.Kind] = k
+			b.kindNames = append(b.kindNames, a.Kind)
+		}
+		var other int64
+		if x.other != "" {
+			other = id(x.other)
+		}
+		p := packAct{source: a.SourceID, user: id(x.ext), kind: k, status: actStatus(a.Status), off: a.Offset, line: a.Line}
+		if t, ok := utcSeconds(a.At); ok {
+			p.atKind, p.at = actAtUnix, t
+		} else if a.At != "" {
+			p.atKind, p.atText = actAtText, a.At
+		}
+		start := len(data)
+		data = appendActData(data, a, other, p.status)
+		p.data = data[start:len(data):len(data)]
+		b.actSources[a.SourceID] = true
+		if err := b.actSpill.add(p); err != nil {
+			return err
+		}
+	}
+	clear(b.packed)
+	b.packed = b.packed[:0]
+	return nil
+}
+
+// packActs replaces the activity packs of the sources activity was
+// spilled from with packs merged from the runs.
+func (b *PlatformBulk) packActs(ctx context.Context) error {
+	defer b.actSpill.close()
+	for _, src := range slices.Sorted(maps.Keys(b.actSources)) {
+		if _, err := b.tx.exec(ctx, "DELETE FROM platform_activity_packs WHERE source_id = ?", src); err != nil {
+			return fmt.Errorf("platform activity packs: %w", err)
+		}
+	}
+	clear(b.actSources)
+	if b.actSpill.len() == 0 {
+		return nil
+	}
+	out := packRows{b: b, what: "activity packs", cols: 9, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		head: "INSERT INTO platform_activity_packs (source_id, user_id, kind, n, matched, unknown, ignorable, last_at, acts) VALUES "}
+	err := b.actSpill.merge(func(xs []packAct) error {
+		var by [actStatusText + 1]int64
+		var lastUnix int64
+		var hasUnix bool
+		var lastText string
+		size := 1
+		for i := range xs {
+			x := &xs[i]
+			by[x.status]++
+			switch x.atKind {
+			case actAtUnix:
+				if !hasUnix || x.at > lastUnix {
+					lastUnix, hasUnix = x.at, true
+				}
+			case actAtText:
+				lastText = max(lastText, x.atText)
+			}
+			size += 24 + len(x.atText) + len(x.data)
+		}
+		var last any
+		if hasUnix {
+			lastText = max(lastText, unixText(lastUnix))
+		}
+		if lastText != "" {
+			last = lastText
+		}
+		return out.add(ctx, xs[0].source, xs[0].user, b.kindNames[xs[0].kind], int64(len(xs)),
+			by[actStatusMatched], by[actStatusUnknown], by[actStatusIgnorable], last, encodeActs(make([]byte, 0, size), xs))
+	})
+	if err == nil {
+		err = out.flush(ctx)
+	}
+	return err
 }
 
 // dropIndexes drops the secondary indexes of bulkDeferred and keeps
@@ -695,14 +839,13 @@ func (b *PlatformBulk) dropIndexes(ctx context.Context) error {
 
 // Close flushes, rebuilds the secondary indexes a large write dropped,
 // releases the prepared statements and gives SQLite its usual page
-// cache back. It must run before the transaction commits, after
-// PackLogins.
+// cache back. It must run before the transaction commits, after Pack.
 func (b *PlatformBulk) Close(ctx context.Context) error {
 	err := b.Flush(ctx)
-	if err == nil && b.spill.len() > 0 {
-		err = errors.New("platform bulk writer closed with logins not packed (PackLogins)")
+	if err == nil && b.spill.len()+b.actSpill.len() > 0 {
+		err = errors.New("platform bulk writer closed with logins or activity not packed (Pack)")
 	}
-	err = errors.Join(err, b.spill.close())
+	err = errors.Join(err, b.spill.close(), b.actSpill.close())
 	for k, st := range b.stmts {
 		st.Close()
 		delete(b.stmts, k)

@@ -217,7 +217,7 @@ func TestPlatformBulkSpillsLogins(t *testing.T) {
 			}
 			s.ips[ip] = [2]string{min(r[0], at), max(r[1], at)}
 		}
-		if err := b.PackLogins(ctx); err != nil {
+		if err := b.Pack(ctx); err != nil {
 			return err
 		}
 		return b.Close(ctx)

@@ -3,23 +3,17 @@ package store
 import (
 	"bufio"
 	"cmp"
-	"container/heap"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 )
 
 // A platform's logins are stored in packs (migration 0034): one row per
 // source, user and import holding that user's logins from the source, by
 // time, and the IPs they came from with the first and last time from
-// each. An import cannot write them as the dump yields logins (a dump
-// lists logins by time or by id, not by user), so it spills them: each
-// run of loginRunSize logins is sorted and written to a temporary file,
-// and at the end the runs are merged into packs, one user at a time.
-// Memory is one run and a read buffer per run, whatever the dump's size.
+// each. An import spills logins to sorted runs and merges them into
+// packs at the end (platform_spill.go).
 
 // packLogin is one login as spilled and packed: all integers.
 type packLogin struct {
@@ -53,81 +47,18 @@ func atOrder(a, b *packLogin) int {
 // before it is sorted and spilled (32 MB). A variable for tests.
 var loginRunSize = 1 << 19
 
-// loginSpill collects an import's logins in sorted runs.
-type loginSpill struct {
-	mem  []packLogin
-	runs []*spillFile
-}
+// loginSpill collects an import's logins in sorted runs, a pack per
+// source and user.
+type loginSpill = runSpill[packLogin, loginCodec]
 
-type spillFile struct {
-	f    *os.File
-	name string
-	n    int
-}
+type loginCodec struct{}
 
-func (s *loginSpill) add(l packLogin) error {
-	if s.mem == nil {
-		s.mem = make([]packLogin, 0, min(loginRunSize, 1<<12))
-	}
-	s.mem = append(s.mem, l)
-	if len(s.mem) >= loginRunSize {
-		return s.spill()
-	}
-	return nil
-}
-
-func (s *loginSpill) len() int {
-	n := len(s.mem)
-	for _, r := range s.runs {
-		n += r.n
-	}
-	return n
-}
-
-// spill sorts the logins in memory and writes them to a temporary file.
-// The file is removed at once where the system allows an open file to
-// be (it then goes with the process whatever happens), else on close.
-func (s *loginSpill) spill() error {
-	slices.SortFunc(s.mem, func(a, b packLogin) int { return packOrder(&a, &b) })
-	f, err := os.CreateTemp("", "vibora-logins-*.run")
-	if err != nil {
-		return fmt.Errorf("spill logins: %w", err)
-	}
-	r := &spillFile{f: f, name: f.Name(), n: len(s.mem)}
-	if os.Remove(r.name) == nil {
-		r.name = ""
-	}
-	s.runs = append(s.runs, r)
-	w := bufio.NewWriterSize(f, 1<<16)
-	var buf []byte
-	for i := range s.mem {
-		buf = appendSpilled(buf[:0], &s.mem[i])
-		if _, err := w.Write(buf); err != nil {
-			return fmt.Errorf("spill logins: %w", err)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("spill logins: %w", err)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return fmt.Errorf("spill logins: %w", err)
-	}
-	s.mem = s.mem[:0]
-	return nil
-}
-
-// close removes the runs' files and forgets every login.
-func (s *loginSpill) close() error {
-	var errs []error
-	for _, r := range s.runs {
-		errs = append(errs, r.f.Close())
-		if r.name != "" {
-			errs = append(errs, os.Remove(r.name))
-		}
-	}
-	s.runs, s.mem = nil, nil
-	return errors.Join(errs...)
-}
+func (loginCodec) what() string                            { return "logins" }
+func (loginCodec) runSize() int                            { return loginRunSize }
+func (loginCodec) order(a, b *packLogin) int               { return packOrder(a, b) }
+func (loginCodec) same(a, b *packLogin) bool               { return a.source == b.source && a.user == b.user }
+func (loginCodec) put(buf []byte, l *packLogin) []byte     { return appendSpilled(buf, l) }
+func (loginCodec) get(r *bufio.Reader, l *packLogin) error { return readSpilled(r, l) }
 
 func appendSpilled(buf []byte, l *packLogin) []byte {
 	buf = binary.AppendUvarint(buf, uint64(l.source))
@@ -176,90 +107,6 @@ func b2u(b bool) uint64 {
 		return 1
 	}
 	return 0
-}
-
-// runCursor reads one sorted run: from memory or from its file.
-type runCursor struct {
-	cur  packLogin
-	mem  []packLogin
-	r    *bufio.Reader
-	left int
-}
-
-func (c *runCursor) next() (bool, error) {
-	if c.left == 0 {
-		return false, nil
-	}
-	c.left--
-	if c.r == nil {
-		c.cur, c.mem = c.mem[0], c.mem[1:]
-		return true, nil
-	}
-	if err := readSpilled(c.r, &c.cur); err != nil {
-		return false, fmt.Errorf("read spilled logins: %w", err)
-	}
-	return true, nil
-}
-
-type runHeap []*runCursor
-
-func (h runHeap) Len() int           { return len(h) }
-func (h runHeap) Less(i, j int) bool { return packOrder(&h[i].cur, &h[j].cur) < 0 }
-func (h runHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *runHeap) Push(x any)        { *h = append(*h, x.(*runCursor)) }
-func (h *runHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
-}
-
-// merge calls pack with each source and user's logins in pack order, the
-// runs merged; the slice is reused between calls.
-func (s *loginSpill) merge(pack func(ls []packLogin) error) error {
-	slices.SortFunc(s.mem, func(a, b packLogin) int { return packOrder(&a, &b) })
-	h := runHeap{}
-	for _, r := range s.runs {
-		h = append(h, &runCursor{r: bufio.NewReaderSize(r.f, 1<<16), left: r.n})
-	}
-	h = append(h, &runCursor{mem: s.mem, left: len(s.mem)})
-	live := h[:0]
-	for _, c := range h {
-		ok, err := c.next()
-		if err != nil {
-			return err
-		}
-		if ok {
-			live = append(live, c)
-		}
-	}
-	h = live
-	heap.Init(&h)
-	var group []packLogin
-	for len(h) > 0 {
-		c := h[0]
-		l := c.cur
-		if n := len(group); n > 0 && (group[n-1].source != l.source || group[n-1].user != l.user) {
-			if err := pack(group); err != nil {
-				return err
-			}
-			group = group[:0]
-		}
-		group = append(group, l)
-		ok, err := c.next()
-		if err != nil {
-			return err
-		}
-		if ok {
-			heap.Fix(&h, 0)
-		} else {
-			heap.Pop(&h)
-		}
-	}
-	if len(group) > 0 {
-		return pack(group)
-	}
-	return nil
 }
 
 // packVersion is the first byte of a packed blob.
@@ -417,4 +264,26 @@ func readVarint[T uint64 | int64](d *packReader, read func([]byte) (T, int)) T {
 	}
 	d.b = d.b[n:]
 	return v
+}
+
+// bytes reads the next n bytes (sharing the blob's memory).
+func (d *packReader) bytes(n uint64) []byte {
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.fail("truncated field")
+		return nil
+	}
+	b := d.b[:n]
+	d.b = d.b[n:]
+	return b
+}
+
+// fail keeps msg as the error unless one is kept already.
+func (d *packReader) fail(msg string) {
+	if d.err == nil {
+		d.err = errors.New(msg)
+		d.b = nil
+	}
 }

@@ -61,7 +61,7 @@ func testPlatformLogins(t *testing.T, db *store.DB) {
 					return err
 				}
 			}
-			if err := b.PackLogins(ctx); err != nil {
+			if err := b.Pack(ctx); err != nil {
 				return err
 			}
 			return b.Close(ctx)
@@ -264,7 +264,7 @@ func testPlatformLoginsUpgrade(t *testing.T, open Opener) {
 				return err
 			}
 		}
-		if err := b.PackLogins(ctx); err != nil {
+		if err := b.Pack(ctx); err != nil {
 			return err
 		}
 		return b.Close(ctx)

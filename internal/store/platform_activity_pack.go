@@ -1,0 +1,336 @@
+package store
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// A platform's activity is stored in packs (migration 0035): one row per
+// source (a file and a table), user and kind holding that user's rows of
+// the kind from the source, by offset in the dump, with their count, the
+// counts by bank match and the newest time as columns. An import spills
+// activity to sorted runs and merges them into packs at the end
+// (platform_spill.go).
+
+// packAct is one activity row as spilled and packed. The fields every
+// row has, and those the pack's columns are folded from, are integers;
+// the rest are encoded in data (appendActData).
+type packAct struct {
+	source, user int64
+	kind         uint8 // index into the writer's kinds
+	status       uint8 // actStatus*
+	atKind       uint8 // actAt*
+	off, line    int64
+	at           int64  // Unix seconds when atKind is actAtUnix
+	atText       string // when atKind is actAtText
+	data         []byte
+}
+
+// A row's file status: the three a bank match gives, none, or another
+// text (kept in data).
+const (
+	actStatusNone = iota
+	actStatusMatched
+	actStatusUnknown
+	actStatusIgnorable
+	actStatusText
+)
+
+var actStatuses = [...]string{actStatusNone: "", actStatusMatched: "matched", actStatusUnknown: "unknown", actStatusIgnorable: "ignorable"}
+
+func actStatus(s string) uint8 {
+	for i, v := range actStatuses {
+		if v == s {
+			return uint8(i)
+		}
+	}
+	return actStatusText
+}
+
+// A row's time: none, Unix seconds (RFC 3339 UTC, as the importer writes
+// it), or another text kept as given.
+const (
+	actAtNone = iota
+	actAtUnix
+	actAtText
+)
+
+// actRunSize is how many activity rows a run holds in memory (some 200
+// bytes each with their data) before it is sorted and spilled. A
+// variable for tests.
+var actRunSize = 1 << 17
+
+// actSpill collects an import's activity in sorted runs, a pack per
+// source, user and kind.
+type actSpill = runSpill[packAct, actCodec]
+
+type actCodec struct{}
+
+func (actCodec) what() string { return "activity" }
+func (actCodec) runSize() int { return actRunSize }
+func (actCodec) order(a, b *packAct) int {
+	return cmp.Or(cmp.Compare(a.source, b.source), cmp.Compare(a.user, b.user), cmp.Compare(a.kind, b.kind), cmp.Compare(a.off, b.off))
+}
+func (actCodec) same(a, b *packAct) bool {
+	return a.source == b.source && a.user == b.user && a.kind == b.kind
+}
+
+func (actCodec) put(buf []byte, x *packAct) []byte {
+	buf = binary.AppendUvarint(buf, uint64(x.source))
+	buf = binary.AppendUvarint(buf, uint64(x.user))
+	buf = append(buf, x.kind)
+	buf = binary.AppendVarint(buf, x.off)
+	buf = binary.AppendVarint(buf, x.line)
+	buf = appendActRow(buf, x)
+	return appendBytes(buf, x.data)
+}
+
+func (actCodec) get(r *bufio.Reader, x *packAct) error {
+	var err error
+	read := func(f func(io.ByteReader) (uint64, error)) uint64 {
+		if err != nil {
+			return 0
+		}
+		var v uint64
+		v, err = f(r)
+		return v
+	}
+	signed := func(br io.ByteReader) (uint64, error) { v, err := binary.ReadVarint(br); return uint64(v), err }
+	*x = packAct{source: int64(read(binary.ReadUvarint)), user: int64(read(binary.ReadUvarint))}
+	if err == nil {
+		x.kind, err = r.ReadByte()
+	}
+	x.off, x.line = int64(read(signed)), int64(read(signed))
+	head := read(binary.ReadUvarint)
+	x.status, x.atKind = uint8(head>>2), uint8(head&3)
+	switch x.atKind {
+	case actAtUnix:
+		x.at = int64(read(signed))
+	case actAtText:
+		x.atText = string(readN(r, read(binary.ReadUvarint), &err))
+	}
+	x.data = readN(r, read(binary.ReadUvarint), &err)
+	return err
+}
+
+// readN reads n bytes, keeping the first error.
+func readN(r *bufio.Reader, n uint64, err *error) []byte {
+	if *err != nil {
+		return nil
+	}
+	if n > 1<<30 {
+		*err = fmt.Errorf("spilled field of %d bytes", n)
+		return nil
+	}
+	b := make([]byte, n)
+	_, *err = io.ReadFull(r, b)
+	return b
+}
+
+// appendActRow appends a row's status and time: a head (status << 2 |
+// time kind), then the time.
+func appendActRow(buf []byte, x *packAct) []byte {
+	buf = binary.AppendUvarint(buf, uint64(x.status)<<2|uint64(x.atKind))
+	switch x.atKind {
+	case actAtUnix:
+		buf = binary.AppendVarint(buf, x.at)
+	case actAtText:
+		buf = appendBytes(buf, []byte(x.atText))
+	}
+	return buf
+}
+
+func appendBytes(buf, b []byte) []byte {
+	buf = binary.AppendUvarint(buf, uint64(len(b)))
+	return append(buf, b...)
+}
+
+// The fields of a row's data, each present when its bit is set: the ref
+// always, then, by bit, the others.
+const (
+	actHasOther = 1 << iota
+	actHasSHA256
+	actHasSHA1
+	actHasMD5
+	actHasName
+	actHasSize
+	actHasUploadRef
+	actHasAddress
+	actHasAmount
+	actHasTxID
+	actHasStatus // a status other than the three of a bank match
+	actHasMatched
+)
+
+// actFields are the text fields of a row's data after the other user, in
+// order, with their bits; hashes are kept as bytes when they are
+// lowercase hex.
+var actFields = []struct {
+	bit  uint64
+	hash bool
+	get  func(a *PlatformActivity) *string
+}{
+	{actHasSHA256, true, func(a *PlatformActivity) *string { return &a.SHA256 }},
+	{actHasSHA1, true, func(a *PlatformActivity) *string { return &a.SHA1 }},
+	{actHasMD5, true, func(a *PlatformActivity) *string { return &a.MD5 }},
+	{actHasName, false, func(a *PlatformActivity) *string { return &a.Name }},
+	{actHasUploadRef, false, func(a *PlatformActivity) *string { return &a.UploadRef }},
+	{actHasAddress, false, func(a *PlatformActivity) *string { return &a.Address }},
+	{actHasAmount, false, func(a *PlatformActivity) *string { return &a.Amount }},
+	{actHasTxID, false, func(a *PlatformActivity) *string { return &a.TxID }},
+	{actHasStatus, false, func(a *PlatformActivity) *string { return &a.Status }},
+	{actHasMatched, false, func(a *PlatformActivity) *string { return &a.Matched }},
+}
+
+// appendActData appends what a row keeps in data: the fields bits, the
+// ref, the other user's row id, the size, then the text fields present.
+// A hash in lowercase hex is kept as its bytes (length << 1 | 1), any
+// other text as given (length << 1).
+func appendActData(buf []byte, a *PlatformActivity, other int64, status uint8) []byte {
+	var bits uint64
+	if other != 0 {
+		bits |= actHasOther
+	}
+	if a.Size != 0 {
+		bits |= actHasSize
+	}
+	for _, f := range actFields {
+		if *f.get(a) != "" && (f.bit != actHasStatus || status == actStatusText) {
+			bits |= f.bit
+		}
+	}
+	buf = binary.AppendUvarint(buf, bits)
+	buf = appendBytes(buf, []byte(a.Ref))
+	if bits&actHasOther != 0 {
+		buf = binary.AppendUvarint(buf, uint64(other))
+	}
+	if bits&actHasSize != 0 {
+		buf = binary.AppendVarint(buf, a.Size)
+	}
+	for _, f := range actFields {
+		if bits&f.bit == 0 {
+			continue
+		}
+		v := *f.get(a)
+		if f.hash && lowerHex(v) {
+			buf = binary.AppendUvarint(buf, uint64(len(v)/2)<<1|1)
+			buf, _ = hex.AppendDecode(buf, []byte(v)) // lowerHex: it decodes
+			continue
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(v))<<1)
+		buf = append(buf, v...)
+	}
+	return buf
+}
+
+// lowerHex reports whether s is a nonempty even run of lowercase hex
+// digits (what hex.EncodeToString gives back).
+func lowerHex(s string) bool {
+	if s == "" || len(s)%2 != 0 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// readActData reads a row's data into a (ref, other user, size and the
+// text fields).
+func readActData(d *packReader, a *PlatformActivity) {
+	bits := d.uvarint()
+	if bits >= actHasMatched<<1 {
+		d.fail("unknown activity fields")
+		return
+	}
+	a.Ref = string(d.bytes(d.uvarint()))
+	if bits&actHasOther != 0 {
+		a.OtherID = int64(d.uvarint())
+	}
+	if bits&actHasSize != 0 {
+		a.Size = d.varint()
+	}
+	for _, f := range actFields {
+		if bits&f.bit == 0 {
+			continue
+		}
+		n := d.uvarint()
+		b := d.bytes(n >> 1)
+		if n&1 == 1 {
+			*f.get(a) = hex.EncodeToString(b)
+		} else {
+			*f.get(a) = string(b)
+		}
+	}
+}
+
+// packActVersion is the first byte of a packed activity blob.
+const packActVersion = 1
+
+// encodeActs packs one pack's rows (by offset): offset and line as the
+// difference from the row before, the status and time (a Unix time as the
+// difference from the last one), then the row's data.
+func encodeActs(buf []byte, xs []packAct) []byte {
+	buf = append(buf, packActVersion)
+	var off, line, at int64
+	for i := range xs {
+		x := xs[i]
+		buf = binary.AppendVarint(buf, x.off-off)
+		buf = binary.AppendVarint(buf, x.line-line)
+		if x.atKind == actAtUnix {
+			x.at -= at
+			at = xs[i].at
+		}
+		buf = appendActRow(buf, &x)
+		buf = append(buf, x.data...)
+		off, line = x.off, x.line
+	}
+	return buf
+}
+
+// decodeActs unpacks the n rows of a pack of platform, user and kind,
+// calling fn with each and its offset and line in the dump.
+func decodeActs(data []byte, platformID, user int64, kind string, n int64, fn func(a *PlatformActivity, off, line int64)) error {
+	if len(data) == 0 || data[0] != packActVersion {
+		return errors.New("activity pack: unknown version")
+	}
+	d := packReader{b: data[1:]}
+	var off, line, at int64
+	for range n {
+		off += d.varint()
+		line += d.varint()
+		a := PlatformActivity{PlatformID: platformID, UserID: user, Kind: kind}
+		head := d.uvarint()
+		status, atKind := head>>2, head&3
+		switch {
+		case atKind == actAtUnix:
+			at += d.varint()
+			a.At = unixText(at)
+		case atKind == actAtText:
+			a.At = string(d.bytes(d.uvarint()))
+		case atKind != actAtNone:
+			d.fail("unknown time kind")
+		}
+		if status < actStatusText {
+			a.Status = actStatuses[status]
+		} else if status > actStatusText {
+			d.fail("unknown status")
+		}
+		readActData(&d, &a)
+		if d.err != nil {
+			return fmt.Errorf("activity pack: %w", d.err)
+		}
+		fn(&a, off, line)
+	}
+	if len(d.b) != 0 {
+		return fmt.Errorf("activity pack: %d bytes past its %d rows", len(d.b), n)
+	}
+	return nil
+}

@@ -1,0 +1,194 @@
+package store
+
+import (
+	"bufio"
+	"container/heap"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+)
+
+// An import cannot write packs as the dump yields their rows (a dump
+// lists logins and uploads by time or by id, not by user), so it spills
+// them: each run of rows is sorted and written to a temporary file, and
+// at the end the runs are merged into packs, one pack at a time. Memory
+// is one run and a read buffer per run, whatever the dump's size.
+
+// spillCodec is what a spill of T needs: the order of a run and of the
+// merge, which rows share a pack (neighbours in that order), how a row
+// is written to a run's file and read back, how many rows a run holds,
+// and what the rows are (for errors and file names).
+type spillCodec[T any] interface {
+	what() string
+	runSize() int
+	order(a, b *T) int
+	same(a, b *T) bool
+	put(buf []byte, x *T) []byte
+	get(r *bufio.Reader, x *T) error
+}
+
+// runSpill collects rows in sorted runs. The zero value is ready.
+type runSpill[T any, C spillCodec[T]] struct {
+	c    C
+	mem  []T
+	runs []*spillFile
+}
+
+type spillFile struct {
+	f    *os.File
+	name string
+	n    int
+}
+
+func (s *runSpill[T, C]) add(x T) error {
+	if s.mem == nil {
+		s.mem = make([]T, 0, min(s.c.runSize(), 1<<12))
+	}
+	s.mem = append(s.mem, x)
+	if len(s.mem) >= s.c.runSize() {
+		return s.spill()
+	}
+	return nil
+}
+
+func (s *runSpill[T, C]) len() int {
+	n := len(s.mem)
+	for _, r := range s.runs {
+		n += r.n
+	}
+	return n
+}
+
+// spill sorts the rows in memory and writes them to a temporary file.
+// The file is removed at once where the system allows an open file to
+// be (it then goes with the process whatever happens), else on close.
+func (s *runSpill[T, C]) spill() error {
+	slices.SortFunc(s.mem, func(a, b T) int { return s.c.order(&a, &b) })
+	f, err := os.CreateTemp("", "vibora-"+s.c.what()+"-*.run")
+	if err != nil {
+		return fmt.Errorf("spill %s: %w", s.c.what(), err)
+	}
+	r := &spillFile{f: f, name: f.Name(), n: len(s.mem)}
+	if os.Remove(r.name) == nil {
+		r.name = ""
+	}
+	s.runs = append(s.runs, r)
+	w := bufio.NewWriterSize(f, 1<<16)
+	var buf []byte
+	for i := range s.mem {
+		buf = s.c.put(buf[:0], &s.mem[i])
+		if _, err := w.Write(buf); err != nil {
+			return fmt.Errorf("spill %s: %w", s.c.what(), err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("spill %s: %w", s.c.what(), err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("spill %s: %w", s.c.what(), err)
+	}
+	clear(s.mem) // rows may hold references (activity payloads)
+	s.mem = s.mem[:0]
+	return nil
+}
+
+// close removes the runs' files and forgets every row.
+func (s *runSpill[T, C]) close() error {
+	var errs []error
+	for _, r := range s.runs {
+		errs = append(errs, r.f.Close())
+		if r.name != "" {
+			errs = append(errs, os.Remove(r.name))
+		}
+	}
+	s.runs, s.mem = nil, nil
+	return errors.Join(errs...)
+}
+
+// runCursor reads one sorted run: from memory or from its file.
+type runCursor[T any, C spillCodec[T]] struct {
+	c    C
+	cur  T
+	mem  []T
+	r    *bufio.Reader
+	left int
+}
+
+func (c *runCursor[T, C]) next() (bool, error) {
+	if c.left == 0 {
+		return false, nil
+	}
+	c.left--
+	if c.r == nil {
+		c.cur, c.mem = c.mem[0], c.mem[1:]
+		return true, nil
+	}
+	if err := c.c.get(c.r, &c.cur); err != nil {
+		return false, fmt.Errorf("read spilled %s: %w", c.c.what(), err)
+	}
+	return true, nil
+}
+
+type runHeap[T any, C spillCodec[T]] []*runCursor[T, C]
+
+func (h runHeap[T, C]) Len() int           { return len(h) }
+func (h runHeap[T, C]) Less(i, j int) bool { return h[i].c.order(&h[i].cur, &h[j].cur) < 0 }
+func (h runHeap[T, C]) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *runHeap[T, C]) Push(x any)        { *h = append(*h, x.(*runCursor[T, C])) }
+func (h *runHeap[T, C]) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// merge calls pack with each pack's rows in order, the runs merged; the
+// slice is reused between calls.
+func (s *runSpill[T, C]) merge(pack func(xs []T) error) error {
+	slices.SortFunc(s.mem, func(a, b T) int { return s.c.order(&a, &b) })
+	h := runHeap[T, C]{}
+	for _, r := range s.runs {
+		h = append(h, &runCursor[T, C]{r: bufio.NewReaderSize(r.f, 1<<16), left: r.n})
+	}
+	h = append(h, &runCursor[T, C]{mem: s.mem, left: len(s.mem)})
+	live := h[:0]
+	for _, c := range h {
+		ok, err := c.next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			live = append(live, c)
+		}
+	}
+	h = live
+	heap.Init(&h)
+	var group []T
+	for len(h) > 0 {
+		c := h[0]
+		x := c.cur
+		if n := len(group); n > 0 && !s.c.same(&group[n-1], &x) {
+			if err := pack(group); err != nil {
+				return err
+			}
+			clear(group)
+			group = group[:0]
+		}
+		group = append(group, x)
+		ok, err := c.next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			heap.Fix(&h, 0)
+		} else {
+			heap.Pop(&h)
+		}
+	}
+	if len(group) > 0 {
+		return pack(group)
+	}
+	return nil
+}
