@@ -8,6 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
 )
 
 // A platform's activity is stored in packs (migration 0035): one row per
@@ -71,9 +75,14 @@ type actSpill = runSpill[packAct, actCodec]
 
 type actCodec struct{}
 
-func (actCodec) what() string { return "activity" }
-func (actCodec) runSize() int { return actRunSize }
-func (actCodec) order(a, b *packAct) int {
+func (actCodec) what() string            { return "activity" }
+func (actCodec) runSize() int            { return actRunSize }
+func (actCodec) order(a, b *packAct) int { return actOrder(a, b) }
+func (actCodec) sort(xs []packAct) {
+	slices.SortFunc(xs, func(a, b packAct) int { return actOrder(&a, &b) })
+}
+
+func actOrder(a, b *packAct) int {
 	return cmp.Or(cmp.Compare(a.source, b.source), cmp.Compare(a.user, b.user), cmp.Compare(a.kind, b.kind), cmp.Compare(a.off, b.off))
 }
 func (actCodec) same(a, b *packAct) bool {
@@ -269,6 +278,43 @@ func readActData(d *packReader, a *PlatformActivity) {
 			*f.get(a) = string(b)
 		}
 	}
+}
+
+// otherStatuses lists the statuses of a pack's rows other than a bank
+// match's (kept in their data) with their counts, a line each:
+// "count<TAB>quoted status", by status.
+func otherStatuses(xs []packAct) string {
+	counts := map[string]int64{}
+	for i := range xs {
+		if xs[i].status == actStatusText {
+			var a PlatformActivity
+			d := packReader{b: xs[i].data}
+			readActData(&d, &a)
+			counts[a.Status]++
+		}
+	}
+	var sb strings.Builder
+	for _, st := range slices.Sorted(maps.Keys(counts)) {
+		fmt.Fprintf(&sb, "%d\t%s\n", counts[st], strconv.Quote(st))
+	}
+	return sb.String()
+}
+
+// parseOtherStatuses reads what otherStatuses wrote.
+func parseOtherStatuses(s string, fn func(status string, n int64)) error {
+	for line := range strings.Lines(s) {
+		n, q, ok := strings.Cut(strings.TrimSuffix(line, "\n"), "\t")
+		count, err := strconv.ParseInt(n, 10, 64)
+		if !ok || err != nil {
+			return fmt.Errorf("activity pack statuses: bad line %q", line)
+		}
+		st, err := strconv.Unquote(q)
+		if err != nil {
+			return fmt.Errorf("activity pack statuses: bad line %q", line)
+		}
+		fn(st, count)
+	}
+	return nil
 }
 
 // packActVersion is the first byte of a packed activity blob.

@@ -54,31 +54,67 @@ func (q q) activityCounts(ctx context.Context, platformID, user int64) ([]Platfo
 		return nil, err
 	}
 	rows, err = q.query(ctx, `SELECT p.user_id, p.kind, CAST(SUM(p.n) AS BIGINT), CAST(SUM(p.matched) AS BIGINT), CAST(SUM(p.unknown) AS BIGINT),
-		CAST(SUM(p.ignorable) AS BIGINT), MAX(p.last_at)
+		CAST(SUM(p.ignorable) AS BIGINT), CAST(SUM(p.other) AS BIGINT), MAX(p.last_at)
 		FROM platform_sources s JOIN platform_activity_packs p ON p.source_id = s.id WHERE `+packsWhere+`
 		GROUP BY p.user_id, p.kind ORDER BY p.user_id, p.kind`, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	type userKind struct {
+		user int64
+		kind string
+	}
+	lasts := map[userKind]string{} // for the other statuses
+	others := false
 	for rows.Next() {
-		var user, n, matched, unknown, ignorable int64
+		var user, n, matched, unknown, ignorable, other int64
 		var kind string
 		var last sql.NullString
-		if err := rows.Scan(&user, &kind, &n, &matched, &unknown, &ignorable, &last); err != nil {
+		if err := rows.Scan(&user, &kind, &n, &matched, &unknown, &ignorable, &other, &last); err != nil {
+			rows.Close()
 			return nil, err
 		}
 		for _, c := range []struct {
 			status string
 			n      int64
-		}{{"", n - matched - unknown - ignorable}, {"ignorable", ignorable}, {"matched", matched}, {"unknown", unknown}} {
+		}{{"", n - matched - unknown - ignorable - other}, {"ignorable", ignorable}, {"matched", matched}, {"unknown", unknown}} {
 			if c.n > 0 {
 				out = append(out, PlatformActivityCount{UserID: user, Kind: kind, Status: c.status, Count: c.n, Last: last.String})
 			}
 		}
+		if other > 0 {
+			others = true
+			lasts[userKind{user, kind}] = last.String
+		}
 	}
-	if err := rows.Err(); err != nil {
+	if err := rows.Close(); err != nil {
 		return nil, err
+	}
+	if others {
+		// Rare: statuses other than a bank match's, listed on their packs.
+		rows, err := q.query(ctx, `SELECT p.user_id, p.kind, p.other_statuses
+			FROM platform_sources s JOIN platform_activity_packs p ON p.source_id = s.id WHERE `+packsWhere+` AND p.other > 0`, args...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var user int64
+			var kind, statuses string
+			if err := rows.Scan(&user, &kind, &statuses); err != nil {
+				return nil, err
+			}
+			last := lasts[userKind{user, kind}]
+			err := parseOtherStatuses(statuses, func(status string, n int64) {
+				out = append(out, PlatformActivityCount{UserID: user, Kind: kind, Status: status, Count: n, Last: last})
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	// Byte order, whatever the database's collation; the counts of a
 	// key from rows and from packs are summed.

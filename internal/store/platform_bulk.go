@@ -779,8 +779,8 @@ func (b *PlatformBulk) packActs(ctx context.Context) error {
 	if b.actSpill.len() == 0 {
 		return nil
 	}
-	out := packRows{b: b, what: "activity packs", cols: 9, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		head: "INSERT INTO platform_activity_packs (source_id, user_id, kind, n, matched, unknown, ignorable, last_at, acts) VALUES "}
+	out := packRows{b: b, what: "activity packs", cols: 11, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		head: "INSERT INTO platform_activity_packs (source_id, user_id, kind, n, matched, unknown, ignorable, other, other_statuses, last_at, acts) VALUES "}
 	err := b.actSpill.merge(func(xs []packAct) error {
 		var by [actStatusText + 1]int64
 		var lastUnix int64
@@ -807,8 +807,12 @@ func (b *PlatformBulk) packActs(ctx context.Context) error {
 		if lastText != "" {
 			last = lastText
 		}
+		var others any
+		if by[actStatusText] > 0 {
+			others = otherStatuses(xs)
+		}
 		return out.add(ctx, xs[0].source, xs[0].user, b.kindNames[xs[0].kind], int64(len(xs)),
-			by[actStatusMatched], by[actStatusUnknown], by[actStatusIgnorable], last, encodeActs(make([]byte, 0, size), xs))
+			by[actStatusMatched], by[actStatusUnknown], by[actStatusIgnorable], by[actStatusText], others, last, encodeActs(make([]byte, 0, size), xs))
 	})
 	if err == nil {
 		err = out.flush(ctx)

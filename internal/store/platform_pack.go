@@ -53,9 +53,12 @@ type loginSpill = runSpill[packLogin, loginCodec]
 
 type loginCodec struct{}
 
-func (loginCodec) what() string                            { return "logins" }
-func (loginCodec) runSize() int                            { return loginRunSize }
-func (loginCodec) order(a, b *packLogin) int               { return packOrder(a, b) }
+func (loginCodec) what() string              { return "logins" }
+func (loginCodec) runSize() int              { return loginRunSize }
+func (loginCodec) order(a, b *packLogin) int { return packOrder(a, b) }
+func (loginCodec) sort(ls []packLogin) {
+	slices.SortFunc(ls, func(a, b packLogin) int { return packOrder(&a, &b) })
+}
 func (loginCodec) same(a, b *packLogin) bool               { return a.source == b.source && a.user == b.user }
 func (loginCodec) put(buf []byte, l *packLogin) []byte     { return appendSpilled(buf, l) }
 func (loginCodec) get(r *bufio.Reader, l *packLogin) error { return readSpilled(r, l) }

@@ -372,6 +372,44 @@ func testPlatformActivityUpgrade(t *testing.T, open Opener) {
 	if got, err := up.PlatformActivityOf(ctx, pid, want[0].Kind); err != nil || len(got) != 1 || got[0].Matched != "bank:example" {
 		t.Errorf("rerun after the upgrade = %+v, %v", got, err)
 	}
+	// An import of the same dump after version 35, its rows now with a
+	// source, keeps the platform's activity in rows (each once per ref):
+	// it would otherwise store every row a second time, in a pack.
+	err = up.InTx(ctx, func(tx *store.Tx) error {
+		src, _, err := tx.PlatformSourceOf(ctx, pid, "/dumps/old.sql", "uploads")
+		if err != nil {
+			return err
+		}
+		b, err := tx.PlatformBulk(ctx, pid)
+		if err != nil {
+			return err
+		}
+		for i, a := range []store.PlatformActivity{
+			{Ref: "uploads:1", Kind: "upload", Status: "matched", Matched: "bank:again"},
+			{Ref: "uploads:2", Kind: "upload", At: "2024-03-04T10:00:00Z", Status: "unknown"},
+		} {
+			a.SourceID, a.Offset, a.Line = src, int64(100*i), int64(i+1)
+			if err := b.Activity(ctx, "anna", "", a); err != nil {
+				return err
+			}
+		}
+		if err := b.Pack(ctx); err != nil {
+			return err
+		}
+		return b.Close(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = up.PlatformActivityOf(ctx, pid, "upload")
+	if err != nil || len(got) != 2 || got[0].Matched != "bank:again" || got[1].Ref != "uploads:2" || got[1].SourceID != 0 {
+		t.Errorf("uploads after an import on version 35 = %+v, %v; want uploads:1 once (its match refreshed) and uploads:2, in rows", got, err)
+	}
+	counts, err := up.PlatformActivityCounts(ctx, pid)
+	if err != nil || fmt.Sprint(counts) != fmt.Sprintf("[{%[1]d payment paid 1 2024-03-03T11:00:00Z} {%[1]d upload matched 1 2024-03-02T10:00:00Z} {%[1]d upload unknown 1 2024-03-04T10:00:00Z} {%[2]d view  1 }]",
+		want[0].UserID, want[2].UserID) {
+		t.Errorf("counts = %v, %v", counts, err)
+	}
 }
 
 // sameKeys checks that PlatformUserKeys lists, per user, the keys of

@@ -1,0 +1,233 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// actCases are activity rows with every field a row can carry, in every
+// form: times in the importer's form, another RFC 3339 form and none;
+// hashes in lowercase hex, uppercase and not hex; each status kind.
+func actCases() []PlatformActivity {
+	return []PlatformActivity{
+		{Ref: "uploads 1", At: "2024-03-02T10:00:00Z", SHA256: strings.Repeat("ab", 32), MD5: strings.Repeat("cd", 16), Name: "holiday.jpg", Size: 2048, Status: "unknown"},
+		{Ref: "uploads 2", At: "1969-12-31T23:59:59Z", SHA1: strings.Repeat("0F", 20), Size: -7, Status: "matched", Matched: "example-bank: A1 / (no series)"},
+		{Ref: "uploads 3", SHA256: "abc", MD5: "not hex", Status: "ignorable"},
+		{Ref: "messages 4", At: "2024-03-01T10:00:00+02:00", OtherID: 9},
+		{Ref: "payments 5", At: "2024-03-02T10:00:00Z", Address: "eth:0x00000000000000000000000000000000000000aa", Amount: "0.5", TxID: "0x01", Status: "paid\tin \"full\""},
+		{Ref: "views 6", UploadRef: "uploads 1"},
+		{Ref: ""},
+	}
+}
+
+// actRows are the cases as spilled rows of one pack, as the bulk writer
+// makes them.
+func actRows(cases []PlatformActivity) []packAct {
+	var xs []packAct
+	for i, a := range cases {
+		x := packAct{source: 3, user: 5, kind: 1, status: actStatus(a.Status), off: int64(100 * i), line: int64(i + 1)}
+		if u, ok := utcSeconds(a.At); ok {
+			x.atKind, x.at = actAtUnix, u
+		} else if a.At != "" {
+			x.atKind, x.atText = actAtText, a.At
+		}
+		x.data = appendActData(nil, &a, a.OtherID, x.status)
+		xs = append(xs, x)
+	}
+	return xs
+}
+
+// A pack's rows survive a spill to a run's file and back, and packing
+// and unpacking, field for field.
+func TestActPackRoundTrip(t *testing.T) {
+	cases := actCases()
+	xs := actRows(cases)
+	var c actCodec
+	var file []byte
+	for i := range xs {
+		file = c.put(file, &xs[i])
+	}
+	r := bufio.NewReader(bytes.NewReader(file))
+	for i := range xs {
+		var got packAct
+		if err := c.get(r, &got); err != nil {
+			t.Fatalf("spilled row %d: %v", i, err)
+		}
+		if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", xs[i]) {
+			t.Fatalf("spilled row %d = %+v, want %+v", i, got, xs[i])
+		}
+	}
+	if _, err := r.ReadByte(); err == nil {
+		t.Fatal("bytes left in the run after its rows")
+	}
+	blob := encodeActs(nil, xs)
+	var got []PlatformActivity
+	err := decodeActs(blob, 2, 5, "upload", int64(len(xs)), func(a *PlatformActivity, off, line int64) {
+		if off != int64(100*len(got)) || line != int64(len(got)+1) {
+			t.Errorf("row %d at offset %d line %d", len(got), off, line)
+		}
+		got = append(got, *a)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range cases {
+		want.PlatformID, want.UserID, want.Kind = 2, 5, "upload"
+		if fmt.Sprintf("%+v", got[i]) != fmt.Sprintf("%+v", want) {
+			t.Errorf("row %d = %+v\nwant %+v", i, got[i], want)
+		}
+	}
+	if s := otherStatuses(xs); s != "1\t\"paid\\tin \\\"full\\\"\"\n" {
+		t.Errorf("other statuses %q", s)
+	}
+	var statuses []string
+	if err := parseOtherStatuses(otherStatuses(xs), func(st string, n int64) { statuses = append(statuses, fmt.Sprint(n, st)) }); err != nil ||
+		fmt.Sprint(statuses) != "[1paid\tin \"full\"]" {
+		t.Errorf("parsed statuses %q, %v", statuses, err)
+	}
+	if err := decodeActs(blob, 2, 5, "upload", int64(len(xs))+1, func(*PlatformActivity, int64, int64) {}); err == nil {
+		t.Error("a pack read for one row more than it holds: no error")
+	}
+	if err := decodeActs(blob, 2, 5, "upload", int64(len(xs))-1, func(*PlatformActivity, int64, int64) {}); err == nil {
+		t.Error("a pack read for one row less than it holds: no error")
+	}
+}
+
+// Unpacking any bytes either fails or yields rows that pack back to the
+// same bytes.
+func FuzzActPackDecode(f *testing.F) {
+	f.Add(encodeActs(nil, actRows(actCases())), int64(len(actCases())))
+	f.Add([]byte{packActVersion, 0, 0, 0, 0, 0}, int64(1))
+	f.Add([]byte{packActVersion}, int64(0))
+	f.Add([]byte{2, 0}, int64(1))
+	f.Fuzz(func(t *testing.T, data []byte, n int64) {
+		if n < 0 || n > 1<<12 {
+			return
+		}
+		var xs []packAct
+		err := decodeActs(data, 1, 5, "upload", n, func(a *PlatformActivity, off, line int64) {
+			x := actRows([]PlatformActivity{*a})[0]
+			x.off, x.line = off, line
+			xs = append(xs, x)
+		})
+		if err != nil {
+			return
+		}
+		// A time text utcSeconds reads is packed as Unix seconds and
+		// unpacked in its one form, so compare after one more trip.
+		again := encodeActs(nil, xs)
+		var ys []packAct
+		if err := decodeActs(again, 1, 5, "upload", n, func(a *PlatformActivity, off, line int64) {
+			y := actRows([]PlatformActivity{*a})[0]
+			y.off, y.line = off, line
+			ys = append(ys, y)
+		}); err != nil {
+			t.Fatalf("repacked rows do not unpack: %v", err)
+		}
+		if !bytes.Equal(encodeActs(nil, ys), again) {
+			t.Fatalf("unpack and pack again changed the pack")
+		}
+	})
+}
+
+// Activity of an import larger than a run is spilled to several runs
+// and merged into one pack per source, user and kind: every row reads
+// back once with its dump row, and the counts are those of the rows.
+func TestPlatformBulkSpillsActivity(t *testing.T) {
+	defer func(n int) { actRunSize = n }(actRunSize)
+	actRunSize = 53
+	t.Setenv("TMPDIR", t.TempDir())
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "vibora.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const n = 3000
+	var p Platform
+	statuses := []string{"matched", "unknown", "ignorable", ""}
+	err = db.InTx(ctx, func(tx *Tx) error {
+		c := Case{Name: "op-spill", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
+		if err := tx.InsertCase(ctx, &c); err != nil {
+			return err
+		}
+		p = Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
+		if err := tx.UpsertPlatform(ctx, &p); err != nil {
+			return err
+		}
+		var srcs [2]int64
+		for i, table := range []string{"uploads", "views"} {
+			if srcs[i], _, err = tx.PlatformSourceOf(ctx, p.ID, "/dumps/x.sql", table); err != nil {
+				return err
+			}
+		}
+		b, err := tx.PlatformBulk(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			at := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration((i*7919)%n) * time.Minute).Format(time.RFC3339)
+			a := PlatformActivity{Ref: fmt.Sprintf("r%05d", i), Kind: "upload", At: at, SHA256: fmt.Sprintf("%064x", i), Status: statuses[i%4],
+				SourceID: srcs[0], Offset: int64(i) * 50, Line: int64(i) + 1}
+			if i%3 == 0 {
+				a = PlatformActivity{Ref: fmt.Sprintf("r%05d", i), Kind: "view", At: at, UploadRef: fmt.Sprint(i), SourceID: srcs[1], Offset: int64(i) * 50, Line: int64(i) + 1}
+			}
+			if err := b.Activity(ctx, fmt.Sprintf("u%d", i%37), "", a); err != nil {
+				return err
+			}
+		}
+		if err := b.Pack(ctx); err != nil {
+			return err
+		}
+		return b.Close(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts, err := db.PlatformActivityOf(ctx, p.ID)
+	if err != nil || len(acts) != n {
+		t.Fatalf("PlatformActivityOf = %d rows, %v", len(acts), err)
+	}
+	users, err := db.PlatformUsers(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext := map[int64]string{}
+	for _, u := range users {
+		ext[u.ID] = u.ExtID
+	}
+	type key struct{ user, kind, status string }
+	want := map[key]int64{}
+	seen := map[string]bool{}
+	for _, a := range acts {
+		var i int
+		fmt.Sscanf(a.Ref, "r%05d", &i)
+		if seen[a.Ref] || a.Offset != int64(i)*50 || a.Line != int64(i)+1 || ext[a.UserID] != fmt.Sprintf("u%d", i%37) ||
+			(a.Kind == "upload") != (i%3 != 0) || (a.Kind == "upload" && (a.SHA256 != fmt.Sprintf("%064x", i) || a.Status != statuses[i%4])) {
+			t.Fatalf("row %+v", a)
+		}
+		seen[a.Ref] = true
+		want[key{ext[a.UserID], a.Kind, a.Status}]++
+	}
+	counts, err := db.PlatformActivityCounts(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[key]int64{}
+	for _, c := range counts {
+		got[key{ext[c.UserID], c.Kind, c.Status}] += c.Count
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("counts %v\nwant %v", got, want)
+	}
+	var packs int
+	if err := db.SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM platform_activity_packs").Scan(&packs); err != nil || packs != 2*37 {
+		t.Errorf("%d packs, %v; want one per user and kind (74)", packs, err)
+	}
+}
