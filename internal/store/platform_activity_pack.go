@@ -79,7 +79,7 @@ func (actCodec) what() string            { return "activity" }
 func (actCodec) runSize() int            { return actRunSize }
 func (actCodec) order(a, b *packAct) int { return actOrder(a, b) }
 func (actCodec) sort(xs []packAct) {
-	slices.SortFunc(xs, func(a, b packAct) int { return actOrder(&a, &b) })
+	sortByPack(xs, func(x *packAct) (int64, int64, uint8) { return x.source, x.user, x.kind }, 8, actOrder)
 }
 
 func actOrder(a, b *packAct) int {

@@ -57,7 +57,7 @@ func (loginCodec) what() string              { return "logins" }
 func (loginCodec) runSize() int              { return loginRunSize }
 func (loginCodec) order(a, b *packLogin) int { return packOrder(a, b) }
 func (loginCodec) sort(ls []packLogin) {
-	slices.SortFunc(ls, func(a, b packLogin) int { return packOrder(&a, &b) })
+	sortByPack(ls, func(l *packLogin) (int64, int64, uint8) { return l.source, l.user, 0 }, 0, packOrder)
 }
 func (loginCodec) same(a, b *packLogin) bool               { return a.source == b.source && a.user == b.user }
 func (loginCodec) put(buf []byte, l *packLogin) []byte     { return appendSpilled(buf, l) }

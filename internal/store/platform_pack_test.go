@@ -163,3 +163,74 @@ func FuzzPackDecode(f *testing.F) {
 		}
 	})
 }
+
+// A run sorted by its pack keys is in the order a sort by the full
+// comparison gives, whatever the ids: small, large enough that keys and
+// index do not fit in 64 bits, negative.
+func TestSortByPack(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct {
+		name    string
+		n       int
+		users   int64
+		sources int64
+		neg     bool
+	}{
+		{"empty", 0, 1, 1, false}, {"one", 1, 1, 1, false}, {"few users", 5000, 7, 3, false}, {"many users", 20000, 1 << 20, 2, false},
+		{"keys past 64 bits", 3000, 1 << 50, 1 << 12, false}, {"negative ids", 3000, 100, 2, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ls := make([]packLogin, c.n)
+			for i := range ls {
+				ls[i] = packLogin{source: 1 + r.Int64N(c.sources), user: 1 + r.Int64N(c.users), off: int64(i), hasAt: r.IntN(4) > 0, at: r.Int64N(100)}
+				if c.neg && i%7 == 0 {
+					ls[i].user = -ls[i].user
+				}
+			}
+			want := slices.Clone(ls)
+			slices.SortFunc(want, func(a, b packLogin) int { return packOrder(&a, &b) })
+			loginCodec{}.sort(ls)
+			if !slices.Equal(ls, want) {
+				t.Fatal("rows out of order")
+			}
+			xs := make([]packAct, c.n)
+			for i := range xs {
+				xs[i] = packAct{source: 1 + r.Int64N(c.sources), user: 1 + r.Int64N(c.users), kind: uint8(r.IntN(3)), off: int64(r.IntN(1000))}
+			}
+			wantActs := slices.Clone(xs)
+			slices.SortStableFunc(wantActs, func(a, b packAct) int { return actOrder(&a, &b) })
+			actCodec{}.sort(xs)
+			for i := range xs {
+				if actOrder(&xs[i], &wantActs[i]) != 0 {
+					t.Fatalf("activity row %d out of order", i)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRunSort sorts a full run of logins of a million users (as an
+// import of the full synthetic dump spills them) by comparison and by
+// pack keys.
+func BenchmarkRunSort(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	run := make([]packLogin, loginRunSize)
+	for i := range run {
+		run[i] = packLogin{source: 7, user: 1 + r.Int64N(1_000_000), off: int64(i) * 60, line: int64(i), hasAt: true, at: r.Int64N(365 * 86400)}
+	}
+	ls := make([]packLogin, len(run))
+	for _, c := range []struct {
+		name string
+		sort func([]packLogin)
+	}{
+		{"comparison", func(ls []packLogin) { slices.SortFunc(ls, func(a, b packLogin) int { return packOrder(&a, &b) }) }},
+		{"keys", loginCodec{}.sort},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				copy(ls, run)
+				c.sort(ls)
+			}
+		})
+	}
+}

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"os"
+	"slices"
 )
 
 // An import cannot write packs as the dump yields their rows (a dump
@@ -193,4 +195,116 @@ func (s *runSpill[T, C]) merge(pack func(xs []T) error) error {
 		return pack(group)
 	}
 	return nil
+}
+
+// sortByKeys sorts a run by its rows' pack keys, then within a pack by
+// order. keys[i] is row i's pack key in keyBits bits, ordered as order
+// orders packs. The keys are sorted with the row's index in their low
+// bits (a sort of integers, several times as fast as a sort of rows by a
+// comparison function), the rows are moved into place once, and only
+// the rows of one pack, few in a run, are sorted by order. When the keys
+// and the index do not fit in 64 bits it sorts by order alone.
+func sortByKeys[T any](xs []T, keys []uint64, keyBits int, order func(a, b *T) int) {
+	n := len(xs)
+	if n < 2 {
+		return
+	}
+	ib := bits.Len(uint(n - 1))
+	if keyBits+ib > 64 {
+		slices.SortFunc(xs, func(a, b T) int { return order(&a, &b) })
+		return
+	}
+	for i := range keys {
+		keys[i] = keys[i]<<ib | uint64(i)
+	}
+	radixSort(keys, keyBits+ib)
+	mask := uint64(1)<<ib - 1
+	src := make([]uint32, n) // the row that goes to each place
+	for j, k := range keys {
+		src[j] = uint32(k & mask)
+	}
+	// In place, one cycle of the permutation at a time.
+	for j := range n {
+		if src[j] == uint32(j) {
+			continue
+		}
+		tmp := xs[j]
+		k := j
+		for {
+			s := int(src[k])
+			src[k] = uint32(k)
+			if s == j {
+				xs[k] = tmp
+				break
+			}
+			xs[k] = xs[s]
+			k = s
+		}
+	}
+	for start := 0; start < n; {
+		end := start + 1
+		for end < n && keys[end]>>ib == keys[start]>>ib {
+			end++
+		}
+		switch {
+		case end-start == 2:
+			if order(&xs[start], &xs[start+1]) > 0 {
+				xs[start], xs[start+1] = xs[start+1], xs[start]
+			}
+		case end-start > 2:
+			slices.SortFunc(xs[start:end], func(a, b T) int { return order(&a, &b) })
+		}
+		start = end
+	}
+}
+
+// radixSort sorts keys of up to width bits, 11 bits a pass (least
+// significant first, each pass stable).
+func radixSort(keys []uint64, width int) {
+	const digit = 11
+	tmp := make([]uint64, len(keys))
+	from, to := keys, tmp
+	var count [1 << digit]int
+	for shift := 0; shift < width; shift += digit {
+		clear(count[:])
+		for _, k := range from {
+			count[k>>shift&(1<<digit-1)]++
+		}
+		pos := 0
+		for d, c := range count {
+			count[d] = pos
+			pos += c
+		}
+		for _, k := range from {
+			d := k >> shift & (1<<digit - 1)
+			to[count[d]] = k
+			count[d]++
+		}
+		from, to = to, from
+	}
+	if len(keys) > 0 && &from[0] != &keys[0] {
+		copy(keys, from)
+	}
+}
+
+// sortByPack sorts a run whose packs are keyed by source, user and a
+// kind of kindBits bits (ids returns them), then within a pack by order:
+// by keys (sortByKeys) when the ids are not negative, else by order.
+func sortByPack[T any](xs []T, ids func(x *T) (source, user int64, kind uint8), kindBits int, order func(a, b *T) int) {
+	var sources, users int64
+	for i := range xs {
+		s, u, _ := ids(&xs[i])
+		if s < 0 || u < 0 {
+			slices.SortFunc(xs, func(a, b T) int { return order(&a, &b) })
+			return
+		}
+		sources, users = max(sources, s), max(users, u)
+	}
+	bs, bu := bits.Len64(uint64(sources)), bits.Len64(uint64(users))
+	keys := make([]uint64, len(xs))
+	for i := range xs {
+		s, u, k := ids(&xs[i])
+		keys[i] = (uint64(s)<<bu|uint64(u))<<kindBits | uint64(k)
+	}
+	sortByKeys(xs, keys, bs+bu+kindBits, order)
 }
