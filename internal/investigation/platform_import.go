@@ -10,6 +10,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -278,7 +279,7 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 	im.rep.Records[rec.Entity]++
 	at := ""
 	if !rec.Time.IsZero() {
-		at = rec.Time.UTC().Format(time.RFC3339)
+		at = utcText(rec.Time)
 	}
 	if rec.User != "" {
 		if rec.Entity == platform.EntityUser {
@@ -322,7 +323,10 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 	if rec.Entity == platform.EntityUser {
 		return nil
 	}
-	ref := row.Table + " " + cmp.Or(rec.Ref, fmt.Sprintf("line %d offset %d", row.Line, row.Offset))
+	ref := row.Table + " " + rec.Ref
+	if rec.Ref == "" {
+		ref = row.Table + " line " + strconv.FormatInt(row.Line, 10) + " offset " + strconv.FormatInt(row.Offset, 10)
+	}
 	src, err := im.source(ctx, file, row.Table)
 	if err != nil {
 		return err
@@ -474,4 +478,32 @@ func (im *platformImport) flushPayments(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// utcText is t in UTC as RFC 3339 (what t.UTC().Format(time.RFC3339)
+// gives), written without the general formatter for years 0 to 9999: the
+// import formats the time of every dump row.
+func utcText(t time.Time) string {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	h, mi, sec := t.Clock()
+	if y < 0 || y > 9999 {
+		return t.Format(time.RFC3339)
+	}
+	var b [20]byte
+	two := func(i, v int) { b[i], b[i+1] = byte('0'+v/10), byte('0'+v%10) }
+	two(0, y/100)
+	two(2, y%100)
+	b[4] = '-'
+	two(5, int(mo))
+	b[7] = '-'
+	two(8, d)
+	b[10] = 'T'
+	two(11, h)
+	b[13] = ':'
+	two(14, mi)
+	b[16] = ':'
+	two(17, sec)
+	b[19] = 'Z'
+	return string(b[:])
 }

@@ -176,31 +176,22 @@ const (
 	actHasMatched
 )
 
-// actFields are the text fields of a row's data after the other user, in
-// order, with their bits; hashes are kept as bytes when they are
-// lowercase hex.
-var actFields = []struct {
-	bit  uint64
-	hash bool
-	get  func(a *PlatformActivity) *string
-}{
-	{actHasSHA256, true, func(a *PlatformActivity) *string { return &a.SHA256 }},
-	{actHasSHA1, true, func(a *PlatformActivity) *string { return &a.SHA1 }},
-	{actHasMD5, true, func(a *PlatformActivity) *string { return &a.MD5 }},
-	{actHasName, false, func(a *PlatformActivity) *string { return &a.Name }},
-	{actHasUploadRef, false, func(a *PlatformActivity) *string { return &a.UploadRef }},
-	{actHasAddress, false, func(a *PlatformActivity) *string { return &a.Address }},
-	{actHasAmount, false, func(a *PlatformActivity) *string { return &a.Amount }},
-	{actHasTxID, false, func(a *PlatformActivity) *string { return &a.TxID }},
-	{actHasStatus, false, func(a *PlatformActivity) *string { return &a.Status }},
-	{actHasMatched, false, func(a *PlatformActivity) *string { return &a.Matched }},
+// actFields are the text fields of a row's data after the other user
+// and the size, in order (their bits are actFieldBits); the first three
+// are hashes, kept as bytes when they are lowercase hex.
+func actFields(a *PlatformActivity) [10]*string {
+	return [10]*string{&a.SHA256, &a.SHA1, &a.MD5, &a.Name, &a.UploadRef, &a.Address, &a.Amount, &a.TxID, &a.Status, &a.Matched}
 }
+
+// actFieldBits are the bits of actFields, in their order.
+var actFieldBits = [10]uint64{actHasSHA256, actHasSHA1, actHasMD5, actHasName, actHasUploadRef, actHasAddress, actHasAmount, actHasTxID, actHasStatus, actHasMatched}
 
 // appendActData appends what a row keeps in data: the fields bits, the
 // ref, the other user's row id, the size, then the text fields present.
 // A hash in lowercase hex is kept as its bytes (length << 1 | 1), any
 // other text as given (length << 1).
 func appendActData(buf []byte, a *PlatformActivity, other int64, status uint8) []byte {
+	fields := actFields(a)
 	var bits uint64
 	if other != 0 {
 		bits |= actHasOther
@@ -208,25 +199,29 @@ func appendActData(buf []byte, a *PlatformActivity, other int64, status uint8) [
 	if a.Size != 0 {
 		bits |= actHasSize
 	}
-	for _, f := range actFields {
-		if *f.get(a) != "" && (f.bit != actHasStatus || status == actStatusText) {
-			bits |= f.bit
+	for i, f := range fields {
+		if *f != "" {
+			bits |= actFieldBits[i]
 		}
 	}
+	if status != actStatusText {
+		bits &^= actHasStatus
+	}
 	buf = binary.AppendUvarint(buf, bits)
-	buf = appendBytes(buf, []byte(a.Ref))
+	buf = binary.AppendUvarint(buf, uint64(len(a.Ref)))
+	buf = append(buf, a.Ref...)
 	if bits&actHasOther != 0 {
 		buf = binary.AppendUvarint(buf, uint64(other))
 	}
 	if bits&actHasSize != 0 {
 		buf = binary.AppendVarint(buf, a.Size)
 	}
-	for _, f := range actFields {
-		if bits&f.bit == 0 {
+	for i, f := range fields {
+		if bits&actFieldBits[i] == 0 {
 			continue
 		}
-		v := *f.get(a)
-		if f.hash && lowerHex(v) {
+		v := *f
+		if i < 3 && lowerHex(v) {
 			buf = binary.AppendUvarint(buf, uint64(len(v)/2)<<1|1)
 			buf, _ = hex.AppendDecode(buf, []byte(v)) // lowerHex: it decodes
 			continue
@@ -266,16 +261,16 @@ func readActData(d *packReader, a *PlatformActivity) {
 	if bits&actHasSize != 0 {
 		a.Size = d.varint()
 	}
-	for _, f := range actFields {
-		if bits&f.bit == 0 {
+	for i, f := range actFields(a) {
+		if bits&actFieldBits[i] == 0 {
 			continue
 		}
 		n := d.uvarint()
 		b := d.bytes(n >> 1)
 		if n&1 == 1 {
-			*f.get(a) = hex.EncodeToString(b)
+			*f = hex.EncodeToString(b)
 		} else {
-			*f.get(a) = string(b)
+			*f = string(b)
 		}
 	}
 }
