@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -140,15 +139,9 @@ func FuzzActPackDecode(f *testing.F) {
 // and merged into one pack per source, user and kind: every row reads
 // back once with its dump row, and the counts are those of the rows.
 func TestPlatformBulkSpillsActivity(t *testing.T) {
-	defer func(n int) { actRunSize = n }(actRunSize)
-	actRunSize = 53
-	t.Setenv("TMPDIR", t.TempDir())
+	db := spillStore(t, &actRunSize, 53)
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "vibora.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	var err error
 	const n = 3000
 	var p Platform
 	statuses := []string{"matched", "unknown", "ignorable", ""}
@@ -194,14 +187,7 @@ func TestPlatformBulkSpillsActivity(t *testing.T) {
 	if err != nil || len(acts) != n {
 		t.Fatalf("PlatformActivityOf = %d rows, %v", len(acts), err)
 	}
-	users, err := db.PlatformUsers(ctx, p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ext := map[int64]string{}
-	for _, u := range users {
-		ext[u.ID] = u.ExtID
-	}
+	ext := extIDs(t, db, p.ID)
 	type key struct{ user, kind, status string }
 	want := map[key]int64{}
 	seen := map[string]bool{}

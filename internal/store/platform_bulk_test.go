@@ -163,15 +163,9 @@ func TestUserCacheKeys(t *testing.T) {
 // user agent and source row, and each user's count, first and last time
 // and IPs are those of their logins.
 func TestPlatformBulkSpillsLogins(t *testing.T) {
-	defer func(n int) { loginRunSize = n }(loginRunSize)
-	loginRunSize = 97
-	t.Setenv("TMPDIR", t.TempDir())
+	db := spillStore(t, &loginRunSize, 97)
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "vibora.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	var err error
 	const n = 6000 // the first 10 are then kept by cutting (past 2*limit+4096)
 	var p Platform
 	var src int64
@@ -247,14 +241,7 @@ func TestPlatformBulkSpillsLogins(t *testing.T) {
 	if err != nil || len(stats) != len(want) {
 		t.Fatalf("PlatformLoginStats = %d users, %v", len(stats), err)
 	}
-	users, err := db.PlatformUsers(ctx, p.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ext := map[int64]string{}
-	for _, u := range users {
-		ext[u.ID] = u.ExtID
-	}
+	ext := extIDs(t, db, p.ID)
 	for _, s := range stats {
 		w := want[ext[s.UserID]]
 		if s.Count != w.count || s.First != w.first || s.Last != w.last {
@@ -280,4 +267,35 @@ func TestPlatformBulkSpillsLogins(t *testing.T) {
 	if count != wantIPs {
 		t.Errorf("%d user IPs, want %d", count, wantIPs)
 	}
+}
+
+// spillStore opens a new store for a test whose runs (of logins or
+// activity: runSize) hold size rows, spilled to a folder of the test's
+// own; both are restored at the end.
+func spillStore(t *testing.T, runSize *int, size int) *DB {
+	t.Helper()
+	old := *runSize
+	*runSize = size
+	t.Cleanup(func() { *runSize = old })
+	t.Setenv("TMPDIR", t.TempDir())
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "vibora.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// extIDs maps the row ids of a platform's users to their ext ids.
+func extIDs(t *testing.T, db *DB, platformID int64) map[int64]string {
+	t.Helper()
+	users, err := db.PlatformUsers(context.Background(), platformID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ext := map[int64]string{}
+	for _, u := range users {
+		ext[u.ID] = u.ExtID
+	}
+	return ext
 }
