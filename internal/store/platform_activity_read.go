@@ -139,15 +139,16 @@ func (q q) activityCounts(ctx context.Context, platformID, user int64) ([]Platfo
 // PlatformActivityOf lists a platform's activity rows of the given kinds
 // (all kinds when none), by user, ref, then the dump row behind them.
 func (q q) PlatformActivityOf(ctx context.Context, platformID int64, kinds ...string) ([]PlatformActivity, error) {
-	kindsIn, args := "", []any{platformID}
+	args := []any{platformID}
+	kindsIn := func(col string) string { return "" }
 	if len(kinds) > 0 {
-		kindsIn = " AND kind IN (?" + strings.Repeat(", ?", len(kinds)-1) + ")"
+		kindsIn = func(col string) string { return " AND " + col + " IN (?" + strings.Repeat(", ?", len(kinds)-1) + ")" }
 		for _, k := range kinds {
 			args = append(args, k)
 		}
 	}
 	rows, err := q.query(ctx, `SELECT platform_id, ref, kind, user_id, COALESCE(other_id, 0), at, sha256, sha1, md5, name, size, upload_ref, address, amount, txid, status, matched
-		FROM platform_activity WHERE platform_id = ?`+kindsIn, args...)
+		FROM platform_activity WHERE platform_id = ?`+kindsIn("kind"), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -165,7 +166,7 @@ func (q q) PlatformActivityOf(ctx context.Context, platformID int64, kinds ...st
 		return nil, err
 	}
 	rows, err = q.query(ctx, `SELECT p.source_id, p.user_id, p.kind, p.n, p.acts
-		FROM platform_sources s JOIN platform_activity_packs p ON p.source_id = s.id WHERE s.platform_id = ?`+strings.ReplaceAll(kindsIn, "kind", "p.kind"), args...)
+		FROM platform_sources s JOIN platform_activity_packs p ON p.source_id = s.id WHERE s.platform_id = ?`+kindsIn("p.kind"), args...)
 	if err != nil {
 		return nil, err
 	}

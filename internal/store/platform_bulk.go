@@ -649,7 +649,10 @@ func (b *PlatformBulk) Pack(ctx context.Context) error {
 	if err := b.Flush(ctx); err != nil {
 		return err
 	}
-	return errors.Join(b.packLogins(ctx), b.packActs(ctx))
+	if err := b.packLogins(ctx); err != nil {
+		return err
+	}
+	return b.packActs(ctx)
 }
 
 // packRows inserts rows of cols values each into table, bulkChunk rows a

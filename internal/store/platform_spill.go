@@ -211,7 +211,7 @@ func sortByKeys[T any](xs []T, keys []uint64, keyBits int, order func(a, b *T) i
 	}
 	ib := bits.Len(uint(n - 1))
 	if keyBits+ib > 64 {
-		slices.SortFunc(xs, func(a, b T) int { return order(&a, &b) })
+		sortByOrder(xs, order)
 		return
 	}
 	for i := range keys {
@@ -252,7 +252,7 @@ func sortByKeys[T any](xs []T, keys []uint64, keyBits int, order func(a, b *T) i
 				xs[start], xs[start+1] = xs[start+1], xs[start]
 			}
 		case end-start > 2:
-			slices.SortFunc(xs[start:end], func(a, b T) int { return order(&a, &b) })
+			sortByOrder(xs[start:end], order)
 		}
 		start = end
 	}
@@ -295,7 +295,7 @@ func sortByPack[T any](xs []T, ids func(x *T) (source, user int64, kind uint8), 
 	for i := range xs {
 		s, u, _ := ids(&xs[i])
 		if s < 0 || u < 0 {
-			slices.SortFunc(xs, func(a, b T) int { return order(&a, &b) })
+			sortByOrder(xs, order)
 			return
 		}
 		sources, users = max(sources, s), max(users, u)
@@ -307,4 +307,9 @@ func sortByPack[T any](xs []T, ids func(x *T) (source, user int64, kind uint8), 
 		keys[i] = (uint64(s)<<bu|uint64(u))<<kindBits | uint64(k)
 	}
 	sortByKeys(xs, keys, bs+bu+kindBits, order)
+}
+
+// sortByOrder sorts rows by order, which takes pointers (rows are large).
+func sortByOrder[T any](xs []T, order func(a, b *T) int) {
+	slices.SortFunc(xs, func(a, b T) int { return order(&a, &b) })
 }
