@@ -85,8 +85,16 @@ func (actCodec) sort(xs []packAct) {
 func actOrder(a, b *packAct) int {
 	return cmp.Or(cmp.Compare(a.source, b.source), cmp.Compare(a.user, b.user), cmp.Compare(a.kind, b.kind), cmp.Compare(a.off, b.off))
 }
-func (actCodec) same(a, b *packAct) bool {
-	return a.source == b.source && a.user == b.user && a.kind == b.kind
+func (actCodec) sortPack(xs []packAct) {
+	for i := 1; i < len(xs); i++ {
+		if actOrder(&xs[i-1], &xs[i]) > 0 {
+			sortByOrder(xs, actOrder)
+			return
+		}
+	}
+}
+func (actCodec) pack(x *packAct) packKey {
+	return packKey{source: x.source, user: x.user, kind: x.kind}
 }
 
 func (actCodec) put(buf []byte, x *packAct) []byte {
@@ -221,10 +229,13 @@ func appendActData(buf []byte, a *PlatformActivity, other int64, status uint8) [
 			continue
 		}
 		v := *f
-		if i < 3 && lowerHex(v) {
-			buf = binary.AppendUvarint(buf, uint64(len(v)/2)<<1|1)
-			buf, _ = hex.AppendDecode(buf, []byte(v)) // lowerHex: it decodes
-			continue
+		if i < 3 && v != "" && len(v)%2 == 0 {
+			mark := len(buf)
+			var ok bool
+			if buf, ok = appendLowerHex(binary.AppendUvarint(buf, uint64(len(v)/2)<<1|1), v); ok {
+				continue
+			}
+			buf = buf[:mark]
 		}
 		buf = binary.AppendUvarint(buf, uint64(len(v))<<1)
 		buf = append(buf, v...)
@@ -232,19 +243,44 @@ func appendActData(buf []byte, a *PlatformActivity, other int64, status uint8) [
 	return buf
 }
 
-// lowerHex reports whether s is a nonempty even run of lowercase hex
-// digits (what hex.EncodeToString gives back).
-func lowerHex(s string) bool {
-	if s == "" || len(s)%2 != 0 {
-		return false
+// appendLowerHex appends the bytes s spells in lowercase hex digits (as
+// hex.EncodeToString gives them) and reports true; when s holds anything
+// else, or an odd number of digits, it returns buf as it was and false.
+// It reads a digit through a table and checks the whole run once at the
+// end, without a branch per digit: every file hash of an import goes
+// through it.
+func appendLowerHex(buf []byte, s string) ([]byte, bool) {
+	if len(s)%2 != 0 {
+		return buf, false
 	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
+	start := len(buf)
+	var bad byte
+	for i := 0; i < len(s); i += 2 {
+		hi, lo := lowerHexDigit[s[i]], lowerHexDigit[s[i+1]]
+		bad |= hi | lo
+		buf = append(buf, hi<<4|lo)
+	}
+	if bad > 0xf {
+		return buf[:start], false
+	}
+	return buf, true
+}
+
+// lowerHexDigit is the value of a lowercase hex digit, 0xff for any other
+// byte.
+var lowerHexDigit = func() (t [256]byte) {
+	for i := range t {
+		switch {
+		case i >= '0' && i <= '9':
+			t[i] = byte(i - '0')
+		case i >= 'a' && i <= 'f':
+			t[i] = byte(i - 'a' + 10)
+		default:
+			t[i] = 0xff
 		}
 	}
-	return true
-}
+	return t
+}()
 
 // readActData reads a row's data into a (ref, other user, size and the
 // text fields).

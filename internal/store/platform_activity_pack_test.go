@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -216,4 +217,42 @@ func TestPlatformBulkSpillsActivity(t *testing.T) {
 	if err := db.SQL().QueryRowContext(ctx, "SELECT COUNT(*) FROM platform_activity_packs").Scan(&packs); err != nil || packs != 2*37 {
 		t.Errorf("%d packs, %v; want one per user and kind (74)", packs, err)
 	}
+}
+
+// lowerHexRef is appendLowerHex written plainly.
+func lowerHexRef(buf []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return buf, false
+		}
+	}
+	d, err := hex.DecodeString(s)
+	if err != nil {
+		return buf, false
+	}
+	return append(buf, d...), true
+}
+
+func TestAppendLowerHex(t *testing.T) {
+	for _, s := range []string{"", "00", "0f", "ff", "0123456789abcdef", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+		"0", "abc", "0F", "FF", "0g", "g0", "zz", "0/", "0:", "`0", "0\x00", "0\xff", "\xff\xff", "ab cd", "é0"} {
+		got, ok := appendLowerHex([]byte("x"), s)
+		want, wok := lowerHexRef([]byte("x"), s)
+		if ok != wok || !bytes.Equal(got, want) {
+			t.Errorf("appendLowerHex(%q) = %x, %v; want %x, %v", s, got, ok, want, wok)
+		}
+	}
+}
+
+func FuzzAppendLowerHex(f *testing.F) {
+	for _, s := range []string{"", "0f", "0F", "abc", "0g", "e3b0c44298fc1c14"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := appendLowerHex([]byte("x"), s)
+		want, wok := lowerHexRef([]byte("x"), s)
+		if ok != wok || !bytes.Equal(got, want) {
+			t.Errorf("appendLowerHex(%q) = %x, %v; want %x, %v", s, got, ok, want, wok)
+		}
+	})
 }

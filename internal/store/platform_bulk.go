@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -49,7 +50,8 @@ type PlatformBulk struct {
 }
 
 // bulkLogin is a queued login: the ids known when it was queued (from
-// the caches), and the texts of those still to look up ("" none).
+// the caches), and the texts of those still to look up ("" none). Its
+// user is looked up when the batch is written (resolveCached).
 type bulkLogin struct {
 	ext, ip, agent string
 	p              packLogin
@@ -63,15 +65,22 @@ type bulkIdent struct {
 }
 
 type bulkActivity struct {
-	ext, other string
-	shape      int // actShape
+	ext, other string // the users' ext ids; "" once resolved (or none)
+	uid, oid   int64  // their row ids once resolved
+	shape      int    // actShape
 	a          PlatformActivity
 }
 
 // Batch sizes: rows queued before a flush, and rows per statement.
 const (
 	bulkQueue = 1 << 15
-	bulkChunk = 128
+	// bulkChunk is the most rows one INSERT writes. In a transaction,
+	// SQLite copies each stored page a multi-row INSERT changes to a
+	// statement journal first (the statement could fail halfway), once
+	// per statement: the pages rows are appended to are copied once for
+	// 1024 rows instead of for 128. 1024 rows of at most 17 values stay
+	// under SQLite's 32,766 parameters.
+	bulkChunk = 1024
 	// bulkLookupChunk is how many texts one lookup statement names.
 	bulkLookupChunk = 512
 	// bulkCacheSize bounds the caches of user agents, login IPs and
@@ -195,11 +204,7 @@ func (b *PlatformBulk) Login(ctx context.Context, ext string, l PlatformLogin) e
 	if x.p.at, x.p.hasAt, err = loginUnix(l.At); err != nil {
 		return err
 	}
-	if id, ok := b.cache.get(ext); ok {
-		x.p.user = id
-	} else {
-		x.ext = ext
-	}
+	x.ext = ext
 	if id, ok := b.ips[l.IP]; ok || l.IP == "" {
 		x.p.ip = id
 	} else {
@@ -246,6 +251,7 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 	if err := b.flushUsers(ctx); err != nil {
 		return err
 	}
+	b.resolveCached()
 	// ids holds the batch's users: the cached ones now (the cache may be
 	// cleared while the others are resolved), then the resolved ones.
 	ids := map[string]int64{}
@@ -299,6 +305,34 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 	return nil
 }
 
+// resolveCached sets the row ids of the users of queued logins and
+// packed activity that the cache holds, and clears their ext ids (the
+// rest are looked up by Flush). One pass over the batch, not a lookup
+// as each row is queued: the lookups of a pass do not wait on each
+// other, where a lookup per row waited on memory once per login (users
+// are named at random, and a platform's million do not fit the CPU's
+// caches beside the rest of the import).
+func (b *PlatformBulk) resolveCached() {
+	for i := range b.logins {
+		x := &b.logins[i]
+		if id, ok := b.cache.get(x.ext); ok {
+			x.p.user, x.ext = id, ""
+		}
+	}
+	for i := range b.packed {
+		x := &b.packed[i]
+		if id, ok := b.cache.get(x.ext); ok {
+			x.uid, x.ext = id, ""
+		}
+		if x.other == "" {
+			continue
+		}
+		if id, ok := b.cache.get(x.other); ok {
+			x.oid, x.other = id, ""
+		}
+	}
+}
+
 // remember adds to the bounded user cache.
 func (b *PlatformBulk) remember(ext string, id int64) { b.cache.put(ext, id) }
 
@@ -314,8 +348,9 @@ func (b *PlatformBulk) resolve(ctx context.Context, exts []string) (map[string]i
 }
 
 func (b *PlatformBulk) flushUsers(ctx context.Context) error {
-	for start := 0; start < len(b.users); start += bulkChunk {
-		part := b.users[start:min(len(b.users), start+bulkChunk)]
+	for start := 0; start < len(b.users); {
+		part := b.users[start : start+chunk(len(b.users)-start, bulkChunk)]
+		start += len(part)
 		args := make([]any, 0, 7*len(part))
 		for _, u := range part {
 			args = append(args, u.PlatformID, u.ExtID, u.Username, u.DisplayName, u.Role, u.Country, u.Created)
@@ -353,8 +388,9 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 		b.idents[i].uid = id(b.idents[i].ext)
 	}
 	slices.SortFunc(b.idents, func(x, y bulkIdent) int { return cmp.Or(cmp.Compare(x.uid, y.uid), strings.Compare(x.key, y.key)) })
-	for start := 0; start < len(b.idents); start += bulkChunk {
-		part := b.idents[start:min(len(b.idents), start+bulkChunk)]
+	for start := 0; start < len(b.idents); {
+		part := b.idents[start : start+chunk(len(b.idents)-start, bulkChunk)]
+		start += len(part)
 		args := make([]any, 0, 5*len(part))
 		for _, i := range part {
 			args = append(args, i.uid, i.kind, i.key, i.first, i.last)
@@ -418,8 +454,8 @@ func (b *PlatformBulk) flushActs(ctx context.Context, id func(string) int64) err
 		for end < len(b.acts) && end-start < bulkChunk && b.acts[end].shape == shape {
 			end++
 		}
-		part := b.acts[start:end]
-		start = end
+		part := b.acts[start : start+chunk(end-start, bulkChunk)]
+		start += len(part)
 		head, row := "INSERT INTO platform_activity (platform_id, ref, kind, user_id, other_id, at", "(?, ?, ?, ?, ?, ?"
 		for i, g := range actGroups {
 			if shape&(1<<i) != 0 {
@@ -548,8 +584,9 @@ func (b *PlatformBulk) dictionary(ctx context.Context, d bulkDict, cache map[str
 func (b *PlatformBulk) rowIDs(ctx context.Context, d bulkDict, vals []string, found func(v string, id int64)) error {
 	sorted := slices.Sorted(slices.Values(vals))
 	got := make(map[string]bool, len(vals))
-	for start := 0; start < len(sorted); start += bulkLookupChunk {
-		part := sorted[start:min(len(sorted), start+bulkLookupChunk)]
+	for start := 0; start < len(sorted); {
+		part := sorted[start : start+chunk(len(sorted)-start, bulkLookupChunk)]
+		start += len(part)
 		args := make([]any, 0, 1+len(part))
 		args = append(args, b.platformID)
 		for _, v := range part {
@@ -569,8 +606,9 @@ func (b *PlatformBulk) rowIDs(ctx context.Context, d bulkDict, vals []string, fo
 			missing = append(missing, v)
 		}
 	}
-	for start := 0; start < len(missing); start += bulkChunk {
-		part := missing[start:min(len(missing), start+bulkChunk)]
+	for start := 0; start < len(missing); {
+		part := missing[start : start+chunk(len(missing)-start, bulkChunk)]
+		start += len(part)
 		args := make([]any, 0, 4*len(part))
 		for _, v := range part {
 			args = append(args, b.platformID, v)
@@ -611,6 +649,16 @@ func (d bulkDict) scan(ctx context.Context, st *sql.Stmt, args []any, found func
 		return fmt.Errorf("platform %s: %w", d.what, err)
 	}
 	return rows.Close()
+}
+
+// chunk is how many of n rows (n > 0) the next statement writes: most,
+// or the largest power of two below n, so that a writer prepares a dozen
+// sizes of a statement at most.
+func chunk(n, most int) int {
+	if n >= most {
+		return most
+	}
+	return 1 << (bits.Len(uint(n)) - 1)
 }
 
 // stmt returns the prepared statement head + n times row (comma
@@ -674,15 +722,16 @@ func (p *packRows) add(ctx context.Context, vals ...any) error {
 }
 
 func (p *packRows) flush(ctx context.Context) error {
-	if len(p.args) == 0 {
-		return nil
-	}
-	st, err := p.b.stmt(ctx, p.head, p.row, len(p.args)/p.cols, "")
-	if err != nil {
-		return err
-	}
-	if _, err := st.ExecContext(ctx, p.args...); err != nil {
-		return fmt.Errorf("platform %s: %w", p.what, err)
+	for start := 0; start < len(p.args); {
+		n := chunk((len(p.args)-start)/p.cols, bulkChunk)
+		st, err := p.b.stmt(ctx, p.head, p.row, n, "")
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, p.args[start:start+n*p.cols]...); err != nil {
+			return fmt.Errorf("platform %s: %w", p.what, err)
+		}
+		start += n * p.cols
 	}
 	clear(p.args)
 	p.args = p.args[:0]
@@ -746,11 +795,14 @@ func (b *PlatformBulk) spillActs(id func(string) int64) error {
 			b.kinds[a.Kind] = k
 			b.kindNames = append(b.kindNames, a.Kind)
 		}
-		var other int64
+		other, user := x.oid, x.uid
 		if x.other != "" {
 			other = id(x.other)
 		}
-		p := packAct{source: a.SourceID, user: id(x.ext), kind: k, status: actStatus(a.Status), off: a.Offset, line: a.Line}
+		if x.ext != "" {
+			user = id(x.ext)
+		}
+		p := packAct{source: a.SourceID, user: user, kind: k, status: actStatus(a.Status), off: a.Offset, line: a.Line}
 		if t, ok := utcSeconds(a.At); ok {
 			p.atKind, p.at = actAtUnix, t
 		} else if a.At != "" {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -298,4 +299,26 @@ func extIDs(t *testing.T, db *DB, platformID int64) map[int64]string {
 		ext[u.ID] = u.ExtID
 	}
 	return ext
+}
+
+// TestChunk: the statements a writer runs for n rows write each row once,
+// none more than the most, in few distinct sizes.
+func TestChunk(t *testing.T) {
+	for _, most := range []int{1, 512, 1024} {
+		sizes := map[int]bool{}
+		for n := 1; n <= 5000; n++ {
+			done := 0
+			for done < n {
+				k := chunk(n-done, most)
+				if k < 1 || k > most || k > n-done {
+					t.Fatalf("chunk(%d, %d) = %d", n-done, most, k)
+				}
+				sizes[k] = true
+				done += k
+			}
+		}
+		if want := bits.Len(uint(most)); len(sizes) > want {
+			t.Errorf("most %d: %d statement sizes, want at most %d", most, len(sizes), want)
+		}
+	}
 }

@@ -59,7 +59,15 @@ func (loginCodec) order(a, b *packLogin) int { return packOrder(a, b) }
 func (loginCodec) sort(ls []packLogin) {
 	sortByPack(ls, func(l *packLogin) (int64, int64, uint8) { return l.source, l.user, 0 }, 0, packOrder)
 }
-func (loginCodec) same(a, b *packLogin) bool               { return a.source == b.source && a.user == b.user }
+func (loginCodec) sortPack(ls []packLogin) {
+	for i := 1; i < len(ls); i++ {
+		if packOrder(&ls[i-1], &ls[i]) > 0 {
+			slices.SortFunc(ls, func(a, b packLogin) int { return packOrder(&a, &b) })
+			return
+		}
+	}
+}
+func (loginCodec) pack(l *packLogin) packKey               { return packKey{source: l.source, user: l.user} }
 func (loginCodec) put(buf []byte, l *packLogin) []byte     { return appendSpilled(buf, l) }
 func (loginCodec) get(r *bufio.Reader, l *packLogin) error { return readSpilled(r, l) }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bufio"
-	"container/heap"
 	"errors"
 	"fmt"
 	"io"
@@ -17,20 +16,37 @@ import (
 // at the end the runs are merged into packs, one pack at a time. Memory
 // is one run and a read buffer per run, whatever the dump's size.
 
-// spillCodec is what a spill of T needs: the order of a run and of the
-// merge, and a sort in it (concrete: a sort through the generic order
-// costs several times as much), which rows share a pack (neighbours in
-// that order), how a row is written to a run's file and read back, how
-// many rows a run holds, and what the rows are (for errors and file
-// names).
+// spillCodec is what a spill of T needs: the order of a run, a sort of
+// a run and one of a pack's rows in it (concrete: a sort through the
+// generic order costs several times as much), a row's pack (the order
+// sorts by it first), how a row is written to a run's file and read
+// back, how many rows a run holds, and what the rows are (for errors and
+// file names).
 type spillCodec[T any] interface {
 	what() string
 	runSize() int
 	order(a, b *T) int
 	sort(xs []T)
-	same(a, b *T) bool
+	sortPack(xs []T)
+	pack(x *T) packKey
 	put(buf []byte, x *T) []byte
 	get(r *bufio.Reader, x *T) error
+}
+
+// packKey names a pack: its source, user and kind (0 for logins).
+type packKey struct {
+	source, user int64
+	kind         uint8
+}
+
+func (a packKey) less(b packKey) bool {
+	if a.source != b.source {
+		return a.source < b.source
+	}
+	if a.user != b.user {
+		return a.user < b.user
+	}
+	return a.kind < b.kind
 }
 
 // runSpill collects rows in sorted runs. The zero value is ready.
@@ -111,10 +127,14 @@ func (s *runSpill[T, C]) close() error {
 	return errors.Join(errs...)
 }
 
-// runCursor reads one sorted run: from memory or from its file.
+// runCursor reads one sorted run: from memory or from its file. key is
+// the pack of its current row; run is the run's place in the order they
+// were spilled.
 type runCursor[T any, C spillCodec[T]] struct {
 	c    C
 	cur  T
+	key  packKey
+	run  int
 	mem  []T
 	r    *bufio.Reader
 	left int
@@ -127,36 +147,55 @@ func (c *runCursor[T, C]) next() (bool, error) {
 	c.left--
 	if c.r == nil {
 		c.cur, c.mem = c.mem[0], c.mem[1:]
-		return true, nil
-	}
-	if err := c.c.get(c.r, &c.cur); err != nil {
+	} else if err := c.c.get(c.r, &c.cur); err != nil {
 		return false, fmt.Errorf("read spilled %s: %w", c.c.what(), err)
 	}
+	c.key = c.c.pack(&c.cur)
 	return true, nil
 }
 
+// runHeap orders the runs being merged by the pack of their current
+// row, then by the order they were spilled in.
 type runHeap[T any, C spillCodec[T]] []*runCursor[T, C]
 
-func (h runHeap[T, C]) Len() int           { return len(h) }
-func (h runHeap[T, C]) Less(i, j int) bool { return h[i].c.order(&h[i].cur, &h[j].cur) < 0 }
-func (h runHeap[T, C]) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *runHeap[T, C]) Push(x any)        { *h = append(*h, x.(*runCursor[T, C])) }
-func (h *runHeap[T, C]) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+func (h runHeap[T, C]) less(i, j int) bool {
+	if h[i].key != h[j].key {
+		return h[i].key.less(h[j].key)
+	}
+	return h[i].run < h[j].run
+}
+
+func (h runHeap[T, C]) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		if r := l + 1; r < len(h) && h.less(r, l) {
+			l = r
+		}
+		if !h.less(l, i) {
+			return
+		}
+		h[i], h[l] = h[l], h[i]
+		i = l
+	}
 }
 
 // merge calls pack with each pack's rows in order, the runs merged; the
-// slice is reused between calls.
+// slice is reused between calls. A pack's rows are contiguous in each
+// run, so the runs are merged a pack at a time: the heap moves once per
+// run and pack, not once per row. A pack's rows from several runs come
+// in the order the runs were spilled, the dump's order, which is
+// nearly always the pack's own (activity by offset; logins by time, as
+// dumps list them); sortPack sorts the rest.
 func (s *runSpill[T, C]) merge(pack func(xs []T) error) error {
 	s.c.sort(s.mem)
 	h := runHeap[T, C]{}
-	for _, r := range s.runs {
-		h = append(h, &runCursor[T, C]{r: bufio.NewReaderSize(r.f, 1<<16), left: r.n})
+	for i, r := range s.runs {
+		h = append(h, &runCursor[T, C]{r: bufio.NewReaderSize(r.f, 1<<16), left: r.n, run: i})
 	}
-	h = append(h, &runCursor[T, C]{mem: s.mem, left: len(s.mem)})
+	h = append(h, &runCursor[T, C]{mem: s.mem, left: len(s.mem), run: len(s.runs)})
 	live := h[:0]
 	for _, c := range h {
 		ok, err := c.next()
@@ -168,31 +207,49 @@ func (s *runSpill[T, C]) merge(pack func(xs []T) error) error {
 		}
 	}
 	h = live
-	heap.Init(&h)
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
 	var group []T
+	var key packKey
+	parts := 0 // runs the group's rows came from
+	emit := func() error {
+		if parts > 1 {
+			s.c.sortPack(group)
+		}
+		err := pack(group)
+		clear(group)
+		group, parts = group[:0], 0
+		return err
+	}
 	for len(h) > 0 {
 		c := h[0]
-		x := c.cur
-		if n := len(group); n > 0 && !s.c.same(&group[n-1], &x) {
-			if err := pack(group); err != nil {
+		if len(group) > 0 && c.key != key {
+			if err := emit(); err != nil {
 				return err
 			}
-			clear(group)
-			group = group[:0]
 		}
-		group = append(group, x)
-		ok, err := c.next()
-		if err != nil {
-			return err
+		key = c.key
+		parts++
+		for {
+			group = append(group, c.cur)
+			ok, err := c.next()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				h[0] = h[len(h)-1]
+				h = h[:len(h)-1]
+				break
+			}
+			if c.key != key {
+				break
+			}
 		}
-		if ok {
-			heap.Fix(&h, 0)
-		} else {
-			heap.Pop(&h)
-		}
+		h.down(0)
 	}
 	if len(group) > 0 {
-		return pack(group)
+		return emit()
 	}
 	return nil
 }
