@@ -134,7 +134,8 @@ func (tx *Tx) PlatformBulk(ctx context.Context, platformID int64) (*PlatformBulk
 			return nil, err
 		}
 		var held int64
-		if err := tx.queryRow(ctx, "SELECT (SELECT COALESCE(MAX(rowid), 0) FROM platform_identifiers) + (SELECT COALESCE(MAX(rowid), 0) FROM platform_activity)").Scan(&held); err != nil {
+		// Identifiers have no rowid (0036): they are counted.
+		if err := tx.queryRow(ctx, "SELECT (SELECT COUNT(*) FROM platform_identifiers) + (SELECT COALESCE(MAX(rowid), 0) FROM platform_activity)").Scan(&held); err != nil {
 			return nil, err
 		}
 		b.deferAt = max(bulkDeferMin, held/4)

@@ -57,6 +57,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("PlatformLogins", func(t *testing.T) { testPlatformLogins(t, open(t, -1)) })
 	t.Run("PlatformLoginsUpgrade", func(t *testing.T) { testPlatformLoginsUpgrade(t, open) })
 	t.Run("PlatformActivityUpgrade", func(t *testing.T) { testPlatformActivityUpgrade(t, open) })
+	t.Run("PlatformIdentifiersUpgrade", func(t *testing.T) { testPlatformIdentifiersUpgrade(t, open) })
 }
 
 // testMigrations builds a database at every earlier version, puts data in

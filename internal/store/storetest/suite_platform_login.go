@@ -430,3 +430,63 @@ func sameKeys(t *testing.T, db *store.DB, platformID int64) {
 		t.Errorf("PlatformUserKeys = %v, %v; want %v", got, err, want)
 	}
 }
+
+// testPlatformIdentifiersUpgrade: identifiers stored before version 36
+// (SQLite: a rowid table, rebuilt without one) read back the same after
+// the upgrade, and storing one again still widens its times.
+func testPlatformIdentifiersUpgrade(t *testing.T, open Opener) {
+	ctx := context.Background()
+	old := open(t, 35)
+	c := mustCase(t, old, "op-old-identifiers")
+	var pid int64
+	err := old.InTx(ctx, func(tx *store.Tx) error {
+		p := store.Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
+		if err := tx.UpsertPlatform(ctx, &p); err != nil {
+			return err
+		}
+		pid = p.ID
+		for _, ext := range []string{"anna", "bob"} {
+			uid, err := tx.UpsertPlatformUser(ctx, store.PlatformUser{PlatformID: p.ID, ExtID: ext})
+			if err != nil {
+				return err
+			}
+			for _, id := range [][3]string{{"email", "email:" + ext + "@example.org", "2024-03-02T10:00:00Z"}, {"ipv4", "ipv4:192.0.2.7", ""}} {
+				if err := tx.AddPlatformIdentifier(ctx, uid, id[0], id[1], id[2]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := old.PlatformIdentifiers(ctx, pid)
+	if err != nil || len(before) != 4 {
+		t.Fatalf("identifiers before the upgrade: %v, %v", before, err)
+	}
+	up, err := store.Open(ctx, old.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	after, err := up.PlatformIdentifiers(ctx, pid)
+	if err != nil || fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Errorf("identifiers after the upgrade = %v, %v; want %v", after, err, before)
+	}
+	if up.Dialect() == store.SQLite {
+		if _, err := up.SQL().ExecContext(ctx, "SELECT rowid FROM platform_identifiers"); err == nil {
+			t.Error("platform_identifiers still has a rowid after the upgrade")
+		}
+	}
+	uid := before[0].UserID
+	if err := up.InTx(ctx, func(tx *store.Tx) error {
+		return tx.AddPlatformIdentifier(ctx, uid, before[0].Kind, before[0].Key, "2024-01-01T00:00:00Z")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := up.PlatformIdentifiers(ctx, pid)
+	if err != nil || len(again) != 4 || again[0].FirstSeen != "2024-01-01T00:00:00Z" || again[0].LastSeen != before[0].LastSeen {
+		t.Errorf("after storing %s again: %v, %v", before[0].Key, again, err)
+	}
+}
