@@ -166,6 +166,11 @@ type platformImport struct {
 	matcher  *Matcher
 	bulk     *store.PlatformBulk // users, identifiers, activity and logins, in batches
 	sources  map[[2]string]*dumpSource
+	src      *dumpSource // the last source looked up, of srcFile and srcTable
+	srcFile  string
+	srcTable string
+	entity   string // the entity of the last record counted (countRecords)
+	records  int64  // its records not yet in the report
 	payments []PaymentEvent
 	file0    string
 }
@@ -200,7 +205,11 @@ func (im *platformImport) file(ctx context.Context, path string, lim dump.Limits
 	if err != nil {
 		return im.fail(ctx, PlatformImportError{File: abs, Message: err.Error(), Skipped: true})
 	}
-	checked := map[string]error{}
+	// A dump lists a table's rows together: what the import knows of a
+	// table is looked up once per run of its rows, not once per row.
+	tables := map[string]*fileTable{}
+	var t *fileTable
+	defer im.countRecords("")
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -225,24 +234,29 @@ func (im *platformImport) file(ctx context.Context, path string, lim dump.Limits
 			}
 			continue
 		}
-		if im.m.Tables[row.Table] == nil {
+		if t == nil || t.name != row.Table {
+			if t = tables[row.Table]; t == nil {
+				// Its columns are checked against the mapping once, with
+				// its first row's.
+				t = &fileTable{name: row.Table, mapped: im.m.Tables[row.Table] != nil}
+				tables[row.Table] = t
+				if t.mapped {
+					seen[row.Table] = true
+					if t.cerr = im.m.CheckColumns(row.Table, row.Columns); t.cerr != nil {
+						if err := im.fail(ctx, PlatformImportError{File: abs, Table: row.Table, Line: row.Line, Message: t.cerr.Error() + " (every row of the table is skipped)", Skipped: true}); err != nil {
+							return err
+						}
+						im.rep.SkippedRows-- // counted per row below
+					}
+				}
+			}
+		}
+		if !t.mapped {
 			im.rep.Unmapped[row.Table]++
 			continue
 		}
-		seen[row.Table] = true
 		im.rep.Rows++
-		cerr, ok := checked[row.Table]
-		if !ok {
-			cerr = im.m.CheckColumns(row.Table, row.Columns)
-			checked[row.Table] = cerr
-			if cerr != nil {
-				if err := im.fail(ctx, PlatformImportError{File: abs, Table: row.Table, Line: row.Line, Message: cerr.Error() + " (every row of the table is skipped)", Skipped: true}); err != nil {
-					return err
-				}
-				im.rep.SkippedRows-- // counted per row below
-			}
-		}
-		if cerr != nil {
+		if t.cerr != nil {
 			im.rep.SkippedRows++
 			continue
 		}
@@ -276,7 +290,7 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 		}
 		return im.fail(ctx, e)
 	}
-	im.rep.Records[rec.Entity]++
+	im.countRecords(rec.Entity)
 	at := ""
 	if !rec.Time.IsZero() {
 		at = utcText(rec.Time)
@@ -349,6 +363,32 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 	return im.bulk.Activity(ctx, rec.User, rec.Other, a)
 }
 
+// fileTable is what an import knows of a table of the file it reads:
+// whether the mapping names it, and why its rows are skipped (its
+// columns do not fit the mapping; nil: they are read).
+type fileTable struct {
+	name   string
+	mapped bool
+	cerr   error
+}
+
+// countRecords counts a record of entity in the report, "" none: the
+// records of the last entity counted are added to the report when the
+// entity changes, and when a file ends (with "").
+func (im *platformImport) countRecords(entity string) {
+	if entity == im.entity && entity != "" {
+		im.records++
+		return
+	}
+	if im.records > 0 {
+		im.rep.Records[im.entity] += im.records
+	}
+	im.entity, im.records = entity, 0
+	if entity != "" {
+		im.records = 1
+	}
+}
+
 // dumpSource is a file and table rows come from, and the offset of the
 // last login an earlier import stored from it (-1: none).
 type dumpSource struct{ id, stored int64 }
@@ -368,8 +408,12 @@ func (im *platformImport) login(ctx context.Context, file string, row *dump.Row,
 
 // source is the platform's source of rows of table in file.
 func (im *platformImport) source(ctx context.Context, file, table string) (*dumpSource, error) {
+	if src := im.src; src != nil && im.srcTable == table && im.srcFile == file {
+		return src, nil // the last row's: rows of a table come together
+	}
 	key := [2]string{file, table}
 	if src := im.sources[key]; src != nil {
+		im.src, im.srcFile, im.srcTable = src, file, table
 		return src, nil
 	}
 	id, stored, err := im.tx.PlatformSourceOf(ctx, im.p.ID, file, table)
@@ -381,6 +425,7 @@ func (im *platformImport) source(ctx context.Context, file, table string) (*dump
 	}
 	src := &dumpSource{id, stored}
 	im.sources[key] = src
+	im.src, im.srcFile, im.srcTable = src, file, table
 	return src, nil
 }
 

@@ -110,12 +110,22 @@ type plan struct {
 // planFor returns t's plan for a row with columns: the cached one when
 // it was made for the same column names.
 func (t *Table) planFor(columns []string) *plan {
-	if p := t.plan.Load(); p != nil && slices.Equal(p.cols, columns) {
+	if p := t.plan.Load(); p != nil && sameColumns(p.cols, columns) {
 		return p
 	}
 	p := newPlan(t, columns)
 	t.plan.Store(p)
 	return p
+}
+
+// sameColumns reports whether a and b name the same columns. A reader
+// gives the rows of one INSERT or COPY the same slice, so that is checked
+// first.
+func sameColumns(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return len(a) == 0 || &a[0] == &b[0] || slices.Equal(a, b)
 }
 
 func newPlan(t *Table, columns []string) *plan {
