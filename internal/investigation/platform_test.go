@@ -172,6 +172,7 @@ func TestImportPlatformBadInput(t *testing.T) {
 		dumpPath := filepath.Join(dir, "cut.sql")
 		data := "-- MySQL dump\nCREATE TABLE `users` (`id` int, `email` text, `nick` text);\n" +
 			"INSERT INTO `users` VALUES (1,'a@example.org','ann'),(2,'not-an-email','bo'),(3),(4,'d@example.org','\xff');\n" +
+			"CREATE TABLE `sessions` (`id` int);\nINSERT INTO `sessions` VALUES (1),(2);\n" +
 			"CREATE TABLE `logins` (`uid` int, `ip` text);\nINSERT INTO `logins` VALUES (1,'192.0.2.1'),(2,'198.51.100.7'),(1,'192.0.2.9"
 		if err := os.WriteFile(dumpPath, []byte(data), 0o600); err != nil {
 			t.Fatal(err)
@@ -186,7 +187,9 @@ func TestImportPlatformBadInput(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !rep.Incomplete() || rep.Users != 3 || rep.Records["user"] != 3 {
+		// Rows: users 1, 2 and 4, and two whole login rows.
+		if !rep.Incomplete() || rep.Users != 3 || rep.Records["user"] != 3 || len(rep.Records) != 1 || rep.Rows != 5 ||
+			len(rep.Unmapped) != 1 || rep.Unmapped["sessions"] != 2 {
 			t.Fatalf("report %+v", rep)
 		}
 		var msgs []string
