@@ -291,13 +291,19 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 		return im.fail(ctx, e)
 	}
 	im.countRecords(rec.Entity)
-	at := ""
-	if !rec.Time.IsZero() {
-		at = utcText(rec.Time)
+	// The row's time as text, for a user's creation and its identifiers'
+	// first and last times; logins and activity take the time itself.
+	at, atDone := "", false
+	atText := func() string {
+		if !atDone && !rec.Time.IsZero() {
+			at = utcText(rec.Time)
+		}
+		atDone = true
+		return at
 	}
 	if rec.User != "" {
 		if rec.Entity == platform.EntityUser {
-			u := store.PlatformUser{ExtID: rec.User, Username: rec.Username, DisplayName: rec.DisplayName, Role: rec.Role, Country: rec.Country, Created: at}
+			u := store.PlatformUser{ExtID: rec.User, Username: rec.Username, DisplayName: rec.DisplayName, Role: rec.Role, Country: rec.Country, Created: atText()}
 			if err := im.bulk.User(ctx, u); err != nil {
 				return err
 			}
@@ -306,7 +312,7 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 			if v == "" {
 				return nil
 			}
-			return im.bulk.Identifier(ctx, rec.User, string(kind), identifier.Key(kind, v), at)
+			return im.bulk.Identifier(ctx, rec.User, string(kind), identifier.Key(kind, v), atText())
 		}
 		username := ""
 		if rec.Entity == platform.EntityUser && rec.Username != "" {
@@ -326,13 +332,13 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 		}
 		if rec.Address != "" && (rec.Entity == platform.EntityUser || rec.Entity == platform.EntityDeposit) {
 			kind, _, _ := strings.Cut(rec.Address, ":")
-			if err := im.bulk.Identifier(ctx, rec.User, kind, rec.Address, at); err != nil {
+			if err := im.bulk.Identifier(ctx, rec.User, kind, rec.Address, atText()); err != nil {
 				return err
 			}
 		}
 	}
 	if rec.Entity == platform.EntityLogin {
-		return im.login(ctx, file, row, rec, at)
+		return im.login(ctx, file, row, rec)
 	}
 	if rec.Entity == platform.EntityUser {
 		return nil
@@ -346,9 +352,9 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 		return err
 	}
 	if rec.Entity == platform.EntityPayment {
-		return im.payment(ctx, rec, ref, at, file, src.id, row)
+		return im.payment(ctx, rec, ref, file, src.id, row)
 	}
-	a := store.PlatformActivity{Ref: ref, Kind: rec.Entity, At: at, SHA256: rec.SHA256, SHA1: rec.SHA1, MD5: rec.MD5,
+	a := store.PlatformActivity{Ref: ref, Kind: rec.Entity, Time: rec.Time, SHA256: rec.SHA256, SHA1: rec.SHA1, MD5: rec.MD5,
 		Name: rec.Name, Size: rec.Size, UploadRef: rec.Upload, Address: rec.Address, SourceID: src.id, Offset: row.Offset, Line: row.Line}
 	if rec.SHA256+rec.SHA1+rec.MD5 != "" {
 		if a.Status, a.Matched, err = im.match(ctx, rec); err != nil {
@@ -395,7 +401,7 @@ type dumpSource struct{ id, stored int64 }
 
 // login stores a login row with its source row, unless an earlier
 // import of the same file stored it.
-func (im *platformImport) login(ctx context.Context, file string, row *dump.Row, rec platform.Record, at string) error {
+func (im *platformImport) login(ctx context.Context, file string, row *dump.Row, rec platform.Record) error {
 	src, err := im.source(ctx, file, row.Table)
 	if err != nil {
 		return err
@@ -403,7 +409,7 @@ func (im *platformImport) login(ctx context.Context, file string, row *dump.Row,
 	if row.Offset <= src.stored {
 		return nil
 	}
-	return im.bulk.Login(ctx, rec.User, store.PlatformLogin{SourceID: src.id, Offset: row.Offset, Line: row.Line, IP: rec.IP, At: at, Agent: rec.UserAgent})
+	return im.bulk.Login(ctx, rec.User, store.PlatformLogin{SourceID: src.id, Offset: row.Offset, Line: row.Line, IP: rec.IP, Time: rec.Time, Agent: rec.UserAgent})
 }
 
 // source is the platform's source of rows of table in file.
@@ -465,14 +471,14 @@ func (im *platformImport) match(ctx context.Context, rec platform.Record) (statu
 
 // payment keeps a mapped payment row as a payment event of the case
 // (source platform, with the table and row behind it) and as activity.
-func (im *platformImport) payment(ctx context.Context, rec platform.Record, ref, at, file string, source int64, row *dump.Row) error {
+func (im *platformImport) payment(ctx context.Context, rec platform.Record, ref, file string, source int64, row *dump.Row) error {
 	var uid int64
 	if rec.User != "" {
 		var err error
 		if uid, err = im.bulk.UserID(ctx, rec.User); err != nil {
 			return err
 		}
-		a := store.PlatformActivity{Ref: ref, Kind: rec.Entity, At: at, Address: rec.Address, Amount: rec.Amount, TxID: rec.TxID,
+		a := store.PlatformActivity{Ref: ref, Kind: rec.Entity, Time: rec.Time, Address: rec.Address, Amount: rec.Amount, TxID: rec.TxID,
 			SourceID: source, Offset: row.Offset, Line: row.Line}
 		if err := im.bulk.Activity(ctx, rec.User, "", a); err != nil {
 			return err
@@ -527,7 +533,8 @@ func (im *platformImport) flushPayments(ctx context.Context) error {
 
 // utcText is t in UTC as RFC 3339 (what t.UTC().Format(time.RFC3339)
 // gives), written without the general formatter for years 0 to 9999: the
-// import formats the time of every dump row.
+// import formats the time of every user row and of every row with
+// identifiers.
 func utcText(t time.Time) string {
 	t = t.UTC()
 	y, mo, d := t.Date()

@@ -10,6 +10,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"time"
 )
 
 // PlatformBulk writes one platform import's users, identifiers and
@@ -184,6 +185,11 @@ func (b *PlatformBulk) Identifier(ctx context.Context, ext, kind, key, at string
 // only its bank match.
 func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a PlatformActivity) error {
 	a.PlatformID = b.platformID
+	if !a.Time.IsZero() {
+		if _, ok := unixSeconds(a.Time); !ok || a.SourceID == 0 || b.rowsOnly {
+			a.At, a.Time = a.Time.UTC().Format(time.RFC3339), time.Time{} // stored as text
+		}
+	}
 	if a.SourceID != 0 && !b.rowsOnly {
 		b.packed = append(b.packed, bulkActivity{ext: ext, other: other, a: a})
 		return b.queue(ctx)
@@ -201,9 +207,16 @@ func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a Platfo
 // login is stored once per source and offset.
 func (b *PlatformBulk) Login(ctx context.Context, ext string, l PlatformLogin) error {
 	x := bulkLogin{p: packLogin{source: l.SourceID, off: l.Offset, line: l.Line}}
-	var err error
-	if x.p.at, x.p.hasAt, err = loginUnix(l.At); err != nil {
-		return err
+	if u, ok := unixSeconds(l.Time); ok {
+		x.p.at, x.p.hasAt = u, true
+	} else {
+		if !l.Time.IsZero() {
+			l.At = l.Time.UTC().Format(time.RFC3339)
+		}
+		var err error
+		if x.p.at, x.p.hasAt, err = loginUnix(l.At); err != nil {
+			return err
+		}
 	}
 	x.ext = ext
 	if id, ok := b.ips[l.IP]; ok || l.IP == "" {
@@ -822,7 +835,9 @@ func (b *PlatformBulk) spillActs(id func(string) int64) error {
 			user = id(x.ext)
 		}
 		p := packAct{source: a.SourceID, user: user, kind: k, status: actStatus(a.Status), off: a.Offset, line: a.Line}
-		if t, ok := utcSeconds(a.At); ok {
+		if t, ok := unixSeconds(a.Time); ok {
+			p.atKind, p.at = actAtUnix, t
+		} else if t, ok := utcSeconds(a.At); ok {
 			p.atKind, p.at = actAtUnix, t
 		} else if a.At != "" {
 			p.atKind, p.atText = actAtText, a.At

@@ -322,3 +322,111 @@ func TestChunk(t *testing.T) {
 		}
 	}
 }
+
+// TestPlatformBulkTimes: logins and activity given their time as a value
+// (Time) are stored as those given it as RFC 3339 UTC text (At), as an
+// import wrote it before: in packs, in activity rows without a source,
+// for times before 1970, at the ends of the years text can hold, with a
+// zone and a fraction of a second, and without a time. A year text cannot
+// hold is refused for a login and kept as text for activity, both ways.
+func TestPlatformBulkTimes(t *testing.T) {
+	ctx := context.Background()
+	times := []time.Time{
+		time.Date(2024, 3, 2, 10, 0, 0, 0, time.UTC),
+		time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(2024, 3, 2, 12, 0, 0, 5e8, time.FixedZone("", 3600)),
+		time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		{},
+	}
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	text := func(tm time.Time) string {
+		if tm.IsZero() {
+			return ""
+		}
+		return tm.UTC().Format(time.RFC3339)
+	}
+	store := func(asValue bool) ([]PlatformLogin, []PlatformActivity) {
+		db, err := Open(ctx, filepath.Join(t.TempDir(), "vibora.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var p Platform
+		err = db.InTx(ctx, func(tx *Tx) error {
+			c := Case{Name: "op-times", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
+			if err := tx.InsertCase(ctx, &c); err != nil {
+				return err
+			}
+			p = Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
+			if err := tx.UpsertPlatform(ctx, &p); err != nil {
+				return err
+			}
+			logins, _, err := tx.PlatformSourceOf(ctx, p.ID, "/dumps/x.sql", "logins")
+			if err != nil {
+				return err
+			}
+			uploads, _, err := tx.PlatformSourceOf(ctx, p.ID, "/dumps/x.sql", "uploads")
+			if err != nil {
+				return err
+			}
+			b, err := tx.PlatformBulk(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			for i, tm := range append(times, far) {
+				l := PlatformLogin{SourceID: logins, Offset: int64(i) * 40, Line: int64(i) + 1, IP: "192.0.2.7"}
+				a := PlatformActivity{Ref: fmt.Sprintf("uploads id=%d", i), Kind: "upload", MD5: fmt.Sprintf("%032x", i), SourceID: uploads, Offset: int64(i) * 40, Line: int64(i) + 1}
+				if asValue {
+					l.Time, a.Time = tm, tm
+				} else {
+					l.At, a.At = text(tm), text(tm)
+				}
+				err := b.Login(ctx, "anna", l)
+				if tm == far {
+					if err == nil {
+						t.Errorf("a login in year 10000 (as a value: %v) was stored", asValue)
+					}
+				} else if err != nil {
+					return err
+				}
+				if err := b.Activity(ctx, "anna", "", a); err != nil {
+					return err
+				}
+				a.Ref, a.SourceID = "no source "+a.Ref, 0
+				if err := b.Activity(ctx, "anna", "", a); err != nil {
+					return err
+				}
+			}
+			if err := b.Pack(ctx); err != nil {
+				return err
+			}
+			return b.Close(ctx)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls, _, err := db.PlatformLogins(ctx, p.ID, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acts, err := db.PlatformActivityOf(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ls, acts
+	}
+	textLogins, textActs := store(false)
+	valueLogins, valueActs := store(true)
+	if len(textLogins) != len(times) || fmt.Sprint(valueLogins) != fmt.Sprint(textLogins) {
+		t.Errorf("logins given times as values:\n%v\nas text:\n%v", valueLogins, textLogins)
+	}
+	if len(textActs) != 2*(len(times)+1) || fmt.Sprint(valueActs) != fmt.Sprint(textActs) {
+		t.Errorf("activity given times as values:\n%v\nas text:\n%v", valueActs, textActs)
+	}
+	for _, a := range textActs {
+		if a.Offset == 2*40 && a.At != "2024-03-02T11:00:00Z" || a.Offset == 6*40 && a.At != "10000-01-01T00:00:00Z" {
+			t.Errorf("activity %s at %q", a.Ref, a.At)
+		}
+	}
+}

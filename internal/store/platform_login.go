@@ -17,8 +17,9 @@ type PlatformLogin struct {
 	Offset   int64
 	Line     int64
 	UserID   int64
-	IP       string // canonical text, "" unknown
-	At       string // RFC 3339 UTC, "" unknown
+	IP       string    // canonical text, "" unknown
+	At       string    // RFC 3339 UTC, "" unknown
+	Time     time.Time // not zero: the time, for PlatformBulk.Login, which then does not read At
 	Agent    string
 	// Read back only.
 	UserExt string
@@ -61,6 +62,17 @@ func loginUnix(at string) (int64, bool, error) {
 		return 0, false, fmt.Errorf("login time %q: %w", at, err)
 	}
 	return t.Unix(), true, nil
+}
+
+// unixSeconds is t as Unix seconds when its year is 0 to 9999 (what
+// RFC 3339 text can hold, and so what At could have said).
+func unixSeconds(t time.Time) (int64, bool) {
+	const first, end = -62167219200, 253402300800 // 0000-01-01, 10000-01-01
+	if t.IsZero() {
+		return 0, false
+	}
+	u := t.Unix()
+	return u, u >= first && u < end
 }
 
 // utcSeconds reads s in the form 2006-01-02T15:04:05Z as Unix seconds,
