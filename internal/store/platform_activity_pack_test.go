@@ -147,19 +147,9 @@ func TestPlatformBulkSpillsActivity(t *testing.T) {
 	var p Platform
 	statuses := []string{"matched", "unknown", "ignorable", ""}
 	err = db.InTx(ctx, func(tx *Tx) error {
-		c := Case{Name: "op-spill", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
-		if err := tx.InsertCase(ctx, &c); err != nil {
+		var srcs []int64
+		if p, srcs, err = testPlatform(ctx, tx, "op-spill", "uploads", "views"); err != nil {
 			return err
-		}
-		p = Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
-		if err := tx.UpsertPlatform(ctx, &p); err != nil {
-			return err
-		}
-		var srcs [2]int64
-		for i, table := range []string{"uploads", "views"} {
-			if srcs[i], _, err = tx.PlatformSourceOf(ctx, p.ID, "/dumps/x.sql", table); err != nil {
-				return err
-			}
 		}
 		b, err := tx.PlatformBulk(ctx, p.ID)
 		if err != nil {

@@ -187,7 +187,7 @@ func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a Platfo
 	a.PlatformID = b.platformID
 	if !a.Time.IsZero() {
 		if _, ok := unixSeconds(a.Time); !ok || a.SourceID == 0 || b.rowsOnly {
-			a.At, a.Time = a.Time.UTC().Format(time.RFC3339), time.Time{} // stored as text
+			a.At, a.Time = unixText(a.Time.Unix()), time.Time{} // stored as text
 		}
 	}
 	if a.SourceID != 0 && !b.rowsOnly {
@@ -211,7 +211,7 @@ func (b *PlatformBulk) Login(ctx context.Context, ext string, l PlatformLogin) e
 		x.p.at, x.p.hasAt = u, true
 	} else {
 		if !l.Time.IsZero() {
-			l.At = l.Time.UTC().Format(time.RFC3339)
+			l.At = unixText(l.Time.Unix())
 		}
 		var err error
 		if x.p.at, x.p.hasAt, err = loginUnix(l.At); err != nil {

@@ -42,12 +42,8 @@ func TestPlatformBulkDefersIndexes(t *testing.T) {
 	var p Platform
 	err = db.InTx(ctx, func(tx *Tx) error {
 		before = indexes(tx)
-		c := Case{Name: "op-bulk", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
-		if err := tx.InsertCase(ctx, &c); err != nil {
-			return err
-		}
-		p = Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
-		if err := tx.UpsertPlatform(ctx, &p); err != nil {
+		var err error
+		if p, _, err = testPlatform(ctx, tx, "op-bulk"); err != nil {
 			return err
 		}
 		b, err := tx.PlatformBulk(ctx, p.ID)
@@ -177,17 +173,11 @@ func TestPlatformBulkSpillsLogins(t *testing.T) {
 	}
 	want := map[string]*stat{}
 	err = db.InTx(ctx, func(tx *Tx) error {
-		c := Case{Name: "op-spill", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
-		if err := tx.InsertCase(ctx, &c); err != nil {
+		var srcs []int64
+		if p, srcs, err = testPlatform(ctx, tx, "op-spill", "logins"); err != nil {
 			return err
 		}
-		p = Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
-		if err := tx.UpsertPlatform(ctx, &p); err != nil {
-			return err
-		}
-		if src, _, err = tx.PlatformSourceOf(ctx, p.ID, "/dumps/x.sql", "logins"); err != nil {
-			return err
-		}
+		src = srcs[0]
 		b, err := tx.PlatformBulk(ctx, p.ID)
 		if err != nil {
 			return err
@@ -287,6 +277,27 @@ func spillStore(t *testing.T, runSize *int, size int) *DB {
 	return db
 }
 
+// testPlatform creates, in tx, a case and its platform examplevid with a
+// source in /dumps/x.sql for each of tables.
+func testPlatform(ctx context.Context, tx *Tx, caseName string, tables ...string) (Platform, []int64, error) {
+	c := Case{Name: caseName, CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
+	if err := tx.InsertCase(ctx, &c); err != nil {
+		return Platform{}, nil, err
+	}
+	p := Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
+	if err := tx.UpsertPlatform(ctx, &p); err != nil {
+		return Platform{}, nil, err
+	}
+	srcs := make([]int64, len(tables))
+	for i, table := range tables {
+		var err error
+		if srcs[i], _, err = tx.PlatformSourceOf(ctx, p.ID, "/dumps/x.sql", table); err != nil {
+			return Platform{}, nil, err
+		}
+	}
+	return p, srcs, nil
+}
+
 // extIDs maps the row ids of a platform's users to their ext ids.
 func extIDs(t *testing.T, db *DB, platformID int64) map[int64]string {
 	t.Helper()
@@ -354,22 +365,12 @@ func TestPlatformBulkTimes(t *testing.T) {
 		defer db.Close()
 		var p Platform
 		err = db.InTx(ctx, func(tx *Tx) error {
-			c := Case{Name: "op-times", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
-			if err := tx.InsertCase(ctx, &c); err != nil {
+			var srcs []int64
+			var err error
+			if p, srcs, err = testPlatform(ctx, tx, "op-times", "logins", "uploads"); err != nil {
 				return err
 			}
-			p = Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
-			if err := tx.UpsertPlatform(ctx, &p); err != nil {
-				return err
-			}
-			logins, _, err := tx.PlatformSourceOf(ctx, p.ID, "/dumps/x.sql", "logins")
-			if err != nil {
-				return err
-			}
-			uploads, _, err := tx.PlatformSourceOf(ctx, p.ID, "/dumps/x.sql", "uploads")
-			if err != nil {
-				return err
-			}
+			logins, uploads := srcs[0], srcs[1]
 			b, err := tx.PlatformBulk(ctx, p.ID)
 			if err != nil {
 				return err
