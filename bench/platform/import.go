@@ -23,7 +23,7 @@ import (
 // named by dsn (a new SQLite file in work when empty) and prints the
 // import's rate per CPU second of this process and its peak resident
 // memory.
-func importRun(ctx context.Context, work, dsn string, paths, labels []string, write func(io.Writer, synth.Scale) error) error {
+func importRun(ctx context.Context, work, dsn string, paths, labels []string, write func(io.Writer, synth.Scale) error, memlog io.Writer, heapPrefix string) error {
 	if dsn == "" {
 		dsn = filepath.Join(work, "store.db")
 	}
@@ -40,7 +40,7 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 	fmt.Printf("store: %s (%s)\n", store.Redact(dsn), db.Dialect())
 	fmt.Printf("%-10s %12s %12s %9s %9s %10s %10s %9s %10s\n", "scale", "bytes", "rows", "MB/s-cpu", "MB/s-wall", "cpu-s", "peak-rss", "errors", "store-MB")
 	stamp := time.Now().UTC().Format("150405")
-	var reads []string
+	var reads, peaks []string
 	for i, path := range paths {
 		st, err := os.Stat(path)
 		if err != nil {
@@ -54,12 +54,26 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 		debug.FreeOSMemory()
 		resetPeakRSS()
 		size0 := storeSize(dsn)
+		var ml *memLog
+		if memlog != nil {
+			ml = startMemLog(memlog, labels[i], 250*time.Millisecond, heapPrefix != "")
+		}
 		c0, t0 := cputime.Process(), time.Now()
 		rep, err := s.ImportPlatform(ctx, name, investigation.PlatformImportOptions{Mapping: mapPath, Dumps: []string{path}})
 		if err != nil {
 			return err
 		}
 		cpu, wall := cputime.Process()-c0, time.Since(t0)
+		if ml != nil {
+			p := ml.Stop()
+			if heapPrefix != "" {
+				if err := os.WriteFile(fmt.Sprintf("%s.%d", heapPrefix, i), ml.heap.Bytes(), 0o644); err != nil {
+					return err
+				}
+			}
+			peaks = append(peaks, fmt.Sprintf("%-10s at %.1f s: RSS %d MB (anon %d, file %d); Go heap objects %d, Go held %d; SQLite's allocator %d MB in %d maps",
+				labels[i], p.at.Seconds(), p.rss>>20, p.anon>>20, p.file>>20, p.goObjects>>20, p.goHeld>>20, p.libcB>>20, p.libcMaps))
+		}
 		mb := float64(st.Size()) / 1e6
 		grown := "-"
 		if size0 >= 0 {
@@ -76,6 +90,12 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 	fmt.Println("readers after each import (wall ms): the platform's first 100 logins by time; the logins of the user of the first; every user ranked")
 	for _, r := range reads {
 		fmt.Println(r)
+	}
+	if memlog != nil {
+		fmt.Println("memory at each import's largest RSS sample (SQLite's allocator reads 0 unless built with -tags memory.counters):")
+		for _, p := range peaks {
+			fmt.Println(p)
+		}
 	}
 	fmt.Println("MB/s-cpu divides the dump's size by this process's user+system CPU time (SQLite runs in the process; PostgreSQL's own work is not counted);")
 	fmt.Println("peak-rss is the process's resident set high-water mark during that import; store-MB is how much the SQLite store's files grew (- on PostgreSQL).")

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"runtime/metrics"
+	"runtime/pprof"
+	"strings"
+	"sync"
+	"time"
+
+	"modernc.org/libc"
+)
+
+// memSample is where the process's resident memory was at one moment:
+// the Go runtime's part (heap objects, and everything it has mapped and
+// not returned), SQLite's allocator (modernc libc), and the rest.
+type memSample struct {
+	at                       time.Duration
+	rss, anon, file          int64 // VmRSS, RssAnon, RssFile
+	goObjects, goHeld, libcB int64
+	goLive, goGoal           int64 // live at the last GC, and the next GC's goal
+	libcMaps                 int
+}
+
+// memLog samples the process's memory every interval while an import
+// runs and writes a line per sample; Stop returns the sample with the
+// largest RSS.
+type memLog struct {
+	w     io.Writer
+	label string
+	stop  chan struct{}
+	done  sync.WaitGroup
+	peak  memSample
+	// heap is the heap profile taken when the live heap was largest
+	// (with -heapprofile).
+	heap     bytes.Buffer
+	wantHeap bool
+	maxLive  int64
+}
+
+func startMemLog(w io.Writer, label string, every time.Duration, heap bool) *memLog {
+	m := &memLog{w: w, label: label, stop: make(chan struct{}), wantHeap: heap}
+	t0 := time.Now()
+	m.done.Add(1)
+	go func() {
+		defer m.done.Done()
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			s := sampleMem()
+			s.at = time.Since(t0)
+			if s.rss > m.peak.rss {
+				m.peak = s
+			}
+			if m.wantHeap && s.goLive > m.maxLive+8<<20 {
+				m.maxLive = s.goLive
+				m.heap.Reset()
+				_ = pprof.Lookup("heap").WriteTo(&m.heap, 0)
+			}
+			fmt.Fprintf(m.w, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", m.label, s.at.Seconds(), s.rss>>20, s.anon>>20, s.file>>20,
+				s.goObjects>>20, s.goHeld>>20, s.goLive>>20, s.goGoal>>20, s.libcB>>20, s.libcMaps)
+			select {
+			case <-m.stop:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return m
+}
+
+func (m *memLog) Stop() memSample {
+	close(m.stop)
+	m.done.Wait()
+	return m.peak
+}
+
+func sampleMem() memSample {
+	var s memSample
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			for _, f := range []struct {
+				name string
+				v    *int64
+			}{{"VmRSS:", &s.rss}, {"RssAnon:", &s.anon}, {"RssFile:", &s.file}} {
+				if v, ok := strings.CutPrefix(line, f.name); ok {
+					var kb int64
+					fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(v), " kB"), &kb)
+					*f.v = kb << 10
+				}
+			}
+		}
+	}
+	ms := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"},
+		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/goal:bytes"}}
+	metrics.Read(ms)
+	s.goLive, s.goGoal = int64(ms[3].Value.Uint64()), int64(ms[4].Value.Uint64())
+	s.goObjects = int64(ms[0].Value.Uint64())
+	s.goHeld = int64(ms[1].Value.Uint64() - ms[2].Value.Uint64())
+	st := libc.MemStat()
+	s.libcB, s.libcMaps = int64(st.Bytes), st.Mmaps
+	return s
+}
