@@ -34,9 +34,23 @@ type PaymentParty struct {
 	SubjectType string
 	SubjectID   int64
 	Name        string
+	// canonical: Key is an identifier key the identifier package made
+	// (a platform import's wallet address), not normalised again. An
+	// Ethereum address's checksum is a Keccak hash: 0.7 CPU seconds of a
+	// full-scale platform import went to normalising each payee again.
+	canonical bool
 }
 
 func (p PaymentParty) known() bool { return p.Key != "" || p.SubjectID != 0 || p.Name != "" }
+
+// key is the party's identifier key, normalised (PaymentKey) unless it
+// is canonical already.
+func (p PaymentParty) key() (string, error) {
+	if p.canonical {
+		return p.Key, nil
+	}
+	return PaymentKey(p.Key)
+}
 
 // PaymentEvent is one payment to record. Source and SourceRef name it
 // within the case (SourceRef: the message or the dump row it comes from,
@@ -159,11 +173,11 @@ func paymentRow(caseID int64, e PaymentEvent) (store.Payment, error) {
 	if !e.Payer.known() && !e.Payee.known() {
 		return store.Payment{}, fmt.Errorf("neither payer nor payee is known")
 	}
-	payer, err := PaymentKey(e.Payer.Key)
+	payer, err := e.Payer.key()
 	if err != nil {
 		return store.Payment{}, fmt.Errorf("payer: %w", err)
 	}
-	payee, err := PaymentKey(e.Payee.Key)
+	payee, err := e.Payee.key()
 	if err != nil {
 		return store.Payment{}, fmt.Errorf("payee: %w", err)
 	}

@@ -490,7 +490,7 @@ func (im *platformImport) payment(ctx context.Context, rec platform.Record, ref,
 	}
 	e := PaymentEvent{Source: PaymentFromPlatform, SourceRef: im.p.Name + ": " + ref,
 		Payer:  PaymentParty{SubjectType: subjectPlatformUser, SubjectID: uid, Name: name},
-		Payee:  PaymentParty{Key: rec.Address, Name: im.p.Name + " deposit address"},
+		Payee:  PaymentParty{Key: rec.Address, Name: im.p.Name + " deposit address", canonical: true},
 		Amount: rec.Amount, Currency: cmp.Or(strings.ToUpper(rec.Currency), rec.Chain), At: rec.Time, TxID: rec.TxID,
 		Method:   strings.ToLower(cmp.Or(rec.Chain, strings.SplitN(rec.Address, ":", 2)[0])),
 		Evidence: fmt.Sprintf("row of table %s (%s) in %s", rec.Table, ref, filepath.Base(file))}

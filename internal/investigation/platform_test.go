@@ -93,6 +93,13 @@ func TestImportPlatform(t *testing.T) {
 		if err != nil || len(pays) != 12 {
 			t.Fatalf("payments %d, %v", len(pays), err)
 		}
+		// The import stores the payee's key as the mapping made it, without
+		// normalising it again: it must be what normalising gives.
+		for _, p := range pays {
+			if k, err := investigation.PaymentKey(p.Payee.Identifier); err != nil || k == "" || k != p.Payee.Identifier {
+				t.Errorf("payment %s: payee key %q normalises to %q, %v", p.SourceRef, p.Payee.Identifier, k, err)
+			}
+		}
 
 		users, err := s.PlatformUsers(ctx, "op-stream", investigation.PlatformUsersOptions{})
 		if err != nil || len(users.Users) != 120 {
