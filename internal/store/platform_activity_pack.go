@@ -64,10 +64,15 @@ const (
 	actAtText
 )
 
-// actRunSize is how many activity rows a run holds in memory (some 200
-// bytes each with their data) before it is sorted and spilled. A
-// variable for tests.
-var actRunSize = 1 << 17
+// actRunSize is how many activity rows a run holds in memory (96 bytes
+// each, and their data) before it is sorted and spilled; actRunBytes
+// bounds their data. An upload's data is some 70 bytes, a payment's
+// several times that: bounded by rows alone, a run of payments held
+// three times the memory of a run of uploads. Variables for tests.
+var (
+	actRunSize  = 1 << 17
+	actRunBytes = 12 << 20
+)
 
 // actSpill collects an import's activity in sorted runs, a pack per
 // source, user and kind.
@@ -77,6 +82,8 @@ type actCodec struct{}
 
 func (actCodec) what() string            { return "activity" }
 func (actCodec) runSize() int            { return actRunSize }
+func (actCodec) runBytes() int           { return actRunBytes }
+func (actCodec) rowBytes(x *packAct) int { return cap(x.data) + len(x.atText) }
 func (actCodec) order(a, b *packAct) int { return actOrder(a, b) }
 func (actCodec) sort(xs []packAct) {
 	sortByPack(xs, func(x *packAct) (int64, int64, uint8) { return x.source, x.user, x.kind }, 8, actOrder)

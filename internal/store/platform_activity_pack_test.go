@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -245,4 +246,68 @@ func FuzzAppendLowerHex(f *testing.F) {
 			t.Errorf("appendLowerHex(%q) = %x, %v; want %x, %v", s, got, ok, want, wok)
 		}
 	})
+}
+
+// TestActSpillBounds: a run of activity is spilled when its rows' data
+// reaches actRunBytes as well as at actRunSize rows; release spills the
+// rows in memory to a run of their own (or, when few, keeps them in a
+// slice of their size) and more rows can follow; the merge gives every
+// row once, in pack order, whichever way they were held.
+func TestActSpillBounds(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	defer func(n, b int) { actRunSize, actRunBytes = n, b }(actRunSize, actRunBytes)
+	actRunSize, actRunBytes = 1<<20, 2000
+	row := func(i int) packAct {
+		return packAct{source: 1, user: int64(i % 7), kind: uint8(i % 2), off: int64(i), line: int64(i + 1), data: bytes.Repeat([]byte{byte(i)}, 10+i%90)}
+	}
+	var s actSpill
+	var all []packAct
+	add := func(from, to int) {
+		for i := from; i < to; i++ {
+			x := row(i)
+			all = append(all, x)
+			if err := s.add(x); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	add(0, 100) // some 5,900 bytes of data: two runs spilled, the rest in memory
+	if len(s.runs) != 2 || s.memBytes >= actRunBytes || len(s.mem) == 0 {
+		t.Fatalf("100 rows of about 60 bytes, runs of 2000 bytes: %d runs, %d rows and %d bytes in memory", len(s.runs), len(s.mem), s.memBytes)
+	}
+	if err := s.release(); err != nil { // few rows: they stay, in a slice of their size
+		t.Fatal(err)
+	}
+	if len(s.runs) != 2 || len(s.mem) == 0 || cap(s.mem) != len(s.mem) {
+		t.Fatalf("after release of a few rows: %d runs, %d rows in a slice of %d", len(s.runs), len(s.mem), cap(s.mem))
+	}
+	actRunBytes = 1 << 30
+	add(100, 100+releaseMin)
+	if err := s.release(); err != nil { // enough rows: a run of their own
+		t.Fatal(err)
+	}
+	if len(s.runs) != 3 || len(s.mem) != 0 || cap(s.mem) != 0 || s.memBytes != 0 {
+		t.Fatalf("after release of %d rows: %d runs, %d rows in a slice of %d, %d bytes", releaseMin, len(s.runs), len(s.mem), cap(s.mem), s.memBytes)
+	}
+	add(100+releaseMin, 200+releaseMin)
+	if s.len() != len(all) {
+		t.Fatalf("spill holds %d rows, %d added", s.len(), len(all))
+	}
+	want := slices.Clone(all)
+	slices.SortFunc(want, func(a, b packAct) int { return actOrder(&a, &b) })
+	var got []packAct
+	if err := s.merge(func(xs []packAct) error { got = append(got, xs...); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("merged %d rows, want %d", len(got), len(want))
+	}
+	for i := range got {
+		if actOrder(&got[i], &want[i]) != 0 || !bytes.Equal(got[i].data, want[i].data) {
+			t.Fatalf("row %d: merged %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if err := s.close(); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -309,11 +309,24 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 	if err := b.flushActs(ctx, id); err != nil {
 		return err
 	}
+	hadLogins, hadActs := len(b.logins) > 0, len(b.packed) > 0
 	if err := b.flushLogins(ctx, id); err != nil {
 		return err
 	}
 	if err := b.spillActs(id); err != nil {
 		return err
+	}
+	// A batch without logins (or activity) means the dump has gone on to
+	// other tables: the run being filled gives its memory back.
+	if !hadLogins {
+		if err := b.spill.release(); err != nil {
+			return err
+		}
+	}
+	if !hadActs {
+		if err := b.actSpill.release(); err != nil {
+			return err
+		}
 	}
 	b.queued = 0
 	return nil

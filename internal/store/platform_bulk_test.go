@@ -431,3 +431,54 @@ func TestPlatformBulkTimes(t *testing.T) {
 		}
 	}
 }
+
+// TestPlatformBulkReleasesRuns: once a batch has no logins (the dump has
+// gone on to other tables), the logins in memory go to a run of their
+// own and their buffer is given back; every login is still packed once.
+func TestPlatformBulkReleasesRuns(t *testing.T) {
+	db := spillStore(t, &loginRunSize, 1<<20)
+	ctx := context.Background()
+	const n = releaseMin + 10
+	var p Platform
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var srcs []int64
+		var err error
+		if p, srcs, err = testPlatform(ctx, tx, "op-release", "logins"); err != nil {
+			return err
+		}
+		b, err := tx.PlatformBulk(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			if err := b.Login(ctx, fmt.Sprintf("u%d", i%13), PlatformLogin{SourceID: srcs[0], Offset: int64(i) * 40, Line: int64(i) + 1, IP: "192.0.2.7", Time: time.Unix(1.7e9+int64(i), 0)}); err != nil {
+				return err
+			}
+		}
+		if err := b.Flush(ctx); err != nil {
+			return err
+		}
+		if len(b.spill.runs) != 0 || len(b.spill.mem) != n {
+			t.Fatalf("after a batch of logins: %d runs, %d logins in memory", len(b.spill.runs), len(b.spill.mem))
+		}
+		if err := b.Identifier(ctx, "u1", "email", "email:u1@example.org", "2024-03-01T00:00:00Z"); err != nil {
+			return err
+		}
+		if err := b.Flush(ctx); err != nil {
+			return err
+		}
+		if len(b.spill.runs) != 1 || cap(b.spill.mem) != 0 {
+			t.Fatalf("after a batch without logins: %d runs, a buffer of %d logins", len(b.spill.runs), cap(b.spill.mem))
+		}
+		if err := b.Pack(ctx); err != nil {
+			return err
+		}
+		return b.Close(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, total, err := db.PlatformLogins(ctx, p.ID, 0, 1); err != nil || total != n {
+		t.Fatalf("PlatformLogins: %d stored, %v; want %d", total, err, n)
+	}
+}

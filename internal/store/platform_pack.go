@@ -6,6 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"slices"
 )
 
@@ -55,17 +57,53 @@ type loginCodec struct{}
 
 func (loginCodec) what() string              { return "logins" }
 func (loginCodec) runSize() int              { return loginRunSize }
+func (loginCodec) runBytes() int             { return math.MaxInt }
+func (loginCodec) rowBytes(*packLogin) int   { return 0 }
 func (loginCodec) order(a, b *packLogin) int { return packOrder(a, b) }
 func (loginCodec) sort(ls []packLogin) {
 	sortByPack(ls, func(l *packLogin) (int64, int64, uint8) { return l.source, l.user, 0 }, 0, packOrder)
 }
+
+// sortPack sorts one pack's logins (one source and user) by time and
+// offset. A pack merged from several runs is a few logins from each,
+// some dozens in all, nearly always out of order when the dump does not
+// list logins by time (the synthetic one): an insertion sort comparing
+// in place, where a sort through a comparison taking the rows by value
+// copied two 64-byte rows per comparison (2 CPU-s at full scale).
 func (loginCodec) sortPack(ls []packLogin) {
-	for i := 1; i < len(ls); i++ {
-		if packOrder(&ls[i-1], &ls[i]) > 0 {
-			slices.SortFunc(ls, func(a, b packLogin) int { return packOrder(&a, &b) })
-			return
+	if len(ls) > 64 {
+		for i := 1; i < len(ls); i++ {
+			if packOrder(&ls[i-1], &ls[i]) > 0 {
+				sortByOrder(ls, packOrder)
+				return
+			}
 		}
+		return
 	}
+	for i := 1; i < len(ls); i++ {
+		if !loginBefore(&ls[i], &ls[i-1]) {
+			continue
+		}
+		x := ls[i]
+		j := i
+		for j > 0 && loginBefore(&x, &ls[j-1]) {
+			ls[j] = ls[j-1]
+			j--
+		}
+		ls[j] = x
+	}
+}
+
+// loginBefore orders two logins of one pack: unknown times first, then
+// by time and offset (packOrder within a pack).
+func loginBefore(a, b *packLogin) bool {
+	if a.hasAt != b.hasAt {
+		return b.hasAt
+	}
+	if a.at != b.at {
+		return a.at < b.at
+	}
+	return a.off < b.off
 }
 func (loginCodec) pack(l *packLogin) packKey               { return packKey{source: l.source, user: l.user} }
 func (loginCodec) put(buf []byte, l *packLogin) []byte     { return appendSpilled(buf, l) }
@@ -83,34 +121,78 @@ func appendSpilled(buf []byte, l *packLogin) []byte {
 	return binary.AppendUvarint(buf, uint64(l.agent))
 }
 
+// maxSpilled is the most bytes appendSpilled writes for a login: seven
+// varints.
+const maxSpilled = 7 * binary.MaxVarintLen64
+
+// readSpilled reads a login appendSpilled wrote. It decodes from the
+// reader's buffer (Peek) rather than a byte at a time through
+// io.ByteReader: 20M logins at full scale are some 250M bytes. The
+// reader's buffer must hold maxSpilled bytes.
 func readSpilled(r *bufio.Reader, l *packLogin) error {
-	var u [3]uint64
-	var v [2]int64
-	var err error
-	if u[0], err = binary.ReadUvarint(r); err != nil {
-		return err
+	if r.Size() < maxSpilled {
+		return fmt.Errorf("read spilled logins: a buffer of %d bytes, want %d", r.Size(), maxSpilled)
 	}
-	if u[1], err = binary.ReadUvarint(r); err != nil {
-		return err
-	}
-	if v[0], err = binary.ReadVarint(r); err != nil {
-		return err
-	}
-	if v[1], err = binary.ReadVarint(r); err != nil {
-		return err
-	}
-	if u[2], err = binary.ReadUvarint(r); err != nil {
-		return err
-	}
-	*l = packLogin{source: int64(u[0]), user: int64(u[1]), off: v[0], line: v[1], ip: int64(u[2] >> 1), hasAt: u[2]&1 == 1}
-	if l.hasAt {
-		if l.at, err = binary.ReadVarint(r); err != nil {
-			return err
+	b, err := r.Peek(maxSpilled)
+	if len(b) == 0 {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
 		}
+		return err
 	}
-	agent, err := binary.ReadUvarint(r)
-	l.agent = int64(agent)
+	n, ok := decodeSpilled(b, l)
+	if !ok {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	_, err = r.Discard(n)
 	return err
+}
+
+// decodeSpilled decodes a login from the front of b and returns its
+// length; false when b ends first or holds a varint too long.
+func decodeSpilled(b []byte, l *packLogin) (int, bool) {
+	at := 0
+	uvarint := func() (uint64, bool) {
+		v, n := binary.Uvarint(b[at:])
+		if n <= 0 {
+			return 0, false
+		}
+		at += n
+		return v, true
+	}
+	varint := func() (int64, bool) {
+		v, n := binary.Varint(b[at:])
+		if n <= 0 {
+			return 0, false
+		}
+		at += n
+		return v, true
+	}
+	source, ok1 := uvarint()
+	user, ok2 := uvarint()
+	off, ok3 := varint()
+	line, ok4 := varint()
+	ipAt, ok5 := uvarint()
+	if !(ok1 && ok2 && ok3 && ok4 && ok5) {
+		return 0, false
+	}
+	*l = packLogin{source: int64(source), user: int64(user), off: off, line: line, ip: int64(ipAt >> 1), hasAt: ipAt&1 == 1}
+	if l.hasAt {
+		v, ok := varint()
+		if !ok {
+			return 0, false
+		}
+		l.at = v
+	}
+	agent, ok := uvarint()
+	if !ok {
+		return 0, false
+	}
+	l.agent = int64(agent)
+	return at, true
 }
 
 func b2u(b bool) uint64 {

@@ -1,7 +1,11 @@
 package store
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"path/filepath"
@@ -232,5 +236,114 @@ func BenchmarkRunSort(b *testing.B) {
 				c.sort(ls)
 			}
 		})
+	}
+}
+
+// readSpilledByByte is how a spilled login was read before readSpilled
+// decoded from the reader's buffer: a varint at a time through
+// io.ByteReader. The fuzz test holds the two to the same result.
+func readSpilledByByte(r *bufio.Reader, l *packLogin) error {
+	var u [4]uint64
+	var v [3]int64
+	var err error
+	for _, f := range []func() error{
+		func() error { u[0], err = binary.ReadUvarint(r); return err },
+		func() error { u[1], err = binary.ReadUvarint(r); return err },
+		func() error { v[0], err = binary.ReadVarint(r); return err },
+		func() error { v[1], err = binary.ReadVarint(r); return err },
+		func() error { u[2], err = binary.ReadUvarint(r); return err },
+		func() error {
+			if u[2]&1 == 1 {
+				v[2], err = binary.ReadVarint(r)
+			}
+			return err
+		},
+		func() error { u[3], err = binary.ReadUvarint(r); return err },
+	} {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	*l = packLogin{source: int64(u[0]), user: int64(u[1]), off: v[0], line: v[1], ip: int64(u[2] >> 1), hasAt: u[2]&1 == 1, at: v[2], agent: int64(u[3])}
+	return nil
+}
+
+// TestSpilledLoginRoundTrip: logins written to a run read back as
+// written, one after the other, with the largest and negative values;
+// a run cut short anywhere is an error, not a login.
+func TestSpilledLoginRoundTrip(t *testing.T) {
+	ls := randomLogins(rand.New(rand.NewPCG(3, 4)), 200)
+	ls = append(ls, packLogin{source: math.MaxInt64, user: math.MaxInt64, off: math.MaxInt64, line: math.MinInt64, at: math.MinInt64, hasAt: true, ip: math.MaxInt64 >> 1, agent: math.MaxInt64},
+		packLogin{off: -1, line: -1}, packLogin{})
+	var run []byte
+	for i := range ls {
+		run = appendSpilled(run, &ls[i])
+	}
+	// A reader buffer of 128 bytes: logins straddle its refills.
+	r := bufio.NewReaderSize(bytes.NewReader(run), 128)
+	for i := range ls {
+		var got packLogin
+		if err := readSpilled(r, &got); err != nil || got != ls[i] {
+			t.Fatalf("login %d: read %+v, %v; wrote %+v", i, got, err, ls[i])
+		}
+	}
+	if _, err := r.ReadByte(); err != io.EOF {
+		t.Fatalf("bytes left after the last login: %v", err)
+	}
+	last := appendSpilled(nil, &ls[len(ls)-3])
+	for cut := range len(last) {
+		var got packLogin
+		if err := readSpilled(bufio.NewReader(bytes.NewReader(last[:cut])), &got); err == nil {
+			t.Errorf("a login cut to %d of %d bytes read as %+v", cut, len(last), got)
+		}
+	}
+}
+
+// FuzzSpilledLogin: any bytes read as a login give what reading them a
+// varint at a time gives, and leave the reader at the same place.
+func FuzzSpilledLogin(f *testing.F) {
+	ls := randomLogins(rand.New(rand.NewPCG(5, 6)), 3)
+	for i := range ls {
+		f.Add(appendSpilled(nil, &ls[i]))
+	}
+	f.Add([]byte{0x80, 0x80, 0x80})
+	f.Add(bytes.Repeat([]byte{0xff}, 80))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var got, want packLogin
+		r1, r2 := bufio.NewReaderSize(bytes.NewReader(b), 128), bufio.NewReaderSize(bytes.NewReader(b), 128)
+		err := readSpilled(r1, &got)
+		werr := readSpilledByByte(r2, &want)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("read: %v; a varint at a time: %v", err, werr)
+		}
+		if err != nil {
+			return
+		}
+		if got != want || r1.Buffered() != r2.Buffered() {
+			t.Fatalf("read %+v (%d buffered), a varint at a time %+v (%d)", got, r1.Buffered(), want, r2.Buffered())
+		}
+	})
+}
+
+// TestLoginSortPack: a pack's logins sorted by sortPack come out as a
+// sort by packOrder puts them, at every size up to past where it stops
+// sorting by insertion, times often equal and often unknown.
+func TestLoginSortPack(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for n := range 100 {
+		ls := make([]packLogin, n)
+		offs := r.Perm(n) // a pack's logins are distinct dump rows
+		for i := range ls {
+			ls[i] = packLogin{source: 2, user: 9, off: int64(offs[i]), line: int64(i)}
+			if r.IntN(4) > 0 {
+				ls[i].hasAt, ls[i].at = true, r.Int64N(5)-2
+			}
+		}
+		want := slices.Clone(ls)
+		slices.SortStableFunc(want, func(a, b packLogin) int { return packOrder(&a, &b) })
+		loginCodec{}.sortPack(ls)
+		if !slices.Equal(ls, want) {
+			t.Fatalf("%d logins: sorted %+v, want %+v", n, ls, want)
+		}
 	}
 }

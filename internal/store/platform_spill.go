@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"os"
 	"slices"
+	"sort"
 )
 
 // An import cannot write packs as the dump yields their rows (a dump
@@ -20,11 +21,15 @@ import (
 // a run and one of a pack's rows in it (concrete: a sort through the
 // generic order costs several times as much), a row's pack (the order
 // sorts by it first), how a row is written to a run's file and read
-// back, how many rows a run holds, and what the rows are (for errors and
-// file names).
+// back, how many rows a run holds (and how many bytes besides), and what
+// the rows are (for errors and file names).
 type spillCodec[T any] interface {
 	what() string
 	runSize() int
+	// runBytes bounds the bytes a run's rows hold beyond their own size
+	// (rowBytes), for rows whose size varies.
+	runBytes() int
+	rowBytes(x *T) int
 	order(a, b *T) int
 	sort(xs []T)
 	sortPack(xs []T)
@@ -51,9 +56,10 @@ func (a packKey) less(b packKey) bool {
 
 // runSpill collects rows in sorted runs. The zero value is ready.
 type runSpill[T any, C spillCodec[T]] struct {
-	c    C
-	mem  []T
-	runs []*spillFile
+	c        C
+	mem      []T
+	memBytes int // rowBytes of the rows in mem
+	runs     []*spillFile
 }
 
 type spillFile struct {
@@ -67,8 +73,30 @@ func (s *runSpill[T, C]) add(x T) error {
 		s.mem = make([]T, 0, min(s.c.runSize(), 1<<12))
 	}
 	s.mem = append(s.mem, x)
-	if len(s.mem) >= s.c.runSize() {
+	s.memBytes += s.c.rowBytes(&x)
+	if len(s.mem) >= s.c.runSize() || s.memBytes >= s.c.runBytes() {
 		return s.spill()
+	}
+	return nil
+}
+
+// releaseMin is the fewest rows release spills to a run of their own;
+// fewer stay in memory, in a slice of their size.
+const releaseMin = 1 << 12
+
+// release gives back the memory of the run being filled, when the rows
+// have stopped coming (the dump has moved on to another table): its rows
+// go to a run of their own, or when few stay in a slice of their size.
+// The buffer of a full run (32 MB of logins) would otherwise stay until
+// the end of the import.
+func (s *runSpill[T, C]) release() error {
+	if len(s.mem) >= releaseMin {
+		if err := s.spill(); err != nil {
+			return err
+		}
+	}
+	if cap(s.mem) > len(s.mem) {
+		s.mem = slices.Clip(slices.Clone(s.mem))
 	}
 	return nil
 }
@@ -110,7 +138,7 @@ func (s *runSpill[T, C]) spill() error {
 		return fmt.Errorf("spill %s: %w", s.c.what(), err)
 	}
 	clear(s.mem) // rows may hold references (activity payloads)
-	s.mem = s.mem[:0]
+	s.mem, s.memBytes = s.mem[:0], 0
 	return nil
 }
 
@@ -123,7 +151,7 @@ func (s *runSpill[T, C]) close() error {
 			errs = append(errs, os.Remove(r.name))
 		}
 	}
-	s.runs, s.mem = nil, nil
+	s.runs, s.mem, s.memBytes = nil, nil, 0
 	return errors.Join(errs...)
 }
 
@@ -366,7 +394,27 @@ func sortByPack[T any](xs []T, ids func(x *T) (source, user int64, kind uint8), 
 	sortByKeys(xs, keys, bs+bu+kindBits, order)
 }
 
-// sortByOrder sorts rows by order, which takes pointers (rows are large).
+// sortByOrder sorts rows by order, which takes pointers to the rows in
+// place (rows are large). A comparison taking its rows by value and
+// passing their addresses on copied both to the heap at every call:
+// 1 GB of garbage at full scale.
 func sortByOrder[T any](xs []T, order func(a, b *T) int) {
-	slices.SortFunc(xs, func(a, b T) int { return order(&a, &b) })
+	if len(xs) <= 12 {
+		for i := 1; i < len(xs); i++ {
+			for j := i; j > 0 && order(&xs[j], &xs[j-1]) < 0; j-- {
+				xs[j], xs[j-1] = xs[j-1], xs[j]
+			}
+		}
+		return
+	}
+	sort.Sort(byOrder[T]{xs, order})
 }
+
+type byOrder[T any] struct {
+	xs    []T
+	order func(a, b *T) int
+}
+
+func (s byOrder[T]) Len() int           { return len(s.xs) }
+func (s byOrder[T]) Less(i, j int) bool { return s.order(&s.xs[i], &s.xs[j]) < 0 }
+func (s byOrder[T]) Swap(i, j int)      { s.xs[i], s.xs[j] = s.xs[j], s.xs[i] }
