@@ -58,12 +58,12 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 		if memlog != nil {
 			ml = startMemLog(memlog, labels[i], 250*time.Millisecond, heapPrefix != "")
 		}
-		c0, t0 := cputime.Process(), time.Now()
+		f0, c0, t0 := minorFaults(), cputime.Process(), time.Now()
 		rep, err := s.ImportPlatform(ctx, name, investigation.PlatformImportOptions{Mapping: mapPath, Dumps: []string{path}})
 		if err != nil {
 			return err
 		}
-		cpu, wall := cputime.Process()-c0, time.Since(t0)
+		cpu, wall, faults := cputime.Process()-c0, time.Since(t0), minorFaults()-f0
 		if ml != nil {
 			p := ml.Stop()
 			if heapPrefix != "" {
@@ -71,8 +71,8 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 					return err
 				}
 			}
-			peaks = append(peaks, fmt.Sprintf("%-10s at %.1f s: RSS %d MB (anon %d, file %d); Go heap objects %d, Go held %d; SQLite's allocator %d MB in %d maps",
-				labels[i], p.at.Seconds(), p.rss>>20, p.anon>>20, p.file>>20, p.goObjects>>20, p.goHeld>>20, p.libcB>>20, p.libcMaps))
+			peaks = append(peaks, fmt.Sprintf("%-10s at %.1f s: RSS %d MB (anon %d, file %d); Go heap objects %d, Go held %d; SQLite's allocator %d MB in %d maps; %d minor page faults in the import",
+				labels[i], p.at.Seconds(), p.rss>>20, p.anon>>20, p.file>>20, p.goObjects>>20, p.goHeld>>20, p.libcB>>20, p.libcMaps, faults))
 		}
 		mb := float64(st.Size()) / 1e6
 		grown := "-"

@@ -7,3 +7,5 @@ func resetPeakRSS() {}
 
 // peakRSS is not measured here.
 func peakRSS() int64 { return 0 }
+
+func minorFaults() int64 { return 0 }
