@@ -730,6 +730,21 @@ func (b *PlatformBulk) Pack(ctx context.Context) error {
 	return b.packActs(ctx)
 }
 
+// insertPacks begins an INSERT of packs. On SQLite it is INSERT OR FAIL:
+// a failing row then ends the statement without undoing the rows before
+// it (the import's transaction is rolled back anyway), so SQLite keeps
+// no statement journal, where a multi-row INSERT that may abort copies
+// every stored page it changes there first. A foreign key needs one too:
+// since 0037 the packs have none. (The statement journal's copies took
+// 2.62 CPU-s of a full-scale profile, 0.88 after: identifiers and users
+// are upserts, whose update may abort.)
+func (b *PlatformBulk) insertPacks() string {
+	if b.tx.dialect == SQLite {
+		return "INSERT OR FAIL INTO "
+	}
+	return "INSERT INTO "
+}
+
 // packRows inserts rows of cols values each into table, bulkChunk rows a
 // statement, or fewer when their texts and blobs reach packChunkBytes.
 type packRows struct {
@@ -789,7 +804,7 @@ func (b *PlatformBulk) packLogins(ctx context.Context) error {
 		return nil
 	}
 	out := packRows{b: b, what: "login packs", cols: 8, row: "(?, ?, ?, ?, ?, ?, ?, ?)",
-		head: "INSERT INTO platform_login_packs (source_id, user_id, first_off, n, first_at, last_at, logins, ips) VALUES "}
+		head: b.insertPacks() + "platform_login_packs (source_id, user_id, first_off, n, first_at, last_at, logins, ips) VALUES "}
 	var ips []packIP
 	err := b.spill.merge(func(ls []packLogin) error {
 		firstOff := ls[0].off
@@ -882,7 +897,7 @@ func (b *PlatformBulk) packActs(ctx context.Context) error {
 		return nil
 	}
 	out := packRows{b: b, what: "activity packs", cols: 11, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		head: "INSERT INTO platform_activity_packs (source_id, user_id, kind, n, matched, unknown, ignorable, other, other_statuses, last_at, acts) VALUES "}
+		head: b.insertPacks() + "platform_activity_packs (source_id, user_id, kind, n, matched, unknown, ignorable, other, other_statuses, last_at, acts) VALUES "}
 	err := b.actSpill.merge(func(xs []packAct) error {
 		var by [actStatusText + 1]int64
 		var lastUnix int64

@@ -58,6 +58,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("PlatformLoginsUpgrade", func(t *testing.T) { testPlatformLoginsUpgrade(t, open) })
 	t.Run("PlatformActivityUpgrade", func(t *testing.T) { testPlatformActivityUpgrade(t, open) })
 	t.Run("PlatformIdentifiersUpgrade", func(t *testing.T) { testPlatformIdentifiersUpgrade(t, open) })
+	t.Run("PlatformPacksUpgrade", func(t *testing.T) { testPlatformPacksUpgrade(t, open) })
 }
 
 // testMigrations builds a database at every earlier version, puts data in

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -488,5 +489,99 @@ func testPlatformIdentifiersUpgrade(t *testing.T, open Opener) {
 	again, err := up.PlatformIdentifiers(ctx, pid)
 	if err != nil || len(again) != 4 || again[0].FirstSeen != "2024-01-01T00:00:00Z" || again[0].LastSeen != before[0].LastSeen {
 		t.Errorf("after storing %s again: %v, %v", before[0].Key, again, err)
+	}
+}
+
+// testPlatformPacksUpgrade: login and activity packs stored before
+// version 37 (with a foreign key on their source; SQLite rebuilds both
+// tables without it) read back the same after the upgrade, the key is
+// gone, and an import after it adds its packs beside them.
+func testPlatformPacksUpgrade(t *testing.T, open Opener) {
+	ctx := context.Background()
+	old := open(t, 36)
+	c := mustCase(t, old, "op-old-packs")
+	var pid int64
+	write := func(db *store.DB, file string, first int) {
+		t.Helper()
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			if pid == 0 {
+				p := store.Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
+				if err := tx.UpsertPlatform(ctx, &p); err != nil {
+					return err
+				}
+				pid = p.ID
+			}
+			logins, _, err := tx.PlatformSourceOf(ctx, pid, file, "logins")
+			if err != nil {
+				return err
+			}
+			uploads, _, err := tx.PlatformSourceOf(ctx, pid, file, "uploads")
+			if err != nil {
+				return err
+			}
+			b, err := tx.PlatformBulk(ctx, pid)
+			if err != nil {
+				return err
+			}
+			for i := first; i < first+6; i++ {
+				user := []string{"anna", "bert"}[i%2]
+				if err := b.Login(ctx, user, store.PlatformLogin{SourceID: logins, Offset: int64(40 * i), Line: int64(i + 1), IP: "192.0.2.7",
+					Time: time.Date(2024, 3, 1, i, 0, 0, 0, time.UTC), Agent: "ExampleBrowser/1.0"}); err != nil {
+					return err
+				}
+				if err := b.Activity(ctx, user, "", store.PlatformActivity{Ref: fmt.Sprintf("uploads:%d", i), Kind: "upload", SourceID: uploads,
+					Offset: int64(40 * i), Line: int64(i + 1), Time: time.Date(2024, 3, 2, i, 0, 0, 0, time.UTC), SHA256: strings.Repeat(fmt.Sprintf("%02x", i), 32), Status: "unknown"}); err != nil {
+					return err
+				}
+			}
+			if err := b.Pack(ctx); err != nil {
+				return err
+			}
+			return b.Close(ctx)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(db *store.DB) string {
+		t.Helper()
+		logins, total, err := db.PlatformLogins(ctx, pid, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acts, err := db.PlatformActivityOf(ctx, pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts, err := db.PlatformActivityCounts(ctx, pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%d %+v\n%+v\n%+v", total, logins, acts, counts)
+	}
+	write(old, "/dumps/old.sql", 0)
+	before := read(old)
+	if !strings.HasPrefix(before, "6 ") {
+		t.Fatalf("before the upgrade: %s", before)
+	}
+	up, err := store.Open(ctx, old.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer up.Close()
+	if after := read(up); after != before {
+		t.Errorf("after the upgrade:\n%s\nwant\n%s", after, before)
+	}
+	keys := "SELECT COUNT(*) FROM information_schema.table_constraints WHERE table_schema = current_schema() AND constraint_type = 'FOREIGN KEY' AND table_name IN ('platform_login_packs', 'platform_activity_packs')"
+	if up.Dialect() == store.SQLite {
+		keys = "SELECT (SELECT COUNT(*) FROM pragma_foreign_key_list('platform_login_packs')) + (SELECT COUNT(*) FROM pragma_foreign_key_list('platform_activity_packs'))"
+	}
+	var n int
+	if err := up.SQL().QueryRowContext(ctx, keys).Scan(&n); err != nil || n != 0 {
+		t.Errorf("foreign keys on the packs after the upgrade: %d, %v", n, err)
+	}
+	write(up, "/dumps/new.sql", 6)
+	if got := read(up); !strings.HasPrefix(got, "12 ") || strings.Count(got, "uploads:") != 12 {
+		t.Errorf("after an import on version 37: %s", got)
 	}
 }
