@@ -85,8 +85,8 @@ func (actCodec) runSize() int            { return actRunSize }
 func (actCodec) runBytes() int           { return actRunBytes }
 func (actCodec) rowBytes(x *packAct) int { return cap(x.data) + len(x.atText) }
 func (actCodec) order(a, b *packAct) int { return actOrder(a, b) }
-func (actCodec) sort(xs []packAct) {
-	sortByPack(xs, func(x *packAct) (int64, int64, uint8) { return x.source, x.user, x.kind }, 8, actOrder)
+func (actCodec) sort(xs []packAct, sc *sortScratch) {
+	sortByPack(xs, func(x *packAct) (int64, int64, uint8) { return x.source, x.user, x.kind }, 8, actOrder, sc)
 }
 
 func actOrder(a, b *packAct) int {

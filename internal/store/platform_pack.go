@@ -60,8 +60,8 @@ func (loginCodec) runSize() int              { return loginRunSize }
 func (loginCodec) runBytes() int             { return math.MaxInt }
 func (loginCodec) rowBytes(*packLogin) int   { return 0 }
 func (loginCodec) order(a, b *packLogin) int { return packOrder(a, b) }
-func (loginCodec) sort(ls []packLogin) {
-	sortByPack(ls, func(l *packLogin) (int64, int64, uint8) { return l.source, l.user, 0 }, 0, packOrder)
+func (loginCodec) sort(ls []packLogin, sc *sortScratch) {
+	sortByPack(ls, func(l *packLogin) (int64, int64, uint8) { return l.source, l.user, 0 }, 0, packOrder, sc)
 }
 
 // sortPack sorts one pack's logins (one source and user) by time and

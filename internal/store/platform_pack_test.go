@@ -173,6 +173,7 @@ func FuzzPackDecode(f *testing.F) {
 // index do not fit in 64 bits, negative.
 func TestSortByPack(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
+	var sc sortScratch
 	for _, c := range []struct {
 		name    string
 		n       int
@@ -183,6 +184,8 @@ func TestSortByPack(t *testing.T) {
 		{"empty", 0, 1, 1, false}, {"one", 1, 1, 1, false}, {"few users", 5000, 7, 3, false}, {"many users", 20000, 1 << 20, 2, false},
 		{"keys past 64 bits", 3000, 1 << 50, 1 << 12, false}, {"negative ids", 3000, 100, 2, true},
 	} {
+		// One scratch for every case, as a spill keeps one for all its
+		// runs: larger, then smaller sorts reuse it.
 		t.Run(c.name, func(t *testing.T) {
 			ls := make([]packLogin, c.n)
 			for i := range ls {
@@ -193,7 +196,7 @@ func TestSortByPack(t *testing.T) {
 			}
 			want := slices.Clone(ls)
 			slices.SortFunc(want, func(a, b packLogin) int { return packOrder(&a, &b) })
-			loginCodec{}.sort(ls)
+			loginCodec{}.sort(ls, &sc)
 			if !slices.Equal(ls, want) {
 				t.Fatal("rows out of order")
 			}
@@ -203,7 +206,7 @@ func TestSortByPack(t *testing.T) {
 			}
 			wantActs := slices.Clone(xs)
 			slices.SortStableFunc(wantActs, func(a, b packAct) int { return actOrder(&a, &b) })
-			actCodec{}.sort(xs)
+			actCodec{}.sort(xs, &sc)
 			for i := range xs {
 				if actOrder(&xs[i], &wantActs[i]) != 0 {
 					t.Fatalf("activity row %d out of order", i)
@@ -223,12 +226,13 @@ func BenchmarkRunSort(b *testing.B) {
 		run[i] = packLogin{source: 7, user: 1 + r.Int64N(1_000_000), off: int64(i) * 60, line: int64(i), hasAt: true, at: r.Int64N(365 * 86400)}
 	}
 	ls := make([]packLogin, len(run))
+	var sc sortScratch
 	for _, c := range []struct {
 		name string
 		sort func([]packLogin)
 	}{
 		{"comparison", func(ls []packLogin) { slices.SortFunc(ls, func(a, b packLogin) int { return packOrder(&a, &b) }) }},
-		{"keys", loginCodec{}.sort},
+		{"keys", func(ls []packLogin) { loginCodec{}.sort(ls, &sc) }},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {

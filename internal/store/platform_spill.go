@@ -31,7 +31,7 @@ type spillCodec[T any] interface {
 	runBytes() int
 	rowBytes(x *T) int
 	order(a, b *T) int
-	sort(xs []T)
+	sort(xs []T, sc *sortScratch)
 	sortPack(xs []T)
 	pack(x *T) packKey
 	put(buf []byte, x *T) []byte
@@ -60,6 +60,7 @@ type runSpill[T any, C spillCodec[T]] struct {
 	mem      []T
 	memBytes int // rowBytes of the rows in mem
 	runs     []*spillFile
+	scratch  sortScratch
 }
 
 type spillFile struct {
@@ -122,7 +123,7 @@ func (s *runSpill[T, C]) len() int {
 // The file is removed at once where the system allows an open file to
 // be (it then goes with the process whatever happens), else on close.
 func (s *runSpill[T, C]) spill() error {
-	s.c.sort(s.mem)
+	s.c.sort(s.mem, &s.scratch)
 	f, err := os.CreateTemp("", "vibora-"+s.c.what()+"-*.run")
 	if err != nil {
 		return fmt.Errorf("spill %s: %w", s.c.what(), err)
@@ -227,7 +228,7 @@ func (h runHeap[T, C]) down(i int) {
 // nearly always the pack's own (activity by offset; logins by time, as
 // dumps list them); sortPack sorts the rest.
 func (s *runSpill[T, C]) merge(pack func(xs []T) error) error {
-	s.c.sort(s.mem)
+	s.c.sort(s.mem, &s.scratch)
 	h := runHeap[T, C]{}
 	for i, r := range s.runs {
 		h = append(h, &runCursor[T, C]{r: bufio.NewReaderSize(r.f, 1<<16), left: r.n, run: i})
@@ -298,7 +299,7 @@ func (s *runSpill[T, C]) merge(pack func(xs []T) error) error {
 // comparison function), the rows are moved into place once, and only
 // the rows of one pack, few in a run, are sorted by order. When the keys
 // and the index do not fit in 64 bits it sorts by order alone.
-func sortByKeys[T any](xs []T, keys []uint64, keyBits int, order func(a, b *T) int) {
+func sortByKeys[T any](xs []T, keys []uint64, keyBits int, order func(a, b *T) int, sc *sortScratch) {
 	n := len(xs)
 	if n < 2 {
 		return
@@ -311,9 +312,9 @@ func sortByKeys[T any](xs []T, keys []uint64, keyBits int, order func(a, b *T) i
 	for i := range keys {
 		keys[i] = keys[i]<<ib | uint64(i)
 	}
-	radixSort(keys, keyBits+ib)
+	radixSort(keys, keyBits+ib, sc.u64(&sc.tmp, n))
 	mask := uint64(1)<<ib - 1
-	src := make([]uint32, n) // the row that goes to each place
+	src := sc.u32(n) // the row that goes to each place
 	for j, k := range keys {
 		src[j] = uint32(k & mask)
 	}
@@ -353,10 +354,9 @@ func sortByKeys[T any](xs []T, keys []uint64, keyBits int, order func(a, b *T) i
 }
 
 // radixSort sorts keys of up to width bits, 11 bits a pass (least
-// significant first, each pass stable).
-func radixSort(keys []uint64, width int) {
+// significant first, each pass stable), through tmp (as long as keys).
+func radixSort(keys []uint64, width int, tmp []uint64) {
 	const digit = 11
-	tmp := make([]uint64, len(keys))
 	from, to := keys, tmp
 	var count [1 << digit]int
 	for shift := 0; shift < width; shift += digit {
@@ -384,7 +384,7 @@ func radixSort(keys []uint64, width int) {
 // sortByPack sorts a run whose packs are keyed by source, user and a
 // kind of kindBits bits (ids returns them), then within a pack by order:
 // by keys (sortByKeys) when the ids are not negative, else by order.
-func sortByPack[T any](xs []T, ids func(x *T) (source, user int64, kind uint8), kindBits int, order func(a, b *T) int) {
+func sortByPack[T any](xs []T, ids func(x *T) (source, user int64, kind uint8), kindBits int, order func(a, b *T) int, sc *sortScratch) {
 	var sources, users int64
 	for i := range xs {
 		s, u, _ := ids(&xs[i])
@@ -395,12 +395,36 @@ func sortByPack[T any](xs []T, ids func(x *T) (source, user int64, kind uint8), 
 		sources, users = max(sources, s), max(users, u)
 	}
 	bs, bu := bits.Len64(uint64(sources)), bits.Len64(uint64(users))
-	keys := make([]uint64, len(xs))
+	keys := sc.u64(&sc.keys, len(xs))
 	for i := range xs {
 		s, u, k := ids(&xs[i])
 		keys[i] = (uint64(s)<<bu|uint64(u))<<kindBits | uint64(k)
 	}
-	sortByKeys(xs, keys, bs+bu+kindBits, order)
+	sortByKeys(xs, keys, bs+bu+kindBits, order, sc)
+}
+
+// sortScratch is the memory a run's sort works in, kept from one run to
+// the next: made afresh for each of a full-scale import's hundred runs
+// (10 MB for one of logins), it was zeroed each time, and fresh pages
+// are faults.
+type sortScratch struct {
+	keys, tmp []uint64
+	src       []uint32
+}
+
+// u64 returns (*b)[:n], grown when shorter.
+func (sc *sortScratch) u64(b *[]uint64, n int) []uint64 {
+	if cap(*b) < n {
+		*b = make([]uint64, n)
+	}
+	return (*b)[:n]
+}
+
+func (sc *sortScratch) u32(n int) []uint32 {
+	if cap(sc.src) < n {
+		sc.src = make([]uint32, n)
+	}
+	return sc.src[:n]
 }
 
 // sortByOrder sorts rows by order, which takes pointers to the rows in
