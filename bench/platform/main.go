@@ -52,7 +52,7 @@ func run() error {
 	mapped := flag.Bool("map", false, "read every row through the mapping too (CheckColumns once per table, Record per row)")
 	dsn := flag.String("db", "", "with -import: the store, a SQLite file or a postgres:// DSN (default: a new SQLite file in the work folder)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
-	memlog := flag.String("memlog", "", "with -import: sample the process's memory every 250 ms during each import into this file (TSV: scale, s, RSS, anon, file, Go heap objects, Go held, Go live at the last GC, the next GC's goal, SQLite allocator MB, its maps; build with -tags memory.counters for SQLite's)")
+	memlog := flag.String("memlog", "", "with -import: sample the process's memory every 250 ms during each import into this file (TSV, MB: scale, s, RSS, anon, file, Go heap objects, Go held, Go live at the last GC, the next GC's goal)")
 	heapprofile := flag.String("heapprofile", "", "with -memlog: write the heap profile taken at each import's largest live heap to this path with .0, .1 appended")
 	flag.Parse()
 	if *cpuprofile != "" {

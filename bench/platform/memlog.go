@@ -10,19 +10,17 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"modernc.org/libc"
 )
 
 // memSample is where the process's resident memory was at one moment:
 // the Go runtime's part (heap objects, and everything it has mapped and
-// not returned), SQLite's allocator (modernc libc), and the rest.
+// not returned) and the rest (SQLite's page cache and allocations, the
+// program), which is RSS less the Go runtime's part.
 type memSample struct {
-	at                       time.Duration
-	rss, anon, file          int64 // VmRSS, RssAnon, RssFile
-	goObjects, goHeld, libcB int64
-	goLive, goGoal           int64 // live at the last GC, and the next GC's goal
-	libcMaps                 int
+	at                time.Duration
+	rss, anon, file   int64 // VmRSS, RssAnon, RssFile
+	goObjects, goHeld int64
+	goLive, goGoal    int64 // live at the last GC, and the next GC's goal
 }
 
 // memLog samples the process's memory every interval while an import
@@ -60,8 +58,8 @@ func startMemLog(w io.Writer, label string, every time.Duration, heap bool) *mem
 				m.heap.Reset()
 				_ = pprof.Lookup("heap").WriteTo(&m.heap, 0)
 			}
-			fmt.Fprintf(m.w, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", m.label, s.at.Seconds(), s.rss>>20, s.anon>>20, s.file>>20,
-				s.goObjects>>20, s.goHeld>>20, s.goLive>>20, s.goGoal>>20, s.libcB>>20, s.libcMaps)
+			fmt.Fprintf(m.w, "%s\t%.2f\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", m.label, s.at.Seconds(), s.rss>>20, s.anon>>20, s.file>>20,
+				s.goObjects>>20, s.goHeld>>20, s.goLive>>20, s.goGoal>>20)
 			select {
 			case <-m.stop:
 				return
@@ -100,7 +98,5 @@ func sampleMem() memSample {
 	s.goLive, s.goGoal = int64(ms[3].Value.Uint64()), int64(ms[4].Value.Uint64())
 	s.goObjects = int64(ms[0].Value.Uint64())
 	s.goHeld = int64(ms[1].Value.Uint64() - ms[2].Value.Uint64())
-	st := libc.MemStat()
-	s.libcB, s.libcMaps = int64(st.Bytes), st.Mmaps
 	return s
 }
