@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"runtime/metrics"
 	"runtime/pprof"
-	"strings"
 	"sync"
 	"time"
 )
@@ -78,20 +76,8 @@ func (m *memLog) Stop() memSample {
 
 func sampleMem() memSample {
 	var s memSample
-	if b, err := os.ReadFile("/proc/self/status"); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			for _, f := range []struct {
-				name string
-				v    *int64
-			}{{"VmRSS:", &s.rss}, {"RssAnon:", &s.anon}, {"RssFile:", &s.file}} {
-				if v, ok := strings.CutPrefix(line, f.name); ok {
-					var kb int64
-					fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(v), " kB"), &kb)
-					*f.v = kb << 10
-				}
-			}
-		}
-	}
+	st := procStatus("VmRSS", "RssAnon", "RssFile")
+	s.rss, s.anon, s.file = st[0], st[1], st[2]
 	ms := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"},
 		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/goal:bytes"}}
 	metrics.Read(ms)

@@ -12,20 +12,31 @@ import (
 func resetPeakRSS() { _ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
 // peakRSS is the resident set high-water mark in bytes (VmHWM).
-func peakRSS() int64 {
+func peakRSS() int64 { return procStatus("VmHWM")[0] }
+
+// procStatus reads the named fields of /proc/self/status (sizes in kB),
+// in bytes; 0 for a field it lacks.
+func procStatus(names ...string) []int64 {
+	out := make([]int64, len(names))
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
-		return 0
+		return out
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return n << 10
+		name, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok {
+			continue
+		}
+		for i, want := range names {
+			if name == want {
+				n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				out[i] = n << 10
+			}
 		}
 	}
-	return 0
+	return out
 }
 
 // minorFaults is how many minor page faults the process has taken

@@ -9,3 +9,6 @@ func resetPeakRSS() {}
 func peakRSS() int64 { return 0 }
 
 func minorFaults() int64 { return 0 }
+
+// procStatus is not read here: every field is 0.
+func procStatus(names ...string) []int64 { return make([]int64, len(names)) }

@@ -312,9 +312,9 @@ func sortByKeys[T any](xs []T, keys []uint64, keyBits int, order func(a, b *T) i
 	for i := range keys {
 		keys[i] = keys[i]<<ib | uint64(i)
 	}
-	radixSort(keys, keyBits+ib, sc.u64(&sc.tmp, n))
+	radixSort(keys, keyBits+ib, scratchOf(&sc.tmp, n))
 	mask := uint64(1)<<ib - 1
-	src := sc.u32(n) // the row that goes to each place
+	src := scratchOf(&sc.src, n) // the row that goes to each place
 	for j, k := range keys {
 		src[j] = uint32(k & mask)
 	}
@@ -395,7 +395,7 @@ func sortByPack[T any](xs []T, ids func(x *T) (source, user int64, kind uint8), 
 		sources, users = max(sources, s), max(users, u)
 	}
 	bs, bu := bits.Len64(uint64(sources)), bits.Len64(uint64(users))
-	keys := sc.u64(&sc.keys, len(xs))
+	keys := scratchOf(&sc.keys, len(xs))
 	for i := range xs {
 		s, u, k := ids(&xs[i])
 		keys[i] = (uint64(s)<<bu|uint64(u))<<kindBits | uint64(k)
@@ -412,19 +412,12 @@ type sortScratch struct {
 	src       []uint32
 }
 
-// u64 returns (*b)[:n], grown when shorter.
-func (sc *sortScratch) u64(b *[]uint64, n int) []uint64 {
+// scratchOf returns (*b)[:n], made anew when shorter.
+func scratchOf[E any](b *[]E, n int) []E {
 	if cap(*b) < n {
-		*b = make([]uint64, n)
+		*b = make([]E, n)
 	}
 	return (*b)[:n]
-}
-
-func (sc *sortScratch) u32(n int) []uint32 {
-	if cap(sc.src) < n {
-		sc.src = make([]uint32, n)
-	}
-	return sc.src[:n]
 }
 
 // sortByOrder sorts rows by order, which takes pointers to the rows in
