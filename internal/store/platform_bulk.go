@@ -422,6 +422,29 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 		for _, i := range part {
 			args = append(args, i.uid, i.kind, i.key, i.first, i.last)
 		}
+		if b.tx.dialect == SQLite {
+			// New identifiers first, without the upsert: a multi-row
+			// upsert may abort (its update checks NOT NULL), so SQLite
+			// copies every page it changes into a statement journal,
+			// where INSERT OR IGNORE aborts nothing. Only a part that
+			// held a stored identifier is written again as an upsert,
+			// which widens the times of those and leaves the rows it
+			// just inserted as they are.
+			st, err := b.stmt(ctx, "INSERT OR IGNORE INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES ", "(?, ?, ?, ?, ?)", len(part), "")
+			if err != nil {
+				return err
+			}
+			res, err := st.ExecContext(ctx, args...)
+			if err != nil {
+				return fmt.Errorf("platform identifiers: %w", err)
+			}
+			if n, err := res.RowsAffected(); err != nil || n == int64(len(part)) {
+				if err != nil {
+					return fmt.Errorf("platform identifiers: %w", err)
+				}
+				continue
+			}
+		}
 		st, err := b.stmt(ctx, "INSERT INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES ", "(?, ?, ?, ?, ?)", len(part), upsertIdentTail)
 		if err != nil {
 			return err
