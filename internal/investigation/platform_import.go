@@ -173,6 +173,8 @@ type platformImport struct {
 	records  int64  // its records not yet in the report
 	payments []PaymentEvent
 	file0    string
+	rec      platform.Record // the row being imported (platform.Mapping.Read)
+	problems []error         // its values that could not be read
 }
 
 func (im *platformImport) fail(ctx context.Context, e PlatformImportError) error {
@@ -268,7 +270,9 @@ func (im *platformImport) file(ctx context.Context, path string, lim dump.Limits
 
 // row imports one mapped row.
 func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) error {
-	rec, problems, err := im.m.Record(row)
+	rec := &im.rec
+	problems, err := im.m.Read(row, rec, im.problems[:0])
+	im.problems = problems[:0]
 	if errors.Is(err, platform.ErrFiltered) {
 		return nil
 	}
@@ -401,7 +405,7 @@ type dumpSource struct{ id, stored int64 }
 
 // login stores a login row with its source row, unless an earlier
 // import of the same file stored it.
-func (im *platformImport) login(ctx context.Context, file string, row *dump.Row, rec platform.Record) error {
+func (im *platformImport) login(ctx context.Context, file string, row *dump.Row, rec *platform.Record) error {
 	src, err := im.source(ctx, file, row.Table)
 	if err != nil {
 		return err
@@ -437,7 +441,7 @@ func (im *platformImport) source(ctx context.Context, file, table string) (*dump
 
 // match looks a row's hashes up in the banks: "matched" (with the banks,
 // categories and series), "ignorable" or "unknown".
-func (im *platformImport) match(ctx context.Context, rec platform.Record) (status, matched string, err error) {
+func (im *platformImport) match(ctx context.Context, rec *platform.Record) (status, matched string, err error) {
 	var found []Match
 	for _, h := range []struct{ kind, hex string }{{"sha256", rec.SHA256}, {"sha1", rec.SHA1}, {"md5", rec.MD5}} {
 		if h.hex == "" {
@@ -471,7 +475,7 @@ func (im *platformImport) match(ctx context.Context, rec platform.Record) (statu
 
 // payment keeps a mapped payment row as a payment event of the case
 // (source platform, with the table and row behind it) and as activity.
-func (im *platformImport) payment(ctx context.Context, rec platform.Record, ref, file string, source int64, row *dump.Row) error {
+func (im *platformImport) payment(ctx context.Context, rec *platform.Record, ref, file string, source int64, row *dump.Row) error {
 	var uid int64
 	if rec.User != "" {
 		var err error

@@ -76,15 +76,26 @@ const (
 // row's columns once and reused for the rows with the same columns; a
 // Mapping must not be changed once it has read a row.
 func (m *Mapping) Record(row *dump.Row) (rec Record, problems []error, err error) {
+	problems, err = m.Read(row, &rec, nil)
+	return rec, problems, err
+}
+
+// Read is Record into rec, which it overwrites, with the problems
+// appended to problems (a slice the caller may reuse from row to row): an
+// import reads every row into one Record, where a Record returned by
+// value (some 500 bytes) was written three times a row.
+func (m *Mapping) Read(row *dump.Row, rec *Record, problems []error) ([]error, error) {
 	t := m.Tables[row.Table]
 	if t == nil {
-		return rec, nil, ErrFiltered
+		*rec = Record{}
+		return problems, ErrFiltered
 	}
 	p := t.planFor(row.Columns)
 	if p.filtered(row) {
-		return rec, nil, ErrFiltered
+		*rec = Record{}
+		return problems, ErrFiltered
 	}
-	rec = Record{Entity: t.Entity, Table: row.Table, Line: row.Line}
+	*rec = Record{Entity: t.Entity, Table: row.Table, Line: row.Line}
 	text := func(pr prop) (string, string, bool) {
 		if !p.f[pr].on {
 			return "", "", false
@@ -111,7 +122,7 @@ func (m *Mapping) Record(row *dump.Row) (rec Record, problems []error, err error
 		rec.ID, _, _ = text(propID)
 	}
 	if rec.User == "" && t.Entity != EntityPayment {
-		return rec, problems, &ColumnError{Column: p.userCol, Err: errNoUser}
+		return problems, &ColumnError{Column: p.userCol, Err: errNoUser}
 	}
 	if v, col, ok := text(propEmail); ok {
 		if n, err := identifier.Normalize(identifier.KindEmail, v, identifier.NormalizeOptions{}); err == nil {
@@ -189,18 +200,18 @@ func (m *Mapping) Record(row *dump.Row) (rec Record, problems []error, err error
 		}
 	}
 	if t.Entity == EntityDeposit && rec.Address == "" {
-		return rec, problems, &ColumnError{Column: p.addressCol, Err: errors.New("no valid address")}
+		return problems, &ColumnError{Column: p.addressCol, Err: errors.New("no valid address")}
 	}
 	if (t.Entity == EntityUpload || t.Entity == EntityDownload || t.Entity == EntityView) && rec.SHA256 == "" && rec.SHA1 == "" && rec.MD5 == "" && rec.Upload == "" {
-		return rec, problems, &ColumnError{Column: p.fileCol, Err: errors.New("no file hash and no upload")}
+		return problems, &ColumnError{Column: p.fileCol, Err: errors.New("no file hash and no upload")}
 	}
 	if t.Entity == EntityPayment && rec.User == "" && rec.Address == "" {
-		return rec, problems, &ColumnError{Column: p.payerCol, Err: errors.New("no payer and no address")}
+		return problems, &ColumnError{Column: p.payerCol, Err: errors.New("no payer and no address")}
 	}
 	if p.hasID && (rec.ID != "" || rec.User != "") && t.Entity != EntityLogin && t.Entity != EntityMessage && t.Entity != EntityPayment {
 		rec.Ref = "id=" + cmpOr(rec.ID, rec.User)
 	}
-	return rec, problems, nil
+	return problems, nil
 }
 
 var (

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vibora-project/vibora/internal/platform/dump"
 	"github.com/vibora-project/vibora/internal/platform/synth"
@@ -65,6 +67,30 @@ func diffRow(t testing.TB, m *Mapping, row *dump.Row) {
 	if d := sameRecord(gotRec, wantRec, gotP, wantP, gotErr, wantErr); d != "" {
 		t.Fatalf("table %q columns %q values %s:\n%s", row.Table, row.Columns, showValues(row.Values), d)
 	}
+	// Read into a record every field of which is set, with a problems
+	// slice that has room: nothing of either may show through.
+	stale := staleRecord()
+	gotP, gotErr = m.Read(row, &stale, make([]error, 0, 4))
+	if d := sameRecord(stale, wantRec, gotP, wantP, gotErr, wantErr); d != "" {
+		t.Fatalf("Read, table %q columns %q values %s:\n%s", row.Table, row.Columns, showValues(row.Values), d)
+	}
+}
+
+// staleRecord is a Record with every field set.
+func staleRecord() Record {
+	var r Record
+	v := reflect.ValueOf(&r).Elem()
+	for i := range v.NumField() {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			f.SetString("stale")
+		case reflect.Int64:
+			f.SetInt(-7)
+		default:
+			f.Set(reflect.ValueOf(time.Unix(1, 0)))
+		}
+	}
+	return r
 }
 
 func showValues(vs []dump.Value) string {
