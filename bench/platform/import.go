@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"time"
 
 	"github.com/vibora-project/vibora/internal/cputime"
@@ -40,7 +41,7 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 	fmt.Printf("store: %s (%s)\n", store.Redact(dsn), db.Dialect())
 	fmt.Printf("%-10s %12s %12s %9s %9s %10s %10s %9s %10s\n", "scale", "bytes", "rows", "MB/s-cpu", "MB/s-wall", "cpu-s", "peak-rss", "errors", "store-MB")
 	stamp := time.Now().UTC().Format("150405")
-	var reads, peaks []string
+	var reads, peaks, gcs []string
 	for i, path := range paths {
 		st, err := os.Stat(path)
 		if err != nil {
@@ -58,12 +59,16 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 		if memlog != nil {
 			ml = startMemLog(memlog, labels[i], 250*time.Millisecond, heapPrefix != "")
 		}
+		g0 := readGC()
 		f0, c0, t0 := minorFaults(), cputime.Process(), time.Now()
 		rep, err := s.ImportPlatform(ctx, name, investigation.PlatformImportOptions{Mapping: mapPath, Dumps: []string{path}})
 		if err != nil {
 			return err
 		}
 		cpu, wall, faults := cputime.Process()-c0, time.Since(t0), minorFaults()-f0
+		g := readGC().minus(g0)
+		gcs = append(gcs, fmt.Sprintf("%-10s GC %.2f CPU-s of %.2f (%.0f%%; mark: assist %.2f, dedicated %.2f, idle %.2f), %d cycles, %.2f GB allocated",
+			labels[i], g.total, cpu.Seconds(), 100*g.total/cpu.Seconds(), g.assist, g.dedicated, g.idle, g.cycles, float64(g.allocs)/1e9))
 		if ml != nil {
 			p := ml.Stop()
 			if heapPrefix != "" {
@@ -90,6 +95,10 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 	fmt.Println("readers after each import (wall ms): the platform's first 100 logins by time; the logins of the user of the first; every user ranked")
 	for _, r := range reads {
 		fmt.Println(r)
+	}
+	fmt.Println("the Go runtime's garbage collection during each import (runtime/metrics, the runtime's own estimates of CPU time):")
+	for _, g := range gcs {
+		fmt.Println(g)
 	}
 	if memlog != nil {
 		fmt.Println("memory at each import's largest RSS sample:")
@@ -163,4 +172,39 @@ func timeReaders(ctx context.Context, s *investigation.Service, name string) (st
 	ranked := time.Since(t0)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	return fmt.Sprintf("first-100 %.1f  user(%d logins) %.1f  ranked(%d users) %.1f", ms(first), one.Total, ms(user), len(users.Users), ms(ranked)), nil
+}
+
+// gcCounters are the runtime's cumulative garbage-collection figures.
+type gcCounters struct {
+	total, assist, dedicated, idle float64 // CPU seconds
+	cycles, allocs                 uint64  // GC cycles; bytes allocated on the heap
+}
+
+var gcMetrics = []string{"/cpu/classes/gc/total:cpu-seconds", "/cpu/classes/gc/mark/assist:cpu-seconds",
+	"/cpu/classes/gc/mark/dedicated:cpu-seconds", "/cpu/classes/gc/mark/idle:cpu-seconds", "/gc/cycles/total:gc-cycles", "/gc/heap/allocs:bytes"}
+
+func readGC() gcCounters {
+	samples := make([]metrics.Sample, len(gcMetrics))
+	for i, name := range gcMetrics {
+		samples[i].Name = name
+	}
+	metrics.Read(samples)
+	f := func(i int) float64 {
+		if samples[i].Value.Kind() != metrics.KindFloat64 {
+			return 0
+		}
+		return samples[i].Value.Float64()
+	}
+	u := func(i int) uint64 {
+		if samples[i].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return samples[i].Value.Uint64()
+	}
+	return gcCounters{total: f(0), assist: f(1), dedicated: f(2), idle: f(3), cycles: u(4), allocs: u(5)}
+}
+
+func (c gcCounters) minus(d gcCounters) gcCounters {
+	return gcCounters{total: c.total - d.total, assist: c.assist - d.assist, dedicated: c.dedicated - d.dedicated, idle: c.idle - d.idle,
+		cycles: c.cycles - d.cycles, allocs: c.allocs - d.allocs}
 }
