@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -382,6 +383,14 @@ func (b *PlatformBulk) flushUsers(ctx context.Context) error {
 		for _, u := range part {
 			args = append(args, u.PlatformID, u.ExtID, u.Username, u.DisplayName, u.Role, u.Country, u.Created)
 		}
+		if b.tx.dialect == SQLite {
+			if done, err := b.insertNewUsers(ctx, part, args); err != nil || done {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+		}
 		st, err := b.stmt(ctx, "INSERT INTO platform_users (platform_id, ext_id, username, display_name, role, country, created) VALUES ",
 			"(?, ?, ?, ?, ?, ?, ?)", len(part), upsertUserTail+" RETURNING id, ext_id")
 		if err != nil {
@@ -407,6 +416,48 @@ func (b *PlatformBulk) flushUsers(ctx context.Context) error {
 	b.users = b.users[:0]
 	clear(b.userAt)
 	return nil
+}
+
+// insertNewUsers stores part (its values in args) when none of its
+// users is stored, and reports whether it did. It is a plain INSERT OR
+// IGNORE: SQLite gives the rows of a multi-row INSERT the row ids after
+// the largest stored, one by one in the order of its VALUES, so when
+// every row went in, the ids are known without the upsert's RETURNING,
+// whose rows (two values each, through database/sql) cost as much as
+// the insert. When some user was stored, the caller writes part again
+// as the upsert, which fills in the fields of the stored users and
+// returns every id (the rows just inserted are left as they are).
+func (b *PlatformBulk) insertNewUsers(ctx context.Context, part []PlatformUser, args []any) (bool, error) {
+	var last int64
+	if err := b.tx.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM platform_users").Scan(&last); err != nil {
+		return false, fmt.Errorf("platform users: %w", err)
+	}
+	if last > math.MaxInt64-int64(len(part)) {
+		return false, nil // SQLite picks ids at random past the largest
+	}
+	st, err := b.stmt(ctx, "INSERT OR IGNORE INTO platform_users (platform_id, ext_id, username, display_name, role, country, created) VALUES ",
+		"(?, ?, ?, ?, ?, ?, ?)", len(part), "")
+	if err != nil {
+		return false, err
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return false, fmt.Errorf("platform users: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("platform users: %w", err)
+	}
+	if n != int64(len(part)) {
+		return false, nil
+	}
+	if id, err := res.LastInsertId(); err != nil || id != last+n {
+		return false, fmt.Errorf("platform users: %d inserted after id %d, the last got id %d (%v)", n, last, id, err)
+	}
+	for i, u := range part {
+		b.remember(u.ExtID, last+1+int64(i))
+	}
+	return true, nil
 }
 
 func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) error {

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MatcherFeeds", func(t *testing.T) { testMatcherFeeds(t, open(t, -1)) })
 	t.Run("Platforms", func(t *testing.T) { testPlatforms(t, open(t, -1)) })
 	t.Run("PlatformBulk", func(t *testing.T) { testPlatformBulk(t, open(t, -1)) })
+	t.Run("PlatformBulkUserIDs", func(t *testing.T) { testPlatformBulkUserIDs(t, open(t, -1)) })
 	t.Run("PlatformActivityPacks", func(t *testing.T) { testPlatformActivityPacks(t, open(t, -1)) })
 	t.Run("PlatformSharedLinks", func(t *testing.T) { testPlatformSharedLinks(t, open(t, -1)) })
 	t.Run("PlatformLogins", func(t *testing.T) { testPlatformLogins(t, open(t, -1)) })

@@ -103,3 +103,65 @@ func testPlatformBulk(t *testing.T, db *store.DB) {
 		}
 	}
 }
+
+// testPlatformBulkUserIDs: each row names the user it was queued for,
+// whether the users of a statement are all new, all stored or some of
+// each, and while another platform's users take row ids in between.
+func testPlatformBulkUserIDs(t *testing.T, db *store.DB) {
+	c := mustCase(t, db, "op-bulk-ids")
+	ps := []store.Platform{{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}, {CaseID: c.ID, Name: "examplechat", CreatedAt: "2024-02-01T00:00:00Z"}}
+	const users = 3000 // three statements of users and more
+	load := func(p *store.Platform, from, to int, stored []int) {
+		inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			if err := tx.UpsertPlatform(ctx, p); err != nil {
+				return err
+			}
+			b, err := tx.PlatformBulk(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			for _, i := range stored { // stored before the users table: ext id only
+				if _, err := b.UserID(ctx, fmt.Sprint(i)); err != nil {
+					return err
+				}
+			}
+			for i := from; i <= to; i++ {
+				ext := fmt.Sprint(i)
+				if err := b.User(ctx, store.PlatformUser{ExtID: ext, Username: p.Name + ext}); err != nil {
+					return err
+				}
+				if err := b.Identifier(ctx, ext, "email", "email:"+p.Name+ext+"@example.org", ""); err != nil {
+					return err
+				}
+			}
+			return b.Close(ctx)
+		})
+	}
+	load(&ps[0], 1, 1000, nil)               // all new
+	load(&ps[1], 1, 500, nil)                // another platform's, after them
+	load(&ps[0], 900, users, []int{1500})    // stored, new, and one stored in the middle of a statement
+	load(&ps[1], 400, users, []int{2999, 7}) // the same, the other platform
+	for _, p := range ps {
+		us, err := db.PlatformUsers(context.Background(), p.ID)
+		if err != nil || len(us) != users {
+			t.Fatalf("%s: PlatformUsers = %d, %v", p.Name, len(us), err)
+		}
+		ext := map[int64]store.PlatformUser{}
+		for _, u := range us {
+			ext[u.ID] = u
+			if u.Username != p.Name+u.ExtID {
+				t.Fatalf("%s: user %+v, want username %s", p.Name, u, p.Name+u.ExtID)
+			}
+		}
+		ids, err := db.PlatformIdentifiers(context.Background(), p.ID)
+		if err != nil || len(ids) != users {
+			t.Fatalf("%s: PlatformIdentifiers = %d, %v", p.Name, len(ids), err)
+		}
+		for _, i := range ids {
+			u, ok := ext[i.UserID]
+			if want := "email:" + p.Name + u.ExtID + "@example.org"; !ok || i.Key != want {
+				t.Fatalf("%s: identifier %s names user %d (%+v), want %s", p.Name, i.Key, i.UserID, u, want)
+			}
+		}
+	}
+}
