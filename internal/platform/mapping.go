@@ -73,7 +73,14 @@ type Mapping struct {
 	PhoneRegion string            `yaml:"phone_region"` // ISO country of numbers without a country code
 	Tables      map[string]*Table `yaml:"tables"`
 	loc         *time.Location
-	offset      int // of loc, seconds east of UTC
+	offset      int                      // of loc, seconds east of UTC
+	last        atomic.Pointer[tableHit] // the table of the last row read (Read)
+}
+
+// tableHit is a table of the mapping by its name.
+type tableHit struct {
+	name string
+	t    *Table
 }
 
 // Table maps one table of the dump.

@@ -85,7 +85,14 @@ func (m *Mapping) Record(row *dump.Row) (rec Record, problems []error, err error
 // import reads every row into one Record, where a Record returned by
 // value (some 500 bytes) was written three times a row.
 func (m *Mapping) Read(row *dump.Row, rec *Record, problems []error) ([]error, error) {
-	t := m.Tables[row.Table]
+	// A dump lists a table's rows together: the last row's table is
+	// checked before the map (a reader names them with one string).
+	var t *Table
+	if h := m.last.Load(); h != nil && h.name == row.Table {
+		t = h.t
+	} else if t = m.Tables[row.Table]; t != nil {
+		m.last.Store(&tableHit{row.Table, t})
+	}
 	if t == nil {
 		*rec = Record{}
 		return problems, ErrFiltered
