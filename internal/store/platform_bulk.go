@@ -49,6 +49,7 @@ type PlatformBulk struct {
 	written    int64    // identifier and activity rows written
 	deferAt    int64    // rows written before the secondary indexes are dropped (0: never)
 	deferred   []string // the CREATE INDEX statements of the indexes dropped, run again by Close
+	args       []any    // a statement's values (argsFor)
 }
 
 // bulkLogin is a queued login: the ids known when it was queued (from
@@ -234,6 +235,15 @@ func (b *PlatformBulk) Login(ctx context.Context, ext string, l PlatformLogin) e
 	return b.queue(ctx)
 }
 
+// argsFor returns the writer's slice of statement values, emptied, with
+// room for n: a statement's values are kept only until it has run, and
+// one slice serves every statement of the writer.
+func (b *PlatformBulk) argsFor(n int) []any {
+	clear(b.args[:cap(b.args)])
+	b.args = slices.Grow(b.args[:0], n)
+	return b.args
+}
+
 // UserID returns the row id of user ext, creating the user (with that id
 // only) unless stored.
 func (b *PlatformBulk) UserID(ctx context.Context, ext string) (int64, error) {
@@ -379,7 +389,7 @@ func (b *PlatformBulk) flushUsers(ctx context.Context) error {
 	for start := 0; start < len(b.users); {
 		part := b.users[start : start+chunk(len(b.users)-start, bulkChunk)]
 		start += len(part)
-		args := make([]any, 0, 7*len(part))
+		args := b.argsFor(7 * len(part))
 		for _, u := range part {
 			args = append(args, u.PlatformID, u.ExtID, u.Username, u.DisplayName, u.Role, u.Country, u.Created)
 		}
@@ -469,7 +479,7 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 	for start := 0; start < len(b.idents); {
 		part := b.idents[start : start+chunk(len(b.idents)-start, bulkChunk)]
 		start += len(part)
-		args := make([]any, 0, 5*len(part))
+		args := b.argsFor(5 * len(part))
 		for _, i := range part {
 			args = append(args, i.uid, i.kind, i.key, i.first, i.last)
 		}
@@ -564,7 +574,7 @@ func (b *PlatformBulk) flushActs(ctx context.Context, id func(string) int64) err
 				row += strings.Repeat(", ?", len(g.cols))
 			}
 		}
-		args := make([]any, 0, 17*len(part))
+		args := b.argsFor(17 * len(part))
 		for _, x := range part {
 			a := &x.a
 			var other any
