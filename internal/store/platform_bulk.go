@@ -479,32 +479,17 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 	for start := 0; start < len(b.idents); {
 		part := b.idents[start : start+chunk(len(b.idents)-start, bulkChunk)]
 		start += len(part)
-		args := b.argsFor(5 * len(part))
-		for _, i := range part {
-			args = append(args, i.uid, i.kind, i.key, i.first, i.last)
-		}
 		if b.tx.dialect == SQLite {
-			// New identifiers first, without the upsert: a multi-row
-			// upsert may abort (its update checks NOT NULL), so SQLite
-			// copies every page it changes into a statement journal,
-			// where INSERT OR IGNORE aborts nothing. Only a part that
-			// held a stored identifier is written again as an upsert,
-			// which widens the times of those and leaves the rows it
-			// just inserted as they are.
-			st, err := b.stmt(ctx, "INSERT OR IGNORE INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES ", "(?, ?, ?, ?, ?)", len(part), "")
-			if err != nil {
-				return err
-			}
-			res, err := st.ExecContext(ctx, args...)
-			if err != nil {
-				return fmt.Errorf("platform identifiers: %w", err)
-			}
-			if n, err := res.RowsAffected(); err != nil || n == int64(len(part)) {
+			if done, err := b.insertNewIdents(ctx, part); err != nil || done {
 				if err != nil {
-					return fmt.Errorf("platform identifiers: %w", err)
+					return err
 				}
 				continue
 			}
+		}
+		args := b.argsFor(5 * len(part))
+		for _, i := range part {
+			args = append(args, i.uid, i.kind, i.key, i.first, i.last)
 		}
 		st, err := b.stmt(ctx, "INSERT INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES ", "(?, ?, ?, ?, ?)", len(part), upsertIdentTail)
 		if err != nil {
@@ -517,6 +502,56 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 	b.idents = b.idents[:0]
 	clear(b.identAt)
 	return nil
+}
+
+// insertNewIdents stores part when none of its identifiers is stored,
+// and reports whether it did (SQLite). It is an INSERT OR IGNORE, not the
+// upsert: a multi-row upsert may abort (its update checks NOT NULL), so
+// SQLite copies every page it changes into a statement journal, where
+// INSERT OR IGNORE aborts nothing. When some identifier was stored, the
+// caller writes part again as the upsert, which widens the times of
+// those and leaves the rows just inserted as they are. A part whose
+// identifiers were each seen once (first and last time the same) and
+// whose keys begin with their kind binds three values a row instead of
+// five: each value bound costs about as much as SQLite's insert of it.
+func (b *PlatformBulk) insertNewIdents(ctx context.Context, part []bulkIdent) (bool, error) {
+	compact := true
+	for i := range part {
+		x := &part[i]
+		if x.first != x.last || strings.IndexByte(x.key, ':') != len(x.kind) || x.key[:len(x.kind)] != x.kind {
+			compact = false
+			break
+		}
+	}
+	var st *sql.Stmt
+	var args []any
+	var err error
+	if compact {
+		args = b.argsFor(3 * len(part))
+		for _, i := range part {
+			args = append(args, i.uid, i.key, i.first)
+		}
+		st, err = b.stmt(ctx, "INSERT OR IGNORE INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) "+
+			"SELECT column1, substr(column2, 1, instr(column2, ':') - 1), column2, column3, column3 FROM (VALUES ", "(?, ?, ?)", len(part), ")")
+	} else {
+		args = b.argsFor(5 * len(part))
+		for _, i := range part {
+			args = append(args, i.uid, i.kind, i.key, i.first, i.last)
+		}
+		st, err = b.stmt(ctx, "INSERT OR IGNORE INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES ", "(?, ?, ?, ?, ?)", len(part), "")
+	}
+	if err != nil {
+		return false, err
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return false, fmt.Errorf("platform identifiers: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("platform identifiers: %w", err)
+	}
+	return n == int64(len(part)), nil
 }
 
 // actGroups are the optional column groups of an activity row: a row

@@ -3,6 +3,8 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/vibora-project/vibora/internal/store"
@@ -133,6 +135,11 @@ func testPlatformBulkUserIDs(t *testing.T, db *store.DB) {
 				if err := b.Identifier(ctx, ext, "email", "email:"+p.Name+ext+"@example.org", ""); err != nil {
 					return err
 				}
+				if i%1000 == 1 { // a kind its key does not begin with
+					if err := b.Identifier(ctx, ext, "wallet", fmt.Sprintf("eth:0x%040x", i), ""); err != nil {
+						return err
+					}
+				}
 			}
 			return b.Close(ctx)
 		})
@@ -154,13 +161,18 @@ func testPlatformBulkUserIDs(t *testing.T, db *store.DB) {
 			}
 		}
 		ids, err := db.PlatformIdentifiers(context.Background(), p.ID)
-		if err != nil || len(ids) != users {
+		if err != nil || len(ids) != users+3 {
 			t.Fatalf("%s: PlatformIdentifiers = %d, %v", p.Name, len(ids), err)
 		}
 		for _, i := range ids {
 			u, ok := ext[i.UserID]
-			if want := "email:" + p.Name + u.ExtID + "@example.org"; !ok || i.Key != want {
-				t.Fatalf("%s: identifier %s names user %d (%+v), want %s", p.Name, i.Key, i.UserID, u, want)
+			want, kind := "email:"+p.Name+u.ExtID+"@example.org", "email"
+			if strings.HasPrefix(i.Key, "eth:") {
+				n, _ := strconv.Atoi(u.ExtID)
+				want, kind = fmt.Sprintf("eth:0x%040x", n), "wallet"
+			}
+			if !ok || i.Key != want || i.Kind != kind {
+				t.Fatalf("%s: identifier %s (%s) names user %d (%+v), want %s (%s)", p.Name, i.Key, i.Kind, i.UserID, u, want, kind)
 			}
 		}
 	}
