@@ -389,17 +389,17 @@ func (b *PlatformBulk) flushUsers(ctx context.Context) error {
 	for start := 0; start < len(b.users); {
 		part := b.users[start : start+chunk(len(b.users)-start, bulkChunk)]
 		start += len(part)
-		args := b.argsFor(7 * len(part))
-		for _, u := range part {
-			args = append(args, u.PlatformID, u.ExtID, u.Username, u.DisplayName, u.Role, u.Country, u.Created)
-		}
 		if b.tx.dialect == SQLite {
-			if done, err := b.insertNewUsers(ctx, part, args); err != nil || done {
+			if done, err := b.insertNewUsers(ctx, part); err != nil || done {
 				if err != nil {
 					return err
 				}
 				continue
 			}
+		}
+		args := b.argsFor(7 * len(part))
+		for _, u := range part {
+			args = append(args, u.PlatformID, u.ExtID, u.Username, u.DisplayName, u.Role, u.Country, u.Created)
 		}
 		st, err := b.stmt(ctx, "INSERT INTO platform_users (platform_id, ext_id, username, display_name, role, country, created) VALUES ",
 			"(?, ?, ?, ?, ?, ?, ?)", len(part), upsertUserTail+" RETURNING id, ext_id")
@@ -428,16 +428,19 @@ func (b *PlatformBulk) flushUsers(ctx context.Context) error {
 	return nil
 }
 
-// insertNewUsers stores part (its values in args) when none of its
-// users is stored, and reports whether it did. It is a plain INSERT OR
-// IGNORE: SQLite gives the rows of a multi-row INSERT the row ids after
-// the largest stored, one by one in the order of its VALUES, so when
-// every row went in, the ids are known without the upsert's RETURNING,
-// whose rows (two values each, through database/sql) cost as much as
-// the insert. When some user was stored, the caller writes part again
-// as the upsert, which fills in the fields of the stored users and
-// returns every id (the rows just inserted are left as they are).
-func (b *PlatformBulk) insertNewUsers(ctx context.Context, part []PlatformUser, args []any) (bool, error) {
+// insertNewUsers stores part when none of its users is stored, and
+// reports whether it did. It is a plain INSERT OR IGNORE: SQLite gives
+// the rows of a multi-row INSERT the row ids after the largest stored,
+// one by one in the order of its VALUES, so when every row went in, the
+// ids are known without the upsert's RETURNING, whose rows (two values
+// each, through database/sql) cost as much as the insert. It binds the
+// fields some user of part has (the others take their default, '') and
+// names the platform in the statement: each value bound costs about as
+// much as SQLite's insert of it. When some user was stored, the caller
+// writes part again as the upsert, which fills in the fields of the
+// stored users and returns every id (the rows just inserted are left as
+// they are).
+func (b *PlatformBulk) insertNewUsers(ctx context.Context, part []PlatformUser) (bool, error) {
 	var last int64
 	if err := b.tx.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) FROM platform_users").Scan(&last); err != nil {
 		return false, fmt.Errorf("platform users: %w", err)
@@ -445,8 +448,29 @@ func (b *PlatformBulk) insertNewUsers(ctx context.Context, part []PlatformUser, 
 	if last > math.MaxInt64-int64(len(part)) {
 		return false, nil // SQLite picks ids at random past the largest
 	}
-	st, err := b.stmt(ctx, "INSERT OR IGNORE INTO platform_users (platform_id, ext_id, username, display_name, role, country, created) VALUES ",
-		"(?, ?, ?, ?, ?, ?, ?)", len(part), "")
+	fields := func(u *PlatformUser) [5]*string { return [5]*string{&u.Username, &u.DisplayName, &u.Role, &u.Country, &u.Created} }
+	var has [5]bool
+	for i := range part {
+		for j, f := range fields(&part[i]) {
+			has[j] = has[j] || *f != ""
+		}
+	}
+	head, row := "INSERT OR IGNORE INTO platform_users (platform_id, ext_id", fmt.Sprintf("(%d, ?", b.platformID)
+	for j, col := range [5]string{"username", "display_name", "role", "country", "created"} {
+		if has[j] {
+			head, row = head+", "+col, row+", ?"
+		}
+	}
+	args := b.argsFor(6 * len(part))
+	for i := range part {
+		args = append(args, part[i].ExtID)
+		for j, f := range fields(&part[i]) {
+			if has[j] {
+				args = append(args, *f)
+			}
+		}
+	}
+	st, err := b.stmt(ctx, head+") VALUES ", row+")", len(part), "")
 	if err != nil {
 		return false, err
 	}

@@ -129,7 +129,11 @@ func testPlatformBulkUserIDs(t *testing.T, db *store.DB) {
 			}
 			for i := from; i <= to; i++ {
 				ext := fmt.Sprint(i)
-				if err := b.User(ctx, store.PlatformUser{ExtID: ext, Username: p.Name + ext}); err != nil {
+				u := store.PlatformUser{ExtID: ext, Username: p.Name + ext}
+				if i%7 == 0 { // fields only some users of a statement have
+					u.DisplayName, u.Created = "Example "+ext, "2024-01-02T00:00:00Z"
+				}
+				if err := b.User(ctx, u); err != nil {
 					return err
 				}
 				if err := b.Identifier(ctx, ext, "email", "email:"+p.Name+ext+"@example.org", ""); err != nil {
@@ -156,8 +160,12 @@ func testPlatformBulkUserIDs(t *testing.T, db *store.DB) {
 		ext := map[int64]store.PlatformUser{}
 		for _, u := range us {
 			ext[u.ID] = u
-			if u.Username != p.Name+u.ExtID {
-				t.Fatalf("%s: user %+v, want username %s", p.Name, u, p.Name+u.ExtID)
+			want := store.PlatformUser{ID: u.ID, PlatformID: p.ID, ExtID: u.ExtID, Username: p.Name + u.ExtID}
+			if n, _ := strconv.Atoi(u.ExtID); n%7 == 0 {
+				want.DisplayName, want.Created = "Example "+u.ExtID, "2024-01-02T00:00:00Z"
+			}
+			if u != want {
+				t.Fatalf("%s: user %+v, want %+v", p.Name, u, want)
 			}
 		}
 		ids, err := db.PlatformIdentifiers(context.Background(), p.ID)
