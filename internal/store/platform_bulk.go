@@ -10,6 +10,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -834,7 +835,7 @@ func chunk(n, most int) int {
 // stmt returns the prepared statement head + n times row (comma
 // separated) + tail, preparing it once per transaction.
 func (b *PlatformBulk) stmt(ctx context.Context, head, row string, n int, tail string) (*sql.Stmt, error) {
-	key := fmt.Sprintf("%s|%d", head, n)
+	key := fmt.Sprintf("%s|%s|%d", head, row, n)
 	if st, ok := b.stmts[key]; ok {
 		return st, nil
 	}
@@ -890,13 +891,36 @@ func (b *PlatformBulk) insertPacks() string {
 
 // packRows inserts rows of cols values each into table, bulkChunk rows a
 // statement, or fewer when their texts and blobs reach packChunkBytes.
+// The values the rows of a statement share (a pack's source and kind)
+// are written into it, not bound: each value bound costs about as much as
+// SQLite's insert of it.
 type packRows struct {
 	b          *PlatformBulk
-	what, head string
-	row        string
+	what, head string // head names the shared columns first
+	row        string // the placeholders of a row's other values
 	cols       int
+	fixed      string // the shared values of the rows in args, as SQL, each followed by ", "
 	args       []any
 	bytes      int // of the texts and blobs in args
+}
+
+// sqlFixed writes the shared values of packs as SQL, a source and, for
+// activity, a kind, remembering the last.
+type sqlFixed struct {
+	source int64
+	kind   string
+	sql    string
+}
+
+// of is source (and kind, "" none) as SQL, each followed by ", ".
+func (f *sqlFixed) of(source int64, kind string) string {
+	if f.sql == "" || source != f.source || kind != f.kind {
+		f.source, f.kind, f.sql = source, kind, strconv.FormatInt(source, 10)+", "
+		if kind != "" {
+			f.sql += "'" + strings.ReplaceAll(kind, "'", "''") + "', "
+		}
+	}
+	return f.sql
 }
 
 // packChunkBytes bounds the texts and blobs of one statement's packs.
@@ -908,7 +932,14 @@ type packRows struct {
 // statement journal copies and steps cost 1.8 CPU-s more.
 const packChunkBytes = 256 << 10
 
-func (p *packRows) add(ctx context.Context, vals ...any) error {
+// add adds a row: fixed, the SQL of its shared values, and vals.
+func (p *packRows) add(ctx context.Context, fixed string, vals ...any) error {
+	if fixed != p.fixed {
+		if err := p.flush(ctx); err != nil {
+			return err
+		}
+		p.fixed = fixed
+	}
 	p.args = append(p.args, vals...)
 	for _, v := range vals {
 		switch v := v.(type) {
@@ -927,7 +958,7 @@ func (p *packRows) add(ctx context.Context, vals ...any) error {
 func (p *packRows) flush(ctx context.Context) error {
 	for start := 0; start < len(p.args); {
 		n := chunk((len(p.args)-start)/p.cols, bulkChunk)
-		st, err := p.b.stmt(ctx, p.head, p.row, n, "")
+		st, err := p.b.stmt(ctx, p.head, "("+p.fixed+p.row+")", n, "")
 		if err != nil {
 			return err
 		}
@@ -946,9 +977,10 @@ func (b *PlatformBulk) packLogins(ctx context.Context) error {
 	if b.spill.len() == 0 {
 		return nil
 	}
-	out := packRows{b: b, what: "login packs", cols: 8, row: "(?, ?, ?, ?, ?, ?, ?, ?)",
+	out := packRows{b: b, what: "login packs", cols: 7, row: "?, ?, ?, ?, ?, ?, ?",
 		head: b.insertPacks() + "platform_login_packs (source_id, user_id, first_off, n, first_at, last_at, logins, ips) VALUES "}
 	var ips []packIP
+	var fixed sqlFixed
 	err := b.spill.merge(func(ls []packLogin) error {
 		firstOff := ls[0].off
 		var first, last any
@@ -962,7 +994,7 @@ func (b *PlatformBulk) packLogins(ctx context.Context) error {
 			}
 		}
 		ips = foldIPs(ls, ips)
-		return out.add(ctx, ls[0].source, ls[0].user, firstOff, int64(len(ls)), first, last,
+		return out.add(ctx, fixed.of(ls[0].source, ""), ls[0].user, firstOff, int64(len(ls)), first, last,
 			encodeLogins(make([]byte, 0, 8*len(ls)+1), ls), encodeIPs(make([]byte, 0, 8*len(ips)+1), ips))
 	})
 	if err == nil {
@@ -1039,8 +1071,9 @@ func (b *PlatformBulk) packActs(ctx context.Context) error {
 	if b.actSpill.len() == 0 {
 		return nil
 	}
-	out := packRows{b: b, what: "activity packs", cols: 11, row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		head: b.insertPacks() + "platform_activity_packs (source_id, user_id, kind, n, matched, unknown, ignorable, other, other_statuses, last_at, acts) VALUES "}
+	out := packRows{b: b, what: "activity packs", cols: 9, row: "?, ?, ?, ?, ?, ?, ?, ?, ?",
+		head: b.insertPacks() + "platform_activity_packs (source_id, kind, user_id, n, matched, unknown, ignorable, other, other_statuses, last_at, acts) VALUES "}
+	var fixed sqlFixed
 	err := b.actSpill.merge(func(xs []packAct) error {
 		var by [actStatusText + 1]int64
 		var lastUnix int64
@@ -1071,7 +1104,7 @@ func (b *PlatformBulk) packActs(ctx context.Context) error {
 		if by[actStatusText] > 0 {
 			others = otherStatuses(xs)
 		}
-		return out.add(ctx, xs[0].source, xs[0].user, b.kindNames[xs[0].kind], int64(len(xs)),
+		return out.add(ctx, fixed.of(xs[0].source, b.kindNames[xs[0].kind]), xs[0].user, int64(len(xs)),
 			by[actStatusMatched], by[actStatusUnknown], by[actStatusIgnorable], by[actStatusText], others, last, encodeActs(make([]byte, 0, size), xs))
 	})
 	if err == nil {

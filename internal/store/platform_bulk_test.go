@@ -482,3 +482,28 @@ func TestPlatformBulkReleasesRuns(t *testing.T) {
 		t.Fatalf("PlatformLogins: %d stored, %v; want %d", total, err, n)
 	}
 }
+
+// TestSQLFixed: a pack's shared values as SQL, a quote in a kind doubled,
+// and the last kept until either changes.
+func TestSQLFixed(t *testing.T) {
+	var f sqlFixed
+	for _, c := range []struct {
+		source int64
+		kind   string
+		want   string
+	}{{7, "", "7, "}, {7, "upload", "7, 'upload', "}, {7, "upload", "7, 'upload', "}, {8, "upload", "8, 'upload', "}, {8, "it's", "8, 'it''s', "}, {0, "", "0, "}} {
+		if got := f.of(c.source, c.kind); got != c.want {
+			t.Errorf("of(%d, %q) = %q, want %q", c.source, c.kind, got, c.want)
+		}
+	}
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "vibora.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var got string
+	if err := db.sql.QueryRowContext(ctx, "SELECT "+f.of(3, "it's")+"'end'").Scan(new(int64), &got, new(string)); err != nil || got != "it's" {
+		t.Errorf("SQL %q gives %q, %v", f.of(3, "it's"), got, err)
+	}
+}
