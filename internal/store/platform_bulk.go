@@ -435,7 +435,7 @@ func (b *PlatformBulk) flushUsers(ctx context.Context) error {
 // one by one in the order of its VALUES, so when every row went in, the
 // ids are known without the upsert's RETURNING, whose rows (two values
 // each, through database/sql) cost as much as the insert. It binds the
-// fields some user of part has (the others take their default, '') and
+// fields some user of part has (the others take their default, ”) and
 // names the platform in the statement: each value bound costs about as
 // much as SQLite's insert of it. When some user was stored, the caller
 // writes part again as the upsert, which fills in the fields of the
@@ -449,7 +449,9 @@ func (b *PlatformBulk) insertNewUsers(ctx context.Context, part []PlatformUser) 
 	if last > math.MaxInt64-int64(len(part)) {
 		return false, nil // SQLite picks ids at random past the largest
 	}
-	fields := func(u *PlatformUser) [5]*string { return [5]*string{&u.Username, &u.DisplayName, &u.Role, &u.Country, &u.Created} }
+	fields := func(u *PlatformUser) [5]*string {
+		return [5]*string{&u.Username, &u.DisplayName, &u.Role, &u.Country, &u.Created}
+	}
 	var has [5]bool
 	for i := range part {
 		for j, f := range fields(&part[i]) {
