@@ -435,7 +435,7 @@ func (b *PlatformBulk) flushUsers(ctx context.Context) error {
 // one by one in the order of its VALUES, so when every row went in, the
 // ids are known without the upsert's RETURNING, whose rows (two values
 // each, through database/sql) cost as much as the insert. It binds the
-// fields some user of part has (the others take their default, ”) and
+// fields some user of part has (the others take their default, empty) and
 // names the platform in the statement: each value bound costs about as
 // much as SQLite's insert of it. When some user was stored, the caller
 // writes part again as the upsert, which fills in the fields of the
