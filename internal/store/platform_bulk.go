@@ -903,7 +903,72 @@ type packRows struct {
 	cols       int
 	fixed      string // the shared values of the rows in args, as SQL, each followed by ", "
 	args       []any
-	bytes      int // of the texts and blobs in args
+	bytes      int   // of the texts and blobs in args
+	keep       []int // fold: the columns bound
+	folded     []any // fold: the values bound
+}
+
+// fold writes into the statement the columns in which every one of the n
+// rows of vals holds the same empty value (NULL, 0 or the empty text)
+// and returns the VALUES row and the values left to bind (in p.folded).
+// A view's pack, for one, has no bank matches: its four counts of them
+// are 0 and it has no other statuses, five of its nine values. Only
+// empty values are folded, so that the statements of an import come in
+// a few shapes, each prepared once.
+func (p *packRows) fold(vals []any, n int) (string, []any) {
+	var row strings.Builder
+	row.WriteString("(")
+	row.WriteString(p.fixed)
+	keep := p.keep[:0]
+	for c := range p.cols {
+		lit := emptySQL(vals[c])
+		for r := 1; r < n && lit != ""; r++ {
+			if emptySQL(vals[r*p.cols+c]) != lit {
+				lit = ""
+			}
+		}
+		if c > 0 {
+			row.WriteString(", ")
+		}
+		if lit == "" {
+			row.WriteString("?")
+			keep = append(keep, c)
+		} else {
+			row.WriteString(lit)
+		}
+	}
+	row.WriteString(")")
+	p.keep = keep
+	if len(keep) == p.cols {
+		return row.String(), vals
+	}
+	out := slices.Grow(p.folded[:0], n*len(keep))
+	for r := range n {
+		for _, c := range keep {
+			out = append(out, vals[r*p.cols+c])
+		}
+	}
+	clear(out[len(out):cap(out)]) // values of an earlier statement
+	p.folded = out
+	return row.String(), out
+}
+
+// emptySQL is v as SQL when it is an empty value (NULL, 0, the empty
+// text), "" otherwise.
+func emptySQL(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "NULL"
+	case int64:
+		if v == 0 {
+			return "0"
+		}
+	case string:
+		if v == "" {
+			return "''"
+		}
+	}
+	return ""
 }
 
 // sqlFixed writes the shared values of packs as SQL, a source and, for
@@ -960,11 +1025,15 @@ func (p *packRows) add(ctx context.Context, fixed string, vals ...any) error {
 func (p *packRows) flush(ctx context.Context) error {
 	for start := 0; start < len(p.args); {
 		n := chunk((len(p.args)-start)/p.cols, bulkChunk)
-		st, err := p.b.stmt(ctx, p.head, "("+p.fixed+p.row+")", n, "")
+		row, vals := "("+p.fixed+p.row+")", p.args[start:start+n*p.cols]
+		if p.b.tx.dialect == SQLite {
+			row, vals = p.fold(vals, n)
+		}
+		st, err := p.b.stmt(ctx, p.head, row, n, "")
 		if err != nil {
 			return err
 		}
-		if _, err := st.ExecContext(ctx, p.args[start:start+n*p.cols]...); err != nil {
+		if _, err := st.ExecContext(ctx, vals...); err != nil {
 			return fmt.Errorf("platform %s: %w", p.what, err)
 		}
 		start += n * p.cols

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -505,5 +506,31 @@ func TestSQLFixed(t *testing.T) {
 	var got string
 	if err := db.sql.QueryRowContext(ctx, "SELECT "+f.of(3, "it's")+"'end'").Scan(new(int64), &got, new(string)); err != nil || got != "it's" {
 		t.Errorf("SQL %q gives %q, %v", f.of(3, "it's"), got, err)
+	}
+}
+
+// TestPackRowsFold: a column every row of a statement holds the same
+// empty value in is written into it; the rest are bound, in order.
+func TestPackRowsFold(t *testing.T) {
+	p := packRows{cols: 5, fixed: "7, "}
+	for _, c := range []struct {
+		vals    []any
+		row     string
+		binds   []any
+		samePtr bool
+	}{
+		{[]any{int64(1), int64(0), nil, "x", int64(0), int64(2), int64(0), nil, "", ""}, "(7, ?, 0, NULL, ?, ?)", []any{int64(1), "x", int64(0), int64(2), "", ""}, false},
+		{[]any{int64(1), int64(0), "", []byte{}, nil}, "(7, ?, 0, '', ?, NULL)", []any{int64(1), []byte{}}, false},
+		{[]any{int64(1), int64(3), "a", []byte{1}, int64(4)}, "(7, ?, ?, ?, ?, ?)", []any{int64(1), int64(3), "a", []byte{1}, int64(4)}, true},
+		{[]any{int64(0), "", nil, nil, int64(9), nil, int64(0), nil, nil, int64(9)}, "(7, ?, ?, NULL, NULL, ?)", []any{int64(0), "", int64(9), nil, int64(0), int64(9)}, false},
+	} {
+		n := len(c.vals) / p.cols
+		row, binds := p.fold(c.vals, n)
+		if row != c.row || !reflect.DeepEqual(binds, c.binds) {
+			t.Errorf("fold(%v) = %q %v, want %q %v", c.vals, row, binds, c.row, c.binds)
+		}
+		if same := len(binds) > 0 && &binds[0] == &c.vals[0]; same != c.samePtr {
+			t.Errorf("fold(%v): binds the given slice %v, want %v", c.vals, same, c.samePtr)
+		}
 	}
 }
