@@ -534,3 +534,21 @@ func TestPackRowsFold(t *testing.T) {
 		}
 	}
 }
+
+// TestSQLLiteral: values a statement may hold as literals, and those it
+// may not (a NUL would end the statement's text).
+func TestSQLLiteral(t *testing.T) {
+	for _, c := range []struct {
+		v   any
+		lit string
+		ok  bool
+	}{{nil, "NULL", true}, {int64(-42), "-42", true}, {"O'Brien", "'O''Brien'", true}, {"", "''", true}, {"a\x00b", "", false},
+		{strings.Repeat("x", 1025), "", false}, {3.5, "", false}, {[]byte("x"), "", false}, {7, "", false}} {
+		if lit, ok := sqlLiteral(c.v); lit != c.lit || ok != c.ok {
+			t.Errorf("sqlLiteral(%#v) = %q %v, want %q %v", c.v, lit, ok, c.lit, c.ok)
+		}
+	}
+	if !sameValue(int64(1), int64(1)) || sameValue(int64(1), "1") || sameValue(nil, "") || !sameValue(nil, nil) || sameValue("a", "b") {
+		t.Error("sameValue")
+	}
+}

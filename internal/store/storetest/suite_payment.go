@@ -81,11 +81,17 @@ func testPayments(t *testing.T, db *store.DB) {
 	if o, err := db.Payments(ctx, store.PaymentFilter{CaseID: other.ID}); err != nil || len(o) != 1 || o[0].Exhibit != "" {
 		t.Fatalf("other case = %+v, %v", o, err)
 	}
-	// A large batch crosses the statement size.
+	// A large batch crosses the statement size. Its events share texts
+	// with quotes and a question mark (SQLite writes what they share into
+	// the statement), a time (but for one) and the lack of a conversation.
 	var many []store.Payment
 	for i := range 450 {
 		p := manual
-		p.SourceRef = fmt.Sprintf("bulk %d", i)
+		p.SourceRef, p.PayeeName, p.Evidence, p.AtUTC = fmt.Sprintf("bulk %d", i), "Rowan O'Example", "amount 'near' the address? yes", "2024-05-01T00:00:00Z"
+		p.PayerSubjectID = int64(i % 2)
+		if i == 449 {
+			p.AtUTC = ""
+		}
 		many = append(many, p)
 	}
 	inTx(t, db, func(ctx context.Context, tx *store.Tx) error {
@@ -95,5 +101,22 @@ func testPayments(t *testing.T, db *store.DB) {
 	})
 	if n != 450 {
 		t.Fatalf("bulk inserted %d, want 450", n)
+	}
+	bulk, err := db.Payments(ctx, store.PaymentFilter{CaseID: c.ID, SourceKind: "manual"})
+	if err != nil || len(bulk) != 451 {
+		t.Fatalf("bulk read back %d, %v", len(bulk), err)
+	}
+	for _, g := range bulk {
+		i := -1
+		fmt.Sscanf(g.SourceRef, "bulk %d", &i)
+		if i < 0 {
+			continue // note 1
+		}
+		want := many[i]
+		want.ID = g.ID
+		if g.PayeeName != want.PayeeName || g.Evidence != want.Evidence || g.AtUTC != want.AtUTC || g.PayerSubjectID != want.PayerSubjectID ||
+			g.ConversationID != 0 || g.ExhibitID != 0 || g.PayerKey != want.PayerKey || g.CreatedBy != "alex" {
+			t.Fatalf("bulk %d read back %+v, want %+v", i, g, want)
+		}
 	}
 }
