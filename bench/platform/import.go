@@ -24,7 +24,7 @@ import (
 // named by dsn (a new SQLite file in work when empty) and prints the
 // import's rate per CPU second of this process and its peak resident
 // memory.
-func importRun(ctx context.Context, work, dsn string, paths, labels []string, write func(io.Writer, synth.Scale) error, memlog io.Writer, heapPrefix string) error {
+func importRun(ctx context.Context, work, dsn string, paths, labels []string, write func(io.Writer, synth.Scale) error, memlog io.Writer, heapPrefix string, readers bool) error {
 	if dsn == "" {
 		dsn = filepath.Join(work, "store.db")
 	}
@@ -86,15 +86,20 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 		}
 		fmt.Printf("%-10s %12d %12d %9.1f %9.1f %10.2f %8.1fMB %9d %10s\n", labels[i], st.Size(), rep.Rows, mb/cpu.Seconds(), mb/wall.Seconds(),
 			cpu.Seconds(), float64(peakRSS())/1e6, rep.SkippedRows+rep.ValueErrors, grown)
+		if !readers {
+			continue
+		}
 		r, err := timeReaders(ctx, s, name)
 		if err != nil {
 			return err
 		}
 		reads = append(reads, fmt.Sprintf("%-10s %s", labels[i], r))
 	}
-	fmt.Println("readers after each import (wall ms): the platform's first 100 logins by time; the logins of the user of the first; every user ranked")
-	for _, r := range reads {
-		fmt.Println(r)
+	if readers {
+		fmt.Println("readers after each import (wall ms): the platform's first 100 logins by time; the logins of the user of the first; every user ranked")
+		for _, r := range reads {
+			fmt.Println(r)
+		}
 	}
 	fmt.Println("the Go runtime's garbage collection during each import (runtime/metrics, the runtime's own estimates of CPU time):")
 	for _, g := range gcs {

@@ -12,6 +12,7 @@
 //	go run ./bench/platform -div 1 -keep        # the full 1M users, 20M logins, 5M uploads
 //	go run ./bench/platform -import -div 100    # whole import into a new SQLite store, 1/100 and 1/10
 //	go run ./bench/platform -import -db 'postgres://...' -div 100
+//	go run ./bench/platform -import -div 10 -readers=false  # the imports alone
 //
 // Everything is generated in a temporary folder (removed unless -keep);
 // every value is synthetic.
@@ -53,6 +54,7 @@ func run() error {
 	dsn := flag.String("db", "", "with -import: the store, a SQLite file or a postgres:// DSN (default: a new SQLite file in the work folder)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	memlog := flag.String("memlog", "", "with -import: sample the process's memory every 250 ms during each import into this file (TSV, MB: scale, s, RSS, anon, file, Go heap objects, Go held, Go live at the last GC, the next GC's goal)")
+	readers := flag.Bool("readers", true, "with -import: time the readers after each import (-readers=false: the imports alone)")
 	heapprofile := flag.String("heapprofile", "", "with -memlog: write the heap profile taken at each import's largest live heap to this path with .0, .1 appended")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -101,7 +103,7 @@ func run() error {
 			defer f.Close()
 			ml = f
 		}
-		return importRun(context.Background(), work, *dsn, paths, labels, write, ml, *heapprofile)
+		return importRun(context.Background(), work, *dsn, paths, labels, write, ml, *heapprofile, *readers)
 	}
 	var m *platform.Mapping
 	if *mapped {
