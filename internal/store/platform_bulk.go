@@ -32,7 +32,6 @@ type PlatformBulk struct {
 	users      []PlatformUser
 	userAt     map[string]int // ext id -> index in users
 	idents     []bulkIdent
-	identAt    map[bulkIdentKey]int
 	acts       []bulkActivity
 	actAt      map[string]int // ref -> index in acts
 	packed     []bulkActivity // activity with a source, spilled to packs
@@ -61,11 +60,31 @@ type bulkLogin struct {
 	p              packLogin
 }
 
-type bulkIdentKey struct{ ext, key string }
-
 type bulkIdent struct {
 	ext, kind, key, first, last string
 	uid                         int64
+	seq                         int // its place in the batch
+}
+
+// mergeIdents merges identifiers sorted by user, key and place in the
+// batch that name the same key of the same user into the first: its kind,
+// the earliest first time and the latest last time ("" unknown).
+func mergeIdents(xs []bulkIdent) []bulkIdent {
+	out := xs[:0]
+	for i := range xs {
+		x := &xs[i]
+		if n := len(out); n > 0 && out[n-1].uid == x.uid && out[n-1].key == x.key {
+			p := &out[n-1]
+			if x.first != "" && (p.first == "" || x.first < p.first) {
+				p.first = x.first
+			}
+			p.last = max(p.last, x.last)
+			continue
+		}
+		out = append(out, *x)
+	}
+	clear(xs[len(out):])
+	return out
 }
 
 type bulkActivity struct {
@@ -119,7 +138,7 @@ var bulkDeferred = []string{"platform_identifiers_key", "platform_activity_user"
 // before the transaction ends.
 func (tx *Tx) PlatformBulk(ctx context.Context, platformID int64) (*PlatformBulk, error) {
 	b := &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: newUserCache(),
-		userAt: map[string]int{}, identAt: map[bulkIdentKey]int{}, actAt: map[string]int{}, agents: map[string]int64{}, ips: map[string]int64{},
+		userAt: map[string]int{}, actAt: map[string]int{}, agents: map[string]int64{}, ips: map[string]int64{},
 		loginsOff: map[int64]int64{}, actSources: map[int64]bool{}, kinds: map[string]uint8{}}
 	// A platform with activity rows from before packs (migration 0035) and
 	// no packs keeps its activity in rows, each stored once per ref, so
@@ -164,18 +183,11 @@ func (b *PlatformBulk) User(ctx context.Context, u PlatformUser) error {
 
 // Identifier queues that the user ext holds identifier key, seen at at
 // (RFC 3339 UTC, "" unknown): the first and last times widen.
+// The same identifier queued again is merged when the batch is written
+// (flushIdents), once sorted: a map of the batch's identifiers, to merge
+// them as they were queued, hashed two texts an identifier.
 func (b *PlatformBulk) Identifier(ctx context.Context, ext, kind, key, at string) error {
-	k := bulkIdentKey{ext, key}
-	if i, ok := b.identAt[k]; ok {
-		p := &b.idents[i]
-		if at != "" && (p.first == "" || at < p.first) {
-			p.first = at
-		}
-		p.last = max(p.last, at)
-		return nil
-	}
-	b.identAt[k] = len(b.idents)
-	b.idents = append(b.idents, bulkIdent{ext: ext, kind: kind, key: key, first: at, last: at})
+	b.idents = append(b.idents, bulkIdent{ext: ext, kind: kind, key: key, first: at, last: at, seq: len(b.idents)})
 	return b.queue(ctx)
 }
 
@@ -502,7 +514,10 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 	for i := range b.idents {
 		b.idents[i].uid = id(b.idents[i].ext)
 	}
-	slices.SortFunc(b.idents, func(x, y bulkIdent) int { return cmp.Or(cmp.Compare(x.uid, y.uid), strings.Compare(x.key, y.key)) })
+	slices.SortFunc(b.idents, func(x, y bulkIdent) int {
+		return cmp.Or(cmp.Compare(x.uid, y.uid), strings.Compare(x.key, y.key), cmp.Compare(x.seq, y.seq))
+	})
+	b.idents = mergeIdents(b.idents)
 	for start := 0; start < len(b.idents); {
 		part := b.idents[start : start+chunk(len(b.idents)-start, bulkChunk)]
 		start += len(part)
@@ -527,7 +542,6 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 		}
 	}
 	b.idents = b.idents[:0]
-	clear(b.identAt)
 	return nil
 }
 

@@ -552,3 +552,30 @@ func TestSQLLiteral(t *testing.T) {
 		t.Error("sameValue")
 	}
 }
+
+// TestMergeIdents: the same key of the same user, queued more than once
+// in a batch, is written once with its first kind, the earliest first
+// time and the latest last time; other users and keys are kept.
+func TestMergeIdents(t *testing.T) {
+	xs := []bulkIdent{
+		{uid: 1, key: "a", kind: "k1", first: "2024-02", last: "2024-02", seq: 0},
+		{uid: 1, key: "a", kind: "k2", first: "", last: "", seq: 3},
+		{uid: 1, key: "a", kind: "k3", first: "2024-01", last: "2024-01", seq: 5},
+		{uid: 1, key: "a", kind: "k4", first: "2024-03", last: "2024-03", seq: 6},
+		{uid: 1, key: "b", kind: "k1", first: "", last: "", seq: 1},
+		{uid: 2, key: "a", kind: "k1", first: "2024-05", last: "2024-05", seq: 2},
+		{uid: 2, key: "a", kind: "k1", first: "", last: "", seq: 4},
+	}
+	got := mergeIdents(xs)
+	want := []bulkIdent{
+		{uid: 1, key: "a", kind: "k1", first: "2024-01", last: "2024-03", seq: 0},
+		{uid: 1, key: "b", kind: "k1", first: "", last: "", seq: 1},
+		{uid: 2, key: "a", kind: "k1", first: "2024-05", last: "2024-05", seq: 2},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("mergeIdents = %+v\nwant %+v", got, want)
+	}
+	if xs[len(got)] != (bulkIdent{}) {
+		t.Errorf("merged away rows kept: %+v", xs[len(got):])
+	}
+}
