@@ -91,6 +91,15 @@ const (
 	upsertActivityTail = ` ON CONFLICT (platform_id, ref) DO UPDATE SET status = excluded.status, matched = excluded.matched`
 )
 
+// widenSeen widens an identifier's first and last times (RFC 3339 UTC,
+// "" unknown) to take in another sighting's, f and l.
+func widenSeen(first, last *string, f, l string) {
+	if f != "" && (*first == "" || f < *first) {
+		*first = f
+	}
+	*last = max(*last, l)
+}
+
 // PlatformUserCount counts a platform's users.
 func (q q) PlatformUserCount(ctx context.Context, platformID int64) (int64, error) {
 	var n int64
@@ -264,11 +273,7 @@ func (q q) PlatformIdentifiers(ctx context.Context, platformID int64) ([]Platfor
 	merged := out[:0]
 	for _, i := range out {
 		if n := len(merged); n > 0 && merged[n-1].UserID == i.UserID && merged[n-1].Key == i.Key {
-			p := &merged[n-1]
-			if i.FirstSeen != "" && (p.FirstSeen == "" || i.FirstSeen < p.FirstSeen) {
-				p.FirstSeen = i.FirstSeen
-			}
-			p.LastSeen = max(p.LastSeen, i.LastSeen)
+			widenSeen(&merged[n-1].FirstSeen, &merged[n-1].LastSeen, i.FirstSeen, i.LastSeen)
 			continue
 		}
 		merged = append(merged, i)

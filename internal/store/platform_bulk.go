@@ -74,11 +74,7 @@ func mergeIdents(xs []bulkIdent) []bulkIdent {
 	for i := range xs {
 		x := &xs[i]
 		if n := len(out); n > 0 && out[n-1].uid == x.uid && out[n-1].key == x.key {
-			p := &out[n-1]
-			if x.first != "" && (p.first == "" || x.first < p.first) {
-				p.first = x.first
-			}
-			p.last = max(p.last, x.last)
+			widenSeen(&out[n-1].first, &out[n-1].last, x.first, x.last)
 			continue
 		}
 		out = append(out, *x)
