@@ -517,17 +517,17 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 	for start := 0; start < len(b.idents); {
 		part := b.idents[start : start+chunk(len(b.idents)-start, bulkChunk)]
 		start += len(part)
+		args := b.argsFor(5 * len(part))
+		for _, i := range part {
+			args = append(args, i.uid, i.kind, i.key, i.first, i.last)
+		}
 		if b.tx.dialect == SQLite {
-			if done, err := b.insertNewIdents(ctx, part); err != nil || done {
+			if done, err := b.insertNewIdents(ctx, len(part), args); err != nil || done {
 				if err != nil {
 					return err
 				}
 				continue
 			}
-		}
-		args := b.argsFor(5 * len(part))
-		for _, i := range part {
-			args = append(args, i.uid, i.kind, i.key, i.first, i.last)
 		}
 		st, err := b.stmt(ctx, "INSERT INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES ", "(?, ?, ?, ?, ?)", len(part), upsertIdentTail)
 		if err != nil {
@@ -541,12 +541,12 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 	return nil
 }
 
-// insertNewIdents stores part when none of its identifiers is stored,
+// insertNewIdents stores the n identifiers of args when none is stored,
 // and reports whether it did (SQLite). It is an INSERT OR IGNORE, not the
 // upsert: a multi-row upsert may abort (its update checks NOT NULL), so
 // SQLite copies every page it changes into a statement journal, where
 // INSERT OR IGNORE aborts nothing. When some identifier was stored, the
-// caller writes part again as the upsert, which widens the times of
+// caller writes them again as the upsert, which widens the times of
 // those and leaves the rows just inserted as they are.
 //
 // Binding fewer values, the kind taken from the key and the time given
@@ -554,12 +554,8 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 // a function in the statement may fail, so SQLite keeps a statement
 // journal for it again, and a million identifiers inserted at random
 // with pages spilling took 24.2 CPU-s against 12.9.
-func (b *PlatformBulk) insertNewIdents(ctx context.Context, part []bulkIdent) (bool, error) {
-	args := b.argsFor(5 * len(part))
-	for _, i := range part {
-		args = append(args, i.uid, i.kind, i.key, i.first, i.last)
-	}
-	st, err := b.stmt(ctx, "INSERT OR IGNORE INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES ", "(?, ?, ?, ?, ?)", len(part), "")
+func (b *PlatformBulk) insertNewIdents(ctx context.Context, n int, args []any) (bool, error) {
+	st, err := b.stmt(ctx, "INSERT OR IGNORE INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES ", "(?, ?, ?, ?, ?)", n, "")
 	if err != nil {
 		return false, err
 	}
@@ -567,11 +563,11 @@ func (b *PlatformBulk) insertNewIdents(ctx context.Context, part []bulkIdent) (b
 	if err != nil {
 		return false, fmt.Errorf("platform identifiers: %w", err)
 	}
-	n, err := res.RowsAffected()
+	k, err := res.RowsAffected()
 	if err != nil {
 		return false, fmt.Errorf("platform identifiers: %w", err)
 	}
-	return n == int64(len(part)), nil
+	return k == int64(n), nil
 }
 
 // actGroups are the optional column groups of an activity row: a row
@@ -977,7 +973,8 @@ func (f *sqlFixed) of(source int64, kind string) string {
 	if f.sql == "" || source != f.source || kind != f.kind {
 		f.source, f.kind, f.sql = source, kind, strconv.FormatInt(source, 10)+", "
 		if kind != "" {
-			f.sql += "'" + strings.ReplaceAll(kind, "'", "''") + "', "
+			lit, _ := sqlLiteral(kind) // a mapping's entity name
+			f.sql += lit + ", "
 		}
 	}
 	return f.sql
