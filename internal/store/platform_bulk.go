@@ -124,11 +124,22 @@ const (
 var bulkDeferMin int64 = 1 << 16
 
 // bulkDeferred are the secondary indexes a large bulk write drops and
-// rebuilds at the end (SQLite): each row would otherwise be a random
-// insert into them (a page read and a page written once they outgrow the
-// page cache), while CREATE INDEX sorts the whole table once. Indexes
-// the writer's own upserts need (the unique keys) are kept.
-var bulkDeferred = []string{"platform_identifiers_key", "platform_activity_user"}
+// rebuilds at the end (SQLite), by the table they index: each row would
+// otherwise be a random insert into them (a page read and a page written
+// once they outgrow the page cache), while CREATE INDEX sorts the whole
+// table once. Indexes the writer's own upserts need (the unique keys)
+// are kept. The payments' indexes by payer and payee are not the
+// writer's (a platform import writes its payment events through
+// Tx.InsertPayments, in the same transaction), and each event is a
+// random insert into both (an address, a user's key): they are dropped
+// with the others when the payments stored are no more than four times
+// what the writer has written (a rebuild sorts every case's payments).
+var bulkDeferred = []struct{ table, index string }{
+	{"platform_identifiers", "platform_identifiers_key"},
+	{"platform_activity", "platform_activity_user"},
+	{"payments", "payments_payer"},
+	{"payments", "payments_payee"},
+}
 
 // PlatformBulk starts a bulk writer for the platform in tx. Call Close
 // before the transaction ends.
@@ -1178,7 +1189,15 @@ func (b *PlatformBulk) packActs(ctx context.Context) error {
 // their definitions for Close.
 func (b *PlatformBulk) dropIndexes(ctx context.Context) error {
 	b.deferred = []string{}
-	for _, name := range bulkDeferred {
+	var payments int64
+	if err := b.tx.queryRow(ctx, "SELECT COALESCE(MAX(rowid), 0) FROM payments").Scan(&payments); err != nil {
+		return err
+	}
+	for _, d := range bulkDeferred {
+		if d.table == "payments" && payments > 4*b.written {
+			continue
+		}
+		name := d.index
 		var def string
 		err := b.tx.queryRow(ctx, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", name).Scan(&def)
 		if errors.Is(err, sql.ErrNoRows) {

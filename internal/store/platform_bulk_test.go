@@ -579,3 +579,106 @@ func TestMergeIdents(t *testing.T) {
 		t.Errorf("merged away rows kept: %+v", xs[len(got):])
 	}
 }
+
+// A large bulk write drops the payments' indexes by payer and payee with
+// its own when the payments stored are few beside what it writes, and
+// rebuilds them holding the events written meanwhile; beside many stored
+// payments it keeps them (a rebuild sorts them all).
+func TestPlatformBulkDefersPaymentIndexes(t *testing.T) {
+	defer func(v int64) { bulkDeferMin = v }(bulkDeferMin)
+	bulkDeferMin = 100
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "vibora.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	payIndexes := func(tx *Tx) int {
+		var n int
+		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name IN ('payments_payer', 'payments_payee')").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	payments := func(caseID int64, from, n int) []Payment {
+		ps := make([]Payment, 0, n)
+		for i := from; i < from+n; i++ {
+			ps = append(ps, Payment{CaseID: caseID, SourceKind: "platform", SourceRef: fmt.Sprintf("payments id=%d", i),
+				PayerKey: fmt.Sprintf("eth:0x%040x", i%7), PayeeKey: fmt.Sprintf("eth:0x%040x", 1000+i%11), Amount: "0.05", Currency: "ETH",
+				CreatedAt: "2026-01-01T00:00:00Z", CreatedBy: "alex"})
+		}
+		return ps
+	}
+	// run writes a large bulk write's rows with 50 payments after the
+	// writer dropped its indexes, and reports how many of the payments'
+	// indexes were there meanwhile.
+	run := func(caseName string) (during int, caseID int64) {
+		err := db.InTx(ctx, func(tx *Tx) error {
+			p, _, err := testPlatform(ctx, tx, caseName)
+			if err != nil {
+				return err
+			}
+			caseID = p.CaseID
+			b, err := tx.PlatformBulk(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			for i := range 300 {
+				if err := b.Identifier(ctx, fmt.Sprint(i), "email", fmt.Sprintf("email:u%d@example.org", i), ""); err != nil {
+					return err
+				}
+			}
+			if err := b.Flush(ctx); err != nil {
+				return err
+			}
+			if _, err := tx.InsertPayments(ctx, payments(p.CaseID, 0, 50)); err != nil {
+				return err
+			}
+			during = payIndexes(tx)
+			return b.Close(ctx)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return during, caseID
+	}
+	byIndex := func(caseID int64) (payer, payee int64) {
+		if err := db.queryRow(ctx, "SELECT COUNT(*) FROM payments INDEXED BY payments_payer WHERE case_id = ? AND payer_key = ?", caseID, fmt.Sprintf("eth:0x%040x", 3)).Scan(&payer); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.queryRow(ctx, "SELECT COUNT(*) FROM payments INDEXED BY payments_payee WHERE case_id = ? AND payee_key = ?", caseID, fmt.Sprintf("eth:0x%040x", 1005)).Scan(&payee); err != nil {
+			t.Fatal(err)
+		}
+		return payer, payee
+	}
+
+	during, caseID := run("op-few-payments")
+	if during != 0 {
+		t.Errorf("%d payment indexes kept during a large bulk write beside no stored payments", during)
+	}
+	// ids 3, 10, ..., 45 pay eth ...3; ids 5, 16, 27, 38, 49 pay eth ...1005.
+	if payer, payee := byIndex(caseID); payer != 7 || payee != 5 {
+		t.Errorf("payments through the rebuilt indexes: by payer %d (want 7), by payee %d (want 5)", payer, payee)
+	}
+
+	// Beside 2,500 stored payments, more than four times the 300 rows the
+	// writer has written when it drops its indexes.
+	err = db.InTx(ctx, func(tx *Tx) error {
+		c := Case{Name: "op-many-payments", CreatedAt: "2024-01-20T10:00:00Z", CreatedBy: "alex"}
+		if err := tx.InsertCase(ctx, &c); err != nil {
+			return err
+		}
+		_, err := tx.InsertPayments(ctx, payments(c.ID, 0, 2500))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	during, caseID = run("op-more-payments")
+	if during != 2 {
+		t.Errorf("%d payment indexes kept during a bulk write beside many stored payments, want 2", during)
+	}
+	if payer, payee := byIndex(caseID); payer != 7 || payee != 5 {
+		t.Errorf("payments through the kept indexes: by payer %d (want 7), by payee %d (want 5)", payer, payee)
+	}
+}
