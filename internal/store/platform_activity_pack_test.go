@@ -166,6 +166,13 @@ func TestPlatformBulkSpillsActivity(t *testing.T) {
 			if err := b.Activity(ctx, fmt.Sprintf("u%d", i%37), "", a); err != nil {
 				return err
 			}
+			// Batches of 40 across runs of 53: rows of one batch stay in
+			// memory while the next is queued.
+			if i%40 == 39 {
+				if err := b.Flush(ctx); err != nil {
+					return err
+				}
+			}
 		}
 		if err := b.Pack(ctx); err != nil {
 			return err

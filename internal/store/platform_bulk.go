@@ -36,6 +36,7 @@ type PlatformBulk struct {
 	actAt      map[string]int // ref -> index in acts
 	packed     []bulkActivity // activity with a source, spilled to packs
 	actSpill   actSpill
+	actData    []byte           // the data of the activity rows in actSpill's memory (spillActs)
 	actSources map[int64]bool   // sources of the activity spilled
 	kinds      map[string]uint8 // activity kind -> its index in kindNames
 	kindNames  []string
@@ -590,15 +591,15 @@ var actGroups = []struct {
 	has  func(a *PlatformActivity) bool
 	args func(a *PlatformActivity, args []any) []any
 }{
-	{[]string{"sha256", "sha1", "md5"}, func(a *PlatformActivity) bool { return a.SHA256+a.SHA1+a.MD5 != "" },
+	{[]string{"sha256", "sha1", "md5"}, func(a *PlatformActivity) bool { return a.SHA256 != "" || a.SHA1 != "" || a.MD5 != "" },
 		func(a *PlatformActivity, args []any) []any { return append(args, a.SHA256, a.SHA1, a.MD5) }},
 	{[]string{"name", "size"}, func(a *PlatformActivity) bool { return a.Name != "" || a.Size != 0 },
 		func(a *PlatformActivity, args []any) []any { return append(args, a.Name, a.Size) }},
 	{[]string{"upload_ref"}, func(a *PlatformActivity) bool { return a.UploadRef != "" },
 		func(a *PlatformActivity, args []any) []any { return append(args, a.UploadRef) }},
-	{[]string{"address", "amount", "txid"}, func(a *PlatformActivity) bool { return a.Address+a.Amount+a.TxID != "" },
+	{[]string{"address", "amount", "txid"}, func(a *PlatformActivity) bool { return a.Address != "" || a.Amount != "" || a.TxID != "" },
 		func(a *PlatformActivity, args []any) []any { return append(args, a.Address, a.Amount, a.TxID) }},
-	{[]string{"status", "matched"}, func(a *PlatformActivity) bool { return a.Status+a.Matched != "" },
+	{[]string{"status", "matched"}, func(a *PlatformActivity) bool { return a.Status != "" || a.Matched != "" },
 		func(a *PlatformActivity, args []any) []any { return append(args, a.Status, a.Matched) }},
 }
 
@@ -1089,7 +1090,6 @@ func (b *PlatformBulk) spillActs(id func(string) int64) error {
 	if len(b.packed) == 0 {
 		return nil
 	}
-	data := make([]byte, 0, 128*len(b.packed))
 	for i := range b.packed {
 		x := &b.packed[i]
 		a := &x.a
@@ -1117,9 +1117,16 @@ func (b *PlatformBulk) spillActs(id func(string) int64) error {
 		} else if a.At != "" {
 			p.atKind, p.atText = actAtText, a.At
 		}
-		start := len(data)
-		data = appendActData(data, a, other, p.status)
-		p.data = data[start:len(data):len(data)]
+		// The rows' data go into one buffer, written again from its start
+		// once no row in memory holds data in it (the last run spilled):
+		// a buffer made for each batch (4 MB) was zeroed and, at full
+		// scale, a gigabyte of garbage.
+		if len(b.actSpill.mem) == 0 {
+			b.actData = b.actData[:0]
+		}
+		start := len(b.actData)
+		b.actData = appendActData(b.actData, a, other, p.status)
+		p.data = b.actData[start:len(b.actData):len(b.actData)]
 		b.actSources[a.SourceID] = true
 		if err := b.actSpill.add(p); err != nil {
 			return err
