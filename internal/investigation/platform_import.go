@@ -360,7 +360,7 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 	}
 	a := store.PlatformActivity{Ref: ref, Kind: rec.Entity, Time: rec.Time, SHA256: rec.SHA256, SHA1: rec.SHA1, MD5: rec.MD5,
 		Name: rec.Name, Size: rec.Size, UploadRef: rec.Upload, Address: rec.Address, SourceID: src.id, Offset: row.Offset, Line: row.Line}
-	if rec.SHA256+rec.SHA1+rec.MD5 != "" {
+	if rec.SHA256 != "" || rec.SHA1 != "" || rec.MD5 != "" {
 		if a.Status, a.Matched, err = im.match(ctx, rec); err != nil {
 			return err
 		}
