@@ -53,6 +53,7 @@ func run() error {
 	mapped := flag.Bool("map", false, "read every row through the mapping too (CheckColumns once per table, Record per row)")
 	dsn := flag.String("db", "", "with -import: the store, a SQLite file or a postgres:// DSN (default: a new SQLite file in the work folder)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	allocprofile := flag.String("allocprofile", "", "write a profile of the run's allocations (pprof allocs: bytes and objects allocated, by where) to this file at the end")
 	memlog := flag.String("memlog", "", "with -import: sample the process's memory every 250 ms during each import into this file (TSV, MB: scale, s, RSS, anon, file, Go heap objects, Go held, Go live at the last GC, the next GC's goal)")
 	readers := flag.Bool("readers", true, "with -import: time the readers after each import (-readers=false: the imports alone)")
 	heapprofile := flag.String("heapprofile", "", "with -memlog: write the heap profile taken at each import's largest live heap to this path with .0, .1 appended")
@@ -67,6 +68,17 @@ func run() error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if *allocprofile != "" {
+		defer func() {
+			f, err := os.Create(*allocprofile)
+			if err == nil {
+				err = errors.Join(pprof.Lookup("allocs").WriteTo(f, 0), f.Close())
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "error:", err)
+			}
+		}()
 	}
 	work := *dir
 	if work == "" {
