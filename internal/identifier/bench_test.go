@@ -36,3 +36,14 @@ func BenchmarkExtractReaderSparse(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNormalizeETH normalises Ethereum addresses as a platform
+// dump gives them (lower case) and checksummed (mixed case).
+func BenchmarkNormalizeETH(b *testing.B) {
+	in := []string{"0xa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"}
+	for i := 0; b.Loop(); i++ {
+		if _, err := Normalize(KindETH, in[i&1], NormalizeOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

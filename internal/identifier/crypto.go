@@ -95,23 +95,32 @@ var hexVal = func() (t [256]int8) {
 	return t
 }()
 
-// eip55 returns the EIP-55 checksummed form of a 40-hex-digit address.
+// eip55 returns the EIP-55 checksummed form of a 40-hex-digit address,
+// built in one buffer: one allocation, the result.
 func eip55(hex40 string) string {
-	lower := strings.ToLower(hex40)
-	h := keccak256([]byte(lower))
-	out := []byte(lower)
-	for i, c := range out {
+	var out [42]byte
+	out[0], out[1] = '0', 'x'
+	lower := out[2:]
+	for i := range lower {
+		c := hex40[i]
+		if 'A' <= c && c <= 'F' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	h := keccak256(lower)
+	for i, c := range lower {
 		if c >= 'a' && c <= 'f' {
 			nib := h[i/2]
 			if i%2 == 0 {
 				nib >>= 4
 			}
 			if nib&0xf >= 8 {
-				out[i] = c - 'a' + 'A'
+				lower[i] = c - 'a' + 'A'
 			}
 		}
 	}
-	return "0x" + string(out)
+	return string(out[:])
 }
 
 // normETH accepts 0x + 40 hex digits. Mixed case must carry a correct
@@ -126,7 +135,7 @@ func normETH(s string) (string, error) {
 		return "", fmt.Errorf("ethereum: %w", errCharset)
 	}
 	sum := eip55(h)
-	if h != strings.ToLower(h) && h != strings.ToUpper(h) && h != sum[2:] {
+	if strings.ContainsAny(h, "abcdef") && strings.ContainsAny(h, "ABCDEF") && h != sum[2:] {
 		return "", fmt.Errorf("ethereum: eip-55 %w", errChecksum)
 	}
 	return sum, nil

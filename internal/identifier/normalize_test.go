@@ -51,6 +51,8 @@ func TestNormalize(t *testing.T) {
 		{KindETH, "0xa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3", "", "0xa0A1A2a3A4A5a6a7a8a9AaaBaCADAeAfb0B1b2b3"},
 		{KindETH, "0XA0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3", "", "0xa0A1A2a3A4A5a6a7a8a9AaaBaCADAeAfb0B1b2b3"},
 		{KindETH, "0xa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2", "", ""},
+		{KindETH, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "", "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"}, // checksummed
+		{KindETH, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", "", ""},                                           // mixed case, checksum wrong
 		{KindLTC, "12TxGA2WCEsnXaz4GNgTD5db1hS2g3xN6E", "", ""},
 		{KindTRX, "12TxGA2WCEsnXaz4GNgTD5db1hS2g3xN6E", "", ""},
 		{KindTON, "EQBRUlNUVVZXWFlaW1xdXl9gYWJjZGVmZ2hpamtsbW5vcOnz", "", "0:5152535455565758595a5b5c5d5e5f606162636465666768696a6b6c6d6e6f70"},
