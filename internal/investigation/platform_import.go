@@ -443,12 +443,13 @@ func (im *platformImport) source(ctx context.Context, file, table string) (*dump
 // categories and series), "ignorable" or "unknown".
 func (im *platformImport) match(ctx context.Context, rec *platform.Record) (status, matched string, err error) {
 	var found []Match
+	var buf [32]byte
 	for _, h := range []struct{ kind, hex string }{{"sha256", rec.SHA256}, {"sha1", rec.SHA1}, {"md5", rec.MD5}} {
 		if h.hex == "" {
 			continue
 		}
-		d, err := hex.DecodeString(h.hex)
-		if err != nil {
+		d, ok := decodeHex(buf[:], h.hex)
+		if !ok {
 			continue
 		}
 		ms, err := im.matcher.MatchDigest(ctx, h.kind, d)
@@ -562,4 +563,34 @@ func utcText(t time.Time) string {
 	two(17, sec)
 	b[19] = 'Z'
 	return string(b[:])
+}
+
+// decodeHex decodes the hex digits of s into the start of dst, which
+// must hold them, and reports whether s was hex that fits: a digest of
+// every uploaded file of a dump, decoded without an allocation each.
+func decodeHex(dst []byte, s string) ([]byte, bool) {
+	if len(s)%2 != 0 || len(s)/2 > len(dst) {
+		return nil, false
+	}
+	for i := 0; i < len(s); i += 2 {
+		hi, ok1 := hexDigit(s[i])
+		lo, ok2 := hexDigit(s[i+1])
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		dst[i/2] = hi<<4 | lo
+	}
+	return dst[:len(s)/2], true
+}
+
+func hexDigit(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
