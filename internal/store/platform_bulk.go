@@ -86,7 +86,7 @@ func mergeIdents(xs []bulkIdent) []bulkIdent {
 
 type bulkActivity struct {
 	ext, other string // the users' ext ids; "" once resolved (or none)
-	uid, oid   int64  // their row ids once resolved
+	uid, oid   int64  // once resolved: the user's key (keyedUser), the other's row id
 	shape      int    // actShape
 	a          PlatformActivity
 }
@@ -214,7 +214,11 @@ func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a Platfo
 		}
 	}
 	if a.SourceID != 0 && !b.rowsOnly {
-		b.packed = append(b.packed, bulkActivity{ext: ext, other: other, a: a})
+		x := bulkActivity{ext: ext, other: other, a: a}
+		if n, ok := b.cache.denseKnown(ext); ok { // as for logins (keyedUser)
+			x.uid, x.ext = extUserKey(n), ""
+		}
+		b.packed = append(b.packed, x)
 		return b.queue(ctx)
 	}
 	if i, ok := b.actAt[a.Ref]; ok {
@@ -368,7 +372,7 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 	return nil
 }
 
-// A spilled login names its user by a key: for a user whose ext id is
+// A spilled login (or activity row) names its user by a key: for a user whose ext id is
 // a decimal below bulkDenseSize (the user cache holds it in its dense
 // part once stored), that decimal << 1 | 1; for any other, its row id
 // << 1. One user has one key, so its logins make one pack. Login learns
@@ -397,7 +401,7 @@ func (b *PlatformBulk) keyedUser(key int64) (int64, error) {
 		return b.cache.dense[n], nil
 	}
 	// The dense part is never cleared: a key names a user it held.
-	return 0, fmt.Errorf("platform login packs: user %d not in the cache", key>>1)
+	return 0, fmt.Errorf("platform packs: user %d not in the cache", key>>1)
 }
 
 // resolveCached sets the row ids of the users of queued logins and
@@ -419,8 +423,10 @@ func (b *PlatformBulk) resolveCached() {
 	}
 	for i := range b.packed {
 		x := &b.packed[i]
-		if id, ok := b.cache.get(x.ext); ok {
-			x.uid, x.ext = id, ""
+		if x.ext == "" {
+			// keyed by its ext id (Activity)
+		} else if id, ok := b.cache.get(x.ext); ok {
+			x.uid, x.ext = userKey(x.ext, id), ""
 		}
 		if x.other == "" {
 			continue
@@ -1150,7 +1156,7 @@ func (b *PlatformBulk) spillActs(id func(string) int64) error {
 			other = id(x.other)
 		}
 		if x.ext != "" {
-			user = id(x.ext)
+			user = userKey(x.ext, id(x.ext))
 		}
 		p := packAct{source: a.SourceID, user: user, kind: k, status: actStatus(a.Status), off: a.Offset, line: a.Line}
 		if t, ok := unixSeconds(a.Time); ok {
@@ -1197,6 +1203,10 @@ func (b *PlatformBulk) packActs(ctx context.Context) error {
 		head: b.insertPacks() + "platform_activity_packs (source_id, kind, user_id, n, matched, unknown, ignorable, other, other_statuses, last_at, acts) VALUES "}
 	var fixed sqlFixed
 	err := b.actSpill.merge(func(xs []packAct) error {
+		user, err := b.keyedUser(xs[0].user)
+		if err != nil {
+			return err
+		}
 		var by [actStatusText + 1]int64
 		var lastUnix int64
 		var hasUnix bool
@@ -1226,7 +1236,7 @@ func (b *PlatformBulk) packActs(ctx context.Context) error {
 		if by[actStatusText] > 0 {
 			others = otherStatuses(xs)
 		}
-		return out.add(ctx, fixed.of(xs[0].source, b.kindNames[xs[0].kind]), xs[0].user, int64(len(xs)),
+		return out.add(ctx, fixed.of(xs[0].source, b.kindNames[xs[0].kind]), user, int64(len(xs)),
 			by[actStatusMatched], by[actStatusUnknown], by[actStatusIgnorable], by[actStatusText], others, last, encodeActs(make([]byte, 0, size), xs))
 	})
 	if err == nil {

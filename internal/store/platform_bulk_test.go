@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/bits"
 	"path/filepath"
@@ -683,22 +684,24 @@ func TestPlatformBulkDefersPaymentIndexes(t *testing.T) {
 	}
 }
 
-// A spilled login names its user by the user's decimal ext id or by its
-// row id (keyedUser): whichever, a user's logins from one source make one
-// pack with the user's row id, whether the user was stored before its
-// logins, after its first ones, or never but by them, and whatever its
-// ext id: small decimals, a decimal past the cache's dense part, a
-// decimal with a leading zero (not the same user as without it) and a
-// text.
+// A spilled login or activity row names its user by the user's decimal
+// ext id or by its row id (keyedUser): whichever, a user's logins (and
+// views) from one source make one pack with the user's row id, whether
+// the user was stored before its rows, after its first ones, or never
+// but by them, and whatever its ext id: small decimals, a decimal past
+// the cache's dense part, a decimal with a leading zero (not the same
+// user as without it) and a text.
 func TestPlatformBulkLoginUserKeys(t *testing.T) {
 	db := spillStore(t, &loginRunSize, 7)
+	defer func(v int) { actRunSize = v }(actRunSize)
+	actRunSize = 5
 	ctx := context.Background()
 	exts := []string{"3", "7", "007", "u9", "3000000", "60", "61"} // 60 stored after its first logins, 61 never but by them
 	var p Platform
 	err := db.InTx(ctx, func(tx *Tx) error {
 		var srcs []int64
 		var err error
-		if p, srcs, err = testPlatform(ctx, tx, "op-keys", "logins"); err != nil {
+		if p, srcs, err = testPlatform(ctx, tx, "op-keys", "logins", "views"); err != nil {
 			return err
 		}
 		b, err := tx.PlatformBulk(ctx, p.ID)
@@ -717,6 +720,10 @@ func TestPlatformBulkLoginUserKeys(t *testing.T) {
 					off += 40
 					at := time.Unix(1700000000+off, 0).UTC()
 					if err := b.Login(ctx, ext, PlatformLogin{SourceID: srcs[0], Offset: off, Line: off / 40, IP: "192.0.2.1", Time: at}); err != nil {
+						return err
+					}
+					v := PlatformActivity{Ref: fmt.Sprintf("views id=%d", off), Kind: "view", Time: at, UploadRef: "1", SourceID: srcs[1], Offset: off, Line: off / 40}
+					if err := b.Activity(ctx, ext, "", v); err != nil {
 						return err
 					}
 				}
@@ -739,27 +746,28 @@ func TestPlatformBulkLoginUserKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	ext := extIDs(t, db, p.ID)
-	rows, err := db.SQL().QueryContext(ctx, "SELECT user_id, COUNT(*), SUM(n) FROM platform_login_packs GROUP BY user_id")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	got := map[string][2]int64{}
-	for rows.Next() {
-		var user, packs, n int64
-		if err := rows.Scan(&user, &packs, &n); err != nil {
-			t.Fatal(err)
-		}
-		got[ext[user]] = [2]int64{packs, n}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
 	want := map[string][2]int64{}
 	for _, e := range exts {
 		want[e] = [2]int64{1, 9}
 	}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("packs and logins by user %v\nwant %v", got, want)
+	for _, table := range []string{"platform_login_packs", "platform_activity_packs"} {
+		rows, err := db.SQL().QueryContext(ctx, "SELECT user_id, COUNT(*), SUM(n) FROM "+table+" GROUP BY user_id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string][2]int64{}
+		for rows.Next() {
+			var user, packs, n int64
+			if err := rows.Scan(&user, &packs, &n); err != nil {
+				t.Fatal(err)
+			}
+			got[ext[user]] = [2]int64{packs, n}
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: packs and rows by user %v\nwant %v", table, got, want)
+		}
 	}
 }
