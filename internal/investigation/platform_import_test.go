@@ -24,3 +24,26 @@ func TestDecodeHex(t *testing.T) {
 		t.Errorf("decodeHex of 3 bytes into 2 = %x, true", d)
 	}
 }
+
+// BenchmarkDecodeHex decodes a SHA-256 digest's hex, as each uploaded
+// file of a platform dump is looked up in the banks.
+func BenchmarkDecodeHex(b *testing.B) {
+	const s = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	var buf [32]byte
+	for b.Loop() {
+		if _, ok := decodeHex(buf[:], s); !ok {
+			b.Fatal("not hex")
+		}
+	}
+}
+
+// BenchmarkDecodeHexString is encoding/hex's DecodeString of the same
+// digest, for comparison.
+func BenchmarkDecodeHexString(b *testing.B) {
+	const s = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	for b.Loop() {
+		if _, err := hex.DecodeString(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
