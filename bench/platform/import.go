@@ -24,7 +24,7 @@ import (
 // named by dsn (a new SQLite file in work when empty) and prints the
 // import's rate per CPU second of this process and its peak resident
 // memory.
-func importRun(ctx context.Context, work, dsn string, paths, labels []string, write func(io.Writer, synth.Scale) error, memlog io.Writer, heapPrefix string, readers bool) error {
+func importRun(ctx context.Context, work, dsn string, paths, labels []string, write func(io.Writer, synth.Scale) error, memlog io.Writer, heapPrefix string, readers, exclusive bool) error {
 	if dsn == "" {
 		dsn = filepath.Join(work, "store.db")
 	}
@@ -61,9 +61,12 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 		}
 		g0 := readGC()
 		f0, c0, t0 := minorFaults(), cputime.Process(), time.Now()
-		rep, err := s.ImportPlatform(ctx, name, investigation.PlatformImportOptions{Mapping: mapPath, Dumps: []string{path}})
+		rep, err := s.ImportPlatform(ctx, name, investigation.PlatformImportOptions{Mapping: mapPath, Dumps: []string{path}, Exclusive: exclusive})
 		if err != nil {
 			return err
+		}
+		if exclusive && !rep.Exclusive {
+			fmt.Fprintf(os.Stderr, "warning: %s: the store was not the import's alone (write-ahead log)\n", labels[i])
 		}
 		cpu, wall, faults := cputime.Process()-c0, time.Since(t0), minorFaults()-f0
 		g := readGC().minus(g0)

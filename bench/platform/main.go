@@ -55,6 +55,7 @@ func run() error {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	allocprofile := flag.String("allocprofile", "", "write a profile of the run's allocations (pprof allocs: bytes and objects allocated, by where) to this file at the end")
 	memlog := flag.String("memlog", "", "with -import: sample the process's memory every 250 ms during each import into this file (TSV, MB: scale, s, RSS, anon, file, Go heap objects, Go held, Go live at the last GC, the next GC's goal)")
+	exclusive := flag.Bool("exclusive", false, "with -import: each import has the store to itself, as 'vibora platform import --exclusive' (a SQLite store is written through a rollback journal)")
 	readers := flag.Bool("readers", true, "with -import: time the readers after each import (-readers=false: the imports alone)")
 	heapprofile := flag.String("heapprofile", "", "with -memlog: write the heap profile taken at each import's largest live heap to this path with .0, .1 appended")
 	flag.Parse()
@@ -115,7 +116,7 @@ func run() error {
 			defer f.Close()
 			ml = f
 		}
-		return importRun(context.Background(), work, *dsn, paths, labels, write, ml, *heapprofile, *readers)
+		return importRun(context.Background(), work, *dsn, paths, labels, write, ml, *heapprofile, *readers, *exclusive)
 	}
 	var m *platform.Mapping
 	if *mapped {

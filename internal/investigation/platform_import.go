@@ -33,6 +33,10 @@ type PlatformImportOptions struct {
 	Mapping string
 	Dumps   []string
 	Limits  dump.Limits
+	// Exclusive asks for the store to be the import's alone (a SQLite
+	// store no other connection has open, store.DB.InExclusiveTx): it
+	// writes each page once, and others wait for it meanwhile.
+	Exclusive bool
 }
 
 // PlatformImportError is a row or value that was not imported.
@@ -61,6 +65,7 @@ type PlatformImportReport struct {
 	SkippedRows   int64                 `json:"skipped_rows"` // rows not imported (each is an error)
 	ValueErrors   int64                 `json:"value_errors"` // values left out of imported rows
 	Errors        []PlatformImportError `json:"errors"`       // the first MaxReportedErrors of them
+	Exclusive     bool                  `json:"exclusive"`    // the store was the import's alone (Exclusive asked and granted)
 }
 
 // MaxReportedErrors bounds the errors an import report lists; all of them
@@ -113,7 +118,14 @@ func (s *Service) ImportPlatform(ctx context.Context, caseName string, opt Platf
 		return rep, err
 	}
 	ch := &change{action: "platform.import", object: "case:" + c.Name}
-	err = s.mutate(ctx, ch, func(tx *store.Tx) error {
+	inTx := s.db.InTx
+	if opt.Exclusive {
+		inTx = func(ctx context.Context, fn func(tx *store.Tx) error) (err error) {
+			rep.Exclusive, err = s.db.InExclusiveTx(ctx, fn)
+			return err
+		}
+	}
+	err = s.mutateIn(ctx, ch, inTx, func(tx *store.Tx) error {
 		im := &platformImport{s: s, tx: tx, c: c, m: m, rep: &rep, matcher: matcher,
 			p: store.Platform{CaseID: c.ID, Name: name, MappingSHA256: rep.MappingSHA256, CreatedAt: s.timestamp()}}
 		if err := tx.UpsertPlatform(ctx, &im.p); err != nil {

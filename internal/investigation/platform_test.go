@@ -13,6 +13,7 @@ import (
 	"github.com/vibora-project/vibora/internal/platform"
 	"github.com/vibora-project/vibora/internal/platform/dump"
 	"github.com/vibora-project/vibora/internal/platform/synth"
+	"github.com/vibora-project/vibora/internal/store"
 	"github.com/vibora-project/vibora/internal/store/storetest"
 )
 
@@ -49,7 +50,8 @@ func writePlatform(t *testing.T) (dumpPath, mapPath string) {
 func TestImportPlatform(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
 		ctx := context.Background()
-		s := investigation.New(open(t, -1), "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
+		db := open(t, -1)
+		s := investigation.New(db, "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
 		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op-stream"}); err != nil {
 			t.Fatal(err)
 		}
@@ -70,12 +72,22 @@ func TestImportPlatform(t *testing.T) {
 			rep.KnownFiles != 1 || rep.UnknownFiles != 39 || rep.Incomplete() || rep.Payments == nil || rep.Payments.New != 12 {
 			t.Fatalf("report %+v payments %+v", rep, rep.Payments)
 		}
-		again, err := s.ImportPlatform(ctx, "op-stream", opt)
+		if rep.Exclusive {
+			t.Error("an import not asked to be exclusive reports it was")
+		}
+		// The rerun has the store to itself, as with --exclusive: on SQLite
+		// through a rollback journal, which changes nothing stored.
+		exclusive := opt
+		exclusive.Exclusive = true
+		again, err := s.ImportPlatform(ctx, "op-stream", exclusive)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if again.Users != 120 || again.Payments.New != 0 || again.Payments.Existing != 12 {
 			t.Fatalf("rerun %+v payments %+v", again, again.Payments)
+		}
+		if again.Exclusive != (db.Dialect() == store.SQLite) {
+			t.Errorf("exclusive rerun on %s: report says exclusive %v", db.Dialect(), again.Exclusive)
 		}
 		logins, err := s.PlatformLogins(ctx, "op-stream", investigation.PlatformLoginsOptions{Limit: 1000})
 		if err != nil || logins.Total != 300 || len(logins.Logins) != 300 || logins.Logins[0].Table != "logins" || logins.Logins[0].Line == 0 ||

@@ -154,7 +154,12 @@ type change struct {
 // mutate runs fn in a transaction and appends the audit record of ch in the
 // same transaction. ch may be changed by fn (to fill in after-state).
 func (s *Service) mutate(ctx context.Context, ch *change, fn func(tx *store.Tx) error) error {
-	err := s.db.InTx(ctx, func(tx *store.Tx) error {
+	return s.mutateIn(ctx, ch, s.db.InTx, fn)
+}
+
+// mutateIn is mutate with the transaction begun by inTx.
+func (s *Service) mutateIn(ctx context.Context, ch *change, inTx func(context.Context, func(tx *store.Tx) error) error, fn func(tx *store.Tx) error) error {
+	err := inTx(ctx, func(tx *store.Tx) error {
 		if err := fn(tx); err != nil {
 			return err
 		}

@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/vibora-project/vibora/internal/store/postgres"
@@ -55,8 +56,10 @@ type DB struct {
 	// stmts holds the statements of the hot paths (credential checks),
 	// prepared once: query text -> *sql.Stmt.
 	stmts sync.Map
-	// shm is a SQLite store's -shm file, read by CommitMark (or nil).
-	shm *os.File
+	// shmPath is a SQLite store's -shm file ("" none) and shm that file
+	// open, read by CommitMark (nil: none open).
+	shmPath string
+	shm     atomic.Pointer[os.File]
 }
 
 // querier is what both *sql.DB and *sql.Tx offer.
@@ -137,8 +140,8 @@ func OpenAt(ctx context.Context, dsn string, version int) (*DB, error) {
 	if dialect == SQLite {
 		// One writer at a time is SQLite's model; a small pool lets readers
 		// proceed under WAL while the writer holds its connection.
-		sdb.SetMaxOpenConns(4)
-		sdb.SetMaxIdleConns(4)
+		sdb.SetMaxOpenConns(sqliteConns)
+		sdb.SetMaxIdleConns(sqliteConns)
 	} else {
 		sdb.SetMaxOpenConns(8)
 		sdb.SetMaxIdleConns(8)
@@ -164,7 +167,8 @@ func OpenAt(ctx context.Context, dsn string, version int) (*DB, error) {
 		sdb.Close()
 		return nil, err
 	}
-	db.shm = openShm(dialect, dsn, db.readOnly)
+	db.shmPath = shmPathOf(dialect, dsn, db.readOnly)
+	db.CommitMark() // opens it
 	return db, nil
 }
 
@@ -193,8 +197,8 @@ func Redact(dsn string) string {
 // Close closes the store.
 func (db *DB) Close() error {
 	db.stmts.Range(func(_, v any) bool { v.(*sql.Stmt).Close(); return true })
-	if db.shm != nil {
-		db.shm.Close()
+	if shm := db.shm.Load(); shm != nil {
+		shm.Close()
 	}
 	return db.sql.Close()
 }
@@ -262,19 +266,7 @@ func (tx *Tx) SQL() *sql.Tx { return tx.tx }
 // InTx runs fn in a transaction, committing when it returns nil and rolling
 // back otherwise.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	stx, err := db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	tx := &Tx{q: q{db: stx, dialect: db.dialect}, tx: stx}
-	if err := fn(tx); err != nil {
-		stx.Rollback()
-		return err
-	}
-	if err := stx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return db.inTx(ctx, db.sql.BeginTx, fn)
 }
 
 // Migration is one numbered schema step.
