@@ -57,7 +57,6 @@ func (db *DB) InExclusiveTx(ctx context.Context, fn func(tx *Tx) error) (exclusi
 		if werr == nil {
 			_, werr = conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = NORMAL")
 		}
-
 		if werr != nil {
 			// The next open of the store sets the write-ahead log again.
 			err = errors.Join(err, fmt.Errorf("store back to its write-ahead log: %w", werr))
