@@ -372,10 +372,10 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 	return nil
 }
 
-// A spilled login (or activity row) names its user by a key: for a user whose ext id is
-// a decimal below bulkDenseSize (the user cache holds it in its dense
-// part once stored), that decimal << 1 | 1; for any other, its row id
-// << 1. One user has one key, so its logins make one pack. Login learns
+// A spilled login (or activity row) names its user by a key: for a user
+// whose ext id is a decimal below bulkDenseSize (the user cache holds it
+// in its dense part once stored), that decimal << 1 | 1; for any other,
+// its row id << 1. One user has one key, so its rows make one pack. Login learns
 // that a user is stored from the cache's bit set (256 KB), and the row
 // id is read from the dense part (16 MB) only when the user's pack is
 // written: the packs come out of the merge by key, so the dense part is
@@ -392,7 +392,7 @@ func userKey(ext string, id int64) int64 {
 	return id << 1
 }
 
-// keyedUser returns the row id of the user of a spilled login's key.
+// keyedUser returns the row id of the user a spilled row's key names.
 func (b *PlatformBulk) keyedUser(key int64) (int64, error) {
 	if key&1 == 0 {
 		return key >> 1, nil
@@ -423,10 +423,10 @@ func (b *PlatformBulk) resolveCached() {
 	}
 	for i := range b.packed {
 		x := &b.packed[i]
-		if x.ext == "" {
-			// keyed by its ext id (Activity)
-		} else if id, ok := b.cache.get(x.ext); ok {
-			x.uid, x.ext = userKey(x.ext, id), ""
+		if x.ext != "" { // else keyed by its ext id (Activity)
+			if id, ok := b.cache.get(x.ext); ok {
+				x.uid, x.ext = userKey(x.ext, id), ""
+			}
 		}
 		if x.other == "" {
 			continue
@@ -1257,17 +1257,16 @@ func (b *PlatformBulk) dropIndexes(ctx context.Context) error {
 		if d.table == "payments" && payments > 4*b.written {
 			continue
 		}
-		name := d.index
 		var def string
-		err := b.tx.queryRow(ctx, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", name).Scan(&def)
+		err := b.tx.queryRow(ctx, "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", d.index).Scan(&def)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := b.tx.exec(ctx, "DROP INDEX "+name); err != nil {
-			return fmt.Errorf("defer index %s: %w", name, err)
+		if _, err := b.tx.exec(ctx, "DROP INDEX "+d.index); err != nil {
+			return fmt.Errorf("defer index %s: %w", d.index, err)
 		}
 		b.deferred = append(b.deferred, def)
 	}
@@ -1315,8 +1314,9 @@ func (b *PlatformBulk) Close(ctx context.Context) error {
 type userCache struct {
 	dense []int64 // by value, 0 not cached (row ids start at 1)
 	// known has bit n set when dense[n] is: 256 KB when full, it stays in
-	// the CPU's cache where dense (16 MB) does not, so that a login can
-	// learn that its user is stored without reading dense (loginUser).
+	// the CPU's cache where dense (16 MB) does not, so that a login or
+	// activity row can learn that its user is stored without reading
+	// dense (extUserKey).
 	known []uint64
 	num   map[uint64]int64
 	str   map[string]int64
