@@ -334,12 +334,14 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 		if rec.Entity == platform.EntityUser && rec.Username != "" {
 			username = im.m.Platform + ":" + strings.ToLower(rec.Username)
 		}
-		ipKind, ip := identifier.KindIPv4, rec.IP
-		if strings.Contains(rec.IP, ":") {
-			ipKind = identifier.KindIPv6
-		}
-		if rec.Entity == platform.EntityLogin {
-			ip = "" // packed with the logins at the end (store.PlatformBulk.Pack)
+		// A login's IP is packed with the logins at the end
+		// (store.PlatformBulk.Pack), not stored as an identifier.
+		ipKind, ip := identifier.KindIPv4, ""
+		if rec.IP.IsValid() && rec.Entity != platform.EntityLogin {
+			ip = rec.IP.String()
+			if rec.IP.Is6() {
+				ipKind = identifier.KindIPv6
+			}
 		}
 		for _, err := range []error{add(identifier.KindEmail, rec.Email), add(identifier.KindPhone, rec.Phone), add(identifier.KindUsername, username), add(ipKind, ip)} {
 			if err != nil {
@@ -425,7 +427,7 @@ func (im *platformImport) login(ctx context.Context, file string, row *dump.Row,
 	if row.Offset <= src.stored {
 		return nil
 	}
-	return im.bulk.Login(ctx, rec.User, store.PlatformLogin{SourceID: src.id, Offset: row.Offset, Line: row.Line, IP: rec.IP, Time: rec.Time, Agent: rec.UserAgent})
+	return im.bulk.Login(ctx, rec.User, store.PlatformLogin{SourceID: src.id, Offset: row.Offset, Line: row.Line, Addr: rec.IP, Time: rec.Time, Agent: rec.UserAgent})
 }
 
 // source is the platform's source of rows of table in file.

@@ -30,9 +30,9 @@ type Record struct {
 	DisplayName string
 	Role        string
 	Country     string
-	Email       string // normalised (identifier package)
-	Phone       string // E.164
-	IP          string // canonical text
+	Email       string     // normalised (identifier package)
+	Phone       string     // E.164
+	IP          netip.Addr // unmapped, without a zone; not valid when the row has none
 	Time        time.Time
 	UserAgent   string
 
@@ -271,65 +271,72 @@ func clip(s string) string {
 }
 
 // ip reads an address: text, an INET_ATON integer or INET6_ATON bytes.
-func (p *plan) ip(row *dump.Row) (string, error) {
+// It is an address, not text: a login's IP is looked up by its value
+// (store.PlatformBulk.Login), and only an IP not seen before is written
+// out as text.
+func (p *plan) ip(row *dump.Row) (netip.Addr, error) {
 	b, ok := p.raw(propIP, row)
 	if !ok {
-		return "", nil
+		return netip.Addr{}, nil
 	}
 	switch p.f[propIP].typ {
 	case TypeIPInt:
 		n, err := strconv.ParseUint(string(b), 10, 32)
 		if err != nil {
-			return "", fmt.Errorf("IP integer %q: %v", clip(string(b)), err)
+			return netip.Addr{}, fmt.Errorf("IP integer %q: %v", clip(string(b)), err)
 		}
 		var a [4]byte
 		binary.BigEndian.PutUint32(a[:], uint32(n))
-		return netip.AddrFrom4(a).String(), nil
+		return netip.AddrFrom4(a), nil
 	case TypeIPBin:
 		if a, ok := netip.AddrFromSlice(b); ok {
-			return a.Unmap().String(), nil
+			return a.Unmap(), nil
 		}
-		return "", fmt.Errorf("IP bytes: %d bytes, want 4 or 16", len(b))
+		return netip.Addr{}, fmt.Errorf("IP bytes: %d bytes, want 4 or 16", len(b))
 	}
-	if canonicalIPv4(b) {
-		return string(b), nil
+	if a, ok := plainIPv4(b); ok {
+		return netip.AddrFrom4(a), nil
 	}
 	a, err := netip.ParseAddr(strings.TrimSpace(string(b)))
 	if err != nil {
 		if a, ok := netip.AddrFromSlice(b); ok && (len(b) == 4 || len(b) == 16) {
-			return a.Unmap().String(), nil
+			return a.Unmap(), nil
 		}
-		return "", fmt.Errorf("IP %q: %v", clip(string(b)), err)
+		return netip.Addr{}, fmt.Errorf("IP %q: %v", clip(string(b)), err)
 	}
-	return a.Unmap().WithZone("").String(), nil
+	return a.Unmap().WithZone(""), nil
 }
 
-// canonicalIPv4 reports whether b is an IPv4 address as netip writes it:
-// four decimal octets up to 255, without leading zeros or spaces.
-func canonicalIPv4(b []byte) bool {
+// plainIPv4 reads an IPv4 address as netip writes it, four decimal
+// octets up to 255 without leading zeros or spaces, without a copy of
+// the text; ok is false for anything else (which netip then reads, or
+// rejects).
+func plainIPv4(b []byte) (a [4]byte, ok bool) {
 	if len(b) < 7 || len(b) > 15 {
-		return false
+		return a, false
 	}
 	octets, digits, v := 0, 0, 0
 	for i, c := range b {
 		switch {
 		case c >= '0' && c <= '9':
 			if digits == 1 && v == 0 { // a leading zero
-				return false
+				return a, false
 			}
 			v = 10*v + int(c-'0')
 			digits++
 			if v > 255 {
-				return false
+				return a, false
 			}
-		case c == '.' && digits > 0 && i < len(b)-1:
+		case c == '.' && digits > 0 && i < len(b)-1 && octets < 3:
+			a[octets] = byte(v)
 			octets++
 			digits, v = 0, 0
 		default:
-			return false
+			return a, false
 		}
 	}
-	return octets == 3 && digits > 0
+	a[3] = byte(v)
+	return a, octets == 3 && digits > 0
 }
 
 var timeLayouts = []string{time.DateTime, "2006-01-02 15:04:05.999999999", time.DateOnly, "2006-01-02T15:04:05", "2006-01-02T15:04:05.999999999"}

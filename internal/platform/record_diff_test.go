@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
@@ -87,7 +88,14 @@ func staleRecord() Record {
 		case reflect.Int64:
 			f.SetInt(-7)
 		default:
-			f.Set(reflect.ValueOf(time.Unix(1, 0)))
+			switch f.Interface().(type) {
+			case time.Time:
+				f.Set(reflect.ValueOf(time.Unix(1, 0)))
+			case netip.Addr:
+				f.Set(reflect.ValueOf(netip.MustParseAddr("203.0.113.7")))
+			default:
+				panic(fmt.Sprintf("staleRecord: field %s of type %s", v.Type().Field(i).Name, f.Type()))
+			}
 		}
 	}
 	return r

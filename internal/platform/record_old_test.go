@@ -78,8 +78,9 @@ func oldRecord(m *Mapping, row *dump.Row) (rec Record, problems []error, err err
 	if f, ok := t.Properties["ip"]; ok {
 		if ip, err := oldIP(m, f, row); err != nil {
 			problems = append(problems, &ColumnError{f.Column, err})
-		} else {
-			rec.IP = ip
+		} else if ip != "" {
+			// The text the old reading gave, as the address Record now gives.
+			rec.IP = netip.MustParseAddr(ip)
 		}
 	}
 	for _, prop := range []string{"time", "created"} {

@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"math/bits"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,9 +44,9 @@ type PlatformBulk struct {
 	rowsOnly   bool // the platform's activity is in rows from before packs: it stays there
 	logins     []bulkLogin
 	spill      loginSpill
-	loginsOff  map[int64]int64  // source id -> the highest offset of its logins spilled
-	agents     map[string]int64 // user agent -> row id, cleared when full
-	ips        map[string]int64 // login IP -> platform_ips row id, cleared when full
+	loginsOff  map[int64]int64      // source id -> the highest offset of its logins spilled
+	agents     map[string]int64     // user agent -> row id, cleared when full
+	ips        map[netip.Addr]int64 // login IP -> platform_ips row id, cleared when full
 	queued     int
 	written    int64    // identifier and activity rows written
 	deferAt    int64    // rows written before the secondary indexes are dropped (0: never)
@@ -57,8 +58,9 @@ type PlatformBulk struct {
 // the caches), and the texts of those still to look up ("" none). Its
 // user is looked up when the batch is written (resolveCached).
 type bulkLogin struct {
-	ext, ip, agent string
-	p              packLogin
+	ext, agent string
+	ip         netip.Addr // valid: to look up
+	p          packLogin
 }
 
 type bulkIdent struct {
@@ -146,7 +148,7 @@ var bulkDeferred = []struct{ table, index string }{
 // before the transaction ends.
 func (tx *Tx) PlatformBulk(ctx context.Context, platformID int64) (*PlatformBulk, error) {
 	b := &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: newUserCache(),
-		userAt: map[string]int{}, actAt: map[string]int{}, agents: map[string]int64{}, ips: map[string]int64{},
+		userAt: map[string]int{}, actAt: map[string]int{}, agents: map[string]int64{}, ips: map[netip.Addr]int64{},
 		loginsOff: map[int64]int64{}, actSources: map[int64]bool{}, kinds: map[string]uint8{}}
 	// A platform with activity rows from before packs (migration 0035) and
 	// no packs keeps its activity in rows, each stored once per ref, so
@@ -250,10 +252,17 @@ func (b *PlatformBulk) Login(ctx context.Context, ext string, l PlatformLogin) e
 	} else {
 		x.ext = ext
 	}
-	if id, ok := b.ips[l.IP]; ok || l.IP == "" {
+	ip := l.Addr
+	if !ip.IsValid() && l.IP != "" {
+		var err error
+		if ip, err = netip.ParseAddr(l.IP); err != nil {
+			return fmt.Errorf("platform login: IP %q: %v", l.IP, err)
+		}
+	}
+	if id, ok := b.ips[ip]; ok || !ip.IsValid() {
 		x.p.ip = id
 	} else {
-		x.ip = l.IP
+		x.ip = ip
 	}
 	if id, ok := b.agents[l.Agent]; ok || l.Agent == "" {
 		x.p.agent = id
@@ -713,19 +722,20 @@ func (b *PlatformBulk) flushLogins(ctx context.Context, id func(string) int64) e
 	if len(b.logins) == 0 {
 		return nil
 	}
-	var agents, ips []string
+	var agents []string
+	var ips []netip.Addr
 	for _, x := range b.logins {
 		if x.agent != "" {
 			agents = append(agents, x.agent)
 		}
-		if x.ip != "" {
+		if x.ip.IsValid() {
 			ips = append(ips, x.ip)
 		}
 	}
-	if err := b.dictionary(ctx, agentDict, b.agents, agents); err != nil {
+	if err := dictionary(ctx, b, agentDict, b.agents, agents, func(v string) string { return v }); err != nil {
 		return err
 	}
-	if err := b.dictionary(ctx, ipDict, b.ips, ips); err != nil {
+	if err := dictionary(ctx, b, ipDict, b.ips, ips, netip.Addr.String); err != nil {
 		return err
 	}
 	for i := range b.logins {
@@ -733,7 +743,7 @@ func (b *PlatformBulk) flushLogins(ctx context.Context, id func(string) int64) e
 		if x.ext != "" {
 			x.p.user = userKey(x.ext, id(x.ext))
 		}
-		if x.ip != "" {
+		if x.ip.IsValid() {
 			x.p.ip = b.ips[x.ip]
 		}
 		if x.agent != "" {
@@ -770,14 +780,15 @@ var (
 		extra:  func(ip string) []any { k := ipKind(ip); return []any{k, k + ":" + ip} }}
 )
 
-// dictionary stores the texts vals (of queued logins, not cached when
-// queued) in d's table once per platform and caches their row ids in
-// cache.
-func (b *PlatformBulk) dictionary(ctx context.Context, d bulkDict, cache map[string]int64, vals []string) error {
-	var need []string
-	seen := map[string]bool{}
+// dictionary stores the values vals (of queued logins, not cached when
+// queued), as their texts, in d's table once per platform and caches
+// their row ids in cache. The zero value is none.
+func dictionary[V comparable](ctx context.Context, b *PlatformBulk, d bulkDict, cache map[V]int64, vals []V, text func(V) string) error {
+	var zero V
+	var need []V
+	seen := map[V]bool{}
 	for _, v := range vals {
-		if v != "" && !seen[v] {
+		if v != zero && !seen[v] {
 			seen[v] = true
 			if _, ok := cache[v]; !ok {
 				need = append(need, v)
@@ -791,7 +802,13 @@ func (b *PlatformBulk) dictionary(ctx context.Context, d bulkDict, cache map[str
 			need = append(need, v)
 		}
 	}
-	return b.rowIDs(ctx, d, need, func(v string, id int64) { cache[v] = id })
+	texts := make([]string, len(need))
+	byText := make(map[string]V, len(need))
+	for i, v := range need {
+		texts[i] = text(v)
+		byText[texts[i]] = v
+	}
+	return b.rowIDs(ctx, d, texts, func(t string, id int64) { cache[byText[t]] = id })
 }
 
 // rowIDs finds the row ids of the distinct texts vals in d's table,

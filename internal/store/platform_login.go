@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -17,9 +18,10 @@ type PlatformLogin struct {
 	Offset   int64
 	Line     int64
 	UserID   int64
-	IP       string    // canonical text, "" unknown
-	At       string    // RFC 3339 UTC, "" unknown
-	Time     time.Time // not zero: the time, for PlatformBulk.Login, which then does not read At
+	IP       string     // canonical text, "" unknown
+	Addr     netip.Addr // valid: the IP, for PlatformBulk.Login, which then does not read IP
+	At       string     // RFC 3339 UTC, "" unknown
+	Time     time.Time  // not zero: the time, for PlatformBulk.Login, which then does not read At
 	Agent    string
 	// Read back only.
 	UserExt string
