@@ -1,6 +1,8 @@
 package platform
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"testing"
 )
@@ -31,4 +33,21 @@ func FuzzPlainIPv4(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkPlainIPv4)
+}
+
+// BenchmarkPlainIPv4 reads 4,096 IPv4 addresses drawn at random, so
+// that their octets' lengths do not repeat in a pattern the processor
+// learns. An octet at a time, by digits, measured no faster than this
+// byte at a time loop (23-27 ns against 24-35 in one run).
+func BenchmarkPlainIPv4(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	ips := make([][]byte, 4096)
+	for i := range ips {
+		ips[i] = fmt.Appendf(nil, "%d.%d.%d.%d", r.IntN(256), r.IntN(256), r.IntN(256), r.IntN(256))
+	}
+	for i := 0; b.Loop(); i++ {
+		if _, ok := plainIPv4(ips[i%len(ips)]); !ok {
+			b.Fatal(string(ips[i%len(ips)]))
+		}
+	}
 }
