@@ -328,7 +328,7 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 			if v == "" {
 				return nil
 			}
-			return im.bulk.Identifier(ctx, rec.User, string(kind), identifier.Key(kind, v), atText())
+			return im.bulk.Identifier(ctx, rec.User, identifier.Key(kind, v), rec.Time)
 		}
 		username := ""
 		if rec.Entity == platform.EntityUser && rec.Username != "" {
@@ -349,8 +349,7 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 			}
 		}
 		if rec.Address != "" && (rec.Entity == platform.EntityUser || rec.Entity == platform.EntityDeposit) {
-			kind, _, _ := strings.Cut(rec.Address, ":")
-			if err := im.bulk.Identifier(ctx, rec.User, kind, rec.Address, atText()); err != nil {
+			if err := im.bulk.Identifier(ctx, rec.User, rec.Address, rec.Time); err != nil {
 				return err
 			}
 		}

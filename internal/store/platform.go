@@ -86,8 +86,8 @@ const (
 		country = CASE WHEN excluded.country <> '' THEN excluded.country ELSE platform_users.country END,
 		created = CASE WHEN excluded.created <> '' THEN excluded.created ELSE platform_users.created END`
 	upsertIdentTail = ` ON CONFLICT (user_id, key) DO UPDATE SET
-		first_seen = CASE WHEN excluded.first_seen <> '' AND (platform_identifiers.first_seen = '' OR excluded.first_seen < platform_identifiers.first_seen) THEN excluded.first_seen ELSE platform_identifiers.first_seen END,
-		last_seen = CASE WHEN excluded.last_seen > platform_identifiers.last_seen THEN excluded.last_seen ELSE platform_identifiers.last_seen END`
+		first_at = CASE WHEN platform_identifiers.first_at IS NULL OR excluded.first_at < platform_identifiers.first_at THEN excluded.first_at ELSE platform_identifiers.first_at END,
+		last_at = CASE WHEN platform_identifiers.last_at IS NULL OR excluded.last_at > platform_identifiers.last_at THEN excluded.last_at ELSE platform_identifiers.last_at END`
 	upsertActivityTail = ` ON CONFLICT (platform_id, ref) DO UPDATE SET status = excluded.status, matched = excluded.matched`
 )
 
@@ -131,13 +131,31 @@ func (tx *Tx) UpsertPlatformUser(ctx context.Context, u PlatformUser) (int64, er
 	return id, err
 }
 
-// AddPlatformIdentifier records that user holds identifier key, seen at
-// at (RFC 3339 UTC, "" unknown): the first and last times widen.
-func (tx *Tx) AddPlatformIdentifier(ctx context.Context, userID int64, kind, key, at string) error {
-	_, err := tx.exec(ctx, `INSERT INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+// AddPlatformIdentifier records that user holds identifier key (its
+// kind is the key's, identifier.Key), seen at at (zero: unknown): the
+// first and last times widen.
+func (tx *Tx) AddPlatformIdentifier(ctx context.Context, userID int64, key string, at time.Time) error {
+	if err := checkIdentKey(key); err != nil {
+		return err
+	}
+	var t any
+	if !at.IsZero() {
+		t = at.Unix()
+	}
+	_, err := tx.exec(ctx, `INSERT INTO platform_identifiers (user_id, key, first_at, last_at) VALUES (?, ?, ?, ?)
 `+upsertIdentTail,
-		userID, kind, key, at, at)
+		userID, key, t, t)
 	return err
+}
+
+// checkIdentKey checks that key names its kind, as identifier.Key writes
+// it (kind:value): a platform identifier's kind is read from its key
+// (migration 0038).
+func checkIdentKey(key string) error {
+	if i := strings.IndexByte(key, ':'); i <= 0 {
+		return fmt.Errorf("platform identifier %q: the key does not begin with its kind", key)
+	}
+	return nil
 }
 
 // UpsertPlatformActivity stores an activity row once per (platform, ref);
@@ -212,7 +230,7 @@ type PlatformIdentifier struct {
 // (the login packs, and platform_login_ips before them), one row per user and key with the widest first
 // and last times of both.
 func (q q) PlatformIdentifiers(ctx context.Context, platformID int64) ([]PlatformIdentifier, error) {
-	rows, err := q.query(ctx, `SELECT i.user_id, i.kind, i.key, i.first_seen, i.last_seen FROM platform_identifiers i
+	rows, err := q.query(ctx, `SELECT i.user_id, i.kind, i.key, i.first_at, i.last_at FROM platform_identifiers i
 		JOIN platform_users u ON u.id = i.user_id WHERE u.platform_id = ? ORDER BY i.user_id, i.key`, platformID)
 	if err != nil {
 		return nil, err
@@ -220,10 +238,12 @@ func (q q) PlatformIdentifiers(ctx context.Context, platformID int64) ([]Platfor
 	var out []PlatformIdentifier
 	for rows.Next() {
 		var i PlatformIdentifier
-		if err := rows.Scan(&i.UserID, &i.Kind, &i.Key, &i.FirstSeen, &i.LastSeen); err != nil {
+		var first, last sql.NullInt64
+		if err := rows.Scan(&i.UserID, &i.Kind, &i.Key, &first, &last); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		i.FirstSeen, i.LastSeen = loginText(first), loginText(last)
 		out = append(out, i)
 	}
 	if err := rows.Close(); err != nil {

@@ -64,20 +64,29 @@ type bulkLogin struct {
 }
 
 type bulkIdent struct {
-	ext, kind, key, first, last string
-	uid                         int64
-	seq                         int // its place in the batch
+	ext, key    string
+	first, last int64 // Unix seconds, when seen
+	seen        bool  // false: the times are unknown
+	uid         int64
+	seq         int // its place in the batch
 }
 
 // mergeIdents merges identifiers sorted by user, key and place in the
-// batch that name the same key of the same user into the first: its kind,
-// the earliest first time and the latest last time ("" unknown).
+// batch that name the same key of the same user into the first: the
+// earliest first time and the latest last time.
 func mergeIdents(xs []bulkIdent) []bulkIdent {
 	out := xs[:0]
 	for i := range xs {
 		x := &xs[i]
 		if n := len(out); n > 0 && out[n-1].uid == x.uid && out[n-1].key == x.key {
-			widenSeen(&out[n-1].first, &out[n-1].last, x.first, x.last)
+			m := &out[n-1]
+			switch {
+			case !x.seen:
+			case !m.seen:
+				m.first, m.last, m.seen = x.first, x.last, true
+			default:
+				m.first, m.last = min(m.first, x.first), max(m.last, x.last)
+			}
 			continue
 		}
 		out = append(out, *x)
@@ -191,13 +200,21 @@ func (b *PlatformBulk) User(ctx context.Context, u PlatformUser) error {
 	return b.queue(ctx)
 }
 
-// Identifier queues that the user ext holds identifier key, seen at at
-// (RFC 3339 UTC, "" unknown): the first and last times widen.
-// The same identifier queued again is merged when the batch is written
-// (flushIdents), once sorted: a map of the batch's identifiers, to merge
-// them as they were queued, hashed two texts an identifier.
-func (b *PlatformBulk) Identifier(ctx context.Context, ext, kind, key, at string) error {
-	b.idents = append(b.idents, bulkIdent{ext: ext, kind: kind, key: key, first: at, last: at, seq: len(b.idents)})
+// Identifier queues that the user ext holds identifier key (its kind is
+// the key's, identifier.Key), seen at at (zero: unknown): the first and
+// last times widen. The same identifier queued again is merged when the
+// batch is written (flushIdents), once sorted: a map of the batch's
+// identifiers, to merge them as they were queued, hashed two texts an
+// identifier.
+func (b *PlatformBulk) Identifier(ctx context.Context, ext, key string, at time.Time) error {
+	if err := checkIdentKey(key); err != nil {
+		return err
+	}
+	x := bulkIdent{ext: ext, key: key, seq: len(b.idents)}
+	if !at.IsZero() {
+		x.first, x.last, x.seen = at.Unix(), at.Unix(), true
+	}
+	b.idents = append(b.idents, x)
 	return b.queue(ctx)
 }
 
@@ -583,9 +600,13 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 	for start := 0; start < len(b.idents); {
 		part := b.idents[start : start+chunk(len(b.idents)-start, bulkChunk)]
 		start += len(part)
-		args := b.argsFor(5 * len(part))
+		args := b.argsFor(4 * len(part))
 		for _, i := range part {
-			args = append(args, i.uid, i.kind, i.key, i.first, i.last)
+			if i.seen {
+				args = append(args, i.uid, i.key, i.first, i.last)
+			} else {
+				args = append(args, i.uid, i.key, nil, nil)
+			}
 		}
 		if b.tx.dialect == SQLite {
 			if done, err := b.insertNewIdents(ctx, len(part), args); err != nil || done {
@@ -595,7 +616,7 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 				continue
 			}
 		}
-		st, err := b.stmt(ctx, "INSERT INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES ", "(?, ?, ?, ?, ?)", len(part), upsertIdentTail)
+		st, err := b.stmt(ctx, "INSERT INTO platform_identifiers (user_id, key, first_at, last_at) VALUES ", "(?, ?, ?, ?)", len(part), upsertIdentTail)
 		if err != nil {
 			return err
 		}
@@ -615,13 +636,18 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 // caller writes them again as the upsert, which widens the times of
 // those and leaves the rows just inserted as they are.
 //
-// Binding fewer values, the kind taken from the key and the time given
-// once (INSERT ... SELECT substr(...) ... FROM (VALUES ...)), was tried:
+// A row binds four values, two of them integers: the kind is the key's
+// (a virtual column since migration 0038) and the times are Unix
+// seconds. Taking the kind from the key in the statement instead
+// (INSERT ... SELECT substr(...) ... FROM (VALUES ...)) was tried before:
 // a function in the statement may fail, so SQLite keeps a statement
 // journal for it again, and a million identifiers inserted at random
-// with pages spilling took 24.2 CPU-s against 12.9.
+// with pages spilling took 24.2 CPU-s against 12.9. Binding the time
+// once and naming it twice (?NNN) was tried too: the driver looks each
+// parameter's name up, which SQLite does by a walk of the statement's
+// names, and 1,024 rows a statement took 4.5 times as long.
 func (b *PlatformBulk) insertNewIdents(ctx context.Context, n int, args []any) (bool, error) {
-	st, err := b.stmt(ctx, "INSERT OR IGNORE INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES ", "(?, ?, ?, ?, ?)", n, "")
+	st, err := b.stmt(ctx, "INSERT OR IGNORE INTO platform_identifiers (user_id, key, first_at, last_at) VALUES ", "(?, ?, ?, ?)", n, "")
 	if err != nil {
 		return false, err
 	}

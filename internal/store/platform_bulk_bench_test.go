@@ -39,19 +39,19 @@ func BenchmarkPlatformIdentifiers(b *testing.B) {
 		for n := 0; n < b.N; {
 			users++
 			ext := fmt.Sprint(users)
-			at := fmt.Sprintf("2024-%02d-%02dT%02d:%02d:00Z", users%12+1, users%28+1, users%24, users%60)
-			if err := w.User(ctx, PlatformUser{ExtID: ext, Username: "user" + ext, Role: "member", Created: at}); err != nil {
+			at := time.Date(2024, time.Month(users%12+1), users%28+1, users%24, users%60, 0, 0, time.UTC)
+			if err := w.User(ctx, PlatformUser{ExtID: ext, Username: "user" + ext, Role: "member", Created: at.Format(time.RFC3339)}); err != nil {
 				return err
 			}
-			for _, id := range [][2]string{{"email", "email:user" + ext + "@example.org"}, {"username", "benchvid:user" + ext}, {"ipv4", fmt.Sprintf("ipv4:198.51.100.%d", users%256)}} {
-				if err := w.Identifier(ctx, ext, id[0], id[1], at); err != nil {
+			for _, key := range []string{"email:user" + ext + "@example.org", "username:benchvid:user" + ext, fmt.Sprintf("ipv4:198.51.100.%d", users%256)} {
+				if err := w.Identifier(ctx, ext, key, at); err != nil {
 					return err
 				}
 				n++
 			}
 			if users%10 == 0 {
 				other := fmt.Sprint(r.IntN(users) + 1)
-				if err := w.Identifier(ctx, other, "eth", fmt.Sprintf("eth:0x%040x", r.Uint64()), at); err != nil {
+				if err := w.Identifier(ctx, other, fmt.Sprintf("eth:0x%040x", r.Uint64()), at); err != nil {
 					return err
 				}
 				n++

@@ -54,7 +54,7 @@ func TestPlatformBulkDefersIndexes(t *testing.T) {
 		}
 		for i := range 300 {
 			ext := fmt.Sprint(i)
-			if err := b.Identifier(ctx, ext, "email", fmt.Sprintf("email:u%d@example.org", i), "2024-03-01T00:00:00Z"); err != nil {
+			if err := b.Identifier(ctx, ext, fmt.Sprintf("email:u%d@example.org", i), time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 				return err
 			}
 			if err := b.Activity(ctx, ext, "", PlatformActivity{Ref: "uploads id=" + ext, Kind: "upload"}); err != nil {
@@ -64,7 +64,7 @@ func TestPlatformBulkDefersIndexes(t *testing.T) {
 		if err := b.Flush(ctx); err != nil {
 			return err
 		}
-		if err := b.Identifier(ctx, "1", "email", "email:late@example.org", ""); err != nil { // a flush past the threshold
+		if err := b.Identifier(ctx, "1", "email:late@example.org", time.Time{}); err != nil { // a flush past the threshold
 			return err
 		}
 		if err := b.Flush(ctx); err != nil {
@@ -463,7 +463,7 @@ func TestPlatformBulkReleasesRuns(t *testing.T) {
 		if len(b.spill.runs) != 0 || len(b.spill.mem) != n {
 			t.Fatalf("after a batch of logins: %d runs, %d logins in memory", len(b.spill.runs), len(b.spill.mem))
 		}
-		if err := b.Identifier(ctx, "u1", "email", "email:u1@example.org", "2024-03-01T00:00:00Z"); err != nil {
+		if err := b.Identifier(ctx, "u1", "email:u1@example.org", time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 			return err
 		}
 		if err := b.Flush(ctx); err != nil {
@@ -555,23 +555,28 @@ func TestSQLLiteral(t *testing.T) {
 }
 
 // TestMergeIdents: the same key of the same user, queued more than once
-// in a batch, is written once with its first kind, the earliest first
-// time and the latest last time; other users and keys are kept.
+// in a batch, is written once with the earliest first time and the
+// latest last time of those seen (unknown when none is); other users and
+// keys are kept.
 func TestMergeIdents(t *testing.T) {
 	xs := []bulkIdent{
-		{uid: 1, key: "a", kind: "k1", first: "2024-02", last: "2024-02", seq: 0},
-		{uid: 1, key: "a", kind: "k2", first: "", last: "", seq: 3},
-		{uid: 1, key: "a", kind: "k3", first: "2024-01", last: "2024-01", seq: 5},
-		{uid: 1, key: "a", kind: "k4", first: "2024-03", last: "2024-03", seq: 6},
-		{uid: 1, key: "b", kind: "k1", first: "", last: "", seq: 1},
-		{uid: 2, key: "a", kind: "k1", first: "2024-05", last: "2024-05", seq: 2},
-		{uid: 2, key: "a", kind: "k1", first: "", last: "", seq: 4},
+		{uid: 1, key: "a", first: 20, last: 20, seen: true, seq: 0},
+		{uid: 1, key: "a", seq: 3},
+		{uid: 1, key: "a", first: 10, last: 10, seen: true, seq: 5},
+		{uid: 1, key: "a", first: 30, last: 30, seen: true, seq: 6},
+		{uid: 1, key: "b", seq: 1},
+		{uid: 2, key: "a", seq: 2},
+		{uid: 2, key: "a", first: -50, last: -50, seen: true, seq: 4},
+		{uid: 2, key: "a", seq: 7},
+		{uid: 3, key: "a", seq: 8},
+		{uid: 3, key: "a", seq: 9},
 	}
 	got := mergeIdents(xs)
 	want := []bulkIdent{
-		{uid: 1, key: "a", kind: "k1", first: "2024-01", last: "2024-03", seq: 0},
-		{uid: 1, key: "b", kind: "k1", first: "", last: "", seq: 1},
-		{uid: 2, key: "a", kind: "k1", first: "2024-05", last: "2024-05", seq: 2},
+		{uid: 1, key: "a", first: 10, last: 30, seen: true, seq: 0},
+		{uid: 1, key: "b", seq: 1},
+		{uid: 2, key: "a", first: -50, last: -50, seen: true, seq: 2},
+		{uid: 3, key: "a", seq: 8},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("mergeIdents = %+v\nwant %+v", got, want)
@@ -625,7 +630,7 @@ func TestPlatformBulkDefersPaymentIndexes(t *testing.T) {
 				return err
 			}
 			for i := range 300 {
-				if err := b.Identifier(ctx, fmt.Sprint(i), "email", fmt.Sprintf("email:u%d@example.org", i), ""); err != nil {
+				if err := b.Identifier(ctx, fmt.Sprint(i), fmt.Sprintf("email:u%d@example.org", i), time.Time{}); err != nil {
 					return err
 				}
 			}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -33,14 +34,14 @@ func testPlatforms(t *testing.T, db *store.DB) {
 				return err
 			}
 			for _, at := range []string{"2024-03-02T00:00:00Z", "2024-01-02T00:00:00Z", "", "2024-02-02T00:00:00Z"} {
-				if err := tx.AddPlatformIdentifier(ctx, alice, "ipv4", "ipv4:192.0.2.1", at); err != nil {
+				if err := tx.AddPlatformIdentifier(ctx, alice, "ipv4:192.0.2.1", rfc3339(t, at)); err != nil {
 					return err
 				}
 			}
-			if err := tx.AddPlatformIdentifier(ctx, alice, "email", "email:alice@example.org", ""); err != nil {
+			if err := tx.AddPlatformIdentifier(ctx, alice, "email:alice@example.org", time.Time{}); err != nil {
 				return err
 			}
-			if err := tx.AddPlatformIdentifier(ctx, bob, "email", "email:bob@example.org", ""); err != nil {
+			if err := tx.AddPlatformIdentifier(ctx, bob, "email:bob@example.org", time.Time{}); err != nil {
 				return err
 			}
 			for _, a := range []store.PlatformActivity{
@@ -101,4 +102,17 @@ func testPlatforms(t *testing.T, db *store.DB) {
 		links[0].Source != "examplevid user bob" {
 		t.Fatalf("PlatformLinks = %+v, %v", links, err)
 	}
+}
+
+// rfc3339 reads an RFC 3339 time, "" the zero time (unknown).
+func rfc3339(t *testing.T, s string) time.Time {
+	t.Helper()
+	if s == "" {
+		return time.Time{}
+	}
+	v, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -34,7 +35,7 @@ func testPlatformBulk(t *testing.T, db *store.DB) {
 			for i := 1; i <= users; i++ {
 				ext := fmt.Sprint(i)
 				for _, at := range []string{"2024-03-02T00:00:00Z", "2024-01-02T00:00:00Z", ""} {
-					if err := b.Identifier(ctx, ext, "ipv4", fmt.Sprintf("ipv4:192.0.2.%d", i%200+1), at); err != nil {
+					if err := b.Identifier(ctx, ext, fmt.Sprintf("ipv4:192.0.2.%d", i%200+1), rfc3339(t, at)); err != nil {
 						return err
 					}
 				}
@@ -59,7 +60,7 @@ func testPlatformBulk(t *testing.T, db *store.DB) {
 				if err := b.User(ctx, store.PlatformUser{ExtID: fmt.Sprint(i), Country: "NL"}); err != nil { // the same user again, other fields
 					return err
 				}
-				if err := b.Identifier(ctx, fmt.Sprint(i), "ipv4", fmt.Sprintf("ipv4:192.0.2.%d", i%200+1), "2024-04-01T00:00:00Z"); err != nil {
+				if err := b.Identifier(ctx, fmt.Sprint(i), fmt.Sprintf("ipv4:192.0.2.%d", i%200+1), rfc3339(t, "2024-04-01T00:00:00Z")); err != nil {
 					return err
 				}
 			}
@@ -136,11 +137,11 @@ func testPlatformBulkUserIDs(t *testing.T, db *store.DB) {
 				if err := b.User(ctx, u); err != nil {
 					return err
 				}
-				if err := b.Identifier(ctx, ext, "email", "email:"+p.Name+ext+"@example.org", ""); err != nil {
+				if err := b.Identifier(ctx, ext, "email:"+p.Name+ext+"@example.org", time.Time{}); err != nil {
 					return err
 				}
-				if i%1000 == 1 { // a kind its key does not begin with
-					if err := b.Identifier(ctx, ext, "wallet", fmt.Sprintf("eth:0x%040x", i), ""); err != nil {
+				if i%1000 == 1 { // a second identifier of another kind
+					if err := b.Identifier(ctx, ext, fmt.Sprintf("eth:0x%040x", i), time.Time{}); err != nil {
 						return err
 					}
 				}
@@ -177,7 +178,7 @@ func testPlatformBulkUserIDs(t *testing.T, db *store.DB) {
 			want, kind := "email:"+p.Name+u.ExtID+"@example.org", "email"
 			if strings.HasPrefix(i.Key, "eth:") {
 				n, _ := strconv.Atoi(u.ExtID)
-				want, kind = fmt.Sprintf("eth:0x%040x", n), "wallet"
+				want, kind = fmt.Sprintf("eth:0x%040x", n), "eth"
 			}
 			if !ok || i.Key != want || i.Kind != kind {
 				t.Fatalf("%s: identifier %s (%s) names user %d (%+v), want %s (%s)", p.Name, i.Key, i.Kind, i.UserID, u, want, kind)

@@ -50,7 +50,7 @@ func testPlatformLogins(t *testing.T, db *store.DB) {
 				return err
 			}
 			// anna's user row names the IP her logins show, later.
-			if err := b.Identifier(ctx, "anna", "ipv4", "ipv4:192.0.2.7", "2024-03-10T00:00:00Z"); err != nil {
+			if err := b.Identifier(ctx, "anna", "ipv4:192.0.2.7", rfc3339(t, "2024-03-10T00:00:00Z")); err != nil {
 				return err
 			}
 			for i, l := range logins {
@@ -433,13 +433,16 @@ func sameKeys(t *testing.T, db *store.DB, platformID int64) {
 }
 
 // testPlatformIdentifiersUpgrade: identifiers stored before version 36
-// (SQLite: a rowid table, rebuilt without one) read back the same after
-// the upgrade, and storing one again still widens its times.
+// (SQLite: a rowid table, rebuilt without one) and 38 (times as text, a
+// kind of their own) read back after the upgrade with the same times,
+// and the kind their key names; a time not in the form imports wrote
+// becomes unknown; storing one again still widens its times.
 func testPlatformIdentifiersUpgrade(t *testing.T, open Opener) {
 	ctx := context.Background()
 	old := open(t, 35)
 	c := mustCase(t, old, "op-old-identifiers")
 	var pid int64
+	uids := map[string]int64{}
 	err := old.InTx(ctx, func(tx *store.Tx) error {
 		p := store.Platform{CaseID: c.ID, Name: "examplevid", CreatedAt: "2024-02-01T00:00:00Z"}
 		if err := tx.UpsertPlatform(ctx, &p); err != nil {
@@ -451,8 +454,14 @@ func testPlatformIdentifiersUpgrade(t *testing.T, open Opener) {
 			if err != nil {
 				return err
 			}
-			for _, id := range [][3]string{{"email", "email:" + ext + "@example.org", "2024-03-02T10:00:00Z"}, {"ipv4", "ipv4:192.0.2.7", ""}} {
-				if err := tx.AddPlatformIdentifier(ctx, uid, id[0], id[1], id[2]); err != nil {
+			uids[ext] = uid
+			for _, id := range [][4]string{
+				{"email", "email:" + ext + "@example.org", "2024-01-05T00:00:00Z", "2024-03-02T10:00:00Z"},
+				{"ipv4", "ipv4:192.0.2.7", "", ""},
+				{"wallet", "eth:0x" + strings.Repeat("ab", 20), "+10000-01-01T00:00:00Z", "2024-03-02T10:00:00Z"},
+			} {
+				if _, err := tx.SQL().ExecContext(ctx, rebind(old, "INSERT INTO platform_identifiers (user_id, kind, key, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)"),
+					uid, id[0], id[1], id[2], id[3]); err != nil {
 					return err
 				}
 			}
@@ -462,33 +471,46 @@ func testPlatformIdentifiersUpgrade(t *testing.T, open Opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, err := old.PlatformIdentifiers(ctx, pid)
-	if err != nil || len(before) != 4 {
-		t.Fatalf("identifiers before the upgrade: %v, %v", before, err)
-	}
 	up, err := store.Open(ctx, old.DSN())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer up.Close()
+	var want []store.PlatformIdentifier
+	for _, ext := range []string{"anna", "bob"} {
+		want = append(want,
+			store.PlatformIdentifier{UserID: uids[ext], Kind: "email", Key: "email:" + ext + "@example.org", FirstSeen: "2024-01-05T00:00:00Z", LastSeen: "2024-03-02T10:00:00Z"},
+			store.PlatformIdentifier{UserID: uids[ext], Kind: "eth", Key: "eth:0x" + strings.Repeat("ab", 20), LastSeen: "2024-03-02T10:00:00Z"},
+			store.PlatformIdentifier{UserID: uids[ext], Kind: "ipv4", Key: "ipv4:192.0.2.7"})
+	}
 	after, err := up.PlatformIdentifiers(ctx, pid)
-	if err != nil || fmt.Sprint(after) != fmt.Sprint(before) {
-		t.Errorf("identifiers after the upgrade = %v, %v; want %v", after, err, before)
+	if err != nil || fmt.Sprint(after) != fmt.Sprint(want) {
+		t.Errorf("identifiers after the upgrade = %v, %v; want %v", after, err, want)
 	}
 	if up.Dialect() == store.SQLite {
 		if _, err := up.SQL().ExecContext(ctx, "SELECT rowid FROM platform_identifiers"); err == nil {
 			t.Error("platform_identifiers still has a rowid after the upgrade")
 		}
 	}
-	uid := before[0].UserID
 	if err := up.InTx(ctx, func(tx *store.Tx) error {
-		return tx.AddPlatformIdentifier(ctx, uid, before[0].Kind, before[0].Key, "2024-01-01T00:00:00Z")
+		for _, i := range []store.PlatformIdentifier{want[0], want[2]} {
+			if err := tx.AddPlatformIdentifier(ctx, i.UserID, i.Key, rfc3339(t, "2024-01-01T00:00:00Z")); err != nil {
+				return err
+			}
+		}
+		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
+	want[0].FirstSeen = "2024-01-01T00:00:00Z"
+	want[2].FirstSeen, want[2].LastSeen = "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z"
 	again, err := up.PlatformIdentifiers(ctx, pid)
-	if err != nil || len(again) != 4 || again[0].FirstSeen != "2024-01-01T00:00:00Z" || again[0].LastSeen != before[0].LastSeen {
-		t.Errorf("after storing %s again: %v, %v", before[0].Key, again, err)
+	if err != nil || fmt.Sprint(again) != fmt.Sprint(want) {
+		t.Errorf("after storing two again = %v, %v; want %v", again, err, want)
+	}
+	// A key that does not name its kind is refused.
+	if err := up.InTx(ctx, func(tx *store.Tx) error { return tx.AddPlatformIdentifier(ctx, uids["anna"], "no-kind", time.Time{}) }); err == nil {
+		t.Error("AddPlatformIdentifier stored a key without a kind")
 	}
 }
 

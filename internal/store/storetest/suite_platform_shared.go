@@ -2,8 +2,8 @@ package storetest
 
 import (
 	"context"
-	"strings"
 	"testing"
+	"time"
 
 	"github.com/vibora-project/vibora/internal/store"
 )
@@ -38,8 +38,7 @@ func testPlatformSharedLinks(t *testing.T, db *store.DB) {
 			}
 			users[pl.user] = id
 			for _, k := range pl.keys {
-				kind, _, _ := strings.Cut(k, ":")
-				if err := tx.AddPlatformIdentifier(ctx, id, kind, k, ""); err != nil {
+				if err := tx.AddPlatformIdentifier(ctx, id, k, time.Time{}); err != nil {
 					return err
 				}
 			}
