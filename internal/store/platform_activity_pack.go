@@ -78,7 +78,30 @@ var (
 // source, user and kind.
 type actSpill = runSpill[packAct, actCodec]
 
-type actCodec struct{}
+// actCodec spills activity rows. arena, when set, holds the data of the
+// rows read back (get): a merge reads some 8M rows at full scale, each
+// with some 100 bytes of data kept only until its pack is written.
+type actCodec struct{ arena *byteArena }
+
+// byteArena hands out byte slices cut from chunks of arenaChunk bytes
+// rather than one allocation each; a chunk is freed once no slice of it
+// is held. The zero value is ready; a nil arena allocates each slice.
+type byteArena struct{ chunk []byte }
+
+const arenaChunk = 64 << 10
+
+// take returns n bytes.
+func (a *byteArena) take(n int) []byte {
+	if a == nil || n > arenaChunk/8 {
+		return make([]byte, n)
+	}
+	if len(a.chunk) < n {
+		a.chunk = make([]byte, arenaChunk)
+	}
+	b := a.chunk[:n:n]
+	a.chunk = a.chunk[n:]
+	return b
+}
 
 func (actCodec) what() string            { return "activity" }
 func (actCodec) runSize() int            { return actRunSize }
@@ -114,31 +137,71 @@ func (actCodec) put(buf []byte, x *packAct) []byte {
 	return appendBytes(buf, x.data)
 }
 
-func (actCodec) get(r *bufio.Reader, x *packAct) error {
-	var err error
-	read := func(f func(io.ByteReader) (uint64, error)) uint64 {
-		if err != nil {
-			return 0
-		}
-		var v uint64
-		v, err = f(r)
-		return v
+// maxActHead is the most bytes a spilled activity row holds before its
+// time's text and its data: seven varints and the kind.
+const maxActHead = 7*binary.MaxVarintLen64 + 1
+
+// get reads a row put wrote. It decodes the row's head from the reader's
+// buffer (Peek) rather than a byte at a time through io.ByteReader, as
+// readSpilled does logins: a full-scale import reads back some 8M rows.
+// The reader's buffer must hold maxActHead bytes.
+func (c actCodec) get(r *bufio.Reader, x *packAct) error {
+	if r.Size() < maxActHead {
+		return fmt.Errorf("read spilled activity: a buffer of %d bytes, want %d", r.Size(), maxActHead)
 	}
-	signed := func(br io.ByteReader) (uint64, error) { v, err := binary.ReadVarint(br); return uint64(v), err }
-	*x = packAct{source: int64(read(binary.ReadUvarint)), user: int64(read(binary.ReadUvarint))}
-	if err == nil {
-		x.kind, err = r.ReadByte()
+	b, err := r.Peek(maxActHead) // fewer at the run's end
+	if len(b) == 0 {
+		return noEOF(err)
 	}
-	x.off, x.line = int64(read(signed)), int64(read(signed))
-	head := read(binary.ReadUvarint)
+	d := packReader{b: b}
+	*x = packAct{source: int64(d.uvarint()), user: int64(d.uvarint())}
+	if k := d.bytes(1); k != nil {
+		x.kind = k[0]
+	}
+	x.off, x.line = d.varint(), d.varint()
+	head := d.uvarint()
 	x.status, x.atKind = uint8(head>>2), uint8(head&3)
+	var text, size uint64
 	switch x.atKind {
 	case actAtUnix:
-		x.at = int64(read(signed))
+		x.at = d.varint()
 	case actAtText:
-		x.atText = string(readN(r, read(binary.ReadUvarint), &err))
+		text = d.uvarint() // the text, then the data's size, follow
 	}
-	x.data = readN(r, read(binary.ReadUvarint), &err)
+	if x.atKind != actAtText {
+		size = d.uvarint()
+	}
+	if d.err != nil {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF // a row cut short, or a varint too long
+		}
+		return err
+	}
+	if _, err := r.Discard(len(b) - len(d.b)); err != nil {
+		return err
+	}
+	var rerr error
+	if x.atKind == actAtText {
+		x.atText = string(readN(r, text, &rerr))
+		if rerr == nil {
+			size, rerr = binary.ReadUvarint(r)
+		}
+	}
+	if rerr == nil && size > 1<<30 {
+		rerr = fmt.Errorf("spilled field of %d bytes", size)
+	}
+	if rerr == nil {
+		x.data = c.arena.take(int(size))
+		_, rerr = io.ReadFull(r, x.data)
+	}
+	return noEOF(rerr)
+}
+
+// noEOF is err, with an end of the run inside a row an unexpected one.
+func noEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
 	return err
 }
 

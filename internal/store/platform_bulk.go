@@ -159,6 +159,7 @@ func (tx *Tx) PlatformBulk(ctx context.Context, platformID int64) (*PlatformBulk
 	b := &PlatformBulk{tx: tx, platformID: platformID, stmts: map[string]*sql.Stmt{}, cache: newUserCache(),
 		userAt: map[string]int{}, actAt: map[string]int{}, agents: map[string]int64{}, ips: map[netip.Addr]int64{},
 		loginsOff: map[int64]int64{}, actSources: map[int64]bool{}, kinds: map[string]uint8{}}
+	b.actSpill.c.arena = new(byteArena)
 	// A platform with activity rows from before packs (migration 0035) and
 	// no packs keeps its activity in rows, each stored once per ref, so
 	// that a rerun of an import made then stores nothing twice.

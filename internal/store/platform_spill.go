@@ -231,9 +231,9 @@ func (s *runSpill[T, C]) merge(pack func(xs []T) error) error {
 	s.c.sort(s.mem, &s.scratch)
 	h := runHeap[T, C]{}
 	for i, r := range s.runs {
-		h = append(h, &runCursor[T, C]{r: bufio.NewReaderSize(r.f, 1<<16), left: r.n, run: i})
+		h = append(h, &runCursor[T, C]{c: s.c, r: bufio.NewReaderSize(r.f, 1<<16), left: r.n, run: i})
 	}
-	h = append(h, &runCursor[T, C]{mem: s.mem, left: len(s.mem), run: len(s.runs)})
+	h = append(h, &runCursor[T, C]{c: s.c, mem: s.mem, left: len(s.mem), run: len(s.runs)})
 	live := h[:0]
 	for _, c := range h {
 		ok, err := c.next()
