@@ -143,13 +143,35 @@ func FuzzActPackDecode(f *testing.F) {
 // Activity of an import larger than a run is spilled to several runs
 // and merged into one pack per source, user and kind: every row reads
 // back once with its dump row, and the counts are those of the rows.
+// Users named by text are looked up when their batch is written; users
+// named by decimals, stored before, are spilled as their rows are queued
+// (Activity), beside rows of the batch still in memory, and so is a
+// recipient (other) named by a decimal.
 func TestPlatformBulkSpillsActivity(t *testing.T) {
+	for _, decimal := range []bool{false, true} {
+		t.Run(fmt.Sprintf("decimal=%v", decimal), func(t *testing.T) { testPlatformBulkSpillsActivity(t, decimal) })
+	}
+}
+
+func testPlatformBulkSpillsActivity(t *testing.T, decimal bool) {
 	db := spillStore(t, &actRunSize, 53)
 	ctx := context.Background()
 	var err error
 	const n = 3000
 	var p Platform
 	statuses := []string{"matched", "unknown", "ignorable", ""}
+	user := func(i int) string {
+		if decimal {
+			return fmt.Sprint(i%37 + 1)
+		}
+		return fmt.Sprintf("u%d", i%37)
+	}
+	other := func(i int) string { // of a view: the next user, named by a decimal
+		if decimal {
+			return user(i + 1)
+		}
+		return ""
+	}
 	err = db.InTx(ctx, func(tx *Tx) error {
 		var srcs []int64
 		if p, srcs, err = testPlatform(ctx, tx, "op-spill", "uploads", "views"); err != nil {
@@ -159,14 +181,26 @@ func TestPlatformBulkSpillsActivity(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		if decimal {
+			for i := range 37 {
+				if err := b.User(ctx, PlatformUser{ExtID: user(i)}); err != nil {
+					return err
+				}
+			}
+			if err := b.Flush(ctx); err != nil {
+				return err
+			}
+		}
 		for i := range n {
 			at := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration((i*7919)%n) * time.Minute).Format(time.RFC3339)
 			a := PlatformActivity{Ref: fmt.Sprintf("r%05d", i), Kind: "upload", At: at, SHA256: fmt.Sprintf("%064x", i), Status: statuses[i%4],
 				SourceID: srcs[0], Offset: int64(i) * 50, Line: int64(i) + 1}
+			to := ""
 			if i%3 == 0 {
 				a = PlatformActivity{Ref: fmt.Sprintf("r%05d", i), Kind: "view", At: at, UploadRef: fmt.Sprint(i), SourceID: srcs[1], Offset: int64(i) * 50, Line: int64(i) + 1}
+				to = other(i)
 			}
-			if err := b.Activity(ctx, fmt.Sprintf("u%d", i%37), "", a); err != nil {
+			if err := b.Activity(ctx, user(i), to, a); err != nil {
 				return err
 			}
 			// Batches of 40 across runs of 53: rows of one batch stay in
@@ -196,9 +230,10 @@ func TestPlatformBulkSpillsActivity(t *testing.T) {
 	for _, a := range acts {
 		var i int
 		fmt.Sscanf(a.Ref, "r%05d", &i)
-		if seen[a.Ref] || a.Offset != int64(i)*50 || a.Line != int64(i)+1 || ext[a.UserID] != fmt.Sprintf("u%d", i%37) ||
-			(a.Kind == "upload") != (i%3 != 0) || (a.Kind == "upload" && (a.SHA256 != fmt.Sprintf("%064x", i) || a.Status != statuses[i%4])) {
-			t.Fatalf("row %+v", a)
+		if seen[a.Ref] || a.Offset != int64(i)*50 || a.Line != int64(i)+1 || ext[a.UserID] != user(i) ||
+			(a.Kind == "upload") != (i%3 != 0) || (a.Kind == "upload" && (a.SHA256 != fmt.Sprintf("%064x", i) || a.Status != statuses[i%4])) ||
+			(a.Kind == "view" && (a.UploadRef != fmt.Sprint(i) || ext[a.OtherID] != other(i))) {
+			t.Fatalf("row %+v (other %q)", a, ext[a.OtherID])
 		}
 		seen[a.Ref] = true
 		want[key{ext[a.UserID], a.Kind, a.Status}]++

@@ -39,6 +39,7 @@ type PlatformBulk struct {
 	actSpill   actSpill
 	actData    []byte           // the data of the activity rows in actSpill's memory (spillActs)
 	actSources map[int64]bool   // sources of the activity spilled
+	actQueued  bool             // activity with a source was queued since the last Flush
 	kinds      map[string]uint8 // activity kind -> its index in kindNames
 	kindNames  []string
 	rowsOnly   bool // the platform's activity is in rows from before packs: it stays there
@@ -234,8 +235,27 @@ func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a Platfo
 		}
 	}
 	if a.SourceID != 0 && !b.rowsOnly {
+		b.actQueued = true
+		// A row whose users the cache's dense part holds (its user by key,
+		// as for logins, keyedUser; a message's recipient by row id) is
+		// spilled now, not copied into the batch to be spilled when it is
+		// written: nothing is left to look up.
+		n, ok := b.cache.denseKnown(ext)
+		var oid int64
+		if ok && other != "" {
+			var m uint64
+			if m, ok = b.cache.denseKnown(other); ok {
+				oid = b.cache.dense[m]
+			}
+		}
+		if ok {
+			if err := b.spillAct(&a, extUserKey(n), oid); err != nil {
+				return err
+			}
+			return b.queue(ctx)
+		}
 		x := bulkActivity{ext: ext, other: other, a: a}
-		if n, ok := b.cache.denseKnown(ext); ok { // as for logins (keyedUser)
+		if n, ok := b.cache.denseKnown(ext); ok {
 			x.uid, x.ext = extUserKey(n), ""
 		}
 		b.packed = append(b.packed, x)
@@ -376,7 +396,8 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 	if err := b.flushActs(ctx, id); err != nil {
 		return err
 	}
-	hadLogins, hadActs := len(b.logins) > 0, len(b.packed) > 0
+	hadLogins, hadActs := len(b.logins) > 0, b.actQueued
+	b.actQueued = false
 	if err := b.flushLogins(ctx, id); err != nil {
 		return err
 	}
@@ -1180,21 +1201,8 @@ func (b *PlatformBulk) packLogins(ctx context.Context) error {
 
 // spillActs spills the queued activity with a source, its users resolved.
 func (b *PlatformBulk) spillActs(id func(string) int64) error {
-	if len(b.packed) == 0 {
-		return nil
-	}
 	for i := range b.packed {
 		x := &b.packed[i]
-		a := &x.a
-		k, ok := b.kinds[a.Kind]
-		if !ok {
-			if len(b.kindNames) > 255 {
-				return fmt.Errorf("platform activity: more than 256 kinds (%q)", a.Kind)
-			}
-			k = uint8(len(b.kindNames))
-			b.kinds[a.Kind] = k
-			b.kindNames = append(b.kindNames, a.Kind)
-		}
 		other, user := x.oid, x.uid
 		if x.other != "" {
 			other = id(x.other)
@@ -1202,32 +1210,47 @@ func (b *PlatformBulk) spillActs(id func(string) int64) error {
 		if x.ext != "" {
 			user = userKey(x.ext, id(x.ext))
 		}
-		p := packAct{source: a.SourceID, user: user, kind: k, status: actStatus(a.Status), off: a.Offset, line: a.Line}
-		if t, ok := unixSeconds(a.Time); ok {
-			p.atKind, p.at = actAtUnix, t
-		} else if t, ok := utcSeconds(a.At); ok {
-			p.atKind, p.at = actAtUnix, t
-		} else if a.At != "" {
-			p.atKind, p.atText = actAtText, a.At
-		}
-		// The rows' data go into one buffer, written again from its start
-		// once no row in memory holds data in it (the last run spilled):
-		// a buffer made for each batch (4 MB) was zeroed and, at full
-		// scale, a gigabyte of garbage.
-		if len(b.actSpill.mem) == 0 {
-			b.actData = b.actData[:0]
-		}
-		start := len(b.actData)
-		b.actData = appendActData(b.actData, a, other, p.status)
-		p.data = b.actData[start:len(b.actData):len(b.actData)]
-		b.actSources[a.SourceID] = true
-		if err := b.actSpill.add(p); err != nil {
+		if err := b.spillAct(&x.a, user, other); err != nil {
 			return err
 		}
 	}
 	clear(b.packed)
 	b.packed = b.packed[:0]
 	return nil
+}
+
+// spillAct spills an activity row of the user of key user (keyedUser),
+// and of other, the row id of a message's recipient (0 none).
+func (b *PlatformBulk) spillAct(a *PlatformActivity, user, other int64) error {
+	k, ok := b.kinds[a.Kind]
+	if !ok {
+		if len(b.kindNames) > 255 {
+			return fmt.Errorf("platform activity: more than 256 kinds (%q)", a.Kind)
+		}
+		k = uint8(len(b.kindNames))
+		b.kinds[a.Kind] = k
+		b.kindNames = append(b.kindNames, a.Kind)
+	}
+	p := packAct{source: a.SourceID, user: user, kind: k, status: actStatus(a.Status), off: a.Offset, line: a.Line}
+	if t, ok := unixSeconds(a.Time); ok {
+		p.atKind, p.at = actAtUnix, t
+	} else if t, ok := utcSeconds(a.At); ok {
+		p.atKind, p.at = actAtUnix, t
+	} else if a.At != "" {
+		p.atKind, p.atText = actAtText, a.At
+	}
+	// The rows' data go into one buffer, written again from its start
+	// once no row in memory holds data in it (the last run spilled): a
+	// buffer made for each batch (4 MB) was zeroed and, at full scale, a
+	// gigabyte of garbage.
+	if len(b.actSpill.mem) == 0 {
+		b.actData = b.actData[:0]
+	}
+	start := len(b.actData)
+	b.actData = appendActData(b.actData, a, other, p.status)
+	p.data = b.actData[start:len(b.actData):len(b.actData)]
+	b.actSources[a.SourceID] = true
+	return b.actSpill.add(p)
 }
 
 // packActs replaces the activity packs of the sources activity was
