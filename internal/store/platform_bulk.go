@@ -26,33 +26,34 @@ import (
 // dump. The result is what the row-at-a-time calls (UpsertPlatformUser,
 // AddPlatformIdentifier, UpsertPlatformActivity) store.
 type PlatformBulk struct {
-	tx         *Tx
-	platformID int64
-	stmts      map[string]*sql.Stmt
-	cache      userCache
-	users      []PlatformUser
-	userAt     map[string]int // ext id -> index in users
-	idents     []bulkIdent
-	acts       []bulkActivity
-	actAt      map[string]int // ref -> index in acts
-	packed     []bulkActivity // activity with a source, spilled to packs
-	actSpill   actSpill
-	actData    []byte           // the data of the activity rows in actSpill's memory (spillActs)
-	actSources map[int64]bool   // sources of the activity spilled
-	actQueued  bool             // activity with a source was queued since the last Flush
-	kinds      map[string]uint8 // activity kind -> its index in kindNames
-	kindNames  []string
-	rowsOnly   bool // the platform's activity is in rows from before packs: it stays there
-	logins     []bulkLogin
-	spill      loginSpill
-	loginsOff  map[int64]int64      // source id -> the highest offset of its logins spilled
-	agents     map[string]int64     // user agent -> row id, cleared when full
-	ips        map[netip.Addr]int64 // login IP -> platform_ips row id, cleared when full
-	queued     int
-	written    int64    // identifier and activity rows written
-	deferAt    int64    // rows written before the secondary indexes are dropped (0: never)
-	deferred   []string // the CREATE INDEX statements of the indexes dropped, run again by Close
-	args       []any    // a statement's values (argsFor)
+	tx          *Tx
+	platformID  int64
+	stmts       map[string]*sql.Stmt
+	cache       userCache
+	users       []PlatformUser
+	userAt      map[string]int // ext id -> index in users
+	idents      []bulkIdent
+	acts        []bulkActivity
+	actAt       map[string]int // ref -> index in acts
+	packed      []bulkActivity // activity with a source, spilled to packs
+	actSpill    actSpill
+	actData     []byte           // the data of the activity rows in actSpill's memory (spillActs)
+	actSources  map[int64]bool   // sources of the activity spilled
+	actQueued   bool             // activity with a source was queued since the last Flush
+	loginQueued bool             // a login was queued since the last Flush
+	kinds       map[string]uint8 // activity kind -> its index in kindNames
+	kindNames   []string
+	rowsOnly    bool // the platform's activity is in rows from before packs: it stays there
+	logins      []bulkLogin
+	spill       loginSpill
+	loginsOff   map[int64]int64      // source id -> the highest offset of its logins spilled
+	agents      map[string]int64     // user agent -> row id, cleared when full
+	ips         map[netip.Addr]int64 // login IP -> platform_ips row id, cleared when full
+	queued      int
+	written     int64    // identifier and activity rows written
+	deferAt     int64    // rows written before the secondary indexes are dropped (0: never)
+	deferred    []string // the CREATE INDEX statements of the indexes dropped, run again by Close
+	args        []any    // a statement's values (argsFor)
 }
 
 // bulkLogin is a queued login: the ids known when it was queued (from
@@ -307,8 +308,29 @@ func (b *PlatformBulk) Login(ctx context.Context, ext string, l PlatformLogin) e
 	} else {
 		x.agent = l.Agent
 	}
+	b.loginQueued = true
+	if x.ext == "" && !x.ip.IsValid() && x.agent == "" {
+		// Its user, IP and user agent known: spilled now, not copied into
+		// the batch to be spilled when the batch is written.
+		if err := b.spillLogin(&x.p); err != nil {
+			return err
+		}
+		return b.queue(ctx)
+	}
 	b.logins = append(b.logins, x)
 	return b.queue(ctx)
+}
+
+// spillLogin spills a login whose user, IP and agent are known, and
+// remembers the highest offset spilled from its source.
+func (b *PlatformBulk) spillLogin(p *packLogin) error {
+	if err := b.spill.add(*p); err != nil {
+		return err
+	}
+	if last, ok := b.loginsOff[p.source]; !ok || p.off > last {
+		b.loginsOff[p.source] = p.off
+	}
+	return nil
 }
 
 // argsFor returns the writer's slice of statement values, emptied, with
@@ -396,8 +418,8 @@ func (b *PlatformBulk) Flush(ctx context.Context) error {
 	if err := b.flushActs(ctx, id); err != nil {
 		return err
 	}
-	hadLogins, hadActs := len(b.logins) > 0, b.actQueued
-	b.actQueued = false
+	hadLogins, hadActs := b.loginQueued, b.actQueued
+	b.loginQueued, b.actQueued = false, false
 	if err := b.flushLogins(ctx, id); err != nil {
 		return err
 	}
@@ -797,11 +819,8 @@ func (b *PlatformBulk) flushLogins(ctx context.Context, id func(string) int64) e
 		if x.agent != "" {
 			x.p.agent = b.agents[x.agent]
 		}
-		if err := b.spill.add(x.p); err != nil {
+		if err := b.spillLogin(&x.p); err != nil {
 			return err
-		}
-		if last, ok := b.loginsOff[x.p.source]; !ok || x.p.off > last {
-			b.loginsOff[x.p.source] = x.p.off
 		}
 	}
 	b.logins = b.logins[:0]

@@ -775,4 +775,36 @@ func TestPlatformBulkLoginUserKeys(t *testing.T) {
 			t.Errorf("%s: packs and rows by user %v\nwant %v", table, got, want)
 		}
 	}
+	// Row for row: each login and view with its user, offset, line, time
+	// and IP, whether it was spilled as it was queued (its user, IP and
+	// agent known) or when its batch was written.
+	wantRows := map[int64]string{}
+	off := int64(0)
+	for range 3 {
+		for _, e := range exts {
+			for range 3 {
+				off += 40
+				wantRows[off] = e
+			}
+		}
+	}
+	logins, total, err := db.PlatformLogins(ctx, p.ID, 0, 1000)
+	if err != nil || total != int64(len(wantRows)) || len(logins) != len(wantRows) {
+		t.Fatalf("PlatformLogins = %d of %d, %v; want %d", len(logins), total, err, len(wantRows))
+	}
+	for _, l := range logins {
+		if e, ok := wantRows[l.Offset]; !ok || ext[l.UserID] != e || l.Line != l.Offset/40 || l.IP != "192.0.2.1" ||
+			l.At != time.Unix(1700000000+l.Offset, 0).UTC().Format(time.RFC3339) {
+			t.Errorf("login %+v (user %q), want user %q", l, ext[l.UserID], e)
+		}
+	}
+	views, err := db.PlatformActivityOf(ctx, p.ID, "view")
+	if err != nil || len(views) != len(wantRows) {
+		t.Fatalf("views = %d, %v; want %d", len(views), err, len(wantRows))
+	}
+	for _, v := range views {
+		if e, ok := wantRows[v.Offset]; !ok || ext[v.UserID] != e || v.Line != v.Offset/40 || v.Ref != fmt.Sprintf("views id=%d", v.Offset) {
+			t.Errorf("view %+v (user %q), want user %q", v, ext[v.UserID], e)
+		}
+	}
 }
