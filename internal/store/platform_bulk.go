@@ -1033,9 +1033,10 @@ type packRows struct {
 	cols       int
 	fixed      string // the shared values of the rows in args, as SQL, each followed by ", "
 	args       []any
-	bytes      int   // of the texts and blobs in args
-	keep       []int // fold: the columns bound
-	folded     []any // fold: the values bound
+	bytes      int    // of the texts and blobs in args
+	keep       []int  // fold: the columns bound
+	folded     []any  // fold: the values bound
+	blobs      []byte // the rows' blobs (blob)
 }
 
 // fold writes into the statement the columns in which every one of the n
@@ -1133,6 +1134,7 @@ const packChunkBytes = 256 << 10
 // add adds a row: fixed, the SQL of its shared values, and vals.
 func (p *packRows) add(ctx context.Context, fixed string, vals ...any) error {
 	if fixed != p.fixed {
+		// The rows before this one; this row's blobs stay in p.blobs.
 		if err := p.flush(ctx); err != nil {
 			return err
 		}
@@ -1148,7 +1150,9 @@ func (p *packRows) add(ctx context.Context, fixed string, vals ...any) error {
 		}
 	}
 	if len(p.args) >= p.cols*bulkChunk || p.bytes >= packChunkBytes {
-		return p.flush(ctx)
+		err := p.flush(ctx)
+		p.blobs = p.blobs[:0] // every row cut from it is written
+		return err
 	}
 	return nil
 }
@@ -1172,6 +1176,21 @@ func (p *packRows) flush(ctx context.Context) error {
 	clear(p.args)
 	p.args, p.bytes = p.args[:0], 0
 	return nil
+}
+
+// blob returns an empty slice with room for n bytes for a row's blob,
+// cut from a buffer the rows not yet written share, reused once add has
+// written them all (the driver copies a blob into SQLite's memory): a
+// full-scale import packs some 3M blobs, each made anew before. A blob
+// that outgrows its room moves out of the buffer, as append does.
+func (p *packRows) blob(n int) []byte {
+	if cap(p.blobs)-len(p.blobs) < n {
+		// A new buffer; the blobs cut from the old one stay in it.
+		p.blobs = make([]byte, 0, max(2*cap(p.blobs), n, 64<<10))
+	}
+	at := len(p.blobs)
+	p.blobs = p.blobs[:at+n]
+	return p.blobs[at : at : at+n]
 }
 
 func (b *PlatformBulk) packLogins(ctx context.Context) error {
@@ -1201,7 +1220,7 @@ func (b *PlatformBulk) packLogins(ctx context.Context) error {
 		}
 		ips = foldIPs(ls, ips)
 		return out.add(ctx, fixed.of(ls[0].source, ""), user, firstOff, int64(len(ls)), first, last,
-			encodeLogins(make([]byte, 0, 8*len(ls)+1), ls), encodeIPs(make([]byte, 0, 8*len(ips)+1), ips))
+			encodeLogins(out.blob(8*len(ls)+1), ls), encodeIPs(out.blob(8*len(ips)+1), ips))
 	})
 	if err == nil {
 		err = out.flush(ctx)
@@ -1323,7 +1342,7 @@ func (b *PlatformBulk) packActs(ctx context.Context) error {
 			others = otherStatuses(xs)
 		}
 		return out.add(ctx, fixed.of(xs[0].source, b.kindNames[xs[0].kind]), user, int64(len(xs)),
-			by[actStatusMatched], by[actStatusUnknown], by[actStatusIgnorable], by[actStatusText], others, last, encodeActs(make([]byte, 0, size), xs))
+			by[actStatusMatched], by[actStatusUnknown], by[actStatusIgnorable], by[actStatusText], others, last, encodeActs(out.blob(size), xs))
 	})
 	if err == nil {
 		err = out.flush(ctx)
