@@ -646,7 +646,10 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 		start += len(part)
 		args := b.argsFor(4 * len(part))
 		for _, i := range part {
-			if i.seen {
+			if i.seen && i.first == i.last {
+				t := any(i.first) // boxed once: an int64 in an interface is an allocation
+				args = append(args, i.uid, i.key, t, t)
+			} else if i.seen {
 				args = append(args, i.uid, i.key, i.first, i.last)
 			} else {
 				args = append(args, i.uid, i.key, nil, nil)
