@@ -101,6 +101,20 @@ func TestImportPlatform(t *testing.T) {
 		if _, err := s.PlatformLogins(ctx, "op-stream", investigation.PlatformLoginsOptions{User: "no-such-user"}); err == nil {
 			t.Error("logins of an unknown user: no error")
 		}
+		// Every message names its sender and its recipient, both users.
+		var pid int64
+		if err := db.SQL().QueryRowContext(ctx, "SELECT id FROM platforms WHERE name = 'examplevid'").Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := db.PlatformActivityOf(ctx, pid, "message")
+		if err != nil || len(msgs) != platformScale.Messages {
+			t.Fatalf("messages %d, %v; want %d", len(msgs), err, platformScale.Messages)
+		}
+		for _, m := range msgs {
+			if m.UserID == 0 || m.OtherID == 0 {
+				t.Errorf("message %s: from user %d to user %d", m.Ref, m.UserID, m.OtherID)
+			}
+		}
 		pays, err := s.Payments(ctx, "op-stream")
 		if err != nil || len(pays) != 12 {
 			t.Fatalf("payments %d, %v", len(pays), err)

@@ -85,8 +85,11 @@ func TestSuggestOnSyntheticDump(t *testing.T) {
 		if rec.Entity == EntityDeposit && !strings.HasPrefix(rec.Address, "eth:0x") {
 			t.Errorf("deposit address %q", rec.Address)
 		}
+		if rec.Entity == EntityMessage && (rec.User == "" || rec.Other == "") {
+			t.Errorf("message without its sender or recipient: %+v", rec)
+		}
 	}
-	if counts[EntityUser] != 60 || counts[EntityLogin] != 100 || counts[EntityUpload] != 30 || counts[EntityPayment] != 10 {
+	if counts[EntityUser] != 60 || counts[EntityLogin] != 100 || counts[EntityUpload] != 30 || counts[EntityPayment] != 10 || counts[EntityMessage] != 10 {
 		t.Errorf("counts %v", counts)
 	}
 }
@@ -147,6 +150,12 @@ tables:
       chain: {literal: ETH}
       address: a
       amount: amt
+      payee: to
+  msg:
+    entity: message
+    properties:
+      from: sender
+      to: recipient
 `))
 	if err != nil {
 		t.Fatal(err)
@@ -178,11 +187,18 @@ tables:
 		!strings.Contains(problems[0].Error(), `column "h"`) {
 		t.Errorf("upload: %+v %v %v", rec, problems, err)
 	}
-	rec, problems, err = m.Record(row("p", []string{"uid", "a", "amt"}, "3", "0x52908400098527886E0F7030069857D2E4169EE7", "1.5e3"))
-	if err != nil || !strings.EqualFold(rec.Address, "eth:0x52908400098527886E0F7030069857D2E4169EE7") || len(problems) != 1 || !strings.Contains(problems[0].Error(), "decimal") {
+	rec, problems, err = m.Record(row("p", []string{"uid", "a", "amt", "to"}, "3", "0x52908400098527886E0F7030069857D2E4169EE7", "1.5e3", "12"))
+	if err != nil || !strings.EqualFold(rec.Address, "eth:0x52908400098527886E0F7030069857D2E4169EE7") || len(problems) != 1 || !strings.Contains(problems[0].Error(), "decimal") ||
+		rec.Other != "12" {
 		t.Errorf("payment: %+v %v %v", rec, problems, err)
 	}
-	_, problems, _ = m.Record(row("p", []string{"uid", "a", "amt"}, "3", "\xff\xfe", "1"))
+	// A message names its recipient (the other party), as a payment its
+	// payee: reading the payee after the recipient once left it empty.
+	rec, problems, err = m.Record(row("msg", []string{"sender", "recipient"}, "3", "4"))
+	if err != nil || len(problems) > 0 || rec.User != "3" || rec.Other != "4" {
+		t.Errorf("message: %+v %v %v", rec, problems, err)
+	}
+	_, problems, _ = m.Record(row("p", []string{"uid", "a", "amt", "to"}, "3", "\xff\xfe", "1", "12"))
 	if len(problems) != 1 || !strings.Contains(problems[0].Error(), "UTF-8") {
 		t.Errorf("broken encoding: %v", problems)
 	}

@@ -117,8 +117,14 @@ func (m *Mapping) Read(row *dump.Row, rec *Record, problems []error) ([]error, e
 	rec.TxID, _, _ = text(propTxID)
 	rec.Currency, _, _ = text(propCurrency)
 	rec.Upload, _, _ = text(propUpload)
-	rec.Other, _, _ = text(propTo)
-	rec.Other, _, _ = text(propPayee)
+	// The other party: a message's recipient, a payment's payee. (Both
+	// read one after the other, the payee, which no message maps, left
+	// every message without its recipient.)
+	other := propTo
+	if t.Entity == EntityPayment {
+		other = propPayee
+	}
+	rec.Other, _, _ = text(other)
 	switch t.Entity {
 	case EntityUser:
 		rec.User, _, _ = text(propID)

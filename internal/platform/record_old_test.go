@@ -39,8 +39,13 @@ func oldRecord(m *Mapping, row *dump.Row) (rec Record, problems []error, err err
 		prop string
 		dst  *string
 	}{{"username", &rec.Username}, {"display_name", &rec.DisplayName}, {"role", &rec.Role}, {"user_agent", &rec.UserAgent},
-		{"name", &rec.Name}, {"txid", &rec.TxID}, {"currency", &rec.Currency}, {"upload", &rec.Upload}, {"to", &rec.Other}, {"payee", &rec.Other}} {
+		{"name", &rec.Name}, {"txid", &rec.TxID}, {"currency", &rec.Currency}, {"upload", &rec.Upload}} {
 		set(p.prop, p.dst)
+	}
+	if t.Entity == EntityPayment {
+		set("payee", &rec.Other)
+	} else {
+		set("to", &rec.Other)
 	}
 	switch t.Entity {
 	case EntityUser:
