@@ -498,7 +498,7 @@ func (im *platformImport) payment(ctx context.Context, rec *platform.Record, ref
 		}
 		a := store.PlatformActivity{Ref: ref, Kind: rec.Entity, Time: rec.Time, Address: rec.Address, Amount: rec.Amount, TxID: rec.TxID,
 			SourceID: source, Offset: row.Offset, Line: row.Line}
-		if err := im.bulk.Activity(ctx, rec.User, "", a); err != nil {
+		if err := im.bulk.Activity(ctx, rec.User, rec.Other, a); err != nil {
 			return err
 		}
 	}
@@ -506,9 +506,20 @@ func (im *platformImport) payment(ctx context.Context, rec *platform.Record, ref
 	if uid != 0 {
 		name = im.p.Name + " user " + rec.User
 	}
+	// The payee: the platform user paid when the mapping names one (a
+	// payment between users), with the address paid to if any; else the
+	// address, a deposit address of the platform.
+	payee := PaymentParty{Key: rec.Address, Name: im.p.Name + " deposit address", canonical: true}
+	if rec.Other != "" {
+		pid, err := im.bulk.UserID(ctx, rec.Other)
+		if err != nil {
+			return err
+		}
+		payee = PaymentParty{Key: rec.Address, SubjectType: subjectPlatformUser, SubjectID: pid, Name: im.p.Name + " user " + rec.Other, canonical: true}
+	}
 	e := PaymentEvent{Source: PaymentFromPlatform, SourceRef: im.p.Name + ": " + ref,
 		Payer:  PaymentParty{SubjectType: subjectPlatformUser, SubjectID: uid, Name: name},
-		Payee:  PaymentParty{Key: rec.Address, Name: im.p.Name + " deposit address", canonical: true},
+		Payee:  payee,
 		Amount: rec.Amount, Currency: cmp.Or(strings.ToUpper(rec.Currency), rec.Chain), At: rec.Time, TxID: rec.TxID,
 		Method:   strings.ToLower(cmp.Or(rec.Chain, strings.SplitN(rec.Address, ":", 2)[0])),
 		Evidence: fmt.Sprintf("row of table %s (%s) in %s", rec.Table, ref, filepath.Base(file))}

@@ -106,3 +106,67 @@ func TestTwoPlatformsJoined(t *testing.T) {
 		}
 	})
 }
+
+// TestPlatformPaymentPayee: a payment table that names the user paid
+// (payee) records a payment between two platform users, the payee that
+// user; one without records the address paid to. The payment's activity
+// row names the payee as its other user.
+func TestPlatformPaymentPayee(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, open storetest.Opener) {
+		ctx := context.Background()
+		db := open(t, -1)
+		s := investigation.New(db, "alex", investigation.WithClock(fixedClock()), investigation.WithCacheDir(t.TempDir()))
+		if _, err := s.CreateCase(ctx, investigation.Case{Name: "op-tips"}); err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		files := map[string]string{
+			"users.csv":    "id,username\n1,anna_t\n2,bob_t\n",
+			"payments.csv": "id,user,payee,amount,currency,address\n7,1,2,25.00,EUR,\n8,2,,0.5,,0x52908400098527886E0F7030069857D2E4169EE7\n",
+			"map.yaml": "mapping_version: 1\nplatform: tipvid\ntables:\n  users:\n    entity: user\n    properties: {id: id, username: username}\n" +
+				"  payments:\n    entity: payment\n    properties: {user: user, payee: payee, amount: amount, currency: currency, address: address, chain: {literal: ETH}}\n",
+		}
+		for name, text := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := s.ImportPlatform(ctx, "op-tips", investigation.PlatformImportOptions{Mapping: filepath.Join(dir, "map.yaml"),
+			Dumps: []string{filepath.Join(dir, "users.csv"), filepath.Join(dir, "payments.csv")}})
+		if err != nil || rep.Records["payment"] != 2 {
+			t.Fatalf("import %+v, %v", rep, err)
+		}
+		pays, err := s.Payments(ctx, "op-tips")
+		if err != nil || len(pays) != 2 {
+			t.Fatalf("payments %+v, %v", pays, err)
+		}
+		slices.SortFunc(pays, func(a, b investigation.PaymentView) int { return strings.Compare(a.SourceRef, b.SourceRef) })
+		if p := pays[0]; p.Payer.Name != "tipvid user 1" || p.Payee.Name != "tipvid user 2" || p.Payee.Identifier != "" || p.Amount != "25.00" || p.Currency != "EUR" {
+			t.Errorf("payment between users: %+v", p)
+		}
+		if p := pays[1]; p.Payer.Name != "tipvid user 2" || p.Payee.Name != "tipvid deposit address" || !strings.HasPrefix(p.Payee.Identifier, "eth:0x") {
+			t.Errorf("payment to an address: %+v", p)
+		}
+		var pid int64
+		if err := db.SQL().QueryRowContext(ctx, "SELECT id FROM platforms WHERE name = 'tipvid'").Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		users, err := db.PlatformUsers(ctx, pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ext := map[int64]string{}
+		for _, u := range users {
+			ext[u.ID] = u.ExtID
+		}
+		acts, err := db.PlatformActivityOf(ctx, pid, "payment")
+		if err != nil || len(acts) != 2 {
+			t.Fatalf("payment rows %+v, %v", acts, err)
+		}
+		for _, a := range acts {
+			if want := map[int64]string{2: "2", 3: ""}[a.Line]; ext[a.OtherID] != want || a.Line < 2 || a.Line > 3 {
+				t.Errorf("payment row %s: other user %q, want %q", a.Ref, ext[a.OtherID], want)
+			}
+		}
+	})
+}
