@@ -37,8 +37,9 @@ func FuzzPlainIPv4(f *testing.F) {
 
 // BenchmarkPlainIPv4 reads 4,096 IPv4 addresses drawn at random, so
 // that their octets' lengths do not repeat in a pattern the processor
-// learns. An octet at a time, by digits, measured no faster than this
-// byte at a time loop (23-27 ns against 24-35 in one run).
+// learns. An octet at a time, by digits, measured within the noise of
+// this byte at a time loop (23-27 ns against 24-35 in one run, on a busy
+// machine).
 func BenchmarkPlainIPv4(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 2))
 	ips := make([][]byte, 4096)
