@@ -241,22 +241,22 @@ func (b *PlatformBulk) Activity(ctx context.Context, ext, other string, a Platfo
 		// as for logins, keyedUser; a message's recipient by row id) is
 		// spilled now, not copied into the batch to be spilled when it is
 		// written: nothing is left to look up.
-		n, ok := b.cache.denseKnown(ext)
+		n, userKnown := b.cache.denseKnown(ext)
 		var oid int64
-		if ok && other != "" {
-			var m uint64
-			if m, ok = b.cache.denseKnown(other); ok {
-				oid = b.cache.dense[m]
+		otherKnown := other == ""
+		if userKnown && !otherKnown {
+			if m, ok := b.cache.denseKnown(other); ok {
+				oid, otherKnown = b.cache.dense[m], true
 			}
 		}
-		if ok {
+		if userKnown && otherKnown {
 			if err := b.spillAct(&a, extUserKey(n), oid); err != nil {
 				return err
 			}
 			return b.queue(ctx)
 		}
 		x := bulkActivity{ext: ext, other: other, a: a}
-		if n, ok := b.cache.denseKnown(ext); ok {
+		if userKnown {
 			x.uid, x.ext = extUserKey(n), ""
 		}
 		b.packed = append(b.packed, x)
