@@ -60,7 +60,7 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 			ml = startMemLog(memlog, labels[i], 250*time.Millisecond, heapPrefix != "")
 		}
 		g0 := readGC()
-		f0, c0, t0 := minorFaults(), cputime.Process(), time.Now()
+		f0, c0, s0, t0 := minorFaults(), cputime.Process(), cputime.System(), time.Now()
 		rep, err := s.ImportPlatform(ctx, name, investigation.PlatformImportOptions{Mapping: mapPath, Dumps: []string{path}, Exclusive: exclusive})
 		if err != nil {
 			return err
@@ -68,10 +68,10 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 		if exclusive && !rep.Exclusive {
 			fmt.Fprintf(os.Stderr, "warning: %s: the store was not the import's alone (write-ahead log)\n", labels[i])
 		}
-		cpu, wall, faults := cputime.Process()-c0, time.Since(t0), minorFaults()-f0
+		cpu, sys, wall, faults := cputime.Process()-c0, cputime.System()-s0, time.Since(t0), minorFaults()-f0
 		g := readGC().minus(g0)
-		gcs = append(gcs, fmt.Sprintf("%-10s GC %.2f CPU-s of %.2f (%.0f%%; mark: assist %.2f, dedicated %.2f, idle %.2f), %d cycles, %.2f GB allocated",
-			labels[i], g.total, cpu.Seconds(), 100*g.total/cpu.Seconds(), g.assist, g.dedicated, g.idle, g.cycles, float64(g.allocs)/1e9))
+		gcs = append(gcs, fmt.Sprintf("%-10s GC %.2f CPU-s of %.2f (%.0f%%; mark: assist %.2f, dedicated %.2f, idle %.2f), %d cycles, %.2f GB allocated; in the kernel %.2f CPU-s",
+			labels[i], g.total, cpu.Seconds(), 100*g.total/cpu.Seconds(), g.assist, g.dedicated, g.idle, g.cycles, float64(g.allocs)/1e9, sys.Seconds()))
 		if ml != nil {
 			p := ml.Stop()
 			if heapPrefix != "" {
@@ -104,7 +104,7 @@ func importRun(ctx context.Context, work, dsn string, paths, labels []string, wr
 			fmt.Println(r)
 		}
 	}
-	fmt.Println("the Go runtime's garbage collection during each import (runtime/metrics, the runtime's own estimates of CPU time):")
+	fmt.Println("the Go runtime's garbage collection during each import (runtime/metrics, the runtime's own estimates of CPU time), and the import's CPU time in the kernel (getrusage):")
 	for _, g := range gcs {
 		fmt.Println(g)
 	}

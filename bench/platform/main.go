@@ -13,6 +13,7 @@
 //	go run ./bench/platform -import -div 100    # whole import into a new SQLite store, 1/100 and 1/10
 //	go run ./bench/platform -import -db 'postgres://...' -div 100
 //	go run ./bench/platform -import -div 10 -readers=false  # the imports alone
+//	go run ./bench/platform -import -div 2 -readers=false   # half the full scale, then five times it
 //
 // Everything is generated in a temporary folder (removed unless -keep);
 // every value is synthetic.
@@ -36,6 +37,13 @@ import (
 	"github.com/vibora-project/vibora/internal/platform/dump"
 	"github.com/vibora-project/vibora/internal/platform/synth"
 )
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
 
 func main() {
 	if err := run(); err != nil {
@@ -99,12 +107,19 @@ func run() error {
 	}
 	if *imp {
 		var paths, labels []string
-		for _, d := range []int{*div, max(1, *div/10)} {
-			path := filepath.Join(work, fmt.Sprintf("platform-%d.sql", d))
-			if err := generate(path, synth.Full.Div(d), write); err != nil {
+		// The full scale divided by div, then ten times that: with a div
+		// under 10, the larger dump is past the full scale (-div 2: half
+		// and five times), to show what memory does beyond it.
+		g := gcd(10, *div)
+		for _, sc := range []struct {
+			s        synth.Scale
+			num, den int
+		}{{synth.Full.Div(*div), 1, *div}, {synth.Full.Mul(10 / g).Div(*div / g), 10 / g, *div / g}} {
+			path := filepath.Join(work, fmt.Sprintf("platform-%d-%d.sql", sc.num, sc.den))
+			if err := generate(path, sc.s, write); err != nil {
 				return err
 			}
-			paths, labels = append(paths, path), append(labels, fmt.Sprintf("1/%d", d))
+			paths, labels = append(paths, path), append(labels, fmt.Sprintf("%d/%d", sc.num, sc.den))
 		}
 		fmt.Printf("work folder: %s\ncpus: %d; GOMAXPROCS %d; %s %s/%s\n", work, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		var ml io.Writer

@@ -35,6 +35,12 @@ func (s Scale) Div(n int) Scale {
 	return d
 }
 
+// Mul returns s with every count multiplied by n.
+func (s Scale) Mul(n int) Scale {
+	return Scale{Users: s.Users * n, Logins: s.Logins * n, Uploads: s.Uploads * n, Views: s.Views * n,
+		Messages: s.Messages * n, Payments: s.Payments * n, Seed: s.Seed}
+}
+
 // Schema of the synthetic platform: table -> columns in order.
 var Schema = []struct {
 	Table   string
