@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/bits"
+	"net/netip"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -805,6 +808,86 @@ func TestPlatformBulkLoginUserKeys(t *testing.T) {
 	for _, v := range views {
 		if e, ok := wantRows[v.Offset]; !ok || ext[v.UserID] != e || v.Line != v.Offset/40 || v.Ref != fmt.Sprintf("views id=%d", v.Offset) {
 			t.Errorf("view %+v (user %q), want user %q", v, ext[v.UserID], e)
+		}
+	}
+}
+
+// TestPlatformBulkLoginLookups: logins from far more IPs and user agents
+// than the writer's tables of recent ones hold (so that entries evict
+// each other), by address and by text, from two sources in turn, read
+// back each with its own IP and agent; each source keeps the highest
+// offset of its logins, however the sources interleave.
+func TestPlatformBulkLoginLookups(t *testing.T) {
+	db := spillStore(t, &loginRunSize, 211)
+	ctx := context.Background()
+	const n = 9000
+	ipOf := func(i int) string {
+		if i%3 == 0 {
+			return fmt.Sprintf("198.51.100.%d", i%251)
+		}
+		return fmt.Sprintf("2001:db8::%x", i%(3*ipSlots))
+	}
+	agentOf := func(i int) string {
+		return fmt.Sprintf("Mozilla/5.0 (synthetic; build %d) ExampleBrowser/%d", i%(5*agentSlots), i%7)
+	}
+	var p Platform
+	var srcs []int64
+	offMax := map[int64]int64{}
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var err error
+		if p, srcs, err = testPlatform(ctx, tx, "op-lookups", "logins", "sessions"); err != nil {
+			return err
+		}
+		b, err := tx.PlatformBulk(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			// Runs of 1, 2, ... logins from one source, then the other.
+			src := srcs[int(math.Sqrt(float64(2*i)))%2]
+			l := PlatformLogin{SourceID: src, Offset: int64(i) * 40, Line: int64(i) + 1,
+				Time: time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute), Agent: agentOf(i)}
+			if i%2 == 0 {
+				l.Addr = netip.MustParseAddr(ipOf(i))
+			} else {
+				l.IP = ipOf(i)
+			}
+			if err := b.Login(ctx, strconv.Itoa(1+i%97), l); err != nil {
+				return err
+			}
+			offMax[src] = max(offMax[src], l.Offset)
+			if i%1000 == 999 { // the IPs and agents queued get their row ids
+				if err := b.Flush(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		if err := b.Pack(ctx); err != nil {
+			return err
+		}
+		return b.Close(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logins, total, err := db.PlatformLogins(ctx, p.ID, 0, n)
+	if err != nil || total != n || len(logins) != n {
+		t.Fatalf("PlatformLogins = %d of %d, %v", len(logins), total, err)
+	}
+	for _, l := range logins {
+		i := int(l.Line - 1)
+		if l.Offset != int64(i)*40 || l.IP != ipOf(i) || l.Agent != agentOf(i) || l.UserExt != strconv.Itoa(1+i%97) {
+			t.Fatalf("login on line %d: IP %q, agent %q, user %q, offset %d; want %q, %q, %q, %d",
+				l.Line, l.IP, l.Agent, l.UserExt, l.Offset, ipOf(i), agentOf(i), strconv.Itoa(1+i%97), int64(i)*40)
+		}
+	}
+	for _, src := range srcs {
+		var off int64
+		if err := db.queryRow(ctx, "SELECT logins_off FROM platform_sources WHERE id = ?", src).Scan(&off); err != nil {
+			t.Fatal(err)
+		}
+		if off != offMax[src] {
+			t.Errorf("source %d: logins_off %d, want %d", src, off, offMax[src])
 		}
 	}
 }
