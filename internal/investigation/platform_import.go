@@ -362,7 +362,12 @@ func (im *platformImport) row(ctx context.Context, file string, row *dump.Row) e
 	}
 	ref := row.Table + " " + rec.Ref
 	if rec.Ref == "" {
-		ref = row.Table + " line " + strconv.FormatInt(row.Line, 10) + " offset " + strconv.FormatInt(row.Offset, 10)
+		// One string, not three: views and messages are rows of millions
+		// and seldom have an id mapped.
+		var buf [96]byte
+		b := append(append(buf[:0], row.Table...), " line "...)
+		b = append(strconv.AppendInt(b, row.Line, 10), " offset "...)
+		ref = string(strconv.AppendInt(b, row.Offset, 10))
 	}
 	src, err := im.source(ctx, file, row.Table)
 	if err != nil {

@@ -3,6 +3,7 @@ package investigation_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -113,6 +114,10 @@ func TestImportPlatform(t *testing.T) {
 		for _, m := range msgs {
 			if m.UserID == 0 || m.OtherID == 0 {
 				t.Errorf("message %s: from user %d to user %d", m.Ref, m.UserID, m.OtherID)
+			}
+			// A message has no id mapped: its row is named by where it is.
+			if want := fmt.Sprintf("messages line %d offset %d", m.Line, m.Offset); m.Ref != want || m.Line == 0 || m.Offset == 0 {
+				t.Errorf("message ref %q, want %q", m.Ref, want)
 			}
 		}
 		pays, err := s.Payments(ctx, "op-stream")

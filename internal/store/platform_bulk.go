@@ -80,6 +80,49 @@ type bulkIdent struct {
 	seq         int // its place in the batch
 }
 
+// identOrder orders a batch's identifiers by user, key and place in the
+// batch.
+func identOrder(x, y *bulkIdent) int {
+	return cmp.Or(cmp.Compare(x.uid, y.uid), strings.Compare(x.key, y.key), cmp.Compare(x.seq, y.seq))
+}
+
+// sortIdents sorts a batch's identifiers by identOrder. A batch of a
+// users table is in user order already, each user's few identifiers
+// queued together: the runs of one user are then sorted alone, in place,
+// where a sort of the whole batch copied two 72-byte rows into every
+// comparison.
+func sortIdents(xs []bulkIdent) {
+	for i := 1; i < len(xs); i++ {
+		if xs[i].uid < xs[i-1].uid {
+			slices.SortFunc(xs, func(x, y bulkIdent) int { return identOrder(&x, &y) })
+			return
+		}
+	}
+	for start := 0; start < len(xs); {
+		end := start + 1
+		for end < len(xs) && xs[end].uid == xs[start].uid {
+			end++
+		}
+		run := xs[start:end]
+		start = end
+		if len(run) > 16 {
+			slices.SortFunc(run, func(x, y bulkIdent) int { return identOrder(&x, &y) })
+			continue
+		}
+		for i := 1; i < len(run); i++ {
+			if identOrder(&run[i-1], &run[i]) <= 0 {
+				continue
+			}
+			x := run[i]
+			j := i
+			for ; j > 0 && identOrder(&x, &run[j-1]) < 0; j-- {
+				run[j] = run[j-1]
+			}
+			run[j] = x
+		}
+	}
+}
+
 // mergeIdents merges identifiers sorted by user, key and place in the
 // batch that name the same key of the same user into the first: the
 // earliest first time and the latest last time.
@@ -723,9 +766,7 @@ func (b *PlatformBulk) flushIdents(ctx context.Context, id func(string) int64) e
 	for i := range b.idents {
 		b.idents[i].uid = id(b.idents[i].ext)
 	}
-	slices.SortFunc(b.idents, func(x, y bulkIdent) int {
-		return cmp.Or(cmp.Compare(x.uid, y.uid), strings.Compare(x.key, y.key), cmp.Compare(x.seq, y.seq))
-	})
+	sortIdents(b.idents)
 	b.idents = mergeIdents(b.idents)
 	for start := 0; start < len(b.idents); {
 		part := b.idents[start : start+chunk(len(b.idents)-start, bulkChunk)]

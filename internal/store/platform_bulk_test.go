@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"math/rand/v2"
 	"net/netip"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -890,4 +892,57 @@ func TestPlatformBulkLoginLookups(t *testing.T) {
 			t.Errorf("source %d: logins_off %d, want %d", src, off, offMax[src])
 		}
 	}
+}
+
+// TestSortIdents: batches in user order (as a users table queues them),
+// with runs of one user short and long, and batches out of user order,
+// sort as the whole batch sorted by identOrder does.
+func TestSortIdents(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	keys := []string{"email:a@example.org", "phone:+12025550123", "username:examplevid:alex", "ipv4:192.0.2.7", "eth:0xab"}
+	for round := range 400 {
+		var xs []bulkIdent
+		uid := int64(r.IntN(5))
+		for len(xs) < r.IntN(200) {
+			if round%2 == 0 {
+				uid += int64(r.IntN(2)) // in user order
+			} else {
+				uid = int64(r.IntN(20))
+			}
+			for range 1 + r.IntN(30) {
+				xs = append(xs, bulkIdent{uid: uid, key: keys[r.IntN(len(keys))], seq: len(xs)})
+			}
+		}
+		want := slices.Clone(xs)
+		slices.SortFunc(want, func(x, y bulkIdent) int { return identOrder(&x, &y) })
+		sortIdents(xs)
+		if !slices.Equal(xs, want) {
+			t.Fatalf("round %d: sortIdents = %+v\nwant %+v", round, xs, want)
+		}
+	}
+}
+
+// BenchmarkSortIdents sorts a batch of a users table's identifiers: 8,192
+// users in order, four identifiers each in the order the import queues
+// them (e-mail, phone, username, IP).
+func BenchmarkSortIdents(b *testing.B) {
+	var batch []bulkIdent
+	for u := range 8192 {
+		for _, k := range []string{"email:", "phone:", "username:", "ipv4:"} {
+			batch = append(batch, bulkIdent{uid: int64(1000 + u), key: k + strconv.Itoa(u), seq: len(batch)})
+		}
+	}
+	xs := make([]bulkIdent, len(batch))
+	b.Run("whole", func(b *testing.B) {
+		for b.Loop() {
+			copy(xs, batch)
+			slices.SortFunc(xs, func(x, y bulkIdent) int { return identOrder(&x, &y) })
+		}
+	})
+	b.Run("runs", func(b *testing.B) {
+		for b.Loop() {
+			copy(xs, batch)
+			sortIdents(xs)
+		}
+	})
 }
