@@ -71,13 +71,26 @@ type field struct {
 // a plan may race on a slot, each reading a whole string or none.
 type recent [256]atomic.Pointer[string]
 
-// text returns b as a string: the recent one with its bytes, or a copy.
-func (r *recent) text(b []byte) string {
+// slot is where b's string is kept.
+func (r *recent) slot(b []byte) *atomic.Pointer[string] {
 	h := uint(len(b))
 	if len(b) >= 8 {
 		h ^= uint(binary.LittleEndian.Uint64(b[len(b)-8:])) ^ uint(binary.LittleEndian.Uint64(b[len(b)/2-4:]))*0x9e3779b97f4a7c15
 	}
-	slot := &r[(h^h>>29^h>>47)%uint(len(r))]
+	return &r[(h^h>>29^h>>47)%uint(len(r))]
+}
+
+// known returns the recent string with b's bytes, if any.
+func (r *recent) known(b []byte) (string, bool) {
+	if s := r.slot(b).Load(); s != nil && *s == string(b) {
+		return *s, true
+	}
+	return "", false
+}
+
+// text returns b as a string: the recent one with its bytes, or a copy.
+func (r *recent) text(b []byte) string {
+	slot := r.slot(b)
 	if s := slot.Load(); s != nil && *s == string(b) {
 		return *s
 	}
@@ -231,8 +244,18 @@ func (p *plan) textBytes(pr prop, row *dump.Row, problems *[]error) (b []byte, c
 	return b, f.name, len(b) > 0
 }
 
-// text is textBytes as a string.
+// text is textBytes as a string. A value whose raw bytes are a recent
+// value's is that value: it was read as text, and trimmed, when it was
+// kept (a user agent of some 100 bytes is then not checked as UTF-8 in
+// every login row).
 func (p *plan) text(pr prop, row *dump.Row, problems *[]error) (string, string, bool) {
+	if r := p.f[pr].seen; r != nil {
+		if b, ok := p.raw(pr, row); ok {
+			if s, ok := r.known(b); ok {
+				return s, p.f[pr].name, true
+			}
+		}
+	}
 	b, col, ok := p.textBytes(pr, row, problems)
 	if len(b) == 0 {
 		return "", col, ok
