@@ -1338,15 +1338,20 @@ func (b *PlatformBulk) packLogins(ctx context.Context) error {
 			return err
 		}
 		firstOff := ls[0].off
-		var first, last any
+		var firstAt, lastAt int64
+		timed := false
 		for i := range ls {
 			firstOff = min(firstOff, ls[i].off)
 			if ls[i].hasAt {
-				if first == nil {
-					first = ls[i].at
+				if !timed {
+					firstAt, timed = ls[i].at, true
 				}
-				last = ls[i].at
+				lastAt = ls[i].at
 			}
+		}
+		var first, last any // NULL when no login has a time; boxed once a pack
+		if timed {
+			first, last = firstAt, lastAt
 		}
 		ips = foldIPs(ls, ips)
 		return out.add(ctx, fixed.of(ls[0].source, ""), user, firstOff, int64(len(ls)), first, last,

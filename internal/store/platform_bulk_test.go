@@ -946,3 +946,58 @@ func BenchmarkSortIdents(b *testing.B) {
 		}
 	})
 }
+
+// TestPlatformBulkUntimedPack: a pack none of whose logins has a time
+// has no first or last time (NULL, not the Unix epoch); a pack with some
+// has the earliest and latest of those.
+func TestPlatformBulkUntimedPack(t *testing.T) {
+	db := spillStore(t, &loginRunSize, 64)
+	ctx := context.Background()
+	var p Platform
+	err := db.InTx(ctx, func(tx *Tx) error {
+		var srcs []int64
+		var err error
+		if p, srcs, err = testPlatform(ctx, tx, "op-untimed", "logins"); err != nil {
+			return err
+		}
+		b, err := tx.PlatformBulk(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for i := range 9 {
+			l := PlatformLogin{SourceID: srcs[0], Offset: int64(i) * 30, Line: int64(i) + 1, IP: "192.0.2.9"}
+			user := "untimed"
+			if i%3 == 0 {
+				user = "timed"
+				if i > 0 {
+					l.Time = time.Date(2024, 6, i, 8, 0, 0, 0, time.UTC)
+				}
+			}
+			if err := b.Login(ctx, user, l); err != nil {
+				return err
+			}
+		}
+		if err := b.Pack(ctx); err != nil {
+			return err
+		}
+		return b.Close(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := db.PlatformLoginStats(ctx, p.ID)
+	if err != nil || len(stats) != 2 {
+		t.Fatalf("PlatformLoginStats = %+v, %v", stats, err)
+	}
+	ext := extIDs(t, db, p.ID)
+	want := map[string]PlatformLoginStat{
+		"untimed": {Count: 6},
+		"timed":   {Count: 3, First: "2024-06-03T08:00:00Z", Last: "2024-06-06T08:00:00Z"},
+	}
+	for _, s := range stats {
+		w := want[ext[s.UserID]]
+		if s.Count != w.Count || s.First != w.First || s.Last != w.Last {
+			t.Errorf("user %s: %d logins, first %q, last %q; want %d, %q, %q", ext[s.UserID], s.Count, s.First, s.Last, w.Count, w.First, w.Last)
+		}
+	}
+}

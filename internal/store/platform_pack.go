@@ -275,7 +275,24 @@ func foldIPs(ls []packLogin, out []packIP) []packIP {
 		}
 		out = append(out, packIP{ip: l.ip, hasAt: l.hasAt, first: l.at, last: l.at})
 	}
-	slices.SortFunc(out, func(a, b packIP) int { return cmp.Compare(a.ip, b.ip) })
+	// A pack holds some dozens of logins: sorted in place by insertion,
+	// where a sort through a comparison taking two rows by value cost
+	// 0.7 CPU-s at full scale.
+	if len(out) > 64 {
+		slices.SortFunc(out, func(a, b packIP) int { return cmp.Compare(a.ip, b.ip) })
+	} else {
+		for i := 1; i < len(out); i++ {
+			if out[i].ip >= out[i-1].ip {
+				continue
+			}
+			x := out[i]
+			j := i
+			for ; j > 0 && x.ip < out[j-1].ip; j-- {
+				out[j] = out[j-1]
+			}
+			out[j] = x
+		}
+	}
 	merged := out[:0]
 	for _, p := range out {
 		if n := len(merged); n > 0 && merged[n-1].ip == p.ip {

@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -111,7 +112,27 @@ func TestPackRoundTrip(t *testing.T) {
 		t.Error("a pack read for one login fewer than it holds: no error")
 	}
 
+	checkFold(t, ls)
+	// Packs of the sizes most are, sorted in place (foldIPs), with IPs
+	// repeated and out of order.
+	r := rand.New(rand.NewPCG(5, 6))
+	for n := range 80 {
+		small := randomLogins(r, n)
+		for i := range small {
+			small[i].ip = int64(r.IntN(1 + n/2))
+		}
+		checkFold(t, small)
+	}
+}
+
+// checkFold checks foldIPs of ls against a fold by map: each IP once,
+// by id, with the earliest and latest times of its logins that have one.
+func checkFold(t *testing.T, ls []packLogin) {
+	t.Helper()
 	ips := foldIPs(ls, nil)
+	if !slices.IsSortedFunc(ips, func(a, b packIP) int { return cmp.Compare(a.ip, b.ip) }) {
+		t.Fatalf("IPs folded out of order: %+v", ips)
+	}
 	want := map[int64]packIP{}
 	for _, l := range ls {
 		if l.ip == 0 {
@@ -349,5 +370,22 @@ func TestLoginSortPack(t *testing.T) {
 		if !slices.Equal(ls, want) {
 			t.Fatalf("%d logins: sorted %+v, want %+v", n, ls, want)
 		}
+	}
+}
+
+// BenchmarkFoldIPs folds packs of 20 logins from random IPs of 762, the
+// synthetic dump's shape (a pack is a user's logins from a source).
+func BenchmarkFoldIPs(b *testing.B) {
+	r := rand.New(rand.NewPCG(8, 9))
+	packs := make([][]packLogin, 1024)
+	for i := range packs {
+		packs[i] = randomLogins(r, 20)
+		for j := range packs[i] {
+			packs[i][j].ip = 1 + int64(r.IntN(762))
+		}
+	}
+	var out []packIP
+	for i := 0; b.Loop(); i++ {
+		out = foldIPs(packs[i%len(packs)], out)
 	}
 }
