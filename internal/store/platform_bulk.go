@@ -38,7 +38,7 @@ type PlatformBulk struct {
 	actAt       map[string]int // ref -> index in acts
 	packed      []bulkActivity // activity with a source, spilled to packs
 	actSpill    actSpill
-	actData     []byte           // the data of the activity rows in actSpill's memory (spillActs)
+	actData     []byte           // the data of the activity rows in actSpill's memory (spillAct)
 	actSources  map[int64]bool   // sources of the activity spilled
 	actQueued   bool             // activity with a source was queued since the last Flush
 	loginQueued bool             // a login was queued since the last Flush
@@ -51,8 +51,8 @@ type PlatformBulk struct {
 	lastOff     sourceOff            // the source of the last login spilled and its highest offset
 	agents      map[string]int64     // user agent -> row id, cleared when full
 	ips         map[netip.Addr]int64 // login IP -> platform_ips row id, cleared when full
-	agentSlots  [agentSlots]agentSlot
-	ipSlots     [ipSlots]ipSlot
+	agentSlots  [agentSlots]recentID[string]
+	ipSlots     [ipSlots]recentID[netip.Addr]
 	lastSource  int64 // the source of the last activity row spilled (in actSources)
 	lastKind    string
 	lastKindID  uint8 // lastKind's index in kindNames, when lastKind is not ""
@@ -88,13 +88,12 @@ func identOrder(x, y *bulkIdent) int {
 
 // sortIdents sorts a batch's identifiers by identOrder. A batch of a
 // users table is in user order already, each user's few identifiers
-// queued together: the runs of one user are then sorted alone, in place,
-// where a sort of the whole batch copied two 72-byte rows into every
-// comparison.
+// queued together: the runs of one user are then sorted alone, where a
+// sort of the whole batch copied two 72-byte rows into every comparison.
 func sortIdents(xs []bulkIdent) {
 	for i := 1; i < len(xs); i++ {
 		if xs[i].uid < xs[i-1].uid {
-			slices.SortFunc(xs, func(x, y bulkIdent) int { return identOrder(&x, &y) })
+			sortByOrder(xs, identOrder)
 			return
 		}
 	}
@@ -103,23 +102,8 @@ func sortIdents(xs []bulkIdent) {
 		for end < len(xs) && xs[end].uid == xs[start].uid {
 			end++
 		}
-		run := xs[start:end]
+		sortByOrder(xs[start:end], identOrder)
 		start = end
-		if len(run) > 16 {
-			slices.SortFunc(run, func(x, y bulkIdent) int { return identOrder(&x, &y) })
-			continue
-		}
-		for i := 1; i < len(run); i++ {
-			if identOrder(&run[i-1], &run[i]) <= 0 {
-				continue
-			}
-			x := run[i]
-			j := i
-			for ; j > 0 && identOrder(&x, &run[j-1]) < 0; j-- {
-				run[j] = run[j-1]
-			}
-			run[j] = x
-		}
 	}
 }
 
@@ -382,29 +366,31 @@ const (
 	agentSlots = 1 << 6
 )
 
-type ipSlot struct {
-	ip netip.Addr
-	id int64 // 0: empty
+// recentID is a slot of such a table: a key and its row id (0: empty).
+type recentID[K comparable] struct {
+	key K
+	id  int64
 }
 
-type agentSlot struct {
-	agent string
-	id    int64 // 0: empty
+// lookupRecent is the row id of k, if known: from its slot of table (by
+// h, a hash of k), else from m, which then fills the slot.
+func lookupRecent[K comparable](table []recentID[K], h uint64, k K, m map[K]int64) (int64, bool) {
+	s := &table[h>>(64-bits.Len(uint(len(table)-1)))]
+	if s.id != 0 && s.key == k {
+		return s.id, true
+	}
+	id, ok := m[k]
+	if ok {
+		*s = recentID[K]{k, id}
+	}
+	return id, ok
 }
 
 // ipID is the platform_ips row id of ip, if known.
 func (b *PlatformBulk) ipID(ip netip.Addr) (int64, bool) {
 	a := ip.As16()
 	h := (binary.LittleEndian.Uint64(a[:8]) ^ binary.LittleEndian.Uint64(a[8:])) * 0x9e3779b97f4a7c15
-	s := &b.ipSlots[h>>(64-bits.Len(ipSlots-1))]
-	if s.id != 0 && s.ip == ip {
-		return s.id, true
-	}
-	id, ok := b.ips[ip]
-	if ok {
-		*s = ipSlot{ip, id}
-	}
-	return id, ok
+	return lookupRecent(b.ipSlots[:], h, ip, b.ips)
 }
 
 // agentID is the platform_agents row id of agent, if known. The hash
@@ -416,16 +402,7 @@ func (b *PlatformBulk) agentID(agent string) (int64, bool) {
 	if len(agent) >= 8 {
 		h ^= binary.LittleEndian.Uint64([]byte(agent[len(agent)-8:]))
 	}
-	h *= 0x9e3779b97f4a7c15
-	s := &b.agentSlots[h>>(64-bits.Len(agentSlots-1))]
-	if s.id != 0 && s.agent == agent {
-		return s.id, true
-	}
-	id, ok := b.agents[agent]
-	if ok {
-		*s = agentSlot{agent, id}
-	}
-	return id, ok
+	return lookupRecent(b.agentSlots[:], h*0x9e3779b97f4a7c15, agent, b.agents)
 }
 
 // sourceOff is a source and the highest offset of its logins spilled.
